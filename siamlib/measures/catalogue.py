@@ -1,0 +1,105 @@
+"""The measure catalogue: one entry per measure the reports show.
+
+Each entry says what the measure is, its unit and direction, and where its code lives; the
+contract params refer to measures by id, and the report appendix and ``docs/measures.md`` are
+checked against this table. Rates are computed as fractions in [0, 1] and shown in per cent
+(``scale=100``); service levels in ``params/`` are written in the shown unit.
+
+>>> MEASURES["sla_resolution_attainment"].direction
+'higher'
+>>> MEASURES["sla_resolution_attainment"].display(0.955)
+95.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    name: str
+    family: Literal["tower", "integrator", "both"]
+    unit: str  # shown unit: "%", "hours", "days", "count", "score 1-5", "per ticket"
+    direction: Literal["higher", "lower"]
+    definition: str
+    function: str  # dotted path of the function computing it
+    scale: float = 1.0  # value shown = computed value x scale
+    formula: str = ""  # e.g. "resolved within target / resolved in period"
+    counted: str = ""  # which records count, by which date
+    edge_cases: str = ""  # empty denominators, open tickets, reopens, exclusions...
+
+    def display(self, value: float) -> float:
+        """Value in the shown unit."""
+        return round(value * self.scale, 10)
+
+
+_M = Measure
+
+MEASURES: dict[str, Measure] = {
+    m.id: m
+    for m in (
+        _M("sla_response_attainment", "Response within target", "tower", "%", "higher",
+           "Tickets whose first response came within the priority's response target, over "
+           "tickets that completed their response clock in the period.",
+           "siamlib.measures.tower.sla_attainment", 100),
+        _M("sla_resolution_attainment", "Resolution within target", "tower", "%", "higher",
+           "Tickets resolved within the priority's resolution target (business time, pauses "
+           "excluded), over the attainment denominator chosen by the contract.",
+           "siamlib.measures.tower.sla_attainment", 100),
+        _M("availability", "Service availability", "tower", "%", "higher",
+           "(Agreed service time - unplanned downtime inside it) / agreed service time.",
+           "siamlib.measures.tower.availability", 100),
+        _M("first_time_fix", "First-time fix", "tower", "%", "higher",
+           "Resolved tickets never reassigned to another group, over all resolved tickets.",
+           "siamlib.measures.tower.first_time_fix", 100),
+        _M("reopen_rate", "Reopen rate", "tower", "%", "lower",
+           "Resolved tickets that were reopened at least once, over resolved tickets.",
+           "siamlib.measures.tower.reopen_rate", 100),
+        _M("mttr_business_hours", "Mean time to resolve (business)", "tower", "hours", "lower",
+           "Mean business-hours resolution time of tickets resolved in the period.",
+           "siamlib.measures.tower.mttr", 1),
+        _M("change_success_rate", "Change success rate", "tower", "%", "higher",
+           "Successful changes over completed (successful, failed, backed-out) changes.",
+           "siamlib.measures.tower.change_success", 100),
+        _M("satisfaction", "Customer satisfaction", "tower", "score 1-5", "higher",
+           "Mean satisfaction score of survey responses in the period.",
+           "siamlib.measures.tower.satisfaction", 1),
+        _M("aged_ticket_reduction", "Aged ticket reduction", "integrator", "%", "higher",
+           "1 - (open tickets older than the ageing threshold at period end / at period "
+           "start), across all suppliers.",
+           "siamlib.measures.integrator.aged_ticket_reduction", 100),
+        _M("cross_supplier_handoffs", "Cross-supplier handoffs per ticket", "integrator",
+           "per ticket", "lower",
+           "Mean number of times a ticket moved between suppliers, over tickets resolved in "
+           "the period.",
+           "siamlib.measures.integrator.handoffs", 1),
+        _M("ping_pong_rate", "Ping-pong rate", "integrator", "%", "lower",
+           "Tickets resolved in the period that returned to a supplier they had left "
+           "(A -> B -> A), over tickets resolved.",
+           "siamlib.measures.integrator.ping_pong", 100),
+        _M("routing_accuracy", "First-time-right routing", "integrator", "%", "higher",
+           "Tickets whose first supplier after dispatch was the supplier that resolved them.",
+           "siamlib.measures.integrator.routing_accuracy", 100),
+        _M("dispatch_time", "Integrator dispatch time", "integrator", "hours", "lower",
+           "Median business hours tickets spent in the integrator's dispatch queue.",
+           "siamlib.measures.integrator.dispatch_time", 1),
+        _M("proactive_problem_share", "Proactive problem share", "integrator", "%", "higher",
+           "Problems raised proactively over all problems raised in the period.",
+           "siamlib.measures.problems.proactive_share", 100),
+        _M("trend_to_problem_days", "Trend-to-problem lag", "integrator", "days", "lower",
+           "Median days from a detected incident trend to the first problem record on it.",
+           "siamlib.measures.problems.trend_response", 1),
+        _M("improvement_delivery", "Improvements delivered", "integrator", "count", "higher",
+           "Improvement initiatives delivered in the period.",
+           "siamlib.measures.improvement.register_throughput", 1),
+        _M("benefit_realisation", "Benefit realisation", "integrator", "%", "higher",
+           "Realised over estimated benefit of delivered initiatives (last 12 months).",
+           "siamlib.measures.improvement.benefit_realisation", 100),
+        _M("collaboration_score", "Collaboration (360) score", "both", "score 1-5", "higher",
+           "Mean 360 collaboration rating given by the other parties in the period.",
+           "siamlib.measures.integrator.collaboration_score", 1),
+    )
+}

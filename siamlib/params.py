@@ -106,6 +106,8 @@ class Estate(_Strict):
     name: str
     currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
     customer: str = "Retained organisation"
+    timezone: str = "Europe/London"  # reporting months are calendar months in this zone
+    aged_after_days: int = Field(default=30, ge=1)  # an open ticket older than this is "aged"
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
 

@@ -21,7 +21,7 @@ from typing import Literal
 class Measure:
     id: str
     name: str
-    family: Literal["tower", "integrator", "both"]
+    family: Literal["clock", "tower", "integrator", "both", "scorecard"]
     unit: str  # shown unit: "%", "hours", "days", "count", "score 1-5", "per ticket"
     direction: Literal["higher", "lower"]
     definition: str

@@ -1,0 +1,59 @@
+"""Reporting periods: calendar months (``YYYY-MM``) in the estate's reporting time zone.
+
+A period runs from local midnight on the 1st (inclusive) to local midnight on the 1st of the
+next month (exclusive); bounds are returned as UTC timestamps so they compare with the data.
+
+>>> start, end = period_bounds("2026-03", "Europe/London")
+>>> str(start), str(end)
+('2026-03-01 00:00:00+00:00', '2026-03-31 23:00:00+00:00')
+>>> previous_periods("2026-02", 3)
+['2025-12', '2026-01', '2026-02']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_period(period: str) -> str:
+    """Return ``period`` if it is ``YYYY-MM``, else raise ``ValueError``."""
+    if not isinstance(period, str) or not PERIOD_RE.match(period):
+        raise ValueError(f"period must look like YYYY-MM, got {period!r}")
+    return period
+
+
+def period_bounds(period: str, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """UTC start (inclusive) and end (exclusive) of a month in time zone ``tz``."""
+    check_period(period)
+    start = pd.Timestamp(f"{period}-01").tz_localize(tz)
+    end = start + pd.offsets.MonthBegin(1)
+    return start.tz_convert("UTC"), end.tz_convert("UTC")
+
+
+def first_day(period: str) -> dt.date:
+    """The first day of the period (the date used to pick effective-dated params)."""
+    check_period(period)
+    return dt.date(int(period[:4]), int(period[5:]), 1)
+
+
+def previous_periods(period: str, n: int) -> list[str]:
+    """The ``n`` periods ending with ``period``, oldest first."""
+    p = pd.Period(check_period(period), freq="M")
+    return [str(p - i) for i in range(n - 1, -1, -1)]
+
+
+def period_of(ts: pd.Series, tz: str = "UTC") -> pd.Series:
+    """The ``YYYY-MM`` period of each timestamp (missing stays missing).
+
+    >>> s = pd.Series(pd.to_datetime(["2026-03-31T23:30Z", None], utc=True))
+    >>> period_of(s, "Europe/London").tolist()
+    ['2026-04', nan]
+    """
+    local = ts.dt.tz_convert(tz).dt.tz_localize(None)
+    out = local.dt.to_period("M").astype("str")
+    return out.where(ts.notna())

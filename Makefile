@@ -1,0 +1,85 @@
+# SIAM Performance Workbook — developer and CI entry points.  `make help` lists the targets.
+#   make demo   set up, generate the demo estate and run the monthly job
+#   make test   set up and run the whole test suite (what .ci/run does)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+PY          := $(BIN)/python
+STAMP       := $(VENV)/.installed
+PERIOD      ?= 2026-10
+PYTEST_ARGS ?= -n 2
+# Debian packages: Chromium for browser tests, fonts and Pango for HTML/PDF rendering (WeasyPrint).
+APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help venv browser demo test lint format bench clean
+
+help: ## Show this list of targets
+	@echo "Usage: make <target>   (main command: make demo; tests: make test)"
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z_-]+:[^#]*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: $(STAMP) ## Create .venv (Python 3.11) and install the workbook editable with dev tools
+
+# Reinstalls only when pyproject.toml changes; otherwise `make venv` is instant.
+$(STAMP): pyproject.toml
+	@if [ ! -x $(PY) ]; then \
+	  py=""; \
+	  for c in python3.11 python3; do \
+	    if $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1; then py=$$c; break; fi; \
+	  done; \
+	  if [ -z "$$py" ]; then echo "error: Python 3.11 not found (python3.11, or python3 being 3.11)" >&2; exit 1; fi; \
+	  echo "creating $(VENV) with $$(command -v $$py)"; \
+	  $$py -m venv $(VENV); \
+	fi
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "error: $(VENV) is not Python 3.11; remove it and rerun make venv" >&2; exit 1; }
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e '.[dev]'
+	@touch $@
+
+browser: ## Install Debian's Chromium (+ fonts, Pango) with apt-get if missing; never `playwright install`
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	  done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install:$$missing"; \
+	  $(SUDO) apt-get update; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi; \
+	if [ ! -x /usr/bin/chromium ]; then echo "error: /usr/bin/chromium missing (install Debian's chromium)" >&2; exit 1; fi; \
+	echo "browser: /usr/bin/chromium ok"
+
+demo: venv ## Generate the demo estate and run the monthly job for PERIOD (default 2026-10)
+	$(BIN)/siam demo-data
+	$(BIN)/siam run --period $(PERIOD)
+
+test: venv browser ## Run the whole test suite (PYTEST_ARGS, default "-n 2")
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## Check code style: ruff check and ruff format --check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv ## Fix what ruff can, format code, strip notebook outputs
+	$(PY) -m ruff check --fix --exit-zero .
+	$(PY) -m ruff format .
+	@if [ -d notebooks ]; then \
+	  find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -exec $(BIN)/nbstripout {} +; \
+	fi
+
+bench: venv ## Run the benchmarks (results in benchmarks/results/)
+	$(PY) benchmarks/run_all.py
+
+clean: ## Remove caches and generated output (keeps .venv, data/samples, reports/README.md)
+	rm -rf .pytest_cache .hypothesis .ruff_cache build dist *.egg-info \
+	  test-artifacts outbox data/demo data/cache benchmarks/results
+	rm -rf reports/*/
+	find . -path ./.venv -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) \
+	  -print0 | xargs -0 rm -rf

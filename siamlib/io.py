@@ -51,11 +51,10 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
 
 def write_bytes_atomic(target: Path | str, data: bytes) -> None:
     """Write ``data`` to ``target`` atomically (fsync, then rename)."""
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def write_text_atomic(target: Path | str, text: str) -> None:

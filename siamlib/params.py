@@ -534,8 +534,7 @@ def load_params(root: Path | str | None = None) -> Params:
             )
         if c.supplier_id not in {s.id for s in estate.suppliers}:
             raise ParamsError(
-                f"{_display(path)}: supplier_id: {c.supplier_id!r} is not a supplier in "
-                "estate.yaml"
+                f"{_display(path)}: supplier_id: {c.supplier_id!r} is not a supplier in estate.yaml"
             )
         contracts[c.supplier_id] = c
     missing = [s.id for s in estate.suppliers if s.id not in contracts]

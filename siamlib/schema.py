@@ -120,31 +120,73 @@ TABLES: dict[str, Table] = {
             key=("ticket_id",),
             columns=(
                 C("ticket_id", "str", "Ticket number, unique across the estate."),
-                C("ticket_type", "category", "Incident or service request.",
-                  values=("incident", "request")),
-                C("supplier_id", "str", "Supplier holding the ticket last (resolver of record).",
-                  references="estate.suppliers.id"),
+                C(
+                    "ticket_type",
+                    "category",
+                    "Incident or service request.",
+                    values=("incident", "request"),
+                ),
+                C(
+                    "supplier_id",
+                    "str",
+                    "Supplier holding the ticket last (resolver of record).",
+                    references="estate.suppliers.id",
+                ),
                 C("service", "str", "Business service affected or requested."),
-                C("category", "str", "Ticket category (symptom or request type).",
-                  required=False),
+                C("category", "str", "Ticket category (symptom or request type).", required=False),
                 C("ci", "str", "Configuration item affected.", required=False),
                 C("priority", "int", "Priority, 1 = critical .. 4 = low.", unit="1-4"),
                 C("opened_at", "timestamp", "When the ticket was logged.", unit="UTC"),
-                C("first_response_at", "timestamp", "First response by a resolver.",
-                  unit="UTC", required=False),
-                C("resolved_at", "timestamp", "Last time the ticket was resolved "
-                  "(latest resolution cycle); empty while open.", unit="UTC", required=False),
-                C("closed_at", "timestamp", "When the ticket was closed.", unit="UTC",
-                  required=False),
+                C(
+                    "first_response_at",
+                    "timestamp",
+                    "First response by a resolver.",
+                    unit="UTC",
+                    required=False,
+                ),
+                C(
+                    "resolved_at",
+                    "timestamp",
+                    "Last time the ticket was resolved "
+                    "(latest resolution cycle); empty while open.",
+                    unit="UTC",
+                    required=False,
+                ),
+                C(
+                    "closed_at",
+                    "timestamp",
+                    "When the ticket was closed.",
+                    unit="UTC",
+                    required=False,
+                ),
                 C("status", "category", "Status at extract time.", values=TICKET_STATUSES),
-                C("reopen_count", "int", "Times the ticket left resolved for an open status.",
-                  unit="count"),
-                C("problem_id", "str", "Linked problem record.", required=False,
-                  references="problems.problem_id"),
-                C("change_id", "str", "Change that caused this incident.", required=False,
-                  references="changes.change_id"),
-                C("satisfaction", "float", "Caller satisfaction score from the closure "
-                  "survey.", unit="1-5", required=False),
+                C(
+                    "reopen_count",
+                    "int",
+                    "Times the ticket left resolved for an open status.",
+                    unit="count",
+                ),
+                C(
+                    "problem_id",
+                    "str",
+                    "Linked problem record.",
+                    required=False,
+                    references="problems.problem_id",
+                ),
+                C(
+                    "change_id",
+                    "str",
+                    "Change that caused this incident.",
+                    required=False,
+                    references="changes.change_id",
+                ),
+                C(
+                    "satisfaction",
+                    "float",
+                    "Caller satisfaction score from the closure survey.",
+                    unit="1-5",
+                    required=False,
+                ),
             ),
         ),
         Table(
@@ -153,18 +195,40 @@ TABLES: dict[str, Table] = {
             "for clock stops, reopens, handoffs and ping-pong.",
             key=("ticket_id", "event_seq"),
             columns=(
-                C("ticket_id", "str", "Ticket the event belongs to.",
-                  references="tickets.ticket_id"),
-                C("event_seq", "int", "Order of the event within its ticket, from 1.",
-                  unit="count"),
+                C(
+                    "ticket_id",
+                    "str",
+                    "Ticket the event belongs to.",
+                    references="tickets.ticket_id",
+                ),
+                C(
+                    "event_seq",
+                    "int",
+                    "Order of the event within its ticket, from 1.",
+                    unit="count",
+                ),
                 C("event_at", "timestamp", "When the change happened.", unit="UTC"),
                 C("status", "category", "Status from this event on.", values=TICKET_STATUSES),
-                C("assignment_group", "str", "Resolver group holding the ticket from this "
-                  "event on.", required=False),
-                C("supplier_id", "str", "Supplier of that group (effective-dated mapping).",
-                  required=False, references="estate.suppliers.id"),
-                C("support_level", "int", "Support level of the group: 1, 2 or 3.",
-                  unit="1-3", required=False),
+                C(
+                    "assignment_group",
+                    "str",
+                    "Resolver group holding the ticket from this event on.",
+                    required=False,
+                ),
+                C(
+                    "supplier_id",
+                    "str",
+                    "Supplier of that group (effective-dated mapping).",
+                    required=False,
+                    references="estate.suppliers.id",
+                ),
+                C(
+                    "support_level",
+                    "int",
+                    "Support level of the group: 1, 2 or 3.",
+                    unit="1-3",
+                    required=False,
+                ),
             ),
         ),
         Table(
@@ -173,20 +237,43 @@ TABLES: dict[str, Table] = {
             key=("problem_id",),
             columns=(
                 C("problem_id", "str", "Problem number."),
-                C("supplier_id", "str", "Supplier owning the problem.",
-                  references="estate.suppliers.id"),
+                C(
+                    "supplier_id",
+                    "str",
+                    "Supplier owning the problem.",
+                    references="estate.suppliers.id",
+                ),
                 C("service", "str", "Service the problem affects."),
                 C("category", "str", "Category of the incidents concerned.", required=False),
                 C("ci", "str", "Configuration item concerned.", required=False),
                 C("opened_at", "timestamp", "When the problem was raised.", unit="UTC"),
-                C("root_cause_at", "timestamp", "When the root cause was identified.",
-                  unit="UTC", required=False),
-                C("closed_at", "timestamp", "When the problem was closed.", unit="UTC",
-                  required=False),
-                C("origin", "category", "Raised proactively (from trend analysis) or "
-                  "reactively (after a major incident).", values=("proactive", "reactive")),
-                C("linked_incidents", "int", "Incidents linked to the problem at extract "
-                  "time (tickets.problem_id).", unit="count"),
+                C(
+                    "root_cause_at",
+                    "timestamp",
+                    "When the root cause was identified.",
+                    unit="UTC",
+                    required=False,
+                ),
+                C(
+                    "closed_at",
+                    "timestamp",
+                    "When the problem was closed.",
+                    unit="UTC",
+                    required=False,
+                ),
+                C(
+                    "origin",
+                    "category",
+                    "Raised proactively (from trend analysis) or "
+                    "reactively (after a major incident).",
+                    values=("proactive", "reactive"),
+                ),
+                C(
+                    "linked_incidents",
+                    "int",
+                    "Incidents linked to the problem at extract time (tickets.problem_id).",
+                    unit="count",
+                ),
             ),
         ),
         Table(
@@ -195,19 +282,30 @@ TABLES: dict[str, Table] = {
             key=("change_id",),
             columns=(
                 C("change_id", "str", "Change number."),
-                C("supplier_id", "str", "Supplier implementing the change.",
-                  references="estate.suppliers.id"),
+                C(
+                    "supplier_id",
+                    "str",
+                    "Supplier implementing the change.",
+                    references="estate.suppliers.id",
+                ),
                 C("service", "str", "Service changed."),
-                C("change_type", "category", "Change model.",
-                  values=("standard", "normal", "emergency")),
+                C(
+                    "change_type",
+                    "category",
+                    "Change model.",
+                    values=("standard", "normal", "emergency"),
+                ),
                 C("planned_start", "timestamp", "Start of the approved window.", unit="UTC"),
                 C("planned_end", "timestamp", "End of the approved window.", unit="UTC"),
                 C("actual_start", "timestamp", "Actual start.", unit="UTC", required=False),
                 C("actual_end", "timestamp", "Actual end.", unit="UTC", required=False),
-                C("outcome", "category", "Result of the change.",
-                  values=("successful", "failed", "backed_out", "cancelled", "pending")),
-                C("incidents_caused", "int", "Incidents attributed to the change.",
-                  unit="count"),
+                C(
+                    "outcome",
+                    "category",
+                    "Result of the change.",
+                    values=("successful", "failed", "backed_out", "cancelled", "pending"),
+                ),
+                C("incidents_caused", "int", "Incidents attributed to the change.", unit="count"),
             ),
         ),
         Table(
@@ -217,11 +315,20 @@ TABLES: dict[str, Table] = {
             columns=(
                 C("outage_id", "str", "Outage record id."),
                 C("service", "str", "Service unavailable."),
-                C("supplier_id", "str", "Supplier accountable for the outage.",
-                  references="estate.suppliers.id"),
+                C(
+                    "supplier_id",
+                    "str",
+                    "Supplier accountable for the outage.",
+                    references="estate.suppliers.id",
+                ),
                 C("start_at", "timestamp", "Start of the outage.", unit="UTC"),
-                C("end_at", "timestamp", "End of the outage; empty while ongoing.",
-                  unit="UTC", required=False),
+                C(
+                    "end_at",
+                    "timestamp",
+                    "End of the outage; empty while ongoing.",
+                    unit="UTC",
+                    required=False,
+                ),
                 C("planned", "bool", "True for agreed planned maintenance."),
             ),
         ),
@@ -231,20 +338,42 @@ TABLES: dict[str, Table] = {
             key=("improvement_id",),
             columns=(
                 C("improvement_id", "str", "Register entry id."),
-                C("supplier_id", "str", "Supplier owning the initiative.",
-                  references="estate.suppliers.id"),
+                C(
+                    "supplier_id",
+                    "str",
+                    "Supplier owning the initiative.",
+                    references="estate.suppliers.id",
+                ),
                 C("title", "str", "Short title of the initiative."),
                 C("raised_at", "timestamp", "When it was raised.", unit="UTC"),
-                C("approved_at", "timestamp", "When it was approved.", unit="UTC",
-                  required=False),
-                C("delivered_at", "timestamp", "When it was delivered.", unit="UTC",
-                  required=False),
-                C("estimated_benefit", "float", "Benefit estimated at approval, per year.",
-                  unit="currency/year", required=False),
-                C("realised_benefit", "float", "Benefit realised so far, per year.",
-                  unit="currency/year", required=False),
-                C("status", "category", "Register status.",
-                  values=("proposed", "approved", "in_progress", "delivered", "rejected")),
+                C("approved_at", "timestamp", "When it was approved.", unit="UTC", required=False),
+                C(
+                    "delivered_at",
+                    "timestamp",
+                    "When it was delivered.",
+                    unit="UTC",
+                    required=False,
+                ),
+                C(
+                    "estimated_benefit",
+                    "float",
+                    "Benefit estimated at approval, per year.",
+                    unit="currency/year",
+                    required=False,
+                ),
+                C(
+                    "realised_benefit",
+                    "float",
+                    "Benefit realised so far, per year.",
+                    unit="currency/year",
+                    required=False,
+                ),
+                C(
+                    "status",
+                    "category",
+                    "Register status.",
+                    values=("proposed", "approved", "in_progress", "delivered", "rejected"),
+                ),
             ),
         ),
         Table(
@@ -253,11 +382,14 @@ TABLES: dict[str, Table] = {
             key=("response_id",),
             columns=(
                 C("response_id", "str", "Response id."),
-                C("supplier_id", "str", "Supplier being rated.",
-                  references="estate.suppliers.id"),
+                C("supplier_id", "str", "Supplier being rated.", references="estate.suppliers.id"),
                 C("period", "str", "Month the response belongs to.", unit="YYYY-MM"),
-                C("survey_type", "category", "Customer satisfaction, or a 360 collaboration "
-                  "rating by another party.", values=("satisfaction", "collaboration")),
+                C(
+                    "survey_type",
+                    "category",
+                    "Customer satisfaction, or a 360 collaboration rating by another party.",
+                    values=("satisfaction", "collaboration"),
+                ),
                 C("respondent", "str", "Who answered: 'customer' or the rating party's id."),
                 C("score", "float", "Score given.", unit="1-5"),
             ),
@@ -309,10 +441,10 @@ def coerce(name: str, df: pd.DataFrame, *, extra: str = "drop") -> pd.DataFrame:
     the end. The input frame is never modified.
 
     >>> import pandas as pd
-    >>> coerce("surveys", pd.DataFrame({"response_id": ["R1"]}))
+    >>> coerce("surveys", pd.DataFrame({"response_id": ["R1"]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    siamlib.schema.SchemaError: surveys: missing columns supplier_id, period, survey_type, respondent, score
+    siamlib.schema.SchemaError: surveys: missing columns supplier_id, period, survey_type, ...
     """
     if name not in TABLES:
         raise SchemaError(f"unknown table {name!r}; known: {', '.join(TABLES)}")

@@ -1,0 +1,93 @@
+"""Altair charts for the reports, and the offline renderer the notebooks use.
+
+Why a renderer of our own: Altair 6's default renderer loads Vega from a CDN, and its
+``mimetype`` renderer emits Vega-Lite v6, which JupyterLab 4's built-in (offline) Vega
+extension does not display. :func:`enable_offline_renderer` emits the chart under the
+``application/vnd.vegalite.v5+json`` mimetype, which JupyterLab 4 draws with the Vega it
+bundles, and which our report template turns into a chart drawn by the Vega bundle inlined once
+per page. For email, :func:`to_png` renders charts to PNG with vl-convert (no browser).
+
+>>> import pandas as pd
+>>> c = bar(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), x="k:N", y="v:Q", title="T")
+>>> spec = chart_spec(c)
+>>> spec["mark"]["type"]
+'bar'
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#f0a500", "red": "#c62828", "grey": "#9e9e9e"}
+# Colour-blind-safe palette (Okabe-Ito) for suppliers and series.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000"]
+WIDTH = 640
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec as a plain dict (data inlined)."""
+    return chart.to_dict()
+
+
+def _renderer(spec: dict, **_: object) -> dict:
+    spec = dict(spec)
+    # JupyterLab's bundled Vega-Lite 5 draws these specs; the schema URL only selects the
+    # renderer there. The report template restores v6 for the page's own bundle.
+    spec["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    return {VEGALITE_MIMETYPE: spec, "text/plain": f"<chart: {text or 'untitled'}>"}
+
+
+alt.renderers.register("siam", _renderer)
+
+
+def enable_offline_renderer() -> None:
+    """Render Altair charts offline, in JupyterLab and in our HTML reports."""
+    alt.renderers.enable("siam")
+    alt.data_transformers.disable_max_rows()
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """Render a chart to PNG bytes with vl-convert (used for email and PDF)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+def _base(df: pd.DataFrame, title: str, height: int = 260) -> alt.Chart:
+    return alt.Chart(df, title=title).properties(width=WIDTH, height=height)
+
+
+def bar(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    color: str | None = None,
+    tooltip: list[str] | None = None,
+    height: int = 260,
+) -> alt.Chart:
+    """A bar chart; ``x``/``y`` are Altair shorthands such as ``"priority:O"``."""
+    enc = {"x": x, "y": y, "tooltip": tooltip or [x, y]}
+    if color:
+        enc["color"] = alt.Color(color, scale=alt.Scale(range=PALETTE))
+    return _base(df, title, height).mark_bar().encode(**enc)
+
+
+def line(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    color: str | None = None,
+    tooltip: list[str] | None = None,
+    height: int = 260,
+) -> alt.Chart:
+    """A line chart with points, e.g. a 12-month trend."""
+    enc = {"x": x, "y": y, "tooltip": tooltip or [x, y]}
+    if color:
+        enc["color"] = alt.Color(color, scale=alt.Scale(range=PALETTE))
+    return _base(df, title, height).mark_line(point=True).encode(**enc)

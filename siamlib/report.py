@@ -1,0 +1,217 @@
+"""Run a report notebook with papermill from Python and export it to self-contained HTML.
+
+Papermill is driven in-process (not through its command line) and the HTML export happens in the
+same process with our own nbconvert template (``siamlib/templates/siam_report``): code hidden,
+no require.js / MathJax / CDN, the Vega bundle inlined once per page. Pages are written
+atomically, so a reader never sees half a report.
+
+>>> html = to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hi")]),
+...                title="Demo")
+>>> "<h1" in html and "cdn" not in html.lower() and "require.js" not in html
+True
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import html
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from siamlib import io
+from siamlib.charts import VEGALITE_MIMETYPE
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "siam_report"
+REMOVE_TAGS = {"remove-cell", "remove_cell"}
+
+
+class ReportError(RuntimeError):
+    """A report notebook failed; the message says which cell and why."""
+
+
+@functools.cache
+def vega_bundle() -> str:
+    """Vega + Vega-Lite + vega-embed as one script (from vl-convert; no network)."""
+    import vl_convert as vlc
+
+    bundle = vlc.javascript_bundle()
+    if "</script" in bundle.lower():  # would end our inline <script> early
+        raise RuntimeError("Vega bundle contains '</script'; cannot inline it safely")
+    return bundle
+
+
+@functools.cache
+def report_css() -> str:
+    return (TEMPLATES_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
+
+
+def _json_for_script(obj: object) -> str:
+    # Inside <script type="application/json">, "</" must not appear; "\u003c" is the same JSON.
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+
+
+@functools.cache
+def _exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    # Rich output first, plain text last.
+    priority = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg"]
+    priority += ["text/plain"]
+    exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": priority}}),
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        template_name=TEMPLATE_NAME,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    return exporter
+
+
+def has_charts(nb: nbformat.NotebookNode) -> bool:
+    """True when any output carries a chart."""
+    return any(
+        VEGALITE_MIMETYPE in out.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    )
+
+
+def chart_figure(spec: dict) -> str:
+    """The page markup for one chart: its spec as inert JSON, drawn by the page's script."""
+    label = html.escape(str(spec.get("description") or _title(spec) or "chart"))
+    return (
+        f'<figure class="siam-chart" role="img" aria-label="{label}">'
+        f'<script type="application/json" class="siam-chart-spec">{_json_for_script(spec)}'
+        "</script></figure>"
+    )
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title")
+    return title.get("text", "") if isinstance(title, dict) else (title or "")
+
+
+def strip_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Copy of ``nb`` ready for export.
+
+    Drops cells tagged ``remove-cell`` and stderr output, and turns chart outputs into
+    ``text/html`` figures (see :func:`chart_figure`).
+    """
+    nb = copy.deepcopy(nb)
+    keep = []
+    for cell in nb.cells:
+        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+            for o in cell.outputs:
+                spec = o.get("data", {}).get(VEGALITE_MIMETYPE)
+                if spec is not None:
+                    o["data"] = {"text/html": chart_figure(spec)}
+        keep.append(cell)
+    nb.cells = keep
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Export an executed notebook to one self-contained HTML page (code hidden)."""
+    charts = has_charts(nb)
+    nb = strip_for_report(nb)
+    resources = {
+        "siam_title": title,
+        "siam_css": report_css(),
+        "siam_vega_bundle": vega_bundle() if charts else "",
+        "metadata": {"name": title},
+    }
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+@dataclass
+class ReportOutcome:
+    """What happened to one report."""
+
+    name: str
+    status: str  # "ok" or "failed"
+    path: str | None = None
+    seconds: float = 0.0
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def execute(
+    notebook: Path | str,
+    parameters: dict,
+    *,
+    kernel_name: str = "python3",
+    timeout: int = 600,
+    cwd: Path | str | None = None,
+) -> nbformat.NotebookNode:
+    """Execute a notebook with papermill (in this process) and return the executed notebook.
+
+    Raises :class:`ReportError` naming the failing cell when the notebook raises.
+    """
+    import papermill as pm
+
+    try:
+        return pm.execute_notebook(
+            str(notebook),
+            None,  # keep the executed notebook in memory; nothing half-written on disk
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=timeout,
+            cwd=str(cwd) if cwd else None,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise ReportError(
+            f"{Path(notebook).name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
+        ) from None
+
+
+def render(
+    notebook: Path | str,
+    parameters: dict,
+    out_html: Path | str,
+    *,
+    title: str,
+    name: str | None = None,
+    kernel_name: str = "python3",
+    timeout: int = 600,
+) -> ReportOutcome:
+    """Execute ``notebook`` with ``parameters`` and write the HTML report atomically.
+
+    Never raises for a failing notebook: the outcome says ``failed`` with the reason, and no
+    file is written at ``out_html`` (an older report there is left as it was).
+    """
+    name = name or Path(out_html).stem
+    t0 = time.perf_counter()
+    outcome = ReportOutcome(name=name, status="failed")
+    try:
+        nb = execute(notebook, parameters, kernel_name=kernel_name, timeout=timeout)
+        t1 = time.perf_counter()
+        html = to_html(nb, title)
+        t2 = time.perf_counter()
+        io.write_text_atomic(out_html, html)
+        outcome.status, outcome.path = "ok", str(out_html)
+        outcome.timings = {"execute": t1 - t0, "export": t2 - t1, "write": time.perf_counter() - t2}
+    except Exception as exc:  # noqa: BLE001 - one report's failure must not stop the batch
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    outcome.seconds = time.perf_counter() - t0
+    return outcome

@@ -101,5 +101,76 @@ MEASURES: dict[str, Measure] = {
         _M("collaboration_score", "Collaboration (360) score", "both", "score 1-5", "higher",
            "Mean 360 collaboration rating given by the other parties in the period.",
            "siamlib.measures.integrator.collaboration_score", 1),
+        # ---- scorecard family: derived from the measure values and the contract ----
+        _M(
+            id="rag_status",
+            name="RAG status",
+            family="scorecard",
+            unit="RAG",
+            direction="higher",
+            definition="Each service level's actual against its expected and minimum levels: "
+            "green at or better than expected, amber between minimum and expected, red worse "
+            "than minimum, grey with no data.",
+            function="siamlib.scorecard.rag_status",
+            formula="higher-is-better: green if actual >= expected, amber if actual >= "
+            "minimum, else red; lower-is-better: the same with <=",
+            counted="Service levels in force on the first day of the period; actual in the "
+            "shown unit (computed value x scale).",
+            edge_cases="Exactly at expected is green, exactly at minimum amber; a NaN actual "
+            "(empty denominator, no value) is grey and never attracts a credit.",
+        ),
+        _M(
+            id="weighted_score",
+            name="Weighted score",
+            family="scorecard",
+            unit="points 0-100",
+            direction="higher",
+            definition="Sum over service levels of the points earned: full weight at or "
+            "better than expected, nothing at or worse than minimum, linear in between.",
+            function="siamlib.scorecard.weighted_score",
+            formula="points = (worst - actual) / (worst - best) x weight, actual clamped to "
+            "[best, worst], best = expected, worst = minimum; score = sum(points) / "
+            "sum(weights of levels with data) x 100",
+            counted="Service levels in force on the first day of the period (weights sum to 100).",
+            edge_cases="Grey levels are left out and the other weights renormalised to 100; "
+            "no level with data gives NaN; expected = minimum earns all or nothing.",
+        ),
+        _M(
+            id="service_credit",
+            name="Service credits",
+            family="scorecard",
+            unit="currency",
+            direction="lower",
+            definition="Money credited to the customer for missed service levels under the "
+            "contract's regime (pool, bands or percentage), net of cap, rewards and "
+            "earn-back.",
+            function="siamlib.credits.service_credits",
+            formula="pool: at-risk (charge x at-risk %) x allocation %; bands: amount of the "
+            "band holding the actual; percentage: (expected - actual) points of the charge; "
+            "credits capped at the at-risk amount",
+            counted="Levels missed per the trigger (below minimum, or below expected) in "
+            "the period, after agreed exclusions were removed from the tickets.",
+            edge_cases="Grey levels attract nothing; the cap is its own negative ledger "
+            "line; earn-back repays a credit after N following green periods; one incident "
+            "breaching several levels keeps only its largest per-ticket credit.",
+        ),
+        _M(
+            id="scope_conformance",
+            name="Scope conformance (RACI)",
+            family="scorecard",
+            unit="%",
+            direction="higher",
+            definition="Share of the work a party handled that lies within its Responsible "
+            "scope in the RACI for that kind of work.",
+            function="siamlib.raci.scope_conformance",
+            scale=100,
+            formula="work items whose party has R for the capability / work items handled",
+            counted="Work items = (ticket, resolver of record or supplier that held it), "
+            "(change, supplier), (problem, supplier); period of the ticket's opened_at, the "
+            "change's planned_start, the problem's opened_at; capability via work_mapping.",
+            edge_cases="Kinds missing from work_mapping are left out; a party absent from "
+            "the RACI counts as out of scope; the integrator holding tickets for dispatch "
+            "is out of scope unless A is accepted (in_scope_letters='RA').",
+        ),
     )
 }

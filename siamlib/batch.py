@@ -1,0 +1,421 @@
+"""The monthly batch: load, validate and compute once, then render every report in parallel.
+
+One driver process loads the dataset and params, runs the data-quality gate once, computes
+every measure once, and writes a small per-report input bundle (only that supplier's rows).
+Report notebooks then run in parallel worker processes (or on a Dask cluster), each loading
+just its bundle; HTML is exported in the worker, in-process.
+
+Outputs are published atomically: a run is written into ``reports/.runs/<period>-<run id>/``
+and ``reports/<period>`` is a symbolic link switched to it in one ``rename`` when the run is
+complete, so a reader (or a crash, or ``kill -9``) never sees a half-written pack. A run limited
+to some suppliers carries the other suppliers' reports over from the previous run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from siamlib import __version__, io, paths, report
+from siamlib.params import Params, load_params, params_files
+from siamlib.periods import check_period
+
+NOTEBOOKS = {
+    "tower": paths.NOTEBOOKS_DIR / "supplier_report.ipynb",
+    "integrator": paths.NOTEBOOKS_DIR / "integrator_report.ipynb",
+    "board": paths.NOTEBOOKS_DIR / "board_summary.ipynb",
+}
+BOARD = "board-summary"
+
+
+@dataclass
+class Job:
+    """One report to render."""
+
+    name: str  # report name: supplier id or "board-summary"
+    kind: str  # tower | integrator | board
+    notebook: str
+    parameters: dict
+    out_html: str
+    title: str
+    timeout: int = 600
+
+
+@dataclass
+class RunResult:
+    """What a batch run did; also written as ``manifest.json``."""
+
+    period: str
+    run_id: str
+    folder: str
+    status: str = "ok"  # ok | failed
+    reports: dict[str, dict] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    figures_sha256: str = ""
+
+    @property
+    def failed(self) -> list[str]:
+        return [n for n, r in self.reports.items() if r["status"] != "ok"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.status != "ok" else 0
+
+
+def run_job(job: Job) -> report.ReportOutcome:
+    """Render one report (runs in a worker process or on a Dask worker)."""
+    return report.render(
+        job.notebook,
+        job.parameters,
+        job.out_html,
+        title=job.title,
+        name=job.name,
+        timeout=job.timeout,
+    )
+
+
+def _versions() -> dict:
+    import importlib.metadata as md
+
+    pkgs = ["pandas", "numpy", "pyarrow", "altair", "papermill", "nbconvert", "great-expectations"]
+    out = {"siamlib": __version__, "python": platform.python_version()}
+    for p in pkgs:
+        try:
+            out[p] = md.version(p)
+        except md.PackageNotFoundError:
+            out[p] = None
+    try:
+        out["git_commit"] = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out["git_commit"] = None
+    return out
+
+
+def input_hashes(data_dir: Path, params_dir: Path) -> dict:
+    """SHA-256 of every input file (dataset and params), for the manifest and provenance."""
+    return {
+        "data_dir": str(data_dir),
+        "params_dir": str(params_dir),
+        "data": io.dataset_hashes(data_dir),
+        "params": {
+            str(p.relative_to(params_dir)): io.sha256_file(p) for p in params_files(params_dir)
+        },
+    }
+
+
+def plan_jobs(
+    params: Params,
+    period: str,
+    bundles_dir: Path,
+    out_dir: Path,
+    suppliers: list[str] | None = None,
+    timeout: int = 600,
+) -> list[Job]:
+    """The reports to render: one per tower, the integrator's, and the board summary."""
+    estate = params.estate
+    wanted = set(suppliers) if suppliers else None
+    jobs = []
+    for s in estate.suppliers:
+        if wanted is not None and s.id not in wanted:
+            continue
+        kind = "integrator" if s.role == "integrator" else "tower"
+        jobs.append(
+            Job(
+                name=s.id,
+                kind=kind,
+                notebook=str(NOTEBOOKS[kind]),
+                parameters={
+                    "supplier_id": s.id,
+                    "period": period,
+                    "bundle_dir": str(bundles_dir / s.id),
+                    "params_dir": str(params.root),
+                },
+                out_html=str(out_dir / f"{s.id}.html"),
+                title=f"{s.name}: performance report {period}",
+                timeout=timeout,
+            )
+        )
+    if wanted is None or BOARD in wanted:
+        jobs.append(
+            Job(
+                name=BOARD,
+                kind="board",
+                notebook=str(NOTEBOOKS["board"]),
+                parameters={
+                    "period": period,
+                    "bundle_dir": str(bundles_dir / BOARD),
+                    "params_dir": str(params.root),
+                },
+                out_html=str(out_dir / f"{BOARD}.html"),
+                title=f"{estate.name}: board summary {period}",
+                timeout=timeout,
+            )
+        )
+    return jobs
+
+
+def execute_jobs(
+    jobs: list[Job],
+    jobs_n: int = 2,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> dict[str, report.ReportOutcome]:
+    """Run report jobs in parallel; a failing job never stops the others."""
+    from tqdm import tqdm
+
+    outcomes: dict[str, report.ReportOutcome] = {}
+    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
+    if executor == "dask":
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            futures = {client.submit(run_job, j, pure=False): j for j in jobs}
+            for fut in dask_completed(futures):
+                job = futures[fut]
+                try:
+                    outcomes[job.name] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a lost worker fails one report
+                    outcomes[job.name] = report.ReportOutcome(
+                        job.name, "failed", error=f"{type(exc).__name__}: {exc}"
+                    )
+                bar.update(1)
+    elif jobs_n <= 1:
+        for job in jobs:
+            outcomes[job.name] = run_job(job)
+            bar.update(1)
+    else:
+        import multiprocessing as mp
+
+        # spawn: workers must not inherit the driver's large frames or threads.
+        with ProcessPoolExecutor(max_workers=jobs_n, mp_context=mp.get_context("spawn")) as pool:
+            futures = {pool.submit(run_job, j): j for j in jobs}
+            for fut in as_completed(futures):
+                job = futures[fut]
+                try:
+                    outcomes[job.name] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report
+                    outcomes[job.name] = report.ReportOutcome(
+                        job.name, "failed", error=f"{type(exc).__name__}: {exc}"
+                    )
+                bar.update(1)
+    bar.close()
+    return outcomes
+
+
+def _publish(period_link: Path, run_folder: Path) -> None:
+    """Point ``reports/<period>`` at ``run_folder`` atomically (symlink + rename)."""
+    tmp = period_link.with_name(f".{period_link.name}.{uuid.uuid4().hex}.link")
+    os.symlink(os.path.relpath(run_folder, period_link.parent), tmp)
+    if period_link.exists() and not period_link.is_symlink():
+        # A plain folder from an older layout: move it aside, never delete a user's files.
+        period_link.rename(period_link.with_name(f"{period_link.name}.old-{uuid.uuid4().hex[:8]}"))
+    os.replace(tmp, period_link)
+
+
+def _previous_run(period_link: Path) -> Path | None:
+    if period_link.is_symlink():
+        target = period_link.resolve()
+        if (target / "manifest.json").exists():
+            return target
+    return None
+
+
+def render_index(result: RunResult, params: Params) -> str:
+    """The pack's ``index.html``: links to every report and its status (no script)."""
+    rows = []
+    for name, r in sorted(result.reports.items(), key=lambda kv: (kv[0] == BOARD, kv[0])):
+        label = html.escape(r.get("title") or name)
+        if r["status"] == "ok" and r.get("file"):
+            link = f'<a href="{html.escape(r["file"])}">{label}</a>'
+        else:
+            link = label
+        ev = " ".join(
+            f'<a href="{html.escape(e)}">{html.escape(Path(e).suffix[1:].upper())}</a>'
+            for e in r.get("evidence", [])
+        )
+        status = html.escape(r["status"]) + (
+            f" - {html.escape(r['error'])}" if r.get("error") else ""
+        )
+        rows.append(
+            f"<tr><td>{link}</td><td class='status-{html.escape(r['status'])}'>{status}</td>"
+            f"<td>{ev}</td></tr>"
+        )
+    css = report.report_css()
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(params.estate.name)}: performance pack {result.period}</title>"
+        f"<style>{css} .status-failed,.status-blocked{{color:#c62828;font-weight:bold}}</style>"
+        "</head><body><main class='siam-report'>"
+        f"<h1>{html.escape(params.estate.name)}: performance pack {result.period}</h1>"
+        f"<p class='note'>Run {html.escape(result.run_id)}; status <b>{result.status}</b>. "
+        "Every report is a single self-contained page that works offline.</p>"
+        "<table><tr><th>report</th><th>status</th><th>evidence</th></tr>"
+        + "".join(rows)
+        + "</table><p class='provenance'>Inputs, versions and timings: "
+        "<a href='manifest.json'>manifest.json</a></p></main></body></html>"
+    )
+
+
+def run(
+    period: str,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+    reports_dir: Path | str | None = None,
+    suppliers: list[str] | None = None,
+    jobs: int = 2,
+    dry_run: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = True,
+    timeout: int = 600,
+) -> RunResult:
+    """Run the monthly batch for ``period``; see the module docstring.
+
+    Raises :class:`siamlib.params.ParamsError` (bad params) or ``FileNotFoundError``
+    (no dataset) before any work starts. Report failures do not raise: they are in the result,
+    whose ``exit_code`` is 1 when anything failed.
+    """
+    from siamlib import workbook
+
+    check_period(period)
+    t0 = time.perf_counter()
+    data_dir = Path(data_dir) if data_dir else paths.DEMO_DATA_DIR
+    params_dir = Path(params_dir) if params_dir else paths.PARAMS_DIR
+    reports_dir = Path(reports_dir) if reports_dir else paths.REPORTS_DIR
+    params = load_params(params_dir)
+    known = {s.id for s in params.estate.suppliers} | {BOARD}
+    unknown = sorted(set(suppliers or []) - known)
+    if unknown:
+        raise ValueError(f"--suppliers: unknown supplier(s) {', '.join(unknown)}")
+    io.read_dataset_info(data_dir)  # fails early with a clear message if not a dataset
+
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    run_folder = reports_dir / ".runs" / f"{period}-{run_id}"
+    result = RunResult(period=period, run_id=run_id, folder=str(run_folder))
+    result.versions = _versions()
+    result.inputs = input_hashes(data_dir, params_dir)
+    stages = result.stages
+    stages["load_params"] = time.perf_counter() - t0
+
+    work = workbook.compute_period(data_dir, params, period, stages=stages)
+    result.figures_sha256 = work.figures_sha256()
+    jobs_list = plan_jobs(params, period, run_folder / ".bundles", run_folder, suppliers, timeout)
+    if dry_run:
+        for j in jobs_list:
+            result.reports[j.name] = {"status": "planned", "title": j.title, "kind": j.kind}
+        result.status = "dry-run"
+        return result
+
+    t = time.perf_counter()
+    run_folder.mkdir(parents=True, exist_ok=True)
+    blocked = {}
+    for job in jobs_list:
+        reason = work.blocking_reason(job.name)
+        if reason:
+            blocked[job.name] = reason
+            continue
+        workbook.save_bundle(work.bundle(job.name), Path(job.parameters["bundle_dir"]))
+    evidence = {
+        j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
+        for j in jobs_list
+        if j.name not in blocked
+    }
+    stages["bundles_and_evidence"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    runnable = [j for j in jobs_list if j.name not in blocked]
+    outcomes = execute_jobs(runnable, jobs, executor, scheduler, progress)
+    stages["render"] = time.perf_counter() - t
+
+    for job in jobs_list:
+        entry = {"title": job.title, "kind": job.kind}
+        if job.name in blocked:
+            entry.update(status="blocked", error=blocked[job.name])
+        else:
+            o = outcomes[job.name]
+            entry.update(status=o.status, seconds=round(o.seconds, 3), timings=o.timings)
+            if o.error:
+                entry["error"] = o.error
+            if o.status == "ok":
+                entry["file"] = Path(job.out_html).name
+                entry["sha256"] = io.sha256_file(job.out_html)
+            entry["evidence"] = [
+                str(Path(p).relative_to(run_folder)) for p in evidence.get(job.name, [])
+            ]
+        result.reports[job.name] = entry
+
+    previous = _previous_run(reports_dir / period)
+    if suppliers and previous is not None:
+        _carry_over(previous, run_folder, result)
+
+    shutil.rmtree(run_folder / ".bundles", ignore_errors=True)
+    result.status = "failed" if result.failed else "ok"
+    stages["total"] = time.perf_counter() - t0
+    io.write_text_atomic(run_folder / "index.html", render_index(result, params))
+    io.write_json_atomic(run_folder / "manifest.json", asdict(result))
+    _publish(reports_dir / period, run_folder)
+    if previous is not None and previous != run_folder:
+        shutil.rmtree(previous, ignore_errors=True)
+    _clean_stale_runs(reports_dir, period, keep=run_folder)
+    return result
+
+
+def _carry_over(previous: Path, run_folder: Path, result: RunResult) -> None:
+    """Copy the previous run's reports for suppliers not rendered in this run."""
+    old = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+    for name, entry in old.get("reports", {}).items():
+        if name in result.reports:
+            continue
+        for rel in [entry.get("file"), *entry.get("evidence", [])]:
+            if rel and (previous / rel).exists():
+                target = run_folder / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(previous / rel, target)
+        entry = dict(entry, carried_over_from=old.get("run_id"))
+        result.reports[name] = entry
+
+
+def _clean_stale_runs(reports_dir: Path, period: str, keep: Path) -> None:
+    """Remove this period's run folders that no link points at (crashed or superseded runs)."""
+    runs = reports_dir / ".runs"
+    if not runs.is_dir():
+        return
+    live = {
+        p.resolve()
+        for p in reports_dir.iterdir()
+        if p.is_symlink() and p.resolve().parent == runs.resolve()
+    }
+    live.add(keep.resolve())
+    for folder in runs.glob(f"{period}-*"):
+        if folder.resolve() not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main_exit(result: RunResult) -> int:  # pragma: no cover - tiny CLI helper
+    """Print a one-line summary per report and return the exit code."""
+    for name, r in sorted(result.reports.items()):
+        extra = f" ({r['error']})" if r.get("error") else ""
+        print(f"{r['status']:>8}  {name}{extra}", file=sys.stderr)
+    return result.exit_code

@@ -328,14 +328,41 @@ def _merge_intervals(iv: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return merged.reset_index(drop=True)
 
 
+def _agreed_minutes(cal: Calendar | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Agreed service minutes from ``a`` to ``b`` (int64 UTC microseconds), elementwise.
+
+    On a 24x7 calendar (or none) every instant counts, so this is plain elapsed time, with
+    daylight-saving months 1 h shorter or longer; other calendars count business time only.
+    """
+    if cal is None or _is_24x7(cal):
+        return np.clip(b - a, 0, None) / 60_000_000
+    # Imported here: only business-hours agreed time needs the calendar machinery.
+    from siamlib.calendar import business_hours_between
+
+    def ts(x: np.ndarray) -> pd.Series:
+        return pd.Series(pd.to_datetime(x, unit="us", utc=True))
+
+    return business_hours_between(cal, ts(a), ts(b)).to_numpy() * 60
+
+
 def _clipped_minutes(
-    iv: pd.DataFrame, keys: list[str], periods: list[str], starts: np.ndarray, ends: np.ndarray
+    iv: pd.DataFrame,
+    keys: list[str],
+    periods: list[str],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    cals: dict[str, Calendar | None],
 ) -> pd.DataFrame:
-    """Minutes of the (disjoint) intervals inside each period, per key and period."""
+    """Agreed minutes covered by the (disjoint) intervals, per key and period."""
     p = pd.DataFrame({"period": periods, "p_start": starts, "p_end": ends})
     x = iv.merge(p, how="cross")
-    overlap = np.minimum(x["end"], x["p_end"]) - np.maximum(x["start"], x["p_start"])
-    x["minutes"] = np.clip(overlap, 0, None) / 60_000_000
+    x["a"] = np.maximum(x["start"], x["p_start"])
+    x["b"] = np.maximum(np.minimum(x["end"], x["p_end"]), x["a"])
+    x["minutes"] = 0.0
+    for sup, rows in x.groupby("supplier_id").groups.items():
+        sub = x.loc[rows]
+        cal = cals.get(sup)
+        x.loc[rows, "minutes"] = _agreed_minutes(cal, sub["a"].to_numpy(), sub["b"].to_numpy())
     return x.groupby([*keys, "period"], as_index=False)["minutes"].sum()
 
 
@@ -353,7 +380,8 @@ def availability(
     ``(agreed service time - unplanned downtime inside it) / agreed service time``.
 
     - Agreed service time is the period on the supplier's contract calendar ``calendar``
-      (default ``"always"``: 24x7, so the whole month, with its daylight-saving length).
+      (default ``"always"``: 24x7, so the whole month, with its daylight-saving length);
+      downtime counts only inside agreed time.
     - Outages are counted against the supplier accountable for them (``outages.supplier_id``).
       Overlapping outages of the same supplier and service are merged, so no minute counts
       twice; each outage is clipped to the period; an outage without ``end_at`` is still
@@ -373,7 +401,10 @@ def availability(
     services : iterable of (supplier_id, service), optional
         Services to report in addition to those with outages.
     calendar : str
-        Name of the agreed-hours calendar in each supplier's contract.
+        Name of the agreed-hours calendar in each supplier's contract (``KeyError`` if a
+        contract lacks it). Off a 24x7 calendar, both the agreed time and the downtime are
+        counted in that calendar's business time only (:mod:`siamlib.calendar`). Suppliers
+        without a contract (or no ``params``) are measured 24x7.
     tz : str, optional
         Reporting time zone; default from ``params``, else :data:`DEFAULT_TZ`.
 
@@ -412,23 +443,24 @@ def availability(
         pd.DataFrame({"period": periods}), how="cross"
     )
 
-    agreed = np.asarray(ends - starts, dtype="float64") / 60_000_000
-    grid["agreed_minutes"] = grid["period"].map(dict(zip(periods, agreed, strict=True)))
-    if params is not None:
-        for sup in grid["supplier_id"].unique():
-            contract = params.contracts.get(sup)
-            if contract is None:
-                continue
-            if calendar not in contract.calendars:
-                raise KeyError(
-                    f"contract {sup!r} has no calendar {calendar!r}; "
-                    f"defined: {', '.join(contract.calendars)}"
-                )
-            if not _is_24x7(contract.calendars[calendar]):
-                raise NotImplementedError(
-                    f"availability on a non-24x7 calendar ({sup}: {calendar!r}) needs "
-                    "business-time intervals; only 24x7 agreed hours are supported so far"
-                )
+    cals: dict[str, Calendar | None] = {}
+    for sup in grid["supplier_id"].unique():
+        contract = params.contracts.get(sup) if params is not None else None
+        if contract is not None and calendar not in contract.calendars:
+            raise KeyError(
+                f"contract {sup!r} has no calendar {calendar!r}; "
+                f"defined: {', '.join(contract.calendars)}"
+            )
+        cals[sup] = contract.calendars[calendar] if contract is not None else None
+    agreed = pd.DataFrame(
+        [
+            (sup, period, minutes)
+            for sup, cal in cals.items()
+            for period, minutes in zip(periods, _agreed_minutes(cal, starts, ends), strict=True)
+        ],
+        columns=["supplier_id", "period", "agreed_minutes"],
+    )
+    grid = grid.merge(agreed, on=["supplier_id", "period"], how="left")
 
     iv = pd.DataFrame(
         {
@@ -442,9 +474,9 @@ def availability(
     )
     iv = iv[iv["end"] > iv["start"]]
     # Unplanned minutes outside planned windows = |all downtime| - |planned downtime|.
-    down_all = _clipped_minutes(_merge_intervals(iv, keys), keys, periods, starts, ends)
+    down_all = _clipped_minutes(_merge_intervals(iv, keys), keys, periods, starts, ends, cals)
     down_planned = _clipped_minutes(
-        _merge_intervals(iv[iv["planned"]], keys), keys, periods, starts, ends
+        _merge_intervals(iv[iv["planned"]], keys), keys, periods, starts, ends, cals
     )
     out = grid.merge(
         down_all.rename(columns={"minutes": "all_minutes"}), on=[*keys, "period"], how="left"

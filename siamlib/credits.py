@@ -1,0 +1,517 @@
+"""Service credits: agreed exclusions, the three credit regimes, the cap and earn-back.
+
+Everything here works on a scorecard (:func:`siamlib.scorecard.scorecard`) and the supplier's
+:class:`~siamlib.params.Contract`; each ledger line says *why* it has its amount.
+
+Regimes (``contract.credit_regime.type``)
+    ``pool``        at-risk amount = monthly charge x at-risk %; each missed level costs
+                    at-risk amount x its ``pool_allocation_pct``.
+    ``bands``       each level's ``bands`` map the actual (shown unit) to an amount; bands are
+                    ``[from, to)`` except the top band, which also includes its ``to`` (so 100%
+                    falls in a band ending at 100). A negative amount is a reward
+                    (earn-back band). The trigger is not used: the bands say it all.
+    ``percentage``  credit = (expected - actual) percentage points of the monthly charge
+                    (actual - expected for lower-is-better); meant for per-cent measures.
+
+Missed
+    ``trigger: below_minimum`` - the level is red; ``below_expected`` - red or amber. A grey
+    level (no data) never attracts a credit.
+
+Cap
+    Credits of a period (the positive lines) are capped at the at-risk amount, in every regime.
+    When they add up to more, a separate ``cap`` line with a negative amount brings the total
+    down to the cap. Rewards and earn-backs are not capped. A contract with ``at_risk_pct: 0``
+    therefore pays no credit; the cap line says so.
+
+Earn-back (``credit_regime.earn_back``)
+    A credit from period Q is earned back in period Q + N when the same measure and scope is
+    green (meets its expected level) in each of the N periods after Q. The earn-back line is
+    the negative of what was actually paid for it (after Q's cap, pro rata). Without a history
+    holding Q and every period between, nothing is earned back.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from siamlib.params import load_params
+>>> from siamlib.scorecard import scorecard
+>>> p = load_params()
+>>> values = pd.DataFrame({
+...     "supplier_id": ["hosting"], "period": ["2026-06"],
+...     "measure": ["sla_resolution_attainment"], "scope": ["priority=1"],
+...     "value": [0.88], "numerator": [88.0], "denominator": [100.0]})
+>>> ledger = service_credits(scorecard(values, p, "hosting", "2026-06"), p.contract("hosting"))
+>>> print(ledger.loc[0, "explanation"])
+P1-RES 88.0% < minimum 90.0%: pool allocation 30% x at-risk £28,800 = £8,640
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from siamlib import periods
+from siamlib.params import Contract, Exclusion, Exclusions
+
+LEDGER_COLUMNS = [
+    "supplier_id",
+    "period",
+    "line",
+    "service_level",
+    "measure",
+    "scope",
+    "actual",
+    "expected",
+    "minimum",
+    "regime",
+    "amount",
+    "currency",
+    "explanation",
+    "source_period",
+]
+"""Ledger columns. ``line`` is ``credit`` (amount > 0 or a zero-allocation miss), ``reward``
+(negative band), ``cap`` (negative adjustment down to the at-risk amount) or ``earn_back``
+(negative, repaying the credit of ``source_period``)."""
+
+EXCLUDED_COLUMNS = ["ticket_id", "supplier_id", "reason", "approver", "approved_on"]
+
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+# ------------------------------------------------------------------------------ exclusions
+def _exclusion_frame(exclusions: Exclusions | Iterable[Exclusion]) -> pd.DataFrame:
+    items = exclusions.exclusions if isinstance(exclusions, Exclusions) else list(exclusions)
+    frame = pd.DataFrame(
+        [(e.ticket_id, e.reason, e.approver, e.approved_on) for e in items],
+        columns=["ticket_id", "reason", "approver", "approved_on"],
+    )
+    # A ticket approved twice is still one exclusion: the first approval is listed.
+    return frame.drop_duplicates("ticket_id").astype(
+        {"ticket_id": "str", "reason": "str", "approver": "str"}
+    )
+
+
+def apply_exclusions(
+    frame: pd.DataFrame, exclusions: Exclusions | Iterable[Exclusion]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Remove agreed excluded tickets from ``frame`` before any calculation, and list them.
+
+    ``frame`` is any table with a ``ticket_id`` column (tickets, ticket events, clocks).
+
+    Returns
+    -------
+    kept
+        ``frame`` without the rows of excluded tickets (index reset).
+    excluded
+        One row per excluded ticket present in ``frame``: ``ticket_id``, ``supplier_id``
+        (the last row's supplier for that ticket - for tickets, the resolver of record; NaN
+        when ``frame`` has no ``supplier_id``), ``reason``, ``approver``, ``approved_on``.
+        Exclusions naming tickets not in ``frame`` are not listed.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import pandas as pd
+    >>> from siamlib.params import Exclusion
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2"], "supplier_id": ["euc", "euc"]})
+    >>> ex = [Exclusion(ticket_id="T2", reason="Force majeure", approver="J. Okafor",
+    ...                 approved_on=dt.date(2026, 10, 20))]
+    >>> kept, listed = apply_exclusions(tickets, ex)
+    >>> kept["ticket_id"].tolist(), listed[["ticket_id", "reason"]].values.tolist()
+    (['T1'], [['T2', 'Force majeure']])
+    """
+    if "ticket_id" not in frame.columns:
+        raise ValueError("apply_exclusions: the frame has no ticket_id column")
+    agreed = _exclusion_frame(exclusions)
+    hit = frame["ticket_id"].isin(agreed["ticket_id"])
+    kept = frame.loc[~hit].reset_index(drop=True)
+    removed = frame.loc[hit]
+    if "supplier_id" in removed.columns:
+        who = removed[["ticket_id", "supplier_id"]].drop_duplicates("ticket_id", keep="last")
+    else:
+        who = pd.DataFrame({"ticket_id": removed["ticket_id"].unique()})
+        who["supplier_id"] = pd.Series(np.nan, index=who.index, dtype="str")
+    listed = who.merge(agreed, on="ticket_id", how="left")[EXCLUDED_COLUMNS]
+    listed = listed.astype({"ticket_id": "str", "supplier_id": "str"})
+    return kept, listed.sort_values("ticket_id").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ formatting
+def _money(amount: float, currency: str) -> str:
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    digits = 0 if abs(amount - round(amount)) < 0.005 else 2
+    symbol = _SYMBOLS.get(currency)
+    body = f"{amount:,.{digits}f}"
+    return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"
+
+
+def _num(value: float) -> str:
+    """At least one decimal, at most two: 88 -> 88.0, 99.45 -> 99.45, 88.333 -> 88.33."""
+    text = f"{value:.2f}"
+    return text[:-1] if text.endswith("0") else text
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _level(value: float, unit: str) -> str:
+    return f"{_num(value)}%" if unit == "%" else f"{_num(value)} {unit}"
+
+
+def _shortfall_text(row: pd.Series) -> str:
+    """'P1-RES 88.0% < minimum 90.0%' (or '> ...' for lower-is-better measures)."""
+    worse = "<" if row["direction"] == "higher" else ">"
+    if row["rag"] == "red":
+        threshold, level = "minimum", row["minimum"]
+    else:
+        threshold, level = "expected", row["expected"]
+    return (
+        f"{row['service_level']} {_level(row['actual'], row['unit'])} {worse} {threshold} "
+        f"{_level(level, row['unit'])}"
+    )
+
+
+# ------------------------------------------------------------------------------ one period
+def at_risk_amount(contract: Contract) -> float:
+    """Monthly charge x at-risk %: the most a supplier can lose in credits in one period.
+
+    >>> from siamlib.params import load_params
+    >>> at_risk_amount(load_params().contract("hosting"))   # 240,000 x 12%
+    28800.0
+    """
+    return round(contract.monthly_charge * contract.at_risk_pct / 100, 2)
+
+
+def _check_card(card: pd.DataFrame) -> tuple[str, str]:
+    suppliers = card["supplier_id"].unique()
+    months = card["period"].unique()
+    if len(suppliers) != 1 or len(months) != 1:
+        raise ValueError(
+            "service_credits: the card must hold one supplier and one period, got "
+            f"suppliers {sorted(map(str, suppliers))} and periods {sorted(map(str, months))}"
+        )
+    return str(suppliers[0]), str(months[0])
+
+
+def _missed(card: pd.DataFrame, contract: Contract) -> pd.Series:
+    if contract.credit_regime.trigger == "below_expected":
+        return card["rag"].isin(["red", "amber"])
+    return card["rag"] == "red"
+
+
+def _band_amounts(card: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """The band each level's actual falls in: amount and the band's edges (NaN if none)."""
+    levels = {sl.id: sl for sl in contract.service_levels}
+    rows = []
+    for sl_id, actual in zip(card["service_level"], card["actual"], strict=True):
+        found = (np.nan, np.nan, np.nan)
+        bands = levels[sl_id].bands if sl_id in levels else []
+        top = max((b.to_level for b in bands), default=np.nan)
+        for b in bands:
+            inside = b.from_level <= actual < b.to_level or (
+                actual == b.to_level and b.to_level == top
+            )
+            if inside:
+                found = (b.amount, b.from_level, b.to_level)
+                break
+        rows.append(found)
+    return pd.DataFrame(rows, columns=["amount", "band_from", "band_to"], index=card.index)
+
+
+def _period_lines(
+    card: pd.DataFrame, contract: Contract, currency: str
+) -> tuple[pd.DataFrame, float, float]:
+    """Credit/reward lines and the cap line of one period; also gross credits and paid share."""
+    supplier_id, period = _check_card(card)
+    regime = contract.credit_regime.type
+    at_risk = at_risk_amount(contract)
+    levels = {sl.id: sl for sl in contract.service_levels}
+    has = card["actual"].notna()
+    card = card.assign(line="credit", regime=regime)
+
+    if regime == "pool":
+        hit = card[_missed(card, contract) & has].copy()
+        alloc = hit["service_level"].map(lambda i: levels[i].pool_allocation_pct).astype(float)
+        hit["amount"] = (at_risk * alloc / 100).round(2)
+        hit["explanation"] = [
+            f"{_shortfall_text(r)}: pool allocation {_pct(a)} x at-risk "
+            f"{_money(at_risk, currency)} = {_money(r['amount'], currency)}"
+            for (_, r), a in zip(hit.iterrows(), alloc, strict=True)
+        ]
+    elif regime == "percentage":
+        hit = card[_missed(card, contract) & has].copy()
+        higher = hit["direction"] == "higher"
+        points = (hit["expected"] - hit["actual"]).where(higher, hit["actual"] - hit["expected"])
+        points = points.clip(lower=0).round(10)
+        hit["amount"] = (contract.monthly_charge * points / 100).round(2)
+        hit["explanation"] = [
+            f"{_shortfall_text(r)}: shortfall "
+            + (
+                f"{_num(r['expected'])} - {_num(r['actual'])}"
+                if r["direction"] == "higher"
+                else f"{_num(r['actual'])} - {_num(r['expected'])}"
+            )
+            + f" = {_num(pts)} percentage points x monthly charge "
+            f"{_money(contract.monthly_charge, currency)} = {_money(r['amount'], currency)}"
+            for (_, r), pts in zip(hit.iterrows(), points, strict=True)
+        ]
+    else:  # bands
+        band = _band_amounts(card, contract)
+        hit = card.join(band)
+        hit = hit[has & hit["amount"].notna() & (hit["amount"] != 0)].copy()
+        hit["line"] = np.where(hit["amount"] < 0, "reward", "credit")
+        hit["explanation"] = [
+            f"{r['service_level']} {_level(r['actual'], r['unit'])} in band "
+            f"[{_num(r['band_from'])}, {_num(r['band_to'])}"
+            f"{']' if r['actual'] == r['band_to'] else ')'}: "
+            + (
+                f"credit {_money(r['amount'], currency)}"
+                if r["amount"] > 0
+                else f"reward {_money(r['amount'], currency)}"
+            )
+            for _, r in hit.iterrows()
+        ]
+
+    hit["supplier_id"] = supplier_id
+    hit["period"] = period
+    hit["currency"] = currency
+    hit["source_period"] = period
+    lines = hit.reindex(columns=LEDGER_COLUMNS)
+
+    gross = float(lines.loc[lines["amount"] > 0, "amount"].sum())
+    paid_share = 1.0
+    if gross > at_risk + 0.005:
+        cut = round(at_risk - gross, 2)
+        paid_share = at_risk / gross
+        cap = {
+            "supplier_id": supplier_id,
+            "period": period,
+            "line": "cap",
+            "service_level": "",
+            "measure": "",
+            "scope": "",
+            "regime": regime,
+            "amount": cut,
+            "currency": currency,
+            "source_period": period,
+            "explanation": (
+                f"Credits {_money(gross, currency)} exceed the cap: at-risk amount "
+                f"{_pct(contract.at_risk_pct)} x monthly charge "
+                f"{_money(contract.monthly_charge, currency)} = {_money(at_risk, currency)}; "
+                f"adjustment {_money(cut, currency)}"
+            ),
+        }
+        lines = pd.concat([lines, pd.DataFrame([cap])], ignore_index=True)
+    return lines.reindex(columns=LEDGER_COLUMNS), gross, paid_share
+
+
+def _empty_ledger() -> pd.DataFrame:
+    return _typed(pd.DataFrame(columns=LEDGER_COLUMNS))
+
+
+def _typed(ledger: pd.DataFrame) -> pd.DataFrame:
+    text = [
+        "supplier_id",
+        "period",
+        "line",
+        "service_level",
+        "measure",
+        "scope",
+        "regime",
+        "currency",
+        "explanation",
+        "source_period",
+    ]
+    numbers = ["actual", "expected", "minimum", "amount"]
+    return ledger.astype({**dict.fromkeys(text, "str"), **dict.fromkeys(numbers, "float64")})
+
+
+# ------------------------------------------------------------------------------ earn-back
+def _earn_back_lines(
+    card: pd.DataFrame, contract: Contract, history: pd.DataFrame, currency: str
+) -> pd.DataFrame:
+    supplier_id, period = _check_card(card)
+    n = contract.credit_regime.earn_back.periods
+    window = periods.previous_periods(period, n + 1)
+    source, following = window[0], window[1:]
+    past = history[(history["supplier_id"] == supplier_id) & (history["period"] < period)]
+    source_card = past[past["period"] == source]
+    if source_card.empty:
+        return _empty_ledger()
+    lines, _, paid_share = _period_lines(source_card, contract, currency)
+    credits = lines[(lines["line"] == "credit") & (lines["amount"] > 0)]
+    if credits.empty:
+        return _empty_ledger()
+    after = pd.concat([past[past["period"].isin(following[:-1])], card], ignore_index=True)
+    greens = (
+        after[after["rag"] == "green"]
+        .groupby(["measure", "scope"])["period"]
+        .nunique()
+        .rename("green_periods")
+        .reset_index()
+    )
+    earned = credits.merge(greens, on=["measure", "scope"], how="left")
+    earned = earned[earned["green_periods"] == n].copy()
+    if earned.empty:
+        return _empty_ledger()
+    paid = (earned["amount"] * paid_share).round(2)
+    span = f"{following[0]}..{following[-1]}" if n > 1 else following[0]
+    earned["explanation"] = [
+        f"{sl} credit {_money(p, currency)} paid for {source} earned back: expected met in "
+        + (f"each of the {n} following periods" if n > 1 else "the following period")
+        + f" ({span})"
+        + (" (amount as paid after the cap)" if paid_share < 1 else "")
+        for sl, p in zip(earned["service_level"], paid, strict=True)
+    ]
+    current = card.set_index(["measure", "scope"])
+    key = pd.MultiIndex.from_frame(earned[["measure", "scope"]])
+    earned["actual"] = current["actual"].reindex(key).to_numpy()
+    earned["expected"] = current["expected"].reindex(key).to_numpy()
+    earned["minimum"] = current["minimum"].reindex(key).to_numpy()
+    earned["amount"] = -paid
+    earned["line"] = "earn_back"
+    earned["period"] = period
+    earned["source_period"] = source
+    return earned.reindex(columns=LEDGER_COLUMNS)
+
+
+# ------------------------------------------------------------------------------ public
+def service_credits(
+    card: pd.DataFrame,
+    contract: Contract,
+    history: pd.DataFrame | None = None,
+    *,
+    currency: str = "GBP",
+) -> pd.DataFrame:
+    """Service-credit ledger of one supplier's period, one explained line per missed level.
+
+    Parameters
+    ----------
+    card
+        Scorecard of one supplier and one period (:func:`siamlib.scorecard.scorecard`).
+    contract
+        That supplier's contract (regime, trigger, charge, at-risk %, levels and bands).
+    history
+        Earlier scorecards of the supplier, stacked (e.g. :func:`siamlib.scorecard.trend`;
+        rows of the card's period or later are ignored). Needed only for earn-back.
+    currency
+        ISO code used in the ledger and the explanations (the estate's currency).
+
+    Returns
+    -------
+    DataFrame
+        ``LEDGER_COLUMNS``: credit/reward lines, then the cap line if any, then earn-back
+        lines. The net amount for the period is ``ledger["amount"].sum()``.
+
+    Examples
+    --------
+    Percentage regime: 98% expected, 75% actual -> 23 points of a 100,000 charge = 23,000,
+    capped at the 12% at-risk amount (12,000):
+
+    >>> import pandas as pd
+    >>> from siamlib.params import Contract
+    >>> c = Contract.model_validate({
+    ...     "supplier_id": "euc", "monthly_charge": 100000, "at_risk_pct": 12,
+    ...     "calendars": {"business": {"weekly_hours": {"mon": [["09:00", "17:00"]]}}},
+    ...     "credit_regime": {"type": "percentage"},
+    ...     "service_levels": [{"id": "RES", "measure": "sla_resolution_attainment",
+    ...                         "expected": 98, "minimum": 90, "weight": 100}]})
+    >>> card = pd.DataFrame({"supplier_id": ["euc"], "period": ["2026-03"],
+    ...     "service_level": ["RES"], "measure": ["sla_resolution_attainment"], "scope": [""],
+    ...     "unit": ["%"], "direction": ["higher"], "expected": [98.0], "minimum": [90.0],
+    ...     "actual": [75.0], "rag": ["red"]})
+    >>> service_credits(card, c)[["line", "amount"]].values.tolist()
+    [['credit', 23000.0], ['cap', -11000.0]]
+    """
+    if card.empty:
+        return _empty_ledger()
+    lines, _, _ = _period_lines(card, contract, currency)
+    parts = [lines]
+    if contract.credit_regime.earn_back.enabled and history is not None and not history.empty:
+        parts.append(_earn_back_lines(card, contract, history, currency))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _empty_ledger()
+    return _typed(pd.concat(parts, ignore_index=True))
+
+
+def credit_history(
+    cards: pd.DataFrame, contract: Contract, *, currency: str = "GBP"
+) -> pd.DataFrame:
+    """Ledgers of every period in a stack of one supplier's scorecards, oldest first.
+
+    Each period's earn-back looks at the periods before it in ``cards``.
+
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> from siamlib.scorecard import trend
+    >>> p = load_params()
+    >>> cards = trend(pd.DataFrame(columns=["supplier_id", "period", "measure", "scope",
+    ...     "value", "numerator", "denominator"]), p, "euc", "2026-06", months=3)
+    >>> credit_history(cards, p.contract("euc")).empty
+    True
+    """
+    ledgers = [
+        service_credits(cards[cards["period"] == p], contract, history=cards, currency=currency)
+        for p in sorted(cards["period"].unique())
+    ]
+    ledgers = [ledger for ledger in ledgers if not ledger.empty]
+    if not ledgers:
+        return _empty_ledger()
+    return pd.concat(ledgers, ignore_index=True)
+
+
+INCIDENT_DROPPED_COLUMNS = ["ticket_id", "service_level", "amount", "kept_service_level"]
+
+
+def incident_credits(
+    breaches: pd.DataFrame, one_credit_per_incident: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One credit per incident: keep the largest credit of each ticket, list the others.
+
+    For per-ticket credit schemes: ``breaches`` has one row per (ticket, service level
+    breached) with ``ticket_id``, ``service_level`` and ``amount`` (extra columns are kept).
+    Ties keep the alphabetically first service level, so the result does not depend on row
+    order. With ``one_credit_per_incident=False`` every row is kept.
+
+    Returns
+    -------
+    kept
+        One row per ticket: its largest credit.
+    dropped
+        The other rows, with ``kept_service_level`` naming the level whose credit was kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> b = pd.DataFrame({"ticket_id": ["T1", "T1", "T2"],
+    ...                   "service_level": ["P1-RES", "RESPONSE", "P2-RES"],
+    ...                   "amount": [500.0, 800.0, 300.0]})
+    >>> kept, dropped = incident_credits(b)
+    >>> kept[["ticket_id", "service_level"]].values.tolist()
+    [['T1', 'RESPONSE'], ['T2', 'P2-RES']]
+    >>> dropped[["ticket_id", "service_level", "kept_service_level"]].values.tolist()
+    [['T1', 'P1-RES', 'RESPONSE']]
+    """
+    missing = [c for c in ("ticket_id", "service_level", "amount") if c not in breaches.columns]
+    if missing:
+        raise ValueError(f"incident_credits: missing columns {', '.join(missing)}")
+    if not one_credit_per_incident:
+        dropped = breaches.iloc[0:0].assign(kept_service_level=pd.Series(dtype="str"))
+        return breaches.reset_index(drop=True), dropped.reset_index(drop=True)
+    ordered = breaches.sort_values(
+        ["ticket_id", "amount", "service_level"], ascending=[True, False, True]
+    )
+    first = ~ordered.duplicated("ticket_id", keep="first")
+    kept = ordered[first]
+    dropped = ordered[~first].merge(
+        kept[["ticket_id", "service_level"]].rename(
+            columns={"service_level": "kept_service_level"}
+        ),
+        on="ticket_id",
+        how="left",
+    )
+    return kept.reset_index(drop=True), dropped.reset_index(drop=True)

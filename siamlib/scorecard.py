@@ -1,0 +1,371 @@
+"""Scorecards: each contracted service level's actual against its expected and minimum levels.
+
+A scorecard has one row per service level **in force on the first day of the period**
+(``contract.service_levels_on(periods.first_day(period))``), so a past period is always scored
+against the levels that applied then. The actual comes from the *measure values* long table
+(:mod:`siamlib.measures`), converted from the computed unit to the shown unit with the
+catalogue's ``scale`` (rates: fraction x 100 = per cent), which is the unit the contract writes
+its levels in.
+
+RAG status
+    ``green``  at or better than expected (``actual >= expected``; ``<=`` for lower-is-better);
+    ``amber``  worse than expected but at or better than minimum;
+    ``red``    worse than minimum;
+    ``grey``   no data: the actual is NaN (empty denominator, or no row in the measure values).
+    A value exactly at the minimum is amber, exactly at expected is green.
+
+Points (weighted score)
+    ``points = (worst - actual) / (worst - best) x weight`` with ``best = expected``,
+    ``worst = minimum`` and the actual clamped to the range between them: a level at or better
+    than expected earns its full weight, one at or worse than minimum earns 0, and points rise
+    linearly in between. The same formula serves both directions because best and worst swap
+    sides. Where expected equals minimum (no amber zone) the level earns its full weight when
+    green and 0 otherwise. Grey levels have NaN points.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from siamlib.params import load_params
+>>> p = load_params()
+>>> values = pd.DataFrame({
+...     "supplier_id": ["hosting"], "period": ["2026-06"],
+...     "measure": ["sla_resolution_attainment"], "scope": ["priority=1"],
+...     "value": [0.92], "numerator": [92.0], "denominator": [100.0]})
+>>> card = scorecard(values, p, "hosting", "2026-06")
+>>> row = card.set_index("service_level").loc["P1-RES"]
+>>> float(row["actual"]), row["rag"], float(row["points"])   # (90 - 92) / (90 - 95) x 20
+(92.0, 'amber', 8.0)
+>>> weighted_score(card)   # only P1-RES has data: 8 / 20 x 100
+40.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from siamlib import periods
+from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
+from siamlib.measures.catalogue import MEASURES
+from siamlib.params import Contract, Params
+
+RAG_ORDER = ("green", "amber", "red", "grey")
+
+SCORECARD_COLUMNS = [
+    "supplier_id",
+    "period",
+    "service_level",
+    "measure",
+    "scope",
+    "name",
+    "unit",
+    "direction",
+    "expected",
+    "minimum",
+    "actual",
+    "rag",
+    "weight",
+    "points",
+    "previous_actual",
+    "change",
+    "numerator",
+    "denominator",
+]
+
+LEAGUE_COLUMNS = [
+    "rank",
+    "supplier_id",
+    "supplier_name",
+    "role",
+    "weighted_score",
+    "levels",
+    "green",
+    "amber",
+    "red",
+    "grey",
+    "credits",
+    "currency",
+]
+
+
+def _contract(params: Params | Contract, supplier_id: str) -> Contract:
+    if isinstance(params, Contract):
+        if params.supplier_id != supplier_id:
+            raise ValueError(
+                f"contract is for {params.supplier_id!r}, scorecard asked for {supplier_id!r}"
+            )
+        return params
+    return params.contract(supplier_id)
+
+
+def _check_values(values: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in MEASURE_VALUE_COLUMNS if c not in values.columns]
+    if missing:
+        raise ValueError(f"measure values: missing columns {', '.join(missing)}")
+    key = ["supplier_id", "period", "measure", "scope"]
+    dupes = values[values.duplicated(key, keep=False)]
+    if not dupes.empty:
+        first = dupes.iloc[0]
+        raise ValueError(
+            "measure values: more than one row for "
+            f"{first['supplier_id']} {first['period']} {first['measure']} "
+            f"scope={first['scope']!r}"
+        )
+    return values
+
+
+def _levels(contract: Contract, period: str) -> pd.DataFrame:
+    live = contract.service_levels_on(periods.first_day(period))
+    rows = [
+        {
+            "service_level": sl.id,
+            "measure": sl.measure,
+            "scope": scope_key(sl.scope),
+            "expected": float(sl.expected),
+            "minimum": float(sl.minimum),
+            "weight": float(sl.weight),
+        }
+        for sl in live
+    ]
+    cols = ["service_level", "measure", "scope", "expected", "minimum", "weight"]
+    return pd.DataFrame(rows, columns=cols).astype(
+        {"service_level": "str", "measure": "str", "scope": "str"}
+    )
+
+
+def _label(measure: pd.Series, scope: pd.Series) -> pd.Series:
+    name = measure.map(lambda m: MEASURES[m].name)
+    shown = scope.str.replace("=", " ", regex=False).str.replace(";", ", ", regex=False)
+    return name.where(scope == "", name + " (" + shown + ")")
+
+
+def rag_status(
+    actual: pd.Series, expected: pd.Series, minimum: pd.Series, direction: pd.Series
+) -> pd.Series:
+    """RAG of each actual against its expected and minimum levels (shown unit).
+
+    ``direction`` holds ``"higher"`` or ``"lower"`` (is better). NaN actuals are ``"grey"``.
+
+    >>> import pandas as pd
+    >>> rag_status(pd.Series([95.0, 90.0, 89.9, None]), pd.Series([95.0] * 4),
+    ...            pd.Series([90.0] * 4), pd.Series(["higher"] * 4)).tolist()
+    ['green', 'amber', 'red', 'grey']
+    >>> rag_status(pd.Series([3.0, 6.0, 6.1]), pd.Series([3.0] * 3), pd.Series([6.0] * 3),
+    ...            pd.Series(["lower"] * 3)).tolist()
+    ['green', 'amber', 'red']
+    """
+    higher = direction.to_numpy() == "higher"
+    a = actual.to_numpy(dtype=float)
+    e = expected.to_numpy(dtype=float)
+    m = minimum.to_numpy(dtype=float)
+    # NaN compares False, so a missing actual falls through to the default "grey".
+    meets_expected = np.where(higher, a >= e, a <= e)
+    meets_minimum = np.where(higher, a >= m, a <= m)
+    below = np.where(higher, a < m, a > m)
+    rag = np.select([meets_expected, meets_minimum, below], ["green", "amber", "red"], "grey")
+    return pd.Series(rag, index=actual.index, dtype="str")
+
+
+def score_points(
+    actual: pd.Series,
+    expected: pd.Series,
+    minimum: pd.Series,
+    weight: pd.Series,
+    direction: pd.Series,
+) -> pd.Series:
+    """Points earned: ``(worst - actual) / (worst - best) x weight``, actual clamped.
+
+    ``best`` is the expected level and ``worst`` the minimum level; NaN actual gives NaN.
+    ``direction`` (``"higher"``/``"lower"``) only matters where expected equals minimum: then
+    the level earns its full weight when it meets expected, else nothing.
+
+    >>> import pandas as pd
+    >>> score_points(pd.Series([92.0, 99.0, 80.0]), pd.Series([95.0] * 3),
+    ...              pd.Series([90.0] * 3), pd.Series([20.0] * 3),
+    ...              pd.Series(["higher"] * 3)).tolist()
+    [8.0, 20.0, 0.0]
+    """
+    best = expected.astype(float)
+    worst = minimum.astype(float)
+    clamped = actual.astype(float).clip(
+        lower=np.minimum(best, worst), upper=np.maximum(best, worst)
+    )
+    span = worst - best
+    # expected == minimum leaves no range to interpolate over: all or nothing.
+    flat = (rag_status(actual, expected, minimum, direction) == "green").astype(float)
+    share = ((worst - clamped) / span.where(span != 0)).where(span != 0, flat)
+    # "+ 0.0" turns the -0.0 of (worst - worst) / negative span into a plain 0.0.
+    return (share * weight.astype(float) + 0.0).where(actual.notna())
+
+
+def scorecard(
+    values: pd.DataFrame, params: Params | Contract, supplier_id: str, period: str
+) -> pd.DataFrame:
+    """Scorecard of one supplier for one period: one row per service level in force.
+
+    Parameters
+    ----------
+    values
+        Measure values long table (see :mod:`siamlib.measures`), any suppliers and periods.
+    params
+        The validated params bundle, or the supplier's :class:`~siamlib.params.Contract`.
+    supplier_id, period
+        Supplier and ``YYYY-MM`` period to score.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``SCORECARD_COLUMNS``: ``expected``, ``minimum``, ``actual``,
+        ``previous_actual`` and ``change`` (actual - previous actual) are in the shown unit;
+        ``previous_actual`` is the same measure and scope in the previous period (even where
+        the level was re-issued under a new id); ``numerator``/``denominator`` are as counted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> card = scorecard(pd.DataFrame(columns=MEASURE_VALUE_COLUMNS), load_params(),
+    ...                  "hosting", "2026-07")
+    >>> card.loc[card["service_level"] == "P2-RES-2026H2", ["expected", "rag"]].values.tolist()
+    [[92.0, 'grey']]
+    """
+    periods.check_period(period)
+    contract = _contract(params, supplier_id)
+    values = _check_values(values)
+    levels = _levels(contract, period)
+    prev = periods.previous_periods(period, 2)[0]
+
+    mine = values[values["supplier_id"] == supplier_id]
+    cur = mine.loc[
+        mine["period"] == period, ["measure", "scope", "value", "numerator", "denominator"]
+    ]
+    before = mine.loc[mine["period"] == prev, ["measure", "scope", "value"]].rename(
+        columns={"value": "previous_value"}
+    )
+    card = levels.merge(cur, on=["measure", "scope"], how="left").merge(
+        before, on=["measure", "scope"], how="left"
+    )
+    scale = card["measure"].map(lambda m: MEASURES[m].scale).astype(float)
+    # Rounding as Measure.display does, so 0.95 x 100 compares equal to an expected of 95.
+    card["actual"] = (card["value"].astype(float) * scale).round(10)
+    card["previous_actual"] = (card["previous_value"].astype(float) * scale).round(10)
+    card["change"] = (card["actual"] - card["previous_actual"]).round(10)
+    card["name"] = _label(card["measure"], card["scope"])
+    card["unit"] = card["measure"].map(lambda m: MEASURES[m].unit).astype("str")
+    card["direction"] = card["measure"].map(lambda m: MEASURES[m].direction).astype("str")
+    card["rag"] = rag_status(card["actual"], card["expected"], card["minimum"], card["direction"])
+    card["points"] = score_points(
+        card["actual"], card["expected"], card["minimum"], card["weight"], card["direction"]
+    )
+    card["supplier_id"] = supplier_id
+    card["period"] = period
+    card["numerator"] = card["numerator"].astype(float)
+    card["denominator"] = card["denominator"].astype(float)
+    out = card[SCORECARD_COLUMNS].astype({"supplier_id": "str", "period": "str", "rag": "str"})
+    return out.reset_index(drop=True)
+
+
+def weighted_score(card: pd.DataFrame) -> float:
+    """Weighted score out of 100: the points of the levels with data, renormalised.
+
+    Weights in force sum to 100, so with every level reporting the score is the sum of the
+    points. Levels without data (grey) are left out and the remaining weights are scaled back
+    up to 100 (``sum(points) / sum(weights with data) x 100``), so a missing figure neither
+    rewards nor punishes; the grey count is shown beside the score. NaN when no level has data.
+
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"actual": [92.0, 97.0, None], "weight": [20.0, 30.0, 50.0],
+    ...                      "points": [8.0, 30.0, None]})
+    >>> weighted_score(card)   # (8 + 30) / (20 + 30) x 100
+    76.0
+    """
+    has = card["actual"].notna()
+    weight = float(card.loc[has, "weight"].sum())
+    if weight <= 0:
+        return float("nan")
+    score = float(card.loc[has, "points"].sum()) / weight * 100
+    return float(min(100.0, max(0.0, round(score, 10))))
+
+
+def trend(
+    values: pd.DataFrame,
+    params: Params | Contract,
+    supplier_id: str,
+    period: str,
+    months: int = 12,
+) -> pd.DataFrame:
+    """Scorecards of the ``months`` periods ending at ``period``, oldest first, stacked.
+
+    Each month is scored against the levels in force on its own first day, so a level
+    re-issued mid-year (new id, new expected level) shows up from its effective month.
+
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> t = trend(pd.DataFrame(columns=MEASURE_VALUE_COLUMNS), load_params(), "hosting",
+    ...           "2026-07", months=2)
+    >>> t.loc[t["measure"].eq("sla_resolution_attainment") & t["scope"].eq("priority=2"),
+    ...       ["period", "service_level", "expected"]].values.tolist()
+    [['2026-06', 'P2-RES', 90.0], ['2026-07', 'P2-RES-2026H2', 92.0]]
+    """
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    cards = [
+        scorecard(values, params, supplier_id, p) for p in periods.previous_periods(period, months)
+    ]
+    return pd.concat(cards, ignore_index=True)
+
+
+def rag_counts(card: pd.DataFrame) -> dict[str, int]:
+    """Number of levels per RAG status (every status present, zero when none).
+
+    >>> rag_counts(pd.DataFrame({"rag": ["green", "red", "green"]}))
+    {'green': 2, 'amber': 0, 'red': 1, 'grey': 0}
+    """
+    counts = card["rag"].value_counts()
+    return {r: int(counts.get(r, 0)) for r in RAG_ORDER}
+
+
+def scorecards(values: pd.DataFrame, params: Params, period: str) -> pd.DataFrame:
+    """Board league table: every supplier's weighted score, RAG counts and net credits.
+
+    ``credits`` is the net service-credit ledger total of the period (credits, cap adjustment,
+    rewards and earn-backs; see :func:`siamlib.credits.service_credits`), with earlier months
+    scored from the same measure values as the earn-back history. Sorted by weighted score,
+    best first (suppliers without data last); ``rank`` is 1 for the best score.
+
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> league = scorecards(pd.DataFrame(columns=MEASURE_VALUE_COLUMNS), load_params(),
+    ...                     "2026-06")
+    >>> len(league), int(league["grey"].sum()) > 0, float(league["credits"].sum())
+    (6, True, 0.0)
+    """
+    from siamlib.credits import service_credits
+
+    rows = []
+    for supplier in params.estate.suppliers:
+        contract = params.contract(supplier.id)
+        earn_back = contract.credit_regime.earn_back
+        months = earn_back.periods + 1 if earn_back.enabled else 1
+        history = trend(values, params, supplier.id, period, months=months)
+        card = history[history["period"] == period]
+        ledger = service_credits(card, contract, history=history, currency=params.estate.currency)
+        rows.append(
+            {
+                "supplier_id": supplier.id,
+                "supplier_name": supplier.name,
+                "role": supplier.role,
+                "weighted_score": weighted_score(card),
+                "levels": len(card),
+                **rag_counts(card),
+                "credits": round(float(ledger["amount"].sum()), 2),
+                "currency": params.estate.currency,
+            }
+        )
+    league = pd.DataFrame(rows, columns=[c for c in LEAGUE_COLUMNS if c != "rank"])
+    league = league.sort_values(
+        ["weighted_score", "supplier_id"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
+    league.insert(0, "rank", league["weighted_score"].rank(ascending=False, method="min"))
+    league["rank"] = league["rank"].astype("Int64")
+    return league

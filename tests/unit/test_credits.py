@@ -1,0 +1,452 @@
+"""Service credits: exclusions, pool / bands / percentage regimes, cap, earn-back, incidents.
+
+Amounts are worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from siamlib.credits import (
+    EXCLUDED_COLUMNS,
+    LEDGER_COLUMNS,
+    apply_exclusions,
+    at_risk_amount,
+    credit_history,
+    incident_credits,
+    service_credits,
+)
+from siamlib.measures import MEASURE_VALUE_COLUMNS
+from siamlib.params import Contract, Exclusion, load_params
+from siamlib.scorecard import scorecard, trend
+
+CALENDARS = {"business": {"weekly_hours": {"mon": [["09:00", "17:00"]]}}}
+
+
+def contract(levels: list[dict], regime: dict | None = None, **extra) -> Contract:
+    return Contract.model_validate(
+        {
+            "supplier_id": "euc",
+            "monthly_charge": 100000,
+            "at_risk_pct": 10,
+            "calendars": CALENDARS,
+            "service_levels": levels,
+            "credit_regime": regime or {"type": "pool"},
+            **extra,
+        }
+    )
+
+
+def level(i: int, weight: float, **extra) -> dict:
+    """Resolution attainment for priority i: expected 95, minimum 90."""
+    return {
+        "id": f"P{i}-RES",
+        "measure": "sla_resolution_attainment",
+        "scope": {"priority": i},
+        "expected": 95,
+        "minimum": 90,
+        "weight": weight,
+        **extra,
+    }
+
+
+def card(c: Contract, period: str, *actuals: float) -> pd.DataFrame:
+    """Scorecard of ``c`` with resolution attainment (fractions) for priorities 1, 2, ..."""
+    rows = [
+        ("euc", period, "sla_resolution_attainment", f"priority={i}", a, float("nan"), float("nan"))
+        for i, a in enumerate(actuals, start=1)
+    ]
+    v = pd.DataFrame(rows, columns=MEASURE_VALUE_COLUMNS)
+    return scorecard(v, c, "euc", period)
+
+
+# ------------------------------------------------------------------------------ exclusions ----
+EXCLUSIONS = [
+    Exclusion(
+        ticket_id="INC2",
+        reason="Customer-caused delay",
+        approver="J. Okafor",
+        approved_on=dt.date(2026, 3, 10),
+    ),
+    Exclusion(
+        ticket_id="INC9",  # not in the data: removes nothing, listed nowhere
+        reason="Force majeure",
+        approver="J. Okafor",
+        approved_on=dt.date(2026, 3, 11),
+    ),
+]
+
+
+def test_excluded_tickets_are_removed_and_listed_with_reason_and_approver():
+    tickets = pd.DataFrame(
+        {"ticket_id": ["INC1", "INC2", "INC3"], "supplier_id": ["euc", "hosting", "euc"]}
+    )
+    kept, listed = apply_exclusions(tickets, EXCLUSIONS)
+    assert kept["ticket_id"].tolist() == ["INC1", "INC3"]
+    assert list(listed.columns) == EXCLUDED_COLUMNS
+    assert listed.to_dict("records") == [
+        {
+            "ticket_id": "INC2",
+            "supplier_id": "hosting",
+            "reason": "Customer-caused delay",
+            "approver": "J. Okafor",
+            "approved_on": dt.date(2026, 3, 10),
+        }
+    ]
+
+
+def test_exclusions_apply_to_every_row_of_a_ticket_and_list_it_once():
+    events = pd.DataFrame(
+        {
+            "ticket_id": ["INC2", "INC2", "INC1"],
+            "event_seq": [1, 2, 1],
+            "supplier_id": ["integrator", "hosting", "euc"],
+        }
+    )
+    kept, listed = apply_exclusions(events, EXCLUSIONS)
+    assert kept["ticket_id"].tolist() == ["INC1"]
+    # one row per ticket; the supplier is the last row's (the ticket's latest holder)
+    assert listed[["ticket_id", "supplier_id"]].values.tolist() == [["INC2", "hosting"]]
+
+
+def test_exclusions_work_on_frames_without_supplier():
+    clocks = pd.DataFrame({"ticket_id": ["INC2", "INC3"], "clock": ["resolution"] * 2})
+    kept, listed = apply_exclusions(clocks, EXCLUSIONS)
+    assert kept["ticket_id"].tolist() == ["INC3"]
+    assert listed["ticket_id"].tolist() == ["INC2"] and listed["supplier_id"].isna().all()
+
+
+def test_project_exclusions_model_is_accepted():
+    p = load_params()
+    tickets = pd.DataFrame({"ticket_id": ["INC0000042", "INC0000043"], "supplier_id": ["euc"] * 2})
+    kept, listed = apply_exclusions(tickets, p.exclusions)
+    assert kept["ticket_id"].tolist() == ["INC0000043"]
+    assert listed.loc[0, "approved_on"] == dt.date(2026, 10, 6)
+
+
+def test_frame_without_ticket_id_is_refused():
+    with pytest.raises(ValueError, match="no ticket_id column"):
+        apply_exclusions(pd.DataFrame({"id": ["INC2"]}), EXCLUSIONS)
+
+
+# ------------------------------------------------------------------------------------ pool ----
+def test_pool_credit_line_explains_the_amount():
+    p = load_params()
+    v = pd.DataFrame(
+        [("hosting", "2026-06", "sla_resolution_attainment", "priority=1", 0.88, 88.0, 100.0)],
+        columns=MEASURE_VALUE_COLUMNS,
+    )
+    ledger = service_credits(scorecard(v, p, "hosting", "2026-06"), p.contract("hosting"))
+    assert list(ledger.columns) == LEDGER_COLUMNS
+    line = ledger.iloc[0]
+    # at-risk = 240,000 x 12% = 28,800; P1 allocation 30% -> 8,640
+    assert line["amount"] == 8640.0
+    assert line["explanation"] == (
+        "P1-RES 88.0% < minimum 90.0%: pool allocation 30% x at-risk £28,800 = £8,640"
+    )
+    assert (line["line"], line["regime"], line["currency"]) == ("credit", "pool", "GBP")
+    assert (line["actual"], line["expected"], line["minimum"]) == (88.0, 95.0, 90.0)
+    assert len(ledger) == 1
+
+
+def test_pool_credits_are_capped_at_the_at_risk_amount_with_a_cap_line():
+    # four levels of 40% allocation each: 160% of the pool
+    c = contract([level(i, 25, pool_allocation_pct=40) for i in range(1, 5)])
+    ledger = service_credits(card(c, "2026-03", 0.5, 0.6, 0.7, 0.8), c)
+    credits = ledger[ledger["line"] == "credit"]
+    # at-risk = 100,000 x 10% = 10,000; each miss 10,000 x 40% = 4,000
+    assert credits["amount"].tolist() == [4000.0] * 4
+    cap = ledger[ledger["line"] == "cap"].iloc[0]
+    # 16,000 of credits, capped at 10,000: adjustment -6,000
+    assert cap["amount"] == -6000.0
+    assert "£16,000 exceed the cap" in cap["explanation"]
+    assert ledger["amount"].sum() == 10000.0
+
+
+def test_amber_levels_attract_no_pool_credit_under_below_minimum_trigger():
+    c = contract([level(1, 50, pool_allocation_pct=30), level(2, 50, pool_allocation_pct=20)])
+    ledger = service_credits(card(c, "2026-03", 0.92, 0.97), c)  # amber, green
+    assert ledger.empty and list(ledger.columns) == LEDGER_COLUMNS
+
+
+def test_below_expected_trigger_credits_amber_levels_too():
+    c = contract(
+        [level(1, 50, pool_allocation_pct=30), level(2, 50, pool_allocation_pct=20)],
+        regime={"type": "pool", "trigger": "below_expected"},
+    )
+    ledger = service_credits(card(c, "2026-03", 0.92, 0.97), c)
+    # P1 amber: 10,000 x 30% = 3,000; P2 green: nothing
+    assert ledger[["service_level", "amount"]].values.tolist() == [["P1-RES", 3000.0]]
+    assert ledger.loc[0, "explanation"].startswith("P1-RES 92.0% < expected 95.0%")
+
+
+def test_grey_levels_never_attract_credits():
+    c = contract([level(1, 100, pool_allocation_pct=30)])
+    assert service_credits(card(c, "2026-03", float("nan")), c).empty
+
+
+def test_lower_is_better_miss_is_explained_with_greater_than():
+    c = contract(
+        [
+            {
+                "id": "REOPEN",
+                "measure": "reopen_rate",
+                "expected": 3,
+                "minimum": 6,
+                "weight": 100,
+                "pool_allocation_pct": 10,
+            }
+        ]
+    )
+    v = pd.DataFrame(
+        [("euc", "2026-03", "reopen_rate", "", 0.075, 3.0, 40.0)], columns=MEASURE_VALUE_COLUMNS
+    )
+    ledger = service_credits(scorecard(v, c, "euc", "2026-03"), c)
+    # 7.5% > 6%: 10,000 x 10% = 1,000
+    assert ledger.loc[0, "explanation"] == (
+        "REOPEN 7.5% > minimum 6.0%: pool allocation 10% x at-risk £10,000 = £1,000"
+    )
+
+
+# ----------------------------------------------------------------------------------- bands ----
+BANDS = [
+    {"from": 0, "to": 90, "amount": 3000},
+    {"from": 90, "to": 95, "amount": 1000},
+    {"from": 95, "to": 99, "amount": 0},
+    {"from": 99, "to": 100, "amount": -500},  # reward band
+]
+
+
+@pytest.mark.parametrize(
+    ("actual", "line", "amount"),
+    [
+        (0.85, "credit", 3000.0),  # [0, 90)
+        (0.90, "credit", 1000.0),  # 90 is the bottom of [90, 95)
+        (0.93, "credit", 1000.0),
+        (0.995, "reward", -500.0),  # [99, 100)
+        (1.00, "reward", -500.0),  # the top band includes its upper edge
+    ],
+)
+def test_bands_map_actual_to_amount_and_negative_is_a_reward(actual, line, amount):
+    c = contract([level(1, 100, bands=BANDS)], regime={"type": "bands"})
+    ledger = service_credits(card(c, "2026-03", actual), c)
+    assert ledger[["line", "amount"]].values.tolist() == [[line, amount]]
+    assert ledger.loc[0, "regime"] == "bands"
+
+
+def test_zero_band_writes_no_line():
+    c = contract([level(1, 100, bands=BANDS)], regime={"type": "bands"})
+    assert service_credits(card(c, "2026-03", 0.96), c).empty  # [95, 99) -> 0
+
+
+def test_band_credits_are_capped_but_rewards_are_not():
+    # at-risk 100,000 x 2% = 2,000; two levels at 85% -> 3,000 + 3,000 = 6,000 of credits
+    c = contract(
+        [level(1, 50, bands=BANDS), level(2, 50, bands=BANDS)],
+        regime={"type": "bands"},
+        at_risk_pct=2,
+    )
+    ledger = service_credits(card(c, "2026-03", 0.85, 0.85), c)
+    assert ledger["line"].tolist() == ["credit", "credit", "cap"]
+    assert ledger["amount"].tolist() == [3000.0, 3000.0, -4000.0]  # 2,000 - 6,000
+
+
+# ------------------------------------------------------------------------------ percentage ----
+def test_percentage_regime_credits_the_shortfall_in_points_of_the_charge():
+    c = contract(
+        [{**level(1, 100), "expected": 98, "minimum": 90}],
+        regime={"type": "percentage"},
+        at_risk_pct=30,
+    )
+    ledger = service_credits(card(c, "2026-03", 0.75), c)
+    # 98% - 75% = 23 points x 100,000 = 23,000 (below the 30,000 at-risk amount)
+    assert ledger[["line", "amount"]].values.tolist() == [["credit", 23000.0]]
+    assert ledger.loc[0, "explanation"] == (
+        "P1-RES 75.0% < minimum 90.0%: shortfall 98.0 - 75.0 = 23.0 percentage points x "
+        "monthly charge "
+        "£100,000 = £23,000"
+    )
+
+
+def test_percentage_regime_is_capped_at_the_at_risk_amount():
+    c = contract(
+        [{**level(1, 100), "expected": 98, "minimum": 90}],
+        regime={"type": "percentage"},
+        at_risk_pct=12,
+    )
+    ledger = service_credits(card(c, "2026-03", 0.75), c)
+    # 23,000 capped at 12,000: cap line -11,000
+    assert ledger["amount"].tolist() == [23000.0, -11000.0]
+
+
+# ------------------------------------------------------------------------------- earn-back ----
+def ebc(periods: int = 2) -> Contract:
+    return contract(
+        [level(1, 60, pool_allocation_pct=30), level(2, 40, pool_allocation_pct=20)],
+        regime={"type": "pool", "earn_back": {"enabled": True, "periods": periods}},
+    )
+
+
+def history(c: Contract, months: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    return pd.concat([card(c, p, *a) for p, a in months.items()], ignore_index=True)
+
+
+def test_credit_is_earned_back_after_n_green_periods():
+    c = ebc(periods=2)
+    cards = history(
+        c,
+        {
+            "2026-01": (0.85, 0.97),  # P1 red: 10,000 x 30% = 3,000
+            "2026-02": (0.96, 0.97),  # P1 green
+            "2026-03": (0.95, 0.97),  # P1 green (exactly at expected)
+        },
+    )
+    ledger = service_credits(cards[cards["period"] == "2026-03"], c, history=cards)
+    assert ledger[["line", "amount", "source_period"]].values.tolist() == [
+        ["earn_back", -3000.0, "2026-01"]
+    ]
+    assert "expected met in each of the 2 following periods" in ledger.loc[0, "explanation"]
+    # over the whole history: credited in January, earned back in March
+    full = credit_history(cards, c)
+    assert full[["period", "line", "amount"]].values.tolist() == [
+        ["2026-01", "credit", 3000.0],
+        ["2026-03", "earn_back", -3000.0],
+    ]
+
+
+def test_no_earn_back_when_a_following_period_misses_expected():
+    c = ebc(periods=2)
+    cards = history(
+        c,
+        {
+            "2026-01": (0.85, 0.97),
+            "2026-02": (0.93, 0.97),  # P1 amber: not expected
+            "2026-03": (0.99, 0.97),
+        },
+    )
+    assert service_credits(cards[cards["period"] == "2026-03"], c, history=cards).empty
+
+
+def test_no_earn_back_without_history_or_when_disabled():
+    c = ebc(periods=1)
+    cards = history(c, {"2026-01": (0.85, 0.97), "2026-02": (0.99, 0.97)})
+    feb = cards[cards["period"] == "2026-02"]
+    assert service_credits(feb, c).empty
+    assert not service_credits(feb, c, history=cards).empty
+    off = contract([level(1, 60, pool_allocation_pct=30), level(2, 40, pool_allocation_pct=20)])
+    assert service_credits(feb, off, history=cards).empty
+
+
+def test_earn_back_repays_what_was_paid_after_the_cap():
+    # 2 x 80% allocations = 160% of the 10,000 pool: 16,000 capped to 10,000 (paid share 5/8)
+    c = contract(
+        [level(1, 50, pool_allocation_pct=80), level(2, 50, pool_allocation_pct=80)],
+        regime={"type": "pool", "earn_back": {"enabled": True, "periods": 1}},
+    )
+    cards = history(c, {"2026-01": (0.85, 0.85), "2026-02": (0.99, 0.80)})
+    ledger = service_credits(cards[cards["period"] == "2026-02"], c, history=cards)
+    back = ledger[ledger["line"] == "earn_back"]
+    # P1 paid 8,000 x 10,000 / 16,000 = 5,000 and is green in February; P2 stays red
+    assert back[["service_level", "amount"]].values.tolist() == [["P1-RES", -5000.0]]
+
+
+def test_earn_back_follows_a_level_reissued_under_a_new_id():
+    p = load_params()
+    hosting = p.contract("hosting")
+    rows = [
+        ("hosting", "2026-05", "sla_resolution_attainment", "priority=2", 0.80),  # red
+        ("hosting", "2026-06", "sla_resolution_attainment", "priority=2", 0.95),
+        ("hosting", "2026-07", "sla_resolution_attainment", "priority=2", 0.95),  # new id
+        ("hosting", "2026-08", "sla_resolution_attainment", "priority=2", 0.95),
+    ]
+    v = pd.DataFrame(
+        [(*r, float("nan"), float("nan")) for r in rows], columns=MEASURE_VALUE_COLUMNS
+    )
+    cards = trend(v, p, "hosting", "2026-08", months=4)
+    ledger = service_credits(cards[cards["period"] == "2026-08"], hosting, history=cards)
+    # 2026-05 P2-RES credit: 28,800 x 20% = 5,760; green in June (vs 90) and in July and
+    # August (vs 92, level P2-RES-2026H2): 3 periods -> earned back in August
+    assert ledger[["line", "service_level", "amount", "expected"]].values.tolist() == [
+        ["earn_back", "P2-RES", -5760.0, 92.0]
+    ]
+
+
+# ---------------------------------------------------------------------------- per incident ----
+def test_one_credit_per_incident_keeps_the_largest_and_lists_the_rest():
+    breaches = pd.DataFrame(
+        {
+            "ticket_id": ["T1", "T1", "T1", "T2"],
+            "service_level": ["P1-RES", "RESPONSE", "AVAIL", "P2-RES"],
+            "amount": [500.0, 800.0, 800.0, 300.0],
+        }
+    )
+    kept, dropped = incident_credits(breaches)
+    # T1: 800 twice -> tie goes to the alphabetically first level, AVAIL
+    assert kept[["ticket_id", "service_level", "amount"]].values.tolist() == [
+        ["T1", "AVAIL", 800.0],
+        ["T2", "P2-RES", 300.0],
+    ]
+    assert sorted(dropped["service_level"]) == ["P1-RES", "RESPONSE"]
+    assert set(dropped["kept_service_level"]) == {"AVAIL"}
+    assert kept["amount"].sum() == 1100.0  # 800 + 300, not 2,400
+
+
+def test_incident_rule_switched_off_keeps_every_credit():
+    breaches = pd.DataFrame(
+        {"ticket_id": ["T1", "T1"], "service_level": ["A", "B"], "amount": [1.0, 2.0]}
+    )
+    kept, dropped = incident_credits(breaches, one_credit_per_incident=False)
+    assert len(kept) == 2 and dropped.empty
+
+
+# ------------------------------------------------------------------------------- checks ----
+def test_card_with_two_periods_is_refused():
+    c = ebc()
+    cards = history(c, {"2026-01": (0.85, 0.97), "2026-02": (0.85, 0.97)})
+    with pytest.raises(ValueError, match="one supplier and one period"):
+        service_credits(cards, c)
+
+
+def test_at_risk_amount_is_charge_times_at_risk_pct():
+    assert at_risk_amount(contract([level(1, 100)], at_risk_pct=12.5)) == 12500.0
+
+
+# ----------------------------------------------------------------------------- properties ----
+@settings(max_examples=150, deadline=None)
+@given(
+    regime=st.sampled_from(["pool", "percentage", "bands"]),
+    trigger=st.sampled_from(["below_minimum", "below_expected"]),
+    charge=st.floats(0, 1e7),
+    at_risk=st.floats(0, 100),
+    allocations=st.lists(st.floats(0, 100), min_size=3, max_size=3),
+    actuals=st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=3, max_size=3),
+    band_amounts=st.lists(st.floats(-1e6, 1e6), min_size=3, max_size=3),
+)
+def test_credits_never_exceed_the_at_risk_cap(
+    regime, trigger, charge, at_risk, allocations, actuals, band_amounts
+):
+    bands = [
+        {"from": 0, "to": 90, "amount": band_amounts[0]},
+        {"from": 90, "to": 95, "amount": band_amounts[1]},
+        {"from": 95, "to": 100, "amount": band_amounts[2]},
+    ]
+    weights = [40, 30, 30]
+    c = contract(
+        [
+            level(i + 1, weights[i], pool_allocation_pct=allocations[i], bands=bands)
+            for i in range(3)
+        ],
+        regime={"type": regime, "trigger": trigger},
+        monthly_charge=charge,
+        at_risk_pct=at_risk,
+    )
+    fractions = [float("nan") if a is None else a for a in actuals]
+    ledger = service_credits(card(c, "2026-03", *fractions), c)
+    paid = ledger.loc[ledger["line"].isin(["credit", "cap"]), "amount"].sum()
+    assert paid <= at_risk_amount(c) + 0.01
+    assert paid >= -0.01

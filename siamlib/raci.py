@@ -1,0 +1,310 @@
+"""RACI and "graphic equaliser" tables, and scope conformance of the work actually done.
+
+``params/raci.yaml`` says, per capability of the service lifecycle, which party is Responsible,
+Accountable, Consulted or Informed, and how the work is split between parties (the graphic
+equaliser). The RACI rules (exactly one A per capability, shares sum to 100, known parties)
+are validated in :mod:`siamlib.params`.
+
+Scope conformance
+    Each piece of work is mapped to a capability through ``raci.work_mapping`` (``incident``,
+    ``request``, ``change``, ``problem``). A *work item* is one (record, party that handled it)
+    pair: for tickets the resolver of record (``tickets.supplier_id``) and every supplier that
+    held the ticket in ``ticket_events``; for changes and problems their ``supplier_id``. The
+    item is *in scope* when the party's RACI letter for that capability contains ``R``
+    (``in_scope_letters``), otherwise out of scope. Conformance = in-scope items / work items.
+    Items fall in the period of the ticket's ``opened_at`` (changes: ``planned_start``,
+    problems: ``opened_at``) in the estate's time zone. Kinds of work missing from
+    ``work_mapping`` and events of tickets not in ``tickets`` are left out.
+
+Examples
+--------
+>>> from siamlib.params import load_params
+>>> raci = load_params().raci
+>>> t = raci_table(raci)
+>>> t.loc[(t["capability"] == "incident-management") & (t["party"] == "integrator"),
+...       "letter"].item()
+'A'
+>>> eq = equaliser(raci)
+>>> float(eq.groupby("capability")["share"].sum().min())
+100.0
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from siamlib import periods
+from siamlib.params import Estate, Raci
+
+RACI_COLUMNS = ["capability", "name", "stage", "party", "letter"]
+EQUALISER_COLUMNS = [
+    "capability",
+    "name",
+    "stage",
+    "party",
+    "share",
+    "capability_order",
+    "party_order",
+]
+WORK_ITEM_COLUMNS = [
+    "kind",
+    "record_id",
+    "supplier_id",
+    "role",
+    "capability",
+    "letter",
+    "in_scope",
+    "at",
+    "period",
+]
+CONFORMANCE_COLUMNS = [
+    "supplier_id",
+    "period",
+    "work_items",
+    "in_scope",
+    "out_of_scope",
+    "out_of_scope_share",
+    "conformance",
+]
+
+
+def raci_table(raci: Raci) -> pd.DataFrame:
+    """Long RACI table: one row per capability and party (letter ``""`` where none given).
+
+    >>> from siamlib.params import load_params
+    >>> raci_table(load_params().raci).columns.tolist()
+    ['capability', 'name', 'stage', 'party', 'letter']
+    """
+    rows = [
+        (c.id, c.name, c.stage, party, c.raci.get(party, ""))
+        for c in raci.capabilities
+        for party in raci.parties
+    ]
+    return pd.DataFrame(rows, columns=RACI_COLUMNS).astype(dict.fromkeys(RACI_COLUMNS, "str"))
+
+
+def raci_matrix(raci: Raci) -> pd.DataFrame:
+    """Wide RACI matrix for display: capabilities down, parties across, letters inside.
+
+    >>> from siamlib.params import load_params
+    >>> m = raci_matrix(load_params().raci)
+    >>> m.loc["Incident management", "service-desk"]
+    'R'
+    """
+    t = raci_table(raci)
+    wide = t.pivot(index="name", columns="party", values="letter")
+    order = [c.name for c in raci.capabilities]
+    wide = wide.reindex(index=order, columns=raci.parties)
+    wide.columns.name = None
+    wide.index.name = "capability"
+    return wide
+
+
+def equaliser(raci: Raci) -> pd.DataFrame:
+    """Graphic-equaliser table: how each capability's work is split between parties.
+
+    One row per capability with ``share`` defined and per party (0 where the party has no
+    share), ``share`` in per cent summing to 100 per capability; ``capability_order`` and
+    ``party_order`` keep the YAML order for the stacked bars. Capabilities without shares are
+    left out rather than invented.
+
+    >>> from siamlib.params import load_params
+    >>> eq = equaliser(load_params().raci)
+    >>> eq.loc[(eq["capability"] == "request-fulfilment") & (eq["share"] > 0),
+    ...        ["party", "share"]].values.tolist()
+    [['integrator', 10.0], ['service-desk', 40.0], ['euc', 30.0], ['applications', 20.0]]
+    """
+    rows = [
+        (c.id, c.name, c.stage, party, float(c.share.get(party, 0.0)), ci, pi)
+        for ci, c in enumerate(raci.capabilities)
+        if c.share
+        for pi, party in enumerate(raci.parties)
+    ]
+    out = pd.DataFrame(rows, columns=EQUALISER_COLUMNS)
+    return out.astype({"capability": "str", "name": "str", "stage": "str", "party": "str"})
+
+
+def _frame(df: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    if df is None:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"scope_conformance: missing columns {', '.join(missing)}")
+    return df[columns]
+
+
+def _ticket_items(tickets: pd.DataFrame | None, events: pd.DataFrame | None) -> pd.DataFrame:
+    t = _frame(tickets, ["ticket_id", "ticket_type", "supplier_id", "opened_at"])
+    e = _frame(events, ["ticket_id", "supplier_id"])
+    resolvers = pd.DataFrame(
+        {
+            "kind": t["ticket_type"],
+            "record_id": t["ticket_id"],
+            "supplier_id": t["supplier_id"],
+            "role": "resolver",
+            "at": t["opened_at"],
+        }
+    )
+    held = e.dropna(subset=["supplier_id"]).drop_duplicates(["ticket_id", "supplier_id"])
+    held = held.merge(t[["ticket_id", "ticket_type", "opened_at"]], on="ticket_id", how="inner")
+    holders = pd.DataFrame(
+        {
+            "kind": held["ticket_type"],
+            "record_id": held["ticket_id"],
+            "supplier_id": held["supplier_id"],
+            "role": "holder",
+            "at": held["opened_at"],
+        }
+    )
+    both = pd.concat([resolvers, holders], ignore_index=True)
+    # The resolver also held the ticket: count the pair once, as resolver.
+    return both.drop_duplicates(["kind", "record_id", "supplier_id"], keep="first")
+
+
+def scope_conformance_items(
+    tickets: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    changes: pd.DataFrame | None,
+    problems: pd.DataFrame | None,
+    raci: Raci,
+    estate: Estate,
+    *,
+    period: str | None = None,
+    in_scope_letters: str = "R",
+) -> pd.DataFrame:
+    """Every work item with its capability, the handling party's RACI letter and in/out scope.
+
+    The evidence rows behind :func:`scope_conformance` (``WORK_ITEM_COLUMNS``); filter
+    ``~in_scope`` for the out-of-scope list. Any of the four frames may be ``None``.
+
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> p = load_params()
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1"], "ticket_type": ["incident"],
+    ...     "supplier_id": ["euc"], "opened_at": pd.to_datetime(["2026-03-02T09:00Z"])})
+    >>> events = pd.DataFrame({"ticket_id": ["T1", "T1"], "supplier_id": ["integrator", "euc"]})
+    >>> items = scope_conformance_items(tickets, events, None, None, p.raci, p.estate)
+    >>> items[["supplier_id", "role", "letter", "in_scope"]].values.tolist()
+    [['euc', 'resolver', 'R', True], ['integrator', 'holder', 'A', False]]
+    """
+    c = _frame(changes, ["change_id", "supplier_id", "planned_start"])
+    p = _frame(problems, ["problem_id", "supplier_id", "opened_at"])
+    items = pd.concat(
+        [
+            _ticket_items(tickets, events),
+            pd.DataFrame(
+                {
+                    "kind": "change",
+                    "record_id": c["change_id"],
+                    "supplier_id": c["supplier_id"],
+                    "role": "implementer",
+                    "at": c["planned_start"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "kind": "problem",
+                    "record_id": p["problem_id"],
+                    "supplier_id": p["supplier_id"],
+                    "role": "owner",
+                    "at": p["opened_at"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    items = items.astype({"kind": "str", "record_id": "str", "supplier_id": "str", "role": "str"})
+    items["capability"] = items["kind"].map(raci.work_mapping)
+    items = items.dropna(subset=["capability", "supplier_id"])
+    letters = raci_table(raci)[["capability", "party", "letter"]].rename(
+        columns={"party": "supplier_id"}
+    )
+    items = items.merge(letters, on=["capability", "supplier_id"], how="left")
+    items["letter"] = items["letter"].fillna("").astype("str")
+    pattern = "[" + "".join(sorted(set(in_scope_letters))) + "]"
+    items["in_scope"] = items["letter"].str.contains(pattern, regex=True)
+    at = pd.to_datetime(items["at"], utc=True).astype("datetime64[us, UTC]")
+    items["at"] = at
+    items["period"] = periods.period_of(at, estate.timezone).astype("str")
+    if period is not None:
+        items = items[items["period"] == periods.check_period(period)]
+    items = items[WORK_ITEM_COLUMNS].astype({"capability": "str", "in_scope": "bool"})
+    return items.sort_values(["kind", "record_id", "supplier_id"]).reset_index(drop=True)
+
+
+def scope_conformance(
+    tickets: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    changes: pd.DataFrame | None,
+    problems: pd.DataFrame | None,
+    raci: Raci,
+    estate: Estate,
+    *,
+    period: str | None = None,
+    in_scope_letters: str = "R",
+) -> pd.DataFrame:
+    """Work handled outside each party's Responsible scope: counts and shares per supplier.
+
+    One row per supplier and period with work (``CONFORMANCE_COLUMNS``): ``work_items``,
+    ``in_scope``, ``out_of_scope``, ``out_of_scope_share`` and ``conformance``
+    (``in_scope / work_items``, a fraction; the catalogue's ``scope_conformance`` measure).
+    ``period`` restricts to one ``YYYY-MM``. The rows behind it come from
+    :func:`scope_conformance_items`. With the default letters, the integrator holding
+    incidents in its dispatch queue counts as out of scope (it is A, not R, for incidents);
+    pass ``in_scope_letters="RA"`` to accept the accountable party's handling too.
+
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> p = load_params()
+    >>> changes = pd.DataFrame({"change_id": ["C1", "C2"], "supplier_id": ["hosting", "hosting"],
+    ...     "planned_start": pd.to_datetime(["2026-03-02T09:00Z", "2026-03-09T09:00Z"])})
+    >>> problems = pd.DataFrame({"problem_id": ["P1"], "supplier_id": ["service-desk"],
+    ...     "opened_at": pd.to_datetime(["2026-03-03T09:00Z"])})
+    >>> s = scope_conformance(None, None, changes, problems, p.raci, p.estate)
+    >>> s[["supplier_id", "work_items", "out_of_scope", "conformance"]].values.tolist()
+    [['hosting', 2, 0, 1.0], ['service-desk', 1, 1, 0.0]]
+    """
+    items = scope_conformance_items(
+        tickets,
+        events,
+        changes,
+        problems,
+        raci,
+        estate,
+        period=period,
+        in_scope_letters=in_scope_letters,
+    )
+    summary = (
+        items.groupby(["supplier_id", "period"], sort=True)["in_scope"]
+        .agg(work_items="size", in_scope="sum")
+        .reset_index()
+    )
+    summary["work_items"] = summary["work_items"].astype("int64")
+    summary["in_scope"] = summary["in_scope"].astype("int64")
+    summary["out_of_scope"] = summary["work_items"] - summary["in_scope"]
+    summary["out_of_scope_share"] = summary["out_of_scope"] / summary["work_items"]
+    summary["conformance"] = summary["in_scope"] / summary["work_items"]
+    return summary[CONFORMANCE_COLUMNS]
+
+
+def scope_conformance_values(summary: pd.DataFrame) -> pd.DataFrame:
+    """The ``scope_conformance`` measure in the measure-values long table layout.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"supplier_id": ["euc"], "period": ["2026-03"], "work_items": [4],
+    ...     "in_scope": [3], "out_of_scope": [1], "out_of_scope_share": [0.25],
+    ...     "conformance": [0.75]})
+    >>> scope_conformance_values(s)[["measure", "value", "numerator"]].values.tolist()
+    [['scope_conformance', 0.75, 3.0]]
+    """
+    return pd.DataFrame(
+        {
+            "supplier_id": summary["supplier_id"].astype("str"),
+            "period": summary["period"].astype("str"),
+            "measure": "scope_conformance",
+            "scope": "",
+            "value": summary["conformance"].astype(float),
+            "numerator": summary["in_scope"].astype(float),
+            "denominator": summary["work_items"].astype(float),
+        }
+    ).reset_index(drop=True)

@@ -1,0 +1,205 @@
+"""Evidence: per-supplier filtering and CSV/XLSX export (atomic, injection-safe, ISO UTC)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from siamlib.evidence import evidence_frames, prepare, write_evidence
+
+BREACHES = pd.DataFrame(
+    {
+        "ticket_id": ["INC1", "INC2", "INC3"],
+        "supplier_id": ["euc", "hosting", "euc"],
+        "priority": [1, 2, 3],
+        "resolved_at": pd.to_datetime(
+            ["2026-03-29T00:30:00Z", "2026-03-30T10:00:00Z", None], utc=True
+        ),
+    }
+)
+LEDGER = pd.DataFrame(
+    {"supplier_id": ["euc", "hosting"], "amount": [8640.0, -500.0], "line": ["credit", "reward"]}
+)
+
+
+# ------------------------------------------------------------------------------- filtering ----
+def test_evidence_is_filtered_to_the_supplier_only():
+    mine = evidence_frames({"breaching_tickets": BREACHES, "credit_ledger": LEDGER}, "euc")
+    assert list(mine) == ["breaching_tickets", "credit_ledger"]
+    assert mine["breaching_tickets"]["ticket_id"].tolist() == ["INC1", "INC3"]
+    assert mine["credit_ledger"]["amount"].tolist() == [8640.0]
+    assert all((f["supplier_id"] == "euc").all() for f in mine.values())
+    assert mine["breaching_tickets"].index.tolist() == [0, 1]
+
+
+def test_supplier_with_no_rows_gets_empty_frames_with_columns():
+    mine = evidence_frames({"breaching_tickets": BREACHES}, "network")
+    assert mine["breaching_tickets"].empty
+    assert list(mine["breaching_tickets"].columns) == list(BREACHES.columns)
+
+
+def test_frame_without_a_supplier_column_is_refused_rather_than_leaked():
+    frames = {"aged_tickets": pd.DataFrame({"ticket_id": ["INC1"]})}
+    with pytest.raises(ValueError, match="no 'supplier_id' column"):
+        evidence_frames(frames, "euc")
+
+
+def test_other_filter_column_or_none_can_be_chosen_per_frame():
+    pingpong = pd.DataFrame({"ticket_id": ["A", "B"], "resolver": ["euc", "network"]})
+    aged = pd.DataFrame({"ticket_id": ["X", "Y"], "supplier_id": ["euc", "hosting"]})
+    mine = evidence_frames(
+        {"ping_pong_tickets": pingpong, "aged_tickets": aged},
+        "network",
+        by={"ping_pong_tickets": "resolver", "aged_tickets": None},
+    )
+    assert mine["ping_pong_tickets"]["ticket_id"].tolist() == ["B"]
+    assert mine["aged_tickets"]["ticket_id"].tolist() == ["X", "Y"]
+
+
+def test_frame_names_must_be_safe_file_names():
+    with pytest.raises(ValueError, match="evidence frame name"):
+        evidence_frames({"../etc": LEDGER}, "euc")
+
+
+# ------------------------------------------------------------------------------- injection ----
+NASTY = pd.DataFrame(
+    {
+        "supplier_id": ["euc"] * 8,
+        "note": [
+            '=HYPERLINK("http://x","y")',
+            "+1+1",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\t=1",
+            "\r=1",
+            "plain text",
+            "a = b",
+        ],
+        "count": [-1, 2, 3, 4, 5, 6, 7, 8],
+    }
+)
+SAFE_NOTES = [
+    '\'=HYPERLINK("http://x","y")',
+    "'+1+1",
+    "'-2+3",
+    "'@SUM(A1:A2)",
+    "'\t=1",
+    "'\r=1",
+    "plain text",  # untouched
+    "a = b",  # only the first character matters
+]
+
+
+def test_prepare_neutralises_formula_text_and_leaves_numbers():
+    out = prepare(NASTY)
+    assert out["note"].tolist() == SAFE_NOTES
+    assert out["count"].tolist() == NASTY["count"].tolist()  # -1 is a number, not text
+
+
+def test_object_columns_and_headers_are_neutralised_too():
+    df = pd.DataFrame({"=cmd": pd.Series(["-x", 3, None], dtype="object")})
+    out = prepare(df)
+    assert out.columns.tolist() == ["'=cmd"]
+    assert out["'=cmd"].tolist()[:2] == ["'-x", 3]
+
+
+def test_csv_and_xlsx_carry_no_live_formulas(tmp_path):
+    paths = write_evidence({"breaching_tickets": NASTY}, tmp_path, "euc-2026-03")
+    csv_path, xlsx_path = paths
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["note"] for r in rows] == SAFE_NOTES
+    ws = openpyxl.load_workbook(xlsx_path)["breaching_tickets"]
+    cells = [ws.cell(row=i, column=2) for i in range(2, 10)]
+    # XML parsers normalise a stored CR to LF on reading; the apostrophe is what matters
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in SAFE_NOTES]
+    assert {c.data_type for c in cells} == {"s"}  # strings, never "f" (formula)
+    assert ws.cell(row=2, column=3).value == -1
+
+
+# ------------------------------------------------------------------------------ writing ----
+def test_write_evidence_writes_a_csv_per_frame_and_one_workbook(tmp_path):
+    frames = evidence_frames({"breaching_tickets": BREACHES, "credit_ledger": LEDGER}, "euc")
+    paths = write_evidence(frames, tmp_path, "euc-2026-03")
+    assert [p.name for p in paths] == [
+        "euc-2026-03-breaching_tickets.csv",
+        "euc-2026-03-credit_ledger.csv",
+        "euc-2026-03.xlsx",
+    ]
+    # atomic writes leave no temporary files behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    wb = openpyxl.load_workbook(paths[-1])
+    assert wb.sheetnames == ["contents", "breaching_tickets", "credit_ledger"]
+    contents = [[c.value for c in row] for row in wb["contents"].iter_rows(min_row=2)]
+    assert [r[:3] for r in contents] == [
+        ["breaching_tickets", "breaching_tickets", 2],
+        ["credit_ledger", "credit_ledger", 1],
+    ]
+
+
+def test_timestamps_are_written_as_iso_8601_utc(tmp_path):
+    london = pd.DataFrame(
+        {
+            "supplier_id": ["euc", "euc"],
+            # 02:30 BST on 29 March 2026 is 01:30 UTC; 12:00 GMT on 1 March is 12:00 UTC
+            "at": pd.to_datetime(["2026-03-29T02:30:00", "2026-03-01T12:00:00"])
+            .tz_localize("Europe/London")
+            .as_unit("us"),
+            "approved_on": [dt.date(2026, 3, 10), None],
+        }
+    )
+    london.loc[1, "approved_on"] = None
+    csv_path, xlsx_path = write_evidence({"excluded_tickets": london}, tmp_path, "b")
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        "supplier_id,at,approved_on",
+        "euc,2026-03-29T01:30:00Z,2026-03-10",
+        "euc,2026-03-01T12:00:00Z,",
+    ]
+    ws = openpyxl.load_workbook(xlsx_path)["excluded_tickets"]
+    assert ws.cell(row=2, column=2).value == "2026-03-29T01:30:00Z"
+
+
+def test_missing_timestamps_stay_empty_and_fractions_are_kept(tmp_path):
+    df = pd.DataFrame(
+        {
+            "supplier_id": ["euc", "euc"],
+            "at": pd.to_datetime(["2026-03-01T10:00:00.250Z", None], utc=True),
+        }
+    )
+    (csv_path, _) = write_evidence({"aged_tickets": df}, tmp_path, "c")
+    assert csv_path.read_text(encoding="utf-8").splitlines()[1:] == [
+        "euc,2026-03-01T10:00:00.250000Z",
+        "euc,",
+    ]
+
+
+def test_control_characters_are_dropped_from_the_workbook_only(tmp_path):
+    df = pd.DataFrame({"supplier_id": ["euc"], "note": ["bell\x07here"]})
+    csv_path, xlsx_path = write_evidence({"aged_tickets": df}, tmp_path, "d")
+    assert "bell\x07here" in csv_path.read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(xlsx_path)["aged_tickets"]["B2"].value == "bellhere"
+
+
+def test_long_frame_names_get_unique_31_character_sheet_names(tmp_path):
+    a = "a_very_long_evidence_frame_name_number_one"
+    b = "a_very_long_evidence_frame_name_number_two"
+    paths = write_evidence({a: LEDGER, b: LEDGER}, tmp_path, "e")
+    names = openpyxl.load_workbook(paths[-1]).sheetnames
+    assert names[1] == a[:31] and len(names[2]) <= 31 and names[1] != names[2]
+
+
+def test_no_frames_still_gives_a_workbook_with_contents(tmp_path):
+    paths = write_evidence({}, tmp_path, "empty")
+    assert [p.name for p in paths] == ["empty.xlsx"]
+    assert openpyxl.load_workbook(paths[0]).sheetnames == ["contents"]
+
+
+def test_basename_cannot_escape_the_folder(tmp_path):
+    with pytest.raises(ValueError, match="basename"):
+        write_evidence({"credit_ledger": LEDGER}, tmp_path, "../x")
+    assert list(tmp_path.iterdir()) == []

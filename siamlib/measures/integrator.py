@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
 from siamlib.periods import period_bounds
@@ -69,6 +71,16 @@ def _sorted(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _isin(s: pd.Series, values) -> pd.Series:
+    """``s.isin(values)`` for long id lists (pandas' own is slow for Arrow strings)."""
+    try:
+        value_set = pa.array(pd.Series(values, dtype="str"))
+        hit = pc.is_in(pa.array(s), value_set=value_set).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return s.isin(values)
+    return pd.Series(hit.astype(bool), index=s.index)
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else float("nan")
 
@@ -87,7 +99,7 @@ def _restrict(
         return _sorted(events)
     if tickets is None:
         raise ValueError("tickets are needed to pick the tickets resolved in a period")
-    return _sorted(events[events["ticket_id"].isin(_resolved_ids(tickets, period, tz))])
+    return _sorted(events[_isin(events["ticket_id"], _resolved_ids(tickets, period, tz))])
 
 
 def _collapse(ev: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -165,13 +177,18 @@ def open_at(tickets: pd.DataFrame, at: pd.Timestamp, *, events: pd.DataFrame | N
     is_open = (t["opened_at"] < at) & (now_open | (end >= at).fillna(False) & ~done_no_end)
     holder = t["supplier_id"]
     if events is not None and len(events):
-        before = _sorted(events[events["event_at"] < at])
-        last = before.groupby("ticket_id", sort=False)[["status", "supplier_id"]].last()
-        status = t["ticket_id"].map(last["status"])
+        # The last event (by event_seq) before ``at``, and the last one naming a supplier;
+        # idxmax instead of a full sort keeps this cheap on large event logs.
+        before = events[events["event_at"] < at].reset_index(drop=True)
+        last = before.loc[before.groupby("ticket_id")["event_seq"].idxmax()]
+        named = before[before["supplier_id"].notna()]
+        last_named = named.loc[named.groupby("ticket_id")["event_seq"].idxmax()]
+        status = t["ticket_id"].map(last.set_index("ticket_id")["status"])
         has_event = status.notna()
         ev_open = (t["opened_at"] < at) & status.isin(OPEN_STATUSES)
         is_open = is_open.where(~has_event, ev_open)
-        holder = t["ticket_id"].map(last["supplier_id"]).fillna(holder)
+        last_holder = last_named.set_index("ticket_id")["supplier_id"]
+        holder = t["ticket_id"].map(last_holder).fillna(holder)
     is_open = is_open.fillna(False).astype(bool)
     out = pd.DataFrame(
         {
@@ -623,7 +640,7 @@ def routing_accuracy(
     """
     resolved = tickets[tickets["resolved_at"].notna()]
     ev = _restrict(events, period, resolved, tz)
-    ev = ev[ev["ticket_id"].isin(resolved["ticket_id"]) & ev["supplier_id"].notna()]
+    ev = ev[_isin(ev["ticket_id"], resolved["ticket_id"]) & ev["supplier_id"].notna()]
     ev = ev.reset_index(drop=True)
     is_int = (ev["supplier_id"] == integrator_id).astype(bool)
     pos = ev.groupby("ticket_id", sort=False).cumcount()
@@ -1031,15 +1048,19 @@ def measure_values(
     tables: Mapping[str, pd.DataFrame],
     params,
     periods: Sequence[str],
+    *,
+    apply_exclusions: bool = True,
 ) -> pd.DataFrame:
     """The integrator family's measure values (long contract of :mod:`siamlib.measures`).
 
     For the integrator (``params.estate.integrator.id``), scope ``""``, estate-wide:
     ``aged_ticket_reduction``, ``aged_tickets``, ``cross_supplier_handoffs``,
-    ``ping_pong_rate``, ``ping_pong_count``, ``routing_accuracy``, ``dispatch_time`` (actual
-    hours), ``push_to_front_violations`` (integrator events ignored), ``proactive_problem_share``,
-    ``trend_to_problem_days``, ``repeat_incident_rate``, ``problem_linked_share``,
-    ``improvement_delivery``, ``improvement_ageing``, ``benefit_realisation``; and, scope
+    ``ping_pong_rate``, ``ping_pong_count``, ``routing_accuracy``, ``dispatch_time`` (median
+    business hours on the integrator contract's ``business`` calendar; actual hours when it
+    has none), ``push_to_front_violations`` (integrator events ignored),
+    ``proactive_problem_share``, ``trend_to_problem_days``, ``repeat_incident_rate``,
+    ``problem_linked_share``, ``improvement_delivery``, ``improvement_ageing``,
+    ``benefit_realisation``; and, scope
     ``"suppliers=all"``, the estate-wide ``collaboration_score``, ``paused_share`` and
     ``pause_before_resolution_share``.
 
@@ -1050,7 +1071,11 @@ def measure_values(
 
     Tickets count in the period they were resolved (``tickets.resolved_at`` in the estate time
     zone), problems in the period they were opened, improvements by their own dates, surveys by
-    their ``period``; trends by the week they started. Values with empty denominators are NaN.
+    their ``period``; trends (per service, category and CI, see
+    :func:`siamlib.measures.problems.detect_trends`) by the week they started, the median lag
+    taken over those that got a problem record. Values with empty denominators are NaN.
+    Tickets listed in ``params.exclusions`` are removed from tickets, events and clocks first
+    unless ``apply_exclusions`` is False (as in the tower measures).
 
     Parameters
     ----------
@@ -1101,7 +1126,24 @@ def measure_values(
                 "pause_before_resolution": pd.Series([], dtype="boolean"),
             }
         )
-    responses = _problems.trend_response(_problems.detect_trends(tickets, tz=tz), problems)
+    if apply_exclusions:
+        excluded = [e.ticket_id for e in params.exclusions.exclusions]
+        tickets = tickets[~tickets["ticket_id"].isin(excluded)]
+        events = events[~events["ticket_id"].isin(excluded)]
+        clocks = clocks[~clocks["ticket_id"].isin(excluded)] if "ticket_id" in clocks else clocks
+    hours_between = None
+    calendars = params.contracts[integ].calendars if integ in params.contracts else {}
+    if "business" in calendars:
+        from siamlib.calendar import business_hours_between
+
+        def hours_between(a: pd.Series, b: pd.Series) -> pd.Series:
+            return business_hours_between(calendars["business"], a, b)
+
+    trends = pd.concat(
+        [_problems.detect_trends(tickets, by, tz=tz) for by in ("service", "category", "ci")],
+        ignore_index=True,
+    )
+    responses = _problems.trend_response(trends, problems)
 
     rows: list[dict] = []
 
@@ -1170,7 +1212,8 @@ def measure_values(
         ra = routing_accuracy(events, tickets, integ, period, tz=tz)["routed_right"].dropna()
         emit(integ, period, "routing_accuracy", _ratio(ra.sum(), len(ra)), ra.sum(), len(ra))
 
-        ds = dispatch_stats(dispatch_time(events, integ, period, **in_scope))
+        dt_ = dispatch_time(events, integ, period, hours_between=hours_between, **in_scope)
+        ds = dispatch_stats(dt_)
         emit(integ, period, "dispatch_time", ds["median_h"])
 
         v = push_to_front(events, period, ignore_suppliers=[integ], **in_scope)

@@ -15,7 +15,15 @@ standard deviation is the square root of the mean, a week *exceeds* when
 
 (the minimum stops a key going from 0 to 1 incident counting as a trend). A *trend* is a run of
 at least 2 consecutive exceeding weeks; it starts on the first week of the run, is *detected*
-on its 2nd week and ends on the last exceeding week. All of these numbers are arguments.
+on its 2nd week and ends on the last exceeding week. A rolling baseline catches up with a
+sustained rise, so the weeks stop exceeding while incidents stay high; when a new run starts
+on the same key while the previous run's weeks are still inside its baseline (at most 8 weeks
+after the previous run's last week), it is the same trend going on and the runs are merged.
+All of these numbers are arguments.
+
+The rule looks for a step up against the recent past; a slow ramp spread over a whole service
+may never exceed 3 sigma week on week, which is why trends are looked for per service,
+category and configuration item: a rise concentrated on one CI shows there first.
 
 Examples
 --------
@@ -157,6 +165,7 @@ def detect_trends(
     sigmas: float = 3.0,
     min_count: int = 5,
     consecutive: int = 2,
+    merge_within_weeks: int | None = None,
     tz: str = "UTC",
     ticket_type: str = "incident",
 ) -> pd.DataFrame:
@@ -171,6 +180,9 @@ def detect_trends(
     baseline_weeks, sigmas, min_count, consecutive : int or float
         Weeks in the baseline (8), width in Poisson standard deviations (3), minimum weekly
         count (5) and consecutive exceeding weeks (2) that make a trend.
+    merge_within_weeks : int, optional
+        Runs of one key starting at most this many weeks after the previous run's last week
+        are merged into one trend (default ``baseline_weeks``; 0 merges nothing).
     tz : str
         Time zone whose Mondays start the weeks.
 
@@ -178,9 +190,9 @@ def detect_trends(
     -------
     DataFrame
         One row per trend: ``by``, ``key``, ``start_week``, ``detected_week`` (the week the
-        run reached ``consecutive`` weeks), ``end_week``, ``weeks``, ``peak_week``,
-        ``peak_count``, ``baseline_mean`` and ``threshold`` of the start week. Week columns are
-        UTC instants of the local Monday 00:00.
+        first run reached ``consecutive`` weeks), ``end_week``, ``weeks`` (exceeding weeks),
+        ``peak_week``, ``peak_count``, ``baseline_mean`` and ``threshold`` of the start week.
+        Week columns are UTC instants of the local Monday 00:00.
 
     Examples
     --------
@@ -218,7 +230,25 @@ def detect_trends(
     episodes["peak_week"] = peak_rows.groupby(["key", "run"])["week_start"].first()
     detected = hits[hits["nth"] == consecutive - 1].set_index(["key", "run"])["week_start"]
     episodes["detected_week"] = detected
-    episodes = episodes[episodes["weeks"] >= consecutive].reset_index()
+    runs = episodes[episodes["weeks"] >= consecutive].reset_index()
+    # A run starting while an earlier run of the same key is still inside its baseline window
+    # is the same trend going on (it paused only because the baseline caught up): merge them.
+    gap = merge_within_weeks if merge_within_weeks is not None else baseline_weeks
+    prev_end = runs.groupby("key")["end_week"].shift()
+    new_trend = prev_end.isna() | (runs["start_week"] - prev_end > pd.Timedelta(weeks=gap))
+    runs["trend"] = new_trend.cumsum()
+    by_peak = runs.sort_values(["trend", "peak_count", "start_week"], ascending=[1, 0, 1])
+    episodes = runs.groupby("trend").agg(
+        key=("key", "first"),
+        start_week=("start_week", "first"),
+        detected_week=("detected_week", "first"),
+        end_week=("end_week", "last"),
+        weeks=("weeks", "sum"),
+        peak_count=("peak_count", "max"),
+        baseline_mean=("baseline_mean", "first"),
+        threshold=("threshold", "first"),
+    )
+    episodes["peak_week"] = by_peak.groupby("trend")["peak_week"].first()
     episodes.insert(0, "by", by)
     out = episodes.reindex(columns=TREND_COLUMNS)
     return out.astype(

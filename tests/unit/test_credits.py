@@ -417,7 +417,7 @@ def test_at_risk_amount_is_charge_times_at_risk_pct():
 
 
 # ----------------------------------------------------------------------------- properties ----
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     regime=st.sampled_from(["pool", "percentage", "bands"]),
     trigger=st.sampled_from(["below_minimum", "below_expected"]),

@@ -267,7 +267,7 @@ def test_rag_counts_lists_every_status():
 
 
 # ----------------------------------------------------------------------------- properties ----
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     res=st.one_of(st.none(), st.floats(0, 1)),
     reopen=st.one_of(st.none(), st.floats(0, 1)),

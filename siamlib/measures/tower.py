@@ -48,7 +48,7 @@ import pandas as pd
 
 from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
 from siamlib.params import Estate
-from siamlib.periods import check_period, period_bounds, period_of
+from siamlib.periods import check_period, period_bounds
 from siamlib.schema import TIMESTAMP_DTYPE
 
 if TYPE_CHECKING:
@@ -103,6 +103,19 @@ def _bounds_us(periods: list[str], tz: str) -> tuple[np.ndarray, np.ndarray]:
     starts, ends = zip(*(period_bounds(p, tz) for p in periods), strict=True)
     conv = [pd.Series(list(x)).astype(TIMESTAMP_DTYPE) for x in (starts, ends)]
     return _us(conv[0]), _us(conv[1])
+
+
+def _period_in(ts: pd.Series, periods: list[str], tz: str) -> np.ndarray:
+    """The requested period each timestamp falls in (``None`` outside them or when missing).
+
+    Same months as :func:`siamlib.periods.period_of`, found by binary search on the requested
+    periods' bounds: formatting a period label per row is the slow part on large frames.
+    """
+    starts, ends = _bounds_us(periods, tz)
+    us = _us(ts)
+    i = np.clip(np.searchsorted(starts, us, side="right") - 1, 0, None)
+    inside = (us >= starts[i]) & (us < ends[i]) & ts.notna().to_numpy()
+    return np.where(inside, np.asarray(periods, dtype=object)[i], None)
 
 
 def _flag(s: pd.Series) -> pd.Series:
@@ -269,7 +282,7 @@ def sla_attainment(
     jira = _denominator_per_row(df["supplier_id"], denominator, params)
 
     rows = df[by].copy()
-    rows["period"] = period_of(done_at, tz)
+    rows["period"] = _period_in(done_at, periods, tz)
     rows["completed"] = done_at.notna().astype("float64").to_numpy()
     rows["numerator"] = (done_at.notna().to_numpy() & ~breached).astype("float64")
     rows["breached_open"] = 0.0
@@ -497,13 +510,13 @@ def availability(
 
 # ------------------------------------------------------------- resolution-based rates ----
 def _resolved_rows(
-    frame: pd.DataFrame, by: list[str], tz: str
+    frame: pd.DataFrame, by: list[str], periods: list[str], tz: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Non-cancelled tickets with their resolution period (NaN when not resolved)."""
     df = frame[_not_cancelled(frame)].reset_index(drop=True)
     rows = df[by].copy()
     resolved = _resolved(df)
-    rows["period"] = period_of(_utc(df["resolved_at"]).where(resolved), tz)
+    rows["period"] = _period_in(_utc(df["resolved_at"]).where(resolved), periods, tz)
     rows["denominator"] = resolved.astype("float64").to_numpy()
     return df, rows
 
@@ -520,9 +533,15 @@ def _reassignments(tickets: pd.DataFrame, events: pd.DataFrame, after: str) -> p
         ev = ev[own.astype(bool).groupby(ev["ticket_id"]).cummax()]
     elif after != "first_group":
         raise ValueError(f"after must be 'first_group' or 'supplier_first_group', got {after!r}")
-    changed = ev["assignment_group"].ne(ev.groupby("ticket_id")["assignment_group"].shift())
-    first = ev["ticket_id"].ne(ev["ticket_id"].shift())
-    return (changed & ~first).groupby(ev["ticket_id"]).sum()
+    # Rows are sorted by ticket, so a change is a row whose group differs from the row above
+    # within the same ticket.
+    tid = ev["ticket_id"].to_numpy()
+    grp = ev["assignment_group"].to_numpy()
+    same_ticket = np.r_[False, tid[1:] == tid[:-1]]
+    moved = same_ticket & np.r_[False, grp[1:] != grp[:-1]]
+    codes, ids = pd.factorize(tid)
+    counts = np.bincount(codes, weights=moved, minlength=len(ids))
+    return pd.Series(counts, index=pd.Index(ids, name="ticket_id"))
 
 
 def first_time_fix(
@@ -573,7 +592,7 @@ def first_time_fix(
     0.5
     """
     periods, by = _periods(periods), list(by)
-    df, rows = _resolved_rows(tickets, by, tz)
+    df, rows = _resolved_rows(tickets, by, periods, tz)
     changes = df["ticket_id"].map(_reassignments(df, events, after)).fillna(0)
     rows["numerator"] = rows["denominator"] * changes.eq(0).to_numpy()
     out = _tally(rows, by, periods, ["numerator", "denominator"])
@@ -608,7 +627,7 @@ def reopen_rate(
     0.25
     """
     periods, by = _periods(periods), list(by)
-    df, rows = _resolved_rows(tickets, by, tz)
+    df, rows = _resolved_rows(tickets, by, periods, tz)
     reopened = pd.to_numeric(df["reopen_count"]).fillna(0).gt(0).to_numpy()
     rows["numerator"] = rows["denominator"] * reopened
     out = _tally(rows, by, periods, ["numerator", "denominator"])
@@ -652,7 +671,7 @@ def mttr(
     if col is None:
         raise ValueError(f"basis must be 'business' or 'actual', got {basis!r}")
     periods, by = _periods(periods), list(by)
-    df, rows = _resolved_rows(clocks, by, tz)
+    df, rows = _resolved_rows(clocks, by, periods, tz)
     hours = pd.to_numeric(df[col]).astype("float64")
     rows["denominator"] = rows["denominator"] * hours.notna().to_numpy()
     rows["numerator"] = (hours.fillna(0.0) * rows["denominator"]).to_numpy()
@@ -752,10 +771,12 @@ def backlog(
 
 
 # ----------------------------------------------------------------------------- changes ----
-def _completed_changes(changes: pd.DataFrame, by: list[str], tz: str) -> tuple:
+def _completed_changes(
+    changes: pd.DataFrame, by: list[str], periods: list[str], tz: str
+) -> tuple[pd.Series, pd.DataFrame]:
     done = changes["outcome"].isin(COMPLETED_CHANGE_OUTCOMES) & changes["actual_end"].notna()
     rows = changes[by].copy()
-    rows["period"] = period_of(_utc(changes["actual_end"]).where(done), tz)
+    rows["period"] = _period_in(_utc(changes["actual_end"]).where(done), periods, tz)
     rows["denominator"] = done.astype("float64").to_numpy()
     return done, rows
 
@@ -789,7 +810,7 @@ def change_success(
     0.5
     """
     periods, by = _periods(periods), list(by)
-    done, rows = _completed_changes(changes, by, tz)
+    done, rows = _completed_changes(changes, by, periods, tz)
     for name in ("successful", "failed", "backed_out"):
         col = "numerator" if name == "successful" else name
         rows[col] = (done & changes["outcome"].eq(name)).astype("float64").to_numpy()
@@ -819,7 +840,7 @@ def emergency_change_ratio(
     0.25
     """
     periods, by = _periods(periods), list(by)
-    done, rows = _completed_changes(changes, by, tz)
+    done, rows = _completed_changes(changes, by, periods, tz)
     rows["numerator"] = (done & changes["change_type"].eq("emergency")).astype("float64")
     out = _tally(rows, by, periods, ["numerator", "denominator"])
     out["value"] = _ratio(out["numerator"], out["denominator"])
@@ -862,7 +883,7 @@ def change_caused_incidents(
     rows = pd.DataFrame(
         {
             "supplier_id": df["change_id"].map(owner).fillna(df["supplier_id"]).to_numpy(),
-            "period": period_of(_utc(df["opened_at"]), tz).to_numpy(),
+            "period": _period_in(_utc(df["opened_at"]), periods, tz),
             "value": 1.0,
         }
     )
@@ -914,7 +935,7 @@ def satisfaction(
     ]
     groups = [surveys[by]]
     if tickets is not None:
-        df, rows = _resolved_rows(tickets, by, tz)
+        df, rows = _resolved_rows(tickets, by, periods, tz)
         score = pd.to_numeric(df["satisfaction"]).astype("float64")
         counted = rows["denominator"].to_numpy() * score.notna().to_numpy()
         rows["denominator"] = counted

@@ -1,0 +1,597 @@
+"""Generic event-log importer: status-change rows of any tool -> ``tickets`` + ``ticket_events``.
+
+A mapping file (:mod:`siamlib.importers.mapping`) names the columns and maps the vocabulary;
+:func:`eventlog_to_model` is pure (DataFrame of text in, tables out) and
+:func:`import_eventlog` adds the file reading. The ServiceNow importer is this importer with the
+ServiceNow mapping (:mod:`siamlib.importers.servicenow`).
+
+How rows become events (``docs/importing.md`` has the full rules):
+
+1. Row checks, first failing reason wins: ``missing case id``, ``missing timestamp``, ``bad
+   timestamp``, a ``reject_statuses`` reason (e.g. ServiceNow state -100), ``missing status``,
+   ``unknown status``, ``unmapped group`` (a team/organisation no rule maps, unless the mapping
+   sets ``unmapped_group_supplier``).
+2. Rows of a case are put in time order (ties: the ``sequence`` column, then file order).
+3. A row with no team and no organisation keeps the assignment of the row before it; before the
+   first assignment the ticket is held by ``unassigned_supplier``.
+4. Case checks: ``ticket never assigned to a group`` (when there is no
+   ``unassigned_supplier``), ``no priority`` (when there is no ``default_priority``),
+   ``no service``: every row of such a case is rejected.
+5. A row that changes neither status, assignment group, supplier nor support level is
+   *collapsed* (counted, not rejected); the others are the ticket's events.
+6. Tickets are built from the events (see :func:`build_tickets`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from siamlib.importers.mapping import EventLogMapping
+>>> m = EventLogMapping.model_validate({
+...     "name": "tiny",
+...     "columns": {"case_id": "Case", "timestamp": "When", "status": "State", "team": "Team"},
+...     "timestamps": {"format": "%Y-%m-%d %H:%M", "timezone": "Europe/London"},
+...     "status_map": {"Open": "in_progress", "Done": "resolved"},
+...     "supplier_rules": [{"equals": "Desk", "supplier_id": "service-desk"}],
+...     "default_priority": 3, "default_service": "service-desk"})
+>>> df = pd.DataFrame({"Case": ["T1", "T1", "T1"], "State": ["Open", "Open", "Done"],
+...                    "When": ["2026-07-01 09:00", "2026-07-01 09:05", "2026-07-01 10:00"],
+...                    "Team": ["Desk", "Desk", "Desk"]})
+>>> r = eventlog_to_model(df, m)
+>>> r.summary.rows_read, r.summary.rows_used, r.summary.rows_collapsed, r.summary.rows_rejected
+(3, 2, 1, 0)
+>>> str(r.tables["tickets"].loc[0, "resolved_at"])
+'2026-07-01 09:00:00+00:00'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from siamlib import paths, schema
+from siamlib.importers.files import read_source
+from siamlib.importers.mapping import (
+    FROM_SUPPLIER,
+    EventLogMapping,
+    check_against_estate,
+    check_timezone,
+    display_path,
+    load_mapping,
+)
+from siamlib.importers.result import ImporterError, ImportResult, ImportSummary, make_rejects
+from siamlib.importers.timestamps import parse_timestamps
+from siamlib.params import Estate, load_model
+from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, TIMESTAMP_DTYPE
+
+# Keys of the rows that make an event: a row repeating all of them is collapsed.
+EVENT_KEYS = ("status", "assignment_group", "supplier_id", "support_level")
+
+
+def load_estate(params_root: Path | str | None = None) -> Estate:
+    """The estate (suppliers, assignment groups) the imported data will be measured with.
+
+    >>> load_estate().timezone
+    'Europe/London'
+    """
+    root = Path(params_root) if params_root is not None else paths.PARAMS_DIR
+    return load_model(root / "estate.yaml", Estate)
+
+
+def _text(df: pd.DataFrame, col: str | None, missing: set[str]) -> pd.Series | None:
+    if col is None:
+        return None
+    s = df[col].astype("str").str.strip()
+    return s.mask(s.isin(missing) | df[col].isna())
+
+
+def _lookup(key: pd.Series, fallback: pd.Series, table: dict[str, str]) -> pd.Series:
+    """``table[key]``, else ``table[fallback]``, as text (missing when neither is a key)."""
+    first = key.map(table).astype("str")
+    return first.fillna(fallback.map(table).astype("str"))
+
+
+def _counts(s: pd.Series) -> dict[str, int]:
+    vc = s.dropna().value_counts()
+    return {str(k): int(v) for k, v in vc.items()}
+
+
+def map_suppliers(
+    team: pd.Series | None,
+    organisation: pd.Series | None,
+    at: pd.Series,
+    mapping: EventLogMapping,
+    estate: Estate,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Supplier id and support level of each row's team/organisation at time ``at`` (UTC).
+
+    Estate assignment groups (effective-dated, when ``use_estate_groups``) are tried first,
+    then the mapping's ``supplier_rules`` in order; the first match wins. Returns
+    ``(supplier_id, support_level, matched)``; rows with neither team nor organisation are
+    unmatched and have no supplier.
+
+    >>> from siamlib.importers.mapping import load_mapping, SERVICENOW_MAPPING
+    >>> m = load_mapping(SERVICENOW_MAPPING)
+    >>> team = pd.Series(["Group 70", "Group 25", "Group 120", None], dtype="str")
+    >>> at = pd.Series(pd.to_datetime(["2026-01-01"] * 4, utc=True))
+    >>> sup, lvl, ok = map_suppliers(team, None, at, m, load_estate())
+    >>> sup.tolist(), ok.tolist()
+    (['service-desk', 'applications', nan, nan], [True, True, False, False])
+    """
+    index = at.index
+    supplier = np.full(len(index), None, dtype=object)
+    level = np.full(len(index), np.nan)
+    todo = np.zeros(len(index), dtype=bool)
+    # Rules are evaluated once per distinct value, then spread to the rows.
+    coded = {}
+    for name, s in (("team", team), ("organisation", organisation)):
+        if s is not None:
+            codes, uniques = pd.factorize(s, use_na_sentinel=True)
+            coded[name] = (codes, pd.Series(uniques, dtype="str"))
+            todo |= codes >= 0
+    tz = estate.timezone
+
+    def rows(name: str, hit_u: np.ndarray) -> np.ndarray:
+        codes, _ = coded[name]
+        return np.where(codes >= 0, hit_u[np.maximum(codes, 0)], False)
+
+    def window(item) -> np.ndarray:
+        start = pd.Timestamp(item.effective_from).tz_localize(tz)
+        ok = at >= start
+        if item.effective_to is not None:
+            ok &= at < pd.Timestamp(item.effective_to).tz_localize(tz)
+        return ok.fillna(False).to_numpy(dtype=bool)
+
+    earliest = at.min()
+
+    def dated(item) -> bool:
+        # Skip the per-row date test when the item is in force over the whole log.
+        start = pd.Timestamp(item.effective_from).tz_localize(tz)
+        return item.effective_to is not None or pd.isna(earliest) or start > earliest
+
+    candidates: list[tuple[str, np.ndarray, object]] = []
+    if mapping.use_estate_groups and "team" in coded:
+        uniq = coded["team"][1]
+        for g in estate.assignment_groups:
+            candidates.append(("team", uniq.eq(g.group).to_numpy(dtype=bool), g))
+    for rule in mapping.supplier_rules:
+        uniq = coded[rule.field][1]
+        if rule.equals is not None:
+            match = uniq.isin(rule.values)
+        elif rule.number_range is not None:
+            got = uniq.str.extract(f"^(?:{rule.pattern})$", expand=True)[0]
+            match = pd.to_numeric(got, errors="coerce").between(*rule.number_range)
+        else:
+            match = uniq.str.fullmatch(rule.pattern)
+        candidates.append((rule.field, match.fillna(False).to_numpy(dtype=bool), rule))
+    for field_name, hit_u, item in candidates:
+        if not todo.any():
+            break
+        if not hit_u.any():
+            continue
+        hit = todo & rows(field_name, hit_u)
+        if dated(item):
+            hit &= window(item)
+        supplier[hit] = item.supplier_id
+        level[hit] = np.nan if item.support_level is None else item.support_level
+        todo &= ~hit
+    supplier = pd.Series(supplier, index=index, dtype="str")
+    level = pd.Series(level, index=index).astype("Int64")
+    matched = supplier.notna()
+    return supplier, level, matched
+
+
+def _support_levels(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series, pd.Series]:
+    """Support level from the source column: the map first, else a digit 1-3 in the value."""
+    mapped = raw.map(mapping.support_level_map)
+    digit = raw.str.extract(r"([1-3])", expand=False)
+    out = pd.to_numeric(mapped.fillna(digit), errors="coerce").astype("Int64")
+    unknown = raw.notna() & out.isna()
+    return out, unknown
+
+
+def _priorities(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series, pd.Series]:
+    mapped = pd.to_numeric(raw.map(mapping.priority_map), errors="coerce")
+    direct = pd.to_numeric(raw.where(raw.isin(["1", "2", "3", "4"])), errors="coerce")
+    out = mapped.fillna(direct).astype("Int64")
+    unknown = raw.notna() & out.isna()
+    return out, unknown
+
+
+def month_window(
+    start: pd.Timestamp, end: pd.Timestamp, tz: str
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``[start, end]`` widened to whole calendar months in ``tz``; UTC, end exclusive.
+
+    >>> s, e = month_window(pd.Timestamp("2016-02-29 01:23Z"), pd.Timestamp("2017-02-15 15:00Z"),
+    ...                     "Europe/London")
+    >>> str(s), str(e)
+    ('2016-02-01 00:00:00+00:00', '2017-03-01 00:00:00+00:00')
+    """
+    lo = start.tz_convert(tz).tz_localize(None).to_period("M")
+    hi = end.tz_convert(tz).tz_localize(None).to_period("M") + 1
+    return (
+        lo.start_time.tz_localize(tz).tz_convert("UTC"),
+        hi.start_time.tz_localize(tz).tz_convert("UTC"),
+    )
+
+
+def eventlog_to_model(
+    df: pd.DataFrame,
+    mapping: EventLogMapping,
+    *,
+    estate: Estate | None = None,
+    tz: str | None = None,
+    source: str = "(data frame)",
+    first_row: int | None = None,
+    kind: str = "eventlog",
+) -> ImportResult:
+    """Build ``tickets`` and ``ticket_events`` from an event log read as text.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per source row, cells as text (as :func:`siamlib.importers.files.read_source`
+        returns them).
+    mapping : EventLogMapping
+        Columns and vocabulary of the source.
+    estate : Estate, optional
+        Suppliers and assignment groups; default: the project's ``params/estate.yaml``.
+    tz : str, optional
+        Time zone of the source's wall-clock times; default: the mapping's.
+    source : str
+        Name of the source, for messages and the summary.
+    first_row : int, optional
+        Spreadsheet row number of ``df``'s first row (default: header rows + 1).
+    kind : str
+        Importer name recorded in the summary.
+
+    Returns
+    -------
+    ImportResult
+        Tables, rejected rows (source row, reason, original row) and the summary; every row of
+        ``df`` is used, collapsed or rejected.
+    """
+    estate = estate if estate is not None else load_estate()
+    tz = check_timezone(tz or mapping.timestamps.timezone)
+    check_against_estate(mapping, estate, where=f"mapping {mapping.name!r}")
+    cols = mapping.source_columns()
+    absent = [f"columns.{k} = {v!r}" for k, v in cols.items() if v not in df.columns]
+    if absent:
+        raise ImporterError(
+            f"{source}: mapping {mapping.name!r} names column(s) not in the file: "
+            f"{'; '.join(absent)} (the file has: {', '.join(map(str, df.columns))})"
+        )
+    n = len(df)
+    if n == 0:
+        raise ImporterError(f"{source}: no data rows")
+    first_row = first_row if first_row is not None else mapping.format.header_rows + 1
+    df = df.reset_index(drop=True)
+    missing = set(mapping.format.missing_values) | {""}
+    c = mapping.columns
+
+    def text(col):
+        return _text(df, col, missing)
+
+    case = text(c.case_id)
+    stamps = parse_timestamps(
+        text(c.timestamp), mapping.timestamps.format, tz, mapping.timestamps.ambiguous
+    )
+    status_raw = text(c.status)
+    status_key = status_raw
+    if c.sub_status:
+        sub = text(c.sub_status)
+        status_key = (status_raw + mapping.status_join + sub).where(sub.notna(), status_raw)
+    status = _lookup(status_key, status_raw, mapping.status_map)
+    reject_status = _lookup(status_key, status_raw, mapping.reject_statuses)
+    team, org = text(c.team), text(c.organisation)
+    supplier, level, matched = map_suppliers(team, org, stamps.utc, mapping, estate)
+    has_assignment = pd.Series(False, index=df.index)
+    for s in (team, org):
+        if s is not None:
+            has_assignment |= s.notna()
+    unmapped = has_assignment & ~matched
+    if mapping.unmapped_group_supplier:
+        supplier = supplier.mask(unmapped, mapping.unmapped_group_supplier)
+    if c.support_level:
+        col_level, level_unknown = _support_levels(text(c.support_level), mapping)
+        level = col_level.fillna(level)
+    else:
+        level_unknown = pd.Series(False, index=df.index)
+    group = team if team is not None else org
+
+    # -- row-level rejects: first failing reason wins --------------------------------------
+    reason = pd.Series(pd.NA, index=df.index, dtype="str")
+    ts_missing = stamps.utc.isna() & ~stamps.bad
+    rules = [
+        (case.isna(), "missing case id"),
+        (ts_missing, "missing timestamp"),
+        (stamps.bad, "bad timestamp"),
+    ]
+    for cond, why in rules:
+        reason = reason.mask(reason.isna() & cond, why)
+    reason = reason.mask(reason.isna() & reject_status.notna(), reject_status)
+    reason = reason.mask(reason.isna() & status_raw.isna(), "missing status")
+    reason = reason.mask(reason.isna() & status.isna(), "unknown status")
+    if not mapping.unmapped_group_supplier:
+        reason = reason.mask(reason.isna() & unmapped, "unmapped group")
+
+    # -- the rows kept so far, in time order per case --------------------------------------
+    seq = (
+        pd.to_numeric(text(c.sequence), errors="coerce")
+        if c.sequence
+        else pd.Series(np.nan, index=df.index)
+    )
+    k = pd.DataFrame(
+        {
+            "pos": np.arange(n),
+            "case": case,
+            "event_at": stamps.utc,
+            "seq": seq,
+            "status": status,
+            "assignment_group": group,
+            "supplier_id": supplier,
+            "support_level": level,
+            "has_assignment": has_assignment,
+        }
+    )
+    optional = {
+        "category": c.category,
+        "ci": c.ci,
+        "problem_id": c.problem_id,
+        "change_id": c.change_id,
+    }
+    for name, col in optional.items():
+        k[name] = text(col) if col else pd.Series(pd.NA, index=df.index, dtype="str")
+    prio_raw = text(c.priority)
+    if prio_raw is not None:
+        k["priority"], prio_unknown = _priorities(prio_raw, mapping)
+    else:
+        k["priority"], prio_unknown = pd.NA, pd.Series(False, index=df.index)
+    k["priority"] = k["priority"].astype("Int64")
+    service_raw = text(c.service)
+    if service_raw is not None:
+        k["service"] = service_raw.map(mapping.service_map).astype("str").fillna(service_raw)
+    else:
+        k["service"] = pd.Series(pd.NA, index=df.index, dtype="str")
+    aux_fmt = (mapping.timestamps.format, tz, mapping.timestamps.ambiguous)
+    for name in ("opened_at", "resolved_at"):
+        col = getattr(c, name)
+        k[f"src_{name}"] = (
+            parse_timestamps(text(col), *aux_fmt).utc
+            if col
+            else pd.Series(pd.NaT, index=df.index, dtype=TIMESTAMP_DTYPE)
+        )
+
+    # Out-of-order rows: a row earlier in time than the row before it in the file (same case).
+    file_order = k[reason.isna()].sort_values(["case", "pos"], kind="stable")
+    same = file_order["case"].eq(file_order["case"].shift())
+    out_of_order = int((same & (file_order["event_at"] < file_order["event_at"].shift())).sum())
+
+    k = k[reason.isna()].sort_values(["case", "event_at", "seq", "pos"], kind="stable")
+    k = k.reset_index(drop=True)
+    code = pd.factorize(k["case"])[0]
+    k["code"] = code
+
+    # -- carry the assignment over rows that have none -------------------------------------
+    idx = pd.Series(np.where(k["has_assignment"], np.arange(len(k)), np.nan))
+    carried = idx.groupby(code).ffill()
+    got = carried.notna().to_numpy()
+    src = carried.fillna(0).astype("int64").to_numpy()
+    for name in ("assignment_group", "supplier_id", "support_level"):
+        vals = k[name].to_numpy()[src]
+        k[name] = pd.Series(vals, dtype=k[name].dtype).where(got)
+    before_first_assignment = int((~got).sum())
+    if mapping.unassigned_supplier:
+        k["supplier_id"] = k["supplier_id"].fillna(mapping.unassigned_supplier)
+
+    # -- case-level rejects ------------------------------------------------------------------
+    g = k.groupby("code", sort=False)
+    case_reason = pd.Series(pd.NA, index=k.index, dtype="str")
+    never = ~g["has_assignment"].transform("any")
+    if not mapping.unassigned_supplier:
+        case_reason = case_reason.mask(never, "ticket never assigned to a group")
+    prio = g["priority"].transform("last")
+    if mapping.default_priority is not None:
+        prio = prio.fillna(mapping.default_priority)
+    case_reason = case_reason.mask(case_reason.isna() & prio.isna(), "no priority")
+    last_supplier = g["supplier_id"].transform("last")
+    service = g["service"].transform("last")
+    if mapping.default_service == FROM_SUPPLIER:
+        first_service = {s.id: s.services[0] for s in estate.suppliers if s.services}
+        service = service.fillna(last_supplier.map(first_service))
+    elif mapping.default_service is not None:
+        service = service.fillna(mapping.default_service)
+    case_reason = case_reason.mask(case_reason.isna() & service.isna(), "no service")
+    k["ticket_priority"], k["ticket_service"] = prio, service
+    if case_reason.notna().any():
+        reason.iloc[k.loc[case_reason.notna(), "pos"].to_numpy()] = case_reason.dropna().values
+        k = k[case_reason.isna()].reset_index(drop=True)
+        k["code"] = pd.factorize(k["case"])[0]
+
+    # -- collapse rows that change nothing we keep -------------------------------------------
+    first = k["code"].ne(k["code"].shift())
+    changed = first.copy()
+    for name in EVENT_KEYS:
+        v = k[name].astype("str").fillna("\0")
+        changed |= v.ne(v.shift())
+    events = k[changed].copy()
+    events["event_seq"] = events.groupby("code").cumcount() + 1
+    rows_collapsed = int((~changed).sum())
+
+    tickets = build_tickets(events, k, mapping)
+    ticket_events = schema.coerce(
+        "ticket_events", events.rename(columns={"case": "ticket_id"}).reset_index(drop=True)
+    )
+
+    # -- rejects and summary -----------------------------------------------------------------
+    rejected = reason.notna()
+    rej_pos = np.flatnonzero(rejected.to_numpy())
+    rejects = make_rejects(df, rej_pos, reason.to_numpy()[rej_pos], first_row)
+    unmapped_report = {
+        "status": _counts(status_key[status_raw.notna() & status.isna() & reject_status.isna()]),
+        "team": _counts(team[unmapped]) if team is not None else {},
+        "organisation": _counts(org[unmapped]) if org is not None else {},
+        "priority": _counts(prio_raw[prio_unknown]) if prio_raw is not None else {},
+        "support_level": _counts(text(c.support_level)[level_unknown]) if c.support_level else {},
+    }
+    window = None
+    if len(events):
+        lo = min(events["event_at"].min(), tickets["opened_at"].min())
+        window = month_window(lo, events["event_at"].max(), estate.timezone)
+    summary = ImportSummary(
+        source=source,
+        kind=kind,
+        rows_read=n,
+        rows_used=len(events),
+        rows_collapsed=rows_collapsed,
+        rows_rejected=int(rejected.sum()),
+        rejected_by_reason=_counts(reason),
+        built={"tickets": len(tickets), "ticket_events": len(ticket_events)},
+        unmapped={k_: v for k_, v in unmapped_report.items() if v},
+        counts={
+            "dst_nonexistent_shifted": int(stamps.nonexistent.sum()),
+            "dst_ambiguous_resolved": int(stamps.ambiguous.sum()),
+            "rows_out_of_time_order": out_of_order,
+            "duplicate_rows": int(df.duplicated().sum()),
+            "rows_before_first_assignment": before_first_assignment,
+            "rows_mapped_to_unmapped_group_supplier": int(unmapped.sum())
+            if mapping.unmapped_group_supplier
+            else 0,
+            **tickets.attrs.get("counts", {}),
+        },
+        window=(window[0].isoformat(), window[1].isoformat()) if window else None,
+    )
+    summary.check()
+    tickets.attrs = {}
+    return ImportResult(
+        tables={"tickets": tickets, "ticket_events": ticket_events},
+        rejects=rejects,
+        summary=summary,
+        window=window,
+        meta={"mapping": mapping.name, "source_timezone": tz},
+    )
+
+
+def build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMapping):
+    """One ticket per case from its events (time-ordered) and all its kept rows.
+
+    - ``status`` / ``supplier_id``: of the last event (last known supplier);
+    - ``opened_at``: the source's opened time if given, never after the first event;
+    - ``first_response_at``: first event in one of the mapping's ``response_statuses``;
+    - ``reopen_count``: events moving from resolved/closed/cancelled to an open status;
+    - ``resolved_at``: when resolved or closed at the end, the first move to resolved after the
+      last open event (the latest resolution cycle); failing that the source's resolved time
+      (if not before the last open event), failing that ``closed_at``;
+    - ``closed_at``: when closed or cancelled at the end, when the final run of that status
+      began;
+    - priority, service, category, CI, problem and change: last value given.
+    """
+    e = events
+    code = e["code"]
+    g = e.groupby("code", sort=True)
+    last = g.tail(1).set_index("code")
+    prev_status = e["status"].shift().where(code.eq(code.shift()))
+    is_open = e["status"].isin(OPEN_STATUSES)
+    reopen = is_open & prev_status.isin(DONE_STATUSES)
+    last_open_seq = e["event_seq"].where(is_open).groupby(code).max().fillna(0)
+    after_open = e["event_seq"] > code.map(last_open_seq)
+    final = code.map(last["status"])
+    enter_resolved = (e["status"] == "resolved") & prev_status.ne("resolved")
+    resolved_ev = e["event_at"].where(enter_resolved & after_open).groupby(code).min()
+    not_final = e["event_seq"].where(e["status"] != final).groupby(code).max()
+    after_not_final = e["event_seq"] > code.map(not_final).fillna(0)
+    closed_ev = e["event_at"].where((e["status"] == final) & after_not_final).groupby(code).min()
+    last_open_at = e["event_at"].where(is_open).groupby(code).max()
+
+    r = rows.groupby("code", sort=True)
+    first_event = g["event_at"].min()
+    opened_src = r["src_opened_at"].min()
+    opened = pd.concat([first_event, opened_src], axis=1).min(axis=1)
+    response = e["event_at"].where(e["status"].isin(mapping.response_statuses)).groupby(code).min()
+
+    status = last["status"]
+    done = status.isin(("resolved", "closed"))
+    closed_at = closed_ev.where(status.isin(("closed", "cancelled")))
+    resolved_at = resolved_ev.where(done)
+    src_resolved = r["src_resolved_at"].max()
+    usable_src = src_resolved.where(
+        src_resolved.notna() & ~(src_resolved < last_open_at.reindex(src_resolved.index))
+    )
+    need = done & resolved_at.isna()
+    from_src = need & usable_src.notna()
+    resolved_at = resolved_at.mask(from_src, usable_src)
+    from_close = done & resolved_at.isna()
+    resolved_at = resolved_at.mask(from_close, closed_at)
+
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": last["case"],
+            "ticket_type": mapping.ticket_type,
+            "supplier_id": g["supplier_id"].last(),
+            "service": r["ticket_service"].last(),
+            "category": r["category"].last(),
+            "ci": r["ci"].last(),
+            "priority": r["ticket_priority"].last(),
+            "opened_at": opened,
+            "first_response_at": response,
+            "resolved_at": resolved_at,
+            "closed_at": closed_at,
+            "status": status,
+            "reopen_count": reopen.groupby(code).sum(),
+            "problem_id": r["problem_id"].last(),
+            "change_id": r["change_id"].last(),
+            "satisfaction": np.nan,
+        }
+    )
+    out = schema.coerce("tickets", tickets.reset_index(drop=True))
+    out.attrs["counts"] = {
+        "tickets_reopened": int((out["reopen_count"] > 0).sum()),
+        "resolved_at_from_source_column": int(from_src.sum()),
+        "resolved_at_from_close": int(from_close.sum()),
+        "opened_at_after_first_event_clamped": int((opened_src > first_event).sum()),
+    }
+    return out
+
+
+def import_eventlog(
+    path: Path | str,
+    mapping_path: Path | str,
+    *,
+    tz: str | None = None,
+    params_root: Path | str | None = None,
+) -> ImportResult:
+    """Read an event-log file (CSV, .csv.gz or Excel) and import it with a mapping file.
+
+    Examples
+    --------
+    >>> from siamlib import paths
+    >>> fx = paths.ROOT / "tests/unit/fixtures/importers"
+    >>> r = import_eventlog(fx / "bpi2013_volvo_small.csv",
+    ...                     paths.PARAMS_DIR / "mappings/bpi2013_volvo_example.yaml")
+    >>> r.summary.rows_read == r.summary.rows_used + r.summary.rows_collapsed \\
+    ...     + r.summary.rows_rejected
+    True
+    """
+    mapping = load_mapping(mapping_path)
+    src = read_source(path, mapping.format)
+    result = eventlog_to_model(
+        src.frame,
+        mapping,
+        estate=load_estate(params_root),
+        tz=tz,
+        source=display_path(path),
+        first_row=src.first_row,
+    )
+    _note_encoding(result, src.encoding, mapping.format.encoding)
+    result.meta["mapping_file"] = display_path(mapping_path)
+    return result
+
+
+def _note_encoding(result: ImportResult, used: str | None, expected: str) -> None:
+    if used is not None and used != expected:
+        result.summary.notes.append(
+            f"the file is not valid {expected}; it was read as {used} (format.fallback_encoding)"
+        )
+    if used is not None:
+        result.meta["encoding"] = used

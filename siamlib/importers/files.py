@@ -1,0 +1,234 @@
+"""File I/O of the importers: read CSV / Excel sources as text, write the import outputs.
+
+Everything here touches files; the conversion itself (:mod:`siamlib.importers.eventlog`,
+:mod:`~siamlib.importers.servicenow`, :mod:`~siamlib.importers.returns`) is pure.
+
+Reading
+    Every cell is read as text (``""`` for an empty cell) so that nothing is guessed: the
+    mapping decides what is missing and how to parse. CSV may be gzip-compressed (by suffix).
+    A CSV that is not valid in the mapping's ``encoding`` is re-read with its
+    ``fallback_encoding`` (cp1252 by default) and the summary says so; with no fallback it is
+    an error naming the byte offset. Multi-row headers (``header_rows: 2``) are joined into one
+    name per column: in Excel the value of a merged cell covers its whole range; in CSV an
+    empty cell of an upper header row repeats the value on its left (how merged cells export).
+
+Writing
+    :func:`write_import` writes the tables as a dataset (``siamlib.io.write_dataset``), the
+    rejected rows as CSV and the summary as JSON, into one folder.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.csv").write_text("Case,When\\nA,2026-01-05 10:00\\n")
+>>> src = read_source(d / "a.csv")
+>>> src.frame.to_dict("records"), src.encoding
+([{'Case': 'A', 'When': '2026-01-05 10:00'}], 'utf-8')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from siamlib import io
+from siamlib.importers.mapping import FileFormat, display_path
+from siamlib.importers.result import ImporterError, ImportResult
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Source:
+    """A source file read as text."""
+
+    frame: pd.DataFrame  # one str column per source column, "" for empty cells
+    path: Path
+    encoding: str | None  # None for Excel
+    header_rows: int
+
+    @property
+    def first_row(self) -> int:
+        """Spreadsheet row number of the first data row."""
+        return self.header_rows + 1
+
+
+def read_source(path: Path | str, fmt: FileFormat | None = None) -> Source:
+    """Read a CSV (optionally .gz) or Excel file as text according to ``fmt``.
+
+    Raises :class:`ImporterError` for a missing, empty or undecodable file, or one with a
+    header but no data rows.
+    """
+    fmt = fmt or FileFormat()
+    path = Path(path)
+    where = display_path(path)
+    if not path.is_file():
+        raise ImporterError(f"{where}: file not found")
+    if path.stat().st_size == 0:
+        raise ImporterError(f"{where}: the file is empty (0 bytes)")
+    kind = fmt.kind
+    if kind == "auto":
+        kind = "excel" if path.suffix.lower() in EXCEL_SUFFIXES else "csv"
+    if kind == "excel":
+        frame, encoding = _read_excel(path, fmt, where), None
+    else:
+        frame, encoding = _read_csv(path, fmt, where)
+    if frame.empty:
+        raise ImporterError(f"{where}: no data rows (only {fmt.header_rows} header row(s))")
+    return Source(frame=frame, path=path, encoding=encoding, header_rows=fmt.header_rows)
+
+
+def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, str]:
+    tried = [fmt.encoding] + ([fmt.fallback_encoding] if fmt.fallback_encoding else [])
+    last_error: UnicodeDecodeError | None = None
+    for encoding in tried:
+        try:
+            raw = pd.read_csv(
+                path,
+                sep=fmt.delimiter,
+                header=None,
+                dtype="str",
+                keep_default_na=False,
+                na_filter=False,
+                encoding="utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding,
+                compression="infer",
+            )
+        except UnicodeDecodeError as exc:
+            last_error = exc
+            continue
+        except pd.errors.EmptyDataError as exc:
+            raise ImporterError(f"{where}: the file is empty (no header row)") from exc
+        except pd.errors.ParserError as exc:
+            raise ImporterError(f"{where}: not a readable CSV: {exc}") from exc
+        return _with_header(raw, fmt, where, fill_right=True), encoding
+    assert last_error is not None
+    raise ImporterError(
+        f"{where}: not valid {' or '.join(tried)} text (byte {last_error.start}: "
+        f"{last_error.reason}); re-save it as UTF-8 or set format.fallback_encoding in the "
+        "mapping"
+    )
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _read_excel(path: Path, fmt: FileFormat, where: str) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        # Not read-only: merged-cell ranges (multi-row headers) are only known in full mode.
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a bad file
+        raise ImporterError(f"{where}: not a readable Excel workbook: {exc}") from exc
+    try:
+        ws = wb[fmt.sheet] if isinstance(fmt.sheet, str) else wb.worksheets[fmt.sheet]
+    except (KeyError, IndexError) as exc:
+        raise ImporterError(
+            f"{where}: no sheet {fmt.sheet!r} (sheets: {', '.join(wb.sheetnames)})"
+        ) from exc
+    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > fmt.header_rows:
+            continue
+        value = rows[rng.min_row - 1][rng.min_col - 1]
+        for r in range(rng.min_row, min(rng.max_row, fmt.header_rows) + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                rows[r - 1][c - 1] = value
+    wb.close()
+    if not rows:
+        raise ImporterError(f"{where}: the sheet {ws.title!r} is empty")
+    # Trailing fully empty rows are formatting left-overs, not data.
+    while rows and not any(rows[-1]):
+        rows.pop()
+    raw = pd.DataFrame(rows, dtype="str")
+    return _with_header(raw, fmt, where, fill_right=False)
+
+
+def _with_header(raw: pd.DataFrame, fmt: FileFormat, where: str, fill_right: bool):
+    n = fmt.header_rows
+    if len(raw) < n:
+        raise ImporterError(f"{where}: expected {n} header row(s), found {len(raw)} row(s)")
+    head = raw.iloc[:n].fillna("").astype("str")
+    parts = []
+    for r in range(n):
+        row = head.iloc[r].str.strip()
+        if fill_right and r < n - 1:
+            row = row.replace("", pd.NA).ffill().fillna("")
+        parts.append(row.tolist())
+    names = []
+    for col_parts in zip(*parts, strict=True):
+        kept: list[str] = []
+        for p in col_parts:
+            if p and (not kept or kept[-1] != p):
+                kept.append(p)
+        names.append(fmt.header_join.join(kept))
+    empty_named = [i for i, name in enumerate(names) if not name]
+    body = raw.iloc[n:].reset_index(drop=True).fillna("").astype("str")
+    # Unnamed columns with no data are padding; unnamed columns holding data are an error.
+    drop = [i for i in empty_named if not body.iloc[:, i].str.strip().any()]
+    if len(drop) < len(empty_named):
+        bad = [i + 1 for i in empty_named if i not in drop]
+        raise ImporterError(f"{where}: column(s) {bad} hold data but have no header")
+    keep = [i for i in range(len(names)) if i not in drop]
+    names = [names[i] for i in keep]
+    dupes = sorted({x for x in names if names.count(x) > 1})
+    if dupes:
+        raise ImporterError(f"{where}: duplicate column names: {', '.join(dupes)}")
+    body = body.iloc[:, keep]
+    body.columns = names
+    return body
+
+
+def write_import(result: ImportResult, out: Path | str, name: str | None = None) -> dict[str, Path]:
+    """Write an import into folder ``out``: dataset tables, rejects CSV and summary JSON.
+
+    Event-log imports write ``rejects.csv`` and ``import_summary.json``; returns write
+    ``rejects_<kind>.csv`` and ``import_summary_<kind>.json`` so they can be added to the
+    folder of an imported event log. When ``out`` already holds a dataset, its other tables
+    are kept and its window is widened to cover both.
+    """
+    out = Path(out)
+    kind = result.summary.kind
+    suffix = f"_{kind}" if kind in ("improvements", "surveys") else ""
+    window = result.window
+    old_name = None
+    if (out / "dataset.json").exists():
+        old = io.read_dataset_info(out)
+        old_name = old.name
+        s, e = old.window
+        window = (s, e) if window is None else (min(s, window[0]), max(e, window[1]))
+    if window is None:
+        raise ImporterError(f"{display_path(out)}: nothing to write (no rows were imported)")
+    info = io.DatasetInfo(
+        name=name or old_name or result.summary.source,
+        source=result.summary.source,
+        window_start=window[0].isoformat(),
+        window_end=window[1].isoformat(),
+        generator={"importer": kind, **result.meta},
+    )
+    written = io.write_dataset(out, result.tables, info)
+    rejects_path = out / f"rejects{suffix}.csv"
+    with io.atomic_path(rejects_path) as tmp:
+        result.rejects.to_csv(tmp, index=False, encoding="utf-8")
+    written["rejects"] = rejects_path
+    summary_path = out / f"import_summary{suffix}.json"
+    io.write_text_atomic(
+        summary_path, json.dumps(result.summary.to_dict(), indent=2, default=str) + "\n"
+    )
+    written["summary"] = summary_path
+    return written

@@ -1,0 +1,263 @@
+"""Supplier-submitted returns: improvement-register entries and survey results.
+
+Suppliers fill in the templates in ``params/templates/`` (``improvements.csv``,
+``surveys.csv``; CSV or Excel with the same header) and send them in. Each row is validated;
+a row with any problem is rejected with *all* its problems in the reason (so a supplier can fix
+the file in one pass), the others become rows of the ``improvements`` or ``surveys`` table.
+Header names are matched ignoring case, surrounding spaces, and spaces vs underscores.
+
+Dates are ``YYYY-MM-DD`` (or ``YYYY-MM-DD HH:MM``) in the estate's time zone; Excel date cells
+are accepted as they are.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"response_id": ["R1", "R2"], "supplier_id": ["euc", "euc"],
+...     "period": ["2026-09", "2026-9"], "survey_type": ["satisfaction"] * 2,
+...     "respondent": ["customer"] * 2, "score": ["4.5", "6"]})
+>>> r = returns_to_model(df, "surveys")
+>>> r.summary.rows_used, r.rejects["reason"].tolist()
+(1, ['period: not YYYY-MM; score: not between 1 and 5'])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from siamlib import paths, schema
+from siamlib.importers.eventlog import _note_encoding, load_estate, month_window
+from siamlib.importers.files import read_source
+from siamlib.importers.mapping import FileFormat, display_path
+from siamlib.importers.result import ImporterError, ImportResult, ImportSummary, make_rejects
+from siamlib.importers.timestamps import parse_timestamps
+from siamlib.params import Estate
+from siamlib.periods import PERIOD_RE
+
+Kind = Literal["improvements", "surveys"]
+KINDS = ("improvements", "surveys")
+TEMPLATES_DIR = paths.PARAMS_DIR / "templates"
+# Columns a supplier may leave out of the file entirely (all optional in the data model).
+OPTIONAL_COLUMNS = {
+    "improvements": ("approved_at", "delivered_at", "estimated_benefit", "realised_benefit"),
+    "surveys": (),
+}
+
+
+def template_path(kind: Kind) -> Path:
+    """The template file for ``kind``.
+
+    >>> template_path("surveys").name
+    'surveys.csv'
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown return kind {kind!r}; known: {', '.join(KINDS)}")
+    return TEMPLATES_DIR / f"{kind}.csv"
+
+
+def _norm(name: str) -> str:
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+class _Problems:
+    """Collects per-row problems as text; a row is rejected when it has any."""
+
+    def __init__(self, index: pd.Index):
+        self.text = pd.Series("", index=index, dtype="str")
+
+    def add(self, cond: pd.Series, message: str) -> None:
+        cond = cond.fillna(False).astype(bool)
+        prefix = self.text.where(self.text == "", self.text + "; ")
+        self.text = self.text.mask(cond, prefix + message)
+
+    @property
+    def bad(self) -> pd.Series:
+        return self.text.str.len() > 0
+
+
+def _dates(s: pd.Series, tz: str, problems: _Problems, name: str) -> pd.Series:
+    parsed = parse_timestamps(s, "%Y-%m-%d", tz)
+    problems.add(parsed.bad, f"{name}: not a date YYYY-MM-DD")
+    return parsed.utc
+
+
+def _numbers(s: pd.Series, problems: _Problems, name: str) -> pd.Series:
+    num = pd.to_numeric(s, errors="coerce")
+    problems.add(s.notna() & num.isna(), f"{name}: not a number")
+    return num
+
+
+def returns_to_model(
+    df: pd.DataFrame,
+    kind: Kind,
+    *,
+    estate: Estate | None = None,
+    supplier_id: str | None = None,
+    tz: str | None = None,
+    source: str = "(data frame)",
+    first_row: int = 2,
+) -> ImportResult:
+    """Validate a supplier return read as text and build its table (pure).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The return, one row per entry, cells as text.
+    kind : {"improvements", "surveys"}
+        Which return it is.
+    estate : Estate, optional
+        Suppliers to check ids against; default: the project's ``params/estate.yaml``.
+    supplier_id : str, optional
+        The submitting supplier: rows for any other supplier are rejected.
+    tz : str, optional
+        Time zone of the dates; default: the estate's.
+    source, first_row
+        Name of the source and spreadsheet row number of ``df``'s first row (for rejects).
+    """
+    if kind not in KINDS:
+        raise ImporterError(f"{source}: unknown return kind {kind!r}; known: {', '.join(KINDS)}")
+    estate = estate if estate is not None else load_estate()
+    tz = tz or estate.timezone
+    suppliers = {s.id for s in estate.suppliers}
+    if supplier_id is not None and supplier_id not in suppliers:
+        raise ImporterError(f"--supplier {supplier_id!r} is not a supplier in estate.yaml")
+    if len(df) == 0:
+        raise ImporterError(f"{source}: no data rows")
+    table = schema.TABLES[kind]
+    renamed = {c: _norm(c) for c in df.columns}
+    raw = df.reset_index(drop=True)
+    d = raw.rename(columns=renamed)
+    needed = [c for c in table.column_names if c not in OPTIONAL_COLUMNS[kind]]
+    absent = [c for c in needed if c not in d.columns]
+    if absent:
+        raise ImporterError(
+            f"{source}: missing column(s) {', '.join(absent)} for a {kind} return (template: "
+            f"{display_path(template_path(kind))}; the file has: {', '.join(map(str, df.columns))})"
+        )
+    t = pd.DataFrame(index=d.index)
+    for col in table.column_names:
+        s = d[col].astype("str").str.strip() if col in d.columns else None
+        t[col] = s.mask(s == "") if s is not None else pd.Series(pd.NA, index=d.index, dtype="str")
+    p = _Problems(d.index)
+    key = table.key[0]
+    for col in table.columns:
+        if col.required:
+            p.add(t[col.name].isna(), f"{col.name}: missing")
+    p.add(t[key].duplicated(keep="first") & t[key].notna(), f"{key}: duplicate of an earlier row")
+    p.add(
+        t["supplier_id"].notna() & ~t["supplier_id"].isin(suppliers),
+        "supplier_id: not a supplier in estate.yaml",
+    )
+    if supplier_id is not None:
+        p.add(
+            t["supplier_id"].notna() & t["supplier_id"].ne(supplier_id),
+            f"supplier_id: not the submitting supplier {supplier_id!r}",
+        )
+    for col in table.columns:
+        if col.values:
+            p.add(
+                t[col.name].notna() & ~t[col.name].isin(col.values),
+                f"{col.name}: not one of {', '.join(col.values)}",
+            )
+
+    if kind == "improvements":
+        raised = _dates(t["raised_at"], tz, p, "raised_at")
+        approved = _dates(t["approved_at"], tz, p, "approved_at")
+        delivered = _dates(t["delivered_at"], tz, p, "delivered_at")
+        p.add(approved < raised, "approved_at: before raised_at")
+        p.add(delivered < approved, "delivered_at: before approved_at")
+        p.add(delivered < raised, "delivered_at: before raised_at")
+        p.add(
+            (t["status"] == "delivered") & delivered.isna(),
+            "delivered_at: missing for status delivered",
+        )
+        p.add(t["status"].isin(["approved", "in_progress", "delivered"]) & approved.isna(),
+              "approved_at: missing for an approved status")  # fmt: skip
+        est = _numbers(t["estimated_benefit"], p, "estimated_benefit")
+        real = _numbers(t["realised_benefit"], p, "realised_benefit")
+        p.add(est < 0, "estimated_benefit: negative")
+        p.add(real < 0, "realised_benefit: negative")
+        t["raised_at"], t["approved_at"], t["delivered_at"] = raised, approved, delivered
+        t["estimated_benefit"], t["realised_benefit"] = est, real
+    else:
+        p.add(t["period"].notna() & ~t["period"].str.match(PERIOD_RE.pattern).fillna(False),
+              "period: not YYYY-MM")  # fmt: skip
+        score = _numbers(t["score"], p, "score")
+        p.add(score.notna() & ~score.between(1, 5), "score: not between 1 and 5")
+        t["score"] = score
+        collab = t["survey_type"] == "collaboration"
+        parties = suppliers | {"retained"}
+        p.add(
+            (t["survey_type"] == "satisfaction") & t["respondent"].notna()
+            & t["respondent"].ne("customer"),
+            "respondent: must be 'customer' for a satisfaction survey",
+        )  # fmt: skip
+        p.add(collab & t["respondent"].notna() & ~t["respondent"].isin(parties),
+              "respondent: not 'retained' or a supplier id for a collaboration survey")  # fmt: skip
+        p.add(collab & t["respondent"].eq(t["supplier_id"]), "respondent: rates itself")
+
+    bad = p.bad
+    good = t[~bad].reset_index(drop=True)
+    built = schema.coerce(kind, good)
+    pos = np.flatnonzero(bad.to_numpy())
+    rejects = make_rejects(raw, pos, p.text.to_numpy()[pos], first_row)
+    if kind == "improvements":
+        stamps = pd.concat([built[c] for c in ("raised_at", "approved_at", "delivered_at")])
+    else:
+        stamps = pd.to_datetime(built["period"] + "-01").dt.tz_localize(tz)
+    stamps = stamps.dropna()
+    window = month_window(stamps.min(), stamps.max(), estate.timezone) if len(stamps) else None
+    reasons = p.text[bad].value_counts()
+    summary = ImportSummary(
+        source=source,
+        kind=kind,
+        rows_read=len(df),
+        rows_used=len(built),
+        rows_collapsed=0,
+        rows_rejected=int(bad.sum()),
+        rejected_by_reason={str(k): int(v) for k, v in reasons.items()},
+        built={kind: len(built)},
+        window=(window[0].isoformat(), window[1].isoformat()) if window else None,
+    )
+    summary.check()
+    return ImportResult(
+        tables={kind: built},
+        rejects=rejects,
+        summary=summary,
+        window=window,
+        meta={"return_kind": kind, "submitted_by": supplier_id, "timezone": tz},
+    )
+
+
+def import_returns(
+    path: Path | str,
+    kind: Kind,
+    *,
+    supplier_id: str | None = None,
+    tz: str | None = None,
+    params_root: Path | str | None = None,
+    fmt: FileFormat | None = None,
+) -> ImportResult:
+    """Read a supplier return (CSV or Excel, header as in the template) and validate it.
+
+    Examples
+    --------
+    >>> r = import_returns(template_path("improvements"), "improvements")
+    >>> r.summary.rows_rejected, r.summary.built
+    (0, {'improvements': 2})
+    """
+    src = read_source(path, fmt or FileFormat())
+    result = returns_to_model(
+        src.frame,
+        kind,
+        estate=load_estate(params_root),
+        supplier_id=supplier_id,
+        tz=tz,
+        source=display_path(path),
+        first_row=src.first_row,
+    )
+    _note_encoding(result, src.encoding, (fmt or FileFormat()).encoding)
+    return result

@@ -29,5 +29,11 @@ def version() -> None:
     typer.echo(__version__)
 
 
+# `siam import servicenow|eventlog|returns`: the commands live with the importers.
+from siamlib.importers.commands import import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
+
+
 if __name__ == "__main__":
     app()

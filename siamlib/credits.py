@@ -147,18 +147,27 @@ def _money(amount: float, currency: str) -> str:
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"
 
 
-def _num(value: float) -> str:
-    """At least one decimal, at most two: 88 -> 88.0, 99.45 -> 99.45, 88.333 -> 88.33."""
-    text = f"{value:.2f}"
-    return text[:-1] if text.endswith("0") else text
+def _num(value: float, differ_from: float | None = None) -> str:
+    """At least one decimal, at most two: 88 -> 88.0, 99.45 -> 99.45, 88.333 -> 88.33.
+
+    With ``differ_from``, more decimals (up to six) are shown until the text differs from
+    that level's, so 89.999 is not shown as "90.0 < minimum 90.0".
+    """
+    for digits in range(2, 7):
+        text = f"{value:.{digits}f}".rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+        if differ_from is None or text != _num(differ_from):
+            break
+    return text
 
 
 def _pct(value: float) -> str:
     return f"{value:g}%"
 
 
-def _level(value: float, unit: str) -> str:
-    return f"{_num(value)}%" if unit == "%" else f"{_num(value)} {unit}"
+def _level(value: float, unit: str, differ_from: float | None = None) -> str:
+    shown = _num(value, differ_from)
+    return f"{shown}%" if unit == "%" else f"{shown} {unit}"
 
 
 def _shortfall_text(row: pd.Series) -> str:
@@ -169,7 +178,7 @@ def _shortfall_text(row: pd.Series) -> str:
     else:
         threshold, level = "expected", row["expected"]
     return (
-        f"{row['service_level']} {_level(row['actual'], row['unit'])} {worse} {threshold} "
+        f"{row['service_level']} {_level(row['actual'], row['unit'], level)} {worse} {threshold} "
         f"{_level(level, row['unit'])}"
     )
 

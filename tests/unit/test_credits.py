@@ -154,6 +154,13 @@ def test_pool_credit_line_explains_the_amount():
     assert len(ledger) == 1
 
 
+def test_explanation_shows_enough_decimals_to_tell_actual_from_the_level():
+    c = contract([level(1, 100, pool_allocation_pct=30)])
+    ledger = service_credits(card(c, "2026-03", 0.89999), c)
+    # 89.999 rounded to two decimals would read "90.0% < minimum 90.0%"
+    assert ledger.loc[0, "explanation"].startswith("P1-RES 89.999% < minimum 90.0%")
+
+
 def test_pool_credits_are_capped_at_the_at_risk_amount_with_a_cap_line():
     # four levels of 40% allocation each: 160% of the pool
     c = contract([level(i, 25, pool_allocation_pct=40) for i in range(1, 5)])

@@ -108,19 +108,21 @@ MEASURES: dict[str, Measure] = {
            "Resolved tickets never reassigned to another group, over all resolved tickets.",
            "siamlib.measures.tower.first_time_fix", 100,
            formula=(
-             "resolved tickets whose assignment group never changed after the first / resolved "
-             "tickets"
+             "resolved tickets whose assignment group never changed after the first group of "
+             "their supplier of record / resolved tickets"
            ),
            counted=(
              "Tickets resolved or closed with resolved_at in the month (reporting time zone), per "
-             "supplier of record; group changes read from ticket_events in event order (events "
-             "without a group are ignored; A -> B -> A is a change)."
+             "supplier of record; group changes read from ticket_events in event order, from the "
+             "first event held by the supplier of record on (routing by the service desk and the "
+             "integrator's dispatch before that is the integrator's, measured by routing "
+             "accuracy); events without a group are ignored; A -> B -> A is a change."
            ),
            edge_cases=(
              "Cancelled tickets are excluded. A ticket without assignment events counts as not "
-             "reassigned; without a ticket_events table the measure is NaN. Option (not the "
-             "default): count only moves after the ticket first reached its supplier of record. "
-             "Nothing resolved: NaN."
+             "reassigned; without a ticket_events table the measure is NaN. The function can "
+             "also count from the ticket's very first group (after='first_group'). Nothing "
+             "resolved: NaN."
            )),
         _M("reopen_rate", "Reopen rate", "tower", "%", "lower",
            "Resolved tickets that were reopened at least once, over resolved tickets.",

@@ -1,0 +1,482 @@
+"""Report sections: each function turns a report bundle into one piece of a report.
+
+Notebooks stay thin: they call these functions and display what they return (escaped HTML from
+:mod:`siamlib.present`, or Altair charts from :mod:`siamlib.charts`). Every figure states its
+unit and period.
+
+>>> b = {"meta": {"period": "2026-10", "currency": "GBP", "supplier_name": "X"},
+...      "frames": {}}
+>>> "2026-10" in title(b)
+True
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from siamlib import charts, present
+from siamlib.measures.catalogue import MEASURES
+from siamlib.measures.tower import bucket_labels
+from siamlib.scorecard import weighted_score
+
+RAG_SCALE = alt.Scale(domain=list(charts.RAG_COLOURS), range=list(charts.RAG_COLOURS.values()))
+
+
+def _f(bundle: dict, name: str) -> pd.DataFrame:
+    return bundle["frames"].get(name, pd.DataFrame())
+
+
+def title(bundle: dict) -> str:
+    """Report heading text."""
+    m = bundle["meta"]
+    who = m.get("supplier_name") or m.get("estate", "")
+    kind = "board summary" if m.get("role") == "board" else "performance report"
+    return f"{who}: {kind} for {m['period']}"
+
+
+def intro(bundle: dict) -> str:
+    """The opening paragraph (HTML)."""
+    m = bundle["meta"]
+    if m.get("role") == "board":
+        text = (
+            f"All suppliers of {m.get('estate', 'the estate')} side by side for "
+            f"{m['period']}: weighted scores, RAG status of every contracted service level, "
+            "service credits and data quality."
+        )
+    elif m.get("role") == "integrator":
+        text = (
+            f"How {m.get('supplier_name')} performed as service integrator in {m['period']}: "
+            "aged-ticket reduction, collaboration between suppliers, proactive problem "
+            "management and continual improvement, against its contract."
+        )
+    else:
+        text = (
+            f"How {m.get('supplier_name')} performed against its contracted service levels in "
+            f"{m['period']}. Times are business hours on the contract calendar unless stated."
+        )
+    return f"<h1>{present.esc(title(bundle))}</h1><p>{present.esc(text)}</p>"
+
+
+# ---------------------------------------------------------------------- supplier sections
+def _score_rag(score: float) -> str:
+    if pd.isna(score):
+        return "grey"
+    return "green" if score >= 90 else "amber" if score >= 70 else "red"
+
+
+def headline(bundle: dict) -> str:
+    """RAG tiles: weighted score, levels met, net credits, data quality."""
+    m = bundle["meta"]
+    card = _f(bundle, "scorecard")
+    ledger = _f(bundle, "ledger")
+    score = weighted_score(card) if not card.empty else float("nan")
+    counts = card["rag"].value_counts() if not card.empty else pd.Series(dtype=int)
+    credits = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    items = [
+        {
+            "label": f"Weighted score, {m['period']}",
+            "value": present.fmt_number(score, "", 1),
+            "sub": "out of 100",
+            "rag": _score_rag(score),
+        },
+        {
+            "label": "Service levels met",
+            "value": f"{counts.get('green', 0)} of {len(card)}",
+            "sub": f"{counts.get('amber', 0)} amber, {counts.get('red', 0)} red",
+            "rag": "red"
+            if counts.get("red", 0)
+            else "amber"
+            if counts.get("amber", 0)
+            else "green",
+        },
+        {
+            "label": f"Service credits, {m['period']}",
+            "value": present.fmt_number(credits, m.get("currency", "GBP"), 0),
+            "sub": "net of earn-back",
+            "rag": "green" if credits <= 0 else "red",
+        },
+    ]
+    if "dq_score" in m:
+        dq = m["dq_score"]
+        items.append(
+            {
+                "label": "Data quality",
+                "value": present.fmt_number(dq, "", 1),
+                "sub": "out of 100",
+                "rag": "green" if dq >= 95 else "amber" if dq >= 80 else "red",
+            }
+        )
+    return present.tiles(items)
+
+
+def scorecard_table(bundle: dict) -> str:
+    """Every contracted service level: expected, minimum, actual, RAG, points, change."""
+    card = _f(bundle, "scorecard")
+    if card.empty:
+        return "<p>No service levels are in force for this period.</p>"
+    show = pd.DataFrame(
+        {
+            "service level": card["service_level"],
+            "measure": card["name"],
+            "unit": card["unit"],
+            "expected": card["expected"].round(2),
+            "minimum": card["minimum"].round(2),
+            "actual": card["actual"].round(2),
+            "RAG": card["rag"],
+            "weight": card["weight"],
+            "points": card["points"].round(1),
+            "change on last month": card["change"].round(2),
+            "counted": card["denominator"],
+        }
+    )
+    return present.table(
+        show,
+        rag_column="RAG",
+        numeric=["expected", "minimum", "actual", "weight", "points", "change on last month"],
+        caption=f"Scorecard for {bundle['meta']['period']}",
+    )
+
+
+def score_trend_chart(bundle: dict) -> alt.Chart:
+    """Weighted score per month over the last 12 months."""
+    trend = _f(bundle, "trend")
+    df = (
+        trend.groupby("period")[list(trend.columns)]
+        .apply(weighted_score)
+        .rename("score")
+        .reset_index()
+    )
+    return charts.line(
+        df,
+        "period:O",
+        alt.Y("score:Q", title="weighted score (0-100)", scale=alt.Scale(domain=[0, 100])),
+        title=f"Weighted score, 12 months to {bundle['meta']['period']}",
+        tooltip=["period", alt.Tooltip("score:Q", format=".1f")],
+    )
+
+
+def level_trend_chart(bundle: dict) -> alt.Chart:
+    """Each service level's actual over 12 months, coloured by RAG."""
+    trend = _f(bundle, "trend").copy()
+    trend["label"] = trend["service_level"] + " (" + trend["unit"] + ")"
+    return (
+        alt.Chart(trend, title=f"Service levels, 12 months to {bundle['meta']['period']}")
+        .mark_circle(size=70)
+        .encode(
+            x=alt.X("period:O", title="month"),
+            y=alt.Y("label:N", title=None),
+            color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG"),
+            tooltip=["service_level", "period", alt.Tooltip("actual:Q", format=".2f"), "rag"],
+        )
+        .properties(width=charts.WIDTH, height=alt.Step(22))
+    )
+
+
+def sla_priority_chart(bundle: dict) -> alt.Chart:
+    """Resolution and response attainment by priority for the period (per cent)."""
+    v = _f(bundle, "values")
+    period = bundle["meta"]["period"]
+    sel = v[
+        (v["period"] == period)
+        & v["measure"].isin(["sla_resolution_attainment", "sla_response_attainment"])
+        & v["scope"].str.startswith("priority=")
+    ].copy()
+    sel["priority"] = "P" + sel["scope"].str.removeprefix("priority=")
+    sel["attainment %"] = sel["value"] * 100
+    sel["clock"] = sel["measure"].map(
+        {"sla_resolution_attainment": "resolution", "sla_response_attainment": "response"}
+    )
+    return charts.bar(
+        sel,
+        "priority:N",
+        alt.Y("attainment %:Q", scale=alt.Scale(domain=[0, 100])),
+        title=f"Within target by priority, {period} (% of tickets completed)",
+        color="clock:N",
+        tooltip=["priority", "clock", alt.Tooltip("attainment %:Q", format=".1f"), "denominator"],
+    ).encode(xOffset="clock:N")
+
+
+def clock_table(bundle: dict) -> str:
+    """Tickets resolved in the period by priority, breaches and mean times (hours)."""
+    cs = _f(bundle, "clocks_summary").copy()
+    if cs.empty:
+        return "<p>No tickets were resolved in this period.</p>"
+    cs = cs.round(2)
+    cs.columns = [
+        "priority",
+        "resolved",
+        "breached",
+        "mean business hours",
+        "mean paused hours",
+        "mean actual hours",
+    ]
+    return present.table(cs, numeric=cs.columns[1:], caption="Resolution clocks (hours)")
+
+
+def attribution_chart(bundle: dict) -> alt.Chart:
+    """Who held this supplier's resolved tickets: business hours by holder."""
+    a = _f(bundle, "attribution")
+    return charts.bar(
+        a,
+        alt.X("held_business_h:Q", title="business hours held (running clock)"),
+        alt.Y("holder:N", title=None),
+        title=f"Time attribution of tickets resolved in {bundle['meta']['period']} (hours)",
+        tooltip=["holder", alt.Tooltip("held_business_h:Q", format=".1f")],
+        height=120,
+    )
+
+
+def backlog_chart(bundle: dict) -> alt.Chart:
+    """Open tickets at period end by age bucket (days since opened)."""
+    v = _f(bundle, "values")
+    period = bundle["meta"]["period"]
+    b = v[(v["period"] == period) & (v["measure"] == "backlog") & (v["scope"] != "")].copy()
+    b["age (days)"] = b["scope"].str.removeprefix("age=")
+    return charts.bar(
+        b,
+        alt.X("age (days):N", sort=bucket_labels()),
+        alt.Y("value:Q", title="open tickets"),
+        title=f"Backlog at the end of {period} by age (days since opened)",
+        tooltip=["age (days)", "value"],
+        height=180,
+    )
+
+
+def credits_table(bundle: dict) -> str:
+    """The service-credit ledger: one explained line per missed level."""
+    led = _f(bundle, "ledger")
+    if led.empty:
+        return "<p>No service credits are due for this period.</p>"
+    cols = ["supplier_id", "line", "service_level", "amount", "currency", "explanation"]
+    show = led[[c for c in cols if c in led.columns]].copy()
+    if bundle["meta"].get("role") != "board":
+        show = show.drop(columns=["supplier_id"], errors="ignore")
+    return present.table(show, numeric=["amount"], caption="Service credits (currency)")
+
+
+def exclusions_table(bundle: dict) -> str:
+    """Agreed exclusions removed before calculation."""
+    ex = _f(bundle, "excluded")
+    if ex.empty:
+        return "<p>No agreed exclusions apply to this supplier's tickets.</p>"
+    return present.table(ex, caption="Agreed exclusions")
+
+
+def equaliser_chart(bundle: dict) -> alt.Chart:
+    """The graphic equaliser: share of work per party for each capability (per cent)."""
+    eq = _f(bundle, "equaliser")
+    return (
+        alt.Chart(eq, title="Graphic equaliser: who does the work (% per capability)")
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort=None, title=None),
+            x=alt.X("share:Q", title="share of work (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("party:N", scale=alt.Scale(range=charts.PALETTE)),
+            tooltip=["name", "party", "share"],
+        )
+        .properties(width=charts.WIDTH, height=alt.Step(22))
+    )
+
+
+def raci_table(bundle: dict) -> str:
+    """RACI letters per capability for the parties this report concerns."""
+    r = _f(bundle, "raci")
+    if r.empty:
+        return ""
+    wide = r.pivot_table(
+        index=["stage", "name"], columns="party", values="letter", aggfunc="first"
+    ).reset_index()
+    return present.table(
+        wide, caption="RACI (R responsible, A accountable, C consulted, I informed)"
+    )
+
+
+def quality_section(bundle: dict) -> str:
+    """Data-quality results this report may show (own rows and estate-wide rules)."""
+    from siamlib import quality
+
+    q = _f(bundle, "quality")
+    if q.empty:
+        return "<p>Data quality was not checked for this run.</p>"
+    if "examples" in q.columns:
+        q = q.copy()
+        q["examples"] = q["examples"].map(
+            lambda v: [x for x in str(v).split(", ") if x] if isinstance(v, str) else v
+        )
+    return quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=False)
+
+
+def definitions(measure_ids: list[str] | None = None, bundle: dict | None = None) -> str:
+    """Appendix: definition, unit and direction of the measures shown."""
+    if measure_ids is None and bundle is not None:
+        card = _f(bundle, "scorecard")
+        if card.empty:
+            card = _f(bundle, "cards")
+        measure_ids = sorted(set(card["measure"])) if not card.empty else sorted(MEASURES)
+    rows = [
+        {
+            "measure": MEASURES[m].name,
+            "unit": MEASURES[m].unit,
+            "better when": MEASURES[m].direction,
+            "definition": MEASURES[m].definition,
+        }
+        for m in measure_ids or []
+        if m in MEASURES
+    ]
+    return present.table(pd.DataFrame(rows), caption="Measure definitions (docs/measures.md)")
+
+
+def provenance(bundle: dict) -> str:
+    """Footer: period, run time, code version, input and params hashes."""
+    return present.provenance(bundle["meta"])
+
+
+# ---------------------------------------------------------------------- integrator sections
+def aged_chart(bundle: dict) -> alt.Chart:
+    """Aged open tickets at each month end, all suppliers (count)."""
+    a = _f(bundle, "aged_trend")
+    return charts.bar(
+        a,
+        "period:O",
+        alt.Y("aged_end:Q", title="aged open tickets at month end"),
+        title="Aged tickets (open longer than the ageing threshold) by month and supplier",
+        color="supplier_id:N",
+        tooltip=["period", "supplier_id", "aged_end", "open_end"],
+    )
+
+
+def handoff_chart(bundle: dict) -> alt.Chart:
+    """Cross-supplier handoffs in the period: from -> to (count)."""
+    h = _f(bundle, "handoff_matrix")
+    return (
+        alt.Chart(h, title=f"Handoffs between suppliers, {bundle['meta']['period']} (count)")
+        .mark_rect()
+        .encode(
+            x=alt.X("to_supplier:N", title="to"),
+            y=alt.Y("from_supplier:N", title="from"),
+            color=alt.Color("handoffs:Q", scale=alt.Scale(scheme="blues")),
+            tooltip=["from_supplier", "to_supplier", "handoffs", "tickets"],
+        )
+        .properties(width=360, height=280)
+    )
+
+
+def ping_pong_table(bundle: dict) -> str:
+    """Pairs of suppliers bouncing tickets back (A -> B -> A)."""
+    pp = _f(bundle, "ping_pong_pairs").sort_values("tickets", ascending=False)
+    return present.table(pp, numeric=["bounces", "tickets"], caption="Ping-pong by supplier pair")
+
+
+def gaming_chart(bundle: dict) -> alt.Chart:
+    """Clock-stop gaming signal: share of clock time paused, per supplier (per cent)."""
+    g = _f(bundle, "paused_share").copy()
+    g["paused %"] = g["paused_share"] * 100
+    g["paused just before resolution %"] = g["pause_before_resolution_share"] * 100
+    long = g.melt(
+        id_vars="supplier_id",
+        value_vars=["paused %", "paused just before resolution %"],
+        var_name="signal",
+        value_name="per cent",
+    )
+    return charts.bar(
+        long,
+        "supplier_id:N",
+        alt.Y("per cent:Q", title="% of tickets / clock time"),
+        title=f"Clock-stop signals, {bundle['meta']['period']} (%)",
+        color="signal:N",
+        tooltip=["supplier_id", "signal", alt.Tooltip("per cent:Q", format=".1f")],
+    ).encode(xOffset="signal:N")
+
+
+def trends_table(bundle: dict) -> str:
+    """Incident trends detected and whether (and how soon) a problem record followed."""
+    tr = _f(bundle, "trend_response")
+    if tr.empty:
+        return "<p>No new incident trends were detected in the last 12 months.</p>"
+    return present.table(tr, caption="Incident trends and the problem records that followed")
+
+
+def improvements_chart(bundle: dict) -> alt.Chart:
+    """Continual-improvement register throughput per month (count)."""
+    im = _f(bundle, "improvements")
+    long = im.melt(
+        id_vars=["supplier_id", "period"],
+        value_vars=["raised", "approved", "delivered"],
+        var_name="stage",
+        value_name="initiatives",
+    )
+    long = long.groupby(["period", "stage"], as_index=False)["initiatives"].sum()
+    return charts.bar(
+        long,
+        "period:O",
+        alt.Y("initiatives:Q", title="initiatives"),
+        title="Continual improvement register: raised, approved, delivered per month (count)",
+        color="stage:N",
+        tooltip=["period", "stage", "initiatives"],
+    ).encode(xOffset="stage:N")
+
+
+def watermelon_table(bundle: dict) -> str:
+    """Suppliers green on SLA but red on experience."""
+    w = _f(bundle, "watermelon")
+    if w.empty:
+        return ""
+    return present.table(w.round(3), caption="Watermelon check (green SLA, red experience)")
+
+
+# ---------------------------------------------------------------------- board sections
+def league_table(bundle: dict) -> str:
+    """All suppliers ranked by weighted score."""
+    lg = _f(bundle, "league").copy()
+    lg["weighted_score"] = lg["weighted_score"].round(1)
+    return present.table(
+        lg,
+        numeric=["weighted_score", "credits", "green", "amber", "red", "grey"],
+        caption=f"League table, {bundle['meta']['period']} (weighted score out of 100)",
+    )
+
+
+def rag_grid(bundle: dict) -> alt.Chart:
+    """Every supplier's service levels and their RAG status."""
+    c = _f(bundle, "cards")
+    return (
+        alt.Chart(c, title=f"RAG status of every service level, {bundle['meta']['period']}")
+        .mark_rect(stroke="white")
+        .encode(
+            x=alt.X("service_level:N", title=None),
+            y=alt.Y("supplier_id:N", title=None),
+            color=alt.Color("rag:N", scale=RAG_SCALE),
+            tooltip=[
+                "supplier_id",
+                "service_level",
+                "name",
+                alt.Tooltip("actual:Q", format=".2f"),
+                "expected",
+                "minimum",
+                "rag",
+            ],
+        )
+        .properties(width=charts.WIDTH, height=alt.Step(28))
+    )
+
+
+def credits_chart(bundle: dict) -> alt.Chart:
+    """Net service credits per supplier for the period (currency)."""
+    led = _f(bundle, "ledger")
+    by = led.groupby("supplier_id", as_index=False)["amount"].sum()
+    cur = bundle["meta"].get("currency", "")
+    return charts.bar(
+        by,
+        "supplier_id:N",
+        alt.Y("amount:Q", title=f"net credits ({cur})"),
+        title=f"Service credits by supplier, {bundle['meta']['period']} ({cur})",
+        tooltip=["supplier_id", "amount"],
+        height=200,
+    )
+
+
+def quality_scores_table(bundle: dict) -> str:
+    """Data-quality score per supplier and whether its report was stopped."""
+    q = _f(bundle, "quality_scores")
+    return present.table(q, numeric=["score"], caption="Data quality by supplier (0-100)")

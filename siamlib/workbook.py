@@ -1,0 +1,430 @@
+"""The workbook's Python API: compute a period once, then hand each report only its own rows.
+
+:func:`compute_period` loads a dataset, runs the data-quality gate once, computes the clocks
+and every measure once (13 months: the period and the 12 before it, for trends), scorecards,
+credit ledgers and evidence. :meth:`Work.bundle` cuts the small per-report input a notebook
+needs: a tower's bundle holds only that supplier's tickets and figures.
+
+Notebooks call :func:`open_report`: in the monthly batch it reads the bundle the driver wrote
+(fast, no Great Expectations import in the kernel); run by hand in JupyterLab with no bundle,
+it computes the same bundle itself from the data and params folders.
+
+>>> import inspect
+>>> "bundle_dir" in inspect.signature(open_report).parameters
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from siamlib import io, paths, periods
+from siamlib.params import Params, load_params
+
+BOARD = "board-summary"
+TREND_MONTHS = 12
+
+
+def _frame_hash(df: pd.DataFrame) -> str:
+    """Order-independent content hash of a frame (for reproducibility checks)."""
+    if df.empty:
+        return hashlib.sha256(b"empty").hexdigest()
+    cols = sorted(df.columns)
+    canon = df[cols].astype("str").sort_values(cols).to_csv(index=False)
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+@dataclass
+class Work:
+    """Everything computed once for a period (all suppliers)."""
+
+    period: str
+    params: Params
+    info: io.DatasetInfo
+    tables: dict[str, pd.DataFrame]
+    clocks: pd.DataFrame
+    attribution: pd.DataFrame
+    values: pd.DataFrame
+    cards: dict[str, pd.DataFrame]
+    trends: dict[str, pd.DataFrame]
+    ledgers: dict[str, pd.DataFrame]
+    excluded: pd.DataFrame
+    league: pd.DataFrame
+    quality: object | None  # siamlib.quality.QualityResult
+    meta: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def bounds(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        return periods.period_bounds(self.period, self.params.estate.timezone)
+
+    def quality_frame(self) -> pd.DataFrame:
+        return self.quality.results if self.quality is not None else pd.DataFrame()
+
+    def figures_sha256(self) -> str:
+        """One hash over every figure (values, scorecards, ledgers): same inputs, same hash."""
+        h = hashlib.sha256()
+        h.update(_frame_hash(self.values).encode())
+        for name in sorted(self.cards):
+            h.update(_frame_hash(self.cards[name]).encode())
+            h.update(_frame_hash(self.ledgers[name]).encode())
+        return h.hexdigest()
+
+    def blocking_reason(self, name: str) -> str:
+        """Why a report must not be produced (blocking data-quality failure), or ``""``."""
+        if self.quality is None:
+            return ""
+        from siamlib import quality
+
+        return quality.blocking_message(self.quality, None if name == BOARD else name)
+
+    # ------------------------------------------------------------------ bundles
+    def _own_tickets(self, supplier_id: str) -> pd.Series:
+        t = self.tables["tickets"]
+        return t.loc[t["supplier_id"] == supplier_id, "ticket_id"]
+
+    def evidence(self, name: str) -> dict[str, pd.DataFrame]:
+        """Ticket-level rows behind the figures of one report (CSV/XLSX evidence)."""
+        start, end = self.bounds
+        c = self.clocks
+        in_period = c["resolved_at"].ge(start) & c["resolved_at"].lt(end)
+        open_at_end = c["opened_at"].lt(end) & (c["resolved_at"].isna() | c["resolved_at"].ge(end))
+        breach_cols = [
+            "ticket_id",
+            "supplier_id",
+            "priority",
+            "service",
+            "opened_at",
+            "resolved_at",
+            "resolution_target_h",
+            "resolution_h",
+            "paused_h",
+            "response_target_h",
+            "response_h",
+            "response_breached",
+            "resolution_breached",
+        ]
+        breached = c.loc[
+            (in_period | open_at_end) & (c["resolution_breached"] | c["response_breached"]),
+            breach_cols,
+        ]
+        aged_cut = end - pd.Timedelta(days=self.params.estate.aged_after_days)
+        aged = c.loc[
+            open_at_end & c["opened_at"].lt(aged_cut),
+            ["ticket_id", "supplier_id", "priority", "service", "opened_at", "status"],
+        ]
+        ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
+        frames = {"breaches": breached, "aged_tickets": aged, "excluded": self.excluded}
+        if name == BOARD:
+            frames["credits"] = ledger
+            frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
+            return {k: v for k, v in frames.items() if v is not None}
+        if self.params.estate.supplier(name).role == "integrator":
+            frames["credits"] = self.ledgers[name]
+            return frames
+        from siamlib.evidence import evidence_frames
+
+        frames["credits"] = self.ledgers[name]
+        frames["scorecard"] = self.cards[name]
+        return evidence_frames(frames, name)
+
+    def bundle(self, name: str) -> dict:
+        """The inputs of one report notebook: small frames plus ``meta``."""
+        from siamlib import quality as q
+        from siamlib import raci
+
+        p = self.params
+        meta = dict(self.meta, period=self.period, report=name)
+        if name == BOARD:
+            cards = pd.concat(self.cards.values(), ignore_index=True)
+            ledger = pd.concat(self.ledgers.values(), ignore_index=True)
+            frames = {
+                "league": self.league,
+                "cards": cards,
+                "ledger": ledger,
+                "quality": q.supplier_view(self.quality, None) if self.quality else None,
+                "quality_scores": q.score_table(self.quality, [s.id for s in p.estate.suppliers])
+                if self.quality
+                else None,
+            }
+            meta["role"] = "board"
+            return {"meta": meta, "frames": {k: v for k, v in frames.items() if v is not None}}
+
+        supplier = p.estate.supplier(name)
+        values = self.values[self.values["supplier_id"] == name]
+        frames = {
+            "scorecard": self.cards[name],
+            "trend": self.trends[name],
+            "ledger": self.ledgers[name],
+            "values": values,
+            "excluded": self.excluded[self.excluded["supplier_id"] == name],
+            "raci": _own_raci(raci.raci_table(p.raci), name, p.estate.integrator.id),
+            "equaliser": _own_equaliser(raci.equaliser(p.raci), name, p.estate.integrator.id),
+        }
+        if self.quality is not None:
+            frames["quality"] = q.supplier_view(self.quality, name)
+            meta["dq_score"] = q.supplier_score(self.quality, name)
+        meta.update(
+            supplier_id=name,
+            supplier_name=supplier.name,
+            role=supplier.role,
+            monthly_charge=p.contract(name).monthly_charge,
+            at_risk_pct=p.contract(name).at_risk_pct,
+        )
+        if supplier.role == "tower":
+            own = self.clocks["supplier_id"] == name
+            frames["clocks_summary"] = _clock_summary(self.clocks[own], self.bounds)
+            frames["attribution"] = _attribution(
+                self.attribution,
+                self._own_tickets(name),
+                name,
+                p.estate.integrator.id,
+                self.clocks,
+                self.bounds,
+            )
+        else:
+            frames.update(_integrator_frames(self))
+        return {"meta": meta, "frames": frames}
+
+
+def _own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
+    """RACI rows of the retained organisation, the integrator and this supplier only."""
+    return table[table["party"].isin(["retained", integrator_id, supplier_id])].reset_index(
+        drop=True
+    )
+
+
+def _own_equaliser(eq: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
+    """Graphic equaliser with the other suppliers' shares pooled as "other suppliers"."""
+    keep = ["retained", integrator_id, supplier_id]
+    party = eq["party"].where(eq["party"].isin(keep), "other suppliers")
+    out = (
+        eq.assign(party=party)
+        .groupby(["capability_order", "capability", "name", "stage", "party"], sort=False)
+        .agg(share=("share", "sum"))
+        .reset_index()
+    )
+    return out
+
+
+def _clock_summary(clocks: pd.DataFrame, bounds) -> pd.DataFrame:
+    """Per priority, tickets resolved in the period: count, breached, mean business hours."""
+    start, end = bounds
+    done = clocks[clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end)]
+    return (
+        done.groupby("priority", observed=True)
+        .agg(
+            resolved=("ticket_id", "size"),
+            breached=("resolution_breached", "sum"),
+            mean_business_h=("resolution_h", "mean"),
+            mean_paused_h=("paused_h", "mean"),
+            mean_actual_h=("resolution_actual_h", "mean"),
+        )
+        .reset_index()
+    )
+
+
+def _attribution(
+    attribution: pd.DataFrame,
+    own_tickets: pd.Series,
+    supplier_id: str,
+    integrator_id: str,
+    clocks: pd.DataFrame,
+    bounds,
+) -> pd.DataFrame:
+    """Who held this supplier's tickets resolved in the period: itself, integrator, others."""
+    start, end = bounds
+    resolved = clocks.loc[
+        clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end), "ticket_id"
+    ]
+    mine = attribution[
+        attribution["ticket_id"].isin(own_tickets) & attribution["ticket_id"].isin(resolved)
+    ]
+    holder = mine["supplier_id"].where(
+        mine["supplier_id"].isin([supplier_id, integrator_id]), "other suppliers"
+    )
+    holder = holder.replace({supplier_id: "this supplier", integrator_id: "service integrator"})
+    out = (
+        mine.assign(holder=holder)
+        .groupby("holder")
+        .agg(held_business_h=("held_h", "sum"), paused_h=("paused_h", "sum"))
+        .reset_index()
+    )
+    total = out["held_business_h"].sum()
+    out["share"] = out["held_business_h"] / total if total else float("nan")
+    return out
+
+
+def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:
+    from siamlib.measures import improvement, integrator, problems
+
+    p = work.params
+    tz = p.estate.timezone
+    t, e = work.tables["tickets"], work.tables["ticket_events"]
+    months = periods.previous_periods(work.period, TREND_MONTHS)
+    trends = problems.detect_trends(t, "service", tz=tz)
+    return {
+        "aged_trend": integrator.aged_ticket_trend(
+            t, months, p.estate.aged_after_days, events=e, tz=tz
+        ),
+        "handoff_matrix": integrator.handoff_matrix(e, work.period, tickets=t, tz=tz),
+        "ping_pong_pairs": integrator.ping_pong_pairs(e, work.period, tickets=t, tz=tz),
+        "paused_share": integrator.paused_share(work.clocks, work.period, tz=tz),
+        "trends": trends,
+        "trend_response": problems.trend_response(trends, work.tables["problems"]),
+        "improvements": improvement.register_throughput(work.tables["improvements"], months, tz=tz),
+        "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
+        "all_values": work.values[work.values["period"] == work.period],
+    }
+
+
+def load_inputs(data_dir: Path | str) -> tuple[dict[str, pd.DataFrame], io.DatasetInfo]:
+    """Read a dataset folder (all tables of the data model and ``dataset.json``)."""
+    info = io.read_dataset_info(data_dir)
+    return io.read_dataset(data_dir), info
+
+
+def compute_period(
+    data_dir: Path | str | None,
+    params: Params,
+    period: str,
+    *,
+    validate: bool = True,
+    stages: dict | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+    info: io.DatasetInfo | None = None,
+) -> Work:
+    """Load, validate and compute everything for ``period`` once (see module docstring)."""
+    from siamlib import clocks as clocks_mod
+    from siamlib import credits, scorecard
+    from siamlib.measures import integrator, tower
+
+    stages = stages if stages is not None else {}
+    periods.check_period(period)
+    t = time.perf_counter()
+    if tables is None:
+        data_dir = Path(data_dir) if data_dir else paths.DEMO_DATA_DIR
+        tables, info = load_inputs(data_dir)
+    stages["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    quality_result = None
+    if validate:
+        from siamlib import quality
+
+        quality_result = quality.validate(tables, params, info.window if info else None)
+    stages["validate"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    start, end = periods.period_bounds(period, params.estate.timezone)
+    if info is not None:
+        end = min(end, info.window[1])
+    kept, excluded = credits.apply_exclusions(tables["tickets"], params.exclusions)
+    ex_ids = set(excluded["ticket_id"])
+    events = tables["ticket_events"]
+    clocks = clocks_mod.ticket_clocks(tables["tickets"], events, params, end)
+    attribution = clocks_mod.time_by_supplier(tables["tickets"], events, params, end)
+    months = periods.previous_periods(period, TREND_MONTHS + 1)
+    values = pd.concat(
+        [
+            tower.measure_values(clocks, tables, params, months),
+            integrator.measure_values(clocks, tables, params, months),
+        ],
+        ignore_index=True,
+    )
+    cards, trends, ledgers = {}, {}, {}
+    for s in params.estate.suppliers:
+        contract = params.contract(s.id)
+        cards[s.id] = scorecard.scorecard(values, params, s.id, period)
+        trends[s.id] = scorecard.trend(values, params, s.id, period, months=TREND_MONTHS)
+        history = credits.credit_history(trends[s.id], contract, currency=params.estate.currency)
+        ledgers[s.id] = history[history["period"] == period].reset_index(drop=True)
+    league = scorecard.scorecards(values, params, period)
+    stages["compute"] = time.perf_counter() - t
+    del kept, ex_ids
+
+    meta = {
+        "estate": params.estate.name,
+        "currency": params.estate.currency,
+        "timezone": params.estate.timezone,
+        "data_window": f"{info.window_start} to {info.window_end}" if info else "",
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    return Work(
+        period=period,
+        params=params,
+        info=info,
+        tables=tables,
+        clocks=clocks,
+        attribution=attribution,
+        values=values,
+        cards=cards,
+        trends=trends,
+        ledgers=ledgers,
+        excluded=excluded,
+        league=league,
+        quality=quality_result,
+        meta=meta,
+    )
+
+
+# ---------------------------------------------------------------------- bundle files
+def save_bundle(bundle: dict, folder: Path | str) -> None:
+    """Write a bundle as Parquet frames plus ``meta.json`` (atomically, meta last)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in bundle["frames"].items():
+        df = df.copy()
+        for col in df.columns:  # list cells (examples) do not round-trip through every engine
+            if df[col].dtype == object and df[col].map(lambda v: isinstance(v, list)).any():
+                df[col] = df[col].map(
+                    lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v
+                )
+        with io.atomic_path(folder / f"{name}.parquet") as tmp:
+            df.to_parquet(tmp, index=False)
+    io.write_json_atomic(folder / "meta.json", bundle["meta"])
+
+
+def load_bundle(folder: Path | str) -> dict:
+    """Read a bundle written by :func:`save_bundle`."""
+    folder = Path(folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    frames = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+    return {"meta": meta, "frames": frames}
+
+
+def write_evidence(work: Work, name: str, folder: Path | str) -> list[Path]:
+    """Write one report's evidence files (CSV per frame + one XLSX) under ``folder``."""
+    from siamlib.evidence import write_evidence as _write
+
+    return _write(work.evidence(name), folder, f"{name}-{work.period}")
+
+
+def open_report(
+    supplier_id: str | None,
+    period: str,
+    *,
+    bundle_dir: str | None = None,
+    data_dir: str | None = None,
+    params_dir: str | None = None,
+) -> dict:
+    """What a report notebook needs: the driver's bundle, or the same bundle computed here.
+
+    ``supplier_id=None`` means the board summary.
+    """
+    if bundle_dir:
+        return load_bundle(bundle_dir)
+    params = load_params(params_dir)
+    if data_dir is None and not (paths.DEMO_DATA_DIR / "dataset.json").exists():
+        from siamlib import demo
+
+        demo.write_demo(paths.DEMO_DATA_DIR, params=params)  # first run in a fresh clone
+    work = compute_period(data_dir, params, period)
+    return work.bundle(supplier_id or BOARD)

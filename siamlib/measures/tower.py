@@ -241,10 +241,15 @@ def sla_attainment(
 
     Notes
     -----
+    The breach verdict is ``response_breached`` for the response clock and, for the
+    resolution clock, ``ever_breached`` when the frame has it (any reopen cycle over target,
+    the contract's verdict under ``reopen: restart``), else ``resolution_breached``.
+
     Whether an open ticket had *already* breached at a past period end is judged from the
-    column ``<clock>_breached_at`` when the clocks frame has it; otherwise from the breach flag
-    as at the extract, counted only from the earliest moment the breach can have happened
-    (``opened_at`` + target hours, as business time never runs faster than wall time).
+    column ``<clock>_breached_at`` (the instant the clock reached its target) when the clocks
+    frame has it; where that is missing, from the breach flag as at the extract, counted only
+    from the earliest moment the breach can have happened (``opened_at`` + target hours, as
+    business time never runs faster than wall time).
 
     Examples
     --------
@@ -270,6 +275,10 @@ def sla_attainment(
     tz = _tz(tz, params)
     by = list(by)
     target_col, flag_col = f"{clock}_target_h", f"{clock}_breached"
+    if clock == "resolution" and "ever_breached" in clocks.columns:
+        # Under reopen 'restart' only ever_breached (any cycle over target) is the verdict;
+        # under 'resume' it equals resolution_breached.
+        flag_col = "ever_breached"
     df = clocks[_not_cancelled(clocks)]
     df = df[df[target_col].notna() & df[flag_col].notna()].reset_index(drop=True)
 
@@ -291,11 +300,11 @@ def sla_attainment(
     # end e when opened < e, breached before e, and its clock had not completed by e.
     _, ends = _bounds_us(periods, tz)
     opened = _us(df["opened_at"])
+    target_us = (df[target_col].to_numpy(dtype="float64") * 3_600_000_000).astype(np.int64)
+    breach_at = opened + target_us
     if f"{clock}_breached_at" in df.columns:
-        breach_at = _us(df[f"{clock}_breached_at"])
-    else:
-        target_us = (df[target_col].to_numpy(dtype="float64") * 3_600_000_000).astype(np.int64)
-        breach_at = opened + target_us
+        known = _us(df[f"{clock}_breached_at"])
+        breach_at = np.where(known == _BIG, breach_at, known)
     lo = np.maximum(
         np.searchsorted(ends, opened, side="right"),
         np.searchsorted(ends, breach_at, side="right"),
@@ -982,6 +991,7 @@ def measure_values(
     periods: Periods,
     *,
     apply_exclusions: bool = True,
+    first_time_fix_after: Literal["first_group", "supplier_first_group"] = "supplier_first_group",
 ) -> pd.DataFrame:
     """All tower measures of every tower supplier and period, in the measure-values table.
 
@@ -1001,7 +1011,10 @@ def measure_values(
     Every supplier/period/measure/scope above has a row; NaN where nothing was counted (counts
     are 0). Tickets listed in ``params.exclusions`` are removed from every ticket-based measure
     first unless ``apply_exclusions`` is False. ``first_time_fix`` is NaN throughout when
-    ``tables`` has no ``ticket_events``.
+    ``tables`` has no ``ticket_events``; it counts reassignments from the moment a ticket
+    reached its supplier of record (``first_time_fix_after``), because in a SIAM estate nearly
+    every tower ticket arrives through the service desk and the integrator's dispatch group,
+    and that routing is measured on the integrator, not the tower.
 
     Parameters
     ----------
@@ -1013,6 +1026,8 @@ def measure_values(
     params : Params
     periods : str or iterable of str
     apply_exclusions : bool
+    first_time_fix_after : {"supplier_first_group", "first_group"}
+        See :func:`first_time_fix`.
 
     Returns
     -------
@@ -1070,7 +1085,9 @@ def measure_values(
     parts.append(_long(a, "availability", a["scope"]))
 
     if "ticket_events" in tables:
-        ftf = first_time_fix(tickets, tables["ticket_events"], periods, tz=tz)
+        ftf = first_time_fix(
+            tickets, tables["ticket_events"], periods, after=first_time_fix_after, tz=tz
+        )
         parts.append(_long(ftf, "first_time_fix"))
     parts += [
         _long(reopen_rate(tickets, periods, tz=tz), "reopen_rate"),

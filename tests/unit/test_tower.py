@@ -63,7 +63,10 @@ def make_clocks(*rows: dict) -> pd.DataFrame:
     for col in ("response_breached", "resolution_breached"):
         df[col] = df[col].astype("boolean")
     df["priority"] = df["priority"].astype("Int64")
-    df["ever_breached"] = df["response_breached"] | df["resolution_breached"]
+    if "ever_breached" not in df.columns:
+        # under reopen 'resume' the verdict over all cycles is the resolution clock's flag
+        df["ever_breached"] = df["resolution_breached"]
+    df["ever_breached"] = df["ever_breached"].astype("boolean")
     df["is_open"] = ~df["status"].isin(["resolved", "closed", "cancelled"])
     df["completed"] = df["status"].isin(["resolved", "closed"])
     return df
@@ -162,6 +165,17 @@ def test_breached_open_ticket_counts_at_every_period_end_until_it_is_resolved():
     assert r["value"].tolist() == [0.0, 0.0, 0.0]
 
 
+def test_ticket_resolved_at_the_first_instant_of_a_month_was_open_at_the_previous_end():
+    # Resolved exactly at 1 May 00:00: open throughout April, so a breached-open ticket at the
+    # end of April, and a (late) May completion.
+    clocks = make_clocks(resolved("2026-05-01T00:00Z", breached=True))
+    r = sla_attainment(
+        clocks, ["2026-04", "2026-05"], denominator=JIRA, by=["supplier_id"], tz="UTC"
+    )
+    assert r["breached_open"].tolist() == [1, 0]
+    assert r["completed"].tolist() == [0, 1]
+
+
 def test_open_ticket_is_not_counted_before_it_can_have_breached():
     # Opened 30 Apr 22:00 with a 4 h target: the breach cannot come before 1 May 02:00.
     clocks = make_clocks({"opened_at": "2026-04-30T22:00Z", "resolution_breached": True})
@@ -186,6 +200,38 @@ def test_breach_time_column_decides_when_an_open_ticket_had_breached():
     )
     # Breached mid-April: not in March's denominator, in April's.
     assert r["breached_open"].tolist() == [0, 1]
+
+
+def test_missing_breach_time_falls_back_to_the_earliest_possible_breach():
+    clocks = make_clocks(
+        {
+            "opened_at": "2026-03-31T22:00Z",  # 4 h target: breach no earlier than 1 Apr 02:00
+            "resolution_breached": True,
+            "resolution_breached_at": pd.NaT,
+        }
+    )
+    r = sla_attainment(
+        clocks, ["2026-03", "2026-04"], denominator=JIRA, by=["supplier_id"], tz="UTC"
+    )
+    assert r["breached_open"].tolist() == [0, 1]
+
+
+def test_a_breach_in_any_reopen_cycle_misses_the_target():
+    # reopen 'restart': the latest cycle met its target but an earlier one did not
+    clocks = make_clocks(
+        resolved("2026-04-02T10:00Z", breached=False, ever_breached=True),
+        resolved("2026-04-02T10:00Z", breached=False, ever_breached=False),
+    )
+    r = sla_attainment(clocks, "2026-04", by=["supplier_id"], tz="UTC")
+    assert (r["numerator"].item(), r["denominator"].item()) == (1, 2)
+
+
+def test_response_breach_does_not_touch_resolution_attainment():
+    clocks = make_clocks(resolved("2026-04-02T10:00Z", response_breached=True))
+    resolution = sla_attainment(clocks, "2026-04", by=["supplier_id"], tz="UTC")
+    response = sla_attainment(clocks, "2026-04", clock="response", by=["supplier_id"], tz="UTC")
+    assert resolution["value"].item() == 1.0
+    assert response["value"].item() == 0.0
 
 
 def test_default_denominator_is_each_suppliers_contract_choice():
@@ -667,6 +713,29 @@ def test_measure_values_drop_agreed_exclusions(params):
     assert hosting_sla(params) == 0.5  # 1 of 2
     assert hosting_sla(with_exclusion) == 1.0  # the breached T1 excluded: 1 of 1
     assert hosting_sla(with_exclusion, apply_exclusions=False) == 0.5
+
+
+def test_measure_values_do_not_blame_towers_for_routing_before_the_ticket_reached_them(params):
+    clocks = make_clocks(resolved("2026-04-02T10:00Z"))
+    tables = {
+        "tickets": make_tickets({"supplier_id": "hosting"}, {"supplier_id": "hosting"}),
+        "ticket_events": make_events(
+            {
+                "T0": [
+                    ("SD-L1", "service-desk"),
+                    ("SIAM-Dispatch", "integrator"),
+                    ("HOST-Ops", "hosting"),
+                ],
+                "T1": [("HOST-Ops", "hosting"), ("HOST-Platform", "hosting")],
+            }
+        ),
+    }
+    mv = measure_values(clocks, tables, params, ["2026-04"])
+    ftf = only(mv, supplier_id="hosting", measure="first_time_fix")
+    # T0 stayed with HOST-Ops once it reached hosting; T1 moved inside hosting: 1 of 2
+    assert (ftf["numerator"], ftf["denominator"]) == (1, 2)
+    strict = measure_values(clocks, tables, params, ["2026-04"], first_time_fix_after="first_group")
+    assert only(strict, supplier_id="hosting", measure="first_time_fix")["numerator"] == 0
 
 
 def test_first_time_fix_is_nan_when_there_is_no_event_history(params):

@@ -942,7 +942,7 @@ def satisfaction(
             ticket_responses=0.0,
         )
     ]
-    groups = [surveys[by]]
+    groups = [s[by]]
     if tickets is not None:
         df, rows = _resolved_rows(tickets, by, periods, tz)
         score = pd.to_numeric(df["satisfaction"]).astype("float64")

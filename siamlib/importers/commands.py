@@ -40,7 +40,8 @@ def _finish(result, out: Path, name: str | None) -> None:
 
     written = write_import(result, out, name=name)
     typer.echo(result.summary.to_text())
-    typer.echo(f"  wrote {out} (rejects: {written['rejects'].name})")
+    what = "dataset and rejects" if result.window is not None else "rejects only (nothing imported)"
+    typer.echo(f"  wrote {what} to {out} ({written['rejects'].name})")
 
 
 def _run(fn, *args, **kwargs):

@@ -183,9 +183,9 @@ def map_suppliers(
 
 def _support_levels(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series, pd.Series]:
     """Support level from the source column: the map first, else a digit 1-3 in the value."""
-    mapped = raw.map(mapping.support_level_map)
-    digit = raw.str.extract(r"([1-3])", expand=False)
-    out = pd.to_numeric(mapped.fillna(digit), errors="coerce").astype("Int64")
+    mapped = pd.to_numeric(raw.map(mapping.support_level_map), errors="coerce")
+    digit = pd.to_numeric(raw.str.extract(r"([1-3])", expand=False), errors="coerce")
+    out = mapped.fillna(digit).astype("Int64")
     unknown = raw.notna() & out.isna()
     return out, unknown
 
@@ -253,7 +253,10 @@ def eventlog_to_model(
         ``df`` is used, collapsed or rejected.
     """
     estate = estate if estate is not None else load_estate()
-    tz = check_timezone(tz or mapping.timestamps.timezone)
+    try:
+        tz = check_timezone(tz or mapping.timestamps.timezone)
+    except ValueError as exc:
+        raise ImporterError(f"{source}: source time zone: {exc}") from None
     check_against_estate(mapping, estate, where=f"mapping {mapping.name!r}")
     cols = mapping.source_columns()
     absent = [f"columns.{k} = {v!r}" for k, v in cols.items() if v not in df.columns]

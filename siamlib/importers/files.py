@@ -200,28 +200,30 @@ def write_import(result: ImportResult, out: Path | str, name: str | None = None)
     Event-log imports write ``rejects.csv`` and ``import_summary.json``; returns write
     ``rejects_<kind>.csv`` and ``import_summary_<kind>.json`` so they can be added to the
     folder of an imported event log. When ``out`` already holds a dataset, its other tables
-    are kept and its window is widened to cover both.
+    are kept and its window is widened to cover both. When every row was rejected, only the
+    rejects and the summary are written (no dataset), so the rejects can still be looked at.
     """
     out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     kind = result.summary.kind
     suffix = f"_{kind}" if kind in ("improvements", "surveys") else ""
+    written: dict[str, Path] = {}
     window = result.window
-    old_name = None
-    if (out / "dataset.json").exists():
-        old = io.read_dataset_info(out)
-        old_name = old.name
-        s, e = old.window
-        window = (s, e) if window is None else (min(s, window[0]), max(e, window[1]))
-    if window is None:
-        raise ImporterError(f"{display_path(out)}: nothing to write (no rows were imported)")
-    info = io.DatasetInfo(
-        name=name or old_name or result.summary.source,
-        source=result.summary.source,
-        window_start=window[0].isoformat(),
-        window_end=window[1].isoformat(),
-        generator={"importer": kind, **result.meta},
-    )
-    written = io.write_dataset(out, result.tables, info)
+    if window is not None:
+        old_name = None
+        if (out / "dataset.json").exists():
+            old = io.read_dataset_info(out)
+            old_name = old.name
+            s, e = old.window
+            window = (min(s, window[0]), max(e, window[1]))
+        info = io.DatasetInfo(
+            name=name or old_name or result.summary.source,
+            source=result.summary.source,
+            window_start=window[0].isoformat(),
+            window_end=window[1].isoformat(),
+            generator={"importer": kind, **result.meta},
+        )
+        written.update(io.write_dataset(out, result.tables, info))
     rejects_path = out / f"rejects{suffix}.csv"
     with io.atomic_path(rejects_path) as tmp:
         result.rejects.to_csv(tmp, index=False, encoding="utf-8")

@@ -31,7 +31,7 @@ import pandas as pd
 from siamlib import paths, schema
 from siamlib.importers.eventlog import _note_encoding, load_estate, month_window
 from siamlib.importers.files import read_source
-from siamlib.importers.mapping import FileFormat, display_path
+from siamlib.importers.mapping import FileFormat, check_timezone, display_path
 from siamlib.importers.result import ImporterError, ImportResult, ImportSummary, make_rejects
 from siamlib.importers.timestamps import parse_timestamps
 from siamlib.params import Estate
@@ -120,7 +120,10 @@ def returns_to_model(
     if kind not in KINDS:
         raise ImporterError(f"{source}: unknown return kind {kind!r}; known: {', '.join(KINDS)}")
     estate = estate if estate is not None else load_estate()
-    tz = tz or estate.timezone
+    try:
+        tz = check_timezone(tz or estate.timezone)
+    except ValueError as exc:
+        raise ImporterError(f"{source}: time zone: {exc}") from None
     suppliers = {s.id for s in estate.suppliers}
     if supplier_id is not None and supplier_id not in suppliers:
         raise ImporterError(f"--supplier {supplier_id!r} is not a supplier in estate.yaml")

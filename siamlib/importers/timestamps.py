@@ -52,6 +52,11 @@ class ParsedTimestamps:
     ambiguous: pd.Series
 
 
+def _naive_utc(s: pd.Series) -> np.ndarray:
+    """Tz-aware values as naive UTC datetime64[us] (NaT stays NaT)."""
+    return s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+
+
 def parse_timestamps(
     values: pd.Series, fmt: str = "ISO8601", tz: str = "UTC", ambiguous: str = "first"
 ) -> ParsedTimestamps:
@@ -63,14 +68,15 @@ def parse_timestamps(
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="str").str.strip()
     n = len(u)
-    utc = pd.Series(pd.NaT, index=range(n), dtype=TIMESTAMP_DTYPE)
+    # UTC instants as naive datetime64[us], filled per kind of value, made tz-aware at the end.
+    utc = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     nonexistent = np.zeros(n, dtype=bool)
     amb = np.zeros(n, dtype=bool)
 
     has_offset = u.str.contains(_OFFSET).to_numpy(dtype=bool)
     if has_offset.any():
         parsed = pd.to_datetime(u[has_offset], format="ISO8601", utc=True, errors="coerce")
-        utc[has_offset] = parsed.astype(TIMESTAMP_DTYPE)
+        utc[has_offset] = _naive_utc(parsed)
 
     naive_idx = ~has_offset
     if naive_idx.any():
@@ -96,9 +102,9 @@ def parse_timestamps(
             prob_pos = pos[problem.to_numpy()]
             nonexistent[prob_pos] = gap.to_numpy()
             amb[prob_pos] = ~gap.to_numpy()
-        utc[naive_idx] = loose.dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE).to_numpy()
+        utc[naive_idx] = _naive_utc(loose)
 
-    bad_u = utc.isna().to_numpy() & (u.str.len() > 0).to_numpy(dtype=bool)
+    bad_u = np.isnat(utc) & (u.str.len() > 0).to_numpy(dtype=bool)
 
     valid = codes >= 0
     if n == 0:
@@ -106,8 +112,8 @@ def parse_timestamps(
         nat = pd.Series(pd.NaT, index=values.index, dtype=TIMESTAMP_DTYPE)
         return ParsedTimestamps(nat, *(pd.Series(empty, index=values.index) for _ in range(3)))
     take = np.where(valid, codes, 0)
-    out_utc = pd.Series(utc.to_numpy()[take], index=values.index).astype(TIMESTAMP_DTYPE)
-    out_utc = out_utc.where(valid)
+    out = np.where(valid, utc[take], np.datetime64("NaT"))
+    out_utc = pd.Series(out, index=values.index).dt.tz_localize("UTC").astype(TIMESTAMP_DTYPE)
     return ParsedTimestamps(
         utc=out_utc,
         bad=pd.Series(valid & bad_u[take], index=values.index),

@@ -1,0 +1,219 @@
+"""Reading sources (CSV, gzip, Excel, encodings, multi-row headers) and writing imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from siamlib import io, paths
+from siamlib.importers.eventlog import eventlog_to_model, import_eventlog
+from siamlib.importers.files import read_source, write_import
+from siamlib.importers.mapping import EventLogMapping, FileFormat
+from siamlib.importers.result import ImporterError
+from siamlib.importers.returns import import_returns, template_path
+
+FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"
+CP1252 = FIXTURES / "eventlog_cp1252.csv"
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="UTC")
+
+
+# ------------------------------------------------------------------ empty / broken --------
+def test_empty_file_is_a_clear_error(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(ImporterError, match=r"empty.csv: the file is empty \(0 bytes\)"):
+        read_source(tmp_path / "empty.csv")
+
+
+def test_blank_lines_only_is_a_clear_error(tmp_path):
+    (tmp_path / "blank.csv").write_text("\n\n")
+    with pytest.raises(ImporterError, match="the file is empty"):
+        read_source(tmp_path / "blank.csv")
+
+
+def test_header_without_data_rows_is_a_clear_error(tmp_path):
+    (tmp_path / "head.csv").write_text("number,incident_state\n")
+    with pytest.raises(ImporterError, match=r"no data rows \(only 1 header row"):
+        read_source(tmp_path / "head.csv")
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ImporterError, match="file not found"):
+        read_source(tmp_path / "nope.csv")
+
+
+def test_data_under_a_blank_header_cell_is_an_error(tmp_path):
+    (tmp_path / "x.csv").write_text("a,,c\n1,2,3\n")
+    with pytest.raises(ImporterError, match=r"column\(s\) \[2\] hold data but have no header"):
+        read_source(tmp_path / "x.csv")
+
+
+# ------------------------------------------------------------------ encodings -------------
+def test_non_utf8_csv_falls_back_to_cp1252_and_says_so(tmp_path):
+    src = read_source(CP1252)
+    assert src.encoding == "cp1252"
+    assert src.frame["Case"].tolist() == ["T\u20ac1", "T\u20ac1"]  # the euro sign survives
+    m = EventLogMapping.model_validate(
+        {
+            "name": "cp",
+            "columns": {"case_id": "Case", "timestamp": "When", "status": "State", "team": "Team"},
+            "status_map": {"Open": "in_progress", "Done": "resolved"},
+            "supplier_rules": [{"equals": "\u00c9quipe R\u00e9seau", "supplier_id": "network"}],
+            "default_priority": 3,
+            "default_service": "wan",
+        }
+    )
+    path = tmp_path / "cp1252_mapping.yaml"  # JSON is valid YAML
+    path.write_text(json.dumps(m.model_dump(mode="json")), encoding="utf-8")
+    r = import_eventlog(CP1252, path)
+    assert r.summary.rows_rejected == 0
+    assert r.tables["tickets"]["supplier_id"].tolist() == ["network"]
+    assert any("read as cp1252" in n for n in r.summary.notes)
+
+
+def test_non_utf8_csv_without_fallback_is_a_clear_error():
+    # "Case,When,State,Team\n" is 21 bytes (offsets 0-20), "T" is 21, the cp1252 euro 0x80 is 22.
+    with pytest.raises(ImporterError, match=r"not valid utf-8 text \(byte 22: invalid start"):
+        read_source(CP1252, FileFormat(fallback_encoding=None))
+
+
+def test_bytes_invalid_in_both_encodings_are_a_clear_error(tmp_path):
+    # 0x81 is undefined in cp1252 and not a valid UTF-8 start byte.
+    (tmp_path / "bad.csv").write_bytes(b"a,b\n\x81,2\n")
+    with pytest.raises(ImporterError, match="not valid utf-8 or cp1252 text"):
+        read_source(tmp_path / "bad.csv")
+
+
+def test_utf8_bom_is_not_part_of_the_first_column_name(tmp_path):
+    (tmp_path / "bom.csv").write_bytes("\ufeffnumber,x\nINC1,1\n".encode())
+    assert list(read_source(tmp_path / "bom.csv").frame.columns) == ["number", "x"]
+
+
+def test_gzip_csv_is_read_by_suffix(tmp_path):
+    with gzip.open(tmp_path / "x.csv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("a;b\n1;?\n")
+    src = read_source(tmp_path / "x.csv.gz", FileFormat(delimiter=";"))
+    assert src.frame.to_dict("records") == [{"a": "1", "b": "?"}]
+
+
+# ------------------------------------------------------------------ multi-row headers -----
+def test_csv_two_row_header_repeats_upper_cells_to_the_right(tmp_path):
+    (tmp_path / "h.csv").write_text("Incident,,Updated\nNumber,State,\nINC1,New,2026-01-05\n")
+    src = read_source(tmp_path / "h.csv", FileFormat(header_rows=2))
+    assert list(src.frame.columns) == ["Incident Number", "Incident State", "Updated"]
+    assert src.first_row == 3
+
+
+def _two_row_header_workbook(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Export"
+    ws.append(["Incident", None, "Updated", "Assignment", None])
+    ws.append(["Number", "State", None, "Group", "Level"])
+    ws.merge_cells("A1:B1")
+    ws.merge_cells("C1:C2")
+    ws.merge_cells("D1:E1")
+    ws.append(["INC1", "New", dt.datetime(2026, 3, 2, 9, 0), "Group 70", 1])
+    ws.append(["INC1", "Active", dt.datetime(2026, 3, 2, 9, 30), "Group 25", 2.0])
+    ws.append(["INC1", "Resolved", "2/3/2026 11:00", "Group 25", 2])
+    ws.append([None, None, None, None, None])  # formatting left-over
+    wb.save(path)
+
+
+def test_excel_two_row_header_joins_merged_cells(tmp_path):
+    _two_row_header_workbook(tmp_path / "x.xlsx")
+    src = read_source(tmp_path / "x.xlsx", FileFormat(header_rows=2))
+    assert list(src.frame.columns) == [
+        "Incident Number",
+        "Incident State",
+        "Updated",
+        "Assignment Group",
+        "Assignment Level",
+    ]
+    assert len(src.frame) == 3  # trailing empty row dropped
+    assert src.frame["Updated"].tolist()[:2] == ["2026-03-02 09:00:00", "2026-03-02 09:30:00"]
+    assert src.frame["Assignment Level"].tolist() == ["1", "2", "2"]
+    assert src.encoding is None
+
+
+def test_excel_two_row_header_imports_with_date_cells_and_text_dates(tmp_path):
+    _two_row_header_workbook(tmp_path / "x.xlsx")
+    m = EventLogMapping.model_validate(
+        {
+            "name": "xl",
+            "format": {"header_rows": 2, "sheet": "Export"},
+            "columns": {
+                "case_id": "Incident Number",
+                "timestamp": "Updated",
+                "status": "Incident State",
+                "team": "Assignment Group",
+                "support_level": "Assignment Level",
+            },
+            "timestamps": {"format": "%d/%m/%Y %H:%M", "timezone": "Europe/London"},
+            "status_map": {"New": "new", "Active": "in_progress", "Resolved": "resolved"},
+            "supplier_rules": [
+                {"equals": "Group 70", "supplier_id": "service-desk"},
+                {"equals": "Group 25", "supplier_id": "applications"},
+            ],
+            "default_priority": 3,
+            "default_service": "from_supplier",
+        }
+    )
+    src = read_source(tmp_path / "x.xlsx", m.format)
+    r = eventlog_to_model(src.frame, m, first_row=src.first_row)
+    ev = r.tables["ticket_events"]
+    # Excel date cells (ISO) and the text date 2/3/2026 11:00 (day-first) are both read;
+    # March 2026 before the 29th is GMT, so UTC = local.
+    assert ev["event_at"].tolist() == [
+        ts("2026-03-02 09:00"),
+        ts("2026-03-02 09:30"),
+        ts("2026-03-02 11:00"),
+    ]
+    assert ev["support_level"].tolist() == [1, 2, 2]
+    assert r.tables["tickets"]["supplier_id"].tolist() == ["applications"]
+
+
+def test_unknown_excel_sheet_is_a_clear_error(tmp_path):
+    _two_row_header_workbook(tmp_path / "x.xlsx")
+    with pytest.raises(ImporterError, match=r"no sheet 'Data' \(sheets: Export\)"):
+        read_source(tmp_path / "x.xlsx", FileFormat(sheet="Data"))
+
+
+def test_not_a_workbook_is_a_clear_error(tmp_path):
+    (tmp_path / "fake.xlsx").write_text("not a zip")
+    with pytest.raises(ImporterError, match="not a readable Excel workbook"):
+        read_source(tmp_path / "fake.xlsx")
+
+
+# ------------------------------------------------------------------ writing ---------------
+def test_write_import_then_add_a_return_keeps_tables_and_widens_the_window(tmp_path):
+    bpi = import_eventlog(
+        FIXTURES / "bpi2013_volvo_small.csv",
+        paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml",
+    )
+    out = tmp_path / "ds"
+    written = write_import(bpi, out, name="volvo-demo")
+    assert written["rejects"].name == "rejects.csv"
+    summary = json.loads((out / "import_summary.json").read_text())
+    assert summary["rows_read"] == 20 and summary["rows_rejected"] == 3
+    rejects = pd.read_csv(out / "rejects.csv", dtype="str")
+    assert rejects["reason"].tolist() == bpi.rejects["reason"].tolist()
+
+    surveys = import_returns(template_path("surveys"), "surveys")
+    written = write_import(surveys, out)
+    assert written["rejects"].name == "rejects_surveys.csv"
+    info = io.read_dataset_info(out)
+    # BPI window starts 1 May 2012 London (30 Apr 23:00Z); surveys for 2026-09 end at
+    # 1 Oct 2026 London = 30 Sep 23:00Z.
+    assert info.window == (ts("2012-04-30 23:00"), ts("2026-09-30 23:00"))
+    assert info.name == "volvo-demo"
+    tables = io.read_dataset(out)
+    assert (len(tables["tickets"]), len(tables["surveys"])) == (4, 2)
+    assert (out / "rejects.csv").exists() and (out / "import_summary_surveys.json").exists()

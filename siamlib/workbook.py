@@ -421,7 +421,8 @@ def open_report(
     """
     if bundle_dir:
         return load_bundle(bundle_dir)
-    params = load_params(params_dir)
+    data_dir = data_dir or None  # notebooks pass "" for "not given" (papermill-friendly)
+    params = load_params(params_dir or None)
     if data_dir is None and not (paths.DEMO_DATA_DIR / "dataset.json").exists():
         from siamlib import demo
 

@@ -403,6 +403,21 @@ def test_services_with_no_outage_are_fully_available_and_empty_month_is_not_nan(
     assert "integrator" not in set(r["supplier_id"])
 
 
+def test_availability_on_a_business_calendar_counts_only_agreed_hours():
+    outages = make_outages(
+        ("email", "hosting", "2026-04-10T06:00Z", "2026-04-10T09:00Z", False),  # Fri 07-10 BST
+        ("email", "hosting", "2026-04-11T09:00Z", "2026-04-11T12:00Z", False),  # Saturday
+    )
+    r = availability(outages, "2026-04", load_params(), calendar="business")
+    email = only(r, supplier_id="hosting", service="email")
+    # April 2026, Mon-Fri 08:00-18:00 London: 22 weekdays - Good Friday (3rd) - Easter Monday
+    # (6th) = 20 days x 600 min = 12,000 agreed minutes. Friday's outage overlaps 08:00-10:00
+    # BST = 120 min; Saturday's is outside agreed hours. (12,000 - 120) / 12,000 = 0.99
+    assert email["agreed_minutes"] == 12_000
+    assert email["unplanned_minutes"] == 120
+    assert email["value"] == pytest.approx(0.99)
+
+
 def test_unknown_calendar_name_is_an_error_naming_it():
     outages = make_outages(("email", "hosting", "2026-04-10T01:00Z", "2026-04-10T04:00Z", False))
     with pytest.raises(KeyError, match="no calendar 'weekends'"):

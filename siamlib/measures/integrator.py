@@ -188,7 +188,7 @@ def open_at(tickets: pd.DataFrame, at: pd.Timestamp, *, events: pd.DataFrame | N
         ev_open = (t["opened_at"] < at) & status.isin(OPEN_STATUSES)
         is_open = is_open.where(~has_event, ev_open)
         last_holder = last_named.set_index("ticket_id")["supplier_id"]
-        holder = t["ticket_id"].map(last_holder).fillna(holder)
+        holder = t["ticket_id"].map(last_holder).astype("str").fillna(holder)
     is_open = is_open.fillna(False).astype(bool)
     out = pd.DataFrame(
         {

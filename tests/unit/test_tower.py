@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from siamlib.measures import MEASURE_VALUE_COLUMNS
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import (
+    _period_in,
     availability,
     backlog,
     bucket_labels,
@@ -31,6 +32,7 @@ from siamlib.measures.tower import (
     sla_attainment,
 )
 from siamlib.params import Exclusion, load_params
+from siamlib.periods import period_of
 
 JIRA = "completed_plus_breached_open"
 
@@ -900,3 +902,17 @@ def test_unplanned_downtime_never_exceeds_the_sum_of_unplanned_outages(rows):
     end = unplanned["end_at"].fillna(pd.Timestamp("2026-07-01T00:00Z"))
     raw = ((end - unplanned["start_at"]).dt.total_seconds() / 60).sum()
     assert r["unplanned_minutes"].sum() <= raw + 1e-6
+
+
+@PROPERTY
+@given(
+    minutes=st.lists(st.integers(0, 60 * 24 * 200), min_size=1, max_size=30),
+    tz=st.sampled_from(["UTC", "Europe/London", "America/New_York", "Asia/Kolkata"]),
+)
+def test_period_assignment_agrees_with_periods_period_of(minutes, tz):
+    ts = pd.Series(pd.Timestamp("2026-01-01T00:00Z") + pd.to_timedelta(minutes, unit="min"))
+    wanted = ["2026-02", "2026-03", "2026-05"]  # not contiguous on purpose
+    expected = period_of(ts, tz)
+    expected = expected.where(expected.isin(wanted))
+    got = pd.Series(_period_in(ts, wanted, tz), dtype="str")
+    assert got.tolist() == expected.tolist()

@@ -20,7 +20,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from siamlib import paths
+from siamlib import charts, paths
 from siamlib.importers.result import ImportResult
 from siamlib.periods import period_of
 
@@ -149,10 +149,12 @@ def volume_chart(volumes: pd.DataFrame, title: str = "Tickets opened per month")
         .encode(
             x=alt.X("period:O", title="Month opened"),
             y=alt.Y("tickets:Q", title="Tickets"),
-            color=alt.Color("supplier_id:N", title="Supplier"),
+            color=alt.Color(
+                "supplier_id:N", title="Supplier", scale=alt.Scale(range=charts.PALETTE)
+            ),
             tooltip=["period", "supplier_id", "tickets"],
         )
-        .properties(width=640, height=280)
+        .properties(width=charts.WIDTH, height=280)
     )
 
 
@@ -164,6 +166,7 @@ def rejects_chart(rejects: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("rows:Q", title="Rows"),
             y=alt.Y("reason:N", sort="-x", title=None),
+            color=alt.value(charts.RAG_COLOURS["red"]),
             tooltip=["reason", "rows", alt.Tooltip("share:Q", format=".2%")],
         )
         .properties(width=480)

@@ -302,13 +302,16 @@ def trend_response(
         m = sub.merge(prob.rename(columns={field: "key"}), on="key")
         lookback = pd.Timedelta(days=lookback_days)
         matches.append(m[m["opened_at"] >= m["start_week"] - lookback])
+    first = pd.DataFrame(
+        {"problem_id": pd.Series([], dtype="str"), "opened_at": pd.Series([], dtype=_UTC)}
+    )
     if matches:
         m = pd.concat(matches).sort_values(["trend", "opened_at", "problem_id"])
-        first = m.groupby("trend").first()
-    else:
-        first = pd.DataFrame({"problem_id": [], "opened_at": []})
-    t["problem_id"] = trend_no.map(first["problem_id"]).astype("str")
-    t["problem_opened_at"] = trend_no.map(first["opened_at"]).astype(_UTC)
+        first = m.groupby("trend")[["problem_id", "opened_at"]].first()
+    # reindex (not map) keeps the timestamp dtype when no trend found a problem
+    first = first.reindex(pd.RangeIndex(len(t)))
+    t["problem_id"] = first["problem_id"].astype("str")
+    t["problem_opened_at"] = first["opened_at"].astype(_UTC)
     lag = (t["problem_opened_at"] - t["start_week"]).dt.total_seconds() / 86400
     t["lag_days"] = lag.clip(lower=0).astype("float64")
     t["response"] = np.where(t["problem_id"].notna(), "problem raised", "no problem raised")

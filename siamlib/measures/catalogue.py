@@ -602,6 +602,138 @@ MEASURES: dict[str, Measure] = {
             "from the combined measure values by watermelon_values(), not by the integrator "
             "measure_values().",
         ),
+        # ---- clock family: per-ticket clocks (siamlib.clocks), the base of SLA measures ----
+        _M(
+            id="business_response_time",
+            name="Business response time",
+            family="clock",
+            unit="hours",
+            direction="lower",
+            definition="Business hours from a ticket being logged to its first response, on "
+            "the calendar named by the ticket's response target.",
+            function="siamlib.clocks.ticket_clocks",
+            formula="B(response end) - B(opened_at), where B(t) is the business time of the "
+            "calendar up to t; under clock.response_pause 'before_first_response' minus the "
+            "business time spent in pause statuses before the response (column response_h)",
+            counted="Every ticket opened by the as-of instant, on the contract of its resolver "
+            "of record (tickets.supplier_id), with the targets in force on its opened date "
+            "(local date in the reporting time zone).",
+            edge_cases="No first_response_at: the clock ends when the ticket first enters "
+            "resolved/closed/cancelled, else runs to as-of. A response before opening counts "
+            "0. Weekly hours are local to the calendar's IANA zone (a 24x7 calendar has 23 h "
+            "and 25 h on DST days); public holidays of the calendar's region and its extra "
+            "holidays count nothing. No response target: measured on the contract's "
+            "'business' calendar, no verdict.",
+        ),
+        _M(
+            id="business_resolution_time",
+            name="Business resolution time",
+            family="clock",
+            unit="hours",
+            direction="lower",
+            definition="Business hours a ticket was open with its clock running (not in one of "
+            "the contract's pause statuses), summed over all its open cycles.",
+            function="siamlib.clocks.ticket_clocks",
+            formula="sum over running intervals [event_at, next event_at) of B(end) - B(start) "
+            "on the resolution target's calendar (column resolution_h); wall-clock "
+            "opened_at -> last resolution is resolution_actual_h",
+            counted="Every ticket opened by the as-of instant; events after as-of are ignored "
+            "and open tickets are measured up to as-of. Contract and targets as for the "
+            "response time.",
+            edge_cases="Reopened tickets add up every cycle (reopen 'resume' and 'restart' "
+            "alike; 'restart' only changes the verdict, see breach). A ticket without events "
+            "runs from opened_at to resolved_at (or as-of) as status 'new'; time before the "
+            "first event counts as 'new'; intervals are clipped to start at opened_at; "
+            "out-of-order events count 0. Cancelled tickets are measured but never judged.",
+        ),
+        _M(
+            id="paused_time",
+            name="Paused (clock-stopped) time",
+            family="clock",
+            unit="hours",
+            direction="lower",
+            definition="Business hours a ticket spent in one of its contract's pause statuses "
+            "(e.g. awaiting_user), excluded from its resolution time.",
+            function="siamlib.clocks.ticket_clocks",
+            formula="sum over paused intervals of B(end) - B(start) on the resolution "
+            "target's calendar (column paused_h)",
+            counted="As business resolution time; pause statuses are the contract's "
+            "clock.pause_statuses.",
+            edge_cases="resolved, closed and cancelled stop the clock, they do not pause it. "
+            "pause_before_resolution flags a ticket whose last open status before its final "
+            "resolution was a pause status (a clock-stop gaming signal).",
+        ),
+        _M(
+            id="time_held_by_supplier",
+            name="Time held by supplier",
+            family="clock",
+            unit="hours",
+            direction="lower",
+            definition="A ticket's business resolution time split by the supplier holding it, "
+            "so each supplier answers for its own share across handoffs.",
+            function="siamlib.clocks.time_by_supplier",
+            formula="held_h = sum over running intervals held by the supplier of "
+            "B(end) - B(start); per ticket the held_h of all suppliers add up to its "
+            "business resolution time",
+            counted="Every ticket opened by the as-of instant, one row per supplier that held "
+            "it while open; the holder of an interval is the supplier (ticket_events."
+            "supplier_id) of the latest event naming one; all measured on the resolver of "
+            "record's resolution calendar.",
+            edge_cases="Events before the first one naming a supplier belong to the first "
+            "supplier named; a ticket naming none belongs to its resolver of record. "
+            "held_actual_h is wall-clock time held in open statuses (pauses included), "
+            "paused_h the business time paused while held.",
+        ),
+        _M(
+            id="breach",
+            name="SLA breach",
+            family="clock",
+            unit="flag",
+            direction="lower",
+            definition="Whether a ticket's response or resolution clock went over the target "
+            "for its priority (columns response_breached, resolution_breached).",
+            function="siamlib.clocks.ticket_clocks",
+            formula="clock hours > target hours (exactly on target is met); "
+            "<clock>_breached_at = the instant the clock reached the target",
+            counted="Tickets with a target for their priority and clock; open tickets are "
+            "judged on their clock at as-of (already over target).",
+            edge_cases="Cancelled tickets and tickets without a target: missing, never true or "
+            "false. Reopen 'resume': one clock over all cycles. Reopen 'restart': the "
+            "resolution verdict is on the latest cycle alone (the contract's any-cycle "
+            "verdict is ever_breached).",
+        ),
+        _M(
+            id="ever_breached",
+            name="Ever breached",
+            family="clock",
+            unit="flag",
+            direction="lower",
+            definition="Whether the resolution clock went over target in any cycle of the "
+            "ticket: the contract's verdict when reopened tickets restart their clock.",
+            function="siamlib.clocks.ticket_clocks",
+            formula="any over cycles of (cycle running hours > resolution target); a cycle "
+            "runs from opening or a reopen (an open status right after resolved/closed/"
+            "cancelled) to the next stop",
+            counted="As breach.",
+            edge_cases="With reopen 'resume' the clock only grows, so it equals "
+            "resolution_breached. Cancelled tickets and tickets without a target: missing.",
+        ),
+        _M(
+            id="at_risk_band",
+            name="At-risk band",
+            family="clock",
+            unit="band",
+            direction="lower",
+            definition="For a ticket still open, the share of its allowed resolution time "
+            "already used, as a band (e.g. <50%, 50-75%, 75-85%, 85-95%, >95%, breached).",
+            function="siamlib.clocks.ticket_clocks",
+            formula="elapsed_share = resolution clock hours / resolution target hours; band by "
+            "the contract's clock.at_risk_bands (lower edges inclusive); over 100%: breached",
+            counted="Open tickets (an open status at as-of) with a resolution target.",
+            edge_cases="Resolved, closed and cancelled tickets and tickets without a target "
+            "have no band (missing). Exactly 100% is in the top band, not breached. Reopen "
+            "'restart': the share of the current cycle.",
+        ),
         # ---- scorecard family: derived from the measure values and the contract ----
         _M(
             id="rag_status",

@@ -594,7 +594,7 @@ MEASURES: dict[str, Measure] = {
             definition="1 when a supplier is green on SLA attainment but red on experience "
             "(reopens, satisfaction or ping-pong) in the period, else 0.",
             function="siamlib.measures.integrator.watermelon",
-            formula="SLA green (worst response/resolution attainment over all scopes >= "
+            formula="SLA green (the lower of overall response and resolution attainment >= "
             "expected) and (reopen_rate > 10 % or satisfaction < 3.5 or ping_pong_rate > 5 %)",
             counted="The tower and integrator measure values of the supplier-period (scope '' "
             "for the experience signals); thresholds are arguments with these defaults.",

@@ -902,6 +902,7 @@ def watermelon(
     *,
     sla_expected: float | Mapping[str, float] = 0.95,
     sla_measures: Sequence[str] = ("sla_response_attainment", "sla_resolution_attainment"),
+    sla_scope: str | None = "",
     reopen_max: float = 0.10,
     satisfaction_min: float = 3.5,
     ping_pong_max: float = 0.05,
@@ -910,9 +911,10 @@ def watermelon(
 
     A supplier-period is a *watermelon* when
 
-    - SLA is green: the worst value among its ``sla_measures`` rows (any scope) is at or above
-      ``sla_expected`` (a fraction; a mapping gives one per supplier, a supplier missing from
-      it is never green), and
+    - SLA is green: the worst value among its ``sla_measures`` rows of scope ``sla_scope``
+      (default ``""``, the overall attainment; None: every scope, so one priority below target
+      is enough to spoil it) is at or above ``sla_expected`` (a fraction; a mapping gives one
+      per supplier, a supplier missing from it is never green), and
     - at least one experience signal (scope ``""``) is red: ``reopen_rate > reopen_max``
       (default 10 %), ``satisfaction < satisfaction_min`` (default 3.5 of 5),
       ``ping_pong_rate > ping_pong_max`` (default 5 %). Missing signals are not red.
@@ -941,7 +943,10 @@ def watermelon(
     """
     v = values[values["value"].notna()]
     keys = ["supplier_id", "period"]
-    sla = v[v["measure"].isin(list(sla_measures))].groupby(keys)["value"].min()
+    sla_rows = v[v["measure"].isin(list(sla_measures))]
+    if sla_scope is not None:
+        sla_rows = sla_rows[sla_rows["scope"] == sla_scope]
+    sla = sla_rows.groupby(keys)["value"].min()
     overall = v[v["scope"] == ""]
     signals = overall.groupby([*keys, "measure"])["value"].first().unstack("measure")
     out = pd.DataFrame(index=sla.index.union(signals.index))

@@ -524,10 +524,10 @@ def test_watermelon_is_green_sla_with_a_red_experience_signal():
     v = values(
         [
             ("a", "sla_resolution_attainment", "", 0.97),
-            ("a", "sla_resolution_attainment", "priority=1", 0.96),
+            ("a", "sla_resolution_attainment", "priority=1", 0.96),  # not overall: ignored
             ("a", "ping_pong_rate", "", 0.08),  # > 5 %: red
             ("b", "sla_resolution_attainment", "", 0.99),
-            ("b", "sla_response_attainment", "priority=2", 0.90),  # worst 0.90: not green
+            ("b", "sla_response_attainment", "", 0.90),  # worst overall 0.90: not green
             ("b", "reopen_rate", "", 0.30),
             ("c", "sla_resolution_attainment", "", 0.95),  # exactly expected: green
             ("c", "satisfaction", "", 3.6),  # >= 3.5: not red
@@ -538,15 +538,22 @@ def test_watermelon_is_green_sla_with_a_red_experience_signal():
     w = watermelon(v).set_index("supplier_id")
     assert w.loc["a", "watermelon"]
     assert w.loc["a", "red_signals"] == "ping_pong_rate"
+    assert w.loc["a", "sla_attainment"] == pytest.approx(0.97)  # overall scope only
     assert not w.loc["b", "watermelon"]
     assert w.loc["b", "sla_attainment"] == pytest.approx(0.90)
     assert w.loc["c", "sla_green"]
     assert not w.loc["c", "watermelon"]
     assert pd.isna(w.loc["d", "watermelon"])
-    # per-supplier expected levels: a expected 0.98 is no longer green on 0.96
+    # per-supplier expected levels: a expected 0.98 is no longer green on 0.97
     assert (
         not watermelon(v, sla_expected={"a": 0.98}).set_index("supplier_id").loc["a", "watermelon"]
     )
+    # every scope: a's priority-1 attainment 0.96 is the worst (still >= 0.95)
+    every = watermelon(v, sla_scope=None).set_index("supplier_id")
+    assert every.loc["a", "sla_attainment"] == pytest.approx(0.96)
+    assert every.loc["a", "watermelon"]
+    strict = watermelon(v, sla_scope=None, sla_expected=0.965).set_index("supplier_id")
+    assert not strict.loc["a", "sla_green"]
 
 
 def test_watermelon_values_are_measure_values_of_one_zero_or_nan():

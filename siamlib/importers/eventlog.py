@@ -422,7 +422,7 @@ def eventlog_to_model(
     events["event_seq"] = events.groupby("code").cumcount() + 1
     rows_collapsed = int((~changed).sum())
 
-    tickets = build_tickets(events, k, mapping)
+    tickets = _build_tickets(events, k, mapping)
     ticket_events = schema.coerce(
         "ticket_events", events.rename(columns={"case": "ticket_id"}).reset_index(drop=True)
     )
@@ -476,7 +476,7 @@ def eventlog_to_model(
     )
 
 
-def build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMapping):
+def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMapping):
     """One ticket per case from its events (time-ordered) and all its kept rows.
 
     - ``status`` / ``supplier_id``: of the last event (last known supplier);

@@ -94,6 +94,12 @@ def mapping_gaps(result: ImportResult) -> pd.DataFrame:
 
     Columns: ``field`` (status, team, organisation, priority, support_level), ``value``,
     ``rows``.
+
+    >>> from siamlib.importers.result import ImportSummary
+    >>> s = ImportSummary("x", "eventlog", 3, 2, 0, 1, {"unknown status": 1},
+    ...                   unmapped={"status": {"Parked": 1}})
+    >>> mapping_gaps(ImportResult({}, pd.DataFrame(), s)).values.tolist()
+    [['status', 'Parked', 1]]
     """
     rows = [
         (field, value, n)
@@ -106,7 +112,13 @@ def mapping_gaps(result: ImportResult) -> pd.DataFrame:
 
 
 def rejects_by_reason(result: ImportResult) -> pd.DataFrame:
-    """Rejected rows per reason with their share of rows read. Columns: reason, rows, share."""
+    """Rejected rows per reason with their share of rows read. Columns: reason, rows, share.
+
+    >>> from siamlib.importers.result import ImportSummary
+    >>> s = ImportSummary("x", "eventlog", 4, 3, 0, 1, {"unknown status": 1})
+    >>> rejects_by_reason(ImportResult({}, pd.DataFrame(), s)).values.tolist()
+    [['unknown status', 1, 0.25]]
+    """
     s = result.summary
     out = pd.DataFrame(list(s.rejected_by_reason.items()), columns=["reason", "rows"])
     out["share"] = out["rows"] / max(s.rows_read, 1)
@@ -118,6 +130,11 @@ def group_suppliers(events: pd.DataFrame) -> pd.DataFrame:
 
     Columns: ``assignment_group`` (``(none)`` before the first assignment), ``supplier_id``,
     ``support_level``, ``events``.
+
+    >>> ev = pd.DataFrame({"assignment_group": [None, "G1", "G1"],
+    ...     "supplier_id": ["service-desk", "euc", "euc"], "support_level": [None, 2, 2]})
+    >>> group_suppliers(ev)[["assignment_group", "events"]].values.tolist()
+    [['G1', 2], ['(none)', 1]]
     """
     df = events.assign(assignment_group=events["assignment_group"].fillna("(none)"))
     out = (
@@ -133,6 +150,12 @@ def volumes_by_supplier_month(tickets: pd.DataFrame, tz: str) -> pd.DataFrame:
     """Tickets opened per month (in ``tz``) and supplier of record.
 
     Columns: ``period`` (YYYY-MM), ``supplier_id``, ``tickets``.
+
+    >>> t = pd.DataFrame({"supplier_id": ["euc", "euc", "network"],
+    ...     "opened_at": pd.to_datetime(["2026-03-31 23:30Z", "2026-04-02 09:00Z",
+    ...                                  "2026-03-05 09:00Z"])})
+    >>> volumes_by_supplier_month(t, "Europe/London").values.tolist()
+    [['2026-03', 'network', 1], ['2026-04', 'euc', 2]]
     """
     df = pd.DataFrame(
         {"period": period_of(tickets["opened_at"], tz), "supplier_id": tickets["supplier_id"]}

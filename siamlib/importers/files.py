@@ -202,6 +202,14 @@ def write_import(result: ImportResult, out: Path | str, name: str | None = None)
     folder of an imported event log. When ``out`` already holds a dataset, its other tables
     are kept and its window is widened to cover both. When every row was rejected, only the
     rejects and the summary are written (no dataset), so the rejects can still be looked at.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from siamlib.importers.returns import import_returns, template_path
+    >>> out = Path(tempfile.mkdtemp())
+    >>> sorted(write_import(import_returns(template_path("surveys"), "surveys"), out))
+    ['rejects', 'summary', 'surveys']
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -286,7 +286,11 @@ def check_timezone(tz: str) -> str:
 
 
 def display_path(path: Path | str) -> str:
-    """``path`` relative to the project root when inside it (for messages)."""
+    """``path`` relative to the project root when inside it (for messages).
+
+    >>> display_path(paths.PARAMS_DIR / "estate.yaml")
+    'params/estate.yaml'
+    """
     p = Path(path)
     try:
         return str(p.resolve().relative_to(paths.ROOT))

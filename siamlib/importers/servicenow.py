@@ -81,6 +81,21 @@ def servicenow_to_model(
     ``tz`` is the time zone of the export's wall-clock times (default: the mapping's).
     The summary's ``checks["reopen_count_match_share"]`` is the share of tickets whose rebuilt
     reopen count equals the export's ``reopen_count``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"number": ["INC1", "INC1"], "sys_mod_count": ["0", "1"],
+    ...     "incident_state": ["New", "Resolved"], "assignment_group": ["Group 70", "?"],
+    ...     "sys_updated_at": ["2/3/2026 09:00", "2/3/2026 09:40"], "priority": ["4 - Low"] * 2,
+    ...     "category": ["?"] * 2, "cmdb_ci": ["?"] * 2, "opened_at": ["2/3/2026 08:58"] * 2,
+    ...     "resolved_at": ["?", "2/3/2026 09:40"], "problem_id": ["?"] * 2, "rfc": ["?"] * 2,
+    ...     "reopen_count": ["0", "0"]})
+    >>> r = servicenow_to_model(df, load_mapping(SERVICENOW_MAPPING), "Europe/London")
+    >>> t = r.tables["tickets"]
+    >>> t.loc[0, "supplier_id"], int(t.loc[0, "priority"]), t.loc[0, "status"]
+    ('service-desk', 4, 'resolved')
+    >>> str(t.loc[0, "resolved_at"]), r.summary.checks["reopen_count_match_share"]
+    ('2026-03-02 09:40:00+00:00', 1.0)
     """
     result = eventlog_to_model(
         df, mapping, estate=estate, tz=tz, source=source, first_row=first_row, kind="servicenow"

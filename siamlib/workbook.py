@@ -340,10 +340,12 @@ def compute_period(
         ignore_index=True,
     )
     cards, trends, ledgers = {}, {}, {}
+    by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
     for s in params.estate.suppliers:
         contract = params.contract(s.id)
-        cards[s.id] = scorecard.scorecard(values, params, s.id, period)
-        trends[s.id] = scorecard.trend(values, params, s.id, period, months=TREND_MONTHS)
+        own = by_supplier.get(s.id, values.iloc[:0])  # scoring scans only this supplier's rows
+        cards[s.id] = scorecard.scorecard(own, params, s.id, period)
+        trends[s.id] = scorecard.trend(own, params, s.id, period, months=TREND_MONTHS)
         history = credits.credit_history(trends[s.id], contract, currency=params.estate.currency)
         ledgers[s.id] = history[history["period"] == period].reset_index(drop=True)
     league = scorecard.scorecards(values, params, period)

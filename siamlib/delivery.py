@@ -1,0 +1,731 @@
+"""Email delivery: an email-safe rendering and a PDF of each report, and reliable SMTP sending.
+
+Mail clients strip JavaScript, block ``data:`` images and clip bodies over about 100 KB, so the
+message body is a static summary (headline tiles, the scorecard or league table and two or three
+key charts as PNG parts referenced by ``cid:``, CSS inlined) with a plain-text alternative; the
+full report travels as a PDF (WeasyPrint, page numbers, figures never split) and, when a
+``base_url`` is configured, a link points at the interactive HTML copy.
+
+The rendering functions are pure (bundle in, text or bytes out). File and network I/O lives in
+:func:`write_outbox`, :func:`send_all` and the ledger helpers. SMTP settings come only from
+environment variables (:func:`smtp_settings_from_env`); nothing secret is ever written to a
+message, the ledger or a log.
+
+>>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"},
+...      "frames": {}}
+>>> report_kind(b)
+'board'
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+
+from siamlib import io, paths, present, sections
+from siamlib.params import Params
+
+BOARD = "board-summary"
+BODY_LIMIT = 100_000  # bytes of HTML body; Gmail clips at about 102 KB
+LEDGER_NAME = "sent-ledger.json"
+
+# Which charts go into the email body (2-3 key charts) and which sections make the full PDF.
+EMAIL_CHARTS: dict[str, list[str]] = {
+    "tower": ["score_trend_chart", "sla_priority_chart", "backlog_chart"],
+    "integrator": ["score_trend_chart", "aged_chart", "gaming_chart"],
+    "board": ["rag_grid", "credits_chart"],
+}
+FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
+    "tower": [
+        ("Headline", "headline"),
+        ("Scorecard", "scorecard_table"),
+        ("Trend", "score_trend_chart"),
+        ("", "level_trend_chart"),
+        ("Service levels by priority", "sla_priority_chart"),
+        ("", "clock_table"),
+        ("Who held the tickets", "attribution_chart"),
+        ("Backlog", "backlog_chart"),
+        ("Service credits", "credits_table"),
+        ("Exclusions", "exclusions_table"),
+        ("Roles and responsibilities", "raci_table"),
+        ("", "equaliser_chart"),
+        ("Data quality", "quality_section"),
+        ("Definitions", "definitions"),
+    ],
+    "integrator": [
+        ("Headline", "headline"),
+        ("Scorecard", "scorecard_table"),
+        ("Trend", "score_trend_chart"),
+        ("Aged tickets", "aged_chart"),
+        ("Collaboration", "handoff_chart"),
+        ("", "ping_pong_table"),
+        ("Clock-stop signals", "gaming_chart"),
+        ("Problem management", "trends_table"),
+        ("Continual improvement", "improvements_chart"),
+        ("Watermelon check", "watermelon_table"),
+        ("Roles and responsibilities", "equaliser_chart"),
+        ("Service credits", "credits_table"),
+        ("Data quality", "quality_section"),
+        ("Definitions", "definitions"),
+    ],
+    "board": [
+        ("League table", "league_table"),
+        ("Service levels", "rag_grid"),
+        ("Service credits", "credits_chart"),
+        ("", "credits_table"),
+        ("Data quality", "quality_scores_table"),
+        ("", "quality_section"),
+        ("Definitions", "definitions"),
+    ],
+}
+
+EMAIL_CSS = """
+body { margin: 0; padding: 0; background: #ffffff; color: #1d2430;
+       font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; }
+.wrap { max-width: 680px; margin: 0 auto; padding: 16px; }
+h1 { font-size: 22px; margin: 4px 0 8px; }
+h2 { font-size: 17px; margin: 20px 0 6px; border-bottom: 2px solid #d8dde6; }
+p { margin: 6px 0; }
+table { border-collapse: collapse; margin: 8px 0 14px; font-size: 12px; }
+caption { text-align: left; font-weight: bold; padding: 4px 0; }
+th, td { border: 1px solid #d8dde6; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+td.num, th.num { text-align: right; }
+.rag-green { background: #d7f0dd; } .rag-amber { background: #ffe8b3; }
+.rag-red { background: #f8d0d0; } .rag-grey { background: #e5e7eb; }
+.tiles { margin: 10px 0; }
+.tile { display: inline-block; width: 140px; vertical-align: top; margin: 0 6px 6px 0;
+        padding: 8px 10px; border: 1px solid #c9d0db; }
+.label { font-size: 11px; color: #3c4757; } .value { font-size: 20px; font-weight: bold; }
+.sub { font-size: 11px; color: #3c4757; }
+img.chart { display: block; max-width: 100%; height: auto; border: 0; margin: 8px 0 16px; }
+.note { color: #3c4757; font-size: 12px; }
+a { color: #0b5cad; }
+"""
+
+PDF_CSS = """
+@page { size: A4; margin: 16mm 14mm 18mm;
+        @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                        font-size: 9pt; color: #3c4757; }
+        @bottom-left { content: string(doc-title); font-size: 9pt; color: #3c4757; } }
+body { color: #1d2430; font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; }
+h1 { font-size: 18pt; margin: 0 0 6pt; string-set: doc-title content(); }
+h2 { font-size: 13pt; margin: 16pt 0 6pt; border-bottom: 1.5pt solid #d8dde6;
+     break-after: avoid; page-break-after: avoid; }
+table { border-collapse: collapse; margin: 6pt 0 10pt; font-size: 8pt; width: 100%;
+        break-inside: avoid; page-break-inside: avoid; }
+caption { text-align: left; font-weight: bold; padding: 2pt 0; }
+th, td { border: 0.5pt solid #c9d0db; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+td.num, th.num { text-align: right; }
+.rag-green { background: #d7f0dd; } .rag-amber { background: #ffe8b3; }
+.rag-red { background: #f8d0d0; } .rag-grey { background: #e5e7eb; }
+.tiles { break-inside: avoid; page-break-inside: avoid; }
+.tile { display: inline-block; width: 36mm; vertical-align: top; margin: 0 3mm 3mm 0;
+        padding: 2mm 3mm; border: 0.5pt solid #c9d0db; }
+.label, .sub { font-size: 8pt; color: #3c4757; } .value { font-size: 15pt; font-weight: bold; }
+figure { margin: 6pt 0 12pt; break-inside: avoid; page-break-inside: avoid; }
+figure img { max-width: 100%; }
+.note { color: #3c4757; font-size: 8.5pt; }
+.provenance { margin-top: 16pt; font-size: 8pt; color: #3c4757; }
+"""
+
+
+class DeliveryError(RuntimeError):
+    """Delivery cannot start (no SMTP settings, unknown report, bad outbox)."""
+
+
+# ---------------------------------------------------------------------- rendering (pure)
+def report_kind(bundle: Mapping) -> str:
+    """``tower``, ``integrator`` or ``board`` from a bundle's ``meta.role``."""
+    role = bundle["meta"].get("role", "tower")
+    return role if role in ("integrator", "board") else "tower"
+
+
+def report_name(bundle: Mapping) -> str:
+    """The report's name: supplier id or ``board-summary``."""
+    m = bundle["meta"]
+    return BOARD if report_kind(bundle) == "board" else m.get("supplier_id") or m["report"]
+
+
+def chart_pngs(bundle: Mapping, which: str = "email", scale: float = 1.5) -> list[tuple]:
+    """Render the report's charts to PNG: list of ``(section name, title, png bytes)``.
+
+    ``which`` is ``"email"`` (the 2-3 key charts) or ``"full"`` (every chart of the report).
+    A chart whose data is missing from the bundle is left out rather than failing the message.
+    """
+    from siamlib import charts
+
+    kind = report_kind(bundle)
+    names = (
+        EMAIL_CHARTS[kind]
+        if which == "email"
+        else [f for _, f in FULL_SECTIONS[kind] if f.endswith("_chart") or f == "rag_grid"]
+    )
+    out = []
+    for name in names:
+        try:
+            chart = getattr(sections, name)(bundle)
+        except (KeyError, ValueError, AttributeError, TypeError):
+            continue
+        spec = chart.to_dict()
+        title = spec.get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        out.append((name, str(title or name), charts.to_png(chart, scale=scale)))
+    return out
+
+
+def _summary_table(bundle: Mapping) -> str:
+    if report_kind(bundle) == "board":
+        return sections.league_table(bundle)
+    return sections.scorecard_table(bundle)
+
+
+def _headline(bundle: Mapping) -> str:
+    return "" if report_kind(bundle) == "board" else sections.headline(bundle)
+
+
+def _tile_lines(tiles_html: str) -> list[str]:
+    pat = re.compile(
+        r'<div class="label">(.*?)</div><div class="value">(.*?)</div>'
+        r'(?:<div class="sub">(.*?)</div>)?'
+    )
+    return [
+        f"{html.unescape(lab)}: {html.unescape(val)}" + (f" ({html.unescape(sub)})" if sub else "")
+        for lab, val, sub in pat.findall(tiles_html)
+    ]
+
+
+def render_text(bundle: Mapping, link: str | None = None) -> str:
+    """The plain-text alternative: title, headline figures, every scorecard line.
+
+    >>> import pandas as pd
+    >>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"},
+    ...      "frames": {"league": pd.DataFrame({"supplier_id": ["a"], "weighted_score": [91.0],
+    ...                                         "credits": [0.0]})}}
+    >>> print(render_text(b).splitlines()[0])
+    Acme: board summary for 2026-10
+    """
+    lines = [sections.title(bundle), ""]
+    lines += _tile_lines(_headline(bundle))
+    frames = bundle["frames"]
+    if report_kind(bundle) == "board":
+        lg = frames.get("league")
+        if lg is not None and not lg.empty:
+            lines += ["", "League table (weighted score out of 100):"]
+            for r in lg.to_dict("records"):
+                lines.append(
+                    f"- {r.get('supplier_id')}: {present.fmt_number(r.get('weighted_score'))}"
+                    f", credits {present.fmt_number(r.get('credits'), '', 0)}"
+                )
+    else:
+        card = frames.get("scorecard")
+        if card is not None and not card.empty:
+            lines += ["", f"Scorecard for {bundle['meta']['period']}:"]
+            for r in card.to_dict("records"):
+                lines.append(
+                    f"- {r['service_level']} {r['name']}: actual "
+                    f"{present.fmt_number(r['actual'], '', 2)} {r['unit']} (expected "
+                    f"{present.fmt_number(r['expected'], '', 2)}, minimum "
+                    f"{present.fmt_number(r['minimum'], '', 2)}) - {str(r['rag']).upper()}"
+                )
+    lines += ["", "The full report is attached as PDF."]
+    if link:
+        lines.append(f"Interactive report: {link}")
+    return "\n".join(lines) + "\n"
+
+
+def render_email_html(
+    bundle: Mapping, chart_refs: list[tuple[str, str]], link: str | None = None
+) -> str:
+    """The email body: static HTML, CSS inlined, charts as ``<img src="cid:...">``.
+
+    ``chart_refs`` is a list of ``(content id, alt text)``; the images travel as related MIME
+    parts (see :func:`build_message`).
+
+    >>> import pandas as pd
+    >>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"},
+    ...      "frames": {"league": pd.DataFrame({"supplier_id": ["a"], "weighted_score": [91.0],
+    ...                                         "credits": [0.0], "green": [3], "amber": [0],
+    ...                                         "red": [0], "grey": [0]})}}
+    >>> h = render_email_html(b, [("c1@x", "chart")])
+    >>> "<script" in h, 'src="cid:c1@x"' in h, "<style" in h
+    (False, True, False)
+    """
+    import css_inline
+
+    imgs = "".join(
+        f'<img class="chart" src="cid:{html.escape(cid)}" alt="{html.escape(alt)}" width="640">'
+        for cid, alt in chart_refs
+    )
+    link_html = (
+        f'<p><a href="{html.escape(link)}">Open the interactive report</a> '
+        "(charts with tooltips; works offline once downloaded).</p>"
+        if link
+        else ""
+    )
+    doc = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{present.esc(sections.title(bundle))}</title>"
+        f"<style>{EMAIL_CSS}</style></head><body><div class='wrap'>"
+        f"{sections.intro(bundle)}{_headline(bundle)}<h2>Scorecard</h2>{_summary_table(bundle)}"
+        f"<h2>Key charts</h2>{imgs}"
+        "<p class='note'>The full report, with every section and its definitions, is attached "
+        f"as PDF.</p>{link_html}</div></body></html>"
+    )
+    inliner = css_inline.CSSInliner(
+        keep_style_tags=False, load_remote_stylesheets=False, keep_at_rules=False
+    )
+    return inliner.inline(doc)
+
+
+def render_static_html(bundle: Mapping, pngs: list[tuple] | None = None) -> str:
+    """The full report as static HTML for the PDF: every section, charts as PNG data URIs.
+
+    >>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"}, "frames": {}}
+    >>> "<script" in render_static_html(b, pngs=[])
+    False
+    """
+    kind = report_kind(bundle)
+    if pngs is None:
+        pngs = chart_pngs(bundle, "full")
+    by_name = {name: (title, png) for name, title, png in pngs}
+    parts = [sections.intro(bundle)]
+    for heading, func in FULL_SECTIONS[kind]:
+        if func in by_name:
+            title, png = by_name[func]
+            body = (
+                f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
+                f'alt="{html.escape(title)}"></figure>'
+            )
+        elif func.endswith("_chart") or func == "rag_grid":
+            continue
+        else:
+            try:
+                body = (
+                    sections.definitions(bundle=bundle)
+                    if func == "definitions"
+                    else getattr(sections, func)(bundle)
+                )
+            except (KeyError, ValueError, AttributeError, TypeError):
+                continue
+        if not body:
+            continue
+        parts.append((f"<h2>{html.escape(heading)}</h2>" if heading else "") + body)
+    parts.append(sections.provenance(bundle))
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{present.esc(sections.title(bundle))}</title><style>{PDF_CSS}</style></head>"
+        "<body>" + "".join(parts) + "</body></html>"
+    )
+
+
+def render_pdf(static_html: str) -> bytes:
+    """PDF bytes of a static report page (WeasyPrint; no network: only data URIs are used)."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    # Only data: URIs: a report PDF never reaches the network or the file system.
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    return weasyprint.HTML(string=static_html, url_fetcher=fetcher).write_pdf()
+
+
+# ---------------------------------------------------------------------- recipients, messages
+def recipients_for(params: Params, name: str) -> list[str]:
+    """Who receives report ``name``: the supplier's contract recipients only; the integrator's
+    plus ``delivery.integrator_recipients``; the board summary goes to ``board_recipients``.
+
+    >>> from siamlib.params import load_params
+    >>> recipients_for(load_params(), "board-summary")[0]
+    'governance-board@northwind.example'
+    """
+    d = params.delivery
+    if name == BOARD:
+        out = list(d.board_recipients)
+    else:
+        supplier = params.estate.supplier(name)  # raises for an unknown supplier
+        out = list(params.contract(name).recipients)
+        if supplier.role == "integrator":
+            out += list(d.integrator_recipients)
+    seen: dict[str, None] = {}
+    for a in out:
+        seen.setdefault(str(a).lower(), None)
+    return list(seen)
+
+
+def subject_for(params: Params, bundle: Mapping) -> str:
+    """The subject from the ``delivery.yaml`` templates ({estate}, {supplier}, {period})."""
+    m = bundle["meta"]
+    d = params.delivery
+    template = d.board_subject_template if report_kind(bundle) == "board" else d.subject_template
+    values = {
+        "estate": params.estate.name,
+        "supplier": m.get("supplier_name") or m.get("supplier_id") or "",
+        "period": m["period"],
+    }
+    # A subject is one header line: no CR/LF from a template or a name.
+    return re.sub(r"[\r\n]+", " ", template.format(**values))
+
+
+def report_link(params: Params, period: str, name: str) -> str | None:
+    """Where the interactive HTML is published (``base_url``), or ``None``."""
+    base = params.delivery.base_url
+    return f"{base.rstrip('/')}/{period}/{name}.html" if base else None
+
+
+@dataclass
+class Outgoing:
+    """One message for one recipient group, and the hash that makes sending idempotent."""
+
+    name: str
+    period: str
+    recipients: list[str]
+    message: EmailMessage
+    content_sha256: str
+    html_bytes: int
+
+    @property
+    def key(self) -> str:
+        """Ledger key: report + recipients + content."""
+        raw = "|".join([self.name, self.period, ",".join(sorted(self.recipients))])
+        return (
+            f"{self.name}:{hashlib.sha256(raw.encode()).hexdigest()[:12]}:"
+            + (self.content_sha256[:16])
+        )
+
+
+def build_message(
+    bundle: Mapping,
+    params: Params,
+    *,
+    link: str | None = None,
+    pdf: bytes | None = None,
+    date: dt.datetime | None = None,
+) -> Outgoing:
+    """Assemble one report's message: text + HTML alternative, related PNG charts, PDF.
+
+    ``pdf=None`` renders the PDF here (WeasyPrint). The content hash covers the recipients,
+    subject and both bodies (not the ``run_at`` time, which only the PDF shows), so rendering
+    the same figures again gives the same ledger key.
+    """
+    name = report_name(bundle)
+    period = bundle["meta"]["period"]
+    recipients = recipients_for(params, name)
+    sender = str(params.delivery.sender)
+    domain = sender.rsplit("@", 1)[1]
+    # Render every chart once: the email shows the key ones, the PDF all of them.
+    full = chart_pngs(bundle, "full") if pdf is None else None
+    if full is None:
+        pngs = chart_pngs(bundle, "email")
+    else:
+        by_name = {n: (n, t, png) for n, t, png in full}
+        pngs = [by_name[n] for n in EMAIL_CHARTS[report_kind(bundle)] if n in by_name]
+    cids = [f"chart{i + 1}.{name}.{period}@{domain}" for i in range(len(pngs))]
+    body_html = render_email_html(
+        bundle, [(c, t) for c, (_, t, _) in zip(cids, pngs, strict=True)], link
+    )
+    body_text = render_text(bundle, link)
+    subject = subject_for(params, bundle)
+    content = hashlib.sha256(
+        "\x00".join([name, period, ",".join(recipients), subject, body_text, body_html]).encode()
+    ).hexdigest()
+
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate((date or dt.datetime.now(dt.UTC)).timestamp(), usegmt=True)
+    # A stable Message-ID: if a crash ever makes us send twice, clients can tell it is the same.
+    msg["Message-ID"] = f"<{content[:32]}.{name}.{period}@{domain}>"
+    msg["X-SIAM-Report"] = f"{name} {period}"
+    msg.set_content(body_text)
+    msg.add_alternative(body_html, subtype="html")
+    html_part = msg.get_payload()[1]
+    for cid, (_, _, png) in zip(cids, pngs, strict=True):
+        html_part.add_related(
+            png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png"
+        )
+    if pdf is None:
+        pdf = render_pdf(render_static_html(bundle, full))
+    msg.add_attachment(pdf, "application", "pdf", filename=f"{name}-{period}.pdf")
+    return Outgoing(name, period, recipients, msg, content, len(body_html.encode("utf-8")))
+
+
+def messages_for_period(
+    work,
+    names: list[str] | None = None,
+    reports_dir: Path | str | None = None,
+) -> list[Outgoing]:
+    """One message per recipient group for a computed :class:`siamlib.workbook.Work`.
+
+    A report blocked by the data-quality gate is not sent. The interactive link is added when
+    ``base_url`` is set and the report was rendered under ``reports/<period>/``.
+    """
+    params = work.params
+    reports_dir = Path(reports_dir) if reports_dir else paths.REPORTS_DIR
+    if names is None:
+        names = [s.id for s in params.estate.suppliers] + [BOARD]
+    out = []
+    for name in names:
+        if work.blocking_reason(name):
+            continue
+        if not recipients_for(params, name):
+            continue
+        link = report_link(params, work.period, name)
+        if link and not (reports_dir / work.period / f"{name}.html").exists():
+            link = None
+        out.append(build_message(work.bundle(name), params, link=link))
+    return out
+
+
+# ---------------------------------------------------------------------- outbox and ledger (I/O)
+def write_outbox(messages: list[Outgoing], folder: Path | str) -> list[Path]:
+    """Write each message as ``<report>.eml`` under ``folder`` (atomically)."""
+    folder = Path(folder)
+    written = []
+    for m in messages:
+        target = folder / f"{m.name}.eml"
+        io.write_bytes_atomic(target, m.message.as_bytes(policy=policy.SMTP))
+        written.append(target)
+    return written
+
+
+def read_ledger(folder: Path | str) -> dict:
+    """The sent ledger of an outbox folder (empty when none)."""
+    path = Path(folder) / LEDGER_NAME
+    if not path.exists():
+        return {"entries": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _record(folder: Path, ledger: dict, key: str, entry: dict) -> None:
+    ledger["entries"][key] = entry
+    io.write_json_atomic(folder / LEDGER_NAME, ledger)
+
+
+# ---------------------------------------------------------------------- SMTP
+@dataclass(frozen=True)
+class SmtpSettings:
+    """SMTP connection settings, from the environment only (see :func:`smtp_settings_from_env`)."""
+
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    cafile: str | None = None
+    timeout: float = 30.0
+
+
+def smtp_settings_from_env(environ: Mapping[str, str] | None = None) -> SmtpSettings:
+    """Read ``SIAM_SMTP_HOST``, ``_PORT``, ``_SECURITY`` (starttls|ssl|none), ``_USER``,
+    ``_PASSWORD`` and optionally ``SIAM_SMTP_CAFILE`` (a CA bundle to trust).
+
+    >>> s = smtp_settings_from_env({"SIAM_SMTP_HOST": "mail.example", "SIAM_SMTP_PASSWORD": "pw9"})
+    >>> s.port, s.security, "pw9" in repr(s)
+    (587, 'starttls', False)
+    """
+    env = os.environ if environ is None else environ
+    host = env.get("SIAM_SMTP_HOST", "").strip()
+    if not host:
+        raise DeliveryError("SIAM_SMTP_HOST is not set: set the SMTP environment variables")
+    security = env.get("SIAM_SMTP_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise DeliveryError("SIAM_SMTP_SECURITY must be starttls, ssl or none")
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    try:
+        port = int(env.get("SIAM_SMTP_PORT") or default_port)
+    except ValueError:
+        raise DeliveryError("SIAM_SMTP_PORT must be a number") from None
+    user = env.get("SIAM_SMTP_USER") or None
+    password = env.get("SIAM_SMTP_PASSWORD") or None
+    return SmtpSettings(host, port, security, user, password, env.get("SIAM_SMTP_CAFILE") or None)
+
+
+def _connect(s: SmtpSettings) -> smtplib.SMTP:
+    ctx = ssl.create_default_context(cafile=s.cafile) if s.security != "none" else None
+    if s.security == "ssl":
+        conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ctx)
+    else:
+        conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        if s.security == "starttls":
+            conn.starttls(context=ctx)
+    if s.user:
+        conn.login(s.user, s.password or "")
+    return conn
+
+
+def _is_temporary(exc: BaseException) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    # Connection trouble (refused, reset, timeout, server gone) is worth another try.
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
+
+
+def _describe(exc: BaseException, settings: SmtpSettings) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    for secret in (settings.password, settings.user):
+        if secret:
+            text = text.replace(secret, "***")
+    return text[:500]
+
+
+@dataclass
+class SendSummary:
+    """What :func:`send_all` did; ``exit_code`` is 1 when any message failed."""
+
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already in the ledger
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def send_all(
+    messages: list[Outgoing],
+    outbox: Path | str,
+    settings: SmtpSettings,
+    *,
+    attempts: int = 4,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+    log: Callable[[str], None] = lambda _: None,
+) -> SendSummary:
+    """Send every message not yet in the ledger; record each outcome as soon as it is known.
+
+    Temporary failures (4xx, lost connection) are retried ``attempts`` times with exponential
+    backoff (``backoff``, 2x, 4x ... seconds); a permanent failure (5xx) is recorded and the
+    other messages still go. The ledger is written atomically after every message, so a rerun
+    after a crash sends only what is missing.
+    """
+    outbox = Path(outbox)
+    outbox.mkdir(parents=True, exist_ok=True)
+    ledger = read_ledger(outbox)
+    summary = SendSummary()
+    for m in messages:
+        done = ledger["entries"].get(m.key)
+        if done and done.get("status") == "sent":
+            summary.skipped.append(m.name)
+            log(f"{m.name}: already sent at {done.get('at')}, skipped")
+            continue
+        error, refused, tries = "", {}, 0
+        for tries in range(1, attempts + 1):
+            try:
+                with _connect(settings) as conn:
+                    refused = conn.send_message(m.message, to_addrs=m.recipients)
+                error = ""
+                break
+            except (smtplib.SMTPException, OSError) as exc:
+                error = _describe(exc, settings)
+                if not _is_temporary(exc) or tries == attempts:
+                    break
+                delay = backoff * 2 ** (tries - 1)
+                log(f"{m.name}: temporary failure ({error}); retry in {delay:g} s")
+                sleep(delay)
+        entry = {
+            "report": m.name,
+            "period": m.period,
+            "recipients": m.recipients,
+            "content_sha256": m.content_sha256,
+            "message_id": m.message["Message-ID"],
+            "attempts": tries,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        if error:
+            entry.update(status="failed", error=error)
+            summary.failed[m.name] = error
+            log(f"{m.name}: FAILED after {tries} attempt(s): {error}")
+        else:
+            entry["status"] = "sent"
+            if refused:  # accepted for some recipients only: say so, do not resend to the rest
+                entry["refused"] = {k: list(map(str, v)) for k, v in refused.items()}
+                summary.failed[m.name] = f"refused recipients: {', '.join(refused)}"
+            summary.sent.append(m.name)
+            log(f"{m.name}: sent to {len(m.recipients) - len(refused)} recipient(s)")
+        _record(outbox, ledger, m.key, entry)
+    return summary
+
+
+def outbox_folder(period: str, outbox: Path | str | None = None) -> Path:
+    """``<outbox>/<period>``; the default outbox is ``siamlib.paths.OUTBOX_DIR``.
+
+    >>> outbox_folder("2026-10").relative_to(paths.ROOT).as_posix()
+    'outbox/2026-10'
+    """
+    return (Path(outbox) if outbox else paths.OUTBOX_DIR) / period
+
+
+@dataclass
+class PeriodDelivery:
+    """What :func:`deliver_period` did: the messages, the files written, the send summary."""
+
+    period: str
+    folder: Path
+    messages: list[Outgoing]
+    files: list[Path]
+    summary: SendSummary | None = None  # None for a dry run
+
+    @property
+    def exit_code(self) -> int:
+        return self.summary.exit_code if self.summary else 0
+
+
+def deliver_period(
+    period: str,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+    reports_dir: Path | str | None = None,
+    outbox: Path | str | None = None,
+    dry_run: bool = False,
+    names: list[str] | None = None,
+    validate: bool = True,
+    environ: Mapping[str, str] | None = None,
+    log: Callable[[str], None] = lambda _: None,
+    **send_options,
+) -> PeriodDelivery:
+    """Compute ``period`` once, build one message per recipient group, write the ``.eml``
+    files to the outbox and, unless ``dry_run``, send them (see :func:`send_all`).
+
+    SMTP settings are read (and checked) before any work, so a missing setting fails fast.
+    """
+    from siamlib import workbook
+    from siamlib.params import load_params
+
+    settings = None if dry_run else smtp_settings_from_env(environ)
+    params = load_params(params_dir)
+    known = {s.id for s in params.estate.suppliers} | {BOARD}
+    unknown = sorted(set(names or []) - known)
+    if unknown:
+        raise DeliveryError(f"unknown report(s): {', '.join(unknown)}")
+    work = workbook.compute_period(data_dir, params, period, validate=validate)
+    for name in names or sorted(known):
+        if work.blocking_reason(name):
+            log(f"{name}: not sent, blocked by data quality")
+    messages = messages_for_period(work, names, reports_dir)
+    folder = outbox_folder(period, outbox)
+    files = write_outbox(messages, folder)
+    for m, f in zip(messages, files, strict=True):
+        log(f"{m.name}: {f} ({f.stat().st_size:,} bytes, HTML body {m.html_bytes:,} bytes)")
+    result = PeriodDelivery(period, folder, messages, files)
+    if settings is not None:
+        result.summary = send_all(messages, folder, settings, log=log, **send_options)
+    return result

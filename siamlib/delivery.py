@@ -180,12 +180,13 @@ def chart_pngs(bundle: Mapping, which: str = "email", scale: float = 1.5) -> lis
     for name in names:
         try:
             chart = getattr(sections, name)(bundle)
-        except (KeyError, ValueError, AttributeError, TypeError):
+            spec = chart.to_dict()
+            png = charts.to_png(chart, scale=scale)
+        except Exception:  # noqa: BLE001 - a chart without its data must not stop the message
             continue
-        spec = chart.to_dict()
         title = spec.get("title")
         title = title.get("text") if isinstance(title, dict) else title
-        out.append((name, str(title or name), charts.to_png(chart, scale=scale)))
+        out.append((name, str(title or name), png))
     return out
 
 

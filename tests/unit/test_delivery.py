@@ -1,0 +1,318 @@
+"""Email rendering, PDF, recipients and message assembly (siamlib.delivery), on tiny bundles."""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+
+import pandas as pd
+import pytest
+
+from siamlib import delivery
+from siamlib.params import load_params
+
+PERIOD = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def params():
+    return load_params()
+
+
+def _card(period: str, a_actual: float, b_actual: float) -> pd.DataFrame:
+    # Two levels: A (weight 60) green earns its 60 points, B (weight 40) red earns 0.
+    return pd.DataFrame(
+        {
+            "supplier_id": ["service-desk"] * 2,
+            "period": [period] * 2,
+            "service_level": ["P2-RES", "FTF"],
+            "measure": ["sla_resolution_attainment", "first_time_fix"],
+            "scope": ["priority=2", ""],
+            "name": ["Resolution within target (priority 2)", "First-time fix"],
+            "unit": ["%", "%"],
+            "direction": ["higher", "higher"],
+            "expected": [90.0, 85.0],
+            "minimum": [85.0, 82.0],
+            "actual": [a_actual, b_actual],
+            "rag": ["green", "red"],
+            "weight": [60.0, 40.0],
+            "points": [60.0, 0.0],
+            "previous_actual": [95.0, 81.0],
+            "change": [a_actual - 95.0, b_actual - 81.0],
+            "numerator": [97.0, 80.0],
+            "denominator": [100.0, 100.0],
+        }
+    )
+
+
+def tower_bundle(supplier_name: str = "Beacon Service Desk", b_actual: float = 80.0) -> dict:
+    values = pd.DataFrame(
+        {
+            "supplier_id": ["service-desk"] * 4,
+            "period": [PERIOD] * 4,
+            "measure": [
+                "sla_resolution_attainment",
+                "sla_response_attainment",
+                "backlog",
+                "backlog",
+            ],
+            "scope": ["priority=2", "priority=2", "age=0-2", "age=3-5"],
+            "value": [0.97, 0.99, 12.0, 3.0],
+            "numerator": [97.0, 99.0, 12.0, 3.0],
+            "denominator": [100.0, 100.0, 1.0, 1.0],
+        }
+    )
+    ledger = pd.DataFrame(
+        {
+            "supplier_id": ["service-desk"],
+            "period": [PERIOD],
+            "line": ["credit"],
+            "service_level": ["FTF"],
+            "amount": [500.0],
+            "currency": ["GBP"],
+            "explanation": ["FTF 80% < minimum 82%: £500"],
+        }
+    )
+    return {
+        "meta": {
+            "estate": "Demo Estate",
+            "currency": "GBP",
+            "period": PERIOD,
+            "report": "service-desk",
+            "supplier_id": "service-desk",
+            "supplier_name": supplier_name,
+            "role": "tower",
+            "run_at": "2026-11-01T06:00:00+00:00",
+        },
+        "frames": {
+            "scorecard": _card(PERIOD, 97.0, b_actual),
+            "trend": pd.concat([_card("2026-09", 95.0, 81.0), _card(PERIOD, 97.0, b_actual)]),
+            "values": values,
+            "ledger": ledger,
+        },
+    }
+
+
+def board_bundle() -> dict:
+    league = pd.DataFrame(
+        {
+            "rank": [1, 2],
+            "supplier_id": ["network", "euc"],
+            "supplier_name": ["Meridian", "Harbour"],
+            "role": ["tower", "tower"],
+            "weighted_score": [92.5, 71.0],
+            "levels": [4, 4],
+            "green": [4, 2],
+            "amber": [0, 1],
+            "red": [0, 1],
+            "grey": [0, 0],
+            "credits": [0.0, 250.0],
+            "currency": ["GBP", "GBP"],
+        }
+    )
+    return {
+        "meta": {"estate": "Demo Estate", "currency": "GBP", "period": PERIOD, "role": "board"},
+        "frames": {"league": league, "ledger": pd.DataFrame({"supplier_id": [], "amount": []})},
+    }
+
+
+@pytest.fixture(scope="module")
+def tower_message(params):
+    return delivery.build_message(tower_bundle(), params, link="https://r.example/2026-10/x.html")
+
+
+def _parse(out: delivery.Outgoing) -> email.message.EmailMessage:
+    return email.message_from_bytes(out.message.as_bytes(), policy=policy.default)
+
+
+# ---------------------------------------------------------------------- recipients, subject
+def test_supplier_message_goes_only_to_its_contract_recipients(params):
+    got = delivery.recipients_for(params, "service-desk")
+    assert got == [str(a) for a in params.contract("service-desk").recipients]
+    assert all(a.endswith("@beacon.example") for a in got)
+
+
+def test_integrator_message_goes_to_contract_and_integrator_recipients(params):
+    integrator = params.estate.integrator.id
+    got = delivery.recipients_for(params, integrator)
+    expected = [str(a) for a in params.contract(integrator).recipients] + [
+        str(a) for a in params.delivery.integrator_recipients
+    ]
+    assert got == expected
+
+
+def test_board_summary_goes_to_board_recipients_only(params):
+    got = delivery.recipients_for(params, delivery.BOARD)
+    assert got == [str(a) for a in params.delivery.board_recipients]
+
+
+def test_unknown_report_has_no_recipients_and_raises(params):
+    with pytest.raises(KeyError):
+        delivery.recipients_for(params, "nobody")
+
+
+def test_subject_follows_the_delivery_templates(params):
+    # delivery.yaml: "{estate}: {supplier} performance report {period}"
+    assert delivery.subject_for(params, tower_bundle()) == (
+        f"{params.estate.name}: Beacon Service Desk performance report 2026-10"
+    )
+    assert delivery.subject_for(params, board_bundle()) == (
+        f"{params.estate.name}: SIAM board summary 2026-10"
+    )
+
+
+def test_subject_never_carries_a_line_break_from_a_name(params):
+    subject = delivery.subject_for(params, tower_bundle("Evil\r\nBcc: x@evil.example"))
+    assert "\n" not in subject and "\r" not in subject
+
+
+# ---------------------------------------------------------------------- bodies
+def test_plain_text_states_the_headline_figures_and_every_level():
+    text = delivery.render_text(tower_bundle(), link="https://r.example/x.html")
+    # weighted score: points 60 + 0 over weights 60 + 40 with data -> 60 / 100 x 100 = 60.0
+    assert "Weighted score, 2026-10: 60.0 (out of 100)" in text
+    assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
+    assert "Service credits, 2026-10: £500 (net of earn-back)" in text
+    assert "- FTF First-time fix: actual 80.00 % (expected 85.00, minimum 82.00) - RED" in text
+    assert "Interactive report: https://r.example/x.html" in text
+
+
+def test_board_text_lists_the_league_table():
+    text = delivery.render_text(board_bundle())
+    assert "- network: 92.5, credits 0" in text
+    assert "- euc: 71.0, credits 250" in text
+
+
+def test_email_html_is_static_with_inlined_css_and_cid_images():
+    body = delivery.render_email_html(tower_bundle(), [("c1@x", "Score"), ("c2@x", "Backlog")])
+    assert "<script" not in body.lower()
+    assert "<style" not in body.lower()  # inlined: Gmail drops <style> in some views
+    assert 'style="' in body
+    assert re.findall(r'src="(cid:[^"]+)"', body) == ["cid:c1@x", "cid:c2@x"]
+    assert "data:" not in body
+
+
+def test_email_html_escapes_names_from_the_data():
+    body = delivery.render_email_html(tower_bundle("<script>alert(1)</script>"), [])
+    assert "<script" not in body.lower()
+    assert "&lt;script&gt;" in body
+
+
+def test_static_report_has_every_chart_as_data_uri_and_no_script():
+    b = tower_bundle()
+    pngs = [("score_trend_chart", "Score", b"\x89PNG fake"), ("backlog_chart", "B", b"\x89PNG")]
+    page = delivery.render_static_html(b, pngs)
+    assert "<script" not in page.lower()
+    assert page.count('src="data:image/png;base64,') == 2
+    assert "break-inside: avoid" in page and "counter(page)" in page
+
+
+def test_pdf_is_paginated_with_page_numbers():
+    import weasyprint
+
+    page = delivery.render_static_html(tower_bundle(), pngs=[])
+    pdf = delivery.render_pdf(page)
+    assert pdf.startswith(b"%PDF")
+    doc = weasyprint.HTML(string=page).render()
+
+    def texts(box):
+        if hasattr(box, "text"):
+            yield box.text
+        for child in getattr(box, "children", None) or []:
+            yield from texts(child)
+
+    n = len(doc.pages)
+    for i, p in enumerate(doc.pages, start=1):
+        margin_text = " ".join(t for b in p._page_box.children for t in texts(b))
+        assert f"Page {i} of {n}" in margin_text
+
+
+# ---------------------------------------------------------------------- whole message
+def test_message_has_text_html_related_charts_and_pdf(tower_message):
+    msg = _parse(tower_message)
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative, attachment = msg.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, related = alternative.get_payload()
+    assert text.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"
+    html_part, *images = related.get_payload()
+    body = html_part.get_content()
+    assert "<script" not in body.lower()
+    assert len(body.encode()) < delivery.BODY_LIMIT
+    cids = {i["Content-ID"].strip("<>") for i in images}
+    refs = set(re.findall(r'src="cid:([^"]+)"', body))
+    assert refs and refs == cids  # every cid: resolves, and no image is unreferenced
+    assert all(i.get_content().startswith(b"\x89PNG") for i in images)
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == "service-desk-2026-10.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_message_headers_come_from_params(tower_message, params):
+    msg = _parse(tower_message)
+    assert msg["From"] == str(params.delivery.sender)
+    assert msg["To"] == ", ".join(str(a) for a in params.contract("service-desk").recipients)
+    assert msg["Bcc"] is None
+
+
+def test_same_figures_give_the_same_ledger_key_whatever_the_run_time(tower_message, params):
+    later = tower_bundle()
+    later["meta"]["run_at"] = "2026-11-02T07:00:00+00:00"
+    again = delivery.build_message(
+        later, params, link="https://r.example/2026-10/x.html", pdf=b"%PDF-"
+    )
+    assert again.key == tower_message.key
+    assert again.message["Message-ID"] == tower_message.message["Message-ID"]
+
+
+def test_changed_figures_give_a_new_ledger_key(tower_message, params):
+    changed = delivery.build_message(
+        tower_bundle(b_actual=79.0), params, link="https://r.example/2026-10/x.html", pdf=b"%PDF-"
+    )
+    assert changed.key != tower_message.key
+
+
+def test_board_message_goes_to_the_board(params):
+    out = delivery.build_message(board_bundle(), params, pdf=b"%PDF-1.7 test")
+    msg = _parse(out)
+    assert out.name == "board-summary"
+    assert msg["To"] == ", ".join(str(a) for a in params.delivery.board_recipients)
+    assert "League table" in msg.get_body(("plain",)).get_content()
+
+
+def test_outbox_gets_one_eml_per_message_and_no_temporary_files(tower_message, tmp_path):
+    files = delivery.write_outbox([tower_message], tmp_path / "2026-10")
+    assert [f.name for f in files] == ["service-desk.eml"]
+    assert sorted(p.name for p in (tmp_path / "2026-10").iterdir()) == ["service-desk.eml"]
+    back = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert back["Subject"] == tower_message.message["Subject"]
+
+
+# ---------------------------------------------------------------------- SMTP settings
+def test_smtp_settings_need_a_host():
+    with pytest.raises(delivery.DeliveryError, match="SIAM_SMTP_HOST"):
+        delivery.smtp_settings_from_env({})
+
+
+def test_smtp_security_sets_the_default_port():
+    env = {"SIAM_SMTP_HOST": "mail.example"}
+    assert delivery.smtp_settings_from_env({**env, "SIAM_SMTP_SECURITY": "ssl"}).port == 465
+    assert delivery.smtp_settings_from_env({**env, "SIAM_SMTP_SECURITY": "none"}).port == 25
+    assert delivery.smtp_settings_from_env({**env, "SIAM_SMTP_PORT": "2525"}).port == 2525
+
+
+def test_smtp_security_must_be_known():
+    with pytest.raises(delivery.DeliveryError, match="SECURITY"):
+        delivery.smtp_settings_from_env({"SIAM_SMTP_HOST": "m", "SIAM_SMTP_SECURITY": "tls1"})
+
+
+def test_smtp_password_never_shows_in_repr():
+    s = delivery.smtp_settings_from_env({"SIAM_SMTP_HOST": "m", "SIAM_SMTP_PASSWORD": "hunter22"})
+    assert "hunter22" not in repr(s)
+
+
+def test_dry_run_needs_no_smtp_settings_but_a_real_send_does(tmp_path):
+    with pytest.raises(delivery.DeliveryError, match="SIAM_SMTP_HOST"):
+        delivery.deliver_period(PERIOD, outbox=tmp_path, environ={})

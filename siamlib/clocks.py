@@ -106,6 +106,11 @@ _NEW, _RESOLVED, _CLOSED, _CANCELLED = (
 )
 _BIG = np.iinfo(np.int64).max
 _EPOCH = dt.date(1970, 1, 1)
+# Largest side-by-side per-minute table (calendars x minutes) built for B() look-ups: 8 years
+# of two calendars; beyond it look-ups go calendar by calendar.
+_STACK_MAX_CELLS = 8 * 1_100_000
+_STACK_MIN_QUERY = 50_000  # look-ups at least this large build and use the table
+_STACKS: dict = {}
 
 #: Columns of :func:`ticket_clocks` and their dtypes.
 CLOCK_DTYPES = {
@@ -196,9 +201,11 @@ def _codes_by_run(values, categories) -> np.ndarray:
 
 
 def _labels(codes: np.ndarray, vocab) -> pd.Series:
-    """Strings ``vocab[code]`` as a pandas ``str`` column (-1 -> missing)."""
-    cat = pd.Categorical.from_codes(codes, categories=list(vocab), validate=False)
-    return pd.Series(cat).astype("str")
+    """Strings ``vocab[code]`` as a pandas ``str`` column (-1 -> missing), via Arrow's take."""
+    codes = np.asarray(codes, dtype=np.int64)
+    words = pa.array([str(v) for v in vocab] or [""], type=pa.large_string())
+    taken = words.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="str"))
 
 
 def _ts(us: np.ndarray) -> pd.Series:
@@ -253,6 +260,7 @@ class _Calendars:
         self.named: dict[tuple[str, str], int] = {}
         self.defs: list = []
         self.built: list[calmod.BusinessCalendar | None] = []
+        self._stack = None
 
     def id_of(self, supplier: str, name: str) -> int:
         if (supplier, name) in self.named:
@@ -268,8 +276,39 @@ class _Calendars:
 
     def build(self, lo_us: int, hi_us: int) -> None:
         lo = pd.Timestamp(lo_us, unit="us", tz="UTC")
-        hi = pd.Timestamp(hi_us, unit="us", tz="UTC")
+        hi = pd.Timestamp(hi_us + US_PER_DAY, unit="us", tz="UTC")
         self.built = [calmod.calendar_for(c, lo, hi) for c in self.defs]
+        self._range = (lo_us, hi_us)
+        self._stack = None  # built on the first large look-up
+
+    def _minute_stack(self, lo_us: int, hi_us: int):
+        """All calendars' per-minute B() tables over [lo, hi] side by side, so one gather
+        serves rows on different calendars (no per-calendar masks). ``None`` when a calendar
+        has a minute only partly in business time, or the tables would be too big. The last
+        few are cached: ticket_clocks and time_by_supplier of one run share them."""
+        base = lo_us // calmod.US_PER_MINUTE
+        cells = hi_us // calmod.US_PER_MINUTE + 1 - base
+        if cells * len(self.built) > _STACK_MAX_CELLS:
+            return None
+        key = (tuple(id(bc) for bc in self.built), base, cells)
+        if key not in _STACKS:
+            if len(_STACKS) >= 2:
+                _STACKS.pop(next(iter(_STACKS)))
+            # Keep the calendars alive with their table so the id() key stays theirs.
+            _STACKS[key] = (list(self.built), self._build_stack(base, cells))
+        return _STACKS[key][1]
+
+    def _build_stack(self, base: int, cells: int):
+        edges = (base + np.arange(cells + 1, dtype=np.int64)) * calmod.US_PER_MINUTE
+        cums, busys = [], []
+        for bc in self.built:
+            b = bc.business_us_until(edges)
+            per = np.diff(b)
+            if not ((per == 0) | (per == calmod.US_PER_MINUTE)).all():
+                return None
+            cums.append(b[:-1])
+            busys.append((per == calmod.US_PER_MINUTE).astype(np.int8))
+        return base, cells, np.concatenate(cums), np.concatenate(busys)
 
     def _groups(self, ids: np.ndarray):
         present = np.flatnonzero(np.bincount(ids, minlength=len(self.defs)))
@@ -281,6 +320,14 @@ class _Calendars:
 
     def until(self, ids: np.ndarray, ts: np.ndarray) -> np.ndarray:
         """B(t) in microseconds, each t on its own calendar."""
+        if len(ts) >= _STACK_MIN_QUERY and self._stack is None:
+            self._stack = self._minute_stack(*self._range) or False
+        if self._stack and len(ts) >= _STACK_MIN_QUERY:
+            base, cells, cum, busy = self._stack
+            m = ts // calmod.US_PER_MINUTE - base
+            if m.min() >= 0 and m.max() < cells:
+                k = ids * cells + m
+                return cum[k] + busy[k] * (ts - (m + base) * calmod.US_PER_MINUTE)
         out = np.zeros(len(ts), dtype=np.int64)
         for g, m in self._groups(ids):
             out[m] = self.built[g].business_us_until(ts[m])
@@ -307,7 +354,8 @@ def _targets(t: pd.DataFrame, sup: np.ndarray, opened: np.ndarray, params, setup
     n_u = len(uniq)
     res = {c: np.full((n_u, 5), np.nan) for c in ("response", "resolution")}
     cal_id = {c: np.zeros((n_u, 5), dtype=np.int64) for c in ("response", "resolution")}
-    cal_name = {c: np.empty((n_u, 5), dtype=object) for c in ("response", "resolution")}
+    cal_name = {c: np.zeros((n_u, 5), dtype=np.int64) for c in ("response", "resolution")}
+    names: list[str] = []
     for u, k in enumerate(uniq):
         s = int(k // 10_000_000)
         on = _EPOCH + dt.timedelta(days=int(k % 10_000_000) + day0)
@@ -322,14 +370,17 @@ def _targets(t: pd.DataFrame, sup: np.ndarray, opened: np.ndarray, params, setup
                 tg = chosen.get((p, clock))
                 name = tg.calendar if tg is not None else setup.default_calendar[s]
                 cal_id[clock][u, p] = cals.id_of(supplier, name)
-                cal_name[clock][u, p] = name
+                if name not in names:
+                    names.append(name)
+                cal_name[clock][u, p] = names.index(name)
                 if tg is not None:
                     res[clock][u, p] = tg.target_hours
     prio = t["priority"].to_numpy(dtype="float64", na_value=np.nan)
     p = np.where((prio >= 1) & (prio <= 4), np.nan_to_num(prio), 0).astype(np.int64)
     out = {}
     for clock in ("response", "resolution"):
-        out[clock] = (res[clock][inv, p], cal_id[clock][inv, p], cal_name[clock][inv, p])
+        name_of = _labels(cal_name[clock][inv, p], names)
+        out[clock] = (res[clock][inv, p], cal_id[clock][inv, p], name_of)
     return out
 
 
@@ -433,10 +484,9 @@ def _run(tickets, events, params: Params, as_of, holders: bool = False) -> _Run 
         hold_names = sorted(set(setup.suppliers) | set(seen))
         e_hold = _codes_by_run(hold_col, hold_names) if len(events) else np.empty(0, np.int64)
     if not keep.all():
-        idx = np.flatnonzero(keep)
-        e_tix, e_at, e_st, seq = e_tix[idx], e_at[idx], e_st[idx], seq[idx]
+        e_tix, e_at, e_st, seq = e_tix[keep], e_at[keep], e_st[keep], seq[keep]
         if e_hold is not None:
-            e_hold = e_hold[idx]
+            e_hold = e_hold[keep]
     ordered = len(e_tix) < 2 or bool(
         np.all((e_tix[1:] > e_tix[:-1]) | ((e_tix[1:] == e_tix[:-1]) & (seq[1:] > seq[:-1])))
     )
@@ -698,24 +748,24 @@ def ticket_clocks(
     no_resp_t, no_res_t = resp_t < 0, ~has_res_t
     out = pd.DataFrame(
         {
-            "ticket_id": t["ticket_id"].array,
-            "supplier_id": t["supplier_id"].array,
-            "ticket_type": t["ticket_type"].array,
+            "ticket_id": t["ticket_id"].astype("str").array,
+            "supplier_id": t["supplier_id"].astype("str").array,
+            "ticket_type": t["ticket_type"].astype("str").array,
             "priority": t["priority"].astype("Int64").array,
-            "service": t["service"].array,
+            "service": t["service"].astype("str").array,
             "opened_at": _ts(run.opened),
             "first_response_at": _ts(np.where(fr_ok, fr, NAT)),
             "resolved_at": _ts(np.where(completed, stopped_at, NAT)),
-            "status": _labels(status, TICKET_STATUSES),
+            "status": _labels(status, TICKET_STATUSES).array,
             "response_target_h": resp_h,
             "resolution_target_h": res_h,
-            "response_calendar": resp_name,
-            "resolution_calendar": res_name,
+            "response_calendar": resp_name.array,
+            "resolution_calendar": res_name.array,
             "response_h": response_us / US_PER_HOUR,
             "resolution_h": resolution_us / US_PER_HOUR,
             "paused_h": paused_us / US_PER_HOUR,
             "resolution_actual_h": (actual_end - run.opened) / US_PER_HOUR,
-            "cycles": cycles,
+            "cycles": pd.arrays.IntegerArray(cycles, np.zeros(n, dtype=bool)),
             "last_cycle_h": last_cycle_us / US_PER_HOUR,
             "response_breached": _flags(response_breached, no_resp_t | cancelled),
             "resolution_breached": _flags(resolution_breached, no_res_t | cancelled),
@@ -723,14 +773,14 @@ def ticket_clocks(
             "response_breached_at": _ts(np.where(cancelled, NAT, response_at)),
             "resolution_breached_at": _ts(np.where(cancelled, NAT, resolution_at)),
             "elapsed_share": share,
-            "at_risk_band": _labels(band, band_vocab),
+            "at_risk_band": _labels(band, band_vocab).array,
             "pause_before_resolution": pause_before,
             "is_open": is_open,
             "completed": completed,
             "cancelled": cancelled,
         }
     )
-    return out.astype(CLOCK_DTYPES)
+    return out
 
 
 def _band_labels(edges: list[float]) -> list[str]:
@@ -812,10 +862,10 @@ def time_by_supplier(
     present = np.flatnonzero(count)
     return pd.DataFrame(
         {
-            "ticket_id": run.t["ticket_id"].to_numpy()[present // k],
-            "supplier_id": np.asarray(names, dtype=object)[present % k],
+            "ticket_id": run.t["ticket_id"].astype("str").array.take(present // k),
+            "supplier_id": _labels(present % k, names).array,
             "held_h": held[present] / US_PER_HOUR,
             "held_actual_h": wall[present] / US_PER_HOUR,
             "paused_h": paused[present] / US_PER_HOUR,
         }
-    ).astype({"ticket_id": "str", "supplier_id": "str"})
+    )

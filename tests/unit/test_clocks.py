@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from siamlib.clocks import CLOCK_COLUMNS, ticket_clocks, time_by_supplier
+from siamlib.clocks import CLOCK_COLUMNS, CLOCK_DTYPES, ticket_clocks, time_by_supplier
 from siamlib.params import (
     DAYS,
     Calendar,
@@ -525,3 +525,43 @@ def test_time_held_by_suppliers_adds_up_to_resolution_time(data, reopen):
     if reopen == "resume":
         judged = c["resolution_breached"].notna()
         assert (c.loc[judged, "ever_breached"] == c.loc[judged, "resolution_breached"]).all()
+
+
+def test_columns_have_the_documented_dtypes():
+    c = ticket_clocks(frame([ticket()]), events_frame([]), PARAMS, AS_OF)
+    assert {k: str(v) for k, v in c.dtypes.items()} == CLOCK_DTYPES
+    before = pd.Timestamp("2025-01-01T00:00Z")  # before every ticket: no rows
+    empty = ticket_clocks(frame([ticket()]), events_frame([]), PARAMS, before)
+    assert empty.empty and {k: str(v) for k, v in empty.dtypes.items()} == CLOCK_DTYPES
+
+
+def test_large_inputs_take_the_per_minute_table_with_identical_results(monkeypatch):
+    # 60,000 events (over the table threshold) on three calendars, computed with the
+    # side-by-side minute table and, with the table disabled, calendar by calendar.
+    from siamlib import clocks as clocks_module
+
+    rng = np.random.default_rng(11)
+    n = 12_000
+    minutes = rng.integers(0, 40 * 24 * 60, n)
+    opened = pd.Timestamp("2026-03-20T00:00Z") + pd.to_timedelta(minutes, "min")
+    priority = rng.integers(1, 4, n)
+    owner = rng.choice(["tower-a", "tower-b"], n)
+    ids = [f"T{i:05d}" for i in range(n)]
+    tickets = frame(
+        [ticket(ids[i], opened=opened[i], priority=int(priority[i]), supplier_id=owner[i])
+         for i in range(n)]
+    )  # fmt: skip
+    steps = ["new", "in_progress", "awaiting_user", "in_progress", "resolved"]
+    gaps = np.cumsum(rng.integers(0, 3000, (n, 5)), axis=1)
+    ev = events_frame(
+        [{"ticket_id": ids[i], "event_seq": k + 1,
+          "event_at": opened[i] + pd.Timedelta(minutes=int(gaps[i, k])),
+          "status": steps[k], "supplier_id": "tower-a"}
+         for i in range(n) for k in range(5)]
+    )  # fmt: skip
+    as_of = pd.Timestamp("2026-05-15T00:00Z")
+    fast = ticket_clocks(tickets, ev, PARAMS, as_of)
+    monkeypatch.setattr(clocks_module, "_STACK_MAX_CELLS", 0)
+    slow = ticket_clocks(tickets, ev, PARAMS, as_of)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast["resolution_h"].gt(0).any() and fast["paused_h"].gt(0).any()

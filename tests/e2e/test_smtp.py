@@ -1,0 +1,383 @@
+"""Sending against a real SMTP server on loopback (aiosmtpd, started by each test).
+
+The messages are built once per module from a small demo estate; every test parses what the
+server received back into MIME parts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email
+import json
+import re
+import socket
+import ssl
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from typer.testing import CliRunner
+
+from siamlib import delivery, demo, workbook
+from siamlib.cli import app
+from siamlib.params import load_params
+
+PERIOD = "2026-10"
+USER, PASSWORD = "reports", "s3cret-Pa55"
+
+
+# ---------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def params():
+    return load_params()
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    return demo.write_demo(tmp_path_factory.mktemp("demo"), n_tickets=2000)
+
+
+@pytest.fixture(scope="module")
+def messages(demo_dir, params):
+    # validate=False: the data-quality gate has its own tests; here only delivery matters.
+    work = workbook.compute_period(demo_dir, params, PERIOD, validate=False)
+    names = ["service-desk", params.estate.integrator.id, delivery.BOARD]
+    return delivery.messages_for_period(work, names, reports_dir=demo_dir / "no-reports")
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 / localhost: (cert file, key file)."""
+    folder = tmp_path_factory.mktemp("tls")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1")),
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+class Recorder:
+    """An SMTP handler that keeps what it accepts; ``reply(envelope, n)`` may refuse the n-th."""
+
+    def __init__(self, reply=None):
+        self.reply = reply or (lambda envelope, n: None)
+        self.received: list = []
+        self.attempts = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.attempts += 1
+        code = self.reply(envelope, self.attempts)
+        if code:
+            return code
+        self.received.append(envelope)
+        return "250 2.0.0 OK"
+
+    def parsed(self):
+        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.received]
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and (
+        auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+    )
+    return AuthResult(success=ok, handled=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def smtp_server(handler, **kwargs):
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port(), **kwargs)
+    controller.start()
+    try:
+        yield controller
+    finally:
+        with contextlib.suppress(Exception):  # a test may have stopped it already
+            controller.stop()
+
+
+def _env(controller, security="none", **extra) -> dict:
+    return {
+        "SIAM_SMTP_HOST": "127.0.0.1",
+        "SIAM_SMTP_PORT": str(controller.port),
+        "SIAM_SMTP_SECURITY": security,
+        **extra,
+    }
+
+
+def _settings(controller, security="none", **extra):
+    return delivery.smtp_settings_from_env(_env(controller, security, **extra))
+
+
+def _ledger(folder):
+    return json.loads((folder / delivery.LEDGER_NAME).read_text())["entries"]
+
+
+# ---------------------------------------------------------------------- intact delivery
+def test_every_message_arrives_intact_with_resolvable_charts_and_pdf(messages, tmp_path, params):
+    handler = Recorder()
+    with smtp_server(handler) as server:
+        summary = delivery.send_all(messages, tmp_path, _settings(server))
+    assert summary.exit_code == 0 and summary.sent == [m.name for m in messages]
+    assert len(handler.received) == len(messages)
+    for envelope, msg, out in zip(handler.received, handler.parsed(), messages, strict=True):
+        assert sorted(envelope.rcpt_tos) == sorted(out.recipients)
+        html_part = msg.get_body(("html",))
+        body = html_part.get_content()
+        assert "<script" not in body.lower()
+        assert len(body.encode()) < delivery.BODY_LIMIT
+        related = {
+            p["Content-ID"].strip("<>"): p.get_content()
+            for p in msg.walk()
+            if p.get_content_type() == "image/png"
+        }
+        refs = re.findall(r'src="cid:([^"]+)"', body)
+        assert len(refs) >= 2
+        assert all(related[r].startswith(b"\x89PNG") for r in refs)
+        pdfs = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
+        assert len(pdfs) == 1 and pdfs[0].get_content().startswith(b"%PDF")
+        assert (
+            msg.get_body(("plain",))
+            .get_content()
+            .startswith(out.message.get_body(("plain",)).get_content()[:40])
+        )
+
+
+def test_a_supplier_message_names_no_other_supplier(messages, params):
+    tower = next(m for m in messages if m.name == "service-desk")
+    others = [s.name for s in params.estate.suppliers if s.id != "service-desk"]
+    text = tower.message.get_body(("plain",)).get_content()
+    html = tower.message.get_body(("html",)).get_content()
+    assert not [o for o in others if o in text or o in html]
+
+
+def test_starttls_with_auth_delivers_and_keeps_the_password_out_of_every_output(
+    messages, tmp_path, certificate
+):
+    cert_file, key_file = certificate
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    handler = Recorder()
+    with smtp_server(
+        handler,
+        tls_context=tls,
+        require_starttls=True,
+        authenticator=_authenticator,
+        auth_required=True,
+        auth_require_tls=True,
+    ) as server:
+        env = _env(
+            server,
+            "starttls",
+            SIAM_SMTP_USER=USER,
+            SIAM_SMTP_PASSWORD=PASSWORD,
+            SIAM_SMTP_CAFILE=str(cert_file),
+        )
+        lines: list[str] = []
+        summary = delivery.send_all(
+            messages[:1], tmp_path, delivery.smtp_settings_from_env(env), log=lines.append
+        )
+    assert summary.exit_code == 0 and len(handler.received) == 1
+    delivery.write_outbox(messages[:1], tmp_path)
+    for f in tmp_path.iterdir():
+        assert PASSWORD.encode() not in f.read_bytes()
+    assert not [line for line in lines if PASSWORD in line]
+
+
+def test_implicit_tls_delivers(messages, tmp_path, certificate):
+    cert_file, key_file = certificate
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    handler = Recorder()
+    with smtp_server(handler, ssl_context=tls) as server:
+        settings = _settings(server, "ssl", SIAM_SMTP_CAFILE=str(cert_file))
+        summary = delivery.send_all(messages[:1], tmp_path, settings)
+    assert summary.exit_code == 0 and len(handler.received) == 1
+
+
+def test_a_wrong_password_fails_permanently_without_leaking_it(messages, tmp_path, certificate):
+    cert_file, key_file = certificate
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    handler = Recorder()
+    with smtp_server(
+        handler, tls_context=tls, authenticator=_authenticator, auth_required=True
+    ) as server:
+        wrong = "not-the-Pa55word"
+        settings = _settings(
+            server,
+            "starttls",
+            SIAM_SMTP_USER=USER,
+            SIAM_SMTP_PASSWORD=wrong,
+            SIAM_SMTP_CAFILE=str(cert_file),
+        )
+        waits: list[float] = []
+        summary = delivery.send_all(messages[:1], tmp_path, settings, sleep=waits.append)
+    assert summary.exit_code == 1 and handler.received == []
+    assert waits == []  # 535 is permanent: no retry
+    entry = next(iter(_ledger(tmp_path).values()))
+    assert entry["status"] == "failed" and "535" in entry["error"]
+    assert wrong not in (tmp_path / delivery.LEDGER_NAME).read_text()
+
+
+def test_a_certificate_the_client_does_not_trust_is_refused(messages, tmp_path, certificate):
+    cert_file, key_file = certificate
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert_file, key_file)
+    handler = Recorder()
+    with smtp_server(handler, tls_context=tls, require_starttls=True) as server:
+        summary = delivery.send_all(
+            messages[:1], tmp_path, _settings(server, "starttls"), attempts=1
+        )
+    assert summary.exit_code == 1 and handler.received == []
+
+
+# ---------------------------------------------------------------------- reliability
+def test_a_temporary_451_is_retried_with_backoff_then_delivered(messages, tmp_path):
+    handler = Recorder(lambda envelope, n: "451 4.3.0 try again later" if n == 1 else None)
+    waits: list[float] = []
+    with smtp_server(handler) as server:
+        summary = delivery.send_all(
+            messages[:1], tmp_path, _settings(server), backoff=0.5, sleep=waits.append
+        )
+    assert summary.exit_code == 0
+    assert waits == [0.5]  # one retry after the first backoff step
+    assert len(handler.received) == 1
+    assert next(iter(_ledger(tmp_path).values()))["attempts"] == 2
+
+
+def test_temporary_failures_back_off_exponentially_then_give_up(messages, tmp_path):
+    handler = Recorder(lambda envelope, n: "421 4.3.2 busy")
+    waits: list[float] = []
+    with smtp_server(handler) as server:
+        summary = delivery.send_all(
+            messages[:1], tmp_path, _settings(server), attempts=4, backoff=1.0, sleep=waits.append
+        )
+    assert waits == [1.0, 2.0, 4.0]  # 1 x 2^0, 1 x 2^1, 1 x 2^2 between four attempts
+    assert summary.exit_code == 1
+
+
+def test_a_permanent_550_for_one_group_does_not_stop_the_others_and_a_rerun_sends_it_only(
+    messages, tmp_path, params
+):
+    board = {str(a) for a in params.delivery.board_recipients}
+    handler = Recorder(
+        lambda envelope, n: (
+            "550 5.7.1 mailbox unavailable" if board & set(envelope.rcpt_tos) else None
+        )
+    )
+    with smtp_server(handler) as server:
+        summary = delivery.send_all(messages, tmp_path, _settings(server), sleep=lambda s: None)
+    assert summary.exit_code == 1
+    assert list(summary.failed) == [delivery.BOARD]
+    assert sorted(summary.sent) == sorted(m.name for m in messages if m.name != delivery.BOARD)
+    assert len(handler.received) == len(messages) - 1
+    by_report = {e["report"]: e for e in _ledger(tmp_path).values()}
+    assert by_report[delivery.BOARD]["status"] == "failed"
+    assert "550" in by_report[delivery.BOARD]["error"]
+    assert by_report[delivery.BOARD]["attempts"] == 1
+
+    fixed = Recorder()
+    with smtp_server(fixed) as server:
+        again = delivery.send_all(messages, tmp_path, _settings(server))
+    assert again.exit_code == 0
+    assert again.sent == [delivery.BOARD]
+    assert sorted(again.skipped) == sorted(m.name for m in messages if m.name != delivery.BOARD)
+    assert [sorted(e.rcpt_tos) for e in fixed.received] == [sorted(board)]
+
+
+def test_a_server_that_dies_mid_batch_then_a_rerun_sends_only_what_is_missing(messages, tmp_path):
+    first = Recorder()
+    with smtp_server(first) as server:
+
+        def log(line: str) -> None:
+            if line.startswith(f"{messages[0].name}: sent"):
+                server.stop()  # the server goes away after the first message
+
+        summary = delivery.send_all(
+            messages, tmp_path, _settings(server), attempts=2, sleep=lambda s: None, log=log
+        )
+    assert summary.sent == [messages[0].name]
+    assert sorted(summary.failed) == sorted(m.name for m in messages[1:])
+    assert summary.exit_code == 1
+
+    second = Recorder()
+    with smtp_server(second) as server:
+        again = delivery.send_all(messages, tmp_path, _settings(server))
+    assert again.exit_code == 0
+    assert again.skipped == [messages[0].name]
+    got = [m["X-SIAM-Report"] for m in second.parsed()]
+    assert got == [f"{m.name} {PERIOD}" for m in messages[1:]]  # no duplicate of the first
+
+    third = Recorder()
+    with smtp_server(third) as server:
+        done = delivery.send_all(messages, tmp_path, _settings(server))
+    assert third.received == [] and done.sent == [] and done.exit_code == 0
+
+
+# ---------------------------------------------------------------------- command line
+def test_siam_send_takes_smtp_settings_from_the_environment_only(demo_dir, tmp_path, params):
+    handler = Recorder()
+    with smtp_server(handler) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "send",
+                "--period",
+                PERIOD,
+                "--data",
+                str(demo_dir),
+                "--outbox",
+                str(tmp_path),
+                "--reports",
+                str(tmp_path / "reports"),
+                "--only",
+                delivery.BOARD,
+            ],
+            env=_env(server),
+        )
+    assert result.exit_code == 0, result.output
+    assert len(handler.received) == 1
+    assert sorted(handler.received[0].rcpt_tos) == sorted(
+        str(a) for a in params.delivery.board_recipients
+    )
+    folder = tmp_path / PERIOD
+    assert sorted(p.name for p in folder.iterdir()) == ["board-summary.eml", "sent-ledger.json"]

@@ -343,22 +343,32 @@ class _Calendars:
 
 def _targets(t: pd.DataFrame, sup: np.ndarray, opened: np.ndarray, params, setup, cals):
     """Targets (hours) and calendar ids per ticket and clock, from the contract in force on
-    the ticket's opened date. One Python step per distinct (supplier, opened date)."""
+    the ticket's opened date (local date in the reporting zone). One Python step per supplier
+    and *era* (span of days between two effective dates of its targets), not per ticket."""
     tz = params.estate.timezone
     starts, offsets = calmod.offset_regimes(tz, int(opened.min()), int(opened.max()))
     off = offsets[np.searchsorted(starts, opened, side="right") - 1]
     day = (opened + off) // US_PER_DAY
-    day0 = int(day.min())
-    key = sup.astype(np.int64) * 10_000_000 + (day - day0)
-    uniq, inv = np.unique(key, return_inverse=True)
+    era = np.zeros(len(day), dtype=np.int64)
+    for s, supplier in enumerate(setup.suppliers):
+        edges = set()
+        for tg in params.contracts[supplier].sla_targets:
+            edges.add((tg.effective_from - _EPOCH).days)
+            if tg.effective_to is not None:
+                edges.add((tg.effective_to - _EPOCH).days)
+        if edges:
+            m = sup == s
+            era[m] = np.searchsorted(np.array(sorted(edges)), day[m], side="right")
+    key = sup.astype(np.int64) * 1_000_000 + era
+    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
     n_u = len(uniq)
     res = {c: np.full((n_u, 5), np.nan) for c in ("response", "resolution")}
     cal_id = {c: np.zeros((n_u, 5), dtype=np.int64) for c in ("response", "resolution")}
     cal_name = {c: np.zeros((n_u, 5), dtype=np.int64) for c in ("response", "resolution")}
     names: list[str] = []
     for u, k in enumerate(uniq):
-        s = int(k // 10_000_000)
-        on = _EPOCH + dt.timedelta(days=int(k % 10_000_000) + day0)
+        s = int(k // 1_000_000)
+        on = _EPOCH + dt.timedelta(days=int(day[first[u]]))  # any day of the era will do
         supplier = setup.suppliers[s]
         chosen: dict[tuple[int, str], object] = {}
         for tg in params.contracts[supplier].targets_on(on):
@@ -682,25 +692,31 @@ def ticket_clocks(
     b_open = cals.until(resp_cal, run.opened)
     response_us = cals.until(resp_cal, resp_end) - b_open
     # Response rows: intervals clipped to [opened, resp_end); paused ones excluded under
-    # before_first_response. Needed for that rule and for the breach instant.
+    # before_first_response. Only the rows of tickets that need them are looked at: those
+    # under that rule, and (for the breach instant) those whose response breached.
     r_pause = setup.response_pause[run.sup]
-    r_s = run.start
-    r_e = np.minimum(run.end, resp_end[tix])
-    r_cal = resp_cal[tix]
-    need = (r_e > r_s) & r_pause[tix] & run.paused
-    pr = np.flatnonzero(need)
-    if len(pr):
-        lost = cals.until(r_cal[pr], r_e[pr]) - cals.until(r_cal[pr], r_s[pr])
+    if r_pause.any():
+        pr = np.flatnonzero(r_pause[tix] & run.paused)
+        r_e = np.minimum(run.end[pr], resp_end[tix[pr]])
+        keep = r_e > run.start[pr]
+        pr, r_e = pr[keep], r_e[keep]
+        r_cal = resp_cal[tix[pr]]
+        lost = cals.until(r_cal, r_e) - cals.until(r_cal, run.start[pr])
         response_us -= _seg_sum(tix[pr], lost, n)
     response_breached = (resp_t >= 0) & (response_us > resp_t)
     response_at = np.full(n, NAT, dtype=np.int64)
-    rows_b = np.flatnonzero(response_breached[tix] & (r_e > r_s))
-    if len(rows_b):
+    if response_breached.any():
+        rows_b = np.flatnonzero(response_breached[tix])
         rt = tix[rows_b]
-        bs = cals.until(r_cal[rows_b], r_s[rows_b])
-        d = cals.until(r_cal[rows_b], r_e[rows_b]) - bs
+        r_s = run.start[rows_b]
+        r_e = np.minimum(run.end[rows_b], resp_end[rt])
+        keep = r_e > r_s
+        rows_b, rt, r_s, r_e = rows_b[keep], rt[keep], r_s[keep], r_e[keep]
+        r_cal = resp_cal[rt]
+        bs = cals.until(r_cal, r_s)
+        d = cals.until(r_cal, r_e) - bs
         d = np.where(r_pause[rt] & run.paused[rows_b], 0, d)
-        g, when = _crossing(rt, r_s[rows_b], bs, d, r_cal[rows_b], resp_t[rt], cals)
+        g, when = _crossing(rt, r_s, bs, d, r_cal, resp_t[rt], cals)
         response_at[g] = when
 
     # ------------------------------------------------ resolution clock

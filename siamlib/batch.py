@@ -21,6 +21,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -37,6 +38,46 @@ NOTEBOOKS = {
     "board": paths.NOTEBOOKS_DIR / "board_summary.ipynb",
 }
 BOARD = "board-summary"
+
+
+class ReportsFolderError(ValueError):
+    """The reports folder cannot be written (not a folder, read-only, full): nothing published.
+
+    A ``ValueError`` like the other bad-input errors, so ``siam run`` reports it in one line
+    with exit code 2 instead of a traceback.
+    """
+
+
+def check_reports_folder(reports_dir: Path) -> None:
+    """Fail fast, before any work, when ``reports_dir`` cannot hold a new run.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a-file"
+    >>> _ = f.write_text("x")
+    >>> check_reports_folder(f / "reports")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siamlib.batch.ReportsFolderError: reports folder .../a-file/reports: cannot write there (...)
+    """
+    runs = Path(reports_dir) / ".runs"
+    try:
+        runs.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=runs):
+            pass
+    except OSError as exc:
+        raise ReportsFolderError(
+            f"reports folder {reports_dir}: cannot write there ({exc.strerror or exc})"
+        ) from exc
+
+
+def _folder_error(reports_dir: Path, run_folder: Path, exc: OSError) -> ReportsFolderError:
+    # Drop the unpublished run at once: on a full disk its files are what is in the way.
+    shutil.rmtree(run_folder, ignore_errors=True)
+    where = exc.filename or reports_dir
+    return ReportsFolderError(
+        f"reports folder {reports_dir}: cannot write {where} ({exc.strerror or exc}); "
+        "nothing was published"
+    )
 
 
 @dataclass
@@ -293,9 +334,11 @@ def run(
 ) -> RunResult:
     """Run the monthly batch for ``period``; see the module docstring.
 
-    Raises :class:`siamlib.params.ParamsError` (bad params) or ``FileNotFoundError``
-    (no dataset) before any work starts. Report failures do not raise: they are in the result,
-    whose ``exit_code`` is 1 when anything failed.
+    Raises :class:`siamlib.params.ParamsError` (bad params), ``FileNotFoundError``
+    (no dataset) or :class:`ReportsFolderError` (reports folder not writable) before any work
+    starts; :class:`ReportsFolderError` also when writing the run fails (disk full), with
+    nothing published. Report failures do not raise: they are in the result, whose
+    ``exit_code`` is 1 when anything failed.
     """
     from siamlib import workbook
 
@@ -310,6 +353,8 @@ def run(
     if unknown:
         raise ValueError(f"--suppliers: unknown supplier(s) {', '.join(unknown)}")
     io.read_dataset_info(data_dir)  # fails early with a clear message if not a dataset
+    if not dry_run:
+        check_reports_folder(reports_dir)
 
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     run_folder = reports_dir / ".runs" / f"{period}-{run_id}"
@@ -329,19 +374,22 @@ def run(
         return result
 
     t = time.perf_counter()
-    run_folder.mkdir(parents=True, exist_ok=True)
     blocked = {}
-    for job in jobs_list:
-        reason = work.blocking_reason(job.name)
-        if reason:
-            blocked[job.name] = reason
-            continue
-        workbook.save_bundle(work.bundle(job.name), Path(job.parameters["bundle_dir"]))
-    evidence = {
-        j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
-        for j in jobs_list
-        if j.name not in blocked
-    }
+    try:
+        run_folder.mkdir(parents=True, exist_ok=True)
+        for job in jobs_list:
+            reason = work.blocking_reason(job.name)
+            if reason:
+                blocked[job.name] = reason
+                continue
+            workbook.save_bundle(work.bundle(job.name), Path(job.parameters["bundle_dir"]))
+        evidence = {
+            j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
+            for j in jobs_list
+            if j.name not in blocked
+        }
+    except OSError as exc:
+        raise _folder_error(reports_dir, run_folder, exc) from exc
     stages["bundles_and_evidence"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -367,15 +415,17 @@ def run(
         result.reports[job.name] = entry
 
     previous = _previous_run(reports_dir / period)
-    if suppliers and previous is not None:
-        _carry_over(previous, run_folder, result)
-
-    shutil.rmtree(run_folder / ".bundles", ignore_errors=True)
-    result.status = "failed" if result.failed else "ok"
-    stages["total"] = time.perf_counter() - t0
-    io.write_text_atomic(run_folder / "index.html", render_index(result, params))
-    io.write_json_atomic(run_folder / "manifest.json", asdict(result))
-    _publish(reports_dir / period, run_folder)
+    try:
+        if suppliers and previous is not None:
+            _carry_over(previous, run_folder, result)
+        shutil.rmtree(run_folder / ".bundles", ignore_errors=True)
+        result.status = "failed" if result.failed else "ok"
+        stages["total"] = time.perf_counter() - t0
+        io.write_text_atomic(run_folder / "index.html", render_index(result, params))
+        io.write_json_atomic(run_folder / "manifest.json", asdict(result))
+        _publish(reports_dir / period, run_folder)
+    except OSError as exc:
+        raise _folder_error(reports_dir, run_folder, exc) from exc
     if previous is not None and previous != run_folder:
         shutil.rmtree(previous, ignore_errors=True)
     _clean_stale_runs(reports_dir, period, keep=run_folder)

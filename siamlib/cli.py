@@ -7,6 +7,8 @@ Examples
 '0.1.0'
 """
 
+from pathlib import Path
+
 import typer
 
 from siamlib import __version__
@@ -46,6 +48,88 @@ def demo_data(
     for name, rows in demo.row_counts(folder).items():
         typer.echo(f"{name:<14} {rows:>12,}")
     typer.echo(f"wrote {folder} in {seconds:.1f} s")
+
+
+@app.command("run")
+def run_cmd(
+    period: str = typer.Option(..., "--period", help="Reporting month, YYYY-MM."),
+    data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
+    params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
+    reports: str = typer.Option(None, "--reports", help="Reports folder (default: reports/)."),
+    suppliers: str = typer.Option(
+        None, "--suppliers", help="Comma-separated supplier ids (and/or board-summary)."
+    ),
+    jobs: int = typer.Option(2, "--jobs", min=1, help="Parallel report workers."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and compute; render nothing."),
+    executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
+) -> None:
+    """The monthly job: validate and compute once, render every report, write the pack."""
+    from siamlib import batch
+    from siamlib.params import ParamsError
+
+    if executor not in ("local", "dask"):
+        raise typer.BadParameter("--executor must be 'local' or 'dask'")
+    if executor == "dask" and not scheduler:
+        raise typer.BadParameter("--executor dask needs --scheduler ADDRESS")
+    try:
+        result = batch.run(
+            period,
+            data_dir=data,
+            params_dir=params,
+            reports_dir=reports,
+            suppliers=[s.strip() for s in suppliers.split(",")] if suppliers else None,
+            jobs=jobs,
+            dry_run=dry_run,
+            executor=executor,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    except (ParamsError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    code = batch.main_exit(result)
+    if result.status == "dry-run":
+        typer.echo(f"dry run: {len(result.reports)} reports planned, nothing written")
+    else:
+        typer.echo(f"index: {Path(result.folder).parent.parent / period / 'index.html'}")
+    raise typer.Exit(code)
+
+
+@app.command("validate")
+def validate_cmd(
+    data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
+    params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
+    out: str = typer.Option(None, "--out", help="Write the results as JSON to this file."),
+) -> None:
+    """Run the data-quality gate; exit 1 when a blocking rule fails."""
+    from siamlib import io, paths, quality
+    from siamlib.params import ParamsError, load_params
+
+    folder = Path(data) if data else paths.DEMO_DATA_DIR
+    try:
+        p = load_params(params)
+        window = io.read_dataset_info(folder).window
+        tables = io.read_dataset(folder)
+    except (ParamsError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    result = quality.validate(tables, p, window)
+    typer.echo(quality.summary_text(result))
+    if out:
+        io.write_json_atomic(out, quality.to_json(result))
+        typer.echo(f"results: {out}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command("docs")
+def docs_cmd() -> None:
+    """Regenerate docs/data-model.md and docs/measures.md from the code."""
+    from siamlib import docs
+
+    for path in docs.write_docs():
+        typer.echo(f"wrote {path}")
 
 
 @app.command("send")

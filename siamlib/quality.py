@@ -1,0 +1,1255 @@
+"""Data-quality gate: Great Expectations suites generated from the data model and the params.
+
+One call, :func:`validate`, checks every table of a dataset in the driver process and returns a
+:class:`QualityResult` whose ``results`` is a tidy table: one row per rule for the whole estate
+(``supplier_id == "all"``), plus, for rules on rows that carry a supplier, one row per known
+supplier and one ``"(unattributed)"`` row when failing rows have a missing or unknown supplier.
+
+Rules are generated from :data:`siamlib.schema.TABLES` (required columns, keys, vocabularies,
+units) and from the params (known supplier ids), plus cross-table rules (events refer to
+tickets, timestamps in order ...). Every rule has an id (``TKT-003``), a table, a severity
+(``blocking`` or ``warning``) and a plain-English description, carried in the Great Expectations
+expectation's ``meta`` and ``description``. Cross-table rules are computed in pandas into a
+derived boolean column (``True`` = row passes, ``<NA>`` = rule does not apply to the row) that
+is then validated by a Great Expectations expectation, so all rules report through one
+mechanism. ``docs/data-quality.md`` lists the rules and the policy.
+
+Great Expectations is imported lazily inside the functions that need it (it takes seconds to
+import): importing :mod:`siamlib` or reading saved results (:func:`from_json`,
+:func:`render_html`, :func:`supplier_score`) never imports it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from siamlib import schema
+>>> from siamlib.params import load_params
+>>> tickets = schema.coerce("tickets", pd.DataFrame({
+...     "ticket_id": ["INC1", "INC2"], "ticket_type": ["incident", "incident"],
+...     "supplier_id": ["hosting", "network"], "service": ["email", "wan"],
+...     "category": [None, None], "ci": [None, None], "priority": [2, 7],
+...     "opened_at": ["2026-01-05 10:00Z", "2026-01-06 10:00Z"],
+...     "first_response_at": [None, None], "resolved_at": [None, None],
+...     "closed_at": [None, None], "status": ["new", "new"], "reopen_count": [0, 0],
+...     "problem_id": [None, None], "change_id": [None, None], "satisfaction": [None, None]}))
+>>> window = (pd.Timestamp("2026-01-01", tz="UTC"), pd.Timestamp("2026-02-01", tz="UTC"))
+>>> r = validate({"tickets": tickets}, load_params(), window)
+>>> bad = r.results[~r.results["passed"]]
+>>> bad[["rule_id", "supplier_id", "unexpected_count", "examples"]].values.tolist()
+[['TKT-015', 'all', 1, ['INC2']], ['TKT-015', 'network', 1, ['INC2']]]
+>>> supplier_score(r.results, "hosting")
+100.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from siamlib import schema
+from siamlib.params import Params
+
+SEVERITIES = ("blocking", "warning")
+# Weight of a rule in the data-quality score: a blocking rule counts three times a warning.
+SEVERITY_WEIGHT = {"blocking": 3.0, "warning": 1.0}
+ALL = "all"
+UNATTRIBUTED = "(unattributed)"
+N_EXAMPLES = 5
+
+RESULT_COLUMNS = [
+    "rule_id",
+    "table",
+    "column",
+    "supplier_id",
+    "scope",  # "supplier": broken down by supplier; "estate": whole estate only
+    "severity",
+    "description",
+    "passed",
+    "element_count",
+    "unexpected_count",
+    "unexpected_pct",
+    "examples",
+    "error",
+]
+
+PREFIX = {
+    "tickets": "TKT",
+    "ticket_events": "EVT",
+    "problems": "PRB",
+    "changes": "CHG",
+    "outages": "OUT",
+    "improvements": "IMP",
+    "surveys": "SRV",
+}
+# Plain-English row names for descriptions.
+NOUN = {
+    "tickets": "ticket",
+    "ticket_events": "ticket event",
+    "problems": "problem",
+    "changes": "change",
+    "outages": "outage",
+    "improvements": "improvement",
+    "surveys": "survey response",
+}
+# Required descriptive text columns: a gap is worth a warning, not stopping a report.
+_WARNING_NOT_NULL = {"service", "title", "respondent"}
+# Numeric ranges by the unit declared in the schema; (min, max, severity).
+_UNIT_RANGES = {
+    "1-4": (1, 4, "blocking"),
+    "1-3": (1, 3, "warning"),
+    "1-5": (1, 5, "warning"),
+    "count": (0, None, "warning"),
+}
+_RANGE_OVERRIDES = {("ticket_events", "event_seq"): (1, None, "blocking")}
+_PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+# ----------------------------------------------------------------------------------- rules ----
+Derive = Callable[[Mapping[str, pd.DataFrame]], pd.Series]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One data-quality rule: a Great Expectations expectation plus its identity and policy.
+
+    ``expectation`` is the class name in ``great_expectations.expectations`` and ``kwargs`` its
+    arguments. ``frame`` says what the expectation runs on: ``"table"`` (the table's rows, with
+    any derived column added by ``derive``) or ``"dtypes"`` (one row per timestamp column of the
+    table: ``column``, ``dtype``). ``per_supplier`` rules are broken down by the rows'
+    ``supplier_id``; the others are estate-wide.
+    """
+
+    rule_id: str
+    table: str
+    column: str
+    severity: str
+    description: str
+    expectation: str
+    kwargs: dict = field(default_factory=dict)
+    frame: str = "table"
+    derive: Derive | None = None
+    per_supplier: bool = True
+
+    def __post_init__(self):
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"{self.rule_id}: severity must be one of {SEVERITIES}")
+
+    @property
+    def derived_column(self) -> str:
+        return f"__{self.rule_id}" if self.derive is not None or self.frame == "dtypes" else ""
+
+
+def _flag(ok: pd.Series, applies: pd.Series) -> pd.Series:
+    """Rule outcome per row: True passes, False fails, <NA> where the rule does not apply."""
+    out = ok.astype("boolean")
+    return out.mask(~applies.astype(bool))
+
+
+def _ordered(table: str, later: str, earlier: str) -> Derive:
+    def derive(tables):
+        df = tables[table]
+        a, b = df[later], df[earlier]
+        return _flag(a >= b, a.notna() & b.notna())
+
+    return derive
+
+
+def _isin(s: pd.Series, values: pd.Series) -> np.ndarray:
+    """``s.isin(values)`` as a numpy bool array; missing values are never in.
+
+    pandas 3's ``isin`` on ``str`` columns converts every value of ``values`` to a Python
+    scalar first (seconds for a million ids); pyarrow's ``is_in`` does the same in C.
+    """
+    try:
+        arr = pa.array(s, from_pandas=True)
+        vs = pa.array(values.dropna().drop_duplicates(), from_pandas=True)
+        if vs.type != arr.type:
+            vs = vs.cast(arr.type)
+        hit = pc.is_in(arr, value_set=vs, skip_nulls=True)
+        return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+    except (pa.ArrowException, TypeError, ValueError):
+        return s.isin(values).to_numpy(dtype=bool, na_value=False)
+
+
+def _refers(table: str, column: str, target: str, target_column: str) -> Derive:
+    def derive(tables):
+        s = tables[table][column]
+        return _flag(pd.Series(_isin(s, tables[target][target_column]), index=s.index), s.notna())
+
+    return derive
+
+
+def _events_in_time_order(tables) -> pd.Series:
+    ev = tables["ticket_events"].reset_index(drop=True)
+    # Arrow sorts a million string ids several times faster than DataFrame.sort_values.
+    keys = pa.table(
+        {
+            "t": pa.array(ev["ticket_id"], from_pandas=True),
+            "s": pa.array(ev["event_seq"], from_pandas=True),
+        }
+    )
+    order = pc.sort_indices(keys, sort_keys=[("t", "ascending"), ("s", "ascending")])
+    order = order.to_numpy()
+    tid = ev["ticket_id"].iloc[order].reset_index(drop=True)
+    seq_ok = ev["event_seq"].notna().to_numpy()[order]
+    at = ev["event_at"].iloc[order].reset_index(drop=True)
+    prev = at.shift(1)
+    same = tid.eq(tid.shift(1)).fillna(False).to_numpy(dtype=bool) & tid.notna().to_numpy()
+    same[1:] &= seq_ok[1:] & seq_ok[:-1]
+    same[:1] = False
+    flag = _flag(at >= prev, pd.Series(same) & at.notna() & prev.notna())
+    out = np.empty(len(ev), dtype=object)
+    out[order] = flag.to_numpy(dtype=object)
+    return pd.Series(out, index=ev.index).astype("boolean")
+
+
+def _events_after_open(tables) -> pd.Series:
+    ev, tk = tables["ticket_events"], tables["tickets"]
+    opened = tk.drop_duplicates("ticket_id").set_index("ticket_id")["opened_at"]
+    t_open = ev["ticket_id"].map(opened)
+    return _flag(ev["event_at"] >= t_open, ev["event_at"].notna() & t_open.notna())
+
+
+def _status_agrees(tables) -> pd.Series:
+    tk = tables["tickets"]
+    done = tk["status"].isin(["resolved", "closed"])
+    open_ = tk["status"].isin(schema.OPEN_STATUSES)
+    has = tk["resolved_at"].notna()
+    bad = (done & ~has) | (open_ & has)
+    return _flag(~bad, done | open_)
+
+
+def _improvement_dates(tables) -> pd.Series:
+    df = tables["improvements"]
+    raised = df["raised_at"]
+    bad = pd.Series(False, index=df.index)
+    applies = pd.Series(False, index=df.index)
+    for col in ("approved_at", "delivered_at"):
+        both = raised.notna() & df[col].notna()
+        bad |= both & (df[col] < raised)
+        applies |= both
+    return _flag(~bad, applies)
+
+
+# Cross-table and within-row rules: (table, column shown, severity, description, derive).
+def _cross_rules() -> dict[str, list[tuple]]:
+    return {
+        "tickets": [
+            ("resolved_at", "blocking", "A resolved ticket is not resolved before it was opened.",
+             _ordered("tickets", "resolved_at", "opened_at")),
+            ("first_response_at", "blocking",
+             "A ticket's first response is not before it was opened.",
+             _ordered("tickets", "first_response_at", "opened_at")),
+            ("closed_at", "warning", "A ticket is not closed before it was resolved.",
+             _ordered("tickets", "closed_at", "resolved_at")),
+            ("resolved_at", "warning", "A resolved or closed ticket has a resolution time and "
+             "an open ticket has none.", _status_agrees),
+            ("problem_id", "warning", "A ticket's linked problem exists in the problems table.",
+             _refers("tickets", "problem_id", "problems", "problem_id")),
+            ("change_id", "warning", "A ticket's causing change exists in the changes table.",
+             _refers("tickets", "change_id", "changes", "change_id")),
+        ],
+        "ticket_events": [
+            ("ticket_id", "blocking", "Every ticket event belongs to a ticket in the tickets "
+             "table.", _refers("ticket_events", "ticket_id", "tickets", "ticket_id")),
+            ("event_at", "warning", "A ticket's events are in time order (event_seq order).",
+             _events_in_time_order),
+            ("event_at", "warning", "A ticket event is not before its ticket was opened.",
+             _events_after_open),
+        ],
+        "problems": [
+            ("root_cause_at", "warning", "A problem's root cause is not found before the "
+             "problem was raised.", _ordered("problems", "root_cause_at", "opened_at")),
+            ("closed_at", "warning", "A problem is not closed before it was raised.",
+             _ordered("problems", "closed_at", "opened_at")),
+        ],
+        "changes": [
+            ("planned_end", "warning", "A change's planned window ends after it starts.",
+             _ordered("changes", "planned_end", "planned_start")),
+            ("actual_end", "warning", "A change does not actually end before it actually "
+             "started.", _ordered("changes", "actual_end", "actual_start")),
+        ],
+        "outages": [
+            ("end_at", "blocking", "An outage does not end before it started.",
+             _ordered("outages", "end_at", "start_at")),
+        ],
+        "improvements": [
+            ("approved_at", "warning", "An improvement is not approved or delivered before it "
+             "was raised.", _improvement_dates),
+        ],
+    }  # fmt: skip
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def _as_utc(ts) -> pd.Timestamp:
+    ts = pd.Timestamp(ts)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def build_rules(
+    params: Params | Iterable[str],
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> list[Rule]:
+    """Generate the rule catalogue from the data model, the params and the data window.
+
+    Parameters
+    ----------
+    params
+        Validated params (the known supplier ids come from ``params.estate``), or the known
+        supplier ids themselves.
+    window
+        ``(start, end)`` of the dataset's declared window (start inclusive, end exclusive), e.g.
+        ``siamlib.io.read_dataset_info(folder).window``; ``None`` leaves out the window rules.
+
+    Returns
+    -------
+    list of Rule
+        In suite order; rule ids are numbered per table (``TKT-001`` ...) in that order.
+
+    Examples
+    --------
+    >>> rules = build_rules(["hosting", "network"])
+    >>> [(r.rule_id, r.severity, r.description) for r in rules][2]
+    ('TKT-003', 'blocking', 'No two tickets share a ticket_id.')
+    >>> sorted({r.rule_id[:3] for r in rules})
+    ['CHG', 'EVT', 'IMP', 'OUT', 'PRB', 'SRV', 'TKT']
+    """
+    suppliers = (
+        [s.id for s in params.estate.suppliers] if isinstance(params, Params) else list(params)
+    )
+    start = end = None
+    if window is not None:
+        start, end = (_as_utc(w) for w in window)
+    cross = _cross_rules()
+    rules: list[Rule] = []
+    for name, table in schema.TABLES.items():
+        noun = NOUN[name]
+        a_noun = _a(noun).capitalize()
+        specs: list[dict] = []
+        specs.append(
+            dict(column="(all columns)", severity="blocking", per_supplier=False,
+                 description=f"The {name} table has every column of the data model.",
+                 expectation="ExpectTableColumnsToMatchSet",
+                 kwargs={"column_set": table.column_names, "exact_match": False})
+        )  # fmt: skip
+        ts_cols = [c.name for c in table.columns if c.type == "timestamp"]
+        if ts_cols:
+            specs.append(
+                dict(column="(timestamp columns)", severity="blocking", per_supplier=False,
+                     frame="dtypes", expectation="ExpectColumnValuesToBeInSet",
+                     description=f"Timestamps in {name} are timezone-aware UTC "
+                     f"({schema.TIMESTAMP_DTYPE}).", kwargs={"value_set": [True]})
+            )  # fmt: skip
+        if len(table.key) == 1:
+            specs.append(
+                dict(column=table.key[0], severity="blocking",
+                     description=f"No two {noun}s share {_a(table.key[0])}.",
+                     expectation="ExpectColumnValuesToBeUnique",
+                     kwargs={"column": table.key[0]})
+            )  # fmt: skip
+        else:
+            specs.append(
+                dict(column="+".join(table.key), severity="blocking",
+                     description=f"No two {noun}s share the same "
+                     f"{' and '.join(table.key)}.",
+                     expectation="ExpectCompoundColumnsToBeUnique",
+                     kwargs={"column_list": list(table.key)})
+            )  # fmt: skip
+        for c in table.columns:
+            if c.required:
+                sev = "warning" if c.name in _WARNING_NOT_NULL else "blocking"
+                specs.append(
+                    dict(column=c.name, severity=sev,
+                         description=f"Every {noun} has {_a(c.name)}.",
+                         expectation="ExpectColumnValuesToNotBeNull", kwargs={"column": c.name})
+                )  # fmt: skip
+        for c in table.columns:
+            if c.values:
+                specs.append(
+                    dict(column=c.name, severity="blocking",
+                         description=f"{a_noun}'s {c.name} is one of: {', '.join(c.values)}.",
+                         expectation="ExpectColumnValuesToBeInSet",
+                         kwargs={"column": c.name, "value_set": list(c.values)})
+                )  # fmt: skip
+            if c.references == "estate.suppliers.id":
+                sev = "blocking" if c.required else "warning"
+                specs.append(
+                    dict(column=c.name, severity=sev,
+                         description=f"{a_noun}'s {c.name} is a supplier of the estate "
+                         "(params/estate.yaml).",
+                         expectation="ExpectColumnValuesToBeInSet",
+                         kwargs={"column": c.name, "value_set": list(suppliers)})
+                )  # fmt: skip
+            if c.name == "period" and c.unit == "YYYY-MM":
+                specs.append(
+                    dict(column=c.name, severity="blocking",
+                         description=f"{a_noun}'s period is a month written YYYY-MM.",
+                         expectation="ExpectColumnValuesToMatchRegex",
+                         kwargs={"column": c.name, "regex": _PERIOD_RE})
+                )  # fmt: skip
+        for c in table.columns:
+            rng = _RANGE_OVERRIDES.get((name, c.name)) or (
+                _UNIT_RANGES.get(c.unit) if c.type in ("int", "float") else None
+            )
+            if rng:
+                lo, hi, sev = rng
+                what = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+                kwargs = {"column": c.name, "min_value": lo}
+                if hi is not None:
+                    kwargs["max_value"] = hi
+                specs.append(
+                    dict(column=c.name, severity=sev,
+                         description=f"{a_noun}'s {c.name} is {what}.",
+                         expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
+                )  # fmt: skip
+        # Window rules keep their ids without a window (they are skipped, not renumbered).
+        for col in ts_cols:
+            kwargs = {"column": col, "min_value": start, "max_value": end, "strict_max": True}
+            specs.append(
+                dict(column=col, severity="warning", skip=start is None,
+                     description=f"{a_noun}'s {col} lies inside the dataset's declared window "
+                     "(start inclusive, end exclusive).",
+                     expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
+            )  # fmt: skip
+        for col, sev, desc, derive in cross.get(name, []):
+            specs.append(
+                dict(column=col, severity=sev, description=desc, derive=derive,
+                     expectation="ExpectColumnValuesToBeInSet", kwargs={"value_set": [True]})
+            )  # fmt: skip
+        for i, spec in enumerate(specs, start=1):
+            rule_id = f"{PREFIX[name]}-{i:03d}"
+            if spec.pop("skip", False):
+                continue
+            if spec.get("derive") is not None or spec.get("frame") == "dtypes":
+                spec["kwargs"] = {**spec["kwargs"], "column": f"__{rule_id}"}
+            rules.append(Rule(rule_id=rule_id, table=name, **spec))
+    return rules
+
+
+# ------------------------------------------------------------------------------- validation ----
+@dataclass
+class QualityResult:
+    """Outcome of one validation run.
+
+    ``results`` is the tidy table (columns :data:`RESULT_COLUMNS`); ``window`` is the data
+    window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken.
+    """
+
+    results: pd.DataFrame
+    window: tuple[str, str] | None = None
+    suppliers: list[str] = field(default_factory=list)
+    created_at: str = ""
+    seconds: float = 0.0
+    gx_version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when no blocking rule failed anywhere."""
+        return blocking_failures(self.results, None).empty
+
+
+def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
+    """Build a results table from records, with every column of :data:`RESULT_COLUMNS`.
+
+    Missing fields get neutral defaults (passed, no rows, no examples, no error).
+
+    >>> df = results_frame([{"rule_id": "TKT-001", "severity": "blocking", "passed": False}])
+    >>> row = df.iloc[0]
+    >>> row["supplier_id"], row["scope"], int(row["unexpected_count"]), row["examples"]
+    ('all', 'estate', 0, [])
+    """
+    defaults = {
+        "rule_id": "",
+        "table": "",
+        "column": "",
+        "supplier_id": ALL,
+        "scope": "estate",
+        "severity": "warning",
+        "description": "",
+        "passed": True,
+        "element_count": 0,
+        "unexpected_count": 0,
+        "unexpected_pct": 0.0,
+        "error": "",
+    }
+    rows = []
+    for rec in records:
+        row = {k: rec.get(k, v) for k, v in defaults.items()}
+        row["examples"] = [str(x) for x in (rec.get("examples") or [])]
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    if df.empty:
+        df = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
+    for c in ("rule_id", "table", "column", "supplier_id", "scope", "severity", "description"):
+        df[c] = df[c].astype("str")
+    df["error"] = df["error"].fillna("").astype("str")
+    df["passed"] = df["passed"].astype(bool)
+    df["element_count"] = df["element_count"].astype("int64")
+    df["unexpected_count"] = df["unexpected_count"].astype("int64")
+    df["unexpected_pct"] = df["unexpected_pct"].astype("float64")
+    df["examples"] = df["examples"].astype(object)
+    return df
+
+
+def _gx():
+    import great_expectations as gx
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    # GX fingerprints every pandas batch under 1 GB (an md5 of a full-frame hash) for batch
+    # metadata we never store; on our narrow per-column frames that is most of the run time.
+    if hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
+        pandas_execution_engine.HASH_THRESHOLD = 0
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        # In memory only, and no Data Docs site: our reports render results themselves.
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        # Progress bars would print into notebooks and logs.
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    return gx, gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _exception_message(info) -> str:
+    """The message of a GX ``exception_info`` (flat, or keyed by metric id in GX 1.x)."""
+    if not info:
+        return ""
+    if isinstance(info, Mapping) and "raised_exception" in info:
+        return str(info.get("exception_message") or "") if info.get("raised_exception") else ""
+    if isinstance(info, Mapping):
+        msgs = [_exception_message(v) for v in info.values()]
+        return "; ".join(dict.fromkeys(m for m in msgs if m))
+    return str(info)
+
+
+def _pct(count: int, total: int) -> float:
+    return round(100.0 * count / total, 4) if total else 0.0
+
+
+def _examples(df: pd.DataFrame, table: str, positions: list[int], n: int) -> list[str]:
+    """Up to ``n`` distinct readable ids of the rows at ``positions``, in order.
+
+    Ids are the table key (``INC1``, or ``INC1#3`` for compound keys); a row whose key is
+    missing is named by its 1-based position, ``(row 12)``.
+    """
+    if not positions:
+        return []
+    sub = df.iloc[positions]
+    cols = [k for k in schema.TABLES[table].key if k in df.columns]
+    rows = [f"(row {p + 1})" for p in positions]
+    if not cols:
+        return _unique_first(rows, n)
+    missing = sub[cols].isna().any(axis=1).to_numpy()
+    labels = sub[cols[0]].astype("str")
+    for k in cols[1:]:
+        labels = labels + "#" + sub[k].astype("str")
+    return _unique_first(
+        (r if m else lab for lab, r, m in zip(labels.tolist(), rows, missing, strict=True)), n
+    )
+
+
+def _unique_first(values: Iterable, n: int) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values))[:n]
+
+
+def _attribution(df: pd.DataFrame, suppliers: list[str]) -> pd.Series:
+    if "supplier_id" not in df.columns:
+        return pd.Series(UNATTRIBUTED, index=df.index, dtype="str")
+    s = df["supplier_id"]
+    return s.where(s.isin(suppliers), UNATTRIBUTED).astype("str")
+
+
+def _needed_columns(rule: Rule) -> tuple[str, ...]:
+    """Columns a table rule's expectation reads; ``()`` for table-structure rules."""
+    if rule.expectation == "ExpectTableColumnsToMatchSet":
+        return ()
+    k = rule.kwargs
+    if "column" in k:
+        return (k["column"],)
+    if "column_list" in k:
+        return tuple(k["column_list"])
+    if "column_A" in k:
+        return (k["column_A"], k["column_B"])
+    return tuple(schema.TABLES[rule.table].column_names)
+
+
+def _gx_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as handed to GX: nullable integers as float64.
+
+    GX 1.x vectorises ``expect_column_values_to_be_between`` only for numpy int/float and
+    datetime columns; a pandas nullable ``Int64`` column takes a per-value Python path (minutes
+    on millions of rows). float64 holds every count and priority exactly and keeps NA as NaN.
+    """
+    ints = [
+        c
+        for c in df.columns
+        if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype)
+        and pd.api.types.is_integer_dtype(df[c].dtype)
+    ]
+    return df.astype(dict.fromkeys(ints, "float64")) if ints else df
+
+
+@dataclass
+class _Outcome:
+    success: bool = False
+    count: int = 0
+    elements: int = 0
+    index: list = field(default_factory=list)  # partial (pass 1) or full (pass 2) row labels
+    examples: list = field(default_factory=list)  # for table-level expectations
+    error: str = ""
+
+
+def _read_result(res, rule: Rule) -> _Outcome:
+    """Take what we need from a GX result, as plain Python values (never its JSON)."""
+    err = _exception_message(getattr(res, "exception_info", None))
+    if err:
+        return _Outcome(error=f"{rule.expectation} raised: {err}")
+    r = res.result or {}
+    out = _Outcome(success=bool(res.success))
+    if rule.expectation == "ExpectTableColumnsToMatchSet":
+        missing = ((r.get("details") or {}).get("mismatched") or {}).get("missing") or []
+        out.examples = [str(m) for m in missing]
+        out.count = len(missing)
+        out.elements = len(rule.kwargs["column_set"])
+        return out
+    out.count = int(r.get("unexpected_count") or 0)
+    out.elements = int(r.get("element_count") or 0)
+    idx = r.get("unexpected_index_list")
+    if idx is None:
+        idx = r.get("partial_unexpected_index_list") or []
+    out.index = [int(i) for i in idx]
+    if not out.success and out.count == 0:
+        out.count = max(len(out.index), 1)
+    return out
+
+
+def _run_suite(gx, batch, rules: list[Rule], result_format: dict) -> dict[str, _Outcome]:
+    """Validate ``rules`` on one batch; each rule gets an outcome, errors included.
+
+    The whole suite runs in one pass (the batch is hashed and metrics shared once); if the suite
+    call itself raises, each expectation is retried alone so one bad expectation cannot lose the
+    others.
+    """
+    outcomes: dict[str, _Outcome] = {}
+    expectations = {}
+    for rule in rules:
+        try:
+            cls = getattr(gx.expectations, rule.expectation)
+            expectations[rule.rule_id] = cls(
+                **rule.kwargs,
+                meta={"rule_id": rule.rule_id, "table": rule.table, "severity": rule.severity},
+                description=rule.description,
+            )
+        except Exception as exc:  # noqa: BLE001 - any construction failure is reported per rule
+            outcomes[rule.rule_id] = _Outcome(error=f"cannot build {rule.expectation}: {exc}")
+    by_id = {r.rule_id: r for r in rules}
+    raw = {}
+    if expectations:
+        suite = gx.ExpectationSuite(name=f"siam-{rules[0].table}-{len(rules)}")
+        for e in expectations.values():
+            suite.add_expectation(e)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                suite_result = batch.validate(suite, result_format=result_format)
+            for res in suite_result.results:
+                raw[(res.expectation_config.meta or {}).get("rule_id")] = res
+        except Exception:  # noqa: BLE001 - fall back to one expectation at a time
+            for rule_id, e in expectations.items():
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        raw[rule_id] = batch.validate(e, result_format=result_format)
+                except Exception as exc:  # noqa: BLE001
+                    outcomes[rule_id] = _Outcome(error=f"{by_id[rule_id].expectation}: {exc}")
+    for rule_id in expectations:
+        if rule_id in outcomes:
+            continue
+        if rule_id not in raw:
+            outcomes[rule_id] = _Outcome(error="no result returned by Great Expectations")
+            continue
+        try:
+            outcomes[rule_id] = _read_result(raw[rule_id], by_id[rule_id])
+        except Exception as exc:  # noqa: BLE001 - e.g. a result GX could not build on pandas 3
+            outcomes[rule_id] = _Outcome(error=f"unreadable result: {exc}")
+    return outcomes
+
+
+def run_rules(
+    tables: Mapping[str, pd.DataFrame],
+    rules: list[Rule],
+    suppliers: Iterable[str],
+    *,
+    window: tuple | None = None,
+    n_examples: int = N_EXAMPLES,
+) -> QualityResult:
+    """Run ``rules`` (see :func:`build_rules`) on ``tables``; the engine behind :func:`validate`.
+
+    Tables missing from ``tables`` are treated as empty. Each rule is guarded: a rule whose
+    derived column cannot be computed, whose expectation cannot be built or raises, or whose
+    result cannot be read becomes an error row (``passed=False``, severity kept, ``error`` set)
+    and every other rule still reports.
+    """
+    t0 = time.perf_counter()
+    gx, context = _gx()
+    suppliers = list(suppliers)
+    unknown = sorted({r.table for r in rules} - set(schema.TABLES))
+    if unknown:
+        raise ValueError(f"rules for tables outside the data model: {', '.join(unknown)}")
+    frames = {
+        name: (tables[name] if name in tables else schema.empty(name)).reset_index(drop=True)
+        for name in schema.TABLES
+    }
+    # One asset and batch definition serve every frame: each new asset re-serialises the
+    # context's configuration (tens of ms each).
+    batch_def = (
+        context.data_sources.add_pandas("siam")
+        .add_dataframe_asset("frames")
+        .add_batch_definition_whole_dataframe("whole")
+    )
+    fmt_summary = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": n_examples,
+        "include_unexpected_rows": False,
+        "return_unexpected_index_query": False,
+    }
+    fmt_detail = {**fmt_summary, "result_format": "COMPLETE"}
+    outcomes: dict[str, _Outcome] = {}
+    detail: dict[str, _Outcome] = {}
+
+    def run_frame(asset_name: str, data: pd.DataFrame, group: list[Rule]) -> None:
+        try:
+            batch = batch_def.get_batch(batch_parameters={"dataframe": data})
+        except Exception as exc:  # noqa: BLE001
+            for r in group:
+                outcomes[r.rule_id] = _Outcome(error=f"cannot load {asset_name} into GX: {exc}")
+            return
+        outcomes.update(_run_suite(gx, batch, group, fmt_summary))
+        # Second pass, only for failed per-supplier rules: the full list of failing rows, to
+        # split counts and examples by supplier.
+        failed = [
+            r
+            for r in group
+            if r.per_supplier and not outcomes[r.rule_id].error and not outcomes[r.rule_id].success
+        ]
+        if failed:
+            detail.update(_run_suite(gx, batch, failed, fmt_detail))
+
+    for name in dict.fromkeys(r.table for r in rules if r.frame == "table"):
+        df = frames[name]
+        group = []
+        derived = {}
+        for r in rules:
+            if r.table != name or r.frame != "table":
+                continue
+            if r.derive is not None:
+                try:
+                    s = r.derive(frames)
+                    if len(s) != len(df):
+                        raise ValueError(f"derived column has {len(s)} rows, table {len(df)}")
+                    derived[r.derived_column] = s.reset_index(drop=True).astype("boolean")
+                except Exception as exc:  # noqa: BLE001 - reported as this rule's error row
+                    outcomes[r.rule_id] = _Outcome(error=f"cannot compute the check: {exc!r}")
+                    continue
+            group.append(r)
+        if not group:
+            continue
+        work = _gx_frame(df.assign(**derived) if derived else df)
+        # One GX batch per column: GX copies the whole batch frame for every expectation
+        # (its null filter), so narrow frames save most of the time on wide, long tables.
+        by_columns: dict[tuple, list[Rule]] = {}
+        for r in group:
+            by_columns.setdefault(_needed_columns(r), []).append(r)
+        for cols, rs in by_columns.items():
+            # Structure rules need the table's columns only: give them no rows.
+            data = work[[c for c in cols if c in work.columns]] if cols else df.iloc[:0]
+            run_frame(f"{name}:{'+'.join(cols) or 'columns'}", data, rs)
+
+    # Timestamp types of every table checked on one small frame: one row per timestamp column.
+    dtype_rules = [r for r in rules if r.frame == "dtypes"]
+    if dtype_rules:
+        rows = [
+            (
+                name,
+                c.name,
+                str(frames[name][c.name].dtype) if c.name in frames[name] else "(missing)",
+            )
+            for name in dict.fromkeys(r.table for r in dtype_rules)
+            for c in schema.TABLES[name].columns
+            if c.type == "timestamp"
+        ]
+        dtypes = pd.DataFrame(rows, columns=["table", "column", "dtype"])
+        for r in dtype_rules:
+            dtypes[f"__{r.rule_id}"] = _flag(
+                dtypes["dtype"] == schema.TIMESTAMP_DTYPE, dtypes["table"] == r.table
+            )
+        run_frame("timestamp-dtypes", dtypes, dtype_rules)
+        for r in dtype_rules:
+            o = outcomes[r.rule_id]
+            if not o.error:
+                o.examples = [f"{dtypes['column'][i]} ({dtypes['dtype'][i]})" for i in o.index]
+                o.elements = int((dtypes["table"] == r.table).sum())
+                o.index = []
+    records = []
+    attribution: dict[str, pd.Series] = {}
+    for rule in rules:
+        o = outcomes.get(rule.rule_id) or _Outcome(error="not run")
+        base = {
+            "rule_id": rule.rule_id,
+            "table": rule.table,
+            "column": rule.column,
+            "severity": rule.severity,
+            "description": rule.description,
+        }
+        d = detail.get(rule.rule_id)
+        if d is not None and d.error:
+            o = _Outcome(error=f"per-supplier breakdown failed: {d.error}")
+        if o.error:
+            records.append({**base, "passed": False, "error": o.error})
+            continue
+        if not rule.per_supplier:
+            records.append(
+                {
+                    **base,
+                    "passed": o.success,
+                    "element_count": o.elements,
+                    "unexpected_count": o.count,
+                    "unexpected_pct": _pct(o.count, o.elements),
+                    "examples": o.examples,
+                }
+            )
+            continue
+        df = frames[rule.table]
+        if rule.table not in attribution:
+            attribution[rule.table] = _attribution(df, suppliers)
+        attr = attribution[rule.table]
+        records.append(
+            {
+                **base,
+                "scope": "supplier",
+                "passed": o.success,
+                "element_count": len(df),
+                "unexpected_count": o.count,
+                "unexpected_pct": _pct(o.count, len(df)),
+                "examples": _examples(df, rule.table, o.index, n_examples),
+            }
+        )
+        counts, examples = pd.Series(dtype="int64"), {}
+        if d is not None and d.index:
+            failing = pd.DataFrame({"who": attr.to_numpy()[np.asarray(d.index, dtype=np.int64)]})
+            failing["pos"] = np.asarray(d.index, dtype=np.int64)
+            counts = failing["who"].value_counts()
+            # A few more candidates than needed: duplicate keys collapse to one example.
+            firsts = failing.groupby("who", sort=False).head(4 * n_examples)
+            for who, pos in firsts.groupby("who", sort=False)["pos"]:
+                examples[who] = _examples(df, rule.table, pos.tolist(), n_examples)
+        rows_per = attr.value_counts()
+        who_list = list(suppliers) + ([UNATTRIBUTED] if UNATTRIBUTED in counts.index else [])
+        for who in who_list:
+            bad = int(counts.get(who, 0))
+            total = int(rows_per.get(who, 0))
+            records.append(
+                {
+                    **base,
+                    "supplier_id": who,
+                    "scope": "supplier",
+                    "passed": bad == 0,
+                    "element_count": total,
+                    "unexpected_count": bad,
+                    "unexpected_pct": _pct(bad, total),
+                    "examples": examples.get(who, []),
+                }
+            )
+    try:
+        from great_expectations import __version__ as gx_version
+    except ImportError:  # pragma: no cover - GX is a declared dependency
+        gx_version = ""
+    return QualityResult(
+        results=results_frame(records),
+        window=None if window is None else tuple(_as_utc(w).isoformat() for w in window),
+        suppliers=suppliers,
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - t0, 3),
+        gx_version=gx_version,
+    )
+
+
+def validate(
+    tables: Mapping[str, pd.DataFrame],
+    params: Params,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None,
+    *,
+    n_examples: int = N_EXAMPLES,
+) -> QualityResult:
+    """Validate a dataset once, in the driver process, against the generated rule catalogue.
+
+    Parameters
+    ----------
+    tables
+        Table name -> frame, coerced to the data model (``siamlib.io.read_dataset``); a table
+        not given is treated as empty.
+    params
+        Validated params (known suppliers from ``params.estate``).
+    window
+        The dataset's declared window ``(start, end)``, start inclusive, end exclusive
+        (``siamlib.io.read_dataset_info(folder).window``); ``None`` skips the window rules.
+    n_examples
+        How many example ids each result row keeps.
+
+    Returns
+    -------
+    QualityResult
+        ``.results`` holds one row per rule for ``"all"``, and per supplier for rules on rows
+        carrying a supplier; see the module docstring.
+    """
+    suppliers = [s.id for s in params.estate.suppliers]
+    return run_rules(
+        tables, build_rules(suppliers, window), suppliers, window=window, n_examples=n_examples
+    )
+
+
+# ---------------------------------------------------------------------------- policy/score ----
+def _frame(results) -> pd.DataFrame:
+    return results.results if isinstance(results, QualityResult) else results
+
+
+def supplier_view(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> pd.DataFrame:
+    """The rows a report may show: a supplier's own rows plus the estate-wide rules.
+
+    ``supplier_id=None`` gives the board view: the ``"all"`` row of every rule (estate totals,
+    with examples from every supplier). A supplier's view never holds another supplier's rows.
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "supplier_id": "all", "scope": "supplier", "examples": ["X1", "Y1"]},
+    ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "examples": ["X1"]},
+    ...     {"rule_id": "A", "supplier_id": "y", "scope": "supplier", "examples": ["Y1"]},
+    ...     {"rule_id": "B", "supplier_id": "all", "scope": "estate"}])
+    >>> supplier_view(df, "x")[["rule_id", "supplier_id", "examples"]].values.tolist()
+    [['A', 'x', ['X1']], ['B', 'all', []]]
+    """
+    df = _frame(results)
+    if supplier_id is None:
+        keep = df["supplier_id"] == ALL
+    else:
+        keep = (df["supplier_id"] == supplier_id) | (df["scope"] == "estate")
+    return df[keep].reset_index(drop=True)
+
+
+def supplier_score(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> float:
+    """Data-quality score 0-100: the severity-weighted share of applicable rules that passed.
+
+    The rules counted are those in :func:`supplier_view` (the supplier's own rows plus the
+    estate-wide rules; ``None``: the estate totals). A blocking rule weighs 3, a warning 1; an
+    error row counts as not passed. No rules gives 100.
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "severity": "blocking"},
+    ...     {"rule_id": "B", "supplier_id": "x", "scope": "supplier", "severity": "warning",
+    ...      "passed": False},
+    ...     {"rule_id": "C", "supplier_id": "y", "scope": "supplier", "severity": "blocking",
+    ...      "passed": False}])
+    >>> supplier_score(df, "x")  # 100 * 3 / (3 + 1)
+    75.0
+    """
+    view = supplier_view(results, supplier_id)
+    if view.empty:
+        return 100.0
+    w = view["severity"].map(SEVERITY_WEIGHT).fillna(1.0)
+    return round(float(100.0 * (w * view["passed"]).sum() / w.sum()), 2)
+
+
+def blocking_failures(
+    results: pd.DataFrame | QualityResult, supplier_id: str | None
+) -> pd.DataFrame:
+    """Blocking failures that stop ``supplier_id``'s report (``None``: any, estate totals).
+
+    Policy: a blocking failure in the supplier's own rows stops its report; a blocking failure
+    that cannot be attributed to one supplier stops every report: an estate-wide rule (table
+    structure, timestamp types, or a rule that raised an error) or failing rows whose supplier
+    is missing or unknown (``"(unattributed)"``).
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "severity": "blocking",
+    ...      "passed": False},
+    ...     {"rule_id": "B", "supplier_id": "all", "scope": "estate", "severity": "warning",
+    ...      "passed": False}])
+    >>> blocking_failures(df, "x")["rule_id"].tolist(), blocking_failures(df, "y").empty
+    (['A'], True)
+    """
+    df = _frame(results)
+    bad = (df["severity"] == "blocking") & ~df["passed"]
+    if supplier_id is None:
+        who = (df["supplier_id"] == ALL) | (df["scope"] == "estate")
+    else:
+        who = df["supplier_id"].isin([supplier_id, UNATTRIBUTED]) | (df["scope"] == "estate")
+    return df[bad & who].reset_index(drop=True)
+
+
+def blocking_message(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> str:
+    """A plain-English message naming the failures that stop a report; ``""`` when none.
+
+    >>> df = results_frame([{"rule_id": "TKT-004", "table": "tickets", "column": "opened_at",
+    ...     "supplier_id": "x", "scope": "supplier", "severity": "blocking", "passed": False,
+    ...     "unexpected_count": 2, "unexpected_pct": 0.5, "examples": ["INC1", "INC2"],
+    ...     "description": "Every ticket has an opened_at."}])
+    >>> print(blocking_message(df, "x"))
+    Report for x stopped by 1 blocking data-quality failure:
+    - TKT-004 tickets.opened_at: Every ticket has an opened_at. 2 rows (0.5%), e.g. INC1, INC2
+    """
+    bad = blocking_failures(results, supplier_id)
+    if bad.empty:
+        return ""
+    who = "the board summary" if supplier_id is None else supplier_id
+    n = len(bad)
+    lines = [f"Report for {who} stopped by {n} blocking data-quality failure{'s' * (n != 1)}:"]
+    for r in bad.itertuples(index=False):
+        if r.error:
+            detail = f"could not be checked ({r.error})"
+        else:
+            detail = f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
+            if len(r.examples):
+                detail += ", e.g. " + ", ".join(r.examples)
+            if r.supplier_id == UNATTRIBUTED:
+                detail += " with no known supplier"
+        lines.append(f"- {r.rule_id} {r.table}.{r.column}: {r.description} {detail}")
+    return "\n".join(lines)
+
+
+def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str]) -> pd.DataFrame:
+    """Per-supplier data-quality score, failed rule counts and whether the report is stopped.
+
+    >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
+    ...                      "severity": "warning", "passed": False}])
+    >>> print(score_table(df, ["x"]).to_string(index=False))
+    supplier_id  score  blocking_failed  warnings_failed  stopped
+              x    0.0                0                1    False
+    """
+    rows = []
+    for s in suppliers:
+        view = supplier_view(results, s)
+        failed = view[~view["passed"]]
+        rows.append(
+            {
+                "supplier_id": s,
+                "score": supplier_score(results, s),
+                "blocking_failed": int((failed["severity"] == "blocking").sum()),
+                "warnings_failed": int((failed["severity"] == "warning").sum()),
+                "stopped": not blocking_failures(results, s).empty,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["supplier_id", "score", "blocking_failed", "warnings_failed", "stopped"],
+    )
+
+
+# ------------------------------------------------------------------------------- audit ----
+def _plain(v):
+    """A JSON-safe Python value from numpy / pandas scalars and containers."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | np.ndarray | pd.Series):
+        return [_plain(x) for x in list(v)]
+    if isinstance(v, np.bool_ | bool):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating | float):
+        return None if math.isnan(v) or math.isinf(v) else float(v)
+    if isinstance(v, pd.Timestamp | dt.datetime | dt.date):
+        return v.isoformat()
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    return v if isinstance(v, int | str) else str(v)
+
+
+def to_json(result: QualityResult) -> dict:
+    """The result as a JSON-serialisable dict (for the run's audit trail); see :func:`from_json`.
+
+    >>> import json
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "examples": ["X1"]}]))
+    >>> json.loads(json.dumps(to_json(r)))["results"][0]["examples"]
+    ['X1']
+    """
+    return {
+        "created_at": result.created_at,
+        "window": list(result.window) if result.window else None,
+        "suppliers": list(result.suppliers),
+        "seconds": _plain(result.seconds),
+        "gx_version": result.gx_version,
+        "ok": bool(result.ok),
+        "results": [
+            {c: _plain(rec[c]) for c in RESULT_COLUMNS} for rec in result.results.to_dict("records")
+        ],
+    }
+
+
+def from_json(data: Mapping) -> QualityResult:
+    """Rebuild a :class:`QualityResult` from :func:`to_json` output (no GX import needed).
+
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "passed": False}]), suppliers=["x"])
+    >>> from_json(to_json(r)).results.equals(r.results)
+    True
+    """
+    window = data.get("window")
+    return QualityResult(
+        results=results_frame(data.get("results") or []),
+        window=tuple(window) if window else None,
+        suppliers=list(data.get("suppliers") or []),
+        created_at=data.get("created_at") or "",
+        seconds=float(data.get("seconds") or 0.0),
+        gx_version=data.get("gx_version") or "",
+    )
+
+
+_CSS = (
+    ".dq table{border-collapse:collapse;font-size:13px}"
+    ".dq th,.dq td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
+    ".dq th{background:#f2f2f2}.dq .pass{color:#1a7f37}.dq .fail{color:#b42318;"
+    "font-weight:bold}.dq .warn{color:#9a6700;font-weight:bold}.dq .num{text-align:right}"
+)
+
+
+def render_html(
+    results: pd.DataFrame | QualityResult,
+    supplier_id: str | None = None,
+    *,
+    only_failed: bool = False,
+) -> str:
+    """A small self-contained HTML section (no script, no external files) for a report.
+
+    ``supplier_id`` shows that supplier's data quality only (its own rows and the estate-wide
+    rules); ``None`` shows the estate totals for the board, with a per-supplier score table.
+    All text is HTML-escaped.
+
+    >>> df = results_frame([{"rule_id": "A<1>", "supplier_id": "x", "scope": "supplier",
+    ...                      "description": "a & b", "passed": False}])
+    >>> out = render_html(df, "x")
+    >>> "A&lt;1&gt;" in out and "a &amp; b" in out and "<script" not in out
+    True
+    """
+    df = _frame(results)
+    view = supplier_view(df, supplier_id)
+    if only_failed:
+        view = view[~view["passed"]]
+    e = html.escape
+    score = supplier_score(df, supplier_id)
+    n_fail = int((~view["passed"]).sum())
+    parts = [f"<section class='dq'><style>{_CSS}</style>"]
+    parts.append(
+        f"<p>Data-quality score: <b>{score:.1f}</b> / 100 "
+        f"({len(view) - n_fail} of {len(view)} checks passed).</p>"
+    )
+    stop = blocking_message(df, supplier_id)
+    if stop:
+        parts.append(f"<p class='fail'>{e(stop.splitlines()[0])}</p>")
+    if supplier_id is None:
+        suppliers = [s for s in dict.fromkeys(df["supplier_id"]) if s not in (ALL, UNATTRIBUTED)]
+        if suppliers:
+            parts.append(
+                "<table><thead><tr><th>supplier</th><th>score</th><th>blocking failed</th>"
+                "<th>warnings failed</th><th>report</th></tr></thead><tbody>"
+            )
+            for r in score_table(df, suppliers).itertuples(index=False):
+                parts.append(
+                    f"<tr><td>{e(r.supplier_id)}</td><td class='num'>{r.score:.1f}</td>"
+                    f"<td class='num'>{r.blocking_failed}</td>"
+                    f"<td class='num'>{r.warnings_failed}</td>"
+                    f"<td>{'<span class=fail>stopped</span>' if r.stopped else 'runs'}</td></tr>"
+                )
+            parts.append("</tbody></table>")
+    parts.append(
+        "<table><thead><tr><th>rule</th><th>table.column</th><th>severity</th><th>result</th>"
+        "<th>rows failing</th><th>%</th><th>examples</th><th>check</th></tr></thead><tbody>"
+    )
+    for r in view.itertuples(index=False):
+        if r.error:
+            status = "<span class='fail'>error</span>"
+        elif r.passed:
+            status = "<span class='pass'>pass</span>"
+        else:
+            cls = "fail" if r.severity == "blocking" else "warn"
+            status = f"<span class='{cls}'>fail</span>"
+        desc = e(r.description) + (f"<br><i>{e(r.error)}</i>" if r.error else "")
+        parts.append(
+            f"<tr><td>{e(r.rule_id)}</td><td>{e(r.table)}.{e(r.column)}</td>"
+            f"<td>{e(r.severity)}</td><td>{status}</td>"
+            f"<td class='num'>{r.unexpected_count}</td>"
+            f"<td class='num'>{r.unexpected_pct:.2f}</td>"
+            f"<td>{e(', '.join(r.examples))}</td><td>{desc}</td></tr>"
+        )
+    parts.append("</tbody></table></section>")
+    return "".join(parts)
+
+
+def render_markdown_rules(rules: Iterable[Rule]) -> str:
+    """The rule catalogue as a Markdown table (for ``docs/data-quality.md``).
+
+    >>> print(render_markdown_rules(build_rules(["x"])[2:3]))
+    | rule | table | column | severity | check |
+    |---|---|---|---|---|
+    | TKT-003 | tickets | ticket_id | blocking | No two tickets share a ticket_id. |
+    """
+    lines = ["| rule | table | column | severity | check |", "|---|---|---|---|---|"]
+    for r in rules:
+        lines.append(f"| {r.rule_id} | {r.table} | {r.column} | {r.severity} | {r.description} |")
+    return "\n".join(lines)
+
+
+def summary_text(result: QualityResult) -> str:
+    """A plain-text summary for the command line: failed rules, supplier scores, verdict.
+
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "table": "t", "column": "c",
+    ...     "severity": "warning", "passed": False, "unexpected_count": 2}]), suppliers=["x"])
+    >>> print(summary_text(r).splitlines()[0])
+    1 rules checked: 0 passed, 1 failed (0 blocking), 0 errors.
+    """
+    res = result.results
+    top = res[res["supplier_id"] == ALL]
+    failed = top[~top["passed"]]
+    n_block = int((failed["severity"] == "blocking").sum())
+    n_err = int((failed["error"] != "").sum())
+    lines = [
+        f"{len(top)} rules checked: {len(top) - len(failed)} passed, {len(failed)} failed "
+        f"({n_block} blocking), {n_err} errors."
+    ]
+    if not failed.empty:
+        lines.append("")
+        for r in failed.itertuples(index=False):
+            what = (
+                f"error: {r.error}"
+                if r.error
+                else f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
+                + (f", e.g. {', '.join(r.examples)}" if len(r.examples) else "")
+            )
+            lines.append(
+                f"{r.rule_id:<8} {r.severity:<8} {r.table}.{r.column}: {r.description} {what}"
+            )
+    if result.suppliers:
+        lines += ["", score_table(res, result.suppliers).to_string(index=False)]
+    lines.append("")
+    stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
+    if result.ok:
+        lines.append("OK: no blocking failures.")
+    else:
+        lines.append(
+            "BLOCKED: reports stopped for " + (", ".join(stopped) if stopped else "the board")
+        )
+    return "\n".join(lines)

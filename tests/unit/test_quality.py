@@ -1,0 +1,639 @@
+"""Tests for siamlib.quality: the Great Expectations data-quality gate.
+
+The good dataset below is hand-written: three tickets (hosting, network, euc) with consistent
+event histories and two rows in every other table, all inside January 2026. Each rule of the
+catalogue has a crafted bad copy of it (one cell changed, a column dropped or a timestamp
+column made naive) and must fail on it, naming the crafted row; the full catalogue must stay
+quiet on the good dataset and on the demo estate.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from siamlib import io, paths, quality, schema
+from siamlib.params import load_params
+
+PARAMS = load_params()
+SUPPLIERS = [s.id for s in PARAMS.estate.suppliers]
+WINDOW = (pd.Timestamp("2026-01-01", tz="UTC"), pd.Timestamp("2026-02-01", tz="UTC"))
+RULES = {r.rule_id: r for r in quality.build_rules(PARAMS, WINDOW)}
+
+
+def good_tables() -> dict[str, pd.DataFrame]:
+    """A small, fully consistent dataset inside WINDOW (suppliers from params/estate.yaml)."""
+    tickets = pd.DataFrame(
+        [
+            dict(ticket_id="INC1", ticket_type="incident", supplier_id="hosting",
+                 service="email", category="mail", ci="MX1", priority=2,
+                 opened_at="2026-01-05 09:00Z", first_response_at="2026-01-05 09:10Z",
+                 resolved_at="2026-01-05 12:00Z", closed_at="2026-01-08 12:00Z",
+                 status="closed", reopen_count=0, problem_id="PRB1", change_id=None,
+                 satisfaction=4.0),
+            dict(ticket_id="INC2", ticket_type="incident", supplier_id="network",
+                 service="wan", category="link", ci="RTR7", priority=1,
+                 opened_at="2026-01-10 08:00Z", first_response_at="2026-01-10 08:05Z",
+                 resolved_at=None, closed_at=None, status="in_progress", reopen_count=0,
+                 problem_id=None, change_id="CHG1", satisfaction=None),
+            dict(ticket_id="REQ3", ticket_type="request", supplier_id="euc",
+                 service="laptops", category=None, ci=None, priority=4,
+                 opened_at="2026-01-12 10:00Z", first_response_at="2026-01-12 10:30Z",
+                 resolved_at="2026-01-13 10:00Z", closed_at=None, status="resolved",
+                 reopen_count=1, problem_id=None, change_id=None, satisfaction=5.0),
+        ]
+    )  # fmt: skip
+    ev = [
+        ("INC1", 1, "2026-01-05 09:00Z", "new", "SD-L1", "service-desk", 1),
+        ("INC1", 2, "2026-01-05 09:10Z", "assigned", "HOST-Ops", "hosting", 2),
+        ("INC1", 3, "2026-01-05 12:00Z", "resolved", "HOST-Ops", "hosting", 2),
+        ("INC1", 4, "2026-01-08 12:00Z", "closed", "HOST-Ops", "hosting", 2),
+        ("INC2", 1, "2026-01-10 08:00Z", "new", "SD-L1", "service-desk", 1),
+        ("INC2", 2, "2026-01-10 08:05Z", "in_progress", "NET-NOC", "network", 2),
+        ("REQ3", 1, "2026-01-12 10:00Z", "new", "SD-L1", "service-desk", 1),
+        ("REQ3", 2, "2026-01-12 10:30Z", "assigned", "EUC-Field", "euc", 2),
+        ("REQ3", 3, "2026-01-13 10:00Z", "resolved", "EUC-Field", "euc", 2),
+    ]
+    events = pd.DataFrame(ev, columns=schema.TABLES["ticket_events"].column_names)
+    problems = pd.DataFrame(
+        [
+            dict(problem_id="PRB1", supplier_id="hosting", service="email", category="mail",
+                 ci="MX1", opened_at="2026-01-06 09:00Z", root_cause_at="2026-01-09 09:00Z",
+                 closed_at="2026-01-20 09:00Z", origin="reactive", linked_incidents=1),
+            dict(problem_id="PRB2", supplier_id="network", service="vpn", category=None,
+                 ci=None, opened_at="2026-01-15 09:00Z", root_cause_at=None, closed_at=None,
+                 origin="proactive", linked_incidents=0),
+        ]
+    )  # fmt: skip
+    changes = pd.DataFrame(
+        [
+            dict(change_id="CHG1", supplier_id="network", service="wan", change_type="normal",
+                 planned_start="2026-01-09 20:00Z", planned_end="2026-01-09 22:00Z",
+                 actual_start="2026-01-09 20:05Z", actual_end="2026-01-09 21:30Z",
+                 outcome="failed", incidents_caused=1),
+            dict(change_id="CHG2", supplier_id="hosting", service="email",
+                 change_type="standard", planned_start="2026-01-20 20:00Z",
+                 planned_end="2026-01-20 21:00Z", actual_start=None, actual_end=None,
+                 outcome="pending", incidents_caused=0),
+        ]
+    )  # fmt: skip
+    outages = pd.DataFrame(
+        [
+            dict(outage_id="OUT1", service="email", supplier_id="hosting",
+                 start_at="2026-01-05 08:50Z", end_at="2026-01-05 11:00Z", planned=False),
+            dict(outage_id="OUT2", service="wan", supplier_id="network",
+                 start_at="2026-01-25 01:00Z", end_at=None, planned=True),
+        ]
+    )  # fmt: skip
+    improvements = pd.DataFrame(
+        [
+            dict(improvement_id="IMP1", supplier_id="euc", title="Laptop imaging",
+                 raised_at="2026-01-03 10:00Z", approved_at="2026-01-10 10:00Z",
+                 delivered_at=None, estimated_benefit=12000.0, realised_benefit=None,
+                 status="approved"),
+            dict(improvement_id="IMP2", supplier_id="hosting", title="Mail filtering",
+                 raised_at="2026-01-04 10:00Z", approved_at="2026-01-06 10:00Z",
+                 delivered_at="2026-01-30 10:00Z", estimated_benefit=5000.0,
+                 realised_benefit=3000.0, status="delivered"),
+        ]
+    )  # fmt: skip
+    surveys = pd.DataFrame(
+        [
+            dict(response_id="S1", supplier_id="hosting", period="2026-01",
+                 survey_type="satisfaction", respondent="customer", score=4.0),
+            dict(response_id="S2", supplier_id="network", period="2026-01",
+                 survey_type="collaboration", respondent="integrator", score=3.5),
+        ]
+    )  # fmt: skip
+    raw = {
+        "tickets": tickets,
+        "ticket_events": events,
+        "problems": problems,
+        "changes": changes,
+        "outages": outages,
+        "improvements": improvements,
+        "surveys": surveys,
+    }
+    return {name: schema.coerce(name, raw[name]) for name in schema.TABLES}
+
+
+def ts(value: str) -> pd.Timestamp:
+    return pd.Timestamp(value, tz="UTC")
+
+
+# ------------------------------------------------------------------------ crafted bad data ----
+def set_cell(table: str, row: int, column: str, value):
+    def mutate(tables):
+        tables[table].loc[row, column] = value
+
+    return mutate
+
+
+def drop_column(table: str, column: str):
+    def mutate(tables):
+        tables[table] = tables[table].drop(columns=column)
+
+    return mutate
+
+
+def naive(table: str, column: str):
+    def mutate(tables):
+        tables[table][column] = tables[table][column].dt.tz_localize(None)
+
+    return mutate
+
+
+NA = None
+# rule id -> (mutation of the good dataset, an example id the failing rule must name).
+CASES = {
+    "TKT-001": (drop_column("tickets", "category"), "category"),
+    "TKT-002": (naive("tickets", "closed_at"), "closed_at (datetime64[us])"),
+    "TKT-003": (set_cell("tickets", 2, "ticket_id", "INC1"), "INC1"),
+    "TKT-004": (set_cell("tickets", 1, "ticket_id", NA), "(row 2)"),
+    "TKT-005": (set_cell("tickets", 1, "ticket_type", NA), "INC2"),
+    "TKT-006": (set_cell("tickets", 1, "supplier_id", NA), "INC2"),
+    "TKT-007": (set_cell("tickets", 1, "service", NA), "INC2"),
+    "TKT-008": (set_cell("tickets", 1, "priority", NA), "INC2"),
+    "TKT-009": (set_cell("tickets", 1, "opened_at", pd.NaT), "INC2"),
+    "TKT-010": (set_cell("tickets", 1, "status", NA), "INC2"),
+    "TKT-011": (set_cell("tickets", 1, "reopen_count", NA), "INC2"),
+    "TKT-012": (set_cell("tickets", 1, "ticket_type", "problem"), "INC2"),
+    "TKT-013": (set_cell("tickets", 1, "supplier_id", "acme"), "INC2"),
+    "TKT-014": (set_cell("tickets", 1, "status", "on_hold"), "INC2"),
+    "TKT-015": (set_cell("tickets", 1, "priority", 5), "INC2"),
+    "TKT-016": (set_cell("tickets", 2, "reopen_count", -1), "REQ3"),
+    "TKT-017": (set_cell("tickets", 0, "satisfaction", 6.0), "INC1"),
+    "TKT-018": (set_cell("tickets", 1, "opened_at", ts("2025-12-31 23:59")), "INC2"),
+    # The window end is exclusive: a timestamp exactly at the end is outside.
+    "TKT-019": (set_cell("tickets", 1, "first_response_at", ts("2026-02-01")), "INC2"),
+    "TKT-020": (set_cell("tickets", 2, "resolved_at", ts("2026-02-03")), "REQ3"),
+    "TKT-021": (set_cell("tickets", 0, "closed_at", ts("2025-12-01")), "INC1"),
+    "TKT-022": (set_cell("tickets", 2, "resolved_at", ts("2026-01-12 09:00")), "REQ3"),
+    "TKT-023": (set_cell("tickets", 1, "first_response_at", ts("2026-01-10 07:55")), "INC2"),
+    "TKT-024": (set_cell("tickets", 0, "closed_at", ts("2026-01-05 11:00")), "INC1"),
+    "TKT-025": (set_cell("tickets", 1, "status", "resolved"), "INC2"),
+    "TKT-026": (set_cell("tickets", 0, "problem_id", "PRB9"), "INC1"),
+    "TKT-027": (set_cell("tickets", 1, "change_id", "CHG9"), "INC2"),
+    "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
+    "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
+    "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
+    "EVT-004": (set_cell("ticket_events", 4, "ticket_id", NA), "(row 5)"),
+    "EVT-005": (set_cell("ticket_events", 4, "event_seq", NA), "(row 5)"),
+    "EVT-006": (set_cell("ticket_events", 5, "event_at", pd.NaT), "INC2#2"),
+    "EVT-007": (set_cell("ticket_events", 5, "status", NA), "INC2#2"),
+    "EVT-008": (set_cell("ticket_events", 5, "status", "paused"), "INC2#2"),
+    "EVT-009": (set_cell("ticket_events", 5, "supplier_id", "acme"), "INC2#2"),
+    "EVT-010": (set_cell("ticket_events", 4, "event_seq", 0), "INC2#0"),
+    "EVT-011": (set_cell("ticket_events", 5, "support_level", 4), "INC2#2"),
+    "EVT-012": (set_cell("ticket_events", 3, "event_at", ts("2026-02-02")), "INC1#4"),
+    "EVT-013": (set_cell("ticket_events", 5, "ticket_id", "INC404"), "INC404#2"),
+    "EVT-014": (set_cell("ticket_events", 2, "event_at", ts("2026-01-05 09:05")), "INC1#3"),
+    "EVT-015": (set_cell("ticket_events", 4, "event_at", ts("2026-01-10 07:00")), "INC2#1"),
+    "PRB-001": (drop_column("problems", "ci"), "ci"),
+    "PRB-002": (naive("problems", "opened_at"), "opened_at (datetime64[us])"),
+    "PRB-003": (set_cell("problems", 1, "problem_id", "PRB1"), "PRB1"),
+    "PRB-004": (set_cell("problems", 1, "problem_id", NA), "(row 2)"),
+    "PRB-005": (set_cell("problems", 1, "supplier_id", NA), "PRB2"),
+    "PRB-006": (set_cell("problems", 1, "service", NA), "PRB2"),
+    "PRB-007": (set_cell("problems", 1, "opened_at", pd.NaT), "PRB2"),
+    "PRB-008": (set_cell("problems", 1, "origin", NA), "PRB2"),
+    "PRB-009": (set_cell("problems", 1, "linked_incidents", NA), "PRB2"),
+    "PRB-010": (set_cell("problems", 1, "supplier_id", "acme"), "PRB2"),
+    "PRB-011": (set_cell("problems", 1, "origin", "planned"), "PRB2"),
+    "PRB-012": (set_cell("problems", 1, "linked_incidents", -2), "PRB2"),
+    "PRB-013": (set_cell("problems", 1, "opened_at", ts("2025-11-01")), "PRB2"),
+    "PRB-014": (set_cell("problems", 0, "root_cause_at", ts("2026-03-01")), "PRB1"),
+    "PRB-015": (set_cell("problems", 0, "closed_at", ts("2026-02-15")), "PRB1"),
+    "PRB-016": (set_cell("problems", 0, "root_cause_at", ts("2026-01-06 08:00")), "PRB1"),
+    "PRB-017": (set_cell("problems", 0, "closed_at", ts("2026-01-06 08:00")), "PRB1"),
+    "CHG-001": (drop_column("changes", "outcome"), "outcome"),
+    "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
+    "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
+    "CHG-004": (set_cell("changes", 1, "change_id", NA), "(row 2)"),
+    "CHG-005": (set_cell("changes", 1, "supplier_id", NA), "CHG2"),
+    "CHG-006": (set_cell("changes", 1, "service", NA), "CHG2"),
+    "CHG-007": (set_cell("changes", 1, "change_type", NA), "CHG2"),
+    "CHG-008": (set_cell("changes", 1, "planned_start", pd.NaT), "CHG2"),
+    "CHG-009": (set_cell("changes", 1, "planned_end", pd.NaT), "CHG2"),
+    "CHG-010": (set_cell("changes", 1, "outcome", NA), "CHG2"),
+    "CHG-011": (set_cell("changes", 1, "incidents_caused", NA), "CHG2"),
+    "CHG-012": (set_cell("changes", 1, "supplier_id", "acme"), "CHG2"),
+    "CHG-013": (set_cell("changes", 1, "change_type", "minor"), "CHG2"),
+    "CHG-014": (set_cell("changes", 1, "outcome", "partial"), "CHG2"),
+    "CHG-015": (set_cell("changes", 1, "incidents_caused", -1), "CHG2"),
+    "CHG-016": (set_cell("changes", 1, "planned_start", ts("2025-12-20")), "CHG2"),
+    "CHG-017": (set_cell("changes", 1, "planned_end", ts("2026-02-20")), "CHG2"),
+    "CHG-018": (set_cell("changes", 0, "actual_start", ts("2025-12-09")), "CHG1"),
+    "CHG-019": (set_cell("changes", 0, "actual_end", ts("2026-02-09")), "CHG1"),
+    "CHG-020": (set_cell("changes", 1, "planned_end", ts("2026-01-20 19:00")), "CHG2"),
+    "CHG-021": (set_cell("changes", 0, "actual_end", ts("2026-01-09 20:00")), "CHG1"),
+    "OUT-001": (drop_column("outages", "planned"), "planned"),
+    "OUT-002": (naive("outages", "end_at"), "end_at (datetime64[us])"),
+    "OUT-003": (set_cell("outages", 1, "outage_id", "OUT1"), "OUT1"),
+    "OUT-004": (set_cell("outages", 1, "outage_id", NA), "(row 2)"),
+    "OUT-005": (set_cell("outages", 1, "service", NA), "OUT2"),
+    "OUT-006": (set_cell("outages", 1, "supplier_id", NA), "OUT2"),
+    "OUT-007": (set_cell("outages", 1, "start_at", pd.NaT), "OUT2"),
+    "OUT-008": (set_cell("outages", 1, "planned", pd.NA), "OUT2"),
+    "OUT-009": (set_cell("outages", 1, "supplier_id", "acme"), "OUT2"),
+    "OUT-010": (set_cell("outages", 1, "start_at", ts("2025-12-25")), "OUT2"),
+    "OUT-011": (set_cell("outages", 0, "end_at", ts("2026-02-05")), "OUT1"),
+    "OUT-012": (set_cell("outages", 0, "end_at", ts("2026-01-05 08:00")), "OUT1"),
+    "IMP-001": (drop_column("improvements", "title"), "title"),
+    "IMP-002": (naive("improvements", "raised_at"), "raised_at (datetime64[us])"),
+    "IMP-003": (set_cell("improvements", 1, "improvement_id", "IMP1"), "IMP1"),
+    "IMP-004": (set_cell("improvements", 1, "improvement_id", NA), "(row 2)"),
+    "IMP-005": (set_cell("improvements", 1, "supplier_id", NA), "IMP2"),
+    "IMP-006": (set_cell("improvements", 1, "title", NA), "IMP2"),
+    "IMP-007": (set_cell("improvements", 1, "raised_at", pd.NaT), "IMP2"),
+    "IMP-008": (set_cell("improvements", 1, "status", NA), "IMP2"),
+    "IMP-009": (set_cell("improvements", 1, "supplier_id", "acme"), "IMP2"),
+    "IMP-010": (set_cell("improvements", 1, "status", "parked"), "IMP2"),
+    "IMP-011": (set_cell("improvements", 1, "raised_at", ts("2025-12-01")), "IMP2"),
+    "IMP-012": (set_cell("improvements", 0, "approved_at", ts("2026-02-10")), "IMP1"),
+    "IMP-013": (set_cell("improvements", 1, "delivered_at", ts("2026-03-01")), "IMP2"),
+    "IMP-014": (set_cell("improvements", 1, "delivered_at", ts("2026-01-04 09:00")), "IMP2"),
+    "SRV-001": (drop_column("surveys", "respondent"), "respondent"),
+    "SRV-002": (set_cell("surveys", 1, "response_id", "S1"), "S1"),
+    "SRV-003": (set_cell("surveys", 1, "response_id", NA), "(row 2)"),
+    "SRV-004": (set_cell("surveys", 1, "supplier_id", NA), "S2"),
+    "SRV-005": (set_cell("surveys", 1, "period", NA), "S2"),
+    "SRV-006": (set_cell("surveys", 1, "survey_type", NA), "S2"),
+    "SRV-007": (set_cell("surveys", 1, "respondent", NA), "S2"),
+    "SRV-008": (set_cell("surveys", 1, "score", NA), "S2"),
+    "SRV-009": (set_cell("surveys", 1, "supplier_id", "acme"), "S2"),
+    "SRV-010": (set_cell("surveys", 1, "period", "2026-13"), "S2"),
+    "SRV-011": (set_cell("surveys", 1, "survey_type", "exit"), "S2"),
+    "SRV-012": (set_cell("surveys", 1, "score", 0.0), "S2"),
+}
+
+
+def bad_tables(rule_id: str) -> dict[str, pd.DataFrame]:
+    tables = good_tables()
+    CASES[rule_id][0](tables)
+    return tables
+
+
+def all_row(results: pd.DataFrame, rule_id: str) -> pd.Series:
+    rows = results[(results["rule_id"] == rule_id) & (results["supplier_id"] == quality.ALL)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def good_result() -> quality.QualityResult:
+    return quality.validate(good_tables(), PARAMS, WINDOW)
+
+
+def test_every_rule_has_a_crafted_bad_case():
+    assert sorted(CASES) == sorted(RULES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fires_on_its_crafted_bad_frame_and_names_the_row(rule_id):
+    result = quality.run_rules(bad_tables(rule_id), [RULES[rule_id]], SUPPLIERS, window=WINDOW)
+    row = all_row(result.results, rule_id)
+    assert row["error"] == ""
+    assert not row["passed"]
+    assert row["unexpected_count"] >= 1
+    assert CASES[rule_id][1] in row["examples"]
+    assert row["severity"] == RULES[rule_id].severity
+
+
+def test_every_rule_passes_on_the_good_dataset(good_result):
+    res = good_result.results
+    assert set(res["rule_id"]) == set(RULES)
+    failed = res[~res["passed"]]
+    assert failed.empty, failed[["rule_id", "supplier_id", "examples", "error"]]
+    assert good_result.ok
+
+
+def test_demo_estate_passes_every_rule():
+    from siamlib import demo
+
+    tables = demo.generate(n_tickets=3000)
+    result = quality.validate(tables, PARAMS, demo.window(PARAMS))
+    res = result.results
+    failed = res[~res["passed"]]
+    assert failed.empty, failed[["rule_id", "supplier_id", "examples", "error"]]
+    assert res["rule_id"].nunique() == len(RULES)
+
+
+# -------------------------------------------------------------------------- result layout ----
+def test_results_come_in_suite_order_not_grouped_by_column(good_result):
+    ids = list(dict.fromkeys(good_result.results["rule_id"]))
+    assert ids == list(RULES)
+
+
+def test_per_supplier_rules_have_an_all_row_and_one_row_per_supplier(good_result):
+    res = good_result.results
+    rows = res[res["rule_id"] == "TKT-015"]
+    assert rows["supplier_id"].tolist() == ["all", *SUPPLIERS]
+    # Three tickets: one each for hosting, network and euc.
+    counts = dict(zip(rows["supplier_id"], rows["element_count"], strict=True))
+    assert counts["all"] == 3
+    assert (counts["hosting"], counts["network"], counts["euc"], counts["integrator"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
+    estate = res[res["rule_id"] == "TKT-001"]
+    assert estate["supplier_id"].tolist() == ["all"]
+    assert estate["scope"].tolist() == ["estate"]
+
+
+def test_rule_meta_and_description_travel_with_the_expectation():
+    import great_expectations as gx
+
+    rule = RULES["TKT-015"]
+    exp = getattr(gx.expectations, rule.expectation)(
+        **rule.kwargs, meta={"rule_id": rule.rule_id}, description=rule.description
+    )
+    assert exp.meta["rule_id"] == "TKT-015"
+    assert exp.description == "A ticket's priority is between 1 and 4."
+
+
+def test_window_rules_keep_their_ids_without_a_window():
+    without = {r.rule_id: r.description for r in quality.build_rules(PARAMS, None)}
+    assert "TKT-018" not in without  # the opened_at window rule is left out...
+    assert without["TKT-022"] == RULES["TKT-022"].description  # ...and nothing renumbered
+
+
+# ----------------------------------------------------------------------- per-supplier split ----
+def two_suppliers_bad() -> dict[str, pd.DataFrame]:
+    tables = good_tables()
+    tables["tickets"].loc[0, "priority"] = 9  # INC1, hosting
+    tables["tickets"].loc[1, "priority"] = 0  # INC2, network
+    tables["tickets"].loc[2, "supplier_id"] = "acme"  # REQ3: unknown supplier
+    tables["tickets"].loc[2, "priority"] = 7
+    return tables
+
+
+def test_failures_are_split_by_supplier_with_only_their_own_examples():
+    res = quality.validate(two_suppliers_bad(), PARAMS, WINDOW).results
+    rows = res[res["rule_id"] == "TKT-015"].set_index("supplier_id")
+    assert rows.loc["all", "unexpected_count"] == 3
+    assert sorted(rows.loc["all", "examples"]) == ["INC1", "INC2", "REQ3"]
+    assert rows.loc["hosting", "examples"] == ["INC1"]
+    assert rows.loc["network", "examples"] == ["INC2"]
+    assert rows.loc[quality.UNATTRIBUTED, "examples"] == ["REQ3"]
+    assert rows.loc["euc", "passed"]  # REQ3 is no longer euc's
+    # 1 failing ticket out of hosting's 1 ticket: 100%.
+    assert rows.loc["hosting", "unexpected_pct"] == 100.0
+    # 3 failing of 3 tickets.
+    assert rows.loc["all", "unexpected_pct"] == 100.0
+
+
+def test_a_supplier_view_and_its_html_never_show_another_suppliers_ids():
+    res = quality.validate(two_suppliers_bad(), PARAMS, WINDOW).results
+    view = quality.supplier_view(res, "hosting")
+    shown = {x for ex in view["examples"] for x in ex}
+    assert "INC1" in shown
+    assert not shown & {"INC2", "REQ3"}
+    page = quality.render_html(res, "hosting")
+    assert "INC1" in page and "INC2" not in page and "REQ3" not in page
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    owners=st.lists(st.sampled_from(["hosting", "network", "euc", "acme"]), min_size=1,
+                    max_size=12),
+    bad=st.lists(st.booleans(), min_size=12, max_size=12),
+)  # fmt: skip
+def test_supplier_rows_add_up_to_the_estate_row_and_hold_only_own_ids(owners, bad):
+    n = len(owners)
+    tickets = pd.concat([good_tables()["tickets"].iloc[[0]]] * n, ignore_index=True)
+    tickets["ticket_id"] = [f"{o}-{i}" for i, o in enumerate(owners)]
+    tickets["supplier_id"] = owners
+    tickets["priority"] = [9 if b else 2 for b in bad[:n]]
+    result = quality.run_rules(
+        {"tickets": tickets}, [RULES["TKT-015"]], SUPPLIERS, window=WINDOW, n_examples=20
+    )
+    rows = result.results.set_index("supplier_id")
+    parts = rows.drop(index="all")
+    assert parts["unexpected_count"].sum() == rows.loc["all", "unexpected_count"] == sum(bad[:n])
+    for who, row in parts.iterrows():
+        owner = "acme" if who == quality.UNATTRIBUTED else who
+        assert all(x.startswith(f"{owner}-") for x in row["examples"])
+
+
+# ------------------------------------------------------------------------------ robustness ----
+def test_an_expectation_that_raises_becomes_an_error_row_and_the_others_still_report():
+    broken = [
+        # GX itself raises: the column does not exist.
+        quality.Rule("X-001", "tickets", "nope", "blocking", "A column that is not there.",
+                     "ExpectColumnValuesToNotBeNull", {"column": "nope"}),
+        # Our own pandas step raises while deriving the checked column.
+        quality.Rule("X-002", "tickets", "priority", "warning", "A derived check that fails.",
+                     "ExpectColumnValuesToBeInSet", {"value_set": [True]},
+                     derive=lambda tables: tables["tickets"]["no_such_column"] > 0),
+        # The expectation cannot even be built.
+        quality.Rule("X-003", "tickets", "priority", "warning", "An unknown expectation.",
+                     "ExpectPigsToFly", {"column": "priority"}),
+    ]  # fmt: skip
+    tables = bad_tables("TKT-015")
+    rules = [RULES["TKT-003"], *broken, RULES["TKT-015"]]
+    res = quality.run_rules(tables, rules, SUPPLIERS, window=WINDOW).results
+    errors = res[res["error"] != ""]
+    assert errors["rule_id"].tolist() == ["X-001", "X-002", "X-003"]
+    assert not errors["passed"].any()
+    assert errors["severity"].tolist() == ["blocking", "warning", "warning"]
+    assert "nope" in errors.iloc[0]["error"]
+    assert "no_such_column" in errors.iloc[1]["error"]
+    assert all_row(res, "TKT-003")["passed"]
+    assert not all_row(res, "TKT-015")["passed"]
+    assert all_row(res, "TKT-015")["examples"] == ["INC2"]
+    # A blocking rule that could not be checked stops every report.
+    assert "X-001" in quality.blocking_failures(res, "euc")["rule_id"].tolist()
+
+
+def test_quantile_expectation_with_numpy_results_still_saves_as_json():
+    # On pandas 3 this GX expectation leaves numpy booleans in its result, which GX's own
+    # JSON export cannot serialise; our results keep plain values only.
+    rule = quality.Rule(
+        "X-010", "tickets", "satisfaction", "warning", "Median satisfaction is plausible.",
+        "ExpectColumnQuantileValuesToBeBetween",
+        {"column": "satisfaction",
+         "quantile_ranges": {"quantiles": [0.5], "value_ranges": [[1.0, 5.0]]}},
+        per_supplier=False,
+    )  # fmt: skip
+    result = quality.run_rules(good_tables(), [rule], SUPPLIERS, window=WINDOW)
+    row = all_row(result.results, "X-010")
+    assert row["passed"] and row["error"] == ""
+    json.dumps(quality.to_json(result))
+
+
+def test_input_frames_are_not_modified():
+    tables = bad_tables("TKT-022")
+    before = {k: v.copy() for k, v in tables.items()}
+    quality.validate(tables, PARAMS, WINDOW)
+    for name, df in tables.items():
+        pd.testing.assert_frame_equal(df, before[name])
+
+
+def test_missing_tables_are_treated_as_empty():
+    res = quality.validate({"tickets": good_tables()["tickets"]}, PARAMS, WINDOW).results
+    outages = res[(res["table"] == "outages") & (res["supplier_id"] == "all")]
+    assert outages["passed"].all()
+    assert (outages.loc[outages["scope"] == "supplier", "element_count"] == 0).all()
+
+
+# ------------------------------------------------------------------------- policy and score ----
+def test_blocking_failure_stops_only_that_suppliers_report():
+    res = quality.run_rules(
+        bad_tables("TKT-015"), list(RULES.values()), SUPPLIERS, window=WINDOW
+    ).results
+    assert quality.blocking_failures(res, "network")["rule_id"].tolist() == ["TKT-015"]
+    assert quality.blocking_failures(res, "hosting").empty
+    assert "TKT-015" in quality.blocking_message(res, "network")
+    assert quality.blocking_message(res, "hosting") == ""
+
+
+def test_unattributed_blocking_failure_stops_every_report():
+    res = quality.validate(bad_tables("TKT-013"), PARAMS, WINDOW).results
+    for supplier in SUPPLIERS:
+        assert "TKT-013" in quality.blocking_failures(res, supplier)["rule_id"].tolist()
+
+
+def test_estate_wide_blocking_failure_stops_every_report():
+    res = quality.validate(bad_tables("OUT-002"), PARAMS, WINDOW).results
+    for supplier in SUPPLIERS:
+        assert "OUT-002" in quality.blocking_failures(res, supplier)["rule_id"].tolist()
+
+
+def test_warnings_never_stop_a_report():
+    res = quality.validate(bad_tables("TKT-017"), PARAMS, WINDOW).results
+    assert not all_row(res, "TKT-017")["passed"]
+    assert quality.blocking_failures(res, "hosting").empty
+    assert quality.blocking_failures(res, None).empty
+
+
+def test_supplier_score_weights_blocking_three_times_a_warning():
+    df = quality.results_frame(
+        [
+            {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "severity": "blocking"},
+            {"rule_id": "B", "supplier_id": "x", "scope": "supplier", "severity": "blocking",
+             "passed": False},
+            {"rule_id": "C", "supplier_id": "x", "scope": "supplier", "severity": "warning",
+             "passed": False},
+            {"rule_id": "D", "supplier_id": "all", "scope": "estate", "severity": "warning"},
+            {"rule_id": "A", "supplier_id": "y", "scope": "supplier", "severity": "blocking",
+             "passed": False},
+        ]
+    )  # fmt: skip
+    # x sees A, B, C (own) and D (estate): passed weight 3 (A) + 1 (D) of 3 + 3 + 1 + 1 = 8.
+    assert quality.supplier_score(df, "x") == 50.0
+    # y sees A (failed, 3) and D (passed, 1): 1 / 4.
+    assert quality.supplier_score(df, "y") == 25.0
+
+
+def test_scores_on_a_run_are_100_for_clean_suppliers_and_lower_for_the_failing_one():
+    res = quality.validate(bad_tables("TKT-015"), PARAMS, WINDOW).results
+    assert quality.supplier_score(res, "hosting") == 100.0
+    assert quality.supplier_score(res, "network") < 100.0
+    table = quality.score_table(res, SUPPLIERS).set_index("supplier_id")
+    assert bool(table.loc["network", "stopped"]) and not table.loc["hosting", "stopped"]
+
+
+# ------------------------------------------------------------------------------- audit/html ----
+def test_to_json_round_trips_through_json_dumps():
+    result = quality.validate(two_suppliers_bad(), PARAMS, WINDOW)
+    text = json.dumps(quality.to_json(result))
+    back = quality.from_json(json.loads(text))
+    pd.testing.assert_frame_equal(back.results, result.results)
+    assert back.window == result.window
+    assert json.loads(text)["ok"] is False
+
+
+def test_render_html_is_offline_and_escaped():
+    df = quality.results_frame(
+        [{"rule_id": "R<1>", "table": "t", "column": "c", "supplier_id": "all",
+          "description": "<script>alert(1)</script> & co", "passed": False,
+          "examples": ["<b>id</b>"], "severity": "blocking"}]
+    )  # fmt: skip
+    page = quality.render_html(df)
+    assert "<script" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;id&lt;/b&gt;" in page
+    assert "http" not in page and "src=" not in page
+
+
+def test_board_html_lists_every_supplier_score():
+    res = quality.validate(bad_tables("TKT-015"), PARAMS, WINDOW).results
+    page = quality.render_html(res)
+    for supplier in SUPPLIERS:
+        assert f"<td>{supplier}</td>" in page
+    assert "stopped" in page
+
+
+def test_docs_list_every_rule_with_its_description():
+    text = (paths.DOCS_DIR / "data-quality.md").read_text(encoding="utf-8")
+    for rule in quality.build_rules(PARAMS, None):
+        assert f"| {rule.rule_id} | {rule.table} | {rule.column} | {rule.severity} |" in text
+
+
+# ------------------------------------------------------------------------------------ cli ----
+def write(tmp_path, tables) -> str:
+    folder = tmp_path / "data"
+    info = io.DatasetInfo(
+        name="t", source="test", window_start=WINDOW[0].isoformat(),
+        window_end=WINDOW[1].isoformat(),
+    )  # fmt: skip
+    io.write_dataset(folder, tables, info)
+    return str(folder)
+
+
+def test_cli_validate_exits_0_on_good_data_and_saves_json(tmp_path):
+    from siamlib.cli import app
+
+    out = tmp_path / "dq.json"
+    r = CliRunner().invoke(
+        app, ["validate", "--data", write(tmp_path, good_tables()), "--out", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["ok"] is True
+
+
+def test_cli_validate_exits_1_on_a_blocking_failure_and_says_why(tmp_path):
+    from siamlib.cli import app
+
+    r = CliRunner().invoke(app, ["validate", "--data", write(tmp_path, bad_tables("TKT-015"))])
+    assert r.exit_code == 1
+    assert "TKT-015" in r.output and "network" in r.output
+
+
+# ------------------------------------------------------------------------------ real data ----
+@pytest.mark.slow
+def test_real_servicenow_extract_problems_are_found_and_described():
+    from siamlib.importers import servicenow
+
+    imported = servicenow.import_servicenow(servicenow.SAMPLE)
+    result = quality.validate(imported.tables, PARAMS, imported.window)
+    res = result.results
+    tickets = imported.tables["tickets"]
+    # The export holds incidents only: every linked problem or change is missing from it.
+    dangling = {
+        "TKT-026": tickets["problem_id"].notna()
+        & ~tickets["problem_id"].isin(
+            imported.tables.get("problems", schema.empty("problems"))["problem_id"]
+        ),
+        "TKT-027": tickets["change_id"].notna()
+        & ~tickets["change_id"].isin(
+            imported.tables.get("changes", schema.empty("changes"))["change_id"]
+        ),
+    }
+    for rule_id, mask in dangling.items():
+        row = all_row(res, rule_id)
+        assert int(mask.sum()) > 0
+        assert not row["passed"]
+        assert row["unexpected_count"] == int(mask.sum())
+        assert set(row["examples"]) <= set(tickets.loc[mask, "ticket_id"])
+        assert row["description"].startswith("A ticket's ")
+    # Warnings only: the imported data can be reported on.
+    assert result.ok, quality.summary_text(result)
+    assert "TKT-026" in quality.summary_text(result)

@@ -579,6 +579,10 @@ def _is_temporary(exc: BaseException) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
 def _describe(exc: BaseException, settings: SmtpSettings) -> str:
     text = f"{type(exc).__name__}: {exc}"
     for secret in (settings.password, settings.user):
@@ -657,7 +661,9 @@ def send_all(
         else:
             entry["status"] = "sent"
             if refused:  # accepted for some recipients only: say so, do not resend to the rest
-                entry["refused"] = {k: list(map(str, v)) for k, v in refused.items()}
+                entry["refused"] = {
+                    addr: f"{code} {_text(reply)}" for addr, (code, reply) in refused.items()
+                }
                 summary.failed[m.name] = f"refused recipients: {', '.join(refused)}"
             summary.sent.append(m.name)
             log(f"{m.name}: sent to {len(m.recipients) - len(refused)} recipient(s)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email
+import ipaddress
 import json
 import re
 import socket
@@ -70,7 +71,7 @@ def certificate(tmp_path_factory):
             x509.SubjectAlternativeName(
                 [
                     x509.DNSName("localhost"),
-                    x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1")),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                 ]
             ),
             critical=False,
@@ -351,6 +352,34 @@ def test_a_server_that_dies_mid_batch_then_a_rerun_sends_only_what_is_missing(me
     with smtp_server(third) as server:
         done = delivery.send_all(messages, tmp_path, _settings(server))
     assert third.received == [] and done.sent == [] and done.exit_code == 0
+
+
+class RefuseOne(Recorder):
+    """Refuses one mailbox at RCPT time (550) and accepts the rest."""
+
+    def __init__(self, refused: str):
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+
+def test_a_refused_recipient_is_recorded_and_the_others_are_not_sent_twice(messages, tmp_path):
+    tower = messages[0]
+    handler = RefuseOne(tower.recipients[0])
+    with smtp_server(handler) as server:
+        summary = delivery.send_all([tower], tmp_path, _settings(server))
+        again = delivery.send_all([tower], tmp_path, _settings(server))
+    assert summary.exit_code == 1 and tower.name in summary.failed
+    assert [e.rcpt_tos for e in handler.received] == [tower.recipients[1:]]
+    entry = next(iter(_ledger(tmp_path).values()))
+    assert entry["status"] == "sent"
+    assert entry["refused"] == {tower.recipients[0]: "550 5.1.1 no such mailbox"}
+    assert again.skipped == [tower.name] and len(handler.received) == 1
 
 
 # ---------------------------------------------------------------------- command line

@@ -264,7 +264,15 @@ class BusinessCalendar:
         return pd.Timestamp(self.end_us, unit="us", tz="UTC")
 
     def covers(self, start, end) -> bool:
-        """True when ``[start, end]`` lies inside the calendar's range."""
+        """True when ``[start, end]`` lies inside the calendar's range.
+
+        >>> from siamlib.params import Calendar
+        >>> bc = BusinessCalendar(Calendar(weekly_hours={"mon": [("09:00", "17:00")]}),
+        ...                       "2026-01-01T00:00Z", "2026-02-01T00:00Z")
+        >>> bc.covers("2026-01-05T00:00Z", "2026-01-31T00:00Z"), bc.covers("2025-12-31T00:00Z",
+        ...                                                              "2026-01-02T00:00Z")
+        (True, False)
+        """
         return self.start_us <= _ts_us(start) and _ts_us(end) <= self.end_us
 
     def intervals(self) -> pd.DataFrame:

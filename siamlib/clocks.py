@@ -6,7 +6,8 @@ the ticket's opened date (local date in the estate's reporting zone), each targe
 named calendar (:mod:`siamlib.calendar`).
 
 Everything is measured *as at* ``as_of``: events after it are ignored, tickets opened after it
-are left out, and open clocks run up to it.
+are left out, and open clocks run up to it. Events of tickets missing from ``tickets`` are
+ignored.
 
 How the clocks run
 ------------------
@@ -415,6 +416,32 @@ def _crossing(grp, start, bstart, dur, cal, target, cals) -> tuple[np.ndarray, n
     return grp[hit], np.maximum(cals.instant(cal[hit], y), start[hit])
 
 
+def _event_order(tix: np.ndarray, seq: np.ndarray, at: np.ndarray, st: np.ndarray) -> np.ndarray:
+    """Permutation sorting events by (ticket, seq).
+
+    Extracts usually hold each ticket's events together and in order, just not in ticket-id
+    order: then only the runs are sorted (one per ticket) and expanded. Otherwise a single
+    int64 key (ticket, seq) is sorted; ties on it (duplicate keys) fall back to a full sort
+    by time then status, so any input order gives the same intervals.
+    """
+    n = len(tix)
+    starts = np.flatnonzero(np.r_[True, tix[1:] != tix[:-1]])
+    lengths = np.diff(np.r_[starts, n])
+    in_runs = bool(np.all((tix[1:] != tix[:-1]) | (seq[1:] > seq[:-1])))
+    if in_runs:
+        ro = np.argsort(tix[starts], kind="stable")
+        if np.all(np.diff(tix[starts][ro]) > 0):  # each ticket in one run
+            ln = lengths[ro]
+            return np.repeat(starts[ro] - (np.cumsum(ln) - ln), ln) + np.arange(n)
+    lo, hi = int(seq.min()), int(seq.max())
+    if hi - lo < 2**20 and int(tix.max()) < 2**42:
+        key = tix * (hi - lo + 1) + (seq - lo)
+        order = np.argsort(key, kind="stable")
+        if np.all(np.diff(key[order]) > 0):
+            return order
+    return np.lexsort((st, at, seq, tix))
+
+
 # ---------------------------------------------------------------------------- intervals ----
 @dataclass
 class _Run:
@@ -501,9 +528,7 @@ def _run(tickets, events, params: Params, as_of, holders: bool = False) -> _Run 
         np.all((e_tix[1:] > e_tix[:-1]) | ((e_tix[1:] == e_tix[:-1]) & (seq[1:] > seq[:-1])))
     )
     if not ordered:
-        # Ties on (ticket, seq) are broken by time then status so any input order gives the
-        # same intervals.
-        order = np.lexsort((e_st, e_at, seq, e_tix))
+        order = _event_order(e_tix, seq, e_at, e_st)
         e_tix, e_at, e_st = e_tix[order], e_at[order], e_st[order]
         if e_hold is not None:
             e_hold = e_hold[order]

@@ -565,3 +565,36 @@ def test_large_inputs_take_the_per_minute_table_with_identical_results(monkeypat
     slow = ticket_clocks(tickets, ev, PARAMS, as_of)
     pd.testing.assert_frame_equal(fast, slow)
     assert fast["resolution_h"].gt(0).any() and fast["paused_h"].gt(0).any()
+
+
+def test_event_order_does_not_matter_grouped_or_shuffled_or_with_duplicate_seq():
+    # Same events: sorted, ticket blocks in reverse order (each ticket's events together),
+    # fully shuffled; and a ticket whose two events share event_seq 2 (ordered by time).
+    ev = (
+        history("A", ("2026-01-12T08:00Z", "new"), ("2026-01-12T09:00Z", "in_progress"),
+                ("2026-01-12T10:00Z", "awaiting_user"), ("2026-01-12T12:00Z", "resolved"))
+        + history("B", ("2026-01-12T08:00Z", "new"), ("2026-01-12T11:00Z", "resolved"))
+    )  # fmt: skip
+    dup = history("C", ("2026-01-12T08:00Z", "new"), ("2026-01-12T09:00Z", "awaiting_user"),
+                  ("2026-01-12T13:00Z", "in_progress"))  # fmt: skip
+    dup[2]["event_seq"] = 2  # same seq as the awaiting_user event, 4 h later
+    t = frame([ticket("A"), ticket("B"), ticket("C")])
+    base = events_frame(ev + dup)
+    expected = ticket_clocks(t, base, PARAMS, pd.Timestamp("2026-01-12T14:00Z"))
+    # C: running 08:00-09:00 and 13:00-14:00 = 2 h; paused 09:00-13:00 = 4 h.
+    assert expected.set_index("ticket_id").loc["C", ["resolution_h", "paused_h"]].tolist() == [
+        2.0,
+        4.0,
+    ]
+    blocks = events_frame(dup[::-1] + ev[4:] + ev[:4])
+    shuffled = base.sample(frac=1, random_state=3)
+    for events in (blocks, shuffled):
+        got = ticket_clocks(t, events, PARAMS, pd.Timestamp("2026-01-12T14:00Z"))
+        pd.testing.assert_frame_equal(got, expected)
+    # Without the duplicate, reversed blocks take the run-sorting path.
+    t2 = frame([ticket("A"), ticket("B")])
+    at = pd.Timestamp("2026-01-12T14:00Z")
+    pd.testing.assert_frame_equal(
+        ticket_clocks(t2, events_frame(ev[4:] + ev[:4]), PARAMS, at),
+        ticket_clocks(t2, events_frame(ev), PARAMS, at),
+    )

@@ -456,8 +456,9 @@ class QualityResult:
 
     @property
     def ok(self) -> bool:
-        """True when no blocking rule failed anywhere."""
-        return blocking_failures(self.results, None).empty
+        """True when no blocking rule failed anywhere (some report would be stopped otherwise)."""
+        res = self.results
+        return not bool(((res["severity"] == "blocking") & ~res["passed"]).any())
 
 
 def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
@@ -611,7 +612,7 @@ class _Outcome:
     success: bool = False
     count: int = 0
     elements: int = 0
-    index: list = field(default_factory=list)  # partial (pass 1) or full (pass 2) row labels
+    index: list = field(default_factory=list)  # failing row positions: some (pass 1), all (2)
     examples: list = field(default_factory=list)  # for table-level expectations
     error: str = ""
 
@@ -643,9 +644,8 @@ def _read_result(res, rule: Rule) -> _Outcome:
 def _run_suite(gx, batch, rules: list[Rule], result_format: dict) -> dict[str, _Outcome]:
     """Validate ``rules`` on one batch; each rule gets an outcome, errors included.
 
-    The whole suite runs in one pass (the batch is hashed and metrics shared once); if the suite
-    call itself raises, each expectation is retried alone so one bad expectation cannot lose the
-    others.
+    The rules run as one suite (GX shares metrics between them); if the suite call itself
+    raises, each expectation is retried alone so one bad expectation cannot lose the others.
     """
     outcomes: dict[str, _Outcome] = {}
     expectations = {}
@@ -666,6 +666,8 @@ def _run_suite(gx, batch, rules: list[Rule], result_format: dict) -> dict[str, _
         for e in expectations.values():
             suite.add_expectation(e)
         try:
+            # GX raises deprecation and future warnings from inside its metrics on pandas 3;
+            # they would repeat in every notebook and log without telling the reader anything.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 suite_result = batch.validate(suite, result_format=result_format)
@@ -978,12 +980,13 @@ def supplier_score(results: pd.DataFrame | QualityResult, supplier_id: str | Non
 def blocking_failures(
     results: pd.DataFrame | QualityResult, supplier_id: str | None
 ) -> pd.DataFrame:
-    """Blocking failures that stop ``supplier_id``'s report (``None``: any, estate totals).
+    """Blocking failures that stop ``supplier_id``'s report (``None``: the board summary).
 
-    Policy: a blocking failure in the supplier's own rows stops its report; a blocking failure
-    that cannot be attributed to one supplier stops every report: an estate-wide rule (table
-    structure, timestamp types, or a rule that raised an error) or failing rows whose supplier
-    is missing or unknown (``"(unattributed)"``).
+    Policy: a blocking failure in a supplier's own rows stops that supplier's report only; the
+    other reports, the board summary included, still run (the board shows the supplier as
+    stopped). A blocking failure that cannot be attributed to one supplier stops every report,
+    the board's too: an estate-wide rule (table structure, timestamp types, or a rule that
+    raised an error) or failing rows whose supplier is missing or unknown (``"(unattributed)"``).
 
     >>> df = results_frame([
     ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "severity": "blocking",
@@ -992,13 +995,14 @@ def blocking_failures(
     ...      "passed": False}])
     >>> blocking_failures(df, "x")["rule_id"].tolist(), blocking_failures(df, "y").empty
     (['A'], True)
+    >>> blocking_failures(df, None).empty  # the board still runs
+    True
     """
     df = _frame(results)
     bad = (df["severity"] == "blocking") & ~df["passed"]
-    if supplier_id is None:
-        who = (df["supplier_id"] == ALL) | (df["scope"] == "estate")
-    else:
-        who = df["supplier_id"].isin([supplier_id, UNATTRIBUTED]) | (df["scope"] == "estate")
+    who = (df["scope"] == "estate") | (df["supplier_id"] == UNATTRIBUTED)
+    if supplier_id is not None:
+        who |= df["supplier_id"] == supplier_id
     return df[bad & who].reset_index(drop=True)
 
 
@@ -1246,10 +1250,10 @@ def summary_text(result: QualityResult) -> str:
         lines += ["", score_table(res, result.suppliers).to_string(index=False)]
     lines.append("")
     stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
+    if not blocking_failures(res, None).empty:
+        stopped.append("the board summary")
     if result.ok:
         lines.append("OK: no blocking failures.")
     else:
-        lines.append(
-            "BLOCKED: reports stopped for " + (", ".join(stopped) if stopped else "the board")
-        )
+        lines.append("BLOCKED: reports stopped for " + ", ".join(stopped))
     return "\n".join(lines)

@@ -303,6 +303,12 @@ def test_rule_fires_on_its_crafted_bad_frame_and_names_the_row(rule_id):
     assert row["unexpected_count"] >= 1
     assert CASES[rule_id][1] in row["examples"]
     assert row["severity"] == RULES[rule_id].severity
+    parts = result.results[result.results["supplier_id"] != quality.ALL]
+    if RULES[rule_id].per_supplier:
+        # Every failing row is attributed once: to its supplier or to "(unattributed)".
+        assert parts["unexpected_count"].sum() == row["unexpected_count"]
+    else:
+        assert parts.empty
 
 
 def test_every_rule_passes_on_the_good_dataset(good_result):
@@ -491,19 +497,20 @@ def test_blocking_failure_stops_only_that_suppliers_report():
     ).results
     assert quality.blocking_failures(res, "network")["rule_id"].tolist() == ["TKT-015"]
     assert quality.blocking_failures(res, "hosting").empty
+    assert quality.blocking_failures(res, None).empty  # the board summary still runs
     assert "TKT-015" in quality.blocking_message(res, "network")
     assert quality.blocking_message(res, "hosting") == ""
 
 
 def test_unattributed_blocking_failure_stops_every_report():
     res = quality.validate(bad_tables("TKT-013"), PARAMS, WINDOW).results
-    for supplier in SUPPLIERS:
+    for supplier in [*SUPPLIERS, None]:
         assert "TKT-013" in quality.blocking_failures(res, supplier)["rule_id"].tolist()
 
 
 def test_estate_wide_blocking_failure_stops_every_report():
     res = quality.validate(bad_tables("OUT-002"), PARAMS, WINDOW).results
-    for supplier in SUPPLIERS:
+    for supplier in [*SUPPLIERS, None]:
         assert "OUT-002" in quality.blocking_failures(res, supplier)["rule_id"].tolist()
 
 
@@ -604,7 +611,8 @@ def test_cli_validate_exits_1_on_a_blocking_failure_and_says_why(tmp_path):
 
     r = CliRunner().invoke(app, ["validate", "--data", write(tmp_path, bad_tables("TKT-015"))])
     assert r.exit_code == 1
-    assert "TKT-015" in r.output and "network" in r.output
+    assert "TKT-015" in r.output
+    assert r.output.strip().splitlines()[-1] == "BLOCKED: reports stopped for network"
 
 
 # ------------------------------------------------------------------------------ real data ----

@@ -331,9 +331,17 @@ class _Clock:
     def from_clock(self, b: np.ndarray) -> np.ndarray:
         if self.identity:
             return b + self.h0
-        k = np.minimum(b // 60, len(self.minutes) - 1)
-        t = self.h0 + self.minutes[k] * 60 + b % 60
-        return np.where(b >= self.B[-1], self.end + (b - self.B[-1]), t)
+        # in place where possible: this runs on every event (millions)
+        k = b // 60
+        np.minimum(k, len(self.minutes) - 1, out=k)
+        t = self.minutes[k]
+        t *= 60
+        t += self.h0
+        np.remainder(b, 60, out=k)
+        t += k
+        beyond = np.flatnonzero(b >= self.B[-1])
+        t[beyond] = self.end + (b[beyond] - self.B[-1])
+        return t
 
 
 def _is_24x7(cal: Calendar) -> bool:
@@ -415,20 +423,23 @@ def _lognormal(rng: np.random.Generator, median, sigma, n: int) -> np.ndarray:
 
 
 def _strings(codes: np.ndarray, vocab, mask: np.ndarray | None = None) -> pd.Series:
-    """Codes into a pandas ``str`` column through Arrow (fast for millions of rows)."""
-    idx = pa.array(np.asarray(codes, dtype=np.int32), mask=mask)
-    arr = pa.DictionaryArray.from_arrays(idx, pa.array(list(vocab), pa.string()))
-    return pd.Series(pd.array(arr.dictionary_decode(), dtype="str"))
+    """Codes into a pandas ``str`` column (missing where ``mask``), through Arrow.
+
+    A ``take`` from a large-string vocabulary is fast for millions of rows, and pandas' ``str``
+    dtype wraps the result without a copy.
+    """
+    values = pa.array(list(vocab), pa.large_string())
+    return _arrow_str(values.take(pa.array(np.asarray(codes, dtype=np.int64), mask=mask)))
 
 
 def _numbered(prefix, numbers: np.ndarray, width: int) -> pa.Array:
-    """``prefix`` + zero-padded ``numbers`` as an Arrow string array."""
+    """``prefix`` + zero-padded ``numbers`` as an Arrow large-string array."""
     digits = pc.utf8_lpad(
         pa.array(np.asarray(numbers, dtype=np.int64)).cast(pa.string()), width, "0"
     )
     if isinstance(prefix, str):
         prefix = pa.scalar(prefix)
-    return pc.binary_join_element_wise(prefix, digits, "")
+    return pc.binary_join_element_wise(prefix, digits, "").cast(pa.large_string())
 
 
 def _arrow_str(arr: pa.Array) -> pd.Series:
@@ -716,8 +727,9 @@ def _build_events(rng, e: _Estate, tg: _Targets, grid: _Grid, t: _Tickets, w: di
     # ---- flatten: one row per included (ticket, slot), in ticket then slot order
     flat = np.flatnonzero(inc.ravel())
     del inc
-    ev_ticket = flat // K
-    ev_slot = (flat - ev_ticket * K).astype(np.int8)
+    ev_slot = (flat % K).astype(np.int8)
+    flat //= K
+    ev_ticket = flat.astype(np.int32)  # half the memory traffic of int64 indices
     del flat
     m = len(ev_ticket)
     by_slot = np.argsort(ev_slot, kind="stable")
@@ -804,19 +816,19 @@ def _build_events(rng, e: _Estate, tg: _Targets, grid: _Grid, t: _Tickets, w: di
         b_open[sel] = clk.to_clock(t.opened[sel])
         b_release[sel] = clk.to_clock(stuck_release[sel])
 
-    def offsets(dur: np.ndarray) -> np.ndarray:
+    def clock_at(dur: np.ndarray) -> np.ndarray:
+        """Clock time of each event: the ticket's opening plus the durations before it."""
         cum = np.cumsum(dur)
         cum -= dur
-        return cum - cum[starts][ev_ticket]
+        cum -= (cum[starts] - b_open)[ev_ticket]
+        return cum
 
-    off = offsets(dur)
+    b = clock_at(dur)
     held = np.flatnonzero(ev_slot == S["stuck"])
     th = ev_ticket[held]
-    dur[held] = np.maximum(60, b_release[th] - (b_open[th] + off[held]))
-    off = offsets(dur)
+    dur[held] = np.maximum(60, b_release[th] - b[held])
+    b = clock_at(dur)
     del dur
-    b = b_open[ev_ticket] + off
-    del off
     # map back to wall time: the commonest clock for every event, then the others' events
     common = int(np.bincount(clock, minlength=len(tg.clocks)).argmax())
     ev_time = tg.clocks[common].from_clock(b)
@@ -1308,8 +1320,6 @@ def generate(
         _numbered("INC", t.number, 7),
         _numbered("REQ", t.number, 7),
     )
-    problem_ids = pa.array(problems["problem_id"].to_numpy(dtype=object))
-    change_ids = pa.array(changes["change_id"].to_numpy(dtype=object))
     tickets = pd.DataFrame(copy=False, data={
         "ticket_id": _arrow_str(ids),
         "ticket_type": _strings(np.where(t.incident, 0, 1), ("incident", "request")),
@@ -1324,14 +1334,10 @@ def generate(
         "closed_at": _ts(b.closed, b.closed < 0),
         "status": _strings(b.status, schema.TICKET_STATUSES),
         "reopen_count": _ints(b.reopens),
-        "problem_id": _arrow_str(problem_ids.take(pa.array(np.maximum(problem_link, 0)))
-                                 if len(problem_ids) else pa.nulls(len(t.opened), pa.string())),
-        "change_id": _arrow_str(change_ids.take(pa.array(np.maximum(change_link, 0)))
-                                if len(change_ids) else pa.nulls(len(t.opened), pa.string())),
+        "problem_id": _strings(np.maximum(problem_link, 0), problems["problem_id"], ~linked),
+        "change_id": _strings(np.maximum(change_link, 0), changes["change_id"], change_link < 0),
         "satisfaction": b.satisfaction,
     })  # fmt: skip
-    tickets["problem_id"] = tickets["problem_id"].where(linked)
-    tickets["change_id"] = tickets["change_id"].where(change_link >= 0)
     seq = np.arange(len(b.ev_ticket)) - np.repeat(
         np.concatenate([[0], np.cumsum(np.bincount(b.ev_ticket, minlength=n_tickets))[:-1]]),
         np.bincount(b.ev_ticket, minlength=n_tickets),

@@ -158,6 +158,14 @@ def test_too_few_tickets_is_refused(params):
         demo.generate(n_tickets=10, params=params)
 
 
+def test_an_estate_without_the_planted_suppliers_is_refused(params):
+    towers = [s for s in params.estate.suppliers if s.id != "euc"]
+    groups = [g for g in params.estate.assignment_groups if g.supplier_id != "euc"]
+    estate = params.estate.model_copy(update={"suppliers": towers, "assignment_groups": groups})
+    with pytest.raises(ValueError, match="lacks euc"):
+        demo.generate(n_tickets=500, params=params.model_copy(update={"estate": estate}))
+
+
 def test_cli_demo_data_writes_the_dataset_and_reports_rows(tmp_path):
     from siamlib.cli import app
 

@@ -410,3 +410,52 @@ def test_siam_send_takes_smtp_settings_from_the_environment_only(demo_dir, tmp_p
     )
     folder = tmp_path / PERIOD
     assert sorted(p.name for p in folder.iterdir()) == ["board-summary.eml", "sent-ledger.json"]
+
+
+def test_a_received_html_body_shows_every_chart_in_chromium_with_javascript_off(messages, tmp_path):
+    """What a board member sees: the received body in real Chromium, scripts disabled.
+
+    A mail client resolves ``cid:`` references to the message's related image parts; the test
+    does the same (inlining each part as the image it names) and then checks, in headless
+    Debian Chromium with JavaScript off and the network blocked, that every image decoded.
+    """
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    handler = Recorder()
+    with smtp_server(handler) as server:
+        delivery.send_all(messages, tmp_path, _settings(server))
+    pages = []
+    for i, msg in enumerate(handler.parsed()):
+        body = msg.get_body(("html",)).get_content()
+        parts = {
+            p["Content-ID"].strip("<>"): p.get_content()
+            for p in msg.walk()
+            if p.get_content_type() == "image/png"
+        }
+        refs = re.findall(r'src="cid:([^"]+)"', body)
+        for ref in refs:
+            uri = "data:image/png;base64," + base64.b64encode(parts[ref]).decode()
+            body = body.replace(f'src="cid:{ref}"', f'src="{uri}"')
+        path = tmp_path / f"received-{i}.html"
+        path.write_text(body, encoding="utf-8")
+        pages.append((path, len(set(refs))))
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    args += ["--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        context = browser.new_context(java_script_enabled=False, offline=True)
+        context.route("http*://**/*", lambda route: route.abort())
+        for path, n_charts in pages:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            images = page.eval_on_selector_all(
+                "img", "els => els.map(e => [e.getAttribute('src').slice(0, 5), e.naturalWidth])"
+            )
+            assert n_charts >= 2 and len(images) >= n_charts
+            assert all(src == "data:" and width > 0 for src, width in images), path.name
+            page.close()
+        browser.close()

@@ -533,7 +533,8 @@ def _resolved_rows(
 def _reassignments(tickets: pd.DataFrame, events: pd.DataFrame, after: str) -> pd.Series:
     """Assignment-group changes per ticket id, counted from the first group (or from the
     first group of the ticket's supplier of record when ``after="supplier_first_group"``)."""
-    ev = events[events["assignment_group"].notna()]
+    # An event without a ticket id belongs to no ticket (factorize would code it -1).
+    ev = events[events["assignment_group"].notna() & events["ticket_id"].notna()]
     ev = ev.sort_values(["ticket_id", "event_seq"], kind="stable")
     if after == "supplier_first_group":
         record = tickets.drop_duplicates("ticket_id").set_index("ticket_id")["supplier_id"]

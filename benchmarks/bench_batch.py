@@ -57,6 +57,50 @@ def current_rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / MB
 
 
+class TreeMemorySampler:
+    """Peak of the summed RSS of this process and all its descendants, sampled in a thread.
+
+    ``RUSAGE_CHILDREN`` cannot give this: it reports the largest single descendant, and a child
+    forked from a large driver inherits the driver's RSS as its own high-water mark. Summing RSS
+    counts pages shared between processes more than once, so the figure errs high.
+    """
+
+    def __init__(self, interval: float = 0.25):
+        import threading
+
+        self.interval = interval
+        self.peak_total_mb = 0.0
+        self.peak_descendant_mb = 0.0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                try:
+                    rss = child.memory_info().rss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                total += rss
+                self.peak_descendant_mb = max(self.peak_descendant_mb, rss / MB)
+            self.peak_total_mb = max(self.peak_total_mb, total / MB)
+            self.samples += 1
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeMemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 # --------------------------------------------------------------------------- ours -------
 def _measure_in_this_process(spec: dict) -> dict:
     """Run one batch and return its figures (called in the fresh ``--measure`` process)."""
@@ -64,14 +108,15 @@ def _measure_in_this_process(spec: dict) -> dict:
 
     rss_before = current_rss_mb()
     t0 = time.perf_counter()
-    result = batch.run(
-        spec["period"],
-        data_dir=spec["data_dir"],
-        reports_dir=spec["reports_dir"],
-        jobs=spec["jobs"],
-        progress=False,
-        timeout=spec["timeout"],
-    )
+    with TreeMemorySampler() as tree:
+        result = batch.run(
+            spec["period"],
+            data_dir=spec["data_dir"],
+            reports_dir=spec["reports_dir"],
+            jobs=spec["jobs"],
+            progress=False,
+            timeout=spec["timeout"],
+        )
     wall = time.perf_counter() - t0
     cpu_self, peak_self = self_rusage()
     cpu_children, peak_child = children_rusage()
@@ -96,6 +141,8 @@ def _measure_in_this_process(spec: dict) -> dict:
         "rss_before_run_mb": rss_before,
         "peak_rss_driver_mb": peak_self,
         "peak_rss_largest_child_mb": peak_child,
+        "peak_rss_tree_mb": tree.peak_total_mb,
+        "peak_rss_largest_descendant_sampled_mb": tree.peak_descendant_mb,
         "tables_mb": sum(table_bytes.values()) / MB,
         "tables_mb_by_table": {k: v / MB for k, v in table_bytes.items()},
         "rows": {k: len(df) for k, df in tables.items()},

@@ -590,10 +590,9 @@ class _Built:
     satisfaction: np.ndarray  # NaN = none
 
 
-# Tickets per chunk of the event build. Event-level temporaries then stay around 10 MB, which
-# the allocator reuses; whole-estate temporaries (80 MB+ each at a million tickets) would be
-# fresh pages every time, and zeroing them cost as much as the arithmetic. Estates up to this
-# size are built in one chunk.
+# Tickets per chunk of the event build: bounds the memory of the tickets x slots matrix and
+# the per-event temporaries whatever the estate size. Estates up to this size are one chunk;
+# the chunk size is part of what a seed means for bigger ones.
 CHUNK_TICKETS = 100_000
 
 

@@ -111,6 +111,16 @@ class Estate(_Strict):
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
 
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        # Checked here so a typo is a ParamsError naming estate.yaml, not a ZoneInfo traceback.
+        try:
+            zoneinfo.ZoneInfo(v)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {v!r}") from exc
+        return v
+
     @model_validator(mode="after")
     def _consistent(self):
         ids = [s.id for s in self.suppliers]

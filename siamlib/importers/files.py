@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +105,10 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
             raise ImporterError(f"{where}: the file is empty (no header row)") from exc
         except pd.errors.ParserError as exc:
             raise ImporterError(f"{where}: not a readable CSV: {exc}") from exc
+        except (EOFError, OSError, zlib.error) as exc:  # truncated or corrupt .gz
+            raise ImporterError(
+                f"{where}: cannot read the file ({exc}); is it complete and not corrupted?"
+            ) from exc
         return _with_header(raw, fmt, where, fill_right=True), encoding
     assert last_error is not None
     raise ImporterError(

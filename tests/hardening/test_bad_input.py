@@ -31,7 +31,6 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -96,10 +95,11 @@ TZ = "Europe/London"
 Mutation = Callable[[dict, random.Random], None]
 
 
-def _rows(df: pd.DataFrame, rng: random.Random, share: float = 0.3) -> np.ndarray:
+def _rows(df: pd.DataFrame, rng: random.Random, share: float = 0.3) -> pd.Index:
+    """Labels of a random share of the rows (at least one)."""
     n = len(df)
     k = max(1, int(n * share)) if n else 0
-    return np.array(sorted(rng.sample(range(n), k)), dtype=int)
+    return df.index[sorted(rng.sample(range(n), k))]
 
 
 def _obj(df: pd.DataFrame, col: str) -> None:
@@ -142,9 +142,10 @@ def m_nat(t, rng):
 def m_negative_duration(t, rng):
     df = t["tickets"]
     rows = _rows(df, rng)
-    hours = pd.to_timedelta([rng.uniform(0.01, 500) for _ in rows], unit="h")
+    # 36 s .. 500 h before opening, in whole seconds (the columns hold microseconds).
+    hours = pd.to_timedelta([rng.randrange(36, 1_800_000) for _ in rows], unit="s").as_unit("us")
     col = rng.choice(["resolved_at", "first_response_at", "closed_at"])
-    df.loc[rows, col] = df.loc[rows, "opened_at"].to_numpy() - hours.to_numpy()
+    df.loc[rows, col] = df.loc[rows, "opened_at"] - hours
 
 
 def m_negative_outage(t, rng):
@@ -169,12 +170,12 @@ def m_ancient(t, rng):
 def m_duplicate_ids(t, rng):
     name = rng.choice(["tickets", "ticket_events", "problems", "outages"])
     df = t[name]
-    t[name] = pd.concat([df, df.iloc[_rows(df, rng)]], ignore_index=True)
+    t[name] = pd.concat([df, df.loc[_rows(df, rng)]], ignore_index=True)
 
 
 def m_conflicting_duplicate(t, rng):
     df = t["tickets"]
-    dup = df.iloc[_rows(df, rng, 0.1)].copy()
+    dup = df.loc[_rows(df, rng, 0.1)].copy()
     dup["supplier_id"] = "network"
     dup["priority"] = 1
     t["tickets"] = pd.concat([df, dup], ignore_index=True)
@@ -234,8 +235,7 @@ def m_orphan_events(t, rng):
 
 
 def m_events_only_for_some(t, rng):
-    ids = t["tickets"]["ticket_id"]
-    drop = set(ids.iloc[_rows(t["tickets"], rng, 0.5)])
+    drop = set(t["tickets"].loc[_rows(t["tickets"], rng, 0.5), "ticket_id"])
     ev = t["ticket_events"]
     t["ticket_events"] = ev[~ev["ticket_id"].isin(drop)].reset_index(drop=True)
 
@@ -586,7 +586,8 @@ def test_missing_params_folder_is_a_params_error(tmp_path):
 HOSTILE_PERIOD_CASES = {
     "negative+future+duplicates": ["negative_duration", "future", "duplicate_ids"],
     "supplier without rows+huge strings": ["supplier_without_rows", "huge_strings"],
-    "nat+orphans+bad statuses": ["nat", "orphan_events", "unknown_status", "bad_event_seq"],
+    "nat+orphans+bad sequence": ["nat", "orphan_events", "bad_event_seq", "ancient"],
+    "unknown statuses (refused)": ["unknown_status"],
 }
 
 
@@ -599,6 +600,10 @@ def test_whole_period_on_hostile_data_gives_figures_and_quality_findings(base, p
         MUTATIONS[name](tables, rng)
     tables = {name: schema.coerce(name, df) for name, df in tables.items()}
     info = io.DatasetInfo("hostile", "tests", WINDOW[0].isoformat(), WINDOW[1].isoformat())
+    if case.endswith("(refused)"):
+        with pytest.raises(ValueError, match=r"^ticket_events: unknown status"):
+            workbook.compute_period(None, params, PERIOD, tables=tables, info=info)
+        return
     work = workbook.compute_period(None, params, PERIOD, tables=tables, info=info)
     assert not work.quality.ok
     for s in [*[s.id for s in params.estate.suppliers], workbook.BOARD]:

@@ -165,3 +165,29 @@ def test_siam_run_rejects_a_traversal_supplier_with_exit_2(tmp_path, small_datas
     assert "unknown supplier" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not reports.exists()
+
+
+@pytest.mark.slow
+def test_email_body_and_pdf_source_escape_hostile_text(hostile_pack):
+    # The email body and the static HTML WeasyPrint turns into the PDF, for the reports of the
+    # hostile run; charts are left out (PNG rendering is delivery's concern). Subjects and the
+    # text part are plain text, where markup is inert.
+    from siamlib import delivery, workbook
+
+    params = load_params(hostile_pack.params_dir)
+    work = workbook.compute_period(hostile_pack.data_dir, params, PERIOD, validate=False)
+    shown = ""
+    for name in ["hosting", "integrator", workbook.BOARD]:
+        bundle = work.bundle(name)
+        pages = {
+            "email": delivery.render_email_html(bundle, [("c1@siam", SCRIPT_PAYLOAD)]),
+            "pdf source": delivery.render_static_html(bundle, pngs=[]),
+        }
+        for what, page in pages.items():
+            a = audit_html(page)
+            assert a.scripts == [], f"{name} {what}: script element"
+            assert a.handlers == [], f"{name} {what}: {a.handlers}"
+            assert not any(img.get("src") == "x" for img in a.images), f"{name} {what}"
+            shown += "".join(a.text)
+    # Not vacuous: the hostile supplier name reached the messages, as text.
+    assert hostile_pack.hostile_name in shown

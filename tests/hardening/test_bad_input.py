@@ -392,18 +392,31 @@ def test_wrong_type_priority_is_a_schema_error_naming_the_column(base, params):
 
 
 @pytest.mark.slow
-def test_gate_flags_negative_durations_future_times_and_duplicates_as_blocking(base, params):
+def test_gate_flags_negative_durations_and_future_times_as_blocking(base, params):
     tables = {k: v.copy() for k, v in base.items()}
     rng = random.Random(3)
     m_negative_duration(tables, rng)
     m_future(tables, rng)
-    m_duplicate_ids(tables, rng)
     out = compute_level(tables, params, gate=True)
     r = out["quality"].results
     failing = r[(~r["passed"]) & (r["supplier_id"] == "all")]
     assert not out["quality"].ok
     assert (failing["severity"] == "blocking").any()
     assert len(out["clocks"]) > 0  # figures are still computed; reports are what gets blocked
+
+
+@pytest.mark.slow
+def test_duplicate_ticket_ids_are_blocking_in_the_gate_and_named_by_the_clocks(base, params):
+    tables = {k: v.copy() for k, v in base.items()}
+    t = tables["tickets"]
+    tables["tickets"] = pd.concat([t, t.head(3)], ignore_index=True)
+    coerced = {name: schema.coerce(name, df) for name, df in tables.items()}
+    r = quality.validate(coerced, params, WINDOW).results
+    dup = r[(~r["passed"]) & (r["table"] == "tickets") & (r["column"] == "ticket_id")]
+    assert (dup["severity"] == "blocking").any()
+    first = t["ticket_id"].iloc[0]
+    with pytest.raises(ValueError, match=rf"^tickets: duplicate ticket_id .*{first}"):
+        compute_level(tables, params, gate=False)
 
 
 # ----------------------------------------------------------------------- import level ----
@@ -587,7 +600,6 @@ HOSTILE_PERIOD_CASES = {
     "negative+future+duplicates": ["negative_duration", "future", "duplicate_ids"],
     "supplier without rows+huge strings": ["supplier_without_rows", "huge_strings"],
     "nat+orphans+bad sequence": ["nat", "orphan_events", "bad_event_seq", "ancient"],
-    "unknown statuses (refused)": ["unknown_status"],
 }
 
 
@@ -600,10 +612,6 @@ def test_whole_period_on_hostile_data_gives_figures_and_quality_findings(base, p
         MUTATIONS[name](tables, rng)
     tables = {name: schema.coerce(name, df) for name, df in tables.items()}
     info = io.DatasetInfo("hostile", "tests", WINDOW[0].isoformat(), WINDOW[1].isoformat())
-    if case.endswith("(refused)"):
-        with pytest.raises(ValueError, match=r"^ticket_events: unknown status"):
-            workbook.compute_period(None, params, PERIOD, tables=tables, info=info)
-        return
     work = workbook.compute_period(None, params, PERIOD, tables=tables, info=info)
     assert not work.quality.ok
     for s in [*[s.id for s in params.estate.suppliers], workbook.BOARD]:
@@ -613,6 +621,15 @@ def test_whole_period_on_hostile_data_gives_figures_and_quality_findings(base, p
         bundle = work.bundle(s)
         assert bundle["meta"]["period"] == PERIOD
         assert all(isinstance(f, pd.DataFrame) for f in bundle["frames"].values())
+
+
+@pytest.mark.slow
+def test_whole_period_with_unknown_event_statuses_is_a_named_error(base, params):
+    tables = {k: v.copy() for k, v in base.items()}
+    tables["ticket_events"].loc[[0, 5], "status"] = "wibble"
+    info = io.DatasetInfo("hostile", "tests", WINDOW[0].isoformat(), WINDOW[1].isoformat())
+    with pytest.raises(ValueError, match=r"^ticket_events: unknown status 'wibble'"):
+        workbook.compute_period(None, params, PERIOD, tables=tables, info=info)
 
 
 @pytest.mark.slow

@@ -99,6 +99,8 @@ def test_kill_9_at_random_points_never_publishes_a_partial_pack(small_dataset, t
         assert after == before or after not in live, context
         live.add(after)
 
+    print(f"\nkill -9: {KILL_LOOPS} loops (seed {KILL_SEED}), typical run {typical:.0f} s, "
+          f"(delay s, exit code): {history}")  # fmt: skip
     rerun = subprocess.run(_run_cmd(small_dataset, reports), cwd=tmp_path, capture_output=True)
     assert rerun.returncode == 0, f"{history}: {rerun.stderr.decode()[-2000:]}"
     _assert_complete_or_absent(reports, "rerun")

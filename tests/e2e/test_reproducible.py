@@ -1,0 +1,32 @@
+"""Reproducible: the same inputs give the same figures, and the manifest says so.
+
+The session's batch computed the period once (its hash is in the manifest); the ``work``
+fixture computes it again, independently, from the same data and params.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_second_computation_gives_the_same_figures_hash(pack, work):
+    assert re.fullmatch(r"[0-9a-f]{64}", pack.figures_sha256)
+    assert work.figures_sha256() == pack.figures_sha256
+
+
+def test_manifest_records_the_figures_hash(pack):
+    assert pack.manifest["figures_sha256"] == pack.figures_sha256
+
+
+def test_figures_hash_changes_when_a_figure_changes(work):
+    # The hash is not a constant: nudge one measured value and it must differ.
+    values = work.values.copy()
+    first = values.index[values["value"].notna()][0]
+    values.loc[first, "value"] = values.loc[first, "value"] + 1
+    changed = dataclasses.replace(work, values=values)
+    assert changed.figures_sha256() != work.figures_sha256()

@@ -28,9 +28,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+# The --measure process imports siamlib from this checkout even without an editable install.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from siamlib import paths  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MB = 1024 * 1024
@@ -296,10 +295,6 @@ def run_floor(period: str, params_dir: Path, work: Path, jobs: int, timeout: int
         "peak_rss_largest_child_mb": peak,
         "reports": reports,
     }
-
-
-def default_params_dir() -> Path:
-    return paths.PARAMS_DIR
 
 
 if __name__ == "__main__":

@@ -394,6 +394,7 @@ def run(
 
     t = time.perf_counter()
     runnable = [j for j in jobs_list if j.name not in blocked]
+    report.vega_bundle()  # build the page bundle once here, not once per worker
     outcomes = execute_jobs(runnable, jobs, executor, scheduler, progress)
     stages["render"] = time.perf_counter() - t
 

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import html
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from siamlib import io
+from siamlib import io, paths
 from siamlib.charts import VEGALITE_MIMETYPE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -37,10 +38,23 @@ class ReportError(RuntimeError):
 
 @functools.cache
 def vega_bundle() -> str:
-    """Vega + Vega-Lite + vega-embed as one script (from vl-convert; no network)."""
+    """Vega + Vega-Lite + vega-embed as one script (from vl-convert; no network).
+
+    Building it takes seconds, so it is cached on disk per vl-convert version
+    (``data/cache/``): the batch driver builds it once and every worker reads the file.
+    """
+    import importlib.metadata
+
     import vl_convert as vlc
 
-    bundle = vlc.javascript_bundle()
+    version = importlib.metadata.version("vl-convert-python")
+    cached = paths.DATA_DIR / "cache" / f"vega-bundle-{version}.js"
+    if cached.exists():
+        bundle = cached.read_text(encoding="utf-8")
+    else:
+        bundle = vlc.javascript_bundle()
+        with contextlib.suppress(OSError):  # a read-only checkout still works, just slower
+            io.write_text_atomic(cached, bundle)
     if "</script" in bundle.lower():  # would end our inline <script> early
         raise RuntimeError("Vega bundle contains '</script'; cannot inline it safely")
     return bundle

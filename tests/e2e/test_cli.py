@@ -33,7 +33,8 @@ def _manifest(link):
 def test_run_one_supplier_then_another_carries_the_first_over(tmp_path, demo_data):
     reports = tmp_path / "reports"
     link = reports / PERIOD
-    common = ["--period", PERIOD, "--data", demo_data, "--reports", reports]
+    # --jobs 1 renders in the driver process (the worker pool is covered by the session batch).
+    common = ["--period", PERIOD, "--data", demo_data, "--reports", reports, "--jobs", "1"]
     first = siam_run(tmp_path, *common, "--suppliers", "hosting")
     assert first.returncode == 0, first.stderr[-3000:]
     assert f"index: {link / 'index.html'}" in first.stdout

@@ -5,7 +5,8 @@ message, or one bad report taking the others down.
 
 The kill loop count comes from ``SIAM_KILL_LOOPS`` (3 by default; the full check is
 ``SIAM_KILL_LOOPS=20 .venv/bin/python -m pytest tests/hardening/test_faults.py -k kill``).
-Kill points are drawn from a seeded generator (``SIAM_KILL_SEED``) so a failure can be replayed.
+Kill points are drawn from a seeded generator (``SIAM_KILL_SEED``) so a failure can be replayed;
+loop ``i`` of ``n`` kills at a random point of the ``i``-th ``n``-th of the run.
 """
 
 from __future__ import annotations
@@ -85,9 +86,12 @@ def test_kill_9_at_random_points_never_publishes_a_partial_pack(small_dataset, t
     _assert_complete_or_absent(reports, "first run")
     live = {_live_run(reports)}
 
+    # Stratified kill points: loop i draws from the i-th slice of 0.5 s .. 80 % of a run, so
+    # the loops cover the whole run (load, compute, render, publish) and most really kill.
+    window = max(0.8 * typical, 1.0) - 0.5
     history = []
     for i in range(KILL_LOOPS):
-        delay = rng.uniform(0.5, typical)
+        delay = 0.5 + window * (i + rng.random()) / KILL_LOOPS
         before = _live_run(reports)
         code = _kill_after(_run_cmd(small_dataset, reports), delay, tmp_path)
         history.append((round(delay, 1), code))
@@ -99,8 +103,10 @@ def test_kill_9_at_random_points_never_publishes_a_partial_pack(small_dataset, t
         assert after == before or after not in live, context
         live.add(after)
 
+    killed = sum(code == -signal.SIGKILL for _, code in history)
     print(f"\nkill -9: {KILL_LOOPS} loops (seed {KILL_SEED}), typical run {typical:.0f} s, "
-          f"(delay s, exit code): {history}")  # fmt: skip
+          f"{killed} killed mid-run; (delay s, exit code): {history}")  # fmt: skip
+    assert killed >= 1, f"no run was killed mid-way: {history}"
     rerun = subprocess.run(_run_cmd(small_dataset, reports), cwd=tmp_path, capture_output=True)
     assert rerun.returncode == 0, f"{history}: {rerun.stderr.decode()[-2000:]}"
     _assert_complete_or_absent(reports, "rerun")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from siamlib import charts, present
 from siamlib.measures.catalogue import MEASURES
+from siamlib.measures.integrator import ALL
 from siamlib.measures.tower import bucket_labels
 from siamlib.scorecard import weighted_score
 
@@ -336,6 +337,7 @@ def provenance(bundle: dict) -> str:
 def aged_chart(bundle: dict) -> alt.Chart:
     """Aged open tickets at each month end, all suppliers (count)."""
     a = _f(bundle, "aged_trend")
+    a = a[a["supplier_id"] != ALL]  # stacked bars add up to the estate total themselves
     return charts.bar(
         a,
         "period:O",
@@ -370,7 +372,8 @@ def ping_pong_table(bundle: dict) -> str:
 
 def gaming_chart(bundle: dict) -> alt.Chart:
     """Clock-stop gaming signal: share of clock time paused, per supplier (per cent)."""
-    g = _f(bundle, "paused_share").copy()
+    g = _f(bundle, "paused_share")
+    g = g[g["supplier_id"] != ALL].copy()
     g["paused %"] = g["paused_share"] * 100
     g["paused just before resolution %"] = g["pause_before_resolution_share"] * 100
     long = g.melt(

@@ -353,6 +353,7 @@ def compute_period(
     del kept, ex_ids
 
     meta = {
+        **_provenance(data_dir, params),
         "estate": params.estate.name,
         "currency": params.estate.currency,
         "timezone": params.estate.timezone,
@@ -375,6 +376,35 @@ def compute_period(
         quality=quality_result,
         meta=meta,
     )
+
+
+def _provenance(data_dir: Path | str | None, params: Params) -> dict:
+    """Code version and hashes of the inputs and params, for every report's footer."""
+    import subprocess
+
+    from siamlib import __version__
+    from siamlib.params import params_files
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    data_hash = ""
+    if data_dir is not None and Path(data_dir).is_dir():
+        files = io.dataset_hashes(data_dir)
+        data_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+    files = {str(p.relative_to(params.root)): io.sha256_file(p) for p in params_files(params.root)}
+    return {
+        "code_version": f"siamlib {__version__}" + (f" (git {commit})" if commit else ""),
+        "inputs_sha256": data_hash,
+        "params_sha256": hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest(),
+    }
 
 
 # ---------------------------------------------------------------------- bundle files

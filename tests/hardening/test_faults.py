@@ -46,8 +46,12 @@ def _live_run(reports: Path) -> str | None:
     return json.loads((link.resolve() / "manifest.json").read_text("utf-8"))["run_id"]
 
 
-def _kill_after(cmd: list[str], delay: float, cwd: Path) -> int:
-    """Start ``cmd`` in its own process group, SIGKILL the whole group after ``delay`` s."""
+def _kill_after(cmd: list[str], delay: float, cwd: Path) -> tuple[int, float]:
+    """Start ``cmd`` in its own process group, SIGKILL the whole group after ``delay`` s.
+
+    Returns the exit code (``-SIGKILL`` when killed) and the seconds the process ran.
+    """
+    start = time.monotonic()
     proc = subprocess.Popen(
         cmd, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -55,7 +59,7 @@ def _kill_after(cmd: list[str], delay: float, cwd: Path) -> int:
         proc.wait(timeout=delay)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-    return proc.wait()
+    return proc.wait(), time.monotonic() - start
 
 
 def _assert_complete_or_absent(reports: Path, context: str) -> None:
@@ -88,12 +92,16 @@ def test_kill_9_at_random_points_never_publishes_a_partial_pack(small_dataset, t
 
     # Stratified kill points: loop i draws from the i-th slice of 0.5 s .. 80 % of a run, so
     # the loops cover the whole run (load, compute, render, publish) and most really kill.
-    window = max(0.8 * typical, 1.0) - 0.5
+    # A run that finishes before its kill point shows runs got faster (the first one starts
+    # cold): the window shrinks to what it took.
     history = []
     for i in range(KILL_LOOPS):
+        window = max(0.8 * typical, 1.0) - 0.5
         delay = 0.5 + window * (i + rng.random()) / KILL_LOOPS
         before = _live_run(reports)
-        code = _kill_after(_run_cmd(small_dataset, reports), delay, tmp_path)
+        code, ran = _kill_after(_run_cmd(small_dataset, reports), delay, tmp_path)
+        if code == 0:
+            typical = min(typical, ran)
         history.append((round(delay, 1), code))
         context = f"loop {i}, killed after {delay:.1f} s of a {typical:.0f} s run"
         _assert_complete_or_absent(reports, context)

@@ -422,6 +422,10 @@ def _to_timestamp(s: pd.Series, table: str, column: str) -> pd.Series:
             f"{table}.{column}: timestamps must be timezone-aware (got naive {s.dtype}); "
             "localise them to the source time zone first"
         )
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        if s.notna().any():  # epoch numbers are ambiguous (s? ms? which zone?): refuse them
+            raise SchemaError(f"{table}.{column}: numbers are not timestamps (got {s.dtype})")
+        s = s.astype("object")
     try:
         out = pd.to_datetime(s, utc=False, format="ISO8601")
     except (ValueError, TypeError) as exc:

@@ -892,7 +892,11 @@ def change_caused_incidents(
     owner = changes.drop_duplicates("change_id").set_index("change_id")["supplier_id"]
     rows = pd.DataFrame(
         {
-            "supplier_id": df["change_id"].map(owner).fillna(df["supplier_id"]).to_numpy(),
+            "supplier_id": df["change_id"]
+            .map(owner)
+            .astype("str")
+            .where(df["change_id"].isin(owner.index), df["supplier_id"])
+            .to_numpy(),
             "period": _period_in(_utc(df["opened_at"]), periods, tz),
             "value": 1.0,
         }

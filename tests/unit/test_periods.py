@@ -1,0 +1,29 @@
+"""Reporting periods: calendar months in the estate time zone, as UTC bounds."""
+
+import pandas as pd
+import pytest
+
+from siamlib import periods
+
+
+def test_a_london_month_starts_at_local_midnight():
+    # 1 March 2026 is GMT (UTC+0); 1 April 2026 is BST (UTC+1) -> 31 March 23:00 UTC.
+    start, end = periods.period_bounds("2026-03", "Europe/London")
+    assert start == pd.Timestamp("2026-03-01T00:00Z")
+    assert end == pd.Timestamp("2026-03-31T23:00Z")
+
+
+def test_period_of_uses_local_time():
+    s = pd.Series(pd.to_datetime(["2026-03-31T23:30Z", "2026-03-31T22:59Z"], utc=True))
+    # 23:30 UTC on 31 March is 00:30 BST on 1 April.
+    assert periods.period_of(s, "Europe/London").tolist() == ["2026-04", "2026-03"]
+
+
+def test_previous_periods_cross_the_year():
+    assert periods.previous_periods("2026-01", 3) == ["2025-11", "2025-12", "2026-01"]
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026-1", "26-01", "2026/01", "", None])
+def test_a_bad_period_is_refused(bad):
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        periods.check_period(bad)

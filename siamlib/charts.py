@@ -57,8 +57,12 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
 
 
-def _base(df: pd.DataFrame, title: str, height: int = 260) -> alt.Chart:
-    return alt.Chart(df, title=title).properties(width=WIDTH, height=height)
+def _chart(df, x, y, title, color, tooltip, height) -> alt.Chart:
+    """A chart with the report's size, palette and default tooltip; the caller sets the mark."""
+    enc = {"x": x, "y": y, "tooltip": tooltip or [x, y]}
+    if color:
+        enc["color"] = alt.Color(color, scale=alt.Scale(range=PALETTE))
+    return alt.Chart(df, title=title).properties(width=WIDTH, height=height).encode(**enc)
 
 
 def bar(
@@ -71,10 +75,7 @@ def bar(
     height: int = 260,
 ) -> alt.Chart:
     """A bar chart; ``x``/``y`` are Altair shorthands such as ``"priority:O"``."""
-    enc = {"x": x, "y": y, "tooltip": tooltip or [x, y]}
-    if color:
-        enc["color"] = alt.Color(color, scale=alt.Scale(range=PALETTE))
-    return _base(df, title, height).mark_bar().encode(**enc)
+    return _chart(df, x, y, title, color, tooltip, height).mark_bar()
 
 
 def line(
@@ -87,7 +88,4 @@ def line(
     height: int = 260,
 ) -> alt.Chart:
     """A line chart with points, e.g. a 12-month trend."""
-    enc = {"x": x, "y": y, "tooltip": tooltip or [x, y]}
-    if color:
-        enc["color"] = alt.Color(color, scale=alt.Scale(range=PALETTE))
-    return _base(df, title, height).mark_line(point=True).encode(**enc)
+    return _chart(df, x, y, title, color, tooltip, height).mark_line(point=True)

@@ -46,7 +46,7 @@ from pydantic import (
 )
 
 from siamlib import paths
-from siamlib.schema import TICKET_STATUSES
+from siamlib.schema import DONE_STATUSES, TICKET_STATUSES
 
 SLUG_RE = r"^[a-z][a-z0-9-]{1,31}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
@@ -223,6 +223,18 @@ def _minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def check_pausable(statuses: list[str]) -> list[str]:
+    """Refuse done statuses (resolved, closed, cancelled) as clock-stop statuses.
+
+    >>> check_pausable(["awaiting_user"])
+    ['awaiting_user']
+    """
+    bad = [s for s in statuses if s in DONE_STATUSES]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} cannot be a pause status")
+    return statuses
+
+
 class ClockRules(_Strict):
     """How the SLA clocks run; where real tools differ, the contract chooses.
 
@@ -245,10 +257,7 @@ class ClockRules(_Strict):
     @field_validator("pause_statuses")
     @classmethod
     def _pausable(cls, v):
-        bad = [s for s in v if s in ("resolved", "closed", "cancelled")]
-        if bad:
-            raise ValueError(f"{', '.join(bad)} cannot be a pause status")
-        return v
+        return check_pausable(v)
 
     @field_validator("at_risk_bands")
     @classmethod

@@ -33,7 +33,16 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from siamlib import paths
-from siamlib.params import EffectiveDated, Estate, ParamsError, Slug, Status, _Strict, load_model
+from siamlib.params import (
+    EffectiveDated,
+    Estate,
+    ParamsError,
+    Slug,
+    Status,
+    _Strict,
+    check_pausable,
+    load_model,
+)
 
 MAPPINGS_DIR = paths.PARAMS_DIR / "mappings"
 SERVICENOW_MAPPING = MAPPINGS_DIR / "servicenow.yaml"
@@ -228,10 +237,7 @@ class EventLogMapping(_Strict):
     @field_validator("suggested_pause_statuses")
     @classmethod
     def _pausable(cls, v):
-        bad = [s for s in v if s in ("resolved", "closed", "cancelled")]
-        if bad:
-            raise ValueError(f"{', '.join(bad)} cannot be a pause status")
-        return v
+        return check_pausable(v)
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -18,7 +18,12 @@ Export rules
     - CSV files are UTF-8 with CRLF line ends (RFC 4180); XLSX has a first ``contents``
       sheet listing the frames, their row counts and what they hold. Characters that XLSX
       cannot store (control characters other than tab, LF, CR) are dropped from the workbook
-      only.
+      only, and a text longer than a cell can hold (32,767 characters) is cut there.
+    - A sheet holds at most 1,048,576 rows (Excel's limit, header included). A longer frame
+      is split over several sheets (``breaches``, ``breaches-part2``...); the contents sheet
+      gives each part its own line saying which rows it holds. The CSV always has every row.
+    - Missing values (and empty text) are empty cells; numbers are written with 16
+      significant digits, as spreadsheet programs keep them.
 
 Examples
 --------
@@ -40,9 +45,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from siamlib.io import atomic_path
@@ -59,10 +67,15 @@ EVIDENCE: dict[str, str] = {
 """Known evidence frames and what they hold (used on the XLSX contents sheet). Other names
 are accepted too."""
 
+XLSX_MAX_ROWS = 1_048_576
+"""Rows a worksheet can hold in Excel (and LibreOffice), header row included."""
+XLSX_MAX_TEXT = 32_767
+"""Characters a cell can hold in Excel; longer text is cut in the workbook (the CSV keeps it)."""
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _BASENAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-# XML 1.0 cannot hold these; openpyxl refuses them.
+# XML 1.0 cannot hold these; spreadsheet programs refuse a file holding them.
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -192,25 +205,230 @@ def _sheet_names(names: list[str]) -> list[str]:
     return result
 
 
-def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for name in out.columns:
-        s = out[name]
-        if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
-            out[name] = s.map(
-                lambda v: _ILLEGAL_XLSX.sub("", v) if isinstance(v, str) else v,
+def _xlsx_text(value: str) -> str | None:
+    """Text as a cell holds it: no XML-illegal characters; empty text is an empty cell."""
+    if _ILLEGAL_XLSX.search(value):
+        value = _ILLEGAL_XLSX.sub("", value)
+    return value[:XLSX_MAX_TEXT] or None
+
+
+def _xlsx_cell(value: object) -> object:
+    """One value as a cell value: ``None`` (empty), ``bool``, a number or ``str``.
+
+    Follows what ``DataFrame.to_excel`` did: missing -> empty, infinity -> the text ``inf``,
+    dates/times that slipped through as objects -> ISO text (see :func:`_cell`).
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        if np.isnan(value):
+            return None
+        if np.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return float(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400  # Excel counts time in days
+    if isinstance(value, dt.date | pd.Timestamp):
+        value = _cell(value)
+    return _xlsx_text(str(value))
+
+
+def _xlsx_column(s: pd.Series) -> list:
+    """A column as a list of cell values (see :func:`_xlsx_cell`), vectorised where it can be."""
+    if pd.api.types.is_bool_dtype(s.dtype) and not isinstance(s.dtype, pd.BooleanDtype):
+        return s.tolist()
+    if s.dtype.kind in "iu":
+        return s.tolist()
+    if s.dtype.kind == "f":
+        x = s.to_numpy()
+        out = x.tolist()
+        for i in np.flatnonzero(~np.isfinite(x)):  # few: NaN and infinity only
+            out[i] = _xlsx_cell(x[i])
+        return out
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        bad = s.str.contains(_ILLEGAL_XLSX.pattern, regex=True).fillna(False).astype(bool)
+        if bad.any():
+            s = s.str.replace(_ILLEGAL_XLSX.pattern, "", regex=True)
+        if (s.str.len() > XLSX_MAX_TEXT).any():
+            s = s.str.slice(0, XLSX_MAX_TEXT)
+        out = s.tolist()
+        for i in np.flatnonzero(s.isna().to_numpy() | (s == "").fillna(False).to_numpy()):
+            out[i] = None
+        return out
+    return [_xlsx_cell(v) for v in s.astype(object).tolist()]
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _column_letter(i: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _xml_cells(values: list, letter: str, first_row: int) -> list[str]:
+    """One ``<c>`` element per value (``""`` for an empty cell), rows from ``first_row``.
+
+    Text is an inline string (escaped, whitespace kept), a bool ``t="b"``, a number ``%.16g``
+    (what openpyxl writes and Excel keeps).
+    """
+    out = []
+    for r, v in enumerate(values, start=first_row):
+        if v is None:
+            out.append("")
+        elif type(v) is str:
+            out.append(
+                f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                f"{_xml_text(v)}</t></is></c>"
             )
+        elif type(v) is bool:
+            out.append(f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>')
+        else:
+            out.append(f'<c r="{letter}{r}"><v>{v:.16g}</v></c>')
+    return out
+
+
+def _write_sheet(fh, header: list[str], columns: list[list], start: int, stop: int) -> None:
+    """Write one worksheet part: the header row, then rows ``start:stop`` of ``columns``."""
+    letters = [_column_letter(i) for i in range(len(header))]
+    fh.write(
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>"
+    )
+    head = [_xml_cells([_xlsx_text(str(h))], x, 1)[0] for h, x in zip(header, letters, strict=True)]
+    fh.write(('<row r="1">' + "".join(head) + "</row>").encode("utf-8"))
+    step = 20_000  # rows per chunk: bounded memory on million-row frames
+    for lo in range(start, stop, step):
+        hi = min(lo + step, stop)
+        first = lo - start + 2
+        cells = [
+            _xml_cells(c[lo:hi], letter, first) for c, letter in zip(columns, letters, strict=True)
+        ]
+        rows = [
+            f'<row r="{first + i}">' + "".join(row) + "</row>"
+            for i, row in enumerate(zip(*cells, strict=True))
+        ]
+        fh.write("".join(rows).encode("utf-8"))
+    fh.write(b"</sheetData></worksheet>")
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLES = (
+    f'{_XML_HEAD}<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list], int, int]]) -> None:
+    """Write a minimal Office Open XML workbook: one worksheet per ``sheets`` entry.
+
+    Each entry is ``(sheet name, header, columns as lists of cell values, start, stop)``.
+    Writing the XML directly streams rows to the zip: no object per cell (openpyxl took
+    minutes on the large evidence frames) and no third-party rewriting of the text (other
+    writers turn control characters into ``_x000D_`` escapes or take ``<r>...</r>`` text for
+    rich-text XML).
+    """
+    n = len(sheets)
+    types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT}.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
+    content_types = (
+        f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+        f"{types}</Types>"
+    )
+    root_rels = (
+        f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    book = "".join(
+        f'<sheet name="{_xml_text(name)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (name, *_) in enumerate(sheets, start=1)
+    )
+    workbook = (
+        f'{_XML_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{book}</sheets></workbook>'
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, n + 1)
+    )
+    book_rels = (
+        f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
+        f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", content_types)
+        zf.writestr("_rels/.rels", root_rels)
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr("xl/_rels/workbook.xml.rels", book_rels)
+        zf.writestr("xl/styles.xml", _STYLES)
+        for i, (_, header, columns, start, stop) in enumerate(sheets, start=1):
+            with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as fh:
+                _write_sheet(fh, header, columns, start, stop)
+
+
+def _parts(name: str, n_rows: int, per_sheet: int) -> list[tuple[str, int, int, str]]:
+    """How one frame is laid over sheets: ``(wanted sheet name, start, stop, note)`` each."""
+    n_parts = max(1, -(-n_rows // per_sheet))
+    if n_parts == 1:
+        return [(name, 0, n_rows, "")]
+    out = []
+    for k in range(1, n_parts + 1):
+        start, stop = (k - 1) * per_sheet, min(k * per_sheet, n_rows)
+        suffix = f"-part{k}"
+        sheet = name if k == 1 else name[: 31 - len(suffix)] + suffix
+        note = (
+            f"Part {k} of {n_parts}: rows {start + 1:,} to {stop:,} of {n_rows:,} (a sheet holds "
+            f"at most {per_sheet:,} rows; the CSV file has every row)."
+        )
+        out.append((sheet, start, stop, note))
     return out
 
 
 def write_evidence(
-    frames: Mapping[str, pd.DataFrame], folder: Path | str, basename: str
+    frames: Mapping[str, pd.DataFrame],
+    folder: Path | str,
+    basename: str,
+    *,
+    max_rows: int = XLSX_MAX_ROWS,
 ) -> list[Path]:
     """Write each frame as ``<basename>-<name>.csv`` and all as ``<basename>.xlsx``.
 
     See the module notes for the export rules (atomic files, formula injection neutralised,
     ISO 8601 UTC timestamps). Returns the paths written: the CSVs in frame order, then the
     workbook. Filtering to one supplier is :func:`evidence_frames`' job, done before.
+    ``max_rows`` is the most rows a sheet may hold, header included (Excel's limit by
+    default); a longer frame is split over several sheets.
 
     >>> import pandas as pd, pathlib, tempfile, openpyxl
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -238,18 +456,37 @@ def write_evidence(
             frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
         written.append(target)
 
+    per_sheet = max_rows - 1  # the header takes a row
+    if not 2 <= max_rows <= XLSX_MAX_ROWS:
+        raise ValueError(f"max_rows must be from 2 to {XLSX_MAX_ROWS:,}, not {max_rows}")
+    layout = [
+        (name, part) for name, f in prepared.items() for part in _parts(name, len(f), per_sheet)
+    ]
     contents = pd.DataFrame(
         {
-            "sheet": _sheet_names(list(prepared)),
-            "frame": list(prepared),
-            "rows": [len(f) for f in prepared.values()],
-            "holds": [EVIDENCE.get(n, "") for n in prepared],
+            "sheet": _sheet_names([part[0] for _, part in layout]),
+            "frame": [name for name, _ in layout],
+            "rows": [stop - start for _, (_, start, stop, _) in layout],
+            "holds": [
+                " ".join(filter(None, [EVIDENCE.get(name, ""), note]))
+                for name, (_, _, _, note) in layout
+            ],
         }
     )
     target = folder / f"{basename}.xlsx"
-    with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-        _xlsx_safe(prepare(contents)).to_excel(xw, sheet_name="contents", index=False)
-        for sheet, frame in zip(contents["sheet"], prepared.values(), strict=True):
-            _xlsx_safe(frame).to_excel(xw, sheet_name=sheet, index=False)
+    cells = {name: [_xlsx_column(f[c]) for c in f.columns] for name, f in prepared.items()}
+    sheets = [
+        (
+            "contents",
+            list(contents.columns),
+            [_xlsx_column(s) for _, s in prepare(contents).items()],
+            0,
+            len(contents),
+        )
+    ]
+    for sheet, (name, (_, start, stop, _)) in zip(contents["sheet"], layout, strict=True):
+        sheets.append((sheet, list(prepared[name].columns), cells[name], start, stop))
+    with atomic_path(target) as tmp:
+        _write_xlsx(tmp, sheets)
     written.append(target)
     return written

@@ -64,21 +64,77 @@ def _example_events(sequences: Mapping[str, Sequence[str | None]], **columns) ->
     return coerce("ticket_events", df)
 
 
+_EVENT_ORDER = ["ticket_id", "event_seq", "event_at"]
+
+
+def _in_event_order(events: pd.DataFrame) -> bool:
+    """Whether ``events`` are already sorted by ticket, ``event_seq``, ``event_at``.
+
+    One pass over adjacent rows; missing keys answer False (sorting puts them last).
+
+    Examples
+    --------
+    >>> ev = _example_events({"T1": ["a", "b"], "T2": ["c"]})
+    >>> _in_event_order(ev), _in_event_order(ev.iloc[::-1])
+    (True, False)
+    """
+    keys = [events[c] for c in _EVENT_ORDER]
+    if len(events) < 2:
+        return True
+    if any(k.hasnans for k in keys):
+        return False
+    ordered = np.ones(len(events) - 1, dtype=bool)
+    tied = np.ones(len(events) - 1, dtype=bool)
+    for k in keys:  # lexicographic: a later key decides only where the earlier ones tie
+        a, b = k.iloc[:-1].reset_index(drop=True), k.iloc[1:].reset_index(drop=True)
+        ordered &= ~tied | (b >= a).to_numpy(dtype=bool)
+        tied &= (b == a).to_numpy(dtype=bool)
+    return bool(ordered.all())
+
+
 def _sorted(events: pd.DataFrame) -> pd.DataFrame:
-    # Sorting first makes every measure independent of the input row order.
-    return events.sort_values(["ticket_id", "event_seq", "event_at"], kind="stable").reset_index(
-        drop=True
-    )
+    # Sorting first makes every measure independent of the input row order; checking first
+    # lets measure_values sort the whole log once and hand each measure a sorted slice.
+    if _in_event_order(events):
+        return events.reset_index(drop=True)
+    return events.sort_values(_EVENT_ORDER, kind="stable").reset_index(drop=True)
 
 
 def _isin(s: pd.Series, values) -> pd.Series:
     """``s.isin(values)`` for long id lists (pandas' own is slow for Arrow strings)."""
+    if not pd.api.types.is_string_dtype(s.dtype):
+        return s.isin(values)
     try:
         value_set = pa.array(pd.Series(values, dtype="str"))
         hit = pc.is_in(pa.array(s), value_set=value_set).to_numpy(zero_copy_only=False)
     except (pa.ArrowException, TypeError, ValueError):
         return s.isin(values)
     return pd.Series(hit.astype(bool), index=s.index)
+
+
+def _coded_ids(tickets: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``tickets`` and ``events`` with ``ticket_id`` replaced by the same integer code.
+
+    Measures that only count (as :func:`measure_values` emits) group, sort and filter by
+    ticket many times per period; integers do that an order of magnitude faster than
+    strings. Missing ids stay missing.
+
+    Examples
+    --------
+    >>> t, e = _coded_ids(pd.DataFrame({"ticket_id": ["B", "A"]}),
+    ...                   pd.DataFrame({"ticket_id": ["A", "C", None]}))
+    >>> t["ticket_id"].tolist(), e["ticket_id"].tolist()
+    ([0, 1], [1, 2, <NA>])
+    """
+    both = pd.concat([tickets["ticket_id"], events["ticket_id"]], ignore_index=True)
+    codes = pd.Series(pd.factorize(both)[0]).astype("Int64")
+    codes = codes.mask(codes < 0)
+    if not codes.hasnans:
+        codes = codes.astype("int64")
+    n = len(tickets)
+    tickets = tickets.assign(ticket_id=codes.iloc[:n].array)
+    events = events.assign(ticket_id=codes.iloc[n:].array)
+    return tickets, events
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -100,6 +156,49 @@ def _restrict(
     if tickets is None:
         raise ValueError("tickets are needed to pick the tickets resolved in a period")
     return _sorted(events[_isin(events["ticket_id"], _resolved_ids(tickets, period, tz))])
+
+
+def _split_by_resolution(
+    tickets: pd.DataFrame, events: pd.DataFrame, periods: Sequence[str], tz: str
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None:
+    """Per period: the tickets resolved in it and their events in event order.
+
+    The same tickets and events :func:`_restrict` picks for each period, but found with one
+    sort of the whole log instead of one filter and sort per measure and period. Returns None
+    when ``ticket_id`` is not a unique integer code (see :func:`_coded_ids`); callers then
+    restrict per measure.
+
+    Examples
+    --------
+    >>> t, ev = _coded_ids(pd.DataFrame({"ticket_id": ["T1", "T2"],
+    ...     "resolved_at": pd.to_datetime(["2026-03-02", "2026-04-01"], utc=True)}),
+    ...     _example_events({"T1": ["a", "b"], "T2": ["c"]}))
+    >>> {p: len(e) for p, (_, e) in _split_by_resolution(t, ev, ["2026-03", "2026-04"],
+    ...     "UTC").items()}
+    {'2026-03': 2, '2026-04': 1}
+    """
+    ids = tickets["ticket_id"]
+    n = len(tickets)
+    if ids.dtype != "int64" or not np.array_equal(ids.to_numpy(), np.arange(n)):
+        return None
+    which = np.full(n + 1, -1, dtype="int64")  # the extra slot: events of unknown tickets
+    resolved = tickets["resolved_at"]
+    for k, period in enumerate(periods):
+        start, end = period_bounds(period, tz)
+        which[:n][((resolved >= start) & (resolved < end)).to_numpy(dtype=bool)] = k
+    code = events["ticket_id"].to_numpy(dtype="float64", na_value=np.nan)
+    code = np.where(np.isnan(code) | (code >= n), n, code).astype("int64")
+    ev = events.assign(_period=which[code])
+    ev = ev[ev["_period"] >= 0].sort_values(["_period", *_EVENT_ORDER], kind="stable")
+    bounds = np.searchsorted(ev["_period"].to_numpy(), np.arange(len(periods) + 1))
+    ev = ev.drop(columns="_period")
+    return {
+        period: (
+            tickets[which[:n] == k],
+            ev.iloc[bounds[k] : bounds[k + 1]].reset_index(drop=True),
+        )
+        for k, period in enumerate(periods)
+    }
 
 
 def _collapse(ev: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -129,7 +228,96 @@ def _with_all(per_supplier: pd.DataFrame, total: dict, suppliers: Iterable[str] 
 
 
 # ---------------------------------------------------------------------------- aged tickets --
-def open_at(tickets: pd.DataFrame, at: pd.Timestamp, *, events: pd.DataFrame | None = None):
+class EventTimeline:
+    """Events ordered per ticket, for asking "last event before instant ``at``" many times.
+
+    :func:`open_at` needs, per ticket, the last event (by ``event_seq``) before an instant and
+    the last one naming a supplier. Sorting the events once and answering each instant with a
+    few array operations keeps the monthly aged-ticket trend linear in the events instead of
+    filtering and grouping the whole log again for every instant.
+
+    Parameters
+    ----------
+    tickets, events : DataFrame
+        ``tickets`` (one row per ``ticket_id``) and ``ticket_events``. Events of tickets not in
+        ``tickets`` are ignored, as in :func:`open_at`.
+
+    Examples
+    --------
+    >>> ev = _example_events({"T1": ["sd", "net"]})
+    >>> t = pd.DataFrame({"ticket_id": ["T1"]})
+    >>> tl = EventTimeline(t, ev)
+    >>> tl.last_before(pd.Timestamp("2026-03-02 09:30Z"))["supplier"].tolist()  # T1, unknown
+    ['sd', nan]
+    """
+
+    def __init__(self, tickets: pd.DataFrame, events: pd.DataFrame):
+        self.ids = pd.Index(tickets["ticket_id"]).unique()
+        self.n = len(self.ids)
+        self._positions: tuple | None = None
+        code = self.ids.get_indexer(events["ticket_id"])
+        pos = np.arange(len(events))
+        seq = events["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
+        # Ticket, then event_seq, then original row (descending) so that the last row of a
+        # ticket's prefix is the first of its highest event_seq, as groupby-idxmax picks.
+        order = np.lexsort((-pos, seq, code))
+        order = order[(code[order] >= 0) & ~np.isnan(seq[order])]
+        self.code = code[order]
+        at = events["event_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+        self.at = at.to_numpy(dtype="datetime64[us]")[order]
+        status = events["status"]
+        self.has_status = status.notna().to_numpy(dtype=bool)[order]
+        self.open = status.isin(OPEN_STATUSES).to_numpy(dtype=bool)[order]
+        supplier = events["supplier_id"]
+        self.named = supplier.notna().to_numpy(dtype=bool)[order]
+        self.supplier = supplier.to_numpy(dtype=object, na_value=None)[order]
+
+    def positions(self, ticket_ids: pd.Series) -> np.ndarray:
+        """Row of each of ``ticket_ids`` in :meth:`last_before` (``n`` when not known)."""
+        cached = self._positions
+        if cached is not None and cached[0] is ticket_ids.array:
+            return cached[1]  # the same tickets column asked again: skip the string lookup
+        pos = self.ids.get_indexer(ticket_ids)
+        pos[pos < 0] = self.n
+        self._positions = (ticket_ids.array, pos)  # holding the array keeps its identity unique
+        return pos
+
+    def _last(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and row numbers of the last of ``rows`` (sorted) per ticket."""
+        c = self.code[rows]
+        last = np.ones(len(rows), dtype=bool)
+        last[:-1] = c[1:] != c[:-1]
+        return c[last], rows[last]
+
+    def last_before(self, at: pd.Timestamp) -> pd.DataFrame:
+        """Per ticket (by position in ``tickets``): the last event before ``at``.
+
+        Returns
+        -------
+        DataFrame
+            One row per ticket id (in :attr:`ids` order) plus a last row for unknown tickets:
+            ``has_event`` (an event before ``at`` with a status), ``open`` (that event's status
+            is open) and ``supplier`` (the last supplier named before ``at``, else missing).
+        """
+        cut = np.datetime64(pd.Timestamp(at).tz_convert("UTC").tz_localize(None), "us")
+        before = self.at < cut  # NaT compares False: such events are never "before"
+        has_event = np.zeros(self.n + 1, dtype=bool)
+        is_open = np.zeros(self.n + 1, dtype=bool)
+        supplier = np.full(self.n + 1, None, dtype=object)
+        codes, rows = self._last(np.flatnonzero(before))
+        has_event[codes] = self.has_status[rows]
+        is_open[codes] = self.open[rows]
+        codes, rows = self._last(np.flatnonzero(before & self.named))
+        supplier[codes] = self.supplier[rows]
+        return pd.DataFrame({"has_event": has_event, "open": is_open, "supplier": supplier})
+
+
+def open_at(
+    tickets: pd.DataFrame,
+    at: pd.Timestamp,
+    *,
+    events: pd.DataFrame | EventTimeline | None = None,
+):
     """Which tickets were open at instant ``at``, and which supplier held them.
 
     A ticket is open at ``at`` when it was opened before ``at`` and was not in a done status
@@ -150,8 +338,9 @@ def open_at(tickets: pd.DataFrame, at: pd.Timestamp, *, events: pd.DataFrame | N
         ``tickets`` table.
     at : Timestamp
         Timezone-aware instant.
-    events : DataFrame, optional
-        ``ticket_events`` table.
+    events : DataFrame or EventTimeline, optional
+        ``ticket_events`` table, or an :class:`EventTimeline` of it built once when asking
+        about many instants.
 
     Returns
     -------
@@ -176,19 +365,13 @@ def open_at(tickets: pd.DataFrame, at: pd.Timestamp, *, events: pd.DataFrame | N
     done_no_end = end.isna() & t["status"].isin(DONE_STATUSES)
     is_open = (t["opened_at"] < at) & (now_open | (end >= at).fillna(False) & ~done_no_end)
     holder = t["supplier_id"]
-    if events is not None and len(events):
-        # The last event (by event_seq) before ``at``, and the last one naming a supplier;
-        # idxmax instead of a full sort keeps this cheap on large event logs.
-        before = events[events["event_at"] < at].reset_index(drop=True)
-        last = before.loc[before.groupby("ticket_id")["event_seq"].idxmax()]
-        named = before[before["supplier_id"].notna()]
-        last_named = named.loc[named.groupby("ticket_id")["event_seq"].idxmax()]
-        status = t["ticket_id"].map(last.set_index("ticket_id")["status"])
-        has_event = status.notna()
-        ev_open = (t["opened_at"] < at) & status.isin(OPEN_STATUSES)
-        is_open = is_open.where(~has_event, ev_open)
-        last_holder = last_named.set_index("ticket_id")["supplier_id"]
-        holder = t["ticket_id"].map(last_holder).astype("str").fillna(holder)
+    if isinstance(events, pd.DataFrame) and len(events):
+        events = EventTimeline(t, events)
+    if isinstance(events, EventTimeline):
+        last = events.last_before(at).iloc[events.positions(t["ticket_id"])].set_axis(t.index)
+        ev_open = (t["opened_at"] < at) & last["open"]
+        is_open = is_open.where(~last["has_event"], ev_open)
+        holder = last["supplier"].astype("str").fillna(holder)
     is_open = is_open.fillna(False).astype(bool)
     out = pd.DataFrame(
         {
@@ -206,7 +389,7 @@ def aged_tickets(
     at: pd.Timestamp,
     aged_after_days: int = 30,
     *,
-    events: pd.DataFrame | None = None,
+    events: pd.DataFrame | EventTimeline | None = None,
     suppliers: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Open and aged tickets at instant ``at``, per holding supplier and for the estate.
@@ -257,7 +440,7 @@ def aged_ticket_reduction(
     period: str,
     aged_after_days: int = 30,
     *,
-    events: pd.DataFrame | None = None,
+    events: pd.DataFrame | EventTimeline | None = None,
     tz: str = "UTC",
     suppliers: Iterable[str] | None = None,
 ) -> pd.DataFrame:
@@ -287,6 +470,8 @@ def aged_ticket_reduction(
     [{'aged_start': 10, 'aged_end': 6, 'reduction': 0.4}]
     """
     start, end = period_bounds(period, tz)
+    if isinstance(events, pd.DataFrame) and len(events):
+        events = EventTimeline(tickets, events)  # sorted once for both instants
     a = aged_tickets(tickets, start, aged_after_days, events=events, suppliers=suppliers)
     b = aged_tickets(tickets, end, aged_after_days, events=events, suppliers=suppliers)
     out = a.merge(b, on="supplier_id", how="outer", suffixes=("_start", "_end"))
@@ -306,7 +491,7 @@ def aged_ticket_trend(
     periods: Sequence[str],
     aged_after_days: int = 30,
     *,
-    events: pd.DataFrame | None = None,
+    events: pd.DataFrame | EventTimeline | None = None,
     tz: str = "UTC",
     suppliers: Iterable[str] | None = None,
 ) -> pd.DataFrame:
@@ -325,6 +510,8 @@ def aged_ticket_trend(
      {'period': '2026-02', 'aged_start': 1, 'aged_end': 1},
      {'period': '2026-03', 'aged_start': 1, 'aged_end': 1}]
     """
+    if isinstance(events, pd.DataFrame) and len(events):
+        events = EventTimeline(tickets, events)  # sorted once for every period
     frames = [
         aged_ticket_reduction(
             tickets, p, aged_after_days, events=events, tz=tz, suppliers=suppliers
@@ -1136,6 +1323,7 @@ def measure_values(
         tickets = tickets[~tickets["ticket_id"].isin(excluded)]
         events = events[~events["ticket_id"].isin(excluded)]
         clocks = clocks[~clocks["ticket_id"].isin(excluded)] if "ticket_id" in clocks else clocks
+    tickets, events = _coded_ids(tickets, events)
     hours_between = None
     calendars = params.contracts[integ].calendars if integ in params.contracts else {}
     if "business" in calendars:
@@ -1168,13 +1356,18 @@ def measure_values(
     def by_id(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.set_index("supplier_id")
 
+    timeline = EventTimeline(tickets, events) if len(events) else None
+    parts = _split_by_resolution(tickets, events, periods, tz)
     for period in periods:
         start, end = period_bounds(period, tz)
         in_scope = {"tickets": tickets, "tz": tz}
+        # Per period: the tickets resolved in it and their events, cut once (period None
+        # below means "these are already the period's"), else each measure restricts.
+        t_p, ev_p, per_p = (*parts[period], None) if parts else (tickets, events, period)
 
         red = by_id(
             aged_ticket_reduction(
-                tickets, period, aged_days, events=events, tz=tz, suppliers=suppliers
+                tickets, period, aged_days, events=timeline, tz=tz, suppliers=suppliers
             )
         )
         a = red.loc[ALL]
@@ -1190,7 +1383,7 @@ def measure_values(
         for s in towers:
             emit(s, period, "aged_tickets", red.loc[s, "aged_end"])
 
-        h = handoffs(events, period, **in_scope)
+        h = handoffs(ev_p, per_p, **in_scope)
         n = len(h)
         emit(
             integ,
@@ -1201,7 +1394,7 @@ def measure_values(
             n,
         )
 
-        pp = by_id(ping_pong_by_supplier(events, period, suppliers=suppliers, **in_scope))
+        pp = by_id(ping_pong_by_supplier(ev_p, per_p, suppliers=suppliers, **in_scope))
         for s, key in [(integ, ALL), *((t, t) for t in towers)]:
             r = pp.loc[key]
             emit(
@@ -1214,14 +1407,14 @@ def measure_values(
             )
             emit(s, period, "ping_pong_count", r["ping_pong_tickets"])
 
-        ra = routing_accuracy(events, tickets, integ, period, tz=tz)["routed_right"].dropna()
+        ra = routing_accuracy(ev_p, t_p, integ, per_p, tz=tz)["routed_right"].dropna()
         emit(integ, period, "routing_accuracy", _ratio(ra.sum(), len(ra)), ra.sum(), len(ra))
 
-        dt_ = dispatch_time(events, integ, period, hours_between=hours_between, **in_scope)
+        dt_ = dispatch_time(ev_p, integ, per_p, hours_between=hours_between, **in_scope)
         ds = dispatch_stats(dt_)
         emit(integ, period, "dispatch_time", ds["median_h"])
 
-        v = push_to_front(events, period, ignore_suppliers=[integ], **in_scope)
+        v = push_to_front(ev_p, per_p, ignore_suppliers=[integ], **in_scope)
         ptf = by_id(push_to_front_by_supplier(v, suppliers=suppliers))
         emit(integ, period, "push_to_front_violations", ptf.loc[ALL, "violations"])
         for s in towers:

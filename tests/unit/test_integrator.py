@@ -756,3 +756,112 @@ def test_clock_stop_shares_are_fractions(hours):
     assert r["paused_share"].dropna().between(0, 1).all()
     assert r["pause_before_resolution_share"].dropna().between(0, 1).all()
     assert np.isfinite(r["clock_h"]).all()
+
+
+# ----------------------------------------------------- fast paths agree with the definitions --
+# measure_values codes ticket ids as integers, sorts the log once, cuts it per period and asks
+# an EventTimeline for the last event before each instant. These properties pin each shortcut
+# to the plain definition it replaces, on random logs with shuffled rows, ties in time,
+# missing suppliers and statuses.
+random_events = st.lists(
+    st.tuples(
+        st.sampled_from(["T0", "T1", "T2", "T3", "X9"]),  # X9: events of an unknown ticket
+        st.integers(0, 60 * 24 * 70),  # minutes after 1 Feb 2026: into April
+        st.sampled_from(["assigned", "in_progress", "resolved", "closed", None]),
+        st.sampled_from(["net", "host", None]),
+    ),
+    min_size=0,
+    max_size=25,
+)
+
+
+def _random_log(rows, seed):
+    """Tickets T0..T3 and an event log from ``rows``, event_seq in time order, rows shuffled."""
+    base = ts("2026-02-01T00:00Z")
+    ev = pd.DataFrame(
+        [
+            {
+                "ticket_id": tid,
+                "event_at": base + pd.Timedelta(minutes=m),
+                "status": status,
+                "supplier_id": sup,
+                "assignment_group": None if sup is None else f"{sup}-g",
+                "support_level": None,
+            }
+            for tid, m, status, sup in rows
+        ],
+        columns=["ticket_id", "event_at", "status", "supplier_id", "assignment_group"],
+    )
+    ev = ev.sort_values(["ticket_id", "event_at"], kind="stable")
+    ev["event_seq"] = ev.groupby("ticket_id").cumcount() + 1
+    ev["support_level"] = None
+    ev = schema.coerce("ticket_events", ev.sample(frac=1, random_state=seed))
+    resolved = ["2026-02-20T00:00Z", "2026-03-15T00:00Z", "2026-03-31T23:00Z", None]
+    t = make_tickets(
+        *(
+            {"ticket_id": f"T{i}", "opened_at": "2026-01-20T00:00Z", "resolved_at": r}
+            for i, r in enumerate(resolved)
+        )
+    )
+    return t, ev
+
+
+def _last_event_reference(t, ev, at):
+    """Per ticket: status of the last event (by event_seq) before ``at`` and the last supplier
+    named before ``at``, by the plain filter-and-group definition."""
+    before = ev[ev["event_at"] < at].sort_values(["ticket_id", "event_seq"])
+    status = before.groupby("ticket_id").tail(1).set_index("ticket_id")["status"]
+    named = before[before["supplier_id"].notna()]
+    holder = named.groupby("ticket_id").tail(1).set_index("ticket_id")["supplier_id"]
+    return status.reindex(t["ticket_id"]), holder.reindex(t["ticket_id"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=random_events, seed=st.integers(0, 2**16), at_min=st.integers(0, 60 * 24 * 70))
+def test_open_at_from_a_timeline_follows_the_last_event_before_the_instant(rows, seed, at_min):
+    from siamlib.measures.integrator import EventTimeline
+
+    t, ev = _random_log(rows, seed)
+    at = ts("2026-02-01T00:00Z") + pd.Timedelta(minutes=at_min)
+    status, holder = _last_event_reference(t, ev, at)
+    got = open_at(t, at, events=EventTimeline(t, ev)).set_index("ticket_id")
+    for tid, s, h in zip(t["ticket_id"], status, holder, strict=True):
+        if pd.isna(s):  # no event with a status before the instant: the tickets-only rule
+            expected_open = tid in set(open_at(t, at)["ticket_id"])
+        else:
+            expected_open = s in schema.OPEN_STATUSES
+        assert (tid in got.index) == expected_open, (tid, s)
+        if expected_open:
+            assert got.loc[tid, "supplier_id"] == (h if pd.notna(h) else "net")
+    pd.testing.assert_frame_equal(open_at(t, at, events=ev), got.reset_index())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=random_events, seed=st.integers(0, 2**16))
+def test_one_sorted_cut_per_period_equals_restricting_each_period(rows, seed):
+    from siamlib.measures.integrator import _coded_ids, _restrict, _split_by_resolution
+
+    t, ev = _random_log(rows, seed)
+    t, ev = _coded_ids(t, ev)
+    periods = ["2026-02", "2026-03", "2026-04"]
+    parts = _split_by_resolution(t, ev, periods, "Europe/London")
+    for p in periods:
+        t_p, ev_p = parts[p]
+        expected = _restrict(ev, p, t, "Europe/London")
+        pd.testing.assert_frame_equal(ev_p, expected)
+        pd.testing.assert_frame_equal(_restrict(ev_p, None, None, "UTC"), expected)
+        resolved_in_p = t[t["resolved_at"].dt.tz_convert("Europe/London").dt.strftime("%Y-%m") == p]
+        assert t_p["ticket_id"].tolist() == resolved_in_p["ticket_id"].tolist()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=random_events, seed=st.integers(0, 2**16))
+def test_event_order_check_says_yes_exactly_when_sorting_changes_nothing(rows, seed):
+    from siamlib.measures.integrator import _EVENT_ORDER, _in_event_order
+
+    _, ev = _random_log(rows, seed)
+    ev = ev.reset_index(drop=True)
+    ev.loc[ev.index[:2], "event_at"] = ev["event_at"].min()  # ties in time for some rows
+    once = ev.sort_values(_EVENT_ORDER, kind="stable").reset_index(drop=True)
+    assert _in_event_order(once)
+    assert _in_event_order(ev) == ev.equals(once)

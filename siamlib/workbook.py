@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from siamlib import io, paths, periods
@@ -90,8 +91,58 @@ class Work:
         t = self.tables["tickets"]
         return t.loc[t["supplier_id"] == supplier_id, "ticket_id"]
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_cache", None)  # derived frames: recomputed on demand, not shipped
+        return state
+
+    def _cached(self, key: str, make):
+        """``make()`` once per Work: the cuts every report shares (a Work is never changed
+        after :func:`compute_period`, so they cannot go stale)."""
+        memo = self.__dict__.setdefault("_cache", {})
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
+
+    def _resolved_clocks(self) -> pd.DataFrame:
+        """Clocks of the tickets resolved in the period (all suppliers), cut once."""
+
+        def make():
+            start, end = self.bounds
+            c = self.clocks
+            return c.loc[c["resolved_at"].ge(start) & c["resolved_at"].lt(end)]
+
+        return self._cached("resolved_clocks", make)
+
+    def _resolved_attribution(self) -> pd.DataFrame:
+        """Attribution rows of the tickets resolved in the period, cut once."""
+
+        def make():
+            a = self.attribution
+            return a.loc[_isin(a["ticket_id"], self._resolved_clocks()["ticket_id"])]
+
+        return self._cached("resolved_attribution", make)
+
     def evidence(self, name: str) -> dict[str, pd.DataFrame]:
         """Ticket-level rows behind the figures of one report (CSV/XLSX evidence)."""
+        breached, aged = self._cached("evidence_rows", self._evidence_rows)
+        ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
+        frames = {"breaches": breached, "aged_tickets": aged, "excluded": self.excluded}
+        if name == BOARD:
+            frames["credits"] = ledger
+            frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
+            return {k: v for k, v in frames.items() if v is not None}
+        if self.params.estate.supplier(name).role == "integrator":
+            frames["credits"] = self.ledgers[name]
+            return frames
+        from siamlib.evidence import evidence_frames
+
+        frames["credits"] = self.ledgers[name]
+        frames["scorecard"] = self.cards[name]
+        return evidence_frames(frames, name)
+
+    def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Breaching and aged tickets of every supplier (each report keeps its own)."""
         start, end = self.bounds
         c = self.clocks
         in_period = c["resolved_at"].ge(start) & c["resolved_at"].lt(end)
@@ -120,20 +171,7 @@ class Work:
             open_at_end & c["opened_at"].lt(aged_cut),
             ["ticket_id", "supplier_id", "priority", "service", "opened_at", "status"],
         ]
-        ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
-        frames = {"breaches": breached, "aged_tickets": aged, "excluded": self.excluded}
-        if name == BOARD:
-            frames["credits"] = ledger
-            frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
-            return {k: v for k, v in frames.items() if v is not None}
-        if self.params.estate.supplier(name).role == "integrator":
-            frames["credits"] = self.ledgers[name]
-            return frames
-        from siamlib.evidence import evidence_frames
-
-        frames["credits"] = self.ledgers[name]
-        frames["scorecard"] = self.cards[name]
-        return evidence_frames(frames, name)
+        return breached, aged
 
     def bundle(self, name: str) -> dict:
         """The inputs of one report notebook: small frames plus ``meta``."""
@@ -179,14 +217,17 @@ class Work:
             at_risk_pct=p.contract(name).at_risk_pct,
         )
         if supplier.role == "tower":
-            own = self.clocks["supplier_id"] == name
-            frames["clocks_summary"] = _clock_summary(self.clocks[own], self.bounds)
+            # Both summaries only look at tickets resolved in the period: cut those once for
+            # all towers rather than scan every clock and attribution row per tower.
+            resolved = self._resolved_clocks()
+            own = resolved[resolved["supplier_id"] == name]
+            frames["clocks_summary"] = _clock_summary(own, self.bounds)
             frames["attribution"] = _attribution(
-                self.attribution,
+                self._resolved_attribution(),
                 self._own_tickets(name),
                 name,
                 p.estate.integrator.id,
-                self.clocks,
+                resolved,
                 self.bounds,
             )
         else:
@@ -244,9 +285,8 @@ def _attribution(
     resolved = clocks.loc[
         clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end), "ticket_id"
     ]
-    mine = attribution[
-        attribution["ticket_id"].isin(own_tickets) & attribution["ticket_id"].isin(resolved)
-    ]
+    ids = attribution["ticket_id"]
+    mine = attribution[_isin(ids, own_tickets) & _isin(ids, resolved)]
     holder = mine["supplier_id"].where(
         mine["supplier_id"].isin([supplier_id, integrator_id]), "other suppliers"
     )
@@ -260,6 +300,28 @@ def _attribution(
     total = out["held_business_h"].sum()
     out["share"] = out["held_business_h"] / total if total else float("nan")
     return out
+
+
+def _isin(s: pd.Series, values: pd.Series) -> np.ndarray:
+    """``s.isin(values)`` as a bool array, with pyarrow's hash lookup for text columns.
+
+    pandas' isin on Arrow text turns every value into a Python object first (about a
+    second per call on a million ticket ids); ``pyarrow.compute.is_in`` does not.
+
+    >>> import pandas as pd
+    >>> _isin(pd.Series(["A", "B", None], dtype="str"), pd.Series(["B", "C"])).tolist()
+    [False, True, False]
+    """
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+        value_set = pa.array(
+            pd.Series(values, dtype="str"), type=pa.large_string(), from_pandas=True
+        )
+        return pc.is_in(arr, value_set=value_set).to_numpy(zero_copy_only=False)
+    return s.isin(values).to_numpy(dtype=bool)
 
 
 def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:

@@ -241,11 +241,10 @@ def _xlsx_cell(value: object) -> object:
 
 def _xlsx_column(s: pd.Series) -> list:
     """A column as a list of cell values (see :func:`_xlsx_cell`), vectorised where it can be."""
-    if pd.api.types.is_bool_dtype(s.dtype) and not isinstance(s.dtype, pd.BooleanDtype):
+    numpy_kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else ""  # not Int64, boolean...
+    if numpy_kind in ("b", "i", "u"):
         return s.tolist()
-    if s.dtype.kind in "iu":
-        return s.tolist()
-    if s.dtype.kind == "f":
+    if numpy_kind == "f":
         x = s.to_numpy()
         out = x.tolist()
         for i in np.flatnonzero(~np.isfinite(x)):  # few: NaN and infinity only

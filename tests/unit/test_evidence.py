@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
+import tempfile
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from siamlib.evidence import evidence_frames, prepare, write_evidence
 
@@ -66,6 +70,8 @@ def test_frame_names_must_be_safe_file_names():
 
 
 # ------------------------------------------------------------------------------- injection ----
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot hold
+
 NASTY = pd.DataFrame(
     {
         "supplier_id": ["euc"] * 8,
@@ -203,3 +209,127 @@ def test_basename_cannot_escape_the_folder(tmp_path):
     with pytest.raises(ValueError, match="basename"):
         write_evidence({"credit_ledger": LEDGER}, tmp_path, "../x")
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------- sheet row limit ----
+def _sheet_rows(ws) -> list[list]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_a_frame_longer_than_a_sheet_is_split_and_each_part_described(tmp_path):
+    # max_rows=3: a header plus 2 data rows per sheet, so 5 rows need ceil(5 / 2) = 3 sheets
+    df = pd.DataFrame({"supplier_id": ["euc"] * 5, "n": [1, 2, 3, 4, 5]})
+    paths = write_evidence({"aged_tickets": df, "credit_ledger": LEDGER}, tmp_path, "s", max_rows=3)
+    wb = openpyxl.load_workbook(paths[-1])
+    assert wb.sheetnames == [
+        "contents",
+        "aged_tickets",
+        "aged_tickets-part2",
+        "aged_tickets-part3",
+        "credit_ledger",
+    ]
+    assert _sheet_rows(wb["aged_tickets"]) == [["supplier_id", "n"], ["euc", 1], ["euc", 2]]
+    assert _sheet_rows(wb["aged_tickets-part2"]) == [["supplier_id", "n"], ["euc", 3], ["euc", 4]]
+    assert _sheet_rows(wb["aged_tickets-part3"]) == [["supplier_id", "n"], ["euc", 5]]
+    contents = _sheet_rows(wb["contents"])
+    assert contents[0] == ["sheet", "frame", "rows", "holds"]
+    assert [r[:3] for r in contents[1:]] == [
+        ["aged_tickets", "aged_tickets", 2],
+        ["aged_tickets-part2", "aged_tickets", 2],
+        ["aged_tickets-part3", "aged_tickets", 1],
+        ["credit_ledger", "credit_ledger", 2],  # fits: not split, no part note
+    ]
+    assert "Part 2 of 3: rows 3 to 4 of 5" in contents[2][3]
+    assert "the CSV file has every row" in contents[2][3]
+    assert contents[4][3] == "Service-credit ledger: one explained line per missed service level."
+    # the CSV is never split
+    assert len(paths[0].read_text(encoding="utf-8").splitlines()) == 1 + 5
+
+
+def test_a_frame_that_exactly_fills_a_sheet_is_not_split(tmp_path):
+    df = pd.DataFrame({"supplier_id": ["euc", "euc"]})  # header + 2 rows = max_rows 3
+    paths = write_evidence({"aged_tickets": df}, tmp_path, "f", max_rows=3)
+    assert openpyxl.load_workbook(paths[-1]).sheetnames == ["contents", "aged_tickets"]
+
+
+def test_split_sheet_names_stay_within_31_characters_and_unique(tmp_path):
+    name = "a_very_long_evidence_frame_name_number_one"
+    df = pd.DataFrame({"n": range(3)})
+    paths = write_evidence({name: df}, tmp_path, "g", max_rows=2)
+    names = openpyxl.load_workbook(paths[-1]).sheetnames[1:]
+    assert len(names) == 3 and len(set(names)) == 3
+    assert all(len(n) <= 31 for n in names)
+    assert names[1].endswith("-part2") and names[2].endswith("-part3")
+
+
+@pytest.mark.parametrize("max_rows", [1, 0, 1_048_577])
+def test_a_row_limit_outside_what_a_sheet_can_hold_is_refused(tmp_path, max_rows):
+    with pytest.raises(ValueError, match="max_rows"):
+        write_evidence({"credit_ledger": LEDGER}, tmp_path, "h", max_rows=max_rows)
+
+
+# ---------------------------------------------------------------------------- cell values ----
+def test_cells_keep_their_type_and_missing_values_are_empty(tmp_path):
+    df = pd.DataFrame(
+        {
+            "supplier_id": ["euc", "euc", "euc"],
+            "flag": pd.array([True, None, False], dtype="boolean"),
+            "count": pd.array([3, None, -2], dtype="Int64"),
+            "hours": [1.5, float("nan"), float("inf")],
+            "note": ["x", "", None],
+            "share": pd.array([0.5, None, 0.25], dtype="Float64"),
+        }
+    )
+    (_, xlsx_path) = write_evidence({"aged_tickets": df}, tmp_path, "i")
+    rows = _sheet_rows(openpyxl.load_workbook(xlsx_path)["aged_tickets"])
+    # empty text and missing values are empty cells; infinity is the text "inf", as
+    # DataFrame.to_excel wrote it
+    assert rows[1:] == [
+        ["euc", True, 3, 1.5, "x", 0.5],
+        ["euc", None, None, None, None, None],
+        ["euc", False, -2, "inf", None, 0.25],
+    ]
+
+
+def test_text_that_looks_like_markup_or_escapes_is_stored_as_written(tmp_path):
+    notes = ["a < b & c > d", "<r><t>rich?</t></r>", "_x000D_ literal", "  padded  ", "ünï©ødé"]
+    df = pd.DataFrame({"supplier_id": ["euc"] * 5, "note": notes})
+    (_, xlsx_path) = write_evidence({"aged_tickets": df}, tmp_path, "j")
+    ws = openpyxl.load_workbook(xlsx_path)["aged_tickets"]
+    assert [ws.cell(row=i, column=2).value for i in range(2, 7)] == notes
+
+
+def test_text_longer_than_a_cell_is_cut_in_the_workbook_only(tmp_path):
+    long = "x" * 40_000
+    df = pd.DataFrame({"supplier_id": ["euc"], "note": [long]})
+    csv_path, xlsx_path = write_evidence({"aged_tickets": df}, tmp_path, "k")
+    assert long in csv_path.read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(xlsx_path)["aged_tickets"]["B2"].value == "x" * 32_767
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+            st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+            st.integers(min_value=-(2**53), max_value=2**53),
+        ),
+        max_size=8,
+    )
+)
+def test_workbook_cells_equal_the_prepared_frame(rows):
+    texts, floats, ints = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [])
+    df = pd.DataFrame(
+        {"text": pd.Series(texts, dtype="str"), "real": pd.Series(floats, dtype="float64")}
+    )
+    df["whole"] = pd.Series(ints, dtype="int64")
+    with tempfile.TemporaryDirectory() as d:
+        (_, xlsx_path) = write_evidence({"aged_tickets": df}, d, "p")
+        got = _sheet_rows(openpyxl.load_workbook(xlsx_path)["aged_tickets"])[1:]
+    want = []
+    for r in prepare(df).itertuples(index=False):
+        text = _ILLEGAL.sub("", r.text).replace("\r", "\n")  # XML readers turn CR into LF
+        real = None if pd.isna(r.real) else float(f"{r.real:.16g}")  # 16 digits, as Excel
+        want.append([text or None, real, r.whole])  # |whole| <= 2**53 fits 16 digits
+    assert got == want

@@ -530,28 +530,44 @@ def _resolved_rows(
     return df, rows
 
 
-def _reassignments(tickets: pd.DataFrame, events: pd.DataFrame, after: str) -> pd.Series:
-    """Assignment-group changes per ticket id, counted from the first group (or from the
-    first group of the ticket's supplier of record when ``after="supplier_first_group"``)."""
-    # An event without a ticket id belongs to no ticket (factorize would code it -1).
-    ev = events[events["assignment_group"].notna() & events["ticket_id"].notna()]
-    ev = ev.sort_values(["ticket_id", "event_seq"], kind="stable")
-    if after == "supplier_first_group":
-        record = tickets.drop_duplicates("ticket_id").set_index("ticket_id")["supplier_id"]
-        own = ev["supplier_id"].eq(ev["ticket_id"].map(record)).fillna(False)
-        # Keep events from the first one held by the supplier of record onwards.
-        ev = ev[own.astype(bool).groupby(ev["ticket_id"]).cummax()]
-    elif after != "first_group":
+def _reassignments(tickets: pd.DataFrame, events: pd.DataFrame, after: str) -> np.ndarray:
+    """Assignment-group changes per row of ``tickets``, counted from the first group (or from
+    the first group of the ticket's supplier of record when ``after="supplier_first_group"``).
+
+    Works on integer codes of ticket ids, groups and suppliers: one hash of each id column,
+    then sorting and comparing integers, which is what keeps this linear on large logs.
+    """
+    if after not in ("first_group", "supplier_first_group"):
         raise ValueError(f"after must be 'first_group' or 'supplier_first_group', got {after!r}")
+    # An event without a ticket id belongs to no ticket.
+    ev = events[events["assignment_group"].notna() & events["ticket_id"].notna()]
+    n = len(tickets)
+    codes, ids = pd.factorize(pd.concat([tickets["ticket_id"], ev["ticket_id"]], ignore_index=True))
+    t_code, e_code = codes[:n], codes[n:]
+    seq = ev["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
+    order = np.lexsort((seq, e_code))  # by ticket, then event_seq (missing last), stable
+    e_code = e_code[order]
+    grp = pd.factorize(ev["assignment_group"])[0][order]
+    if after == "supplier_first_group":
+        sup, _ = pd.factorize(
+            pd.concat([tickets["supplier_id"], ev["supplier_id"]], ignore_index=True)
+        )
+        record = np.full(len(ids) + 1, -1)
+        record[t_code[::-1]] = sup[:n][::-1]  # reversed: the first row of a ticket id wins
+        e_sup = sup[n:][order]
+        own = (e_sup >= 0) & (e_sup == record[e_code])
+        # Keep events from the first one held by the supplier of record onwards.
+        held = np.cumsum(own)
+        first = np.r_[True, e_code[1:] != e_code[:-1]]
+        before_ticket = np.maximum.accumulate(np.where(first, np.arange(len(own)), 0))
+        keep = held - (held - own)[before_ticket] > 0
+        e_code, grp = e_code[keep], grp[keep]
     # Rows are sorted by ticket, so a change is a row whose group differs from the row above
     # within the same ticket.
-    tid = ev["ticket_id"].to_numpy()
-    grp = ev["assignment_group"].to_numpy()
-    same_ticket = np.r_[False, tid[1:] == tid[:-1]]
+    same_ticket = np.r_[False, e_code[1:] == e_code[:-1]]
     moved = same_ticket & np.r_[False, grp[1:] != grp[:-1]]
-    codes, ids = pd.factorize(tid)
-    counts = np.bincount(codes, weights=moved, minlength=len(ids))
-    return pd.Series(counts, index=pd.Index(ids, name="ticket_id"))
+    counts = np.bincount(e_code, weights=moved, minlength=len(ids) + 1)
+    return np.where(t_code >= 0, counts[t_code], 0.0)
 
 
 def first_time_fix(
@@ -603,8 +619,8 @@ def first_time_fix(
     """
     periods, by = _periods(periods), list(by)
     df, rows = _resolved_rows(tickets, by, periods, tz)
-    changes = df["ticket_id"].map(_reassignments(df, events, after)).fillna(0)
-    rows["numerator"] = rows["denominator"] * changes.eq(0).to_numpy()
+    changes = _reassignments(df, events, after)
+    rows["numerator"] = rows["denominator"] * (changes == 0)
     out = _tally(rows, by, periods, ["numerator", "denominator"])
     out["value"] = _ratio(out["numerator"], out["denominator"])
     return out

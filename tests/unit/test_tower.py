@@ -487,6 +487,51 @@ def test_first_time_fix_can_start_counting_when_the_ticket_reaches_its_supplier(
     assert tower["value"].item() == 0.5  # only T1 moved after reaching hosting: 1/2
 
 
+def _reassignments_by_definition(tickets, events, after):
+    """Group changes per ticket, one ticket at a time, straight from the rule."""
+    out = []
+    for tid, record in zip(tickets["ticket_id"], tickets["supplier_id"], strict=True):
+        ev = events[(events["ticket_id"] == tid) & events["assignment_group"].notna()]
+        ev = ev.sort_values("event_seq", kind="stable")
+        if after == "supplier_first_group":
+            own = (ev["supplier_id"] == record).fillna(False).astype(bool).to_list()
+            ev = ev.iloc[own.index(True) :] if True in own else ev.iloc[:0]
+        groups = ev["assignment_group"].to_list()
+        out.append(sum(a != b for a, b in zip(groups, groups[1:], strict=False)))
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["T0", "T1", "T2", "T3"]),
+            st.sampled_from(
+                [
+                    ("SIAM-Dispatch", "integrator"),
+                    ("HOST-Ops", "hosting"),
+                    ("NET-NOC", "net"),
+                    (None, None),
+                ]
+            ),
+        ),
+        max_size=20,
+    ),
+    after=st.sampled_from(["first_group", "supplier_first_group"]),
+    seed=st.integers(0, 2**16),
+)
+def test_reassignment_counts_match_the_rule_applied_ticket_by_ticket(steps, after, seed):
+    from siamlib.measures.tower import _reassignments
+
+    tickets = make_tickets({"supplier_id": "hosting"}, {"supplier_id": "net"}, {})
+    per_ticket: dict[str, list] = {}
+    for tid, step in steps:
+        per_ticket.setdefault(tid, []).append(step)
+    events = make_events(per_ticket).sample(frac=1, random_state=seed)  # any row order
+    got = _reassignments(tickets, events, after).tolist()
+    assert got == _reassignments_by_definition(tickets, events, after)
+
+
 def test_first_time_fix_of_an_empty_period_is_nan():
     r = first_time_fix(make_tickets({}), make_events({}), ["2026-04", "2026-05"], tz="UTC")
     assert math.isnan(only(r, period="2026-05")["value"])

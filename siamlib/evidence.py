@@ -231,7 +231,7 @@ def _xlsx_cell(value: object) -> object:
             return "inf" if value > 0 else "-inf"
         return float(value)
     if isinstance(value, Decimal):
-        return float(value)
+        return _xlsx_cell(float(value))  # Decimal("NaN") too
     if isinstance(value, dt.timedelta):
         return value.total_seconds() / 86400  # Excel counts time in days
     if isinstance(value, dt.date | pd.Timestamp):
@@ -302,11 +302,8 @@ def _xml_cells(values: list, letter: str, first_row: int) -> list[str]:
 def _write_sheet(fh, header: list[str], columns: list[list], start: int, stop: int) -> None:
     """Write one worksheet part: the header row, then rows ``start:stop`` of ``columns``."""
     letters = [_column_letter(i) for i in range(len(header))]
-    fh.write(
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b"<sheetData>"
-    )
+    used = f"A1:{letters[-1]}{stop - start + 1}" if letters else "A1"
+    fh.write(f'{_XML_HEAD}<worksheet xmlns="{_MAIN}"><dimension ref="{used}"/><sheetData>'.encode())
     head = [_xml_cells([_xlsx_text(str(h))], x, 1)[0] for h, x in zip(header, letters, strict=True)]
     fh.write(('<row r="1">' + "".join(head) + "</row>").encode("utf-8"))
     step = 20_000  # rows per chunk: bounded memory on million-row frames

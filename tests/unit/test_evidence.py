@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import re
 import tempfile
+from decimal import Decimal
 
 import openpyxl
 import pandas as pd
@@ -278,6 +279,7 @@ def test_cells_keep_their_type_and_missing_values_are_empty(tmp_path):
             "hours": [1.5, float("nan"), float("inf")],
             "note": ["x", "", None],
             "share": pd.array([0.5, None, 0.25], dtype="Float64"),
+            "amount": [Decimal("2.5"), Decimal("NaN"), None],
         }
     )
     (_, xlsx_path) = write_evidence({"aged_tickets": df}, tmp_path, "i")
@@ -285,9 +287,9 @@ def test_cells_keep_their_type_and_missing_values_are_empty(tmp_path):
     # empty text and missing values are empty cells; infinity is the text "inf", as
     # DataFrame.to_excel wrote it
     assert rows[1:] == [
-        ["euc", True, 3, 1.5, "x", 0.5],
-        ["euc", None, None, None, None, None],
-        ["euc", False, -2, "inf", None, 0.25],
+        ["euc", True, 3, 1.5, "x", 0.5, 2.5],
+        ["euc", None, None, None, None, None, None],
+        ["euc", False, -2, "inf", None, 0.25, None],
     ]
 
 

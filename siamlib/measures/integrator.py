@@ -281,8 +281,12 @@ class EventTimeline:
         self.has_status = status.notna().to_numpy(dtype=bool)[order]
         self.open = status.isin(OPEN_STATUSES).to_numpy(dtype=bool)[order]
         supplier = events["supplier_id"]
-        self.named = supplier.notna().to_numpy(dtype=bool)[order]
-        self.supplier = supplier.to_numpy(dtype=object, na_value=None)[order]
+        # Supplier codes, not strings: a Python string per event would cost more memory
+        # than the rest of the timeline together.
+        sup_code, names = pd.factorize(supplier)
+        self.suppliers = pd.array(names, dtype="str")  # take(-1) gives missing on an array
+        self.supplier = sup_code[order]
+        self.named = self.supplier >= 0
 
     def positions(self, ticket_ids: pd.Series) -> np.ndarray:
         """Row of each of ``ticket_ids`` in :meth:`last_before` (``n`` when not known)."""
@@ -317,13 +321,14 @@ class EventTimeline:
         before = self.at < cut  # NaT compares False: such events are never "before"
         has_event = np.zeros(self.n + 1, dtype=bool)
         is_open = np.zeros(self.n + 1, dtype=bool)
-        supplier = np.full(self.n + 1, None, dtype=object)
+        supplier = np.full(self.n + 1, -1, dtype=self.supplier.dtype)
         codes, rows = self._last(np.flatnonzero(before))
         has_event[codes] = self.has_status[rows]
         is_open[codes] = self.open[rows]
         codes, rows = self._last(np.flatnonzero(before & self.named))
         supplier[codes] = self.supplier[rows]
-        answer = pd.DataFrame({"has_event": has_event, "open": is_open, "supplier": supplier})
+        names = pd.Series(self.suppliers.take(supplier, allow_fill=True), dtype="str")
+        answer = pd.DataFrame({"has_event": has_event, "open": is_open, "supplier": names})
         self._answers[cut] = answer
         return answer
 
@@ -1337,7 +1342,10 @@ def measure_values(
     if apply_exclusions:
         excluded = [e.ticket_id for e in params.exclusions.exclusions]
         tickets = tickets[~tickets["ticket_id"].isin(excluded)]
-        events = events[~events["ticket_id"].isin(excluded)]
+        if tickets["ticket_id"].hasnans or not tickets["ticket_id"].is_unique:
+            events = events[~events["ticket_id"].isin(excluded)]
+        # else the log is left whole (no copy of it): the per-period cut and the timeline
+        # below keep only events of tickets in ``tickets``, so excluded tickets drop out there.
         clocks = clocks[~clocks["ticket_id"].isin(excluded)] if "ticket_id" in clocks else clocks
     tickets, events = _coded_ids(tickets, events)
     hours_between = None

@@ -669,7 +669,38 @@ def ticket_clocks(
     >>> c[["response_h", "resolution_h", "resolution_actual_h", "completed"]].to_dict("records")
     [{'response_h': 1.5, 'resolution_h': 3.0, 'resolution_actual_h': 62.0, 'completed': True}]
     """
-    run = _run(tickets, events, params, as_of)
+    return _clocks_of(_run(tickets, events, params, as_of))
+
+
+def clocks_and_attribution(
+    tickets: pd.DataFrame, events: pd.DataFrame, params: Params, as_of
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`ticket_clocks` and :func:`time_by_supplier` from one pass over the events.
+
+    The monthly batch needs both; building the ticket intervals once instead of twice halves
+    the clock stage on large estates. The results equal the two functions' own.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> t = pd.DataFrame({"ticket_id": ["T1"], "ticket_type": ["incident"],
+    ...     "supplier_id": ["hosting"], "service": ["email"], "priority": [1],
+    ...     "opened_at": pd.to_datetime(["2026-05-05 10:00Z"]), "first_response_at": [pd.NaT],
+    ...     "resolved_at": [pd.NaT], "closed_at": [pd.NaT], "status": ["resolved"]})
+    >>> e = pd.DataFrame({"ticket_id": "T1", "event_seq": [1, 2],
+    ...     "event_at": pd.to_datetime(["2026-05-05 10:00Z", "2026-05-05 12:30Z"]),
+    ...     "status": ["assigned", "resolved"], "supplier_id": ["hosting", "hosting"]})
+    >>> c, a = clocks_and_attribution(t, e, load_params(), "2026-05-06T00:00Z")
+    >>> c["resolution_h"].item(), a["held_h"].item()
+    (2.5, 2.5)
+    """
+    run = _run(tickets, events, params, as_of, holders=True)
+    return _clocks_of(run), _attribution_of(run)
+
+
+def _clocks_of(run: _Run | None) -> pd.DataFrame:
+    """The body of :func:`ticket_clocks` on prepared intervals."""
     if run is None:
         return _empty(CLOCK_DTYPES)
     n, tix, st, setup, cals = run.n, run.tix, run.st, run.setup, run.cals
@@ -873,7 +904,11 @@ def time_by_supplier(
     0     hosting     2.0
     1  integrator     0.5
     """
-    run = _run(tickets, events, params, as_of, holders=True)
+    return _attribution_of(_run(tickets, events, params, as_of, holders=True))
+
+
+def _attribution_of(run: _Run | None) -> pd.DataFrame:
+    """The body of :func:`time_by_supplier` on intervals prepared with ``holders=True``."""
     if run is None:
         return _empty(HOLD_DTYPES)
     tix, hold = run.tix, run.hold

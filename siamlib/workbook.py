@@ -391,8 +391,7 @@ def compute_period(
     kept, excluded = credits.apply_exclusions(tables["tickets"], params.exclusions)
     ex_ids = set(excluded["ticket_id"])
     events = tables["ticket_events"]
-    clocks = clocks_mod.ticket_clocks(tables["tickets"], events, params, end)
-    attribution = clocks_mod.time_by_supplier(tables["tickets"], events, params, end)
+    clocks, attribution = clocks_mod.clocks_and_attribution(tables["tickets"], events, params, end)
     months = periods.previous_periods(period, TREND_MONTHS + 1)
     values = pd.concat(
         [

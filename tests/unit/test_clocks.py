@@ -527,6 +527,17 @@ def test_time_held_by_suppliers_adds_up_to_resolution_time(data, reopen):
         assert (c.loc[judged, "ever_breached"] == c.loc[judged, "resolution_breached"]).all()
 
 
+@SETTINGS
+@given(data=estates())
+def test_one_pass_for_clocks_and_attribution_gives_both_functions_results(data):
+    from siamlib.clocks import clocks_and_attribution
+
+    t, e, as_of = data
+    c, a = clocks_and_attribution(t, e, PARAMS, as_of)
+    pd.testing.assert_frame_equal(c, ticket_clocks(t, e, PARAMS, as_of))
+    pd.testing.assert_frame_equal(a, time_by_supplier(t, e, PARAMS, as_of))
+
+
 def test_columns_have_the_documented_dtypes():
     c = ticket_clocks(frame([ticket()]), events_frame([]), PARAMS, AS_OF)
     assert {k: str(v) for k, v in c.dtypes.items()} == CLOCK_DTYPES

@@ -167,6 +167,25 @@ class ReportOutcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@functools.cache
+def _ipc_kernel_manager() -> type:
+    """A kernel manager talking to its kernel over local IPC sockets instead of TCP.
+
+    The batch's kernels are local, so nothing needs a TCP port: IPC keeps code and outputs
+    off the network stack entirely (and stops ipykernel warning, per report, that TCP
+    traffic is unencrypted).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+    return IpcKernelManager
+
+
 def execute(
     notebook: Path | str,
     parameters: dict,
@@ -187,6 +206,7 @@ def execute(
             None,  # keep the executed notebook in memory; nothing half-written on disk
             parameters=parameters,
             kernel_name=kernel_name,
+            kernel_manager_class=_ipc_kernel_manager(),
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,

@@ -41,6 +41,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -325,13 +327,24 @@ def rag_counts(card: pd.DataFrame) -> dict[str, int]:
     return {r: int(counts.get(r, 0)) for r in RAG_ORDER}
 
 
-def scorecards(values: pd.DataFrame, params: Params, period: str) -> pd.DataFrame:
+def scorecards(
+    values: pd.DataFrame,
+    params: Params,
+    period: str,
+    *,
+    cards: Mapping[str, pd.DataFrame] | None = None,
+    ledgers: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Board league table: every supplier's weighted score, RAG counts and net credits.
 
     ``credits`` is the net service-credit ledger total of the period (credits, cap adjustment,
     rewards and earn-backs; see :func:`siamlib.credits.service_credits`), with earlier months
     scored from the same measure values as the earn-back history. Sorted by weighted score,
     best first (suppliers without data last); ``rank`` is 1 for the best score.
+
+    ``cards`` and ``ledgers`` (by supplier id) are this period's scorecards and credit
+    ledgers when the caller has already computed them (the batch has, for the reports);
+    suppliers missing from them are scored here.
 
     >>> import pandas as pd
     >>> from siamlib.params import load_params
@@ -344,12 +357,17 @@ def scorecards(values: pd.DataFrame, params: Params, period: str) -> pd.DataFram
 
     rows = []
     for supplier in params.estate.suppliers:
-        contract = params.contract(supplier.id)
-        earn_back = contract.credit_regime.earn_back
-        months = earn_back.periods + 1 if earn_back.enabled else 1
-        history = trend(values, params, supplier.id, period, months=months)
-        card = history[history["period"] == period]
-        ledger = service_credits(card, contract, history=history, currency=params.estate.currency)
+        if cards is not None and ledgers is not None and supplier.id in cards:
+            card, ledger = cards[supplier.id], ledgers[supplier.id]
+        else:
+            contract = params.contract(supplier.id)
+            earn_back = contract.credit_regime.earn_back
+            months = earn_back.periods + 1 if earn_back.enabled else 1
+            history = trend(values, params, supplier.id, period, months=months)
+            card = history[history["period"] == period]
+            ledger = service_credits(
+                card, contract, history=history, currency=params.estate.currency
+            )
         rows.append(
             {
                 "supplier_id": supplier.id,

@@ -405,11 +405,14 @@ def compute_period(
     for s in params.estate.suppliers:
         contract = params.contract(s.id)
         own = by_supplier.get(s.id, values.iloc[:0])  # scoring scans only this supplier's rows
-        cards[s.id] = scorecard.scorecard(own, params, s.id, period)
+        # Each month is scored once: the card is the trend's last month, and only this
+        # month's ledger is needed (its earn-back reads the earlier months of the trend).
         trends[s.id] = scorecard.trend(own, params, s.id, period, months=TREND_MONTHS)
-        history = credits.credit_history(trends[s.id], contract, currency=params.estate.currency)
-        ledgers[s.id] = history[history["period"] == period].reset_index(drop=True)
-    league = scorecard.scorecards(values, params, period)
+        cards[s.id] = trends[s.id][trends[s.id]["period"] == period].reset_index(drop=True)
+        ledgers[s.id] = credits.service_credits(
+            cards[s.id], contract, history=trends[s.id], currency=params.estate.currency
+        )
+    league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers)
     stages["compute"] = time.perf_counter() - t
     del kept, ex_ids
 

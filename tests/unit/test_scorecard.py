@@ -261,6 +261,24 @@ def test_league_table_ranks_suppliers_and_shows_credits():
     assert league["weighted_score"].isna().tolist()[-4:] == [True] * 4
 
 
+def test_league_table_from_the_batchs_own_cards_and_ledgers_is_the_same():
+    from siamlib.credits import service_credits
+
+    p = load_params()
+    v = values(
+        ("hosting", "2026-05", "sla_resolution_attainment", "priority=1", 0.80),
+        ("hosting", "2026-06", "sla_resolution_attainment", "priority=1", 0.99),
+        ("euc", "2026-06", "availability", "", 0.95),
+    )
+    cards, ledgers = {}, {}
+    for s in ("hosting", "euc"):  # the other suppliers are left to scorecards() itself
+        history = trend(v, p, s, "2026-06")  # twelve months, as the batch scores them
+        cards[s] = history[history["period"] == "2026-06"].reset_index(drop=True)
+        ledgers[s] = service_credits(cards[s], p.contract(s), history=history)
+    given = scorecards(v, p, "2026-06", cards=cards, ledgers=ledgers)
+    pd.testing.assert_frame_equal(given, scorecards(v, p, "2026-06"))
+
+
 def test_rag_counts_lists_every_status():
     card = scorecard(values(("euc", "2026-03", "reopen_rate", "", 0.09)), THREE, "euc", "2026-03")
     assert rag_counts(card) == {"green": 0, "amber": 0, "red": 1, "grey": 2}

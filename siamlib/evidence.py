@@ -17,8 +17,9 @@ Export rules
       ``YYYY-MM-DD``.
     - CSV files are UTF-8 with CRLF line ends (RFC 4180); XLSX has a first ``contents``
       sheet listing the frames, their row counts and what they hold. Characters that XLSX
-      cannot store (control characters other than tab, LF, CR) are dropped from the workbook
-      only, and a text longer than a cell can hold (32,767 characters) is cut there.
+      cannot store (control characters other than tab, LF, CR; U+FFFE, U+FFFF) are dropped
+      from the workbook only, and a text longer than a cell can hold (32,767 characters) is
+      cut there.
     - A sheet holds at most 1,048,576 rows (Excel's limit, header included). A longer frame
       is split over several sheets (``breaches``, ``breaches-part2``...); the contents sheet
       gives each part its own line saying which rows it holds. The CSV always has every row.
@@ -76,7 +77,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _BASENAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # XML 1.0 cannot hold these; spreadsheet programs refuse a file holding them.
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# U+FFFE/U+FFFF stand as themselves: pyarrow's regex engine (RE2) has no \\u escape.
+_ILLEGAL_XLSX = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\ufffe\uffff]")
 
 
 def evidence_frames(

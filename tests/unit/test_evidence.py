@@ -71,7 +71,7 @@ def test_frame_names_must_be_safe_file_names():
 
 
 # ------------------------------------------------------------------------------- injection ----
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot hold
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not XML 1.0
 
 NASTY = pd.DataFrame(
     {
@@ -186,10 +186,11 @@ def test_missing_timestamps_stay_empty_and_fractions_are_kept(tmp_path):
 
 
 def test_control_characters_are_dropped_from_the_workbook_only(tmp_path):
-    df = pd.DataFrame({"supplier_id": ["euc"], "note": ["bell\x07here"]})
+    df = pd.DataFrame({"supplier_id": ["euc", "euc"], "note": ["bell\x07here", "non\uffffchar"]})
     csv_path, xlsx_path = write_evidence({"aged_tickets": df}, tmp_path, "d")
     assert "bell\x07here" in csv_path.read_text(encoding="utf-8")
-    assert openpyxl.load_workbook(xlsx_path)["aged_tickets"]["B2"].value == "bellhere"
+    ws = openpyxl.load_workbook(xlsx_path)["aged_tickets"]
+    assert (ws["B2"].value, ws["B3"].value) == ("bellhere", "nonchar")
 
 
 def test_long_frame_names_get_unique_31_character_sheet_names(tmp_path):

@@ -77,7 +77,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _BASENAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # XML 1.0 cannot hold these; spreadsheet programs refuse a file holding them.
-# U+FFFE/U+FFFF stand as themselves: pyarrow's regex engine (RE2) has no \\u escape.
+# U+FFFE/U+FFFF stand as themselves: pyarrow's regex engine (RE2) has no \u escape.
 _ILLEGAL_XLSX = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\ufffe\uffff]")
 
 

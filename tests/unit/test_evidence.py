@@ -336,3 +336,27 @@ def test_workbook_cells_equal_the_prepared_frame(rows):
         real = None if pd.isna(r.real) else float(f"{r.real:.16g}")  # 16 digits, as Excel
         want.append([text or None, real, r.whole])  # |whole| <= 2**53 fits 16 digits
     assert got == want
+
+
+@pytest.mark.parametrize(
+    ("dtype", "values"),
+    [
+        ("Int64", [7, None, -1]),
+        ("UInt8", [7, None, 0]),
+        ("Float64", [0.25, None, -1.5]),
+        ("boolean", [True, None, False]),
+        ("int64[pyarrow]", [7, None, -1]),
+        ("double[pyarrow]", [0.25, None, -1.5]),
+        ("bool[pyarrow]", [True, None, False]),
+    ],
+)
+def test_nullable_columns_keep_their_values_and_types(tmp_path, dtype, values):
+    df = pd.DataFrame({"v": pd.Series(values, dtype=dtype)})
+    (_, xlsx_path) = write_evidence({"aged_tickets": df}, tmp_path, "n")
+    ws = openpyxl.load_workbook(xlsx_path)["aged_tickets"]
+    cells = [ws.cell(row=i, column=1) for i in (2, 3, 4)]
+    assert [c.value for c in cells] == values
+    kinds = {bool: "b", int: "n", float: "n"}
+    assert [c.data_type for c in cells if c.value is not None] == [
+        kinds[type(v)] for v in values if v is not None
+    ]

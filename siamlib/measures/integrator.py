@@ -160,22 +160,23 @@ def _restrict(
 
 def _split_by_resolution(
     tickets: pd.DataFrame, events: pd.DataFrame, periods: Sequence[str], tz: str
-) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None:
-    """Per period: the tickets resolved in it and their events in event order.
+) -> dict[str, tuple[pd.DataFrame, np.ndarray]] | None:
+    """Per period: the tickets resolved in it and the positions of their events, in order.
 
-    The same tickets and events :func:`_restrict` picks for each period, but found with one
-    sort of the whole log instead of one filter and sort per measure and period. Returns None
-    when ``ticket_id`` is not a unique integer code (see :func:`_coded_ids`); callers then
-    restrict per measure.
+    ``events.take(rows)`` gives the same events, in the same order, as :func:`_restrict` picks
+    for the period, found with one sort of the whole log instead of one filter and sort per
+    measure and period; taking them one period at a time keeps a single month's copy in
+    memory. Returns None when ``ticket_id`` is not a unique integer code (see
+    :func:`_coded_ids`); callers then restrict per measure.
 
     Examples
     --------
     >>> t, ev = _coded_ids(pd.DataFrame({"ticket_id": ["T1", "T2"],
     ...     "resolved_at": pd.to_datetime(["2026-03-02", "2026-04-01"], utc=True)}),
     ...     _example_events({"T1": ["a", "b"], "T2": ["c"]}))
-    >>> {p: len(e) for p, (_, e) in _split_by_resolution(t, ev, ["2026-03", "2026-04"],
-    ...     "UTC").items()}
-    {'2026-03': 2, '2026-04': 1}
+    >>> {p: rows.tolist() for p, (_, rows) in _split_by_resolution(t, ev, ["2026-03",
+    ...     "2026-04"], "UTC").items()}
+    {'2026-03': [0, 1], '2026-04': [2]}
     """
     ids = tickets["ticket_id"]
     n = len(tickets)
@@ -191,23 +192,18 @@ def _split_by_resolution(
     period_of = which[code]
     seq = events["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
     at = events["event_at"]
-    if np.isnan(seq).any() or at.hasnans:
-        ev = events.assign(_period=period_of)
-        ev = ev[ev["_period"] >= 0].sort_values(["_period", *_EVENT_ORDER], kind="stable")
-        ev = ev.drop(columns="_period")
-        period_of = period_of[period_of >= 0]
-        period_of.sort()
+    if np.isnan(seq).any() or at.hasnans:  # pandas' own ordering of missing keys
+        keys = pd.DataFrame({"_period": period_of, **{c: events[c] for c in _EVENT_ORDER}})
+        keys.index = np.arange(len(keys))
+        keys = keys[keys["_period"] >= 0].sort_values(["_period", *_EVENT_ORDER], kind="stable")
+        order = keys.index.to_numpy()
     else:  # complete keys: the same stable order from integer arrays, much faster
         at_us = at.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
         order = np.lexsort((at_us, seq, code, period_of))
         order = order[period_of[order] >= 0]
-        ev, period_of = events.take(order), period_of[order]
-    bounds = np.searchsorted(period_of, np.arange(len(periods) + 1))
+    bounds = np.searchsorted(period_of[order], np.arange(len(periods) + 1))
     return {
-        period: (
-            tickets[which[:n] == k],
-            ev.iloc[bounds[k] : bounds[k + 1]].reset_index(drop=True),
-        )
+        period: (tickets[which[:n] == k], order[bounds[k] : bounds[k + 1]])
         for k, period in enumerate(periods)
     }
 
@@ -1387,7 +1383,11 @@ def measure_values(
         in_scope = {"tickets": tickets, "tz": tz}
         # Per period: the tickets resolved in it and their events, cut once (period None
         # below means "these are already the period's"), else each measure restricts.
-        t_p, ev_p, per_p = (*parts[period], None) if parts else (tickets, events, period)
+        if parts:
+            t_p, ev_rows = parts[period]
+            ev_p, per_p = events.take(ev_rows).reset_index(drop=True), None
+        else:
+            t_p, ev_p, per_p = tickets, events, period
 
         red = by_id(
             aged_ticket_reduction(

@@ -175,13 +175,25 @@ def _ipc_kernel_manager() -> type:
     off the network stack entirely (and stops ipykernel warning, per report, that TCP
     traffic is unencrypted).
     """
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
     from traitlets import default
 
     class IpcKernelManager(AsyncKernelManager):
         @default("transport")
         def _transport_default(self) -> str:
             return "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            # One socket prefix per kernel, in the user's private runtime folder: the library
+            # default ("kernel-ipc" in the working directory) lets kernels started at the
+            # same time by two workers pick the same socket files.
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return str(runtime / f"siam-{uuid.uuid4().hex[:12]}-ipc")
 
     return IpcKernelManager
 

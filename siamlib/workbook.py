@@ -125,7 +125,10 @@ class Work:
 
     def evidence(self, name: str) -> dict[str, pd.DataFrame]:
         """Ticket-level rows behind the figures of one report (CSV/XLSX evidence)."""
-        breached, aged = self._cached("evidence_rows", self._evidence_rows)
+        # shallow copies: a caller changing its frames cannot reach the shared cut
+        breached, aged = (
+            f.copy(deep=False) for f in self._cached("evidence_rows", self._evidence_rows)
+        )
         ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
         frames = {"breaches": breached, "aged_tickets": aged, "excluded": self.excluded}
         if name == BOARD:

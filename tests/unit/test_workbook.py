@@ -208,3 +208,13 @@ def test_a_pickled_work_leaves_its_cache_behind_and_still_answers():
     copy = pickle.loads(pickle.dumps(work))
     assert "_cache" not in copy.__dict__
     pd.testing.assert_frame_equal(copy.evidence("euc")["breaches"], before)
+
+
+def test_changing_one_reports_evidence_does_not_change_the_next():
+    work = _work()
+    first = work.evidence("integrator")["breaches"]
+    first["ticket_id"] = "changed"
+    first["extra"] = 1
+    again = work.evidence("board-summary")["breaches"]
+    assert again["ticket_id"].tolist() == ["A", "D", "E", "F"]
+    assert "extra" not in again.columns

@@ -264,15 +264,16 @@ class EventTimeline:
         self._positions: tuple | None = None
         self._answers: dict[np.datetime64, pd.DataFrame] = {}  # a period's end is the next's start
         code = self.ids.get_indexer(events["ticket_id"])
-        pos = np.arange(len(events))
         seq = events["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
-        # Ticket, then event_seq, then original row (descending) so that the last row of a
-        # ticket's prefix is the first of its highest event_seq, as groupby-idxmax picks.
-        order = np.lexsort((-pos, seq, code))
+        # Ticket, then event_seq, then original row descending, so that the last row of a
+        # ticket's prefix is the first of its highest event_seq, as groupby-idxmax picks:
+        # a stable sort of the reversed rows, mapped back (no row-number key to hold).
+        order = len(code) - 1 - np.lexsort((seq[::-1], code[::-1]))
         order = order[(code[order] >= 0) & ~np.isnan(seq[order])]
+        del seq
         self.code = code[order]
-        at = events["event_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-        self.at = at.to_numpy(dtype="datetime64[us]")[order]
+        del code
+        self.at = events["event_at"].to_numpy(dtype="datetime64[us]")[order]  # UTC instants
         status = events["status"]
         self.has_status = status.notna().to_numpy(dtype=bool)[order]
         self.open = status.isin(OPEN_STATUSES).to_numpy(dtype=bool)[order]

@@ -60,6 +60,10 @@ class Work:
     league: pd.DataFrame
     quality: object | None  # siamlib.quality.QualityResult
     meta: dict = field(default_factory=dict)
+    # Open and aged tickets at the period end (holder, age) and the integrator's monthly aged
+    # trend, both from the same event timeline and exclusions as the aged-ticket measures.
+    aged_open: pd.DataFrame | None = None
+    aged_trend: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -169,10 +173,10 @@ class Work:
             (in_period | open_at_end) & (c["resolution_breached"] | c["response_breached"]),
             breach_cols,
         ]
-        aged_cut = end - pd.Timedelta(days=self.params.estate.aged_after_days)
-        aged = c.loc[
-            open_at_end & c["opened_at"].lt(aged_cut),
-            ["ticket_id", "supplier_id", "priority", "service", "opened_at", "status"],
+        # The aged-ticket measures' own tickets: open (by the event history) and aged at the
+        # period end, under the supplier holding them then, exclusions left out.
+        aged = self.aged_open[
+            ["ticket_id", "supplier_id", "priority", "service", "opened_at", "status"]
         ]
         return breached, aged
 
@@ -336,9 +340,7 @@ def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:
     months = periods.previous_periods(work.period, TREND_MONTHS)
     trends = problems.detect_trends(t, "service", tz=tz)
     return {
-        "aged_trend": integrator.aged_ticket_trend(
-            t, months, p.estate.aged_after_days, events=e, tz=tz
-        ),
+        "aged_trend": work.aged_trend,
         "handoff_matrix": integrator.handoff_matrix(e, work.period, tickets=t, tz=tz),
         "ping_pong_pairs": integrator.ping_pong_pairs(e, work.period, tickets=t, tz=tz),
         "paused_share": integrator.paused_share(work.clocks, work.period, tz=tz),
@@ -392,17 +394,24 @@ def compute_period(
     if info is not None:
         end = min(end, info.window[1])
     kept, excluded = credits.apply_exclusions(tables["tickets"], params.exclusions)
-    ex_ids = set(excluded["ticket_id"])
     events = tables["ticket_events"]
     clocks, attribution = clocks_mod.clocks_and_attribution(tables["tickets"], events, params, end)
     months = periods.previous_periods(period, TREND_MONTHS + 1)
+    # One event timeline for every "open at instant" question: the aged-ticket measures,
+    # the integrator's aged trend and the aged-ticket evidence.
+    timeline = integrator.EventTimeline(kept, events)
     values = pd.concat(
         [
             tower.measure_values(clocks, tables, params, months),
-            integrator.measure_values(clocks, tables, params, months),
+            integrator.measure_values(clocks, tables, params, months, timeline=timeline),
         ],
         ignore_index=True,
     )
+    tz, aged_days = params.estate.timezone, params.estate.aged_after_days
+    aged_trend = integrator.aged_ticket_trend(kept, months[1:], aged_days, events=timeline, tz=tz)
+    aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline)
+    aged_open = aged_open[aged_open["age_days"] > aged_days]
+    del timeline
     cards, trends, ledgers = {}, {}, {}
     by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
     for s in params.estate.suppliers:
@@ -417,7 +426,6 @@ def compute_period(
         )
     league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers)
     stages["compute"] = time.perf_counter() - t
-    del kept, ex_ids
 
     meta = {
         **_provenance(data_dir, params),
@@ -442,6 +450,10 @@ def compute_period(
         league=league,
         quality=quality_result,
         meta=meta,
+        aged_open=aged_open.merge(
+            kept[["ticket_id", "priority", "service", "status"]], on="ticket_id", how="left"
+        ),
+        aged_trend=aged_trend,
     )
 
 

@@ -1260,6 +1260,7 @@ def measure_values(
     periods: Sequence[str],
     *,
     apply_exclusions: bool = True,
+    timeline: EventTimeline | None = None,
 ) -> pd.DataFrame:
     """The integrator family's measure values (long contract of :mod:`siamlib.measures`).
 
@@ -1299,6 +1300,11 @@ def measure_values(
         ``estate.timezone``.
     periods : sequence of str
         ``YYYY-MM`` periods.
+    apply_exclusions : bool
+        Leave the tickets in ``params.exclusions`` out (default).
+    timeline : EventTimeline, optional
+        An :class:`EventTimeline` of ``ticket_events`` the caller has already built (over
+        these tickets or more) for the aged-ticket measures; built here when not given.
 
     Returns
     -------
@@ -1344,6 +1350,7 @@ def measure_values(
         # else the log is left whole (no copy of it): the per-period cut and the timeline
         # below keep only events of tickets in ``tickets``, so excluded tickets drop out there.
         clocks = clocks[~clocks["ticket_id"].isin(excluded)] if "ticket_id" in clocks else clocks
+    named = tickets  # ticket ids as given: what a caller's timeline knows them by
     tickets, events = _coded_ids(tickets, events)
     hours_between = None
     calendars = params.contracts[integ].calendars if integ in params.contracts else {}
@@ -1377,7 +1384,10 @@ def measure_values(
     def by_id(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.set_index("supplier_id")
 
-    timeline = EventTimeline(tickets, events) if len(events) else None
+    if timeline is not None:
+        aged_in, aged_events = named, timeline
+    else:
+        aged_in, aged_events = tickets, (EventTimeline(tickets, events) if len(events) else None)
     parts = _split_by_resolution(tickets, events, periods, tz)
     for period in periods:
         start, end = period_bounds(period, tz)
@@ -1392,7 +1402,7 @@ def measure_values(
 
         red = by_id(
             aged_ticket_reduction(
-                tickets, period, aged_days, events=timeline, tz=tz, suppliers=suppliers
+                aged_in, period, aged_days, events=aged_events, tz=tz, suppliers=suppliers
             )
         )
         a = red.loc[ALL]

@@ -63,6 +63,10 @@ ATTRIBUTION = pd.DataFrame(
     }
 )
 TICKETS = CLOCKS[["ticket_id", "supplier_id"]]
+# Open at the period end (31 March 23:00Z) by their event history and aged: E (resolved only
+# at 23:30Z) and F (still open), both held by euc. compute_period derives this frame with
+# integrator.open_at; here it is given, to test how reports share it out.
+AGED_OPEN = CLOCKS.loc[CLOCKS["ticket_id"].isin(["E", "F"])].assign(age_days=[85.6, 80.6])
 
 
 def _work() -> Work:
@@ -83,6 +87,7 @@ def _work() -> Work:
         excluded=pd.DataFrame({"ticket_id": ["X"], "supplier_id": ["hosting"]}),
         league=pd.DataFrame(),
         quality=None,
+        aged_open=AGED_OPEN,
     )
 
 
@@ -188,7 +193,7 @@ def test_each_tower_gets_only_its_own_breaches_and_aged_tickets():
     # is open at the end, so it counts too.
     assert euc["breaches"]["ticket_id"].tolist() == ["A", "E", "F"]
     assert hosting["breaches"]["ticket_id"].tolist() == ["D"]
-    # aged (30 days): open at the end and opened before 1 March 23:00Z: E and F
+    # aged (30 days): open at the end and opened before 1 March 23:00Z: E and F, both euc's
     assert euc["aged_tickets"]["ticket_id"].tolist() == ["E", "F"]
     assert hosting["aged_tickets"].empty
     assert hosting["excluded"]["ticket_id"].tolist() == ["X"] and euc["excluded"].empty
@@ -218,3 +223,34 @@ def test_changing_one_reports_evidence_does_not_change_the_next():
     again = work.evidence("board-summary")["breaches"]
     assert again["ticket_id"].tolist() == ["A", "D", "E", "F"]
     assert "extra" not in again.columns
+
+
+def test_aged_trend_and_aged_evidence_count_what_the_aged_ticket_measures_count(tmp_path):
+    # The chart, the evidence list and the headline figures count the same tickets: open by
+    # their event history at the period end (cancelled tickets are not open), under the
+    # supplier holding them then, and an excluded ticket left out of all three.
+    import datetime as dt
+
+    from siamlib import demo
+    from siamlib.measures.integrator import ALL
+    from siamlib.params import Exclusion, Exclusions, load_params
+    from siamlib.workbook import compute_period
+
+    params = load_params()
+    folder = demo.write_demo(tmp_path / "estate", n_tickets=3000, params=params)
+    aged = compute_period(folder, params, "2026-10", validate=False).evidence("integrator")
+    victim = aged["aged_tickets"]["ticket_id"].iloc[0]
+    rule = Exclusion(ticket_id=victim, reason="test", approver="QA", approved_on=dt.date.today())
+    params = params.model_copy(update={"exclusions": Exclusions(exclusions=[rule])})
+    work = compute_period(folder, params, "2026-10", validate=False)
+    values = work.values.set_index(["supplier_id", "period", "measure"])["value"]
+    trend = work.bundle("integrator")["frames"]["aged_trend"]
+    at_end = trend[(trend["period"] == "2026-10") & (trend["supplier_id"] == ALL)]
+    assert at_end["aged_end"].item() == values[("integrator", "2026-10", "aged_tickets")]
+    listed = work.evidence("integrator")["aged_tickets"]
+    assert len(listed) == values[("integrator", "2026-10", "aged_tickets")]
+    assert victim not in set(listed["ticket_id"])
+    assert not listed["status"].isin(["cancelled", "closed", "resolved"]).any()
+    for tower in ("euc", "hosting", "network", "service-desk", "applications"):
+        own = work.evidence(tower)["aged_tickets"]
+        assert len(own) == values.get((tower, "2026-10", "aged_tickets"), 0), tower

@@ -254,7 +254,8 @@ class EventTimeline:
     >>> ev = _example_events({"T1": ["sd", "net"]})
     >>> t = pd.DataFrame({"ticket_id": ["T1"]})
     >>> tl = EventTimeline(t, ev)
-    >>> tl.last_before(pd.Timestamp("2026-03-02 09:30Z"))["supplier"].tolist()  # T1, unknown
+    >>> answer = tl.last_before(pd.Timestamp("2026-03-02 09:30Z"))  # rows: T1, unknown
+    >>> tl.supplier_names(answer["supplier"]).tolist()
     ['sd', nan]
     """
 
@@ -271,7 +272,8 @@ class EventTimeline:
         order = len(code) - 1 - np.lexsort((seq[::-1], code[::-1]))
         order = order[(code[order] >= 0) & ~np.isnan(seq[order])]
         del seq
-        self.code = code[order]
+        # Narrow integer types: this object lives through the whole compute stage.
+        self.code = code[order].astype(np.int32 if self.n < 2**31 - 1 else np.int64)
         del code
         self.at = events["event_at"].to_numpy(dtype="datetime64[us]")[order]  # UTC instants
         status = events["status"]
@@ -282,8 +284,12 @@ class EventTimeline:
         # than the rest of the timeline together.
         sup_code, names = pd.factorize(supplier)
         self.suppliers = pd.array(names, dtype="str")  # take(-1) gives missing on an array
-        self.supplier = sup_code[order]
+        self.supplier = sup_code[order].astype(np.int32)
         self.named = self.supplier >= 0
+
+    def supplier_names(self, codes) -> pd.Series:
+        """Supplier ids of the codes in :meth:`last_before`'s ``supplier`` (-1: missing)."""
+        return pd.Series(self.suppliers.take(np.asarray(codes), allow_fill=True), dtype="str")
 
     def positions(self, ticket_ids: pd.Series) -> np.ndarray:
         """Row of each of ``ticket_ids`` in :meth:`last_before` (``n`` when not known)."""
@@ -310,7 +316,9 @@ class EventTimeline:
         DataFrame
             One row per ticket id (in :attr:`ids` order) plus a last row for unknown tickets:
             ``has_event`` (an event before ``at`` with a status), ``open`` (that event's status
-            is open) and ``supplier`` (the last supplier named before ``at``, else missing).
+            is open) and ``supplier``, the code of the last supplier named before ``at`` (-1
+            when none; :meth:`supplier_names` turns codes into ids). Kept per instant, so
+            small: a period's end, asked again as the next period's start, costs nothing.
         """
         cut = np.datetime64(pd.Timestamp(at).tz_convert("UTC").tz_localize(None), "us")
         if cut in self._answers:
@@ -324,8 +332,7 @@ class EventTimeline:
         is_open[codes] = self.open[rows]
         codes, rows = self._last(np.flatnonzero(before & self.named))
         supplier[codes] = self.supplier[rows]
-        names = pd.Series(self.suppliers.take(supplier, allow_fill=True), dtype="str")
-        answer = pd.DataFrame({"has_event": has_event, "open": is_open, "supplier": names})
+        answer = pd.DataFrame({"has_event": has_event, "open": is_open, "supplier": supplier})
         self._answers[cut] = answer
         return answer
 
@@ -389,7 +396,8 @@ def open_at(
         last = events.last_before(at).iloc[events.positions(t["ticket_id"])].set_axis(t.index)
         ev_open = (t["opened_at"] < at) & last["open"]
         is_open = is_open.where(~last["has_event"], ev_open)
-        holder = last["supplier"].astype("str").fillna(holder)
+        named = events.supplier_names(last["supplier"]).set_axis(t.index)
+        holder = named.fillna(holder)
     is_open = is_open.fillna(False).astype(bool)
     out = pd.DataFrame(
         {

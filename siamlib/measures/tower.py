@@ -539,22 +539,26 @@ def _reassignments(tickets: pd.DataFrame, events: pd.DataFrame, after: str) -> n
     """
     if after not in ("first_group", "supplier_first_group"):
         raise ValueError(f"after must be 'first_group' or 'supplier_first_group', got {after!r}")
-    # An event without a ticket id belongs to no ticket.
-    ev = events[events["assignment_group"].notna() & events["ticket_id"].notna()]
-    n = len(tickets)
-    codes, ids = pd.factorize(pd.concat([tickets["ticket_id"], ev["ticket_id"]], ignore_index=True))
-    t_code, e_code = codes[:n], codes[n:]
-    seq = ev["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
-    order = np.lexsort((seq, e_code))  # by ticket, then event_seq (missing last), stable
+    # Arrays over the whole log, no filtered copy of it: an event without a group counts for
+    # nothing, nor does one of a ticket not in ``tickets`` (or without a ticket id).
+    ids = pd.Index(tickets["ticket_id"].dropna()).unique()
+    t_code = ids.get_indexer(tickets["ticket_id"])
+    t_code[tickets["ticket_id"].isna().to_numpy(dtype=bool)] = -1
+    e_code = ids.get_indexer(events["ticket_id"])
+    keep = (e_code >= 0) & events["assignment_group"].notna().to_numpy(dtype=bool)
+    keep &= events["ticket_id"].notna().to_numpy(dtype=bool)
+    seq = events["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
+    order = np.flatnonzero(keep)
+    order = order[np.lexsort((seq[order], e_code[order]))]  # ticket, then event_seq, stable
+    del keep, seq
     e_code = e_code[order]
-    grp = pd.factorize(ev["assignment_group"])[0][order]
+    grp = pd.factorize(events["assignment_group"])[0][order]
     if after == "supplier_first_group":
-        sup, _ = pd.factorize(
-            pd.concat([tickets["supplier_id"], ev["supplier_id"]], ignore_index=True)
-        )
+        e_sup, names = pd.factorize(events["supplier_id"])
+        t_sup = pd.Index(names).get_indexer(tickets["supplier_id"])  # -1: never held by it
         record = np.full(len(ids) + 1, -1)
-        record[t_code[::-1]] = sup[:n][::-1]  # reversed: the first row of a ticket id wins
-        e_sup = sup[n:][order]
+        record[t_code[::-1]] = t_sup[::-1]  # reversed: the first row of a ticket id wins
+        e_sup = e_sup[order]
         own = (e_sup >= 0) & (e_sup == record[e_code])
         # Keep events from the first one held by the supplier of record onwards.
         held = np.cumsum(own)

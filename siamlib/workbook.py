@@ -400,13 +400,25 @@ def compute_period(
     # One event timeline for every "open at instant" question: the aged-ticket measures,
     # the integrator's aged trend and the aged-ticket evidence.
     timeline = integrator.EventTimeline(kept, events)
+    # Exclusions applied once, here, for both families (each would otherwise copy the
+    # tickets and clocks again to drop the same few rows).
+    kept_clocks = clocks[~_isin(clocks["ticket_id"], excluded["ticket_id"])]
+    kept_tables = {**tables, "tickets": kept}
     values = pd.concat(
         [
-            tower.measure_values(clocks, tables, params, months),
-            integrator.measure_values(clocks, tables, params, months, timeline=timeline),
+            tower.measure_values(kept_clocks, kept_tables, params, months, apply_exclusions=False),
+            integrator.measure_values(
+                kept_clocks,
+                kept_tables,
+                params,
+                months,
+                apply_exclusions=False,
+                timeline=timeline,
+            ),
         ],
         ignore_index=True,
     )
+    del kept_clocks, kept_tables
     tz, aged_days = params.estate.timezone, params.estate.aged_after_days
     aged_trend = integrator.aged_ticket_trend(kept, months[1:], aged_days, events=timeline, tz=tz)
     aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline)

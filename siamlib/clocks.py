@@ -918,16 +918,20 @@ def _attribution_of(run: _Run | None) -> pd.DataFrame:
         return _empty(HOLD_DTYPES)
     tix, hold = run.tix, run.hold
     nrows = len(tix)
-    rows = np.arange(nrows)
+    # Row numbers fit 32 bits far beyond any estate; halving these arrays matters because
+    # this runs at the batch's memory peak (every interval array of the run is alive).
+    idx = np.int32 if nrows < 2**31 - 1 else np.int64
+    rows = np.arange(nrows, dtype=idx)
     valid = hold >= 0
     # Forward-fill the holder within each ticket, then back-fill the leading gap, then the
     # resolver of record for tickets that never name one.
-    seg_first = run.seg_start[tix]
-    seg_last = run.seg_end[tix] - 1
-    ff = np.maximum.accumulate(np.where(valid, rows, -1))
-    h = np.where(ff >= seg_first, hold[np.maximum(ff, 0)], -1)
-    bf = np.minimum.accumulate(np.where(valid, rows, nrows)[::-1])[::-1]
-    h = np.where((h < 0) & (bf <= seg_last), hold[np.minimum(bf, nrows - 1)], h)
+    ff = np.maximum.accumulate(np.where(valid, rows, idx(-1)))
+    h = np.where(ff >= run.seg_start[tix], hold[np.maximum(ff, 0)], -1)
+    del ff
+    bf = np.minimum.accumulate(np.where(valid, rows, idx(nrows))[::-1])[::-1]
+    del rows, valid
+    h = np.where((h < 0) & (bf < run.seg_end[tix]), hold[np.minimum(bf, nrows - 1)], h)
+    del bf
     names = run.hold_names
     record = pd.Index(names).get_indexer(pd.Index(run.setup.suppliers))[run.sup]
     h = np.where(h < 0, record[tix], h)
@@ -935,11 +939,14 @@ def _attribution_of(run: _Run | None) -> pd.DataFrame:
     open_r = _OPEN[run.st]
     k = len(names)
     key = tix[open_r] * k + h[open_r]
+    del h
     size = run.n * k
     count = np.bincount(key, minlength=size)
-    held = _seg_sum(key, (run.dur * run.running)[open_r], size)
-    paused = _seg_sum(key, (run.dur * run.paused)[open_r], size)
-    wall = _seg_sum(key, (run.end - run.start)[open_r], size)
+    dur = run.dur[open_r]
+    held = _seg_sum(key, dur * run.running[open_r], size)
+    paused = _seg_sum(key, dur * run.paused[open_r], size)
+    del dur
+    wall = _seg_sum(key, run.end[open_r] - run.start[open_r], size)
     present = np.flatnonzero(count)
     return pd.DataFrame(
         {

@@ -541,12 +541,13 @@ def _reassignments(tickets: pd.DataFrame, events: pd.DataFrame, after: str) -> n
         raise ValueError(f"after must be 'first_group' or 'supplier_first_group', got {after!r}")
     # Arrays over the whole log, no filtered copy of it: an event without a group counts for
     # nothing, nor does one of a ticket not in ``tickets`` (or without a ticket id).
-    ids = pd.Index(tickets["ticket_id"].dropna()).unique()
+    # Codes from the events' own ids (one hash of the log, no concatenated copy); tickets
+    # look theirs up among the distinct ids, and those without events get none (-1).
+    e_code, uniques = pd.factorize(events["ticket_id"])  # missing ids: -1
+    ids = pd.Index(uniques)
     t_code = ids.get_indexer(tickets["ticket_id"])
     t_code[tickets["ticket_id"].isna().to_numpy(dtype=bool)] = -1
-    e_code = ids.get_indexer(events["ticket_id"])
     keep = (e_code >= 0) & events["assignment_group"].notna().to_numpy(dtype=bool)
-    keep &= events["ticket_id"].notna().to_numpy(dtype=bool)
     seq = events["event_seq"].to_numpy(dtype="float64", na_value=np.nan)
     order = np.flatnonzero(keep)
     order = order[np.lexsort((seq[order], e_code[order]))]  # ticket, then event_seq, stable

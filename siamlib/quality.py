@@ -163,27 +163,12 @@ def _ordered(table: str, later: str, earlier: str) -> Derive:
     return derive
 
 
-def _isin(s: pd.Series, values: pd.Series) -> np.ndarray:
-    """``s.isin(values)`` as a numpy bool array; missing values are never in.
-
-    pandas 3's ``isin`` on ``str`` columns converts every value of ``values`` to a Python
-    scalar first (seconds for a million ids); pyarrow's ``is_in`` does the same in C.
-    """
-    try:
-        arr = pa.array(s, from_pandas=True)
-        vs = pa.array(values.dropna().drop_duplicates(), from_pandas=True)
-        if vs.type != arr.type:
-            vs = vs.cast(arr.type)
-        hit = pc.is_in(arr, value_set=vs, skip_nulls=True)
-        return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
-    except (pa.ArrowException, TypeError, ValueError):
-        return s.isin(values).to_numpy(dtype=bool, na_value=False)
-
-
 def _refers(table: str, column: str, target: str, target_column: str) -> Derive:
     def derive(tables):
         s = tables[table][column]
-        return _flag(pd.Series(_isin(s, tables[target][target_column]), index=s.index), s.notna())
+        return _flag(
+            pd.Series(schema.isin(s, tables[target][target_column]), index=s.index), s.notna()
+        )
 
     return derive
 

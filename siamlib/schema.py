@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 TIMESTAMP_DTYPE = "datetime64[us, UTC]"
@@ -523,3 +524,30 @@ def render_markdown() -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def isin(s: pd.Series, values) -> np.ndarray:
+    """``s.isin(values)`` as a numpy bool array; missing values are never in.
+
+    pandas 3's ``isin`` on ``str`` columns converts every value of ``values`` to a Python
+    scalar first (seconds for a million ids); pyarrow's ``is_in`` does the same in C. Other
+    dtypes, or values pyarrow cannot compare, take pandas' own path.
+
+    >>> isin(pd.Series(["A", "B", None], dtype="str"), pd.Series(["B", "C"])).tolist()
+    [False, True, False]
+    >>> isin(pd.Series([1, 2, 3]), [3, 1]).tolist()
+    [True, False, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pd.Series(values)
+    try:
+        arr = pa.array(s, from_pandas=True)
+        vs = pa.array(values.dropna().drop_duplicates(), from_pandas=True)
+        if vs.type != arr.type:
+            vs = vs.cast(arr.type)
+        hit = pc.is_in(arr, value_set=vs, skip_nulls=True)
+        return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+    except (pa.ArrowException, TypeError, ValueError):
+        return s.isin(values).to_numpy(dtype=bool, na_value=False)

@@ -23,10 +23,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from siamlib import io, paths, periods
+from siamlib import io, paths, periods, schema
 from siamlib.params import Params, load_params
 
 BOARD = "board-summary"
@@ -123,7 +122,7 @@ class Work:
 
         def make():
             a = self.attribution
-            return a.loc[_isin(a["ticket_id"], self._resolved_clocks()["ticket_id"])]
+            return a.loc[schema.isin(a["ticket_id"], self._resolved_clocks()["ticket_id"])]
 
         return self._cached("resolved_attribution", make)
 
@@ -293,7 +292,7 @@ def _attribution(
         clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end), "ticket_id"
     ]
     ids = attribution["ticket_id"]
-    mine = attribution[_isin(ids, own_tickets) & _isin(ids, resolved)]
+    mine = attribution[schema.isin(ids, own_tickets) & schema.isin(ids, resolved)]
     holder = mine["supplier_id"].where(
         mine["supplier_id"].isin([supplier_id, integrator_id]), "other suppliers"
     )
@@ -307,28 +306,6 @@ def _attribution(
     total = out["held_business_h"].sum()
     out["share"] = out["held_business_h"] / total if total else float("nan")
     return out
-
-
-def _isin(s: pd.Series, values: pd.Series) -> np.ndarray:
-    """``s.isin(values)`` as a bool array, with pyarrow's hash lookup for text columns.
-
-    pandas' isin on Arrow text turns every value into a Python object first (about a
-    second per call on a million ticket ids); ``pyarrow.compute.is_in`` does not.
-
-    >>> import pandas as pd
-    >>> _isin(pd.Series(["A", "B", None], dtype="str"), pd.Series(["B", "C"])).tolist()
-    [False, True, False]
-    """
-    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        arr = pa.array(s, type=pa.large_string(), from_pandas=True)
-        value_set = pa.array(
-            pd.Series(values, dtype="str"), type=pa.large_string(), from_pandas=True
-        )
-        return pc.is_in(arr, value_set=value_set).to_numpy(zero_copy_only=False)
-    return s.isin(values).to_numpy(dtype=bool)
 
 
 def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:
@@ -402,7 +379,7 @@ def compute_period(
     timeline = integrator.EventTimeline(kept, events)
     # Exclusions applied once, here, for both families (each would otherwise copy the
     # tickets and clocks again to drop the same few rows).
-    kept_clocks = clocks[~_isin(clocks["ticket_id"], excluded["ticket_id"])]
+    kept_clocks = clocks[~schema.isin(clocks["ticket_id"], excluded["ticket_id"])]
     kept_tables = {**tables, "tickets": kept}
     values = pd.concat(
         [

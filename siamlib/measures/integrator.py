@@ -29,12 +29,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
 from siamlib.periods import period_bounds
 from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, coerce, empty
+from siamlib.schema import isin as schema_isin
 
 ALL = "(all)"  # supplier_id of estate-wide summary rows; never a valid supplier slug
 ESTATE_SCOPE = scope_key({"suppliers": "all"})
@@ -101,15 +100,8 @@ def _sorted(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _isin(s: pd.Series, values) -> pd.Series:
-    """``s.isin(values)`` for long id lists (pandas' own is slow for Arrow strings)."""
-    if not pd.api.types.is_string_dtype(s.dtype):
-        return s.isin(values)
-    try:
-        value_set = pa.array(pd.Series(values, dtype="str"))
-        hit = pc.is_in(pa.array(s), value_set=value_set).to_numpy(zero_copy_only=False)
-    except (pa.ArrowException, TypeError, ValueError):
-        return s.isin(values)
-    return pd.Series(hit.astype(bool), index=s.index)
+    """:func:`siamlib.schema.isin` as a boolean Series on ``s``'s index."""
+    return pd.Series(schema_isin(s, values), index=s.index)
 
 
 def _coded_ids(tickets: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from siamlib import periods
 from siamlib.params import load_params
-from siamlib.workbook import Work, _attribution, _clock_summary, _isin
+from siamlib.schema import isin as _isin
+from siamlib.workbook import Work, _attribution, _clock_summary
 
 PARAMS = load_params(None)
 PERIOD = "2026-03"

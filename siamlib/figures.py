@@ -1,0 +1,198 @@
+"""The figures file: every figure of a period, one row per supplier and service level.
+
+This is the file a finance team imports, and the one the hardening corpus compares with its
+clean baseline: if an input changes money, it changes a row here. Rows come from the one
+computation (:func:`siamlib.workbook.compute_period`); nothing is recomputed.
+
+Columns (``FIGURE_COLUMNS``)
+    ``kind``            ``level`` (a scorecard row), ``credit`` (a credit ledger line) or
+                        ``blocked`` (the data-quality gate blocked this supplier: no figures,
+                        the reason in ``explanation``)
+    ``supplier_id``, ``service_level``, ``measure``, ``scope``
+    ``actual``, ``expected``, ``minimum``, ``rag``, ``numerator``, ``denominator``,
+    ``weight``, ``points``   for ``level`` rows (shown unit, as in the scorecard)
+    ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
+                        ledger's line kind: credit, reward, cap, earn_back)
+
+Rows are sorted by supplier (estate order), kind, then service level, so the same inputs give
+the same bytes.
+
+Examples
+--------
+>>> import pandas as pd
+>>> card = pd.DataFrame({"supplier_id": ["hosting"], "service_level": ["P1-RES"],
+...     "measure": ["sla_resolution_attainment"], "scope": ["priority=1"], "actual": [92.0],
+...     "expected": [95.0], "minimum": [90.0], "rag": ["amber"], "numerator": [92.0],
+...     "denominator": [100.0], "weight": [20.0], "points": [8.0]})
+>>> rows = level_rows(card)
+>>> r = rows.loc[0]
+>>> r["kind"], r["service_level"], r["rag"], float(r["points"])
+('level', 'P1-RES', 'amber', 8.0)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from siamlib import io
+
+FIGURE_COLUMNS = [
+    "kind",
+    "supplier_id",
+    "service_level",
+    "measure",
+    "scope",
+    "actual",
+    "expected",
+    "minimum",
+    "rag",
+    "numerator",
+    "denominator",
+    "weight",
+    "points",
+    "line",
+    "amount",
+    "currency",
+    "explanation",
+]
+_KIND_ORDER = {"blocked": 0, "level": 1, "credit": 2}
+_LEVEL_FIELDS = [
+    "supplier_id",
+    "service_level",
+    "measure",
+    "scope",
+    "actual",
+    "expected",
+    "minimum",
+    "rag",
+    "numerator",
+    "denominator",
+    "weight",
+    "points",
+]
+_CREDIT_FIELDS = [
+    "supplier_id",
+    "service_level",
+    "measure",
+    "scope",
+    "actual",
+    "expected",
+    "minimum",
+    "line",
+    "amount",
+    "currency",
+    "explanation",
+]
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reindex(columns=FIGURE_COLUMNS)
+    for col in ("actual", "expected", "minimum", "numerator", "denominator", "weight", "points"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    out["amount"] = pd.to_numeric(out["amount"], errors="coerce").astype("float64")
+    for col in FIGURE_COLUMNS:
+        if out[col].dtype != "float64":
+            out[col] = out[col].astype("object").where(out[col].notna(), None)
+    return out
+
+
+def level_rows(card: pd.DataFrame) -> pd.DataFrame:
+    """One ``level`` row per scorecard row (pure)."""
+    rows = card.reindex(columns=_LEVEL_FIELDS).copy()
+    rows.insert(0, "kind", "level")
+    return _typed(rows)
+
+
+def credit_rows(ledger: pd.DataFrame) -> pd.DataFrame:
+    """One ``credit`` row per credit ledger line (pure)."""
+    rows = ledger.reindex(columns=_CREDIT_FIELDS).copy()
+    rows.insert(0, "kind", "credit")
+    return _typed(rows)
+
+
+def blocked_row(supplier_id: str, reason: str) -> pd.DataFrame:
+    """The single row standing for a supplier the gate blocked (no figures)."""
+    return _typed(
+        pd.DataFrame({"kind": ["blocked"], "supplier_id": [supplier_id], "explanation": [reason]})
+    )
+
+
+def figures_frame(work) -> pd.DataFrame:
+    """Every figure of a computed period (a :class:`siamlib.workbook.Work`).
+
+    A supplier the data-quality gate blocks contributes one ``blocked`` row and no figures.
+    """
+    parts = []
+    for s in work.params.estate.suppliers:
+        reason = work.blocking_reason(s.id)
+        if reason:
+            parts.append(blocked_row(s.id, reason))
+            continue
+        parts.append(level_rows(work.cards[s.id]))
+        parts.append(credit_rows(work.ledgers[s.id]))
+    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    order = {s.id: i for i, s in enumerate(work.params.estate.suppliers)}
+    key = frame["supplier_id"].map(order).astype(int) * 10 + frame["kind"].map(_KIND_ORDER)
+    return _typed(frame.iloc[key.argsort(kind="stable")].reset_index(drop=True))
+
+
+@dataclass
+class FiguresResult:
+    """What :func:`compute_figures` returns."""
+
+    period: str
+    frame: pd.DataFrame
+    blocked: dict[str, str] = field(default_factory=dict)
+    quality: object | None = None  # siamlib.quality.QualityResult
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every supplier was computed, 1 when the gate blocked any."""
+        return 1 if self.blocked else 0
+
+
+def from_work(work) -> FiguresResult:
+    """The figures of an already computed period (no recomputation)."""
+    frame = figures_frame(work)
+    blocked = dict(
+        zip(
+            frame.loc[frame["kind"] == "blocked", "supplier_id"],
+            frame.loc[frame["kind"] == "blocked", "explanation"],
+            strict=True,
+        )
+    )
+    return FiguresResult(period=work.period, frame=frame, blocked=blocked, quality=work.quality)
+
+
+def compute_figures(
+    period: str,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> FiguresResult:
+    """Load params and data, run the gate, compute ``period`` and return its figures."""
+    from siamlib import workbook
+    from siamlib.params import load_params
+
+    params = load_params(params_dir)
+    work = workbook.compute_period(data_dir, params, period)
+    return from_work(work)
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """The figures as CSV text (floats with full precision, empty for missing)."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def write_figures(frame: pd.DataFrame, target: Path | str) -> Path:
+    """Write the figures atomically as ``.csv`` or ``.json`` (by the target's suffix)."""
+    target = Path(target)
+    if target.suffix.lower() == ".json":
+        records = json.loads(frame.to_json(orient="records", double_precision=15))
+        io.write_json_atomic(target, records)
+    else:
+        io.write_text_atomic(target, to_csv_text(frame))
+    return target

@@ -1360,11 +1360,7 @@ def measure_values(
         def hours_between(a: pd.Series, b: pd.Series) -> pd.Series:
             return business_hours_between(calendars["business"], a, b)
 
-    trends = pd.concat(
-        [_problems.detect_trends(tickets, by, tz=tz) for by in ("service", "category", "ci")],
-        ignore_index=True,
-    )
-    responses = _problems.trend_response(trends, problems)
+    responses = _problems.incident_trends(tickets, problems, tz=tz)
 
     rows: list[dict] = []
 

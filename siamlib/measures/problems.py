@@ -319,6 +319,41 @@ def trend_response(
     return t
 
 
+TREND_LEVELS = ("service", "category", "ci")
+"""The levels trends are looked for at (see the module docstring: a rise concentrated on one
+configuration item shows there before it shows on its whole service)."""
+
+
+def incident_trends(
+    tickets: pd.DataFrame,
+    problems: pd.DataFrame,
+    *,
+    tz: str = "UTC",
+    levels: Sequence[str] = TREND_LEVELS,
+) -> pd.DataFrame:
+    """Every incident trend at service, category and CI level, with the problem that followed.
+
+    The one source of the trends: the ``trend_to_problem_days`` measure and the integrator
+    report's trend section both read this frame, so they list the same trends.
+    :func:`detect_trends` per level, stacked in ``levels`` order, then
+    :func:`trend_response`.
+
+    Examples
+    --------
+    >>> t = _example_incidents("vpn", [2] * 8 + [7, 8, 3])
+    >>> pr = pd.DataFrame({"problem_id": ["P1"], "service": ["vpn"], "category": [None],
+    ...     "ci": [None], "opened_at": pd.to_datetime(["2026-03-07 12:00"], utc=True)})
+    >>> incident_trends(t, pr)[["by", "key", "response"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['service', 'vpn', 'problem raised'], ['category', 'fault', 'no problem raised'],
+     ['ci', 'vpn-ci', 'no problem raised']]
+    """
+    found = pd.concat(
+        [detect_trends(tickets, by, tz=tz) for by in levels],
+        ignore_index=True,
+    )
+    return trend_response(found, problems)
+
+
 # ------------------------------------------------------------------------ repeat incidents --
 def repeat_incidents(
     tickets: pd.DataFrame,

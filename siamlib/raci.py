@@ -274,6 +274,19 @@ def scope_conformance(
         period=period,
         in_scope_letters=in_scope_letters,
     )
+    return conformance_summary(items)
+
+
+def conformance_summary(items: pd.DataFrame) -> pd.DataFrame:
+    """Per supplier and period, the counts and shares of :func:`scope_conformance` from its
+    work items (``WORK_ITEM_COLUMNS``), e.g. items already cut to one supplier.
+
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"supplier_id": ["euc"] * 4, "period": ["2026-03"] * 4,
+    ...     "in_scope": [True, True, True, False]})
+    >>> conformance_summary(items)[["work_items", "out_of_scope", "conformance"]].values.tolist()
+    [[4, 1, 0.75]]
+    """
     summary = (
         items.groupby(["supplier_id", "period"], sort=True)["in_scope"]
         .agg(work_items="size", in_scope="sum")

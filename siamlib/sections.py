@@ -393,16 +393,67 @@ def gaming_chart(bundle: dict) -> alt.Chart:
 
 
 def trends_table(bundle: dict) -> str:
-    """Incident trends detected and whether (and how soon) a problem record followed."""
+    """Incident trends (per service, category and CI) and whether a problem record followed.
+
+    The rows are those the ``trend_to_problem_days`` measure counts
+    (:func:`siamlib.measures.problems.incident_trends`).
+    """
     tr = _f(bundle, "trend_response")
     if tr.empty:
-        return "<p>No new incident trends were detected in the last 12 months.</p>"
-    return present.table(tr, caption="Incident trends and the problem records that followed")
+        return (
+            "<p>No incident trends were detected on any service, category or configuration "
+            "item in the data.</p>"
+        )
+    show = pd.DataFrame(
+        {
+            "level": tr["by"].replace({"ci": "configuration item"}),
+            "key": tr["key"],
+            "started (week of)": tr["start_week"].dt.strftime("%Y-%m-%d"),
+            "detected (week of)": tr["detected_week"].dt.strftime("%Y-%m-%d"),
+            "last week": tr["end_week"].dt.strftime("%Y-%m-%d"),
+            "weeks over threshold": tr["weeks"],
+            "peak incidents in a week": tr["peak_count"],
+            "baseline per week": tr["baseline_mean"].round(1),
+            "problem": tr["problem_id"].fillna(""),
+            "days to problem": tr["lag_days"].round(1),
+            "response": tr["response"],
+        }
+    )
+    return present.table(
+        show,
+        numeric=["weeks over threshold", "peak incidents in a week", "baseline per week"]
+        + ["days to problem"],
+        caption="Incident trends (weekly counts over their 8-week baseline) and the problem "
+        "records that followed",
+    )
+
+
+def scope_table(bundle: dict) -> str:
+    """Scope conformance (RACI) of the period: work handled inside each party's R scope."""
+    sc = _f(bundle, "scope_conformance")
+    if sc.empty:
+        return "<p>No work items were recorded for this period.</p>"
+    show = pd.DataFrame(
+        {
+            "supplier": sc["supplier_id"],
+            "work items": sc["work_items"],
+            "in scope": sc["in_scope"],
+            "out of scope": sc["out_of_scope"],
+            "conformance %": (sc["conformance"] * 100).round(1),
+        }
+    )
+    return present.table(
+        show,
+        numeric=["work items", "in scope", "out of scope", "conformance %"],
+        caption=f"Scope conformance, {bundle['meta']['period']}: work items (tickets held, "
+        "changes, problems) handled by a party Responsible for them in the RACI (%)",
+    )
 
 
 def improvements_chart(bundle: dict) -> alt.Chart:
     """Continual-improvement register throughput per month (count)."""
     im = _f(bundle, "improvements")
+    im = im[im["supplier_id"] != ALL]  # the estate row already sums the suppliers
     long = im.melt(
         id_vars=["supplier_id", "period"],
         value_vars=["raised", "approved", "delivered"],

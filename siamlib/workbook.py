@@ -30,6 +30,9 @@ from siamlib.params import Params, load_params
 
 BOARD = "board-summary"
 TREND_MONTHS = 12
+_NO_LEVELS = pd.DataFrame(
+    {c: pd.Series(dtype="str") for c in ("supplier_id", "service_level", "measure", "scope")}
+)
 
 
 def _frame_hash(df: pd.DataFrame) -> str:
@@ -107,12 +110,30 @@ class Work:
             memo[key] = make()
         return memo[key]
 
+    def _kept(self, name: str) -> pd.DataFrame:
+        """``clocks``, ``attribution`` or a ticket table without the agreed exclusions.
+
+        Exclusions are applied once, here, for every artefact built from this Work (breach
+        and level evidence, clock table, time attribution, clock-stop signals, handoffs,
+        trends, scope conformance): an excluded ticket shows only in the exclusions evidence.
+        """
+
+        def make():
+            frame = getattr(self, name) if name in ("clocks", "attribution") else None
+            if frame is None:
+                frame = self.tables.get(name)
+            if frame is None or self.excluded.empty or "ticket_id" not in frame.columns:
+                return frame
+            return frame.loc[~schema.isin(frame["ticket_id"], self.excluded["ticket_id"])]
+
+        return self._cached(f"kept_{name}", make)
+
     def _resolved_clocks(self) -> pd.DataFrame:
         """Clocks of the tickets resolved in the period (all suppliers), cut once."""
 
         def make():
             start, end = self.bounds
-            c = self.clocks
+            c = self._kept("clocks")
             return c.loc[c["resolved_at"].ge(start) & c["resolved_at"].lt(end)]
 
         return self._cached("resolved_clocks", make)
@@ -121,10 +142,37 @@ class Work:
         """Attribution rows of the tickets resolved in the period, cut once."""
 
         def make():
-            a = self.attribution
+            a = self._kept("attribution")
             return a.loc[schema.isin(a["ticket_id"], self._resolved_clocks()["ticket_id"])]
 
         return self._cached("resolved_attribution", make)
+
+    def _scope_items(self) -> pd.DataFrame:
+        """Scope-conformance work items of the period (:mod:`siamlib.raci`), all suppliers."""
+        from siamlib import raci
+
+        def make():
+            return raci.scope_conformance_items(
+                self._kept("tickets"),
+                self._kept("ticket_events"),
+                self.tables.get("changes"),
+                self.tables.get("problems"),
+                self.params.raci,
+                self.params.estate,
+                period=self.period,
+            )
+
+        return self._cached("scope_items", make)
+
+    def scope_conformance(self, name: str) -> pd.DataFrame:
+        """Scope conformance of the period: this supplier's row, or every supplier's for the
+        integrator and the board (``siamlib.raci.CONFORMANCE_COLUMNS``)."""
+        from siamlib import raci
+
+        items = self._scope_items()
+        if name != BOARD and self.params.estate.supplier(name).role != "integrator":
+            items = items[items["supplier_id"] == name]
+        return raci.conformance_summary(items)
 
     def evidence(self, name: str) -> dict[str, pd.DataFrame]:
         """Ticket-level rows behind the figures of one report (CSV/XLSX evidence)."""
@@ -134,6 +182,8 @@ class Work:
         )
         ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
         frames = {"breaches": breached, "aged_tickets": aged, "excluded": self.excluded}
+        scope = self._scope_items()
+        frames["out_of_scope_work"] = scope[~scope["in_scope"]].reset_index(drop=True)
         if name == BOARD:
             frames["credits"] = ledger
             frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
@@ -148,30 +198,20 @@ class Work:
         return evidence_frames(frames, name)
 
     def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Breaching and aged tickets of every supplier (each report keeps its own)."""
-        start, end = self.bounds
-        c = self.clocks
-        in_period = c["resolved_at"].ge(start) & c["resolved_at"].lt(end)
-        open_at_end = c["opened_at"].lt(end) & (c["resolved_at"].isna() | c["resolved_at"].ge(end))
-        breach_cols = [
-            "ticket_id",
-            "supplier_id",
-            "priority",
-            "service",
-            "opened_at",
-            "resolved_at",
-            "resolution_target_h",
-            "resolution_h",
-            "paused_h",
-            "response_target_h",
-            "response_h",
-            "response_breached",
-            "resolution_breached",
-        ]
-        breached = c.loc[
-            (in_period | open_at_end) & (c["resolution_breached"] | c["response_breached"]),
-            breach_cols,
-        ]
+        """Level and aged tickets of every supplier (each report keeps its own).
+
+        The breach evidence is the level evidence of :mod:`siamlib.levels`: per SLA level of
+        every scorecard, each ticket the level counted with ``in_denominator`` and
+        ``in_numerator``, so the flags add up to the scorecard's denominator and numerator.
+        """
+        from siamlib import levels
+
+        cards = pd.concat(self.cards.values(), ignore_index=True) if self.cards else None
+        if cards is None or "service_level" not in cards.columns:
+            breached = levels.level_rows(self._kept("clocks").iloc[:0], _NO_LEVELS, self.params,
+                                         self.period)
+        else:
+            breached = levels.level_rows(self._kept("clocks"), cards, self.params, self.period)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the
         # period end, under the supplier holding them then, exclusions left out.
         aged = self.aged_open[
@@ -211,6 +251,7 @@ class Work:
             "excluded": self.excluded[self.excluded["supplier_id"] == name],
             "raci": _own_raci(raci.raci_table(p.raci), name, p.estate.integrator.id),
             "equaliser": _own_equaliser(raci.equaliser(p.raci), name, p.estate.integrator.id),
+            "scope_conformance": self.scope_conformance(name),
         }
         if self.quality is not None:
             frames["quality"] = q.supplier_view(self.quality, name)
@@ -313,16 +354,16 @@ def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:
 
     p = work.params
     tz = p.estate.timezone
-    t, e = work.tables["tickets"], work.tables["ticket_events"]
+    # The tickets the figures count: agreed exclusions out of every frame.
+    t, e = work._kept("tickets"), work._kept("ticket_events")
     months = periods.previous_periods(work.period, TREND_MONTHS)
-    trends = problems.detect_trends(t, "service", tz=tz)
+    trends = problems.incident_trends(t, work.tables["problems"], tz=tz)
     return {
         "aged_trend": work.aged_trend,
         "handoff_matrix": integrator.handoff_matrix(e, work.period, tickets=t, tz=tz),
         "ping_pong_pairs": integrator.ping_pong_pairs(e, work.period, tickets=t, tz=tz),
-        "paused_share": integrator.paused_share(work.clocks, work.period, tz=tz),
-        "trends": trends,
-        "trend_response": problems.trend_response(trends, work.tables["problems"]),
+        "paused_share": integrator.paused_share(work._kept("clocks"), work.period, tz=tz),
+        "trend_response": trends,
         "improvements": improvement.register_throughput(work.tables["improvements"], months, tz=tz),
         "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
         "all_values": work.values[work.values["period"] == work.period],

@@ -142,8 +142,9 @@ def level_rows(
                 key, _, value = level.scope.partition("=")
                 if key != "priority":
                     raise ValueError(
-                        f"level evidence: {level.supplier_id} level {level.service_level} has "
-                        f"scope {level.scope!r}; only priority=N scopes are counted per ticket"
+                        f"params/contracts/{level.supplier_id}.yaml: level "
+                        f"{level.service_level} has scope {level.scope!r}, which the level "
+                        "evidence cannot count per ticket; give it a priority=N scope or none"
                     )
                 rows = rows[rows["priority"].astype("Int64") == int(value)]
             parts.append(

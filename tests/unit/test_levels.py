@@ -1,0 +1,81 @@
+"""Level evidence: the tickets each SLA level counted, flags adding up to the scorecard."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from siamlib.levels import LEVEL_COLUMNS, level_rows
+from siamlib.params import load_params
+
+PARAMS = load_params(None)
+
+
+def _utc(values):
+    return pd.Series(pd.to_datetime(values, utc=True))
+
+
+# April 2026, euc (completed denominator). T1 P3 met both clocks; T2 P3 resolved late, first
+# response in time; T3 P4 answered late, resolved in time; T4 resolved in March (counts in no
+# April level); T5 still open and late (not counted under "completed"); T6 cancelled.
+CLOCKS = pd.DataFrame(
+    {
+        "ticket_id": ["T1", "T2", "T3", "T4", "T5", "T6"],
+        "supplier_id": "euc",
+        "priority": pd.array([3, 3, 4, 3, 3, 4], dtype="Int64"),
+        "service": "laptops",
+        "opened_at": _utc(["2026-04-01 09:00"] * 3 + ["2026-03-02 09:00"] + ["2026-04-01 09:00"] * 2),
+        "first_response_at": _utc(
+            ["2026-04-01 09:10"] * 2 + ["2026-04-02 09:00", "2026-03-02 09:10", None, None]
+        ),
+        "resolved_at": _utc(
+            ["2026-04-01 12:00", "2026-04-20 12:00", "2026-04-03 12:00", "2026-03-03 12:00"]
+            + [None, None]
+        ),
+        "status": ["closed", "resolved", "closed", "closed", "assigned", "cancelled"],
+        "response_target_h": [2.0, 2.0, 4.0, 2.0, 2.0, 4.0],
+        "resolution_target_h": [24.0, 24.0, 40.0, 24.0, 24.0, 40.0],
+        "response_breached": [False, False, True, False, True, False],
+        "resolution_breached": [False, True, False, False, True, False],
+    }
+)
+
+
+def _card(*levels: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"supplier_id": "euc", "service_level": lv, "measure": m, "scope": sc}
+            for lv, m, sc in levels
+        ]
+    )
+
+
+def test_each_level_lists_the_tickets_it_counted_with_their_flags():
+    card = _card(
+        ("P3-RES", "sla_resolution_attainment", "priority=3"),
+        ("RESPONSE", "sla_response_attainment", ""),
+    )
+    rows = level_rows(CLOCKS, card, PARAMS, "2026-04")
+    assert list(rows.columns) == LEVEL_COLUMNS
+    got = rows[["service_level", "ticket_id", "in_denominator", "in_numerator"]]
+    # P3 resolution in April: T1 met, T2 late. Response, all priorities: T1, T2 met, T3 late;
+    # T5 never answered, T4 answered in March, T6 cancelled.
+    assert got.values.tolist() == [
+        ["P3-RES", "T1", True, True],
+        ["P3-RES", "T2", True, False],
+        ["RESPONSE", "T1", True, True],
+        ["RESPONSE", "T2", True, True],
+        ["RESPONSE", "T3", True, False],
+    ]
+    assert rows.loc[rows["ticket_id"] == "T2", "breached"].tolist() == [True, False]
+
+
+def test_levels_of_other_measures_have_no_rows():
+    card = _card(("CSAT", "satisfaction", ""))
+    assert level_rows(CLOCKS, card, PARAMS, "2026-04").empty
+
+
+def test_a_scope_other_than_priority_is_refused_naming_the_level():
+    card = _card(("RES-LAPTOPS", "sla_resolution_attainment", "service=laptops"))
+    with pytest.raises(ValueError, match=r"euc.yaml: level RES-LAPTOPS has scope 'service=laptops'"):
+        level_rows(CLOCKS, card, PARAMS, "2026-04")

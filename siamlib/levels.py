@@ -95,9 +95,7 @@ def _ticket_flags(clocks: pd.DataFrame, params, period: str, clock: str) -> pd.D
     )
 
 
-def level_rows(
-    clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str
-) -> pd.DataFrame:
+def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -> pd.DataFrame:
     """Every record counted by each count-based level of ``cards``, with its flags.
 
     Parameters
@@ -148,9 +146,7 @@ def level_rows(
                     )
                 rows = rows[rows["priority"].astype("Int64") == int(value)]
             parts.append(
-                rows.assign(
-                    service_level=level.service_level, measure=measure, scope=level.scope
-                )
+                rows.assign(service_level=level.service_level, measure=measure, scope=level.scope)
             )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LEVEL_COLUMNS})

@@ -284,8 +284,9 @@ def conformance_summary(items: pd.DataFrame) -> pd.DataFrame:
     >>> import pandas as pd
     >>> items = pd.DataFrame({"supplier_id": ["euc"] * 4, "period": ["2026-03"] * 4,
     ...     "in_scope": [True, True, True, False]})
-    >>> conformance_summary(items)[["work_items", "out_of_scope", "conformance"]].values.tolist()
-    [[4, 1, 0.75]]
+    >>> conformance_summary(items)[["work_items", "out_of_scope", "conformance"]]
+       work_items  out_of_scope  conformance
+    0           4             1         0.75
     """
     summary = (
         items.groupby(["supplier_id", "period"], sort=True)["in_scope"]

@@ -208,8 +208,9 @@ class Work:
 
         cards = pd.concat(self.cards.values(), ignore_index=True) if self.cards else None
         if cards is None or "service_level" not in cards.columns:
-            breached = levels.level_rows(self._kept("clocks").iloc[:0], _NO_LEVELS, self.params,
-                                         self.period)
+            breached = levels.level_rows(
+                self._kept("clocks").iloc[:0], _NO_LEVELS, self.params, self.period
+            )
         else:
             breached = levels.level_rows(self._kept("clocks"), cards, self.params, self.period)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the

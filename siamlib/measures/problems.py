@@ -343,9 +343,11 @@ def incident_trends(
     >>> t = _example_incidents("vpn", [2] * 8 + [7, 8, 3])
     >>> pr = pd.DataFrame({"problem_id": ["P1"], "service": ["vpn"], "category": [None],
     ...     "ci": [None], "opened_at": pd.to_datetime(["2026-03-07 12:00"], utc=True)})
-    >>> incident_trends(t, pr)[["by", "key", "response"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['service', 'vpn', 'problem raised'], ['category', 'fault', 'no problem raised'],
-     ['ci', 'vpn-ci', 'no problem raised']]
+    >>> incident_trends(t, pr)[["by", "key", "response"]]
+             by     key           response
+    0   service     vpn     problem raised
+    1  category   fault  no problem raised
+    2        ci  vpn-ci  no problem raised
     """
     found = pd.concat(
         [detect_trends(tickets, by, tz=tz) for by in levels],

@@ -24,7 +24,9 @@ CLOCKS = pd.DataFrame(
         "supplier_id": "euc",
         "priority": pd.array([3, 3, 4, 3, 3, 4], dtype="Int64"),
         "service": "laptops",
-        "opened_at": _utc(["2026-04-01 09:00"] * 3 + ["2026-03-02 09:00"] + ["2026-04-01 09:00"] * 2),
+        "opened_at": _utc(
+            ["2026-04-01 09:00"] * 3 + ["2026-03-02 09:00"] + ["2026-04-01 09:00"] * 2
+        ),
         "first_response_at": _utc(
             ["2026-04-01 09:10"] * 2 + ["2026-04-02 09:00", "2026-03-02 09:10", None, None]
         ),
@@ -77,5 +79,7 @@ def test_levels_of_other_measures_have_no_rows():
 
 def test_a_scope_other_than_priority_is_refused_naming_the_level():
     card = _card(("RES-LAPTOPS", "sla_resolution_attainment", "service=laptops"))
-    with pytest.raises(ValueError, match=r"euc.yaml: level RES-LAPTOPS has scope 'service=laptops'"):
+    with pytest.raises(
+        ValueError, match=r"euc.yaml: level RES-LAPTOPS has scope 'service=laptops'"
+    ):
         level_rows(CLOCKS, card, PARAMS, "2026-04")

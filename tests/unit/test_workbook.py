@@ -358,9 +358,7 @@ def test_the_excluded_tickets_count_in_no_clock_table_attribution_or_clock_stop_
 
 def test_level_evidence_reconciles_with_every_sla_level_of_the_scorecards(small_work):
     cards = pd.concat(small_work.cards.values(), ignore_index=True)
-    sla = cards[cards["measure"].str.startswith("sla_")].set_index(
-        ["supplier_id", "service_level"]
-    )
+    sla = cards[cards["measure"].str.startswith("sla_")].set_index(["supplier_id", "service_level"])
     assert len(sla) > 10  # every tower has response and resolution levels
     rows = small_work.evidence("board-summary")["breaches"]
     sums = rows.groupby(["supplier_id", "service_level"])[["in_denominator", "in_numerator"]]
@@ -370,9 +368,7 @@ def test_level_evidence_reconciles_with_every_sla_level_of_the_scorecards(small_
     # each tower's own evidence holds exactly its rows
     for s in small_work.params.estate.towers:
         own = small_work.evidence(s.id)["breaches"]
-        assert len(own) == (rows["supplier_id"] == s.id).sum() and set(own["supplier_id"]) <= {
-            s.id
-        }
+        assert len(own) == (rows["supplier_id"] == s.id).sum() and set(own["supplier_id"]) <= {s.id}
 
 
 def test_scope_conformance_is_in_every_supplier_bundle_and_counts_the_out_of_scope_evidence(

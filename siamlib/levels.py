@@ -6,10 +6,14 @@ the flags summed per level give back the scorecard's denominator and numerator e
 flags come from the measure functions themselves (grouped per ticket), never from a second
 copy of their rules, so the evidence cannot drift from the figure.
 
-Count-based levels covered (``LEVEL_MEASURES``): response and resolution attainment (per
+Count-based levels covered: response and resolution attainment (``LEVEL_MEASURES``, per
 priority scope and overall), both counted by :func:`siamlib.measures.tower.sla_attainment`
 with each supplier's own attainment denominator (a Jira-style contract also counts breached
-tickets still open at the period end: ``in_denominator`` and not ``in_numerator``).
+tickets still open at the period end: ``in_denominator`` and not ``in_numerator``), with the
+ticket's clock details (:func:`level_rows`, the breach evidence); and, in the compact
+one-row-per-level-and-record layout of :func:`record_rows` (the ``levels`` evidence file),
+also first-time fix, reopen rate (tickets) and change success and emergency change ratio
+(changes). The integrator's count-based levels are not covered yet.
 
 Examples
 --------
@@ -153,4 +157,119 @@ def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -
     out = pd.concat(parts, ignore_index=True)[LEVEL_COLUMNS]
     return out.sort_values(
         ["supplier_id", "service_level", "ticket_id"], kind="stable", ignore_index=True
+    )
+
+
+RECORD_COLUMNS = [
+    "supplier_id",
+    "service_level",
+    "measure",
+    "scope",
+    "record_kind",
+    "record_id",
+    "in_denominator",
+    "in_numerator",
+]
+
+
+def _per_record(result: pd.DataFrame, id_col: str, kind: str, measure: str) -> pd.DataFrame:
+    r = result[result["denominator"] > 0]
+    return pd.DataFrame(
+        {
+            "supplier_id": r["supplier_id"].astype("str"),
+            "measure": measure,
+            "record_kind": kind,
+            "record_id": r[id_col].astype("str"),
+            "in_denominator": True,
+            "in_numerator": r["numerator"].gt(0).to_numpy(),
+        }
+    )
+
+
+def record_rows(
+    clocks: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    cards: pd.DataFrame,
+    params,
+    period: str,
+    *,
+    sla: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per count-based level of ``cards`` and record it counted (``RECORD_COLUMNS``).
+
+    ``clocks`` and ``tables["tickets"]`` must be without the agreed exclusions (the
+    scorecard's inputs); ``ticket_events`` and ``changes`` are read from ``tables``. Each
+    measure's own function is run grouped per record, with the arguments
+    :func:`siamlib.measures.tower.measure_values` gives it, so per level
+    ``in_denominator.sum()`` and ``in_numerator.sum()`` are the scorecard's denominator and
+    numerator. ``sla`` is :func:`level_rows` of the same inputs when the caller has it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from siamlib.params import load_params
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2"], "supplier_id": "euc",
+    ...     "status": "closed", "reopen_count": [0, 1],
+    ...     "resolved_at": pd.to_datetime(["2026-04-02T12:00Z", "2026-04-03T12:00Z"])})
+    >>> card = pd.DataFrame({"supplier_id": ["euc"], "service_level": ["REOPEN"],
+    ...     "measure": ["reopen_rate"], "scope": [""]})
+    >>> rows = record_rows(tickets.iloc[:0], {"tickets": tickets}, card, load_params(),
+    ...                    "2026-04")
+    >>> rows[["record_id", "in_denominator", "in_numerator"]].values.tolist()
+    [['T1', True, False], ['T2', True, True]]
+    """
+    tz = params.estate.timezone
+    tickets = tables["tickets"]
+    start, end = tower.period_bounds(period, tz)
+    resolved = tickets[tickets["resolved_at"].ge(start) & tickets["resolved_at"].lt(end)]
+    per_ticket = ["supplier_id", "ticket_id"]
+    per_change = ["supplier_id", "change_id"]
+    makers = {
+        "reopen_rate": lambda: _per_record(
+            tower.reopen_rate(resolved, [period], by=per_ticket, tz=tz),
+            "ticket_id",
+            "ticket",
+            "reopen_rate",
+        ),
+        "first_time_fix": lambda: _per_record(
+            tower.first_time_fix(
+                resolved,
+                tables["ticket_events"],
+                [period],
+                after="supplier_first_group",
+                by=per_ticket,
+                tz=tz,
+            ),
+            "ticket_id",
+            "ticket",
+            "first_time_fix",
+        ),
+        "change_success_rate": lambda: _per_record(
+            tower.change_success(tables["changes"], [period], by=per_change, tz=tz),
+            "change_id",
+            "change",
+            "change_success_rate",
+        ),
+        "emergency_change_ratio": lambda: _per_record(
+            tower.emergency_change_ratio(tables["changes"], [period], by=per_change, tz=tz),
+            "change_id",
+            "change",
+            "emergency_change_ratio",
+        ),
+    }
+    if sla is None:
+        sla = level_rows(clocks, cards, params, period)
+    parts = [
+        sla.assign(record_kind="ticket", record_id=sla["ticket_id"]).reindex(columns=RECORD_COLUMNS)
+    ]
+    for measure, make in makers.items():
+        mine = cards.loc[cards["measure"] == measure, ["supplier_id", "service_level", "scope"]]
+        if mine.empty or (measure == "first_time_fix" and "ticket_events" not in tables):
+            continue
+        parts.append(make().merge(mine, on="supplier_id")[RECORD_COLUMNS])
+    out = pd.concat(parts, ignore_index=True).astype(
+        {"in_denominator": "bool", "in_numerator": "bool"}
+    )
+    return out.sort_values(
+        ["supplier_id", "service_level", "record_id"], kind="stable", ignore_index=True
     )

@@ -177,11 +177,12 @@ class Work:
     def evidence(self, name: str) -> dict[str, pd.DataFrame]:
         """Ticket-level rows behind the figures of one report (CSV/XLSX evidence)."""
         # shallow copies: a caller changing its frames cannot reach the shared cut
-        breached, aged = (
+        breached, records, aged = (
             f.copy(deep=False) for f in self._cached("evidence_rows", self._evidence_rows)
         )
         ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
-        frames = {"breaches": breached, "aged_tickets": aged, "excluded": self.excluded}
+        frames = {"breaches": breached, "levels": records, "aged_tickets": aged}
+        frames["excluded"] = self.excluded
         scope = self._scope_items()
         frames["out_of_scope_work"] = scope[~scope["in_scope"]].reset_index(drop=True)
         if name == BOARD:
@@ -197,28 +198,30 @@ class Work:
         frames["scorecard"] = self.cards[name]
         return evidence_frames(frames, name)
 
-    def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Level and aged tickets of every supplier (each report keeps its own).
+    def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Level, level-record and aged tickets of every supplier (each report keeps its own).
 
         The breach evidence is the level evidence of :mod:`siamlib.levels`: per SLA level of
         every scorecard, each ticket the level counted with ``in_denominator`` and
-        ``in_numerator``, so the flags add up to the scorecard's denominator and numerator.
+        ``in_numerator``, so the flags add up to the scorecard's denominator and numerator;
+        the ``levels`` frame does the same, one row per level and record, for every
+        count-based tower level.
         """
         from siamlib import levels
 
         cards = pd.concat(self.cards.values(), ignore_index=True) if self.cards else None
         if cards is None or "service_level" not in cards.columns:
-            breached = levels.level_rows(
-                self._kept("clocks").iloc[:0], _NO_LEVELS, self.params, self.period
-            )
-        else:
-            breached = levels.level_rows(self._kept("clocks"), cards, self.params, self.period)
+            cards = _NO_LEVELS
+        clocks = self._kept("clocks")
+        breached = levels.level_rows(clocks, cards, self.params, self.period)
+        tables = {**self.tables, "tickets": self._kept("tickets")}
+        records = levels.record_rows(clocks, tables, cards, self.params, self.period, sla=breached)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the
         # period end, under the supplier holding them then, exclusions left out.
         aged = self.aged_open[
             ["ticket_id", "supplier_id", "priority", "service", "opened_at", "status"]
         ]
-        return breached, aged
+        return breached, records, aged
 
     def bundle(self, name: str) -> dict:
         """The inputs of one report notebook: small frames plus ``meta``."""

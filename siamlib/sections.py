@@ -404,13 +404,18 @@ def trends_table(bundle: dict) -> str:
             "<p>No incident trends were detected on any service, category or configuration "
             "item in the data.</p>"
         )
+    tz = bundle["meta"].get("timezone", "UTC")
+
+    def monday(col: str) -> pd.Series:  # weeks are UTC instants of the local Monday 00:00
+        return tr[col].dt.tz_convert(tz).dt.strftime("%Y-%m-%d")
+
     show = pd.DataFrame(
         {
             "level": tr["by"].replace({"ci": "configuration item"}),
             "key": tr["key"],
-            "started (week of)": tr["start_week"].dt.strftime("%Y-%m-%d"),
-            "detected (week of)": tr["detected_week"].dt.strftime("%Y-%m-%d"),
-            "last week": tr["end_week"].dt.strftime("%Y-%m-%d"),
+            "started (week of)": monday("start_week"),
+            "detected (week of)": monday("detected_week"),
+            "last week": monday("end_week"),
             "weeks over threshold": tr["weeks"],
             "peak incidents in a week": tr["peak_count"],
             "baseline per week": tr["baseline_mean"].round(1),

@@ -25,7 +25,8 @@ REGISTER = pd.DataFrame(
 
 
 def _bundle(frames: dict) -> dict:
-    return {"meta": {"period": "2026-03", "currency": "GBP"}, "frames": frames}
+    meta = {"period": "2026-03", "currency": "GBP", "timezone": "Europe/London"}
+    return {"meta": meta, "frames": frames}
 
 
 def test_improvement_chart_counts_each_register_entry_once():
@@ -37,8 +38,8 @@ def test_improvement_chart_counts_each_register_entry_once():
     assert bars.to_dict() == {"approved": 1, "delivered": 1, "raised": 3}
 
 
-def test_trends_table_names_the_level_of_each_trend():
-    week = pd.Timestamp("2026-06-01", tz="UTC")
+def test_trends_table_names_the_level_and_the_local_monday_of_each_trend():
+    week = pd.Timestamp("2026-05-31 23:00", tz="UTC")  # Monday 1 June 00:00 in London (BST)
     tr = pd.DataFrame(
         {
             "by": ["ci"],

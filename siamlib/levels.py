@@ -13,7 +13,8 @@ tickets still open at the period end: ``in_denominator`` and not ``in_numerator`
 ticket's clock details (:func:`level_rows`, the breach evidence); and, in the compact
 one-row-per-level-and-record layout of :func:`record_rows` (the ``levels`` evidence file),
 also first-time fix, reopen rate (tickets) and change success and emergency change ratio
-(changes). The integrator's count-based levels are not covered yet.
+(changes), and the integrator's routing accuracy, ping-pong rate (estate-wide) and proactive
+problem share.
 
 Examples
 --------
@@ -257,6 +258,7 @@ def record_rows(
             "emergency_change_ratio",
         ),
     }
+    makers.update(_integrator_makers(tables, params, period))
     if sla is None:
         sla = level_rows(clocks, cards, params, period)
     parts = [
@@ -273,3 +275,46 @@ def record_rows(
     return out.sort_values(
         ["supplier_id", "service_level", "record_id"], kind="stable", ignore_index=True
     )
+
+
+def _integrator_makers(tables: dict[str, pd.DataFrame], params, period: str) -> dict:
+    """Per-record makers of the integrator's count-based levels (estate-wide, scope "")."""
+    from siamlib.measures import integrator, problems
+
+    tz, integ = params.estate.timezone, params.estate.integrator.id
+
+    def frame(ids: pd.Series, kind: str, measure: str, met: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "supplier_id": integ,
+                "measure": measure,
+                "record_kind": kind,
+                "record_id": ids.astype("str").to_numpy(),
+                "in_denominator": True,
+                "in_numerator": met.astype(bool).to_numpy(),
+            }
+        )
+
+    def routing() -> pd.DataFrame:
+        r = integrator.routing_accuracy(
+            tables["ticket_events"], tables["tickets"], integ, period, tz=tz
+        )
+        r = r[r["routed_right"].notna()]
+        return frame(r["ticket_id"], "ticket", "routing_accuracy", r["routed_right"])
+
+    def ping_pong() -> pd.DataFrame:
+        r = integrator.ping_pong(tables["ticket_events"], period, tickets=tables["tickets"], tz=tz)
+        return frame(r["ticket_id"], "ticket", "ping_pong_rate", r["ping_pong"])
+
+    def proactive() -> pd.DataFrame:
+        p = tables["problems"]
+        p = p[problems._opened_in(p["opened_at"], period, tz)]
+        return frame(
+            p["problem_id"], "problem", "proactive_problem_share", p["origin"].eq("proactive")
+        )
+
+    return {
+        "routing_accuracy": routing,
+        "ping_pong_rate": ping_pong,
+        "proactive_problem_share": proactive,
+    }

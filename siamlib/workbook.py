@@ -214,7 +214,11 @@ class Work:
             cards = _NO_LEVELS
         clocks = self._kept("clocks")
         breached = levels.level_rows(clocks, cards, self.params, self.period)
-        tables = {**self.tables, "tickets": self._kept("tickets")}
+        tables = {
+            **self.tables,
+            "tickets": self._kept("tickets"),
+            "ticket_events": self._kept("ticket_events"),
+        }
         records = levels.record_rows(clocks, tables, cards, self.params, self.period, sla=breached)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the
         # period end, under the supplier holding them then, exclusions left out.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siamlib.levels import LEVEL_COLUMNS, level_rows
+from siamlib.levels import LEVEL_COLUMNS, level_rows, record_rows
 from siamlib.params import load_params
 
 PARAMS = load_params(None)
@@ -83,3 +83,41 @@ def test_a_scope_other_than_priority_is_refused_naming_the_level():
         ValueError, match=r"euc.yaml: level RES-LAPTOPS has scope 'service=laptops'"
     ):
         level_rows(CLOCKS, card, PARAMS, "2026-04")
+
+
+def test_record_rows_list_changes_and_problems_of_their_levels():
+    # April 2026: C1 successful, C2 failed (both completed in April, euc), C3 still pending.
+    # Problems: P1 proactive and P2 reactive opened in April, P3 proactive in March.
+    changes = pd.DataFrame(
+        {
+            "change_id": ["C1", "C2", "C3"],
+            "supplier_id": "euc",
+            "change_type": ["normal", "emergency", "normal"],
+            "outcome": ["successful", "failed", "pending"],
+            "actual_end": _utc(["2026-04-10 12:00", "2026-04-11 12:00", None]),
+        }
+    )
+    problems = pd.DataFrame(
+        {
+            "problem_id": ["P1", "P2", "P3"],
+            "origin": ["proactive", "reactive", "proactive"],
+            "opened_at": _utc(["2026-04-02 09:00", "2026-04-03 09:00", "2026-03-03 09:00"]),
+        }
+    )
+    card = pd.DataFrame(
+        {
+            "supplier_id": ["euc", "integrator"],
+            "service_level": ["CHANGE", "INT-PROACTIVE"],
+            "measure": ["change_success_rate", "proactive_problem_share"],
+            "scope": ["", ""],
+        }
+    )
+    tables = {"tickets": CLOCKS, "changes": changes, "problems": problems}
+    rows = record_rows(CLOCKS.iloc[:0], tables, card, PARAMS, "2026-04")
+    got = rows[["service_level", "record_kind", "record_id", "in_denominator", "in_numerator"]]
+    assert got.values.tolist() == [
+        ["CHANGE", "change", "C1", True, True],
+        ["CHANGE", "change", "C2", True, False],
+        ["INT-PROACTIVE", "problem", "P1", True, True],
+        ["INT-PROACTIVE", "problem", "P2", True, False],
+    ]

@@ -411,15 +411,16 @@ def test_the_report_lists_the_trends_the_measure_counts_including_the_rising_vpn
         assert value == pytest.approx(expected, nan_ok=True), period
 
 
-def test_levels_file_reconciles_every_count_based_tower_level(small_work, tmp_path):
+def test_levels_file_reconciles_every_count_based_level(small_work, tmp_path):
     from siamlib.levels import LEVEL_MEASURES
     from siamlib.workbook import write_evidence
 
     counted = {*LEVEL_MEASURES, "first_time_fix", "reopen_rate", "change_success_rate"}
-    counted |= {"emergency_change_ratio"}
+    counted |= {"emergency_change_ratio", "routing_accuracy", "ping_pong_rate"}
+    counted |= {"proactive_problem_share"}
     cards = pd.concat(small_work.cards.values(), ignore_index=True)
     levels = cards[cards["measure"].isin(counted)].set_index(["supplier_id", "service_level"])
-    assert {"first_time_fix", "reopen_rate", "change_success_rate"} <= set(levels["measure"])
+    assert {"first_time_fix", "reopen_rate", "routing_accuracy"} <= set(levels["measure"])
     rows = small_work.evidence("integrator")["levels"]
     sums = rows.groupby(["supplier_id", "service_level"])[["in_denominator", "in_numerator"]]
     sums = sums.sum().reindex(levels.index, fill_value=0)

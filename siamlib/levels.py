@@ -143,12 +143,10 @@ def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -
             rows = counted[counted["supplier_id"] == level.supplier_id]
             if level.scope:
                 key, _, value = level.scope.partition("=")
-                if key != "priority":
-                    raise ValueError(
-                        f"params/contracts/{level.supplier_id}.yaml: level "
-                        f"{level.service_level} has scope {level.scope!r}, which the level "
-                        "evidence cannot count per ticket; give it a priority=N scope or none"
-                    )
+                if key != "priority" or not value.isdigit():
+                    # The measure counts SLA attainment per priority only: a level in any
+                    # other scope has no figure (grey, nothing counted), so no rows either.
+                    continue
                 rows = rows[rows["priority"].astype("Int64") == int(value)]
             parts.append(
                 rows.assign(service_level=level.service_level, measure=measure, scope=level.scope)
@@ -265,7 +263,10 @@ def record_rows(
         sla.assign(record_kind="ticket", record_id=sla["ticket_id"]).reindex(columns=RECORD_COLUMNS)
     ]
     for measure, make in makers.items():
-        mine = cards.loc[cards["measure"] == measure, ["supplier_id", "service_level", "scope"]]
+        # These measures are emitted in the empty scope only; a level in another scope has
+        # no figure, so it counts no record either.
+        only = cards["measure"].eq(measure) & cards["scope"].eq("")
+        mine = cards.loc[only, ["supplier_id", "service_level", "scope"]]
         if mine.empty or (measure == "first_time_fix" and "ticket_events" not in tables):
             continue
         parts.append(make().merge(mine, on="supplier_id")[RECORD_COLUMNS])

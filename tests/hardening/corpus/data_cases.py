@@ -74,7 +74,12 @@ def _table_edit(table: str, fn, touched=None):
 
 def _set_value(col, value):
     def fn(df, rows):
-        if pd.api.types.is_datetime64_any_dtype(df[col]) and not isinstance(value, pd.Timestamp) or isinstance(value, str) and df[col].dtype != object:
+        if (
+            pd.api.types.is_datetime64_any_dtype(df[col])
+            and not isinstance(value, pd.Timestamp)
+            or isinstance(value, str)
+            and df[col].dtype != object
+        ):
             df[col] = df[col].astype(object)
         df.loc[rows, col] = value
         return df
@@ -199,90 +204,152 @@ def data_cases() -> list[Case]:
         for col in spec.column_names:
             add(
                 f"{table}/drop-column/{col}",
-                _table_edit(table, lambda p, c=col: pd.read_parquet(p).drop(columns=[c]).to_parquet(p, index=False)),
+                _table_edit(
+                    table,
+                    lambda p, c=col: (
+                        pd.read_parquet(p).drop(columns=[c]).to_parquet(p, index=False)
+                    ),
+                ),
                 (*names, col),
-            )  # fmt: skip
+            )
             add(f"{table}/nulls/{col}", _row_edit(table, _null(col)), (*names, col))
         key = spec.key[0] if spec.key else spec.column_names[0]
         add(f"{table}/duplicate-ids/{key}", _row_edit(table, _dup), (*names, key))
         if "supplier_id" in spec.column_names:
-            add(f"{table}/unknown-supplier", _row_edit(table, _set_value("supplier_id", "acme")),
-                (*names, "supplier_id"))  # fmt: skip
+            add(
+                f"{table}/unknown-supplier",
+                _row_edit(table, _set_value("supplier_id", "acme")),
+                (*names, "supplier_id"),
+            )
 
     ts = "tickets", "tickets.parquet"
     for col in ("opened_at", "resolved_at"):
         for year in (1900, 2200):
-            add(f"tickets/{col}-in-{year}",
+            add(
+                f"tickets/{col}-in-{year}",
                 _row_edit("tickets", _set_value(col, pd.Timestamp(f"{year}-01-01", tz="UTC"))),
-                (*ts, col))  # fmt: skip
-    add("tickets/resolved-before-opened",
+                (*ts, col),
+            )
+    add(
+        "tickets/resolved-before-opened",
         _row_edit("tickets", _shift("resolved_at", "opened_at", -pd.Timedelta(days=1))),
-        (*ts, "resolved_at"))  # fmt: skip
-    add("tickets/responded-before-opened",
+        (*ts, "resolved_at"),
+    )
+    add(
+        "tickets/responded-before-opened",
         _row_edit("tickets", _shift("first_response_at", "opened_at", -pd.Timedelta(hours=5))),
-        (*ts, "first_response_at"))  # fmt: skip
+        (*ts, "first_response_at"),
+    )
     add(
         "tickets/unknown-priority",
         _row_edit("tickets", _set_value("priority", 9)),
         (*ts, "priority"),
     )
     add("tickets/priority-zero", _row_edit("tickets", _set_value("priority", 0)), (*ts, "priority"))
-    add("tickets/priority-text", _row_edit("tickets", _set_value("priority", "high")),
-        (*ts, "priority"))  # fmt: skip
+    add(
+        "tickets/priority-text",
+        _row_edit("tickets", _set_value("priority", "high")),
+        (*ts, "priority"),
+    )
     add(
         "tickets/unknown-status",
         _row_edit("tickets", _set_value("status", "wibble")),
         (*ts, "status"),
     )
-    add("tickets/satisfaction-out-of-scale",
-        _row_edit("tickets", _set_value("satisfaction", 11.0)), (*ts, "satisfaction"))  # fmt: skip
-    add("tickets/negative-reopen-count",
-        _row_edit("tickets", _set_value("reopen_count", -3)), (*ts, "reopen_count"))  # fmt: skip
-    add("tickets/conflicting-duplicate-ids",
-        _row_edit("tickets", _conflicting_dup("ticket_id", "priority")), (*ts, "ticket_id"))  # fmt: skip
-    add("tickets/opened-at-text", _row_edit("tickets", _set_value("opened_at", "yesterday")),
-        (*ts, "opened_at"))  # fmt: skip
+    add(
+        "tickets/satisfaction-out-of-scale",
+        _row_edit("tickets", _set_value("satisfaction", 11.0)),
+        (*ts, "satisfaction"),
+    )
+    add(
+        "tickets/negative-reopen-count",
+        _row_edit("tickets", _set_value("reopen_count", -3)),
+        (*ts, "reopen_count"),
+    )
+    add(
+        "tickets/conflicting-duplicate-ids",
+        _row_edit("tickets", _conflicting_dup("ticket_id", "priority")),
+        (*ts, "ticket_id"),
+    )
+    add(
+        "tickets/opened-at-text",
+        _row_edit("tickets", _set_value("opened_at", "yesterday")),
+        (*ts, "opened_at"),
+    )
     ev = "ticket_events", "ticket_events.parquet"
-    add("ticket_events/unknown-status",
-        _row_edit("ticket_events", _set_value("status", "wibble")), (*ev, "status"))  # fmt: skip
-    add("ticket_events/event-in-2200",
+    add(
+        "ticket_events/unknown-status",
+        _row_edit("ticket_events", _set_value("status", "wibble")),
+        (*ev, "status"),
+    )
+    add(
+        "ticket_events/event-in-2200",
         _row_edit("ticket_events", _set_value("event_at", pd.Timestamp("2200-01-01", tz="UTC"))),
-        (*ev, "event_at"))  # fmt: skip
-    add("ticket_events/event-in-1900",
+        (*ev, "event_at"),
+    )
+    add(
+        "ticket_events/event-in-1900",
         _row_edit("ticket_events", _set_value("event_at", pd.Timestamp("1900-01-01", tz="UTC"))),
-        (*ev, "event_at"))  # fmt: skip
-    add("ticket_events/negative-seq", _row_edit("ticket_events", _set_value("event_seq", -1)),
-        (*ev, "event_seq"))  # fmt: skip
-    add("ticket_events/unknown-group",
+        (*ev, "event_at"),
+    )
+    add(
+        "ticket_events/negative-seq",
+        _row_edit("ticket_events", _set_value("event_seq", -1)),
+        (*ev, "event_seq"),
+    )
+    add(
+        "ticket_events/unknown-group",
         _row_edit("ticket_events", _set_value("assignment_group", "Nobody-L9")),
-        (*ev, "assignment_group"))  # fmt: skip
-    add("ticket_events/support-level-9",
-        _row_edit("ticket_events", _set_value("support_level", 9)), (*ev, "support_level"))  # fmt: skip
+        (*ev, "assignment_group"),
+    )
+    add(
+        "ticket_events/support-level-9",
+        _row_edit("ticket_events", _set_value("support_level", 9)),
+        (*ev, "support_level"),
+    )
     add("ticket_events/before-open", _events_before_open, ev)
     add("ticket_events/orphans", _orphan_events, ev)
     sv = "surveys", "surveys.parquet"
     add("surveys/score-11", _row_edit("surveys", _set_value("score", 11.0)), (*sv, "score"))
     add("surveys/score-negative", _row_edit("surveys", _set_value("score", -4.0)), (*sv, "score"))
-    add("surveys/period-garbled", _row_edit("surveys", _set_value("period", "2026-13")),
-        (*sv, "period"))  # fmt: skip
+    add(
+        "surveys/period-garbled",
+        _row_edit("surveys", _set_value("period", "2026-13")),
+        (*sv, "period"),
+    )
     og = "outages", "outages.parquet"
-    add("outages/end-before-start",
-        _row_edit("outages", _shift("end_at", "start_at", -pd.Timedelta(hours=2))), (*og, "end_at"))  # fmt: skip
-    add("outages/start-in-1900",
+    add(
+        "outages/end-before-start",
+        _row_edit("outages", _shift("end_at", "start_at", -pd.Timedelta(hours=2))),
+        (*og, "end_at"),
+    )
+    add(
+        "outages/start-in-1900",
         _row_edit("outages", _set_value("start_at", pd.Timestamp("1900-01-01", tz="UTC"))),
-        (*og, "start_at"))  # fmt: skip
+        (*og, "start_at"),
+    )
     ch = "changes", "changes.parquet"
-    add("changes/negative-incidents", _row_edit("changes", _set_value("incidents_caused", -2)),
-        (*ch, "incidents_caused"))  # fmt: skip
-    add("changes/actual-end-before-start",
+    add(
+        "changes/negative-incidents",
+        _row_edit("changes", _set_value("incidents_caused", -2)),
+        (*ch, "incidents_caused"),
+    )
+    add(
+        "changes/actual-end-before-start",
         _row_edit("changes", _shift("actual_end", "actual_start", -pd.Timedelta(hours=3))),
-        (*ch, "actual_end"))  # fmt: skip
+        (*ch, "actual_end"),
+    )
     im = "improvements", "improvements.parquet"
-    add("improvements/negative-benefit",
-        _row_edit("improvements", _set_value("realised_benefit", -1e9)), (*im, "realised_benefit"))  # fmt: skip
-    add("improvements/delivered-in-2200",
+    add(
+        "improvements/negative-benefit",
+        _row_edit("improvements", _set_value("realised_benefit", -1e9)),
+        (*im, "realised_benefit"),
+    )
+    add(
+        "improvements/delivered-in-2200",
         _row_edit("improvements", _set_value("delivered_at", pd.Timestamp("2200-01-01", tz="UTC"))),
-        (*im, "delivered_at"))  # fmt: skip
+        (*im, "delivered_at"),
+    )
 
     ds = ("dataset.json",)
     add("dataset.json/missing", _info_edit(lambda p: p.unlink()), ds)
@@ -294,9 +361,17 @@ def data_cases() -> list[Case]:
     add("dataset.json/unknown-key", _info_edit(_info_json(_set_key("colour", "blue"))), ds)
     add("dataset.json/window-inverted", _info_edit(_info_json(_invert)), ds)
     add("dataset.json/window-garbage", _info_edit(_info_json(_set_key("window_end", "soon"))), ds)
-    add("dataset.json/period-outside-window",
-        _info_edit(_info_json(lambda d: d.update(window_start="2020-01-01T00:00:00+00:00",
-                                                  window_end="2020-06-01T00:00:00+00:00"))), ds)  # fmt: skip
+    add(
+        "dataset.json/period-outside-window",
+        _info_edit(
+            _info_json(
+                lambda d: d.update(
+                    window_start="2020-01-01T00:00:00+00:00", window_end="2020-06-01T00:00:00+00:00"
+                )
+            )
+        ),
+        ds,
+    )
     add(
         "dataset.json/window-naive",
         _info_edit(_info_json(_set_key("window_end", "2026-11-01T00:00:00"))),

@@ -17,9 +17,19 @@ from tests.hardening.corpus.outcome import Case
 
 CLEAN_ROWS = 400
 MAPPED = (
-    "number", "sys_updated_at", "sys_mod_count", "incident_state", "assignment_group",
-    "priority", "category", "cmdb_ci", "opened_at", "resolved_at", "problem_id", "rfc",
-)  # fmt: skip
+    "number",
+    "sys_updated_at",
+    "sys_mod_count",
+    "incident_state",
+    "assignment_group",
+    "priority",
+    "category",
+    "cmdb_ci",
+    "opened_at",
+    "resolved_at",
+    "problem_id",
+    "rfc",
+)
 FORMULAS = ('=HYPERLINK("http://x.example","y")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)")
 
 
@@ -94,8 +104,7 @@ def import_cases() -> list[Case]:
         "latin1-bytes",
         lambda t: _cells("category", ["Caf\u00e9 r\u00e9seau"])(t).decode().encode("latin-1"),
     )
-    add("header-repeated-mid-file",
-        lambda t: (t + t.splitlines(keepends=True)[0]).encode("utf-8"))  # fmt: skip
+    add("header-repeated-mid-file", lambda t: (t + t.splitlines(keepends=True)[0]).encode("utf-8"))
     add("trailing-blank-lines", lambda t: (t + "\n\n\n").encode("utf-8"))
     add("truncated-gzip", lambda t: gzip.compress(t.encode())[:300], name="export.csv.gz")
     for col in MAPPED:
@@ -110,8 +119,11 @@ def import_cases() -> list[Case]:
         add(f"formula-cells/{col}", _cells(col, list(FORMULAS)))
     add("negative-sequence", _cells("sys_mod_count", ["-5"]))
     add("into-existing-dataset/same-source", lambda t: t.encode("utf-8"), into="existing")
-    add("into-existing-dataset/other-rows",
-        lambda t: "".join(t.splitlines(keepends=True)[:50]).encode("utf-8"), into="existing")  # fmt: skip
+    add(
+        "into-existing-dataset/other-rows",
+        lambda t: "".join(t.splitlines(keepends=True)[:50]).encode("utf-8"),
+        into="existing",
+    )
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "duplicate import case ids"
     return cases

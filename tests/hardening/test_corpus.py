@@ -30,10 +30,7 @@ ALL: list[O.Verdict] = []
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory):
-    base = runner.build_baseline(tmp_path_factory.mktemp("corpus"))
-    print(f"\nbaseline: {runner.N_TICKETS} tickets, period {runner.PERIOD}, "
-          f"one compute {base.compute_seconds:.1f} s")  # fmt: skip
-    yield base
+    yield runner.build_baseline(tmp_path_factory.mktemp("corpus"))
     if ALL:
         print("\n=== hardening corpus: all families ===")
         print(O.summary_table(ALL))
@@ -43,9 +40,6 @@ def _check(family: str, verdicts: list[O.Verdict]) -> None:
     ALL.extend(verdicts)
     print(f"\n=== hardening corpus: {family} ===")
     print(O.summary_table(verdicts))
-    times = [v.seconds for v in verdicts if v.outcome != O.NOT_SAMPLED]
-    if times:
-        print(f"per case: mean {sum(times) / len(times):.2f} s, max {max(times):.2f} s")
     failed = [v for v in verdicts if v.outcome == O.FAILED]
     assert not failed, f"{len(failed)} {family} cases failed:\n" + "\n".join(
         f"  {v.case_id}: {v.detail}" for v in failed

@@ -47,6 +47,7 @@ class Verdict:
     outcome: str
     detail: str = ""
     seconds: float = 0.0
+    computed: bool = False  # went through a whole compute of the period
 
 
 def first_line(text: str) -> str:
@@ -164,12 +165,21 @@ def summary_table(verdicts: list[Verdict]) -> str:
     for f in [*fams, "total"]:
         row = [sum(counts[(g, c)] for g in fams) if f == "total" else counts[(f, c)] for c in cols]
         lines.append(f"{f:<{width}} " + " ".join(f"{n:>11}" for n in row) + f" {sum(row):>6}")
-    secs = [v.seconds for v in verdicts if v.outcome != NOT_SAMPLED]
-    if secs:
-        lines.append(f"time in cases {sum(secs):.1f} s")
+    for label, pick in (("load-level", False), ("whole compute", True)):
+        secs = [v.seconds for v in verdicts if v.outcome != NOT_SAMPLED and v.computed == pick]
+        if secs:
+            lines.append(
+                f"{label}: {len(secs)} cases, {sum(secs):.1f} s, "
+                f"mean {sum(secs) / len(secs):.2f} s, max {max(secs):.2f} s"
+            )
     for f in fams:
         failed = [v for v in verdicts if v.family == f and v.outcome == FAILED]
         if failed:
             lines.append(f"\nFAILED {f} ({len(failed)}):")
             lines += [f"  {v.case_id}: {v.detail}" for v in failed]
+    for f in fams:
+        left = [v.case_id for v in verdicts if v.family == f and v.outcome == NOT_SAMPLED]
+        if left:
+            lines.append(f"\nnot sampled {f} ({len(left)}; SIAM_CORPUS_COMPUTES=all runs them):")
+            lines.append("  " + ", ".join(left))
     return "\n".join(lines)

@@ -48,11 +48,22 @@ class Baseline:
     params_dir: Path
     params: Params
     params_dump: dict
-    frame: pd.DataFrame
-    compute_seconds: float
     clean_csv: Path
     import_result: object
     cli: CliPaths
+    compute_seconds: float = 0.0
+    _frame: pd.DataFrame | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The clean figures, computed on first use (imports and CLI cases never need them)."""
+        if self._frame is None:
+            t = time.perf_counter()
+            self._frame = figures.compute_figures(PERIOD, self.data_dir, self.params_dir).frame
+            self.compute_seconds = time.perf_counter() - t
+            print(f"\nbaseline: {N_TICKETS} tickets, period {PERIOD}, one compute "
+                  f"{self.compute_seconds:.1f} s")  # fmt: skip
+        return self._frame
 
 
 def params_dump(p: Params) -> dict:
@@ -87,7 +98,9 @@ def _finish(family: str, verdicts: list[Verdict], pending: list) -> list[Verdict
     """Run the sampled compute-needing cases; the others are recorded as not sampled."""
     run, left = _sample(family, pending)
     for case, thunk in run:
-        verdicts.append(O.timed(case, thunk))
+        v = O.timed(case, thunk)
+        v.computed = True
+        verdicts.append(v)
     for case, _ in left:
         verdicts.append(Verdict(case.id, family, O.NOT_SAMPLED, "needs a compute; not sampled"))
     print(
@@ -266,9 +279,6 @@ def build_baseline(root: Path) -> Baseline:
     params_dir = copy_params(root / "params")
     params = load_params(params_dir)
     data_dir = demo.write_demo(root / "data", n_tickets=N_TICKETS, seed=7)
-    t = time.perf_counter()
-    frame = figures.compute_figures(PERIOD, data_dir, params_dir).frame
-    seconds = time.perf_counter() - t
     clean_csv = root / "clean.csv"
     clean_csv.write_text(clean_text(SAMPLE), encoding="utf-8")
     imported = import_servicenow(clean_csv, params_root=params_dir)
@@ -282,6 +292,5 @@ def build_baseline(root: Path) -> Baseline:
     shutil.copytree(params_dir, spaced_params)
     cli = CliPaths(cli_root, data_dir, params_dir, clean_csv, plain, spaced_data, spaced_params)
     return Baseline(
-        root, data_dir, params_dir, params, params_dump(params), frame, seconds, clean_csv,
-        imported, cli,
+        root, data_dir, params_dir, params, params_dump(params), clean_csv, imported, cli,
     )  # fmt: skip

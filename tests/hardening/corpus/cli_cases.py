@@ -129,7 +129,7 @@ def cli_cases() -> list[Case]:
                     "--params",
                     str(c.params),
                 ],  # fmt: skip
-                ["--period", period] if period else ["--period"],
+                ["--period", period] if period else ["--period", "''"],
             )
         )
     for period in ("2026-13",):

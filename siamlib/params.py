@@ -27,13 +27,14 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import string
 import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -47,12 +48,25 @@ from pydantic import (
 
 from siamlib import paths
 from siamlib.schema import DONE_STATUSES, TICKET_STATUSES
+from siamlib.yamlload import YamlFileError, load_yaml_mapping
 
 SLUG_RE = r"^[a-z][a-z0-9-]{1,31}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Status = Literal[TICKET_STATUSES]  # type: ignore[valid-type]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+# Kinds of work raci.work_mapping can map (siamlib.raci: ticket types, changes, problems).
+WORK_KINDS = ("incident", "request", "change", "problem")
+# Range of a level in each shown unit of the measure catalogue.
+UNIT_RANGES = {
+    "%": (0.0, 100.0),
+    "score 1-5": (1.0, 5.0),
+    "hours": (0.0, math.inf),
+    "days": (0.0, math.inf),
+    "count": (0.0, math.inf),
+    "per ticket": (0.0, math.inf),
+    "flag": (0.0, 1.0),
+}
 
 
 class ParamsError(ValueError):
@@ -79,8 +93,45 @@ class EffectiveDated(_Strict):
         """True when in force on date ``on``."""
         return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
 
+    def overlaps(self, other: EffectiveDated) -> bool:
+        """True when the two are both in force on some day.
+
+        >>> a = EffectiveDated(effective_to=dt.date(2026, 7, 1))
+        >>> a.overlaps(EffectiveDated(effective_from=dt.date(2026, 7, 1)))
+        False
+        >>> a.overlaps(EffectiveDated(effective_from=dt.date(2026, 6, 30)))
+        True
+        """
+        mine = self.effective_to or dt.date.max
+        theirs = other.effective_to or dt.date.max
+        return self.effective_from < theirs and other.effective_from < mine
+
+    def span(self) -> str:
+        """The dates in force, for error messages."""
+        return f"{self.effective_from}..{self.effective_to or 'open'}"
+
 
 T = TypeVar("T", bound=EffectiveDated)
+
+
+def overlapping(items: list[T], key, label: str) -> None:
+    """Refuse two items with the same ``key(item)`` in force on the same day, naming both.
+
+    Today the later one would silently win, so the error names both entries and their dates.
+
+    >>> a = EffectiveDated(effective_to=dt.date(2026, 7, 1))
+    >>> overlapping([a, EffectiveDated()], lambda i: "x", "items")
+    Traceback (most recent call last):
+    ...
+    ValueError: items[0] (2000-01-01..2026-07-01) and items[1] (2000-01-01..open) overlap ...
+    """
+    for j, b in enumerate(items):
+        for i, a in enumerate(items[:j]):
+            if key(a) == key(b) and a.overlaps(b):
+                raise ValueError(
+                    f"{label}[{i}] ({a.span()}) and {label}[{j}] ({b.span()}) overlap for "
+                    f"{key(a)}; end the first (effective_to) where the second starts"
+                )
 
 
 def in_force(items: Iterable[T], on: dt.date) -> list[T]:
@@ -134,14 +185,24 @@ class Estate(_Strict):
                 raise ValueError(
                     f"assignment_groups[{i}].supplier_id: unknown supplier {g.supplier_id!r}"
                 )
-        by_group: dict[str, list[AssignmentGroup]] = {}
-        for g in self.assignment_groups:
-            by_group.setdefault(g.group, []).append(g)
-        for name, spans in by_group.items():
-            spans.sort(key=lambda g: g.effective_from)
-            for a, b in zip(spans, spans[1:], strict=False):
-                if a.effective_to is None or a.effective_to > b.effective_from:
-                    raise ValueError(f"assignment group {name!r} has overlapping effective dates")
+        # A service belongs to one supplier: its availability scope must find one contract.
+        owner: dict[str, str] = {}
+        for i, sup in enumerate(self.suppliers):
+            for j, svc in enumerate(sup.services):
+                if svc in owner:
+                    raise ValueError(
+                        f"suppliers[{i}].services[{j}]: service {svc!r} is already listed by "
+                        f"supplier {owner[svc]!r}; list each service once"
+                    )
+                owner[svc] = sup.id
+        try:
+            overlapping(
+                self.assignment_groups,
+                lambda g: f"assignment group {g.group!r}",
+                "assignment_groups",
+            )
+        except ValueError as exc:
+            raise ValueError(f"overlapping effective dates: {exc}") from None
         return self
 
     def supplier(self, supplier_id: str) -> Supplier:
@@ -262,7 +323,7 @@ class ClockRules(_Strict):
     @field_validator("at_risk_bands")
     @classmethod
     def _bands(cls, v):
-        if v != sorted(v) or any(not 0 < b < 1 for b in v):
+        if any(a >= b for a, b in zip(v, v[1:], strict=False)) or any(not 0 < b < 1 for b in v):
             raise ValueError("at_risk_bands must be increasing shares between 0 and 1")
         return v
 
@@ -313,15 +374,69 @@ class ServiceLevel(EffectiveDated):
             raise ValueError(
                 f"unknown measure {self.measure!r}; known: {', '.join(sorted(MEASURES))}"
             )
-        higher = MEASURES[self.measure].direction == "higher"
+        m = MEASURES[self.measure]
+        if not m.level_roles:
+            raise ValueError(
+                f"measure {self.measure!r} has no monthly values ({m.family} measure), so a "
+                "service level on it would always be grey; use a tower or integrator measure"
+            )
+        lo, hi = UNIT_RANGES.get(m.unit, (-math.inf, math.inf))
+        for name in ("expected", "minimum"):
+            v = getattr(self, name)
+            if not lo <= v <= hi:
+                raise ValueError(
+                    f"{name}: {v:g} is outside {_range(lo, hi)} for {self.measure} "
+                    f"(unit {m.unit!r}); write the level in the measure's shown unit"
+                )
+        higher = m.direction == "higher"
         if (higher and self.minimum > self.expected) or (
             not higher and self.minimum < self.expected
         ):
             raise ValueError(
                 f"minimum {self.minimum} is better than expected {self.expected} for a "
-                f"{MEASURES[self.measure].direction}-is-better measure"
+                f"{m.direction}-is-better measure"
             )
+        self._check_scope_keys(m)
+        self._check_bands(lo, hi)
         return self
+
+    def _check_scope_keys(self, m) -> None:
+        allowed = ", ".join(m.scope_keys) or "none (remove the scope)"
+        for k, v in self.scope.items():
+            if k not in m.scope_keys:
+                raise ValueError(
+                    f"scope.{k}: unknown scope key for measure {m.id}; allowed: {allowed}"
+                )
+            if k == "age":
+                from siamlib.measures.tower import DEFAULT_AGE_BUCKETS, bucket_labels
+
+                labels = bucket_labels(DEFAULT_AGE_BUCKETS)
+                if str(v) not in labels:
+                    raise ValueError(
+                        f"scope.age: {v!r} is not an age bucket; allowed: {', '.join(labels)}"
+                    )
+            if k == "suppliers" and v != "all":
+                raise ValueError(f"scope.suppliers: {v!r} never matches; the only value is 'all'")
+
+    def _check_bands(self, lo: float, hi: float) -> None:
+        for i, b in enumerate(self.bands):
+            if not (lo <= b.from_level and b.to_level <= hi):
+                raise ValueError(
+                    f"bands[{i}]: {b.from_level:g}-{b.to_level:g} is outside {_range(lo, hi)} "
+                    f"for {self.measure}"
+                )
+        order = sorted(range(len(self.bands)), key=lambda i: self.bands[i].from_level)
+        for i, j in zip(order, order[1:], strict=False):
+            if self.bands[i].to_level > self.bands[j].from_level:
+                raise ValueError(
+                    f"bands[{i}] ({self.bands[i].from_level:g}-{self.bands[i].to_level:g}) and "
+                    f"bands[{j}] ({self.bands[j].from_level:g}-{self.bands[j].to_level:g}) "
+                    "overlap; a level must fall in one band"
+                )
+
+
+def _range(lo: float, hi: float) -> str:
+    return f"{lo:g}..{hi:g}" if hi != math.inf else f">= {lo:g}"
 
 
 class EarnBack(_Strict):
@@ -363,10 +478,18 @@ class Contract(_Strict):
                     f"sla_targets[{i}].calendar: unknown calendar {t.calendar!r}; "
                     f"defined: {', '.join(self.calendars)}"
                 )
+        overlapping(self.sla_targets, lambda t: f"priority {t.priority} {t.clock}", "sla_targets")
         ids = [s.id for s in self.service_levels]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate service level ids: {', '.join(dupes)}")
+        overlapping(
+            self.service_levels,
+            lambda s: f"{s.measure} scope {_scope_text(s.scope)}",
+            "service_levels",
+        )
+        for i, sl in enumerate(self.service_levels):
+            self._check_level(i, sl)
         # Weights must sum to 100 on every date where the set of levels in force changes.
         edges = {s.effective_from for s in self.service_levels} | {
             s.effective_to for s in self.service_levels if s.effective_to
@@ -386,6 +509,18 @@ class Contract(_Strict):
                     )
         return self
 
+    def _check_level(self, i: int, sl: ServiceLevel) -> None:
+        from siamlib.measures.catalogue import MEASURES
+
+        where = f"service_levels[{i}]"
+        unit = MEASURES[sl.measure].unit
+        if self.credit_regime.type == "percentage" and unit != "%":
+            raise ValueError(
+                f"{where}.measure: {sl.measure} is in {unit!r}, but credit_regime.type "
+                "'percentage' credits expected - actual percentage points; use a per-cent "
+                "measure or another regime"
+            )
+
     def service_levels_on(self, on: dt.date) -> list[ServiceLevel]:
         """Service levels in force on ``on``."""
         return in_force(self.service_levels, on)
@@ -393,6 +528,10 @@ class Contract(_Strict):
     def targets_on(self, on: dt.date) -> list[SlaTarget]:
         """SLA clock targets in force on ``on``."""
         return in_force(self.sla_targets, on)
+
+
+def _scope_text(scope: dict) -> str:
+    return ", ".join(f"{k}={scope[k]}" for k in sorted(scope)) or "(all)"
 
 
 # --------------------------------------------------------------------------- RACI
@@ -404,7 +543,7 @@ class Capability(_Strict):
     name: str
     stage: str = Field(description="Lifecycle stage: demand, portfolio, design, transition...")
     raci: dict[str, RaciLetter]
-    share: dict[str, float] = Field(
+    share: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="Graphic equaliser: % of the work per party"
     )
 
@@ -432,6 +571,18 @@ class Raci(_Strict):
     @model_validator(mode="after")
     def _known_parties(self):
         caps = {c.id for c in self.capabilities}
+        for what, ids in (
+            ("parties", self.parties),
+            ("capabilities", [c.id for c in self.capabilities]),
+        ):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{what}: {', '.join(dupes)} listed twice; list each once")
+        for work in self.work_mapping:
+            if work not in WORK_KINDS:
+                raise ValueError(
+                    f"work_mapping.{work}: unknown kind of work; allowed: {', '.join(WORK_KINDS)}"
+                )
         for i, c in enumerate(self.capabilities):
             for p in list(c.raci) + list(c.share):
                 if p not in self.parties:
@@ -453,6 +604,19 @@ class Exclusion(_Strict):
 class Exclusions(_Strict):
     exclusions: list[Exclusion] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _once(self):
+        # One ticket, one agreed exclusion: a second entry hides which approval applies.
+        first: dict[str, int] = {}
+        for i, e in enumerate(self.exclusions):
+            if e.ticket_id in first:
+                raise ValueError(
+                    f"exclusions[{first[e.ticket_id]}] and exclusions[{i}] both exclude ticket "
+                    f"{e.ticket_id!r}; keep one"
+                )
+            first[e.ticket_id] = i
+        return self
+
 
 # --------------------------------------------------------------------------- delivery
 class Delivery(_Strict):
@@ -462,6 +626,21 @@ class Delivery(_Strict):
     board_recipients: list[EmailStr] = Field(default_factory=list)
     integrator_recipients: list[EmailStr] = Field(default_factory=list)
     base_url: str | None = Field(default=None, pattern=r"^https?://")
+
+    @field_validator("subject_template", "board_subject_template")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"{v!r}: {exc}; write braces as {{{{ and }}}}") from None
+        unknown = sorted(names - {"estate", "supplier", "period"})
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{unknown[0]}}}; allowed: {{estate}}, {{supplier}}, "
+                "{period}"
+            )
+        return v
 
 
 # --------------------------------------------------------------------------- bundle
@@ -500,39 +679,77 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_yaml(path: Path) -> object:
-    if not path.exists():
-        raise ParamsError(f"{_display(path)}: file not found")
+def _read_yaml(path: Path) -> dict:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except UnicodeDecodeError as exc:
-        raise ParamsError(f"{_display(path)}: not UTF-8 text ({exc.reason})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise ParamsError(f"{_display(path)}: invalid YAML{where}: {exc}") from exc
+        return load_yaml_mapping(path, _display(path))
+    except YamlFileError as exc:
+        raise ParamsError(str(exc)) from None
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def load_model(path: Path, model: type[M]) -> M:
-    """Load and validate one YAML file; errors name the file, the key and the problem."""
+    """Load and validate one YAML file; errors name the file, the key and the problem.
+
+    The file must be a UTF-8 YAML mapping without repeated keys (:mod:`siamlib.yamlload`).
+    Several problems are joined into one line with `` | ``.
+    """
     data = _read_yaml(path)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ParamsError(f"{_display(path)}: expected a mapping at the top level")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            key = _format_loc(err["loc"]) or "(top level)"
-            msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{_display(path)}: {key}: {msg}")
-        raise ParamsError("\n".join(problems)) from None
+            key = _format_loc(err["loc"])
+            msg = " ".join(err["msg"].removeprefix("Value error, ").split())
+            problems.append(f"{_display(path)}: {key + ': ' if key else ''}{msg}")
+        raise ParamsError(" | ".join(problems)) from None
+
+
+def _check_levels_can_match(path: Path, contract: Contract, estate: Estate) -> None:
+    """Refuse service levels that can never find a value: a measure not measured for the
+    supplier's role, a priority without a target, a service or ``suppliers`` scope the estate
+    does not give the supplier (each would leave the level grey and its credit silently 0)."""
+    from siamlib.measures.catalogue import MEASURES
+
+    sup = estate.supplier(contract.supplier_id)
+    for i, sl in enumerate(contract.service_levels):
+        where = f"{_display(path)}: service_levels[{i}]"
+        roles = MEASURES[sl.measure].level_roles
+        if sup.role not in roles:
+            raise ParamsError(
+                f"{where}.measure: {sl.measure} has no values for a {sup.role} supplier, so the "
+                f"level would always be grey; it is measured for: {', '.join(roles)}"
+            )
+        if "priority" in sl.scope:
+            clock = sl.measure.removeprefix("sla_").removesuffix("_attainment")
+            p = sl.scope["priority"]
+            have = sorted(
+                {t.priority for t in contract.sla_targets if t.clock == clock and t.overlaps(sl)}
+            )
+            if str(p) not in {str(x) for x in have}:
+                raise ParamsError(
+                    f"{where}.scope.priority: no {clock} target for priority {p!r} while the "
+                    f"level is in force, so it would always be grey; targets: "
+                    f"{', '.join(map(str, have)) or 'none'} (add an sla_targets entry)"
+                )
+        if sl.bands and contract.credit_regime.type != "bands":
+            raise ParamsError(
+                f"{where}.bands: ignored by credit_regime.type "
+                f"{contract.credit_regime.type!r}; remove them or set credit_regime.type: bands"
+            )
+        svc = sl.scope.get("service")
+        if svc is not None and svc not in sup.services:
+            raise ParamsError(
+                f"{where}.scope.service: {svc!r} is not a service of {sup.id} in estate.yaml; "
+                f"services: {', '.join(sup.services) or 'none'}"
+            )
+        if "suppliers" in sl.scope and sup.role != "integrator":
+            raise ParamsError(
+                f"{where}.scope.suppliers: the estate-wide value exists only for the "
+                "integrator; remove the scope"
+            )
 
 
 def load_params(root: Path | str | None = None) -> Params:
@@ -544,6 +761,8 @@ def load_params(root: Path | str | None = None) -> Params:
     estate = load_model(root / "estate.yaml", Estate)
     contracts: dict[str, Contract] = {}
     contract_dir = root / "contracts"
+    if not contract_dir.is_dir():
+        raise ParamsError(f"{_display(contract_dir)}: not a folder; expected contracts/<id>.yaml")
     for path in sorted(contract_dir.glob("*.yaml")):
         c = load_model(path, Contract)
         if c.supplier_id != path.stem:
@@ -555,6 +774,7 @@ def load_params(root: Path | str | None = None) -> Params:
             raise ParamsError(
                 f"{_display(path)}: supplier_id: {c.supplier_id!r} is not a supplier in estate.yaml"
             )
+        _check_levels_can_match(path, c, estate)
         contracts[c.supplier_id] = c
     missing = [s.id for s in estate.suppliers if s.id not in contracts]
     if missing:

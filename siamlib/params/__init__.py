@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 import zoneinfo
 from pathlib import Path
@@ -321,8 +322,13 @@ def load_model(path: Path, model: type[M]) -> M:
         for err in exc.errors():
             key = _format_loc(err["loc"])
             msg = " ".join(err["msg"].removeprefix("Value error, ").split())
-            problems.append(f"{_display(path)}: {key + ': ' if key else ''}{msg}")
+            # A model's own check may start its message with the key below it ("scope.x: ...")
+            joined = f"{key}.{msg}" if key and _SUBKEY.match(msg) else f"{key}: {msg}"
+            problems.append(f"{_display(path)}: {joined if key else msg}")
         raise ParamsError(" | ".join(problems)) from None
+
+
+_SUBKEY = re.compile(r"^[A-Za-z_][\w\[\]]*(\.[A-Za-z_][\w\[\]]*)*: ")
 
 
 def _check_levels_can_match(path: Path, contract: Contract, estate: Estate) -> None:

@@ -219,6 +219,14 @@ class Exclusion(_Strict):
     approver: str = Field(min_length=2)
     approved_on: dt.date
 
+    @field_validator("ticket_id")
+    @classmethod
+    def _bare(cls, v: str) -> str:
+        # " INC1" never equals a ticket id, so the exclusion would silently do nothing
+        if v != v.strip():
+            raise ValueError(f"{v!r} has spaces around it; write the ticket id alone")
+        return v
+
 
 class Exclusions(_Strict):
     exclusions: list[Exclusion] = Field(default_factory=list)
@@ -338,6 +346,13 @@ def _check_levels_can_match(path: Path, contract: Contract, estate: Estate) -> N
     from siamlib.measures.catalogue import MEASURES
 
     sup = estate.supplier(contract.supplier_id)
+    if sup.role == "tower" and "always" not in contract.calendars:
+        # availability counts agreed time on it; without it the run stops on a KeyError
+        raise ParamsError(
+            f"{_display(path)}: calendars.always: required for a tower (agreed service hours "
+            f"for availability); defined: {', '.join(contract.calendars)}; add an 'always' "
+            "calendar (24x7 unless the contract agrees other service hours)"
+        )
     for i, sl in enumerate(contract.service_levels):
         where = f"{_display(path)}: service_levels[{i}]"
         roles = MEASURES[sl.measure].level_roles

@@ -485,3 +485,24 @@ def test_an_unknown_subject_placeholder_is_rejected(params_copy):
     _edit(params_copy / "delivery.yaml", lambda d: d.update(subject_template="{month} report"))
     msg = _error(params_copy)
     assert "subject_template: unknown placeholder {month}; allowed: {estate}" in msg
+
+
+def test_a_tower_contract_without_the_always_calendar_is_rejected(params_copy):
+    def drop(d):
+        del d["calendars"]["always"]
+        for t in d["sla_targets"]:
+            t["calendar"] = "business"
+
+    _edit(_hosting(params_copy), drop)
+    msg = _error(params_copy)
+    assert "contracts/hosting.yaml: calendars.always: required for a tower" in msg
+    assert "defined: business" in msg
+
+
+def test_an_exclusion_ticket_id_with_spaces_is_rejected(params_copy):
+    _edit(
+        params_copy / "exclusions.yaml",
+        lambda d: d["exclusions"][1].update(ticket_id="INC0000777 "),
+    )
+    msg = _error(params_copy)
+    assert "exclusions[1].ticket_id: 'INC0000777 ' has spaces around it" in msg

@@ -378,6 +378,11 @@ def _check_levels_can_match(path: Path, contract: Contract, estate: Estate) -> N
                 f"{where}.bands: ignored by credit_regime.type "
                 f"{contract.credit_regime.type!r}; remove them or set credit_regime.type: bands"
             )
+        if sl.measure == "availability" and not sup.services:
+            raise ParamsError(
+                f"{where}.measure: availability needs services, but estate.yaml lists none for "
+                f"{sup.id}; add its services there"
+            )
         svc = sl.scope.get("service")
         if svc is not None and svc not in sup.services:
             raise ParamsError(
@@ -389,6 +394,25 @@ def _check_levels_can_match(path: Path, contract: Contract, estate: Estate) -> N
                 f"{where}.scope.suppliers: the estate-wide value exists only for the "
                 "integrator; remove the scope"
             )
+
+
+def _check_pool_money(path: Path, contract: Contract) -> None:
+    """Refuse a pool regime whose credits are always 0 by one of its two factors."""
+    if contract.credit_regime.type != "pool" or not contract.service_levels:
+        return
+    allocated = [s.id for s in contract.service_levels if s.pool_allocation_pct > 0]
+    if allocated and contract.at_risk_pct == 0:
+        raise ParamsError(
+            f"{_display(path)}: at_risk_pct: 0 makes every pool credit 0 although service "
+            f"levels {', '.join(allocated)} have a pool_allocation_pct; set the at-risk % "
+            "(or the allocations to 0 if nothing is at risk)"
+        )
+    if not allocated and contract.at_risk_pct > 0:
+        raise ParamsError(
+            f"{_display(path)}: service_levels: no level has a pool_allocation_pct, so the "
+            f"{contract.at_risk_pct:g}% at risk can never be credited; allocate the pool "
+            "(or set at_risk_pct: 0)"
+        )
 
 
 def load_params(root: Path | str | None = None) -> Params:
@@ -414,6 +438,7 @@ def load_params(root: Path | str | None = None) -> Params:
                 f"{_display(path)}: supplier_id: {c.supplier_id!r} is not a supplier in estate.yaml"
             )
         _check_levels_can_match(path, c, estate)
+        _check_pool_money(path, c)
         contracts[c.supplier_id] = c
     missing = [s.id for s in estate.suppliers if s.id not in contracts]
     if missing:

@@ -506,3 +506,28 @@ def test_an_exclusion_ticket_id_with_spaces_is_rejected(params_copy):
     )
     msg = _error(params_copy)
     assert "exclusions[1].ticket_id: 'INC0000777 ' has spaces around it" in msg
+
+
+def test_a_pool_with_nothing_at_risk_but_allocations_is_rejected(params_copy):
+    _edit(_hosting(params_copy), lambda d: d.update(at_risk_pct=0))
+    msg = _error(params_copy)
+    assert "contracts/hosting.yaml: at_risk_pct: 0 makes every pool credit 0" in msg
+    assert "P1-RES, P2-RES" in msg
+
+
+def test_a_pool_with_money_at_risk_but_no_allocation_is_rejected(params_copy):
+    def unallocated(d):
+        for s in d["service_levels"]:
+            s["pool_allocation_pct"] = 0
+
+    _edit(_hosting(params_copy), unallocated)
+    assert "no level has a pool_allocation_pct, so the 12% at risk" in _error(params_copy)
+
+
+def test_availability_for_a_supplier_without_services_is_rejected(params_copy):
+    def no_services(d):
+        next(s for s in d["suppliers"] if s["id"] == "hosting")["services"] = []
+
+    _edit(params_copy / "estate.yaml", no_services)
+    msg = _error(params_copy)
+    assert "service_levels[8].measure: availability needs services" in msg

@@ -13,7 +13,7 @@ checked against this table. Rates are computed as fractions in [0, 1] and shown 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 
@@ -30,6 +30,12 @@ class Measure:
     formula: str = ""  # e.g. "resolved within target / resolved in period"
     counted: str = ""  # which records count, by which date
     edge_cases: str = ""  # empty denominators, open tickets, reopens, exclusions...
+    # Scope keys its measure values are emitted with (``priority``, ``service``, ``age``,
+    # ``suppliers``); a service level's scope may use only these.
+    scope_keys: tuple[str, ...] = ()
+    # Roles of the suppliers whose measure values include it: a service level on it may sit
+    # only in a contract of such a supplier (empty: never a monthly value, no service level).
+    level_roles: tuple[str, ...] = ()
 
     def display(self, value: float) -> float:
         """Value in the shown unit."""
@@ -865,4 +871,40 @@ MEASURES: dict[str, Measure] = {
             "is out of scope unless A is accepted (in_scope_letters='RA').",
         ),
     )
+}
+
+
+# From measure_values in siamlib.measures.tower and .integrator: which scopes each measure is
+# emitted with, and for which suppliers. A service level outside these never finds a value.
+_SCOPE_KEYS = {
+    "sla_response_attainment": ("priority",),
+    "sla_resolution_attainment": ("priority",),
+    "availability": ("service",),
+    "backlog": ("age",),
+    "collaboration_score": ("suppliers",),
+    "paused_share": ("suppliers",),
+    "pause_before_resolution_share": ("suppliers",),
+}
+_ROLES_BY_FAMILY = {
+    "tower": ("tower",),
+    "integrator": ("integrator",),
+    "both": ("tower", "integrator"),
+    "clock": (),
+    "scorecard": (),
+}
+_ROLES = {
+    # integrator-family measures also emitted per tower (scope "")
+    "aged_tickets": ("tower", "integrator"),
+    "ping_pong_rate": ("tower", "integrator"),
+    "ping_pong_count": ("tower", "integrator"),
+    "push_to_front_violations": ("tower", "integrator"),
+    "watermelon_flag": ("tower",),
+}
+MEASURES = {
+    k: replace(
+        m,
+        scope_keys=_SCOPE_KEYS.get(k, ()),
+        level_roles=_ROLES.get(k, _ROLES_BY_FAMILY[m.family]),
+    )
+    for k, m in MEASURES.items()
 }

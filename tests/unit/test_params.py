@@ -140,3 +140,394 @@ def test_contract_file_name_must_match_its_supplier(params_copy):
     _edit(params_copy / "contracts/euc.yaml", lambda d: d.update(supplier_id="network"))
     msg = _error(params_copy)
     assert "contracts/euc.yaml" in msg and "does not match the file name" in msg
+
+
+# ----------------------------------------------------------------- files that are not YAML maps
+def _hosting(root: Path) -> Path:
+    return root / "contracts/hosting.yaml"
+
+
+def test_a_key_written_twice_is_rejected_with_file_key_and_both_lines(params_copy):
+    path = _hosting(params_copy)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("at_risk_pct: 12\n", "at_risk_pct: 12\nmonthly_charge: 1\n"))
+    line_first = text.splitlines().index("monthly_charge: 240000") + 1
+    msg = _error(params_copy)
+    assert msg.startswith(f"{_display_of(path)}: monthly_charge: duplicate key at line ")
+    assert f"(first at line {line_first})" in msg
+    assert "\n" not in msg
+
+
+def test_a_key_written_twice_inside_a_scope_is_rejected(params_copy):
+    path = _hosting(params_copy)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("scope: {priority: 1}", "scope: {priority: 1, priority: 2}"))
+    assert "priority: duplicate key at line" in _error(params_copy)
+
+
+def _display_of(path: Path) -> str:
+    # tmp copies sit outside the project, so the message names the whole path
+    return str(path)
+
+
+def test_a_folder_where_a_params_file_should_be_is_named(params_copy):
+    (params_copy / "raci.yaml").unlink()
+    (params_copy / "raci.yaml").mkdir()
+    assert "raci.yaml: is a folder, expected a YAML file" in _error(params_copy)
+
+
+def test_a_folder_named_like_a_contract_is_named(params_copy):
+    (params_copy / "contracts/zz.yaml").mkdir()
+    assert "contracts/zz.yaml: is a folder" in _error(params_copy)
+
+
+def test_an_empty_params_file_is_rejected(params_copy):
+    (params_copy / "delivery.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    assert "delivery.yaml: empty file" in _error(params_copy)
+
+
+def test_a_binary_params_file_is_rejected(params_copy):
+    (params_copy / "exclusions.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert "exclusions.yaml: binary file" in _error(params_copy)
+
+
+def test_a_non_utf8_params_file_is_rejected_with_the_fix(params_copy):
+    (params_copy / "raci.yaml").write_bytes("parties: [caf\u00e9]\n".encode("cp1252"))
+    msg = _error(params_copy)
+    assert "raci.yaml: not UTF-8 text" in msg and "save it as UTF-8" in msg
+
+
+def test_a_yaml_list_at_the_top_is_rejected(params_copy):
+    (params_copy / "exclusions.yaml").write_text("- INC1\n- INC2\n", encoding="utf-8")
+    assert "exclusions.yaml: the top level is a list, expected a mapping" in _error(params_copy)
+
+
+def test_an_impossible_date_is_an_error_not_a_traceback(params_copy):
+    path = params_copy / "exclusions.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-10-06", "2026-02-30"))
+    msg = _error(params_copy)
+    assert "exclusions.yaml: invalid value (day is out of range for month)" in msg
+
+
+def test_contracts_as_a_file_is_rejected(params_copy):
+    shutil.rmtree(params_copy / "contracts")
+    (params_copy / "contracts").write_text("x", encoding="utf-8")
+    assert "contracts: not a folder" in _error(params_copy)
+
+
+def test_several_problems_in_one_file_make_one_line(params_copy):
+    _edit(_hosting(params_copy), lambda d: d.update(monthly_charge=-1, at_risk_pct=150))
+    msg = _error(params_copy)
+    assert "\n" not in msg
+    assert "monthly_charge: Input should be greater than or equal to 0" in msg
+    assert "at_risk_pct: Input should be less than or equal to 100" in msg
+
+
+def test_every_params_model_forbids_unknown_keys():
+    from pydantic import BaseModel
+
+    import siamlib.params as sp
+
+    models = [
+        v
+        for v in vars(sp).values()
+        if isinstance(v, type)
+        and issubclass(v, BaseModel)
+        and v.__module__.startswith("siamlib.params")
+        and v is not sp.Params
+    ]
+    assert len(models) >= 18
+    assert [m.__name__ for m in models if m.model_config.get("extra") != "forbid"] == []
+
+
+# ------------------------------------------------------------------------------------ scopes
+def test_a_scope_key_typo_names_file_key_and_the_allowed_keys(params_copy):
+    _edit(_hosting(params_copy), lambda d: d["service_levels"][1].update(scope={"priorty": 2}))
+    msg = _error(params_copy)
+    assert msg == (
+        f"{_hosting(params_copy)}: service_levels[1].scope.priorty: unknown scope key for "
+        "measure sla_resolution_attainment; allowed: priority"
+    )
+
+
+def test_a_scope_on_a_measure_without_scopes_is_rejected(params_copy):
+    _edit(_hosting(params_copy), lambda d: d["service_levels"][6].update(scope={"service": "x"}))
+    msg = _error(params_copy)
+    assert "service_levels[6].scope.service: unknown scope key for measure reopen_rate" in msg
+    assert "allowed: none (remove the scope)" in msg
+
+
+def test_a_priority_without_a_target_is_rejected(params_copy):
+    def drop_p4(d):
+        d["sla_targets"] = [t for t in d["sla_targets"] if t["priority"] != 4]
+
+    _edit(_hosting(params_copy), drop_p4)
+    msg = _error(params_copy)
+    assert "service_levels[4].scope.priority: no resolution target for priority 4" in msg
+    assert "targets: 1, 2, 3" in msg
+
+
+def test_a_service_the_estate_does_not_give_the_supplier_is_rejected(params_copy):
+    _edit(_hosting(params_copy), lambda d: d["service_levels"][8].update(scope={"service": "wan"}))
+    msg = _error(params_copy)
+    assert "service_levels[8].scope.service: 'wan' is not a service of hosting" in msg
+    assert "services: email, storage, erp-hosting" in msg
+
+
+def test_a_service_scope_listed_for_the_supplier_loads(params_copy):
+    _edit(
+        _hosting(params_copy), lambda d: d["service_levels"][8].update(scope={"service": "email"})
+    )
+    assert load_params(params_copy).contract("hosting").service_levels[8].scope == {
+        "service": "email"
+    }
+
+
+def test_an_unknown_age_bucket_is_rejected(params_copy):
+    def backlog(d):
+        d["service_levels"][6] = {
+            **d["service_levels"][6],
+            "id": "BACKLOG",
+            "measure": "backlog",
+            "scope": {"age": "30+"},
+            "expected": 5,
+            "minimum": 10,
+        }
+
+    _edit(_hosting(params_copy), backlog)
+    msg = _error(params_copy)
+    assert "scope.age: '30+' is not an age bucket; allowed: 0-5, 6-10, 11-30, >30" in msg
+
+
+def test_the_estate_wide_suppliers_scope_is_only_for_the_integrator(params_copy):
+    def collab(d):
+        d["service_levels"][7].update(measure="collaboration_score", scope={"suppliers": "all"})
+
+    _edit(_hosting(params_copy), collab)
+    assert "scope.suppliers: the estate-wide value exists only for the integrator" in _error(
+        params_copy
+    )
+
+
+def test_a_tower_measure_in_the_integrator_contract_is_rejected(params_copy):
+    path = params_copy / "contracts/integrator.yaml"
+    _edit(path, lambda d: d["service_levels"][0].update(measure="first_time_fix"))
+    msg = _error(params_copy)
+    assert "service_levels[0].measure: first_time_fix has no values for a integrator" in msg
+
+
+def test_a_measure_without_monthly_values_cannot_be_a_service_level(params_copy):
+    _edit(
+        _hosting(params_copy),
+        lambda d: d["service_levels"][6].update(measure="paused_time", expected=1, minimum=2),
+    )
+    assert "measure 'paused_time' has no monthly values" in _error(params_copy)
+
+
+# ---------------------------------------------------------------------------- units and bands
+@pytest.mark.parametrize(
+    ("index", "change", "problem"),
+    [
+        (0, {"expected": 101}, "expected: 101 is outside 0..100"),  # per cent
+        (7, {"expected": 6, "minimum": 3.8}, "expected: 6 is outside 1..5"),  # satisfaction
+        (7, {"expected": 4, "minimum": 0}, "minimum: 0 is outside 1..5"),
+        (6, {"expected": -1}, "expected: -1 is outside 0..100"),  # reopen_rate, lower is better
+    ],
+)
+def test_levels_outside_their_unit_are_rejected(params_copy, index, change, problem):
+    _edit(_hosting(params_copy), lambda d: d["service_levels"][index].update(change))
+    assert problem in _error(params_copy)
+
+
+def test_a_negative_hours_level_is_rejected(params_copy):
+    path = params_copy / "contracts/integrator.yaml"
+
+    def neg(d):
+        lvl = next(s for s in d["service_levels"] if s["measure"] == "dispatch_time")
+        lvl.update(expected=-0.5)
+
+    _edit(path, neg)
+    assert "expected: -0.5 is outside >= 0 for dispatch_time" in _error(params_copy)
+
+
+def _banded(d, bands):
+    d["credit_regime"]["type"] = "bands"
+    for s in d["service_levels"]:
+        top = 5 if s["measure"] == "satisfaction" else 100
+        s["bands"] = [{"from": 0 if top == 100 else 1, "to": top, "amount": 0}]
+    d["service_levels"][0]["bands"] = bands
+
+
+def test_banded_contract_loads(params_copy):
+    bands = [{"from": 0, "to": 90, "amount": 5000}, {"from": 90, "to": 100, "amount": 0}]
+    _edit(_hosting(params_copy), lambda d: _banded(d, bands))
+    assert len(load_params(params_copy).contract("hosting").service_levels[0].bands) == 2
+
+
+def test_overlapping_bands_are_rejected_naming_both(params_copy):
+    bands = [{"from": 0, "to": 90, "amount": 5000}, {"from": 85, "to": 100, "amount": 0}]
+    _edit(_hosting(params_copy), lambda d: _banded(d, bands))
+    msg = _error(params_copy)
+    assert "service_levels[0]: bands[0] (0-90) and bands[1] (85-100) overlap" in msg
+
+
+def test_a_band_outside_the_unit_is_rejected(params_copy):
+    bands = [{"from": 90, "to": 110, "amount": 0}]
+    _edit(_hosting(params_copy), lambda d: _banded(d, bands))
+    assert "bands[0]: 90-110 is outside 0..100" in _error(params_copy)
+
+
+def test_bands_the_pool_regime_would_ignore_are_rejected(params_copy):
+    _edit(
+        _hosting(params_copy),
+        lambda d: d["service_levels"][0].update(bands=[{"from": 0, "to": 90, "amount": 1}]),
+    )
+    assert "service_levels[0].bands: ignored by credit_regime.type 'pool'" in _error(params_copy)
+
+
+def test_the_percentage_regime_refuses_a_level_not_in_per_cent(params_copy):
+    _edit(_hosting(params_copy), lambda d: d["credit_regime"].update(type="percentage"))
+    msg = _error(params_copy)
+    assert "service_levels[7].measure: satisfaction is in 'score 1-5'" in msg
+
+
+def test_at_risk_bands_must_strictly_increase(params_copy):
+    _edit(_hosting(params_copy), lambda d: d["clock"].update(at_risk_bands=[0.5, 0.5, 0.9]))
+    assert "clock.at_risk_bands: at_risk_bands must be increasing" in _error(params_copy)
+
+
+# ---------------------------------------------------------------------------------- overlaps
+def test_overlapping_levels_on_the_same_measure_and_scope_name_both(params_copy):
+    _edit(
+        _hosting(params_copy), lambda d: d["service_levels"][2].update(effective_from="2026-06-01")
+    )
+    msg = _error(params_copy)
+    assert "service_levels[1] (2000-01-01..2026-07-01) and service_levels[2] " in msg
+    assert "overlap for sla_resolution_attainment scope priority=2" in msg
+
+
+def test_overlapping_sla_targets_name_both(params_copy):
+    _edit(
+        _hosting(params_copy),
+        lambda d: d["sla_targets"].append({"priority": 1, "clock": "response", "target_hours": 1}),
+    )
+    msg = _error(params_copy)
+    assert "sla_targets[0] (2000-01-01..open) and sla_targets[8] (2000-01-01..open)" in msg
+    assert "overlap for priority 1 response" in msg
+
+
+def test_consecutive_sla_targets_load(params_copy):
+    def split(d):
+        d["sla_targets"][0]["effective_to"] = dt.date(2026, 7, 1)
+        d["sla_targets"].append(
+            {
+                "priority": 1,
+                "clock": "response",
+                "target_hours": 0.5,
+                "effective_from": "2026-07-01",
+            }
+        )
+
+    _edit(_hosting(params_copy), split)
+    on = dt.date(2026, 7, 1)
+    hours = [t.target_hours for t in load_params(params_copy).contract("hosting").targets_on(on)]
+    assert 0.5 in hours and 0.25 not in hours
+
+
+def test_overlapping_assignment_groups_name_both_entries(params_copy):
+    _edit(
+        params_copy / "estate.yaml",
+        lambda d: d["assignment_groups"].append({"group": "SD-L1", "supplier_id": "euc"}),
+    )
+    msg = _error(params_copy)
+    assert "assignment_groups[1] (2000-01-01..open) and assignment_groups[12]" in msg
+
+
+def test_a_service_listed_by_two_suppliers_is_rejected(params_copy):
+    _edit(params_copy / "estate.yaml", lambda d: d["suppliers"][2]["services"].append("email"))
+    msg = _error(params_copy)
+    assert "suppliers[3].services[0]: service 'email' is already listed by supplier 'euc'" in msg
+
+
+def test_an_exclusion_naming_the_same_ticket_twice_is_rejected(params_copy):
+    def twice(d):
+        d["exclusions"].append({**d["exclusions"][0], "reason": "again, other reason"})
+
+    _edit(params_copy / "exclusions.yaml", twice)
+    msg = _error(params_copy)
+    assert "exclusions[0] and exclusions[2] both exclude ticket 'INC0000042'" in msg
+
+
+# -------------------------------------------------------------------------- RACI and delivery
+def test_a_raci_party_listed_twice_is_rejected(params_copy):
+    _edit(params_copy / "raci.yaml", lambda d: d["parties"].append("euc"))
+    assert "parties: euc listed twice" in _error(params_copy)
+
+
+def test_an_unknown_kind_of_work_is_rejected(params_copy):
+    _edit(params_copy / "raci.yaml", lambda d: d["work_mapping"].update(incidnet="x"))
+    msg = _error(params_copy)
+    assert "work_mapping.incidnet: unknown kind of work; allowed: incident, request" in msg
+
+
+def test_a_negative_raci_share_is_rejected(params_copy):
+    def neg(d):
+        cap = next(c for c in d["capabilities"] if c.get("share"))
+        first, second = list(cap["share"])[:2]
+        cap["share"][first] += 10
+        cap["share"][second] = -10 + cap["share"][second] - cap["share"][second]
+
+    _edit(params_copy / "raci.yaml", neg)
+    assert "greater than or equal to 0" in _error(params_copy)
+
+
+def test_an_unknown_subject_placeholder_is_rejected(params_copy):
+    _edit(params_copy / "delivery.yaml", lambda d: d.update(subject_template="{month} report"))
+    msg = _error(params_copy)
+    assert "subject_template: unknown placeholder {month}; allowed: {estate}" in msg
+
+
+def test_a_tower_contract_without_the_always_calendar_is_rejected(params_copy):
+    def drop(d):
+        del d["calendars"]["always"]
+        for t in d["sla_targets"]:
+            t["calendar"] = "business"
+
+    _edit(_hosting(params_copy), drop)
+    msg = _error(params_copy)
+    assert "contracts/hosting.yaml: calendars.always: required for a tower" in msg
+    assert "defined: business" in msg
+
+
+def test_an_exclusion_ticket_id_with_spaces_is_rejected(params_copy):
+    _edit(
+        params_copy / "exclusions.yaml",
+        lambda d: d["exclusions"][1].update(ticket_id="INC0000777 "),
+    )
+    msg = _error(params_copy)
+    assert "exclusions[1].ticket_id: 'INC0000777 ' has spaces around it" in msg
+
+
+def test_a_pool_with_nothing_at_risk_but_allocations_is_rejected(params_copy):
+    _edit(_hosting(params_copy), lambda d: d.update(at_risk_pct=0))
+    msg = _error(params_copy)
+    assert "contracts/hosting.yaml: at_risk_pct: 0 makes every pool credit 0" in msg
+    assert "P1-RES, P2-RES" in msg
+
+
+def test_a_pool_with_money_at_risk_but_no_allocation_is_rejected(params_copy):
+    def unallocated(d):
+        for s in d["service_levels"]:
+            s["pool_allocation_pct"] = 0
+
+    _edit(_hosting(params_copy), unallocated)
+    assert "no level has a pool_allocation_pct, so the 12% at risk" in _error(params_copy)
+
+
+def test_availability_for_a_supplier_without_services_is_rejected(params_copy):
+    def no_services(d):
+        next(s for s in d["suppliers"] if s["id"] == "hosting")["services"] = []
+
+    _edit(params_copy / "estate.yaml", no_services)
+    msg = _error(params_copy)
+    assert "service_levels[8].measure: availability needs services" in msg

@@ -1,0 +1,150 @@
+"""Strict YAML loading for params and mapping files.
+
+PyYAML quietly keeps the last of two equal keys, so ``monthly_charge`` written twice changes
+money without a word. :func:`load_yaml_mapping` refuses that and every other way a file can
+fail to be a YAML mapping (a folder, an empty file, binary or non-UTF-8 bytes, a bad date, a
+list at the top), each as a one-line :class:`YamlFileError` naming the file; callers add
+their own error type (``siamlib.params.ParamsError``).
+
+Examples
+--------
+>>> load_yaml_text("a: 1\\nb: [x, y]\\n", "demo.yaml")
+{'a': 1, 'b': ['x', 'y']}
+>>> load_yaml_text("a: 1\\na: 2\\n", "demo.yaml")
+Traceback (most recent call last):
+...
+siamlib.yamlload.YamlFileError: demo.yaml: a: duplicate key at line 2 (first at line 1); keep one
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class YamlFileError(ValueError):
+    """A file is not a readable YAML mapping. The message is one line naming the file."""
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, first: int):
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that fails on a key written twice in one mapping (merge keys ``<<`` aside)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # unhashable key: SafeLoader reports it below
+                    continue
+                line = key_node.start_mark.line + 1
+                if first is not None:
+                    raise _DuplicateKey(str(key), line, first)
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+
+
+def load_yaml_text(text: str, name: str) -> object:
+    """Parse YAML text strictly; errors are one line starting with ``name``.
+
+    >>> load_yaml_text("when: 2026-02-30", "x.yaml")
+    Traceback (most recent call last):
+    ...
+    siamlib.yamlload.YamlFileError: x.yaml: invalid value (day is out of range for month); ...
+    """
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        raise YamlFileError(
+            f"{name}: {exc.key}: duplicate key at line {exc.line} (first at line {exc.first}); "
+            "keep one"
+        ) from None
+    except ConstructorError as exc:
+        problem = " ".join(str(exc.problem or exc).split())
+        raise YamlFileError(f"{name}: invalid YAML{_where(exc)}: {problem}") from None
+    except yaml.YAMLError as exc:
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise YamlFileError(f"{name}: invalid YAML{_where(exc)}: {problem}") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # e.g. a date like 2026-02-30 that matches YAML's timestamp pattern but is no date
+        raise YamlFileError(
+            f"{name}: invalid value ({exc}); quote it if it is text, or fix the date/number"
+        ) from None
+
+
+def load_yaml_mapping(path: Path, name: str | None = None) -> dict:
+    """Read one YAML file whose top level must be a mapping.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    name : str, optional
+        How errors name the file (default: ``str(path)``).
+
+    Returns
+    -------
+    dict
+        The parsed top-level mapping.
+
+    Raises
+    ------
+    YamlFileError
+        Missing file, a folder, unreadable, empty, binary or non-UTF-8, invalid YAML, a key
+        written twice, or a top level that is not a mapping.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "list.yaml"
+    >>> _ = f.write_text("- a\\n- b\\n", encoding="utf-8")
+    >>> load_yaml_mapping(f, "list.yaml")
+    Traceback (most recent call last):
+    ...
+    siamlib.yamlload.YamlFileError: list.yaml: the top level is a list, expected a mapping of keys
+    """
+    name = name or str(path)
+    if path.is_dir():
+        raise YamlFileError(f"{name}: is a folder, expected a YAML file; move the folder away")
+    if not path.exists():
+        raise YamlFileError(f"{name}: file not found")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlFileError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in raw:
+        raise YamlFileError(f"{name}: binary file (NUL bytes), expected YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlFileError(
+            f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
+        ) from None
+    data = load_yaml_text(text.removeprefix("\ufeff"), name)
+    if data is None:
+        raise YamlFileError(f"{name}: empty file (no keys), expected a YAML mapping")
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "text", int: "a number", float: "a number"}.get(
+            type(data), type(data).__name__
+        )
+        raise YamlFileError(f"{name}: the top level is {kind}, expected a mapping of keys")
+    return data

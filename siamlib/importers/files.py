@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from siamlib import io
+from siamlib.evidence import prepare
 from siamlib.importers.mapping import FileFormat, display_path
 from siamlib.importers.result import ImporterError, ImportResult
 
@@ -199,14 +200,25 @@ def _with_header(raw: pd.DataFrame, fmt: FileFormat, where: str, fill_right: boo
     return body
 
 
-def write_import(result: ImportResult, out: Path | str, name: str | None = None) -> dict[str, Path]:
+def write_import(
+    result: ImportResult, out: Path | str, name: str | None = None, *, replace: bool = False
+) -> dict[str, Path]:
     """Write an import into folder ``out``: dataset tables, rejects CSV and summary JSON.
 
     Event-log imports write ``rejects.csv`` and ``import_summary.json``; returns write
     ``rejects_<kind>.csv`` and ``import_summary_<kind>.json`` so they can be added to the
-    folder of an imported event log. When ``out`` already holds a dataset, its other tables
-    are kept and its window is widened to cover both. When every row was rejected, only the
-    rejects and the summary are written (no dataset), so the rejects can still be looked at.
+    folder of an imported event log. When every row was rejected, only the rejects and the
+    summary are written (no dataset), so the rejects can still be looked at.
+
+    The folder is built beside ``out`` and swapped in whole (:mod:`siamlib.importers.publish`),
+    so a failure leaves the old ``out`` as it was.
+
+    - A return *merges*: for each supplier in the file, its rows of the periods the file
+      covers are replaced (:func:`~siamlib.importers.returns.merge_return`); other suppliers'
+      rows, other periods and other tables are kept and the window is widened to cover both.
+      ``summary.replaced`` says what was replaced.
+    - An event log into a folder that already holds a dataset raises :class:`ImporterError`
+      unless ``replace``, which swaps in a folder holding only the new import.
 
     Examples
     --------
@@ -216,34 +228,52 @@ def write_import(result: ImportResult, out: Path | str, name: str | None = None)
     >>> sorted(write_import(import_returns(template_path("surveys"), "surveys"), out))
     ['rejects', 'summary', 'surveys']
     """
+    from siamlib.importers.publish import building, holds_dataset
+    from siamlib.importers.returns import KINDS, merge_return
+
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     kind = result.summary.kind
-    suffix = f"_{kind}" if kind in ("improvements", "surveys") else ""
-    written: dict[str, Path] = {}
-    window = result.window
-    if window is not None:
-        old_name = None
-        if (out / "dataset.json").exists():
-            old = io.read_dataset_info(out)
-            old_name = old.name
-            s, e = old.window
-            window = (min(s, window[0]), max(e, window[1]))
-        info = io.DatasetInfo(
-            name=name or old_name or result.summary.source,
-            source=result.summary.source,
-            window_start=window[0].isoformat(),
-            window_end=window[1].isoformat(),
-            generator={"importer": kind, **result.meta},
+    is_return = kind in KINDS
+    if not is_return and not replace and holds_dataset(out):
+        raise ImporterError(
+            f"--out {out}: already holds a dataset; pass --replace to replace it whole, or "
+            "choose another --out"
         )
-        written.update(io.write_dataset(out, result.tables, info))
-    rejects_path = out / f"rejects{suffix}.csv"
-    with io.atomic_path(rejects_path) as tmp:
-        result.rejects.to_csv(tmp, index=False, encoding="utf-8")
-    written["rejects"] = rejects_path
-    summary_path = out / f"import_summary{suffix}.json"
-    io.write_text_atomic(
-        summary_path, json.dumps(result.summary.to_dict(), indent=2, default=str) + "\n"
-    )
-    written["summary"] = summary_path
+    suffix = f"_{kind}" if is_return else ""
+    written: dict[str, Path] = {}
+    with building(out, keep_old=is_return or not replace) as tmp:
+        window = result.window
+        tables = result.tables
+        if window is not None:
+            old_name = None
+            if is_return and (tmp / "dataset.json").exists():
+                old = io.read_dataset_info(tmp)
+                old_name = old.name
+                s, e = old.window
+                window = (min(s, window[0]), max(e, window[1]))
+                tz = result.meta.get("timezone") or "UTC"
+                merged, replaced = merge_return(
+                    io.read_table(tmp, kind), result.tables[kind], kind, tz
+                )
+                tables = {kind: merged}
+                result.summary.replaced = replaced
+            info = io.DatasetInfo(
+                name=name or old_name or result.summary.source,
+                source=result.summary.source,
+                window_start=window[0].isoformat(),
+                window_end=window[1].isoformat(),
+                generator={"importer": kind, **result.meta},
+            )
+            written.update(
+                {k: out / p.name for k, p in io.write_dataset(tmp, tables, info).items()}
+            )
+        rejects_path = tmp / f"rejects{suffix}.csv"
+        with io.atomic_path(rejects_path) as part:
+            prepare(result.rejects).to_csv(part, index=False, encoding="utf-8")
+        written["rejects"] = out / rejects_path.name
+        summary_path = tmp / f"import_summary{suffix}.json"
+        io.write_text_atomic(
+            summary_path, json.dumps(result.summary.to_dict(), indent=2, default=str) + "\n"
+        )
+        written["summary"] = out / summary_path.name
     return written

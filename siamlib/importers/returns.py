@@ -264,3 +264,74 @@ def import_returns(
     )
     _note_encoding(result, src.encoding, (fmt or FileFormat()).encoding)
     return result
+
+
+def return_periods(table: pd.DataFrame, kind: Kind, tz: str) -> pd.Series:
+    """The period (``YYYY-MM``) each row of a return belongs to.
+
+    A survey row names its period; an improvement belongs to the month it was raised, in the
+    estate's time zone.
+
+    >>> t = pd.DataFrame({"raised_at": pd.to_datetime(["2026-05-31 23:30"], utc=True)})
+    >>> return_periods(t, "improvements", "Europe/London").tolist()
+    ['2026-06']
+    """
+    if kind == "surveys":
+        return table["period"].astype("str")
+    raised = pd.to_datetime(table["raised_at"], utc=True).dt.tz_convert(tz)
+    return raised.dt.strftime("%Y-%m").astype("str")
+
+
+def merge_return(
+    old: pd.DataFrame, new: pd.DataFrame, kind: Kind, tz: str
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Merge a return into the rows a dataset already holds (pure).
+
+    The new rows replace, for each supplier in ``new``, that supplier's old rows of the
+    periods ``new`` covers; every other supplier's and period's rows are kept. An old row with
+    the key of a new row is replaced as well (an improvement resubmitted with a corrected
+    raised date), so keys stay unique.
+
+    Returns the merged table and what was replaced: one dict per supplier with the table,
+    ``supplier_id``, ``periods``, ``rows_removed`` and ``rows_added``.
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"response_id": ["a1", "a2", "b1"], "supplier_id": ["a", "a", "b"],
+    ...                     "period": ["2026-08", "2026-09", "2026-09"]})
+    >>> new = pd.DataFrame({"response_id": ["a3"], "supplier_id": ["a"], "period": ["2026-09"]})
+    >>> merged, replaced = merge_return(old, new, "surveys", "UTC")
+    >>> merged["response_id"].tolist()
+    ['a1', 'b1', 'a3']
+    >>> [(r["supplier_id"], r["periods"], r["rows_removed"], r["rows_added"]) for r in replaced]
+    [('a', ['2026-09'], 1, 1)]
+    """
+    key = schema.TABLES[kind].key[0]
+    new_pairs = pd.DataFrame(
+        {"supplier_id": new["supplier_id"].astype("str"), "p": return_periods(new, kind, tz)}
+    )
+    old_pairs = pd.DataFrame(
+        {"supplier_id": old["supplier_id"].astype("str"), "p": return_periods(old, kind, tz)}
+    )
+    covered = pd.MultiIndex.from_frame(new_pairs.drop_duplicates())
+    hit = pd.MultiIndex.from_frame(old_pairs).isin(covered)
+    hit |= old[key].isin(new[key]).to_numpy()
+    removed = old_pairs[hit]
+    replaced = []
+    for sid in sorted(set(new_pairs["supplier_id"]) | set(removed["supplier_id"])):
+        periods = sorted(
+            set(new_pairs.loc[new_pairs["supplier_id"] == sid, "p"])
+            | set(removed.loc[removed["supplier_id"] == sid, "p"])
+        )
+        replaced.append(
+            {
+                "table": kind,
+                "supplier_id": sid,
+                "periods": periods,
+                "rows_removed": int((removed["supplier_id"] == sid).sum()),
+                "rows_added": int((new_pairs["supplier_id"] == sid).sum()),
+            }
+        )
+    kept = old[~hit]
+    merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new.reset_index(drop=True)
+    return merged, replaced

@@ -60,7 +60,7 @@ def test_empty_file_exits_with_an_error_message(tmp_path):
     res = runner.invoke(
         app, ["import", "servicenow", str(tmp_path / "empty.csv"), "--out", str(tmp_path / "x")]
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "the file is empty" in res.output
     assert not (tmp_path / "x").exists()
 

@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import zlib
 from dataclasses import dataclass
@@ -84,7 +85,86 @@ def read_source(path: Path | str, fmt: FileFormat | None = None) -> Source:
     return Source(frame=frame, path=path, encoding=encoding, header_rows=fmt.header_rows)
 
 
+_SNIFF_BYTES = 1 << 16
+# Delimiters a spreadsheet may have used instead of the expected one (European Excel: ';').
+_OTHER_DELIMITERS = (";", "\t", "|", ",")
+_DELIMITER_NAMES = {"\t": "a tab", ",": "','", ";": "';'", "|": "'|'"}
+
+
+def _head_bytes(path: Path, where: str) -> bytes:
+    """The first bytes of the file, uncompressed when it is gzip."""
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if head[:2] != b"\x1f\x8b":
+        return head
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read(_SNIFF_BYTES)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ImporterError(
+            f"{where}: cannot read the gzip file ({exc}); is it complete and not corrupted?"
+        ) from exc
+
+
+def sniff_text(head: bytes, fmt: FileFormat, where: str) -> None:
+    """Raise :class:`ImporterError` when the bytes are not text a CSV reader should see.
+
+    UTF-16 (what Excel's "Unicode Text" saves) is recognised by its byte-order mark or by NUL
+    bytes in every other position and named, rather than decoded: its columns would then be
+    reported as missing, which sends the user looking in the wrong place. Other NUL bytes, a
+    zip (an Excel workbook under a .csv name) or a PDF mean the file is not a CSV at all.
+
+    >>> sniff_text("a,b".encode("utf-16"), FileFormat(), "x.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siamlib.importers.result.ImporterError: x.csv: file is UTF-16; save it as UTF-8 CSV ...
+    >>> sniff_text("a,b".encode("utf-8-sig"), FileFormat(), "x.csv")
+    """
+    if fmt.encoding.replace("_", "-").lower().startswith("utf-16"):
+        return
+    sample = head[:4096]
+    utf16 = sample[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if not utf16 and len(sample) >= 4 and b"\x00" in sample:
+        even, odd = sample[0::2], sample[1::2]
+        utf16 = even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)
+    if utf16:
+        raise ImporterError(
+            f"{where}: file is UTF-16; save it as UTF-8 CSV "
+            "(an event-log mapping may instead set format.encoding: utf-16)"
+        )
+    if sample.startswith(b"PK\x03\x04"):
+        raise ImporterError(
+            f"{where}: is a zip file (an Excel workbook?), not a CSV; name it .xlsx or "
+            "save it as CSV"
+        )
+    if b"\x00" in sample:
+        raise ImporterError(
+            f"{where}: holds binary data (NUL bytes), not CSV text; export the data as CSV"
+        )
+
+
+def check_delimiter(columns: list[str], fmt: FileFormat, where: str) -> None:
+    """Raise when a one-column header holds another delimiter: the file uses that one.
+
+    >>> check_delimiter(["number;state;opened_at"], FileFormat(), "x.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siamlib.importers.result.ImporterError: x.csv: file uses ';' as delimiter, not ','; ...
+    >>> check_delimiter(["number", "state"], FileFormat(), "x.csv")
+    """
+    if len(columns) != 1:
+        return
+    for d in _OTHER_DELIMITERS:
+        if d != fmt.delimiter and d in str(columns[0]):
+            want = _DELIMITER_NAMES.get(fmt.delimiter, repr(fmt.delimiter))
+            raise ImporterError(
+                f"{where}: file uses {_DELIMITER_NAMES[d]} as delimiter, not {want}; save it "
+                f"with {want} or set format.delimiter: {d!r} in the mapping"
+            )
+
+
 def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, str]:
+    sniff_text(_head_bytes(path, where), fmt, where)
     tried = [fmt.encoding] + ([fmt.fallback_encoding] if fmt.fallback_encoding else [])
     last_error: UnicodeDecodeError | None = None
     for encoding in tried:
@@ -110,6 +190,9 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
             raise ImporterError(
                 f"{where}: cannot read the file ({exc}); is it complete and not corrupted?"
             ) from exc
+        except (ValueError, MemoryError) as exc:  # e.g. a field beyond the parser's limits
+            raise ImporterError(f"{where}: not a readable CSV: {exc}") from exc
+        check_delimiter(raw.iloc[0].tolist() if len(raw) else [], fmt, where)
         return _with_header(raw, fmt, where, fill_right=True), encoding
     assert last_error is not None
     raise ImporterError(

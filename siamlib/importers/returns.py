@@ -41,6 +41,8 @@ Kind = Literal["improvements", "surveys"]
 KINDS = ("improvements", "surveys")
 TEMPLATES_DIR = paths.PARAMS_DIR / "templates"
 # Columns a supplier may leave out of the file entirely (all optional in the data model).
+# Dates a return may hold (UTC); others are typing slips (0026-05-01, 2206-05-01).
+PLAUSIBLE_DATES = (pd.Timestamp("2000-01-01", tz="UTC"), pd.Timestamp("2100-01-01", tz="UTC"))
 OPTIONAL_COLUMNS = {
     "improvements": ("approved_at", "delivered_at", "estimated_benefit", "realised_benefit"),
     "surveys": (),
@@ -81,13 +83,18 @@ class _Problems:
 def _dates(s: pd.Series, tz: str, problems: _Problems, name: str) -> pd.Series:
     parsed = parse_timestamps(s, "%Y-%m-%d", tz)
     problems.add(parsed.bad, f"{name}: not a date YYYY-MM-DD")
-    return parsed.utc
+    # A year-1 or year-9999 date parses but would stretch the dataset's window over centuries.
+    odd = parsed.utc.notna() & ~parsed.utc.between(PLAUSIBLE_DATES[0], PLAUSIBLE_DATES[1])
+    problems.add(odd, f"{name}: not between {PLAUSIBLE_DATES[0]:%Y} and {PLAUSIBLE_DATES[1]:%Y}")
+    return parsed.utc.where(~odd)
 
 
 def _numbers(s: pd.Series, problems: _Problems, name: str) -> pd.Series:
     num = pd.to_numeric(s, errors="coerce")
     problems.add(s.notna() & num.isna(), f"{name}: not a number")
-    return num
+    infinite = num.notna() & ~np.isfinite(num.astype("float64"))
+    problems.add(infinite, f"{name}: not a finite number")
+    return num.where(~infinite)
 
 
 def returns_to_model(
@@ -188,6 +195,9 @@ def returns_to_model(
     else:
         p.add(t["period"].notna() & ~t["period"].str.match(PERIOD_RE.pattern).fillna(False),
               "period: not YYYY-MM")  # fmt: skip
+        p.add(t["period"].str.match(PERIOD_RE.pattern).fillna(False)
+              & ~t["period"].between("2000-01", "2099-12"),
+              "period: not between 2000 and 2100")  # fmt: skip
         score = _numbers(t["score"], p, "score")
         p.add(score.notna() & ~score.between(1, 5), "score: not between 1 and 5")
         t["score"] = score

@@ -283,6 +283,17 @@ def _with_header(raw: pd.DataFrame, fmt: FileFormat, where: str, fill_right: boo
     return body
 
 
+def _old_part(out: Path, name: str, read):
+    """Read a file of the dataset a return merges into; a broken one stops the import."""
+    try:
+        return read()
+    except Exception as exc:  # pyarrow, json and pydantic raise many types for a bad file
+        raise ImporterError(
+            f"--out {out / name}: cannot be read ({type(exc).__name__}: {exc}); the return "
+            "would merge into it. Rebuild the dataset or choose another --out"
+        ) from exc
+
+
 def write_import(
     result: ImportResult, out: Path | str, name: str | None = None, *, replace: bool = False
 ) -> dict[str, Path]:
@@ -330,14 +341,14 @@ def write_import(
         if window is not None:
             old_name = None
             if is_return and (tmp / "dataset.json").exists():
-                old = io.read_dataset_info(tmp)
+                old = _old_part(out, "dataset.json", lambda: io.read_dataset_info(tmp))
                 old_name = old.name
                 s, e = old.window
                 window = (min(s, window[0]), max(e, window[1]))
+            if is_return and (tmp / f"{kind}.parquet").exists():
                 tz = result.meta.get("timezone") or "UTC"
-                merged, replaced = merge_return(
-                    io.read_table(tmp, kind), result.tables[kind], kind, tz
-                )
+                old_rows = _old_part(out, f"{kind}.parquet", lambda: io.read_table(tmp, kind))
+                merged, replaced = merge_return(old_rows, result.tables[kind], kind, tz)
                 tables = {kind: merged}
                 result.summary.replaced = replaced
             info = io.DatasetInfo(

@@ -324,3 +324,20 @@ def test_rejects_file_neutralises_spreadsheet_formulas(tmp_path):
         "EUC-2026-09-002",
     ]
     assert rejects["score"].tolist() == ["'@SUM(A1)", "'-2"]
+
+
+def test_a_return_merges_into_a_table_even_without_dataset_json(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    (out / "dataset.json").unlink()
+    write_import(_surveys("surveys_euc_2026-09_resubmitted.csv"), out)
+    assert len(io.read_table(out, "surveys")) == 3  # 4 - 2 euc Sept + 1 resubmitted
+
+
+def test_a_broken_table_to_merge_into_stops_the_import_and_is_kept(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    (out / "surveys.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ImporterError, match=r"surveys.parquet: cannot be read .* another --out"):
+        write_import(_surveys("surveys_euc_2026-09_resubmitted.csv"), out)
+    assert (out / "surveys.parquet").read_bytes() == b"not parquet"

@@ -165,6 +165,9 @@ def check_delimiter(columns: list[str], fmt: FileFormat, where: str) -> None:
 
 def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, str]:
     sniff_text(_head_bytes(path, where), fmt, where)
+    with path.open("rb") as fh:
+        # gzip by its magic bytes, so a compressed file without .gz in its name reads too
+        compression = "gzip" if fh.read(2) == b"\x1f\x8b" else "infer"
     tried = [fmt.encoding] + ([fmt.fallback_encoding] if fmt.fallback_encoding else [])
     last_error: UnicodeDecodeError | None = None
     for encoding in tried:
@@ -177,7 +180,7 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
                 keep_default_na=False,
                 na_filter=False,
                 encoding="utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding,
-                compression="infer",
+                compression=compression,
             )
         except UnicodeDecodeError as exc:
             last_error = exc

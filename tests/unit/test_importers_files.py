@@ -341,3 +341,8 @@ def test_a_broken_table_to_merge_into_stops_the_import_and_is_kept(tmp_path):
     with pytest.raises(ImporterError, match=r"surveys.parquet: cannot be read .* another --out"):
         write_import(_surveys("surveys_euc_2026-09_resubmitted.csv"), out)
     assert (out / "surveys.parquet").read_bytes() == b"not parquet"
+
+
+def test_gzip_without_gz_in_its_name_reads(tmp_path):
+    (tmp_path / "x.csv").write_bytes(gzip.compress(b"Case,When\nA,1\n"))
+    assert read_source(tmp_path / "x.csv").frame.to_dict("records") == [{"Case": "A", "When": "1"}]

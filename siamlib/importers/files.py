@@ -336,6 +336,12 @@ def write_import(
             f"--out {out}: already holds a dataset; pass --replace to replace it whole, or "
             "choose another --out"
         )
+    if not is_return and replace and result.window is None and holds_dataset(out):
+        # A rejects-only folder must not take the place of a dataset that reports are built on.
+        raise ImporterError(
+            f"--out {out}: every row of {result.summary.source} was rejected, so the dataset "
+            "there is kept; import into another --out to look at the rejects"
+        )
     suffix = f"_{kind}" if is_return else ""
     written: dict[str, Path] = {}
     with building(out, keep_old=is_return or not replace) as tmp:

@@ -191,3 +191,16 @@ def test_placeholder_years_become_rejected_rows_not_a_traceback(tmp_path):
     assert res.exit_code == 0, res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
     assert "bad timestamp" in res.output
+
+
+def test_replace_with_a_file_whose_rows_are_all_rejected_keeps_the_dataset(tmp_path):
+    out = tmp_path / "ds"
+    assert _eventlog(out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    lines = BPI.read_text(encoding="utf-8").splitlines()
+    rows = [";".join(["x", "not a time", *line.split(";")[2:]]) for line in lines[1:]]
+    (tmp_path / "bad.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    res = _eventlog(out, "--replace", source=tmp_path / "bad.csv")
+    assert res.exit_code == 2
+    assert "was rejected, so the dataset there is kept" in res.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

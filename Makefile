@@ -10,22 +10,27 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 PY          := $(BIN)/python
 STAMP       := $(VENV)/.installed
+# Every runtime and dev dependency pinned (pip-tools); `make lock` regenerates it.
+LOCK        := requirements.lock
+LOCK_ARGS   ?=
+LOCK_TOOLS  := $(or $(TMPDIR),/tmp)/siam-pip-tools
 PERIOD      ?= 2026-10
 PYTEST_ARGS ?= -n 2
 # Debian packages: Chromium for browser tests, fonts and Pango for HTML/PDF rendering (WeasyPrint).
 APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv browser demo test lint format bench clean
+.PHONY: help venv lock browser demo test lint format bench clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>   (main command: make demo; tests: make test)"
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z_-]+:[^#]*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-venv: $(STAMP) ## Create .venv (Python 3.11) and install the workbook editable with dev tools
+venv: $(STAMP) ## Create .venv (Python 3.11): the pinned packages of requirements.lock, the workbook editable
 
-# Reinstalls only when pyproject.toml changes; otherwise `make venv` is instant.
-$(STAMP): pyproject.toml
+# Reinstalls only when requirements.lock or pyproject.toml changes; otherwise `make venv` is
+# instant. The lock holds every package, so the project itself goes in with --no-deps.
+$(STAMP): pyproject.toml $(LOCK)
 	@if [ ! -x $(PY) ]; then \
 	  py=""; \
 	  for c in python3.11 python3; do \
@@ -37,9 +42,17 @@ $(STAMP): pyproject.toml
 	fi
 	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
 	  echo "error: $(VENV) is not Python 3.11; remove it and rerun make venv" >&2; exit 1; }
-	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e '.[dev]'
+	$(PY) -m pip install -r $(LOCK)
+	$(PY) -m pip install --no-deps -e .
 	@touch $@
+
+# pip-tools lives in its own throwaway venv: it is a tool for the lock, not a dependency.
+lock: ## Regenerate requirements.lock from pyproject.toml (LOCK_ARGS=--upgrade for newest pins)
+	@if [ ! -x $(LOCK_TOOLS)/bin/pip-compile ]; then \
+	  python3.11 -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install -q 'pip-tools>=7.4,<8'; \
+	fi
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --extra=dev --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) --output-file=$(LOCK) pyproject.toml
 
 browser: ## Install Debian's Chromium (+ fonts, Pango) with apt-get if missing; never `playwright install`
 	@missing=""; \

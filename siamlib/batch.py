@@ -129,15 +129,37 @@ def run_job(job: Job) -> report.ReportOutcome:
 
 
 def _versions() -> dict:
-    import importlib.metadata as md
+    """Versions of Python and of every package that can change a figure (None: not installed).
 
-    pkgs = ["pandas", "numpy", "pyarrow", "altair", "papermill", "nbconvert", "great-expectations"]
+    Parsing, time zones and holidays (pandas, numpy, pyarrow, dateutil, tzdata and the
+    system's zone database, holidays), validation (pydantic, pyyaml, great-expectations),
+    Excel sources (openpyxl) and charts and notebooks (altair, papermill, nbconvert).
+    """
+    import importlib.metadata as md
+    import zoneinfo
+
+    pkgs = [
+        "pandas", "numpy", "pyarrow", "python-dateutil", "tzdata", "holidays", "pydantic",
+        "pydantic-core", "pyyaml", "great-expectations", "openpyxl", "altair",
+        "vl-convert-python", "papermill", "nbconvert", "nbformat", "ipykernel",
+    ]  # fmt: skip
     out = {"siamlib": __version__, "python": platform.python_version()}
     for p in pkgs:
         try:
             out[p] = md.version(p)
         except md.PackageNotFoundError:
             out[p] = None
+    # zoneinfo reads the system's zone files before the tzdata package; record their version.
+    out["tz_database"] = None
+    for root in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(root, "tzdata.zi"), encoding="utf-8") as fh:
+                first = fh.readline().split()
+        except OSError:
+            continue
+        if first[:2] == ["#", "version"] and len(first) > 2:
+            out["tz_database"] = first[2]
+            break
     try:
         out["git_commit"] = subprocess.run(
             ["git", "rev-parse", "HEAD"],

@@ -1,9 +1,12 @@
 """``siam import ...``: the command-line face of the importers (a thin typer layer).
 
 Each command imports one file, writes the dataset folder, ``rejects*.csv`` and
-``import_summary*.json`` into ``--out``, and prints the summary. It exits with status 1 when
-the source cannot be imported at all (empty, unreadable, columns missing, bad mapping) and 0
-otherwise, rejects or not: rejected rows are data to look at, listed in the rejects file.
+``import_summary*.json`` into ``--out``, and prints the summary. It exits with status 2 and a
+one-line error, writing nothing, when a path is unusable (checked before any work), ``--out``
+already holds a dataset (event logs; ``--replace`` replaces it whole) or the source cannot be
+imported at all (empty, unreadable, columns missing, bad mapping); it exits 0 otherwise,
+rejects or not: rejected rows are data to look at, listed in the rejects file (they never
+reach the dataset).
 
 Examples
 --------
@@ -30,15 +33,65 @@ TzOpt = Annotated[
     str | None,
     typer.Option("--tz", help="Time zone of the source's times (default: the mapping's)."),
 ]
+ReplaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace", help="Replace the dataset already in --out (swapped in whole when done)."
+    ),
+]
 ParamsOpt = Annotated[
     Path | None, typer.Option("--params", help="Params folder (default: the project's).")
 ]
 
 
-def _finish(result, out: Path, name: str | None) -> None:
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _check_paths(
+    file: Path,
+    out: Path,
+    *,
+    mapping: Path | None = None,
+    params: Path | None = None,
+    dataset_out: bool = False,
+    replace: bool = False,
+) -> None:
+    """Every path option checked before any work; nothing is created here."""
+    from siamlib.importers.publish import holds_dataset
+    from siamlib.pathcheck import PathError, existing_dir, existing_file, writable_dir
+
+    try:
+        existing_file(file, "FILE")
+        if file.stat().st_size == 0:
+            _fail(f"FILE {file}: the file is empty (0 bytes); export it again")
+        if mapping is not None:
+            existing_file(mapping, "--mapping")
+        if params is not None:
+            existing_dir(params, "--params")
+        if out.exists() and not out.is_dir():
+            _fail(f"--out {out}: is a file, not a folder; pass a folder")
+        if out.exists():
+            writable_dir(out, "--out")
+        # The new folder is built beside --out, so its parent must take new files.
+        parent = next(p for p in out.absolute().parents if p.exists())
+        if not parent.is_dir():
+            _fail(f"--out {out}: {parent} is a file, so no folder can be made there")
+        writable_dir(parent, "--out")
+    except PathError as exc:
+        _fail(str(exc))
+    if dataset_out and not replace and holds_dataset(out):
+        _fail(
+            f"--out {out}: already holds a dataset; pass --replace to replace it whole, or "
+            "choose another --out"
+        )
+
+
+def _finish(result, out: Path, name: str | None, replace: bool = False) -> None:
     from siamlib.importers.files import write_import
 
-    written = write_import(result, out, name=name)
+    written = write_import(result, out, name=name, replace=replace)
     typer.echo(result.summary.to_text())
     what = "dataset and rejects" if result.window is not None else "rejects only (nothing imported)"
     typer.echo(f"  wrote {what} to {out} ({written['rejects'].name})")
@@ -51,8 +104,9 @@ def _run(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except (ImporterError, ParamsError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        _fail(str(exc))
+    except OSError as exc:  # a file vanished or a disk filled up between the checks and now
+        _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}; nothing was written")
 
 
 @import_app.command("servicenow")
@@ -66,12 +120,14 @@ def servicenow_cmd(
     ] = None,
     name: Annotated[str | None, typer.Option(help="Dataset name.")] = None,
     params: ParamsOpt = None,
+    replace: ReplaceOpt = False,
 ) -> None:
     """Import a ServiceNow incident audit export (one row per update)."""
     from siamlib.importers.servicenow import import_servicenow
 
+    _check_paths(file, out, mapping=mapping, params=params, dataset_out=True, replace=replace)
     result = _run(import_servicenow, file, mapping, tz, params_root=params)
-    _run(_finish, result, out, name)
+    _run(_finish, result, out, name, replace)
 
 
 @import_app.command("eventlog")
@@ -82,12 +138,14 @@ def eventlog_cmd(
     tz: TzOpt = None,
     name: Annotated[str | None, typer.Option(help="Dataset name.")] = None,
     params: ParamsOpt = None,
+    replace: ReplaceOpt = False,
 ) -> None:
     """Import any status-change event log with a mapping file."""
     from siamlib.importers.eventlog import import_eventlog
 
+    _check_paths(file, out, mapping=mapping, params=params, dataset_out=True, replace=replace)
     result = _run(import_eventlog, file, mapping, tz=tz, params_root=params)
-    _run(_finish, result, out, name)
+    _run(_finish, result, out, name, replace)
 
 
 @import_app.command("returns")
@@ -103,11 +161,15 @@ def returns_cmd(
     ] = None,
     params: ParamsOpt = None,
 ) -> None:
-    """Import a supplier return (improvement register or survey results)."""
+    """Import a supplier return (improvement register or survey results).
+
+    Into a folder that already holds a dataset the return merges: the submitting supplier's
+    rows of the periods the file covers are replaced, everything else is kept.
+    """
     from siamlib.importers.returns import KINDS, import_returns
 
     if kind not in KINDS:
-        typer.echo(f"error: --kind must be one of {', '.join(KINDS)}", err=True)
-        raise typer.Exit(2)
+        _fail(f"--kind must be one of {', '.join(KINDS)}")
+    _check_paths(file, out, params=params)
     result = _run(import_returns, file, kind, supplier_id=supplier, tz=tz, params_root=params)
     _run(_finish, result, out, None)

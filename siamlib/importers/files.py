@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import zlib
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from siamlib import io
+from siamlib.evidence import prepare
 from siamlib.importers.mapping import FileFormat, display_path
 from siamlib.importers.result import ImporterError, ImportResult
 
@@ -83,7 +85,89 @@ def read_source(path: Path | str, fmt: FileFormat | None = None) -> Source:
     return Source(frame=frame, path=path, encoding=encoding, header_rows=fmt.header_rows)
 
 
+_SNIFF_BYTES = 1 << 16
+# Delimiters a spreadsheet may have used instead of the expected one (European Excel: ';').
+_OTHER_DELIMITERS = (";", "\t", "|", ",")
+_DELIMITER_NAMES = {"\t": "a tab", ",": "','", ";": "';'", "|": "'|'"}
+
+
+def _head_bytes(path: Path, where: str) -> bytes:
+    """The first bytes of the file, uncompressed when it is gzip."""
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if head[:2] != b"\x1f\x8b":
+        return head
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read(_SNIFF_BYTES)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ImporterError(
+            f"{where}: cannot read the gzip file ({exc}); is it complete and not corrupted?"
+        ) from exc
+
+
+def sniff_text(head: bytes, fmt: FileFormat, where: str) -> None:
+    """Raise :class:`ImporterError` when the bytes are not text a CSV reader should see.
+
+    UTF-16 (what Excel's "Unicode Text" saves) is recognised by its byte-order mark or by NUL
+    bytes in every other position and named, rather than decoded: its columns would then be
+    reported as missing, which sends the user looking in the wrong place. Other NUL bytes, a
+    zip (an Excel workbook under a .csv name) or a PDF mean the file is not a CSV at all.
+
+    >>> sniff_text("a,b".encode("utf-16"), FileFormat(), "x.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siamlib.importers.result.ImporterError: x.csv: file is UTF-16; save it as UTF-8 CSV ...
+    >>> sniff_text("a,b".encode("utf-8-sig"), FileFormat(), "x.csv")
+    """
+    if fmt.encoding.replace("_", "-").lower().startswith("utf-16"):
+        return
+    sample = head[:4096]
+    utf16 = sample[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if not utf16 and len(sample) >= 4 and b"\x00" in sample:
+        even, odd = sample[0::2], sample[1::2]
+        utf16 = even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)
+    if utf16:
+        raise ImporterError(
+            f"{where}: file is UTF-16; save it as UTF-8 CSV "
+            "(an event-log mapping may instead set format.encoding: utf-16)"
+        )
+    if sample.startswith(b"PK\x03\x04"):
+        raise ImporterError(
+            f"{where}: is a zip file (an Excel workbook?), not a CSV; name it .xlsx or "
+            "save it as CSV"
+        )
+    if b"\x00" in sample:
+        raise ImporterError(
+            f"{where}: holds binary data (NUL bytes), not CSV text; export the data as CSV"
+        )
+
+
+def check_delimiter(columns: list[str], fmt: FileFormat, where: str) -> None:
+    """Raise when a one-column header holds another delimiter: the file uses that one.
+
+    >>> check_delimiter(["number;state;opened_at"], FileFormat(), "x.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siamlib.importers.result.ImporterError: x.csv: file uses ';' as delimiter, not ','; ...
+    >>> check_delimiter(["number", "state"], FileFormat(), "x.csv")
+    """
+    if len(columns) != 1:
+        return
+    for d in _OTHER_DELIMITERS:
+        if d != fmt.delimiter and d in str(columns[0]):
+            want = _DELIMITER_NAMES.get(fmt.delimiter, repr(fmt.delimiter))
+            raise ImporterError(
+                f"{where}: file uses {_DELIMITER_NAMES[d]} as delimiter, not {want}; save it "
+                f"with {want} or set format.delimiter: {d!r} in the mapping"
+            )
+
+
 def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, str]:
+    sniff_text(_head_bytes(path, where), fmt, where)
+    with path.open("rb") as fh:
+        # gzip by its magic bytes, so a compressed file without .gz in its name reads too
+        compression = "gzip" if fh.read(2) == b"\x1f\x8b" else "infer"
     tried = [fmt.encoding] + ([fmt.fallback_encoding] if fmt.fallback_encoding else [])
     last_error: UnicodeDecodeError | None = None
     for encoding in tried:
@@ -96,7 +180,7 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
                 keep_default_na=False,
                 na_filter=False,
                 encoding="utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding,
-                compression="infer",
+                compression=compression,
             )
         except UnicodeDecodeError as exc:
             last_error = exc
@@ -109,6 +193,9 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
             raise ImporterError(
                 f"{where}: cannot read the file ({exc}); is it complete and not corrupted?"
             ) from exc
+        except (ValueError, MemoryError) as exc:  # e.g. a field beyond the parser's limits
+            raise ImporterError(f"{where}: not a readable CSV: {exc}") from exc
+        check_delimiter(raw.iloc[0].tolist() if len(raw) else [], fmt, where)
         return _with_header(raw, fmt, where, fill_right=True), encoding
     assert last_error is not None
     raise ImporterError(
@@ -199,14 +286,36 @@ def _with_header(raw: pd.DataFrame, fmt: FileFormat, where: str, fill_right: boo
     return body
 
 
-def write_import(result: ImportResult, out: Path | str, name: str | None = None) -> dict[str, Path]:
+def _old_part(out: Path, name: str, read):
+    """Read a file of the dataset a return merges into; a broken one stops the import."""
+    try:
+        return read()
+    except Exception as exc:  # pyarrow, json and pydantic raise many types for a bad file
+        raise ImporterError(
+            f"--out {out / name}: cannot be read ({type(exc).__name__}: {exc}); the return "
+            "would merge into it. Rebuild the dataset or choose another --out"
+        ) from exc
+
+
+def write_import(
+    result: ImportResult, out: Path | str, name: str | None = None, *, replace: bool = False
+) -> dict[str, Path]:
     """Write an import into folder ``out``: dataset tables, rejects CSV and summary JSON.
 
     Event-log imports write ``rejects.csv`` and ``import_summary.json``; returns write
     ``rejects_<kind>.csv`` and ``import_summary_<kind>.json`` so they can be added to the
-    folder of an imported event log. When ``out`` already holds a dataset, its other tables
-    are kept and its window is widened to cover both. When every row was rejected, only the
-    rejects and the summary are written (no dataset), so the rejects can still be looked at.
+    folder of an imported event log. When every row was rejected, only the rejects and the
+    summary are written (no dataset), so the rejects can still be looked at.
+
+    The folder is built beside ``out`` and swapped in whole (:mod:`siamlib.importers.publish`),
+    so a failure leaves the old ``out`` as it was.
+
+    - A return *merges*: for each supplier in the file, its rows of the periods the file
+      covers are replaced (:func:`~siamlib.importers.returns.merge_return`); other suppliers'
+      rows, other periods and other tables are kept and the window is widened to cover both.
+      ``summary.replaced`` says what was replaced.
+    - An event log into a folder that already holds a dataset raises :class:`ImporterError`
+      unless ``replace``, which swaps in a folder holding only the new import.
 
     Examples
     --------
@@ -216,34 +325,58 @@ def write_import(result: ImportResult, out: Path | str, name: str | None = None)
     >>> sorted(write_import(import_returns(template_path("surveys"), "surveys"), out))
     ['rejects', 'summary', 'surveys']
     """
+    from siamlib.importers.publish import building, holds_dataset
+    from siamlib.importers.returns import KINDS, merge_return
+
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     kind = result.summary.kind
-    suffix = f"_{kind}" if kind in ("improvements", "surveys") else ""
-    written: dict[str, Path] = {}
-    window = result.window
-    if window is not None:
-        old_name = None
-        if (out / "dataset.json").exists():
-            old = io.read_dataset_info(out)
-            old_name = old.name
-            s, e = old.window
-            window = (min(s, window[0]), max(e, window[1]))
-        info = io.DatasetInfo(
-            name=name or old_name or result.summary.source,
-            source=result.summary.source,
-            window_start=window[0].isoformat(),
-            window_end=window[1].isoformat(),
-            generator={"importer": kind, **result.meta},
+    is_return = kind in KINDS
+    if not is_return and not replace and holds_dataset(out):
+        raise ImporterError(
+            f"--out {out}: already holds a dataset; pass --replace to replace it whole, or "
+            "choose another --out"
         )
-        written.update(io.write_dataset(out, result.tables, info))
-    rejects_path = out / f"rejects{suffix}.csv"
-    with io.atomic_path(rejects_path) as tmp:
-        result.rejects.to_csv(tmp, index=False, encoding="utf-8")
-    written["rejects"] = rejects_path
-    summary_path = out / f"import_summary{suffix}.json"
-    io.write_text_atomic(
-        summary_path, json.dumps(result.summary.to_dict(), indent=2, default=str) + "\n"
-    )
-    written["summary"] = summary_path
+    if not is_return and replace and result.window is None and holds_dataset(out):
+        # A rejects-only folder must not take the place of a dataset that reports are built on.
+        raise ImporterError(
+            f"--out {out}: every row of {result.summary.source} was rejected, so the dataset "
+            "there is kept; import into another --out to look at the rejects"
+        )
+    suffix = f"_{kind}" if is_return else ""
+    written: dict[str, Path] = {}
+    with building(out, keep_old=is_return or not replace) as tmp:
+        window = result.window
+        tables = result.tables
+        if window is not None:
+            old_name = None
+            if is_return and (tmp / "dataset.json").exists():
+                old = _old_part(out, "dataset.json", lambda: io.read_dataset_info(tmp))
+                old_name = old.name
+                s, e = old.window
+                window = (min(s, window[0]), max(e, window[1]))
+            if is_return and (tmp / f"{kind}.parquet").exists():
+                tz = result.meta.get("timezone") or "UTC"
+                old_rows = _old_part(out, f"{kind}.parquet", lambda: io.read_table(tmp, kind))
+                merged, replaced = merge_return(old_rows, result.tables[kind], kind, tz)
+                tables = {kind: merged}
+                result.summary.replaced = replaced
+            info = io.DatasetInfo(
+                name=name or old_name or result.summary.source,
+                source=result.summary.source,
+                window_start=window[0].isoformat(),
+                window_end=window[1].isoformat(),
+                generator={"importer": kind, **result.meta},
+            )
+            written.update(
+                {k: out / p.name for k, p in io.write_dataset(tmp, tables, info).items()}
+            )
+        rejects_path = tmp / f"rejects{suffix}.csv"
+        with io.atomic_path(rejects_path) as part:
+            prepare(result.rejects).to_csv(part, index=False, encoding="utf-8")
+        written["rejects"] = out / rejects_path.name
+        summary_path = tmp / f"import_summary{suffix}.json"
+        io.write_text_atomic(
+            summary_path, json.dumps(result.summary.to_dict(), indent=2, default=str) + "\n"
+        )
+        written["summary"] = out / summary_path.name
     return written

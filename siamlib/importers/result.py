@@ -54,6 +54,9 @@ class ImportSummary:
     checks: dict[str, float] = field(default_factory=dict)  # plausibility ratios
     notes: list[str] = field(default_factory=list)
     window: tuple[str, str] | None = None  # ISO UTC, [start, end)
+    # A return merged into a dataset: per table and supplier, the periods replaced and the
+    # rows removed and added (see siamlib.importers.returns.merge_return).
+    replaced: list[dict] = field(default_factory=list)
 
     @property
     def tickets_built(self) -> int:
@@ -110,6 +113,11 @@ class ImportSummary:
             lines.append(f"  check: {what.replace('_', ' ')} = {v:.4f}")
         if self.window:
             lines.append(f"  {'window':<{w}}{self.window[0]} .. {self.window[1]}")
+        for r in self.replaced:
+            lines.append(
+                f"  replaced {r['table']} of {r['supplier_id']} for {', '.join(r['periods'])}: "
+                f"{r['rows_removed']} row(s) removed, {r['rows_added']} added"
+            )
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -41,6 +41,8 @@ Kind = Literal["improvements", "surveys"]
 KINDS = ("improvements", "surveys")
 TEMPLATES_DIR = paths.PARAMS_DIR / "templates"
 # Columns a supplier may leave out of the file entirely (all optional in the data model).
+# Dates a return may hold (UTC); others are typing slips (0026-05-01, 2206-05-01).
+PLAUSIBLE_DATES = (pd.Timestamp("2000-01-01", tz="UTC"), pd.Timestamp("2100-01-01", tz="UTC"))
 OPTIONAL_COLUMNS = {
     "improvements": ("approved_at", "delivered_at", "estimated_benefit", "realised_benefit"),
     "surveys": (),
@@ -81,13 +83,18 @@ class _Problems:
 def _dates(s: pd.Series, tz: str, problems: _Problems, name: str) -> pd.Series:
     parsed = parse_timestamps(s, "%Y-%m-%d", tz)
     problems.add(parsed.bad, f"{name}: not a date YYYY-MM-DD")
-    return parsed.utc
+    # A year-1 or year-9999 date parses but would stretch the dataset's window over centuries.
+    odd = parsed.utc.notna() & ~parsed.utc.between(PLAUSIBLE_DATES[0], PLAUSIBLE_DATES[1])
+    problems.add(odd, f"{name}: not between {PLAUSIBLE_DATES[0]:%Y} and {PLAUSIBLE_DATES[1]:%Y}")
+    return parsed.utc.where(~odd)
 
 
 def _numbers(s: pd.Series, problems: _Problems, name: str) -> pd.Series:
     num = pd.to_numeric(s, errors="coerce")
     problems.add(s.notna() & num.isna(), f"{name}: not a number")
-    return num
+    infinite = num.notna() & ~np.isfinite(num.astype("float64"))
+    problems.add(infinite, f"{name}: not a finite number")
+    return num.where(~infinite)
 
 
 def returns_to_model(
@@ -188,6 +195,9 @@ def returns_to_model(
     else:
         p.add(t["period"].notna() & ~t["period"].str.match(PERIOD_RE.pattern).fillna(False),
               "period: not YYYY-MM")  # fmt: skip
+        p.add(t["period"].str.match(PERIOD_RE.pattern).fillna(False)
+              & ~t["period"].between("2000-01", "2099-12"),
+              "period: not between 2000 and 2100")  # fmt: skip
         score = _numbers(t["score"], p, "score")
         p.add(score.notna() & ~score.between(1, 5), "score: not between 1 and 5")
         t["score"] = score
@@ -264,3 +274,74 @@ def import_returns(
     )
     _note_encoding(result, src.encoding, (fmt or FileFormat()).encoding)
     return result
+
+
+def return_periods(table: pd.DataFrame, kind: Kind, tz: str) -> pd.Series:
+    """The period (``YYYY-MM``) each row of a return belongs to.
+
+    A survey row names its period; an improvement belongs to the month it was raised, in the
+    estate's time zone.
+
+    >>> t = pd.DataFrame({"raised_at": pd.to_datetime(["2026-05-31 23:30"], utc=True)})
+    >>> return_periods(t, "improvements", "Europe/London").tolist()
+    ['2026-06']
+    """
+    if kind == "surveys":
+        return table["period"].astype("str")
+    raised = pd.to_datetime(table["raised_at"], utc=True).dt.tz_convert(tz)
+    return raised.dt.strftime("%Y-%m").astype("str")
+
+
+def merge_return(
+    old: pd.DataFrame, new: pd.DataFrame, kind: Kind, tz: str
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Merge a return into the rows a dataset already holds (pure).
+
+    The new rows replace, for each supplier in ``new``, that supplier's old rows of the
+    periods ``new`` covers; every other supplier's and period's rows are kept. An old row with
+    the key of a new row is replaced as well (an improvement resubmitted with a corrected
+    raised date), so keys stay unique.
+
+    Returns the merged table and what was replaced: one dict per supplier with the table,
+    ``supplier_id``, ``periods``, ``rows_removed`` and ``rows_added``.
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"response_id": ["a1", "a2", "b1"], "supplier_id": ["a", "a", "b"],
+    ...                     "period": ["2026-08", "2026-09", "2026-09"]})
+    >>> new = pd.DataFrame({"response_id": ["a3"], "supplier_id": ["a"], "period": ["2026-09"]})
+    >>> merged, replaced = merge_return(old, new, "surveys", "UTC")
+    >>> merged["response_id"].tolist()
+    ['a1', 'b1', 'a3']
+    >>> [(r["supplier_id"], r["periods"], r["rows_removed"], r["rows_added"]) for r in replaced]
+    [('a', ['2026-09'], 1, 1)]
+    """
+    key = schema.TABLES[kind].key[0]
+    new_pairs = pd.DataFrame(
+        {"supplier_id": new["supplier_id"].astype("str"), "p": return_periods(new, kind, tz)}
+    )
+    old_pairs = pd.DataFrame(
+        {"supplier_id": old["supplier_id"].astype("str"), "p": return_periods(old, kind, tz)}
+    )
+    covered = pd.MultiIndex.from_frame(new_pairs.drop_duplicates())
+    hit = pd.MultiIndex.from_frame(old_pairs).isin(covered)
+    hit |= old[key].isin(new[key]).to_numpy()
+    removed = old_pairs[hit]
+    replaced = []
+    for sid in sorted(set(new_pairs["supplier_id"]) | set(removed["supplier_id"])):
+        periods = sorted(
+            set(new_pairs.loc[new_pairs["supplier_id"] == sid, "p"])
+            | set(removed.loc[removed["supplier_id"] == sid, "p"])
+        )
+        replaced.append(
+            {
+                "table": kind,
+                "supplier_id": sid,
+                "periods": periods,
+                "rows_removed": int((removed["supplier_id"] == sid).sum()),
+                "rows_added": int((new_pairs["supplier_id"] == sid).sum()),
+            }
+        )
+    kept = old[~hit]
+    merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new.reset_index(drop=True)
+    return merged, replaced

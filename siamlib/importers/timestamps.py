@@ -16,16 +16,17 @@ date cells arrive as ISO strings).
 
 Examples
 --------
->>> s = pd.Series(["29/3/2026 01:30", "25/10/2026 01:30", "1/2/2026 09:00", "junk", None])
+>>> s = pd.Series(["29/3/2026 01:30", "25/10/2026 01:30", "1/2/2026 09:00", "junk", None,
+...                "31/12/9999 23:59"])
 >>> p = parse_timestamps(s, "%d/%m/%Y %H:%M", "Europe/London")
 >>> [str(t) for t in p.utc[:3]]
 ['2026-03-29 01:00:00+00:00', '2026-10-25 00:30:00+00:00', '2026-02-01 09:00:00+00:00']
 >>> p.utc[3:].isna().tolist()
-[True, True]
+[True, True, True]
 >>> p.nonexistent.tolist(), p.ambiguous.tolist()
-([True, False, False, False, False], [False, True, False, False, False])
+([True, False, False, False, False, False], [False, True, False, False, False, False])
 >>> p.bad.tolist()
-[False, False, False, True, False]
+[False, False, False, True, False, True]
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ import pandas as pd
 from siamlib.schema import TIMESTAMP_DTYPE
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+# Years outside this range are typing slips or placeholders (01/01/0001, 31/12/9999): read as
+# bad timestamps (rejected rows), they cannot stretch a dataset's window over centuries or
+# overflow the time-zone conversion.
+PLAUSIBLE = (np.datetime64("1900-01-01", "us"), np.datetime64("2200-01-01", "us"))
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
 
@@ -89,6 +94,7 @@ def parse_timestamps(
             if iso.any():
                 naive[iso] = pd.to_datetime(local_text[iso], format="ISO8601", errors="coerce")
         naive = naive.astype("datetime64[us]")
+        naive = naive.where(naive.between(*PLAUSIBLE))
         strict = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
         problem = strict.isna() & naive.notna()
         loose = strict.copy()
@@ -104,6 +110,7 @@ def parse_timestamps(
             amb[prob_pos] = ~gap.to_numpy()
         utc[naive_idx] = _naive_utc(loose)
 
+    utc[(utc < PLAUSIBLE[0]) | (utc >= PLAUSIBLE[1])] = np.datetime64("NaT")
     bad_u = np.isnat(utc) & (u.str.len() > 0).to_numpy(dtype=bool)
 
     valid = codes >= 0

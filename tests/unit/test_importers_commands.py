@@ -60,7 +60,7 @@ def test_empty_file_exits_with_an_error_message(tmp_path):
     res = runner.invoke(
         app, ["import", "servicenow", str(tmp_path / "empty.csv"), "--out", str(tmp_path / "x")]
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "the file is empty" in res.output
     assert not (tmp_path / "x").exists()
 
@@ -79,3 +79,128 @@ def test_unknown_return_kind_exits_with_usage_error(tmp_path):
     )
     assert res.exit_code == 2
     assert "--kind must be one of improvements, surveys" in res.output
+
+
+BPI = FIXTURES / "bpi2013_volvo_small.csv"
+BPI_MAPPING = paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml"
+
+
+def _eventlog(out, *extra, source=BPI, mapping=BPI_MAPPING):
+    args = ["import", "eventlog", str(source), "--mapping", str(mapping), "--out", str(out)]
+    return runner.invoke(app, [*args, *extra])
+
+
+def test_eventlog_into_a_folder_holding_a_dataset_exits_2_and_keeps_it(tmp_path):
+    out = tmp_path / "ds"
+    assert _eventlog(out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    res = _eventlog(out)
+    assert res.exit_code == 2
+    assert (
+        "already holds a dataset; pass --replace to replace it whole, or choose another --out"
+        in res.output
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_replace_rebuilds_the_folder_whole(tmp_path):
+    out = tmp_path / "ds"
+    runner.invoke(
+        app, ["import", "returns", str(FIXTURES / "surveys_base.csv"), "--kind", "surveys",
+              "--out", str(out)],
+    )  # fmt: skip
+    res = _eventlog(out, "--replace")
+    assert res.exit_code == 0, res.output
+    assert not (out / "surveys.parquet").exists()
+    assert len(io.read_table(out, "ticket_events")) == 16
+
+
+def test_returns_into_an_imported_event_log_merge_and_say_what_was_replaced(tmp_path):
+    out = tmp_path / "ds"
+    _eventlog(out)
+    returns = ["import", "returns", "--kind", "surveys", "--out", str(out)]
+    res = runner.invoke(app, [*returns, str(FIXTURES / "surveys_base.csv")])
+    assert res.exit_code == 0, res.output
+    resubmitted = str(FIXTURES / "surveys_euc_2026-09_resubmitted.csv")
+    res = runner.invoke(app, [*returns, "--supplier", "euc", resubmitted])
+    assert res.exit_code == 0, res.output
+    assert "replaced surveys of euc for 2026-09: 2 row(s) removed, 1 added" in res.output
+    assert len(io.read_table(out, "surveys")) == 3
+    assert len(io.read_table(out, "ticket_events")) == 16
+
+
+def test_names_with_spaces_and_non_ascii_work(tmp_path):
+    folder = tmp_path / "Exports – Zürich"
+    folder.mkdir()
+    src = folder / "volvo log ü.csv"
+    src.write_bytes(BPI.read_bytes())
+    res = _eventlog(folder / "jeu de données", source=src)
+    assert res.exit_code == 0, res.output
+
+
+def test_out_pointing_at_a_file_exits_2_before_any_work(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    res = _eventlog(tmp_path / "taken")
+    assert res.exit_code == 2
+    assert "--out" in res.output and "is a file, not a folder" in res.output
+    assert (tmp_path / "taken").read_text() == "x"
+
+
+def test_out_under_a_file_exits_2(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    res = _eventlog(tmp_path / "taken" / "ds")
+    assert res.exit_code == 2
+    assert "is a file, so no folder can be made there" in res.output
+
+
+def test_mapping_that_is_a_folder_or_missing_exits_2_and_writes_nothing(tmp_path):
+    for mapping, problem in [
+        (tmp_path, "is a folder, not a file"),
+        (tmp_path / "nope.yaml", "no such file"),
+    ]:
+        res = _eventlog(tmp_path / "ds", mapping=mapping)
+        assert res.exit_code == 2
+        assert f"--mapping {mapping}: {problem}" in res.output
+    assert not (tmp_path / "ds").exists()
+
+
+def test_source_missing_or_a_folder_exits_2(tmp_path):
+    for source, problem in [(tmp_path / "nope.csv", "no such file"), (tmp_path, "is a folder")]:
+        res = _eventlog(tmp_path / "ds", source=source)
+        assert res.exit_code == 2
+        assert problem in res.output
+
+
+def test_utf16_source_exits_2_naming_the_encoding(tmp_path):
+    res = runner.invoke(
+        app, ["import", "returns", str(FIXTURES / "surveys_utf16.csv"), "--kind", "surveys",
+              "--out", str(tmp_path / "r")],
+    )  # fmt: skip
+    assert res.exit_code == 2
+    assert "file is UTF-16; save it as UTF-8 CSV" in res.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_placeholder_years_become_rejected_rows_not_a_traceback(tmp_path):
+    lines = BPI.read_text(encoding="utf-8").splitlines()
+    # Row 2's timestamp replaced by a year-9999 placeholder.
+    first = lines[1].split(";")
+    first[1] = "9999-12-31T23:59:00+02:00"
+    (tmp_path / "x.csv").write_text("\n".join([lines[0], ";".join(first), *lines[2:]]) + "\n")
+    res = _eventlog(tmp_path / "ds", source=tmp_path / "x.csv")
+    assert res.exit_code == 0, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "bad timestamp" in res.output
+
+
+def test_replace_with_a_file_whose_rows_are_all_rejected_keeps_the_dataset(tmp_path):
+    out = tmp_path / "ds"
+    assert _eventlog(out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    lines = BPI.read_text(encoding="utf-8").splitlines()
+    rows = [";".join(["x", "not a time", *line.split(";")[2:]]) for line in lines[1:]]
+    (tmp_path / "bad.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    res = _eventlog(out, "--replace", source=tmp_path / "bad.csv")
+    assert res.exit_code == 2
+    assert "was rejected, so the dataset there is kept" in res.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

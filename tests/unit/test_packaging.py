@@ -77,6 +77,58 @@ def test_every_dependency_has_lower_and_upper_bound():
         assert ">=" in operators and "<" in operators, f"{name}: {req.specifier or 'unbounded'}"
 
 
+def _lock_pins() -> dict[str, str]:
+    """``name -> version`` of every requirement line of requirements.lock."""
+    pins: dict[str, str] = {}
+    for raw in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req = Requirement(line.rstrip("\\").strip())
+        specs = list(req.specifier)
+        assert len(specs) == 1 and specs[0].operator == "==", f"not pinned with ==: {raw!r}"
+        name = canonicalize_name(req.name)
+        assert name not in pins, f"{name} pinned twice in requirements.lock"
+        pins[name] = specs[0].version
+    return pins
+
+
+def test_lock_pins_every_dependency_named_in_pyproject():
+    pins = _lock_pins()
+    missing = sorted(set(_pyproject_requirements()) - set(pins))
+    assert not missing, f"not in requirements.lock (run `make lock`): {missing}"
+
+
+def test_lock_pins_satisfy_pyproject_ranges():
+    pins = _lock_pins()
+    outside = {
+        name: f"{pins[name]} not in {req.specifier}"
+        for name, req in _pyproject_requirements().items()
+        if name in pins and not req.specifier.contains(pins[name], prereleases=True)
+    }
+    assert not outside, f"requirements.lock is out of step with pyproject.toml: {outside}"
+
+
+def test_make_venv_installs_from_the_lock_and_the_project_without_deps():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "LOCK        := requirements.lock" in makefile
+    assert "$(STAMP): pyproject.toml $(LOCK)" in makefile
+    assert "$(PY) -m pip install -r $(LOCK)" in makefile
+    assert "$(PY) -m pip install --no-deps -e ." in makefile
+
+
+def test_manifest_versions_name_every_package_that_can_change_a_figure():
+    from siamlib.batch import _versions
+
+    versions = _versions()
+    for name in ["python", "pandas", "numpy", "pyarrow", "holidays", "great-expectations",
+                 "pydantic", "pyyaml", "altair", "python-dateutil", "openpyxl"]:  # fmt: skip
+        assert versions[name], f"{name}: no version recorded"
+    assert versions["pandas"] == importlib.metadata.version("pandas")
+    assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert "tzdata" in versions and "tz_database" in versions
+
+
 def test_project_metadata():
     project = _pyproject()["project"]
     assert project["name"] == "siam-workbook"
@@ -95,7 +147,7 @@ def test_siam_console_script_is_installed():
     """`make venv` installs the workbook (editable) so that `siam` is on the venv's PATH."""
     eps = importlib.metadata.entry_points(group="console_scripts", name="siam")
     assert [ep.value for ep in eps] == ["siamlib.cli:app"], (
-        "the `siam` entry point is missing: run `make venv` (pip install -e '.[dev]')"
+        "the `siam` entry point is missing: run `make venv` (pip install --no-deps -e .)"
     )
 
 

@@ -13,7 +13,7 @@ checked against this table. Rates are computed as fractions in [0, 1] and shown 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 
@@ -30,6 +30,9 @@ class Measure:
     formula: str = ""  # e.g. "resolved within target / resolved in period"
     counted: str = ""  # which records count, by which date
     edge_cases: str = ""  # empty denominators, open tickets, reopens, exclusions...
+    # Data-model tables the value is computed from (set in _SOURCES below): a level whose
+    # measure needs a table the dataset does not have is grey with a note, never scored.
+    sources: tuple[str, ...] = ("tickets", "ticket_events")
 
     def display(self, value: float) -> float:
         """Value in the shown unit."""
@@ -866,3 +869,26 @@ MEASURES: dict[str, Measure] = {
         ),
     )
 }
+
+# Where a measure's value comes from other than the ticket log (tickets + ticket_events, the
+# default). Measures derived from other figures (RAG, score, credits) need no table of their own.
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "availability": ("outages",),
+    "change_success_rate": ("changes",),
+    "emergency_change_ratio": ("changes",),
+    "change_caused_incidents": ("tickets", "changes"),
+    "satisfaction": ("surveys", "tickets"),
+    "proactive_problem_share": ("problems",),
+    "trend_to_problem_days": ("tickets", "problems"),
+    "repeat_incident_rate": ("tickets",),
+    "problem_linked_share": ("tickets",),
+    "improvement_delivery": ("improvements",),
+    "improvement_ageing": ("improvements",),
+    "benefit_realisation": ("improvements",),
+    "collaboration_score": ("surveys",),
+    "scope_conformance": ("tickets", "changes", "problems"),
+    "rag_status": (),
+    "weighted_score": (),
+    "service_credit": (),
+}
+MEASURES = {k: replace(m, sources=_SOURCES.get(k, m.sources)) for k, m in MEASURES.items()}

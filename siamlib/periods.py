@@ -61,7 +61,7 @@ def check_in_window(
     >>> try:
     ...     check_in_window("2026-10", w, where="data/sn")
     ... except PeriodOutsideWindow as exc:
-    ...     print(*str(exc).split("; "), sep="\n")
+    ...     print(*str(exc).split("; "), sep=chr(10))
     data/sn: period 2026-10 is outside the data window 2016-02-01 to 2017-03-01 (end exclusive)
     pick a month from 2016-02 to 2017-02
     """

@@ -288,7 +288,8 @@ def scorecard(
     card["numerator"] = card["numerator"].astype(float)
     card["denominator"] = card["denominator"].astype(float)
     grey = card["rag"].eq("grey")
-    card["note"] = card["measure"].map(noted).fillna(NOTHING_COUNTED).where(grey, "")
+    note = card["measure"].map(noted).astype("object")
+    card["note"] = note.where(note.notna(), NOTHING_COUNTED).where(grey, "")
     out = card[SCORECARD_COLUMNS].astype(
         {"supplier_id": "str", "period": "str", "rag": "str", "note": "str"}
     )

@@ -326,14 +326,14 @@ def test_a_noted_level_is_grey_with_its_note_whatever_its_value():
         ("euc", "2026-03", "satisfaction", "", 4.5),  # would be green (4.5 >= 4.2)
         ("euc", "2026-03", "reopen_rate", "", 0.02),  # 2 % <= 3 %: green, not noted
     )
-    card = scorecard(v, THREE, "euc", "2026-03", notes=NOTES).set_index("service_level")
+    full = scorecard(v, THREE, "euc", "2026-03", notes=NOTES)
+    assert list(full.columns) == SCORECARD_COLUMNS and SCORECARD_COLUMNS[-1] == "note"
+    card = full.set_index("service_level")
     assert card.loc["CSAT", ["rag", "note"]].tolist() == ["grey", "no surveys table"]
     assert pd.isna(card.loc["CSAT", "actual"]) and pd.isna(card.loc["CSAT", "points"])
     assert card.loc["REOPEN", ["rag", "note"]].tolist() == ["green", ""]
     # RES has no value at all: grey, with the generic reason
     assert card.loc["RES", ["rag", "note"]].tolist() == ["grey", "nothing counted in the month"]
-    assert list(card.reset_index().columns) == SCORECARD_COLUMNS
-    assert SCORECARD_COLUMNS[-1] == "note"
 
 
 def test_a_noted_previous_month_gives_no_previous_actual_or_change():

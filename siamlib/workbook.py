@@ -438,7 +438,9 @@ def compute_period(
     values = completeness.blank_values(values, notes)
     incomplete = completeness.empty_table_blocks(tables, params, period, window)
     tz, aged_days = params.estate.timezone, params.estate.aged_after_days
-    aged_trend = integrator.aged_ticket_trend(kept, months[1:], aged_days, events=timeline, tz=tz)
+    # Months outside the data window are left out of the chart too (no data, not zero aged).
+    shown = [m for m in months[1:] if window is None or periods.overlaps(m, window, tz)]
+    aged_trend = integrator.aged_ticket_trend(kept, shown, aged_days, events=timeline, tz=tz)
     aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline)
     aged_open = aged_open[aged_open["age_days"] > aged_days]
     del timeline

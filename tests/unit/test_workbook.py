@@ -364,6 +364,8 @@ def test_months_before_the_data_begins_are_grey_in_the_trend_with_the_window_not
     assert before["period"].nunique() == 11  # 2025-04 .. 2026-02
     assert set(before["rag"]) == {"grey"} and before["points"].isna().all()
     assert set(before["note"]) == {"month outside the data window (2026-03-01 to 2026-03-31)"}
+    # the integrator's aged-ticket chart shows no month before the data either
+    assert set(work.aged_trend["period"]) == {PERIOD}
 
 
 def test_a_month_without_ticket_log_rows_blocks_the_suppliers_and_their_figures():

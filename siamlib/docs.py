@@ -54,6 +54,13 @@ def measures_markdown() -> str:
                 f"- **Counted:** {m.counted or 'see definition'}",
                 f"- **Edge cases:** {m.edge_cases or 'none beyond the definition'}",
                 f"- **Code:** `{m.function}`",
+                "- **Source tables:** "
+                + (
+                    ", ".join(f"`{t}`" for t in m.sources)
+                    + " (a level is grey, with a note, when one is absent from the dataset)"
+                    if m.sources
+                    else "none (derived from other figures)"
+                ),
                 "",
             ]
     return "\n".join(lines)

@@ -30,6 +30,13 @@ import pandas as pd
 from siamlib import schema
 
 
+class DatasetError(ValueError):
+    """A dataset folder cannot be read: one line naming the file, the key, the problem, the fix.
+
+    A ``ValueError``, so the CLI reports it and exits 2 (nothing written).
+    """
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success rename it onto ``target``.
@@ -82,7 +89,11 @@ def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
 
 @dataclass
 class DatasetInfo:
-    """What ``dataset.json`` says about a dataset folder."""
+    """What ``dataset.json`` says about a dataset folder.
+
+    ``tables`` is not stored in ``dataset.json``: :func:`read_dataset_info` fills it with the
+    tables whose Parquet file exists in the folder (the others are *absent*, read as empty).
+    """
 
     name: str
     source: str
@@ -90,10 +101,91 @@ class DatasetInfo:
     window_end: str  # ISO timestamp (UTC), exclusive
     created_at: str = ""
     generator: dict | None = None
+    tables: list[str] | None = None
 
     @property
     def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         return pd.Timestamp(self.window_start), pd.Timestamp(self.window_end)
+
+
+_INFO_KEYS = {
+    "name": (str,),
+    "source": (str,),
+    "window_start": (str,),
+    "window_end": (str,),
+    "created_at": (str,),
+    "generator": (dict, type(None)),
+}
+_REQUIRED_INFO_KEYS = ("name", "source", "window_start", "window_end")
+_FIX = "rebuild the dataset with `siam demo-data` or `siam import`"
+
+
+def dataset_info_from_dict(obj: object, path: Path | str = "dataset.json") -> DatasetInfo:
+    """Check the parsed content of ``dataset.json`` and return it as a :class:`DatasetInfo`.
+
+    Raises :class:`DatasetError` naming ``path``, the key and the problem.
+
+    >>> dataset_info_from_dict({"name": "n", "source": "s",
+    ...     "window_start": "2026-01-01T00:00:00+00:00",
+    ...     "window_end": "2026-02-01T00:00:00+00:00"}).window[1].month
+    2
+    >>> try:
+    ...     dataset_info_from_dict({"name": "n", "source": "s",
+    ...         "window_start": "2026-02-01T00:00Z", "window_end": "2026-01-01T00:00Z"})
+    ... except DatasetError as exc:
+    ...     print(str(exc)[:66])
+    dataset.json: window_end 2026-01-01T00:00Z is not after window_sta
+    """
+    if not isinstance(obj, dict):
+        raise DatasetError(
+            f"{path}: expected a JSON object with keys {', '.join(_REQUIRED_INFO_KEYS)}, "
+            f"got {type(obj).__name__}; {_FIX}"
+        )
+    missing = [k for k in _REQUIRED_INFO_KEYS if k not in obj]
+    if missing:
+        raise DatasetError(f"{path}: missing key {', '.join(missing)}; {_FIX}")
+    unknown = sorted(set(obj) - set(_INFO_KEYS))
+    if unknown:
+        raise DatasetError(
+            f"{path}: unknown key {', '.join(unknown)} (known: {', '.join(_INFO_KEYS)}); "
+            f"remove it or {_FIX}"
+        )
+    for key, types in _INFO_KEYS.items():
+        if key in obj and not isinstance(obj[key], types):
+            want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            raise DatasetError(
+                f"{path}: {key} must be {want}, got {type(obj[key]).__name__} "
+                f"{json.dumps(obj[key], default=str)[:60]}; {_FIX}"
+            )
+    bounds = {}
+    for key in ("window_start", "window_end"):
+        try:
+            ts = pd.Timestamp(obj[key])
+        except (ValueError, TypeError, OverflowError):
+            ts = None
+        if ts is None or ts is pd.NaT:
+            raise DatasetError(
+                f"{path}: {key} {obj[key]!r} is not a timestamp; write ISO 8601 with an offset, "
+                "e.g. 2026-01-01T00:00:00+00:00"
+            )
+        if ts.tzinfo is None:
+            raise DatasetError(
+                f"{path}: {key} {obj[key]!r} has no UTC offset; write ISO 8601 with an offset, "
+                "e.g. 2026-01-01T00:00:00+00:00"
+            )
+        bounds[key] = ts
+    if bounds["window_end"] <= bounds["window_start"]:
+        raise DatasetError(
+            f"{path}: window_end {obj['window_end']} is not after window_start "
+            f"{obj['window_start']}; {_FIX}"
+        )
+    return DatasetInfo(**obj)
+
+
+def present_tables(folder: Path | str) -> list[str]:
+    """Tables of the data model whose Parquet file exists in ``folder`` (data-model order)."""
+    folder = Path(folder)
+    return [name for name in schema.TABLES if (folder / f"{name}.parquet").exists()]
 
 
 def write_dataset(
@@ -115,19 +207,44 @@ def write_dataset(
         written[name] = target
     if not info.created_at:
         info.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    write_json_atomic(folder / "dataset.json", asdict(info))
+    stored = asdict(info)
+    stored.pop("tables")  # the files say which tables exist, not the JSON
+    write_json_atomic(folder / "dataset.json", stored)
     return written
 
 
 def read_dataset_info(folder: Path | str) -> DatasetInfo:
-    """Read ``dataset.json`` of a dataset folder."""
-    path = Path(folder) / "dataset.json"
+    """Read and check ``dataset.json`` of a dataset folder; ``tables`` lists the files present.
+
+    Raises ``FileNotFoundError`` when the folder or its ``dataset.json`` does not exist, and
+    :class:`DatasetError` (a ``ValueError``) when it cannot be read or its content is wrong.
+    """
+    folder = Path(folder)
+    path = folder / "dataset.json"
+    if folder.exists() and not folder.is_dir():
+        raise DatasetError(
+            f"{folder}: is a file, not a dataset folder; pass the folder holding dataset.json"
+        )
     if not path.exists():
         raise FileNotFoundError(
             f"{path}: not a complete dataset (no dataset.json); build it with "
             "`siam demo-data` or `siam import`"
         )
-    return DatasetInfo(**json.loads(path.read_text(encoding="utf-8")))
+    if path.is_dir():
+        raise DatasetError(f"{path}: is a folder, expected the dataset's JSON file; {_FIX}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"{path}: cannot be read ({type(exc).__name__}); {_FIX}") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(
+            f"{path}: not JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); {_FIX}"
+        ) from None
+    info = dataset_info_from_dict(obj, path)
+    info.tables = present_tables(folder)
+    return info
 
 
 def read_table(
@@ -142,10 +259,19 @@ def read_table(
     if not path.exists():
         df = schema.empty(name)
         return df[columns] if columns else df
-    df = pd.read_parquet(path, columns=columns, filters=filters)
-    if columns is None:
-        return schema.coerce(name, df)
-    return df
+    if path.is_dir():
+        raise DatasetError(f"{path}: is a folder, expected a Parquet file of table {name}; {_FIX}")
+    try:
+        df = pd.read_parquet(path, columns=columns, filters=filters)
+    except (OSError, ValueError, TypeError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise DatasetError(
+            f"{path}: table {name} cannot be read as Parquet ({detail}); {_FIX}"
+        ) from None
+    try:
+        return schema.coerce(name, df) if columns is None else df
+    except ValueError as exc:  # SchemaError names the column; say which file it came from
+        raise DatasetError(f"{path}: {exc}") from None
 
 
 def read_dataset(folder: Path | str) -> dict[str, pd.DataFrame]:

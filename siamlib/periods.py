@@ -35,6 +35,47 @@ def period_bounds(period: str, tz: str = "UTC") -> tuple[pd.Timestamp, pd.Timest
     return start.tz_convert("UTC"), end.tz_convert("UTC")
 
 
+class PeriodOutsideWindow(ValueError):
+    """The period asked for has no overlap with the dataset's data window."""
+
+
+def overlaps(period: str, window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "UTC") -> bool:
+    """Whether a month overlaps a data window ``[start, end)`` (a partial month does).
+
+    >>> w = (pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-01T00:00Z"))
+    >>> [overlaps(p, w) for p in ("2026-02", "2026-03", "2026-04", "2026-05")]
+    [False, True, True, False]
+    """
+    start, end = period_bounds(period, tz)
+    return bool(start < window[1] and end > window[0])
+
+
+def check_in_window(
+    period: str, window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "UTC", where: str = ""
+) -> str:
+    """Return ``period`` if it overlaps ``window``, else raise :class:`PeriodOutsideWindow`.
+
+    >>> w = (pd.Timestamp("2016-02-01T00:00Z"), pd.Timestamp("2017-03-01T00:00Z"))
+    >>> check_in_window("2016-04", w)
+    '2016-04'
+    >>> try:
+    ...     check_in_window("2026-10", w, where="data/sn")
+    ... except PeriodOutsideWindow as exc:
+    ...     print(*str(exc).split("; "), sep=chr(10))
+    data/sn: period 2026-10 is outside the data window 2016-02-01 to 2017-03-01 (end exclusive)
+    pick a month from 2016-02 to 2017-02
+    """
+    if overlaps(period, window, tz):
+        return period
+    first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
+    last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
+    raise PeriodOutsideWindow(
+        f"{where or 'dataset'}: period {period} is outside the data window "
+        f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive); "
+        f"pick a month from {first} to {last.to_period('M')}"
+    )
+
+
 def first_day(period: str) -> dt.date:
     """The first day of the period (the date used to pick effective-dated params)."""
     check_period(period)

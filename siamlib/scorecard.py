@@ -11,7 +11,9 @@ RAG status
     ``green``  at or better than expected (``actual >= expected``; ``<=`` for lower-is-better);
     ``amber``  worse than expected but at or better than minimum;
     ``red``    worse than minimum;
-    ``grey``   no data: the actual is NaN (empty denominator, or no row in the measure values).
+    ``grey``   no data: the actual is NaN (empty denominator, or no row in the measure values),
+               or the month/measure is in ``notes`` (outside the data window, source table
+               absent); the ``note`` column says which.
     A value exactly at the minimum is amber, exactly at expected is green.
 
 Points (weighted score)
@@ -72,7 +74,13 @@ SCORECARD_COLUMNS = [
     "change",
     "numerator",
     "denominator",
+    "note",
 ]
+"""Scorecard columns. ``note`` says why a grey level has no actual ("no outages table in the
+dataset", "month outside the data window (...)", "nothing counted in the month"); it is ``""``
+for scored levels."""
+
+NOTHING_COUNTED = "nothing counted in the month"
 
 LEAGUE_COLUMNS = [
     "rank",
@@ -201,7 +209,12 @@ def score_points(
 
 
 def scorecard(
-    values: pd.DataFrame, params: Params | Contract, supplier_id: str, period: str
+    values: pd.DataFrame,
+    params: Params | Contract,
+    supplier_id: str,
+    period: str,
+    *,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Scorecard of one supplier for one period: one row per service level in force.
 
@@ -213,6 +226,10 @@ def scorecard(
         The validated params bundle, or the supplier's :class:`~siamlib.params.Contract`.
     supplier_id, period
         Supplier and ``YYYY-MM`` period to score.
+    notes
+        Months and measures that must not be scored (``period``, ``measure``, ``note``; see
+        :func:`siamlib.completeness.coverage_notes`): their values are ignored (this period's
+        and the previous one's), the level is grey and ``note`` gives the reason.
 
     Returns
     -------
@@ -238,6 +255,13 @@ def scorecard(
     prev = periods.previous_periods(period, 2)[0]
 
     mine = values[values["supplier_id"] == supplier_id]
+    noted = pd.Series(dtype="str")
+    if notes is not None and not notes.empty:
+        from siamlib.completeness import blank_values
+
+        own = notes[notes["period"].isin([period, prev])]
+        mine = blank_values(mine, own)
+        noted = own[own["period"] == period].set_index("measure")["note"]
     cur = mine.loc[
         mine["period"] == period, ["measure", "scope", "value", "numerator", "denominator"]
     ]
@@ -263,7 +287,12 @@ def scorecard(
     card["period"] = period
     card["numerator"] = card["numerator"].astype(float)
     card["denominator"] = card["denominator"].astype(float)
-    out = card[SCORECARD_COLUMNS].astype({"supplier_id": "str", "period": "str", "rag": "str"})
+    grey = card["rag"].eq("grey")
+    note = card["measure"].map(noted).astype("object")
+    card["note"] = note.where(note.notna(), NOTHING_COUNTED).where(grey, "")
+    out = card[SCORECARD_COLUMNS].astype(
+        {"supplier_id": "str", "period": "str", "rag": "str", "note": "str"}
+    )
     return out.reset_index(drop=True)
 
 
@@ -295,11 +324,14 @@ def trend(
     supplier_id: str,
     period: str,
     months: int = 12,
+    *,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Scorecards of the ``months`` periods ending at ``period``, oldest first, stacked.
 
     Each month is scored against the levels in force on its own first day, so a level
     re-issued mid-year (new id, new expected level) shows up from its effective month.
+    ``notes`` as in :func:`scorecard`: a month outside the data window is grey, never scored.
 
     >>> import pandas as pd
     >>> from siamlib.params import load_params
@@ -312,7 +344,8 @@ def trend(
     if months < 1:
         raise ValueError("months must be at least 1")
     cards = [
-        scorecard(values, params, supplier_id, p) for p in periods.previous_periods(period, months)
+        scorecard(values, params, supplier_id, p, notes=notes)
+        for p in periods.previous_periods(period, months)
     ]
     return pd.concat(cards, ignore_index=True)
 
@@ -334,6 +367,7 @@ def scorecards(
     *,
     cards: Mapping[str, pd.DataFrame] | None = None,
     ledgers: Mapping[str, pd.DataFrame] | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Board league table: every supplier's weighted score, RAG counts and net credits.
 
@@ -344,7 +378,7 @@ def scorecards(
 
     ``cards`` and ``ledgers`` (by supplier id) are this period's scorecards and credit
     ledgers when the caller has already computed them (the batch has, for the reports);
-    suppliers missing from them are scored here.
+    suppliers missing from them are scored here (with ``notes`` as in :func:`scorecard`).
 
     >>> import pandas as pd
     >>> from siamlib.params import load_params
@@ -363,7 +397,7 @@ def scorecards(
             contract = params.contract(supplier.id)
             earn_back = contract.credit_regime.earn_back
             months = earn_back.periods + 1 if earn_back.enabled else 1
-            history = trend(values, params, supplier.id, period, months=months)
+            history = trend(values, params, supplier.id, period, months=months, notes=notes)
             card = history[history["period"] == period]
             ledger = service_credits(
                 card, contract, history=history, currency=params.estate.currency

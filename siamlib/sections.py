@@ -112,7 +112,10 @@ def headline(bundle: dict) -> str:
 
 
 def scorecard_table(bundle: dict) -> str:
-    """Every contracted service level: expected, minimum, actual, RAG, points, change."""
+    """Every contracted service level: expected, minimum, actual, RAG, points, change.
+
+    A ``note`` column gives the reason of each grey level when the scorecard has one.
+    """
     card = _f(bundle, "scorecard")
     if card.empty:
         return "<p>No service levels are in force for this period.</p>"
@@ -131,6 +134,10 @@ def scorecard_table(bundle: dict) -> str:
             "counted": card["denominator"],
         }
     )
+    # Why a grey level has no actual (no source table, month outside the data window...).
+    note = card["note"].fillna("") if "note" in card else pd.Series("", index=card.index)
+    if note.ne("").any():
+        show["note"] = note.where(card["rag"].eq("grey"), "")
     return present.table(
         show,
         rag_column="RAG",

@@ -66,6 +66,12 @@ class Work:
     # trend, both from the same event timeline and exclusions as the aged-ticket measures.
     aged_open: pd.DataFrame | None = None
     aged_trend: pd.DataFrame | None = None
+    # Data completeness (siamlib.completeness): the tables the dataset holds, the months and
+    # measures left grey (period, measure, note) and the suppliers blocked because a table
+    # where "no rows" means missing data has none for the period.
+    present_tables: list[str] = field(default_factory=list)
+    notes: pd.DataFrame | None = None
+    incomplete: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -85,12 +91,24 @@ class Work:
         return h.hexdigest()
 
     def blocking_reason(self, name: str) -> str:
-        """Why a report must not be produced (blocking data-quality failure), or ``""``."""
-        if self.quality is None:
-            return ""
-        from siamlib import quality
+        """Why a report must not be produced, or ``""``.
 
-        return quality.blocking_message(self.quality, None if name == BOARD else name)
+        A blocking data-quality failure (the gate), or data missing for the period
+        (:func:`siamlib.completeness.empty_table_blocks`); the board summary is stopped by
+        missing data only when every supplier is.
+        """
+        reasons = []
+        if self.quality is not None:
+            from siamlib import quality
+
+            reasons.append(quality.blocking_message(self.quality, None if name == BOARD else name))
+        if name == BOARD:
+            ids = [s.id for s in self.params.estate.suppliers]
+            if self.incomplete and all(i in self.incomplete for i in ids):
+                reasons.append(f"Report for the board summary stopped: {self.incomplete[ids[0]]}")
+        elif name in self.incomplete:
+            reasons.append(f"Report for {name} stopped: {self.incomplete[name]}")
+        return "\n".join(r for r in reasons if r)
 
     # ------------------------------------------------------------------ bundles
     def _own_tickets(self, supplier_id: str) -> pd.Series:
@@ -379,8 +397,16 @@ def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:
 
 
 def load_inputs(data_dir: Path | str) -> tuple[dict[str, pd.DataFrame], io.DatasetInfo]:
-    """Read a dataset folder (all tables of the data model and ``dataset.json``)."""
+    """Read a dataset folder (all tables of the data model and ``dataset.json``).
+
+    ``info.tables`` lists the tables whose file exists; absent optional tables read as empty.
+    Raises :class:`siamlib.io.DatasetError` when ``dataset.json`` or a table file is bad or a
+    required table (:data:`siamlib.completeness.REQUIRED_TABLES`) is absent.
+    """
+    from siamlib import completeness
+
     info = io.read_dataset_info(data_dir)
+    completeness.check_required(info.tables or [], str(data_dir))
     return io.read_dataset(data_dir), info
 
 
@@ -396,7 +422,7 @@ def compute_period(
 ) -> Work:
     """Load, validate and compute everything for ``period`` once (see module docstring)."""
     from siamlib import clocks as clocks_mod
-    from siamlib import credits, scorecard
+    from siamlib import completeness, credits, scorecard
     from siamlib.measures import integrator, tower
 
     stages = stages if stages is not None else {}
@@ -406,6 +432,16 @@ def compute_period(
         data_dir = Path(data_dir) if data_dir else paths.DEMO_DATA_DIR
         tables, info = load_inputs(data_dir)
     stages["load"] = time.perf_counter() - t
+    present = (
+        list(info.tables)
+        if info is not None and info.tables is not None
+        else [n for n in schema.TABLES if n in tables]
+    )
+    where = str(data_dir) if data_dir else (info.name if info else "dataset")
+    completeness.check_required(present, where)
+    window = info.window if info is not None else None
+    if window is not None:
+        periods.check_in_window(period, window, params.estate.timezone, where)
 
     t = time.perf_counter()
     quality_result = None
@@ -445,8 +481,15 @@ def compute_period(
         ignore_index=True,
     )
     del kept_clocks, kept_tables
+    # Months outside the data window and measures whose source table is absent are never
+    # scored: blank their values so no card, credit, earn-back or watermelon reads them.
+    notes = completeness.coverage_notes(present, window, months, params.estate.timezone)
+    values = completeness.blank_values(values, notes)
+    incomplete = completeness.empty_table_blocks(tables, params, period, window)
     tz, aged_days = params.estate.timezone, params.estate.aged_after_days
-    aged_trend = integrator.aged_ticket_trend(kept, months[1:], aged_days, events=timeline, tz=tz)
+    # Months outside the data window are left out of the chart too (no data, not zero aged).
+    shown = [m for m in months[1:] if window is None or periods.overlaps(m, window, tz)]
+    aged_trend = integrator.aged_ticket_trend(kept, shown, aged_days, events=timeline, tz=tz)
     aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline)
     aged_open = aged_open[aged_open["age_days"] > aged_days]
     del timeline
@@ -457,12 +500,12 @@ def compute_period(
         own = by_supplier.get(s.id, values.iloc[:0])  # scoring scans only this supplier's rows
         # Each month is scored once: the card is the trend's last month, and only this
         # month's ledger is needed (its earn-back reads the earlier months of the trend).
-        trends[s.id] = scorecard.trend(own, params, s.id, period, months=TREND_MONTHS)
+        trends[s.id] = scorecard.trend(own, params, s.id, period, months=TREND_MONTHS, notes=notes)
         cards[s.id] = trends[s.id][trends[s.id]["period"] == period].reset_index(drop=True)
         ledgers[s.id] = credits.service_credits(
             cards[s.id], contract, history=trends[s.id], currency=params.estate.currency
         )
-    league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers)
+    league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers, notes=notes)
     stages["compute"] = time.perf_counter() - t
 
     meta = {
@@ -492,6 +535,9 @@ def compute_period(
             kept[["ticket_id", "priority", "service", "status"]], on="ticket_id", how="left"
         ),
         aged_trend=aged_trend,
+        present_tables=present,
+        notes=notes,
+        incomplete=incomplete,
     )
 
 

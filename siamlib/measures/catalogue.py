@@ -36,6 +36,9 @@ class Measure:
     # Roles of the suppliers whose measure values include it: a service level on it may sit
     # only in a contract of such a supplier (empty: never a monthly value, no service level).
     level_roles: tuple[str, ...] = ()
+    # Data-model tables the value is computed from (set in _SOURCES below): a level whose
+    # measure needs a table the dataset does not have is grey with a note, never scored.
+    sources: tuple[str, ...] = ("tickets", "ticket_events")
 
     def display(self, value: float) -> float:
         """Value in the shown unit."""
@@ -908,3 +911,25 @@ MEASURES = {
     )
     for k, m in MEASURES.items()
 }
+# Where a measure's value comes from other than the ticket log (tickets + ticket_events, the
+# default). Measures derived from other figures (RAG, score, credits) need no table of their own.
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "availability": ("outages",),
+    "change_success_rate": ("changes",),
+    "emergency_change_ratio": ("changes",),
+    "change_caused_incidents": ("tickets", "changes"),
+    "satisfaction": ("surveys", "tickets"),
+    "proactive_problem_share": ("problems",),
+    "trend_to_problem_days": ("tickets", "problems"),
+    "repeat_incident_rate": ("tickets",),
+    "problem_linked_share": ("tickets",),
+    "improvement_delivery": ("improvements",),
+    "improvement_ageing": ("improvements",),
+    "benefit_realisation": ("improvements",),
+    "collaboration_score": ("surveys",),
+    "scope_conformance": ("tickets", "changes", "problems"),
+    "rag_status": (),
+    "weighted_score": (),
+    "service_credit": (),
+}
+MEASURES = {k: replace(m, sources=_SOURCES.get(k, m.sources)) for k, m in MEASURES.items()}

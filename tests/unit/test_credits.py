@@ -457,3 +457,31 @@ def test_credits_never_exceed_the_at_risk_cap(
     paid = ledger.loc[ledger["line"].isin(["credit", "cap"]), "amount"].sum()
     assert paid <= at_risk_amount(c) + 0.01
     assert paid >= -0.01
+
+
+def test_a_month_outside_the_data_window_neither_credits_nor_is_earned_back():
+    # Data begins in February: January's red value (tickets from before the window) is not a
+    # figure, so no January credit exists to be earned back in March.
+    from siamlib.scorecard import trend
+
+    c = ebc(periods=2)
+    v = pd.DataFrame(
+        [
+            ("euc", p, "sla_resolution_attainment", "priority=1", a, float("nan"), float("nan"))
+            for p, a in [("2026-01", 0.85), ("2026-02", 0.99), ("2026-03", 0.99)]
+        ],
+        columns=MEASURE_VALUE_COLUMNS,
+    )
+    notes = pd.DataFrame(
+        {
+            "period": ["2026-01"],
+            "measure": ["sla_resolution_attainment"],
+            "note": ["month outside the data window (2026-02-01 to 2026-04-01)"],
+        }
+    )
+    cards = trend(v, c, "euc", "2026-03", months=3, notes=notes)
+    assert cards.loc[cards["period"] == "2026-01", "rag"].unique().tolist() == ["grey"]
+    assert credit_history(cards, c).empty
+    # without the note January's red would be credited and earned back in March
+    plain = trend(v, c, "euc", "2026-03", months=3)
+    assert credit_history(plain, c)["line"].tolist() == ["credit", "earn_back"]

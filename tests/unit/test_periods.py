@@ -27,3 +27,28 @@ def test_previous_periods_cross_the_year():
 def test_a_bad_period_is_refused(bad):
     with pytest.raises(ValueError, match="YYYY-MM"):
         periods.check_period(bad)
+
+
+WINDOW = (pd.Timestamp("2016-02-01T00:00Z"), pd.Timestamp("2016-05-15T00:00Z"))
+
+
+def test_a_month_overlapping_the_window_even_partly_is_inside():
+    # window ends mid-May: May is a partial last month, still allowed; June is outside
+    assert [periods.overlaps(p, WINDOW) for p in ("2016-01", "2016-02", "2016-05", "2016-06")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert periods.check_in_window("2016-05", WINDOW) == "2016-05"
+
+
+@pytest.mark.parametrize("period", ["2016-01", "2016-06", "2026-10"])
+def test_a_period_outside_the_window_is_an_error_naming_the_window(period):
+    with pytest.raises(periods.PeriodOutsideWindow) as err:
+        periods.check_in_window(period, WINDOW, "Europe/London", where="data/sn")
+    msg = str(err.value)
+    assert isinstance(err.value, ValueError)
+    assert msg.startswith(f"data/sn: period {period} is outside the data window")
+    assert "2016-02-01 to 2016-05-15" in msg and "2016-02 to 2016-05" in msg
+    assert "\n" not in msg

@@ -309,3 +309,49 @@ def test_weighted_score_stays_between_0_and_100(res, reopen, csat):
         assert 0 <= score <= 100
     else:
         assert math.isnan(score)
+
+
+# ------------------------------------------------------------------------------------ notes ----
+NOTES = pd.DataFrame(
+    {
+        "period": ["2026-02", "2026-03"],
+        "measure": ["sla_resolution_attainment", "satisfaction"],
+        "note": ["month outside the data window (2026-03-01 to 2026-05-01)", "no surveys table"],
+    }
+)
+
+
+def test_a_noted_level_is_grey_with_its_note_whatever_its_value():
+    v = values(
+        ("euc", "2026-03", "satisfaction", "", 4.5),  # would be green (4.5 >= 4.2)
+        ("euc", "2026-03", "reopen_rate", "", 0.02),  # 2 % <= 3 %: green, not noted
+    )
+    full = scorecard(v, THREE, "euc", "2026-03", notes=NOTES)
+    assert list(full.columns) == SCORECARD_COLUMNS and SCORECARD_COLUMNS[-1] == "note"
+    card = full.set_index("service_level")
+    assert card.loc["CSAT", ["rag", "note"]].tolist() == ["grey", "no surveys table"]
+    assert pd.isna(card.loc["CSAT", "actual"]) and pd.isna(card.loc["CSAT", "points"])
+    assert card.loc["REOPEN", ["rag", "note"]].tolist() == ["green", ""]
+    # RES has no value at all: grey, with the generic reason
+    assert card.loc["RES", ["rag", "note"]].tolist() == ["grey", "nothing counted in the month"]
+
+
+def test_a_noted_previous_month_gives_no_previous_actual_or_change():
+    v = values(
+        ("euc", "2026-02", "sla_resolution_attainment", "priority=1", 0.5),
+        ("euc", "2026-03", "sla_resolution_attainment", "priority=1", 0.97),
+    )
+    row = scorecard(v, THREE, "euc", "2026-03", notes=NOTES).set_index("service_level").loc["RES"]
+    assert row["actual"] == 97.0 and row["rag"] == "green"
+    assert pd.isna(row["previous_actual"]) and pd.isna(row["change"])
+
+
+def test_months_outside_the_window_are_grey_in_the_trend_never_green():
+    v = values(
+        ("euc", "2026-02", "sla_resolution_attainment", "priority=1", 1.0),
+        ("euc", "2026-03", "sla_resolution_attainment", "priority=1", 0.92),
+    )
+    t = trend(v, THREE, "euc", "2026-03", months=2, notes=NOTES)
+    res = t[t["service_level"] == "RES"].set_index("period")
+    assert res["rag"].tolist() == ["grey", "amber"]
+    assert res.loc["2026-02", "note"].startswith("month outside the data window")

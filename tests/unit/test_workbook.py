@@ -431,3 +431,126 @@ def test_levels_file_reconciles_every_count_based_level(small_work, tmp_path):
     listed = pd.read_csv(tmp_path / "euc-2026-10-levels.csv")
     assert set(listed["supplier_id"]) == {"euc"}
     assert len(listed) == (rows["supplier_id"] == "euc").sum()
+
+
+# ------------------------------------------------------------------ completeness of the data ----
+def _table(name: str, rows: list[dict]) -> pd.DataFrame:
+    from siamlib import schema
+
+    return schema.coerce(name, pd.DataFrame(rows).reindex(columns=schema.TABLES[name].column_names))
+
+
+def _ticket_log(opened: str, resolved: str) -> dict[str, pd.DataFrame]:
+    """Two euc P3 incidents opened and resolved at the given times (the ticket log only)."""
+    tickets = _table(
+        "tickets",
+        [
+            {
+                "ticket_id": tid,
+                "ticket_type": "incident",
+                "supplier_id": "euc",
+                "service": "laptops",
+                "priority": 3,
+                "opened_at": opened,
+                "first_response_at": opened,
+                "resolved_at": resolved,
+                "closed_at": resolved,
+                "status": "closed",
+                "reopen_count": 0,
+            }
+            for tid in ("T1", "T2")
+        ],
+    )
+    events = _table(
+        "ticket_events",
+        [
+            {
+                "ticket_id": tid,
+                "event_seq": seq,
+                "event_at": at,
+                "status": status,
+                "assignment_group": "EUC-L2",
+                "supplier_id": "euc",
+                "support_level": 2,
+            }
+            for tid in ("T1", "T2")
+            for seq, at, status in ((1, opened, "assigned"), (2, resolved, "resolved"))
+        ],
+    )
+    return {"tickets": tickets, "ticket_events": events}
+
+
+# March 2026 in Europe/London is 2026-03-01T00:00Z .. 2026-03-31T23:00Z
+MARCH = (pd.Timestamp("2026-03-01T00:00Z"), pd.Timestamp("2026-03-31T23:00Z"))
+
+
+def _info(window=MARCH):
+    from siamlib import io
+
+    return io.DatasetInfo("log", "tests", window[0].isoformat(), window[1].isoformat())
+
+
+def _compute(tables, period=PERIOD, window=MARCH):
+    from siamlib.workbook import compute_period
+
+    return compute_period(None, PARAMS, period, validate=False, tables=tables, info=_info(window))
+
+
+def test_a_dataset_folder_without_ticket_events_is_rejected_naming_the_table(tmp_path):
+    from siamlib import io
+    from siamlib.workbook import compute_period
+
+    io.write_dataset(
+        tmp_path, {"tickets": _ticket_log(*["2026-03-02T09:00Z"] * 2)["tickets"]}, _info()
+    )
+    with pytest.raises(io.DatasetError, match=r"no ticket_events table \(ticket_events.parquet\)"):
+        compute_period(tmp_path, PARAMS, PERIOD, validate=False)
+
+
+def test_a_period_outside_the_data_window_is_an_error_naming_the_window():
+    tables = _ticket_log("2026-03-02T09:00Z", "2026-03-03T09:00Z")
+    with pytest.raises(periods.PeriodOutsideWindow, match="2026-03-01 to 2026-03-31"):
+        _compute(tables, period="2026-04")
+
+
+def test_availability_without_an_outages_table_is_grey_with_the_reason_never_green():
+    work = _compute(_ticket_log("2026-03-02T09:00Z", "2026-03-03T09:00Z"))
+    assert work.present_tables == ["tickets", "ticket_events"]
+    card = work.cards["euc"].set_index("service_level")
+    avail = card.loc[card["measure"].eq("availability")]
+    assert len(avail) >= 1
+    assert set(avail["rag"]) == {"grey"} and avail["actual"].isna().all()
+    assert avail["points"].isna().all()
+    assert set(avail["note"]) == {"no outages table in the dataset"}
+    assert not work.ledgers["euc"]["measure"].eq("availability").any()
+    # the measure values behind it are blanked too, so nothing else can read 100 %
+    v = work.values
+    assert v.loc[v["measure"].eq("availability") & v["period"].eq(PERIOD), "value"].isna().all()
+    # the two P3 tickets resolved in March are still counted
+    res = card.loc[card["measure"].eq("sla_resolution_attainment") & card["scope"].eq("priority=3")]
+    assert res["denominator"].tolist() == [2.0]
+    assert res["note"].tolist() == [""]
+
+
+def test_months_before_the_data_begins_are_grey_in_the_trend_with_the_window_note():
+    work = _compute(_ticket_log("2026-03-02T09:00Z", "2026-03-03T09:00Z"))
+    t = work.trends["euc"]
+    before = t[t["period"] < PERIOD]
+    assert before["period"].nunique() == 11  # 2025-04 .. 2026-02
+    assert set(before["rag"]) == {"grey"} and before["points"].isna().all()
+    assert set(before["note"]) == {"month outside the data window (2026-03-01 to 2026-03-31)"}
+    # the integrator's aged-ticket chart shows no month before the data either
+    assert set(work.aged_trend["period"]) == {PERIOD}
+
+
+def test_a_month_without_ticket_log_rows_blocks_the_suppliers_and_their_figures():
+    from siamlib import figures
+
+    window = (pd.Timestamp("2026-02-01T00:00Z"), MARCH[1])
+    work = _compute(_ticket_log("2026-02-02T09:00Z", "2026-02-03T09:00Z"), window=window)
+    reason = work.blocking_reason("euc")
+    assert reason.startswith("Report for euc stopped: no rows in ticket_events and tickets for")
+    assert work.blocking_reason("board-summary").startswith("Report for the board summary")
+    frame = figures.from_work(work).frame
+    assert set(frame["kind"]) == {"blocked"}
+    assert len(frame) == len(PARAMS.estate.suppliers)

@@ -1,0 +1,172 @@
+"""Is the data complete enough to score? Required tables, absent tables, months without data.
+
+Three questions, each a pure function over the tables the dataset holds, its data window and
+the params:
+
+* **Required tables** (:data:`REQUIRED_TABLES`): every measure family reads the ticket log, and
+  every ticket has status events, so a dataset without ``tickets`` or ``ticket_events`` is
+  rejected (:func:`check_required`, a :class:`siamlib.io.DatasetError`).
+* **Notes** (:func:`coverage_notes`): one row per month and measure that must not be scored,
+  with the reason a grey level shows. A month with no overlap with the data window is never
+  scored ("month outside the data window ..."), and a measure whose source table (the
+  catalogue's ``sources``) is absent from the dataset is grey ("no outages table in the
+  dataset"). :func:`blank_values` turns those measure values into NaN so nothing downstream
+  (scorecards, credits, earn-back, the integrator's watermelon) can read them as a figure.
+* **Empty for the period** (:func:`empty_table_blocks`): a table where "no rows" means missing
+  data, not a quiet month, blocks the suppliers whose levels in force need it. That holds for
+  :data:`ROWS_EXPECTED`, the ticket log: a month in the data window with no ticket or no
+  status event is an extract that lost the month. Zero outages in a month is a real 100 %
+  availability; zero changes, problems, surveys or improvement records is a quiet month whose
+  ratios are grey (empty denominator) and whose counts are a real 0, so those never block.
+
+>>> import pandas as pd
+>>> window = (pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-01T00:00Z"))
+>>> notes = coverage_notes(["tickets", "ticket_events"], window, ["2026-02", "2026-03"])
+>>> notes.loc[notes["measure"].eq("availability"), ["period", "note"]].values.tolist()
+[['2026-02', 'month outside the data window (2026-03-10 to 2026-05-01)'], \
+['2026-03', 'no outages table in the dataset']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from siamlib import periods as periods_mod
+from siamlib.io import DatasetError
+from siamlib.measures.catalogue import MEASURES
+
+REQUIRED_TABLES = ("tickets", "ticket_events")
+ROWS_EXPECTED = ("tickets", "ticket_events")
+HOW_TO_BUILD = {
+    "tickets": "import the ticket export with `siam import servicenow` or `siam import eventlog`",
+    "ticket_events": "import the status history with `siam import servicenow` (audit export) "
+    "or `siam import eventlog`",
+}
+NOTE_COLUMNS = ["period", "measure", "note"]
+
+
+def check_required(present: Iterable[str], where: str = "dataset") -> None:
+    """Raise :class:`~siamlib.io.DatasetError` when a required table is not in ``present``.
+
+    >>> check_required(["tickets"], "data/x")
+    Traceback (most recent call last):
+    ...
+    siamlib.io.DatasetError: data/x: no ticket_events table (ticket_events.parquet), which every \
+measure needs; import the status history with `siam import servicenow` (audit export) or \
+`siam import eventlog`
+    """
+    have = set(present)
+    for name in REQUIRED_TABLES:
+        if name not in have:
+            raise DatasetError(
+                f"{where}: no {name} table ({name}.parquet), which every measure needs; "
+                f"{HOW_TO_BUILD[name]}"
+            )
+
+
+def window_text(window: tuple[pd.Timestamp, pd.Timestamp]) -> str:
+    """The data window as dates, end exclusive (``2016-02-01 to 2017-03-01``)."""
+    return f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d}"
+
+
+def coverage_notes(
+    present: Iterable[str],
+    window: tuple[pd.Timestamp, pd.Timestamp] | None,
+    months: Sequence[str],
+    tz: str = "UTC",
+) -> pd.DataFrame:
+    """Per month and measure, why it must be grey; only rows that must be (``NOTE_COLUMNS``).
+
+    A month outside ``window`` (``None``: no window known, every month in) notes every measure;
+    otherwise a measure with a source table not in ``present`` is noted.
+    """
+    have = set(present)
+    rows = []
+    for period in months:
+        outside = window is not None and not periods_mod.overlaps(period, window, tz)
+        for measure in MEASURES.values():
+            if outside:
+                note = f"month outside the data window ({window_text(window)})"
+            else:
+                absent = [t for t in measure.sources if t not in have]
+                if not absent:
+                    continue
+                note = f"no {' or '.join(absent)} table in the dataset"
+            rows.append((period, measure.id, note))
+    return pd.DataFrame(rows, columns=NOTE_COLUMNS).astype("str")
+
+
+def blank_values(values: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """Measure values with ``value``, ``numerator`` and ``denominator`` NaN where noted.
+
+    >>> values = pd.DataFrame({"supplier_id": ["euc", "euc"], "period": ["2026-03"] * 2,
+    ...     "measure": ["availability", "backlog"], "scope": ["", ""], "value": [1.0, 4.0],
+    ...     "numerator": [10.0, None], "denominator": [10.0, None]})
+    >>> notes = pd.DataFrame({"period": ["2026-03"], "measure": ["availability"],
+    ...     "note": ["no outages table in the dataset"]})
+    >>> blank_values(values, notes)["value"].tolist()
+    [nan, 4.0]
+    """
+    if notes.empty or values.empty:
+        return values
+    keys = pd.MultiIndex.from_frame(notes[["period", "measure"]])
+    hit = pd.MultiIndex.from_frame(values[["period", "measure"]]).isin(keys)
+    if not hit.any():
+        return values
+    out = values.copy()
+    out.loc[hit, ["value", "numerator", "denominator"]] = float("nan")
+    return out
+
+
+def _rows_in_period(tables: dict[str, pd.DataFrame], name: str, start, end) -> int:
+    """Rows of a ticket-log table that belong to the period: events in it; tickets open in it."""
+    df = tables.get(name)
+    if df is None or df.empty:
+        return 0
+    if name == "ticket_events":
+        at = df["event_at"]
+        return int((at.ge(start) & at.lt(end)).sum())
+    opened = df["opened_at"]
+    done = df["resolved_at"].fillna(df["closed_at"]) if "closed_at" in df else df["resolved_at"]
+    live = opened.lt(end) & (done.isna() | done.ge(start))
+    return int(live.sum())
+
+
+def empty_table_blocks(
+    tables: dict[str, pd.DataFrame],
+    params,
+    period: str,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> dict[str, str]:
+    """Suppliers to block because a :data:`ROWS_EXPECTED` table has no row for ``period``.
+
+    A supplier is blocked when a service level in force on the period's first day measures
+    something computed from that table. The reason names the table, the period and the fix.
+    ``window`` (the dataset's) clips the period's end, as a partial last month is allowed.
+
+    Returns
+    -------
+    dict
+        ``{supplier_id: reason}``; empty when every table has rows.
+    """
+    tz = params.estate.timezone
+    start, end = periods_mod.period_bounds(period, tz)
+    if window is not None:
+        start, end = max(start, window[0]), min(end, window[1])
+    empty = [t for t in ROWS_EXPECTED if _rows_in_period(tables, t, start, end) == 0]
+    if not empty:
+        return {}
+    blocks = {}
+    first = periods_mod.first_day(period)
+    for s in params.estate.suppliers:
+        levels = params.contract(s.id).service_levels_on(first)
+        needs = sorted({t for sl in levels for t in MEASURES[sl.measure].sources} & set(empty))
+        if needs:
+            names = " and ".join(needs)
+            blocks[s.id] = (
+                f"no rows in {names} for {period}: the data of the month is missing, so no "
+                f"figure of {s.id} is produced; re-import an extract that covers {period}"
+            )
+    return blocks

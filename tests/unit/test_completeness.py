@@ -1,0 +1,162 @@
+"""Completeness: required tables, grey notes for absent tables and months, empty-month blocks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from siamlib import completeness, schema
+from siamlib.io import DatasetError
+from siamlib.measures.catalogue import MEASURES
+from siamlib.params import load_params
+
+PARAMS = load_params()
+
+
+def table(name: str, rows: list[dict]) -> pd.DataFrame:
+    """A data-model table from a few hand-written rows (unnamed columns empty)."""
+    return schema.coerce(name, pd.DataFrame(rows).reindex(columns=schema.TABLES[name].column_names))
+
+
+def ticket(tid: str, opened: str, resolved: str | None) -> dict:
+    return {
+        "ticket_id": tid,
+        "ticket_type": "incident",
+        "supplier_id": "euc",
+        "service": "laptops",
+        "priority": 3,
+        "opened_at": opened,
+        "resolved_at": resolved,
+        "closed_at": resolved,
+        "status": "closed" if resolved else "assigned",
+        "reopen_count": 0,
+    }
+
+
+def event(tid: str, seq: int, at: str, status: str) -> dict:
+    return {
+        "ticket_id": tid,
+        "event_seq": seq,
+        "event_at": at,
+        "status": status,
+        "assignment_group": "EUC-L2",
+        "supplier_id": "euc",
+        "support_level": 2,
+    }
+
+
+# ------------------------------------------------------------------------ required tables ----
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [(["ticket_events"], "tickets"), (["tickets", "outages"], "ticket_events")],
+)
+def test_a_dataset_without_a_required_table_is_rejected_naming_it(present, missing):
+    with pytest.raises(DatasetError) as err:
+        completeness.check_required(present, "data/sn")
+    msg = str(err.value)
+    assert msg.startswith(f"data/sn: no {missing} table ({missing}.parquet)")
+    assert "siam import" in msg and "\n" not in msg
+
+
+def test_the_ticket_log_alone_is_enough():
+    completeness.check_required(["tickets", "ticket_events"])
+
+
+# ---------------------------------------------------------------------------------- notes ----
+WINDOW = (pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-01T00:00Z"))
+
+
+def test_months_outside_the_window_note_every_measure():
+    notes = completeness.coverage_notes(
+        ["tickets", "ticket_events", "outages"], WINDOW, ["2026-02", "2026-03", "2026-05"]
+    )
+    for month in ("2026-02", "2026-05"):  # before the data begins / after it ends
+        own = notes[notes["period"] == month]
+        assert len(own) == len(MEASURES)
+        assert set(own["note"]) == {"month outside the data window (2026-03-10 to 2026-05-01)"}
+
+
+def test_a_measure_whose_source_table_is_absent_is_noted_with_the_table():
+    notes = completeness.coverage_notes(
+        ["tickets", "ticket_events", "outages"], WINDOW, ["2026-03"]
+    )
+    by = notes.set_index("measure")["note"]
+    assert by["change_success_rate"] == "no changes table in the dataset"
+    assert by["change_caused_incidents"] == "no changes table in the dataset"
+    assert by["satisfaction"] == "no surveys table in the dataset"
+    assert by["improvement_delivery"] == "no improvements table in the dataset"
+    # outages present, ticket measures computed from the ticket log: not noted
+    assert "availability" not in by and "sla_resolution_attainment" not in by
+
+
+def test_without_a_window_only_absent_tables_are_noted():
+    notes = completeness.coverage_notes(["tickets", "ticket_events"], None, ["1999-01"])
+    assert "month outside" not in " ".join(notes["note"])
+    assert (
+        notes.set_index("measure").loc["availability", "note"] == "no outages table in the dataset"
+    )
+
+
+def test_blank_values_blanks_every_supplier_of_a_noted_month_and_measure_only():
+    values = pd.DataFrame(
+        {
+            "supplier_id": ["euc", "hosting", "euc", "euc"],
+            "period": ["2026-03", "2026-03", "2026-04", "2026-03"],
+            "measure": ["availability", "availability", "availability", "backlog"],
+            "scope": ["", "", "", ""],
+            "value": [1.0, 1.0, 0.99, 7.0],
+            "numerator": [10.0, 10.0, 9.9, float("nan")],
+            "denominator": [10.0, 10.0, 10.0, float("nan")],
+        }
+    )
+    notes = pd.DataFrame({"period": ["2026-03"], "measure": ["availability"], "note": ["x"]})
+    out = completeness.blank_values(values, notes)
+    assert out["value"].isna().tolist() == [True, True, False, False]
+    assert out["denominator"].isna().tolist() == [True, True, False, True]
+    assert values["value"].tolist() == [1.0, 1.0, 0.99, 7.0]  # input untouched
+
+
+# ------------------------------------------------------------------------ empty for period ----
+FEB_ONLY = {
+    "tickets": table("tickets", [ticket("T1", "2026-02-02T09:00Z", "2026-02-03T09:00Z")]),
+    "ticket_events": table(
+        "ticket_events",
+        [
+            event("T1", 1, "2026-02-02T09:00Z", "assigned"),
+            event("T1", 2, "2026-02-03T09:00Z", "resolved"),
+        ],
+    ),
+}
+
+
+def test_a_month_without_ticket_log_rows_blocks_every_supplier_measured_on_it():
+    blocks = completeness.empty_table_blocks(FEB_ONLY, PARAMS, "2026-03")
+    assert set(blocks) == {s.id for s in PARAMS.estate.suppliers}
+    assert blocks["euc"].startswith("no rows in ticket_events and tickets for 2026-03")
+    assert "re-import an extract that covers 2026-03" in blocks["euc"]
+    assert completeness.empty_table_blocks(FEB_ONLY, PARAMS, "2026-02") == {}
+
+
+def test_a_ticket_open_through_the_month_without_events_blocks_on_events_only():
+    tables = {
+        "tickets": table("tickets", [ticket("T2", "2026-02-02T09:00Z", None)]),
+        "ticket_events": table("ticket_events", [event("T2", 1, "2026-02-02T09:00Z", "assigned")]),
+    }
+    blocks = completeness.empty_table_blocks(tables, PARAMS, "2026-03")
+    assert blocks["euc"].startswith("no rows in ticket_events for 2026-03:")
+
+
+def test_no_outages_in_a_month_is_a_quiet_month_not_missing_data():
+    tables = {**FEB_ONLY, "outages": schema.empty("outages"), "changes": schema.empty("changes")}
+    assert completeness.empty_table_blocks(tables, PARAMS, "2026-02") == {}
+
+
+def test_the_window_end_clips_a_partial_last_month():
+    # a window ending at 12:00 on the 2nd holds the ticket's first event (09:00) and the ticket;
+    # one ending at 08:00, before the ticket was opened, holds no row of either
+    window = (pd.Timestamp("2026-02-01T00:00Z"), pd.Timestamp("2026-02-02T12:00Z"))
+    assert completeness.empty_table_blocks(FEB_ONLY, PARAMS, "2026-02", window) == {}
+    early = (pd.Timestamp("2026-02-01T00:00Z"), pd.Timestamp("2026-02-02T08:00Z"))
+    assert set(completeness.empty_table_blocks(FEB_ONLY, PARAMS, "2026-02", early)) == {
+        s.id for s in PARAMS.estate.suppliers
+    }

@@ -8,7 +8,7 @@ supplier and one ``"(unattributed)"`` row when failing rows have a missing or un
 Rules are generated from :data:`siamlib.schema.TABLES` (required columns, keys, vocabularies,
 units) and from the params (known supplier ids), plus cross-table rules (events refer to
 tickets, timestamps in order ...). Every rule has an id (``TKT-003``), a table, a severity
-(``blocking`` or ``warning``) and a plain-English description, carried in the Great Expectations
+(``blocking``, ``quarantine`` or ``warning``, see :data:`SEVERITIES`) and a plain-English description, carried in the Great Expectations
 expectation's ``meta`` and ``description``. Cross-table rules are computed in pandas into a
 derived boolean column (``True`` = row passes, ``<NA>`` = rule does not apply to the row) that
 is then validated by a Great Expectations expectation, so all rules report through one
@@ -33,11 +33,14 @@ Examples
 ...     "problem_id": [None, None], "change_id": [None, None], "satisfaction": [None, None]}))
 >>> window = (pd.Timestamp("2026-01-01", tz="UTC"), pd.Timestamp("2026-02-01", tz="UTC"))
 >>> r = validate({"tickets": tickets}, load_params(), window)
->>> bad = r.results[~r.results["passed"]]
+>>> res = r.results[~r.results["passed"]]
+>>> bad = res[res["table"] == "tickets"]
 >>> bad[["rule_id", "supplier_id", "unexpected_count", "examples"]].values.tolist()
 [['TKT-015', 'all', 1, ['INC2']], ['TKT-015', 'network', 1, ['INC2']]]
->>> supplier_score(r.results, "hosting")
-100.0
+>>> print(res.loc[res["table"] == "ticket_events", "error"].iloc[0])  # a required table
+the ticket_events table is absent: no figure can be computed without it; export ticket_events into the dataset
+>>> supplier_score(r.results, "hosting") < 100, r.ok  # absent events count as failures
+(True, False)
 """
 
 from __future__ import annotations
@@ -55,12 +58,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from siamlib import quarantine as qr
 from siamlib import schema
 from siamlib.params import Params
 
-SEVERITIES = ("blocking", "warning")
-# Weight of a rule in the data-quality score: a blocking rule counts three times a warning.
-SEVERITY_WEIGHT = {"blocking": 3.0, "warning": 1.0}
+# blocking: a failure blocks the suppliers it touches. quarantine: failing rows are taken out of
+# every measure (siamlib.quarantine), unless too many, then it blocks. warning: kept only where
+# the column feeds no figure (docs/data-quality.md says why each is harmless).
+SEVERITIES = ("blocking", "quarantine", "warning")
+# Weight of a rule in the data-quality score: a blocking rule counts three times the others.
+SEVERITY_WEIGHT = {"blocking": 3.0, "quarantine": 1.0, "warning": 1.0}
+# Tables without which no figure can be computed: absent or empty, every rule on them fails
+# (a run with no tickets must not score 99 and pass).
+REQUIRED_TABLES = ("tickets", "ticket_events")
+# Earliest plausible timestamp; the latest is the dataset window's end plus DATE_MARGIN.
+EARLIEST = pd.Timestamp("1990-01-01", tz="UTC")
+DATE_MARGIN = pd.Timedelta(days=1)
 ALL = "all"
 UNATTRIBUTED = "(unattributed)"
 N_EXAMPLES = 5
@@ -100,14 +113,17 @@ NOUN = {
     "improvements": "improvement",
     "surveys": "survey response",
 }
-# Required descriptive text columns: a gap is worth a warning, not stopping a report.
-_WARNING_NOT_NULL = {"service", "title", "respondent"}
+# Required columns no measure, clock or credit reads: a gap is a harmless warning.
+_WARNING_NOT_NULL = {"title", "respondent"}
+# Required columns a measure reads only for scoping (contract scope, exclusions): a gap
+# quarantines the row rather than stopping a report.
+_QUARANTINE_NOT_NULL = {"service"}
 # Numeric ranges by the unit declared in the schema; (min, max, severity).
 _UNIT_RANGES = {
     "1-4": (1, 4, "blocking"),
-    "1-3": (1, 3, "warning"),
-    "1-5": (1, 5, "warning"),
-    "count": (0, None, "warning"),
+    "1-3": (1, 3, "quarantine"),
+    "1-5": (1, 5, "quarantine"),
+    "count": (0, None, "quarantine"),
 }
 _RANGE_OVERRIDES = {("ticket_events", "event_seq"): (1, None, "blocking")}
 _PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -163,11 +179,18 @@ def _ordered(table: str, later: str, earlier: str) -> Derive:
     return derive
 
 
-def _refers(table: str, column: str, target: str, target_column: str) -> Derive:
+def _refers(
+    table: str, column: str, target: str, target_column: str, *, if_present: bool = False
+) -> Derive:
     def derive(tables):
         s = tables[table][column]
+        applies = s.notna()
+        if if_present and tables[target].empty:
+            # The extract does not carry the target table at all: the link cannot be checked
+            # and no figure looks it up (see docs/data-quality.md).
+            applies = pd.Series(False, index=s.index)
         return _flag(
-            pd.Series(schema.isin(s, tables[target][target_column]), index=s.index), s.notna()
+            pd.Series(schema.isin(s, tables[target][target_column]), index=s.index), applies
         )
 
     return derive
@@ -234,33 +257,35 @@ def _cross_rules() -> dict[str, list[tuple]]:
             ("first_response_at", "blocking",
              "A ticket's first response is not before it was opened.",
              _ordered("tickets", "first_response_at", "opened_at")),
-            ("closed_at", "warning", "A ticket is not closed before it was resolved.",
+            ("closed_at", "quarantine", "A ticket is not closed before it was resolved.",
              _ordered("tickets", "closed_at", "resolved_at")),
-            ("resolved_at", "warning", "A resolved or closed ticket has a resolution time and "
+            ("resolved_at", "quarantine", "A resolved or closed ticket has a resolution time and "
              "an open ticket has none.", _status_agrees),
-            ("problem_id", "warning", "A ticket's linked problem exists in the problems table.",
-             _refers("tickets", "problem_id", "problems", "problem_id")),
-            ("change_id", "warning", "A ticket's causing change exists in the changes table.",
-             _refers("tickets", "change_id", "changes", "change_id")),
+            ("problem_id", "quarantine", "A ticket's linked problem exists in the problems table "
+             "(when the dataset has one).",
+             _refers("tickets", "problem_id", "problems", "problem_id", if_present=True)),
+            ("change_id", "quarantine", "A ticket's causing change exists in the changes table "
+             "(when the dataset has one).",
+             _refers("tickets", "change_id", "changes", "change_id", if_present=True)),
         ],
         "ticket_events": [
             ("ticket_id", "blocking", "Every ticket event belongs to a ticket in the tickets "
              "table.", _refers("ticket_events", "ticket_id", "tickets", "ticket_id")),
-            ("event_at", "warning", "A ticket's events are in time order (event_seq order).",
+            ("event_at", "quarantine", "A ticket's events are in time order (event_seq order).",
              _events_in_time_order),
-            ("event_at", "warning", "A ticket event is not before its ticket was opened.",
+            ("event_at", "quarantine", "A ticket event is not before its ticket was opened.",
              _events_after_open),
         ],
         "problems": [
-            ("root_cause_at", "warning", "A problem's root cause is not found before the "
+            ("root_cause_at", "quarantine", "A problem's root cause is not found before the "
              "problem was raised.", _ordered("problems", "root_cause_at", "opened_at")),
-            ("closed_at", "warning", "A problem is not closed before it was raised.",
+            ("closed_at", "quarantine", "A problem is not closed before it was raised.",
              _ordered("problems", "closed_at", "opened_at")),
         ],
         "changes": [
-            ("planned_end", "warning", "A change's planned window ends after it starts.",
+            ("planned_end", "quarantine", "A change's planned window ends after it starts.",
              _ordered("changes", "planned_end", "planned_start")),
-            ("actual_end", "warning", "A change does not actually end before it actually "
+            ("actual_end", "quarantine", "A change does not actually end before it actually "
              "started.", _ordered("changes", "actual_end", "actual_start")),
         ],
         "outages": [
@@ -268,7 +293,7 @@ def _cross_rules() -> dict[str, list[tuple]]:
              _ordered("outages", "end_at", "start_at")),
         ],
         "improvements": [
-            ("approved_at", "warning", "An improvement is not approved or delivered before it "
+            ("approved_at", "quarantine", "An improvement is not approved or delivered before it "
              "was raised.", _improvement_dates),
         ],
     }  # fmt: skip
@@ -354,7 +379,11 @@ def build_rules(
             )  # fmt: skip
         for c in table.columns:
             if c.required:
-                sev = "warning" if c.name in _WARNING_NOT_NULL else "blocking"
+                sev = "blocking"
+                if c.name in _WARNING_NOT_NULL:
+                    sev = "warning"
+                elif c.name in _QUARANTINE_NOT_NULL:
+                    sev = "quarantine"
                 specs.append(
                     dict(column=c.name, severity=sev,
                          description=f"Every {noun} has {_a(c.name)}.",
@@ -369,7 +398,7 @@ def build_rules(
                          kwargs={"column": c.name, "value_set": list(c.values)})
                 )  # fmt: skip
             if c.references == "estate.suppliers.id":
-                sev = "blocking" if c.required else "warning"
+                sev = "blocking" if c.required else "quarantine"
                 specs.append(
                     dict(column=c.name, severity=sev,
                          description=f"{a_noun}'s {c.name} is a supplier of the estate "
@@ -399,13 +428,21 @@ def build_rules(
                          description=f"{a_noun}'s {c.name} is {what}.",
                          expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
                 )  # fmt: skip
-        # Window rules keep their ids without a window (they are skipped, not renumbered).
+        # Plausible dates: a year 1900 or 2200 ticket would shift a month's figures. Without a
+        # window only the lower bound applies.
+        latest = None if end is None else end + DATE_MARGIN
         for col in ts_cols:
-            kwargs = {"column": col, "min_value": start, "max_value": end, "strict_max": True}
+            kwargs = {"column": col, "min_value": EARLIEST}
+            what = f"not before {EARLIEST:%Y-%m-%d}"
+            if latest is not None:
+                kwargs.update(max_value=latest, strict_max=True)
+                what += (
+                    f" and before {latest:%Y-%m-%d %H:%M} UTC (the dataset window's end "
+                    f"plus {DATE_MARGIN.days} day)"
+                )
             specs.append(
-                dict(column=col, severity="warning", skip=start is None,
-                     description=f"{a_noun}'s {col} lies inside the dataset's declared window "
-                     "(start inclusive, end exclusive).",
+                dict(column=col, severity="quarantine",
+                     description=f"{a_noun}'s {col} is a plausible date: {what}.",
                      expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
             )  # fmt: skip
         for col, sev, desc, derive in cross.get(name, []):
@@ -429,7 +466,10 @@ class QualityResult:
     """Outcome of one validation run.
 
     ``results`` is the tidy table (columns :data:`RESULT_COLUMNS`); ``window`` is the data
-    window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken.
+    window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken;
+    ``quarantined`` every row failing a ``quarantine`` rule (columns
+    :data:`siamlib.quarantine.QUARANTINE_COLUMNS`), applied by
+    :func:`siamlib.quarantine.quarantine`.
     """
 
     results: pd.DataFrame
@@ -438,12 +478,34 @@ class QualityResult:
     created_at: str = ""
     seconds: float = 0.0
     gx_version: str = ""
+    quarantined: pd.DataFrame = field(default_factory=qr.quarantined_frame)
 
     @property
     def ok(self) -> bool:
-        """True when no blocking rule failed anywhere (some report would be stopped otherwise)."""
-        res = self.results
-        return not bool(((res["severity"] == "blocking") & ~res["passed"]).any())
+        """True when nothing blocks anywhere (some report would be stopped otherwise)."""
+        return not bool(blocks(self.results).any())
+
+
+def blocks(results: pd.DataFrame) -> pd.Series:
+    """Result rows that block: failed blocking rules, and quarantine rules that could not be
+    checked (their rows cannot be found to take out) or fail on too many rows
+    (:func:`siamlib.quarantine.over_limit`).
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "severity": "quarantine", "passed": False, "unexpected_count": 1,
+    ...      "unexpected_pct": 50.0},
+    ...     {"rule_id": "B", "severity": "quarantine", "passed": False, "unexpected_count": 12,
+    ...      "unexpected_pct": 60.0},
+    ...     {"rule_id": "C", "severity": "warning", "passed": False, "error": "boom"}])
+    >>> blocks(df).tolist()
+    [False, True, False]
+    """
+    sev = results["severity"]
+    quar = (sev == "quarantine") & (
+        (results["error"] != "")
+        | qr.over_limit(results["unexpected_count"], results["unexpected_pct"])
+    )
+    return ((sev == "blocking") | quar) & ~results["passed"]
 
 
 def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
@@ -720,6 +782,15 @@ def run_rules(
     fmt_detail = {**fmt_summary, "result_format": "COMPLETE"}
     outcomes: dict[str, _Outcome] = {}
     detail: dict[str, _Outcome] = {}
+    for name in REQUIRED_TABLES:
+        if frames[name].empty:
+            why = "absent" if name not in tables else "empty"
+            for r in rules:
+                if r.table == name:
+                    outcomes[r.rule_id] = _Outcome(
+                        error=f"the {name} table is {why}: no figure can be computed without "
+                        f"it; export {name} into the dataset"
+                    )
 
     def run_frame(asset_name: str, data: pd.DataFrame, group: list[Rule]) -> None:
         try:
@@ -744,7 +815,7 @@ def run_rules(
         group = []
         derived = {}
         for r in rules:
-            if r.table != name or r.frame != "table":
+            if r.table != name or r.frame != "table" or r.rule_id in outcomes:
                 continue
             if r.derive is not None:
                 try:
@@ -795,6 +866,7 @@ def run_rules(
                 o.elements = int((dtypes["table"] == r.table).sum())
                 o.index = []
     records = []
+    quarantined = []
     attribution: dict[str, pd.Series] = {}
     for rule in rules:
         o = outcomes.get(rule.rule_id) or _Outcome(error="not run")
@@ -839,6 +911,8 @@ def run_rules(
             }
         )
         counts, examples = pd.Series(dtype="int64"), {}
+        if d is not None and d.index and rule.severity == "quarantine":
+            quarantined.append(_quarantine_rows(df, rule, np.asarray(d.index), attr))
         if d is not None and d.index:
             failing = pd.DataFrame({"who": attr.to_numpy()[np.asarray(d.index, dtype=np.int64)]})
             failing["pos"] = np.asarray(d.index, dtype=np.int64)
@@ -875,6 +949,27 @@ def run_rules(
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - t0, 3),
         gx_version=gx_version,
+        quarantined=qr.quarantined_frame(r for q in quarantined for r in q.to_dict("records")),
+    )
+
+
+def _quarantine_rows(df: pd.DataFrame, rule: Rule, pos: np.ndarray, attr: pd.Series):
+    """The quarantine list entries of one failed quarantine rule: every failing row."""
+    pos = np.unique(pos.astype(np.int64))
+    tid = (
+        df["ticket_id"].iloc[pos].astype("str").where(df["ticket_id"].iloc[pos].notna(), "")
+        if rule.table in ("tickets", "ticket_events") and "ticket_id" in df.columns
+        else pd.Series("", index=df.index[pos])
+    )
+    return pd.DataFrame(
+        {
+            "table": rule.table,
+            "row_key": qr.row_labels(df, rule.table, pos),
+            "ticket_id": tid.to_numpy(),
+            "supplier_id": attr.to_numpy()[pos],
+            "rule_id": rule.rule_id,
+            "reason": f"{rule.table}.{rule.column}: {rule.description}",
+        }
     )
 
 
@@ -984,7 +1079,7 @@ def blocking_failures(
     True
     """
     df = _frame(results)
-    bad = (df["severity"] == "blocking") & ~df["passed"]
+    bad = blocks(df)
     who = (df["scope"] == "estate") | (df["supplier_id"] == UNATTRIBUTED)
     if supplier_id is not None:
         who |= df["supplier_id"] == supplier_id
@@ -1017,6 +1112,8 @@ def blocking_message(results: pd.DataFrame | QualityResult, supplier_id: str | N
                 detail += ", e.g. " + ", ".join(r.examples)
             if r.supplier_id == UNATTRIBUTED:
                 detail += " with no known supplier"
+            if r.severity == "quarantine":
+                detail += " (too many rows to quarantine)"
         lines.append(f"- {r.rule_id} {r.table}.{r.column}: {r.description} {detail}")
     return "\n".join(lines)
 
@@ -1087,6 +1184,9 @@ def to_json(result: QualityResult) -> dict:
         "results": [
             {c: _plain(rec[c]) for c in RESULT_COLUMNS} for rec in result.results.to_dict("records")
         ],
+        "quarantined": [
+            {c: _plain(v) for c, v in rec.items()} for rec in result.quarantined.to_dict("records")
+        ],
     }
 
 
@@ -1105,6 +1205,7 @@ def from_json(data: Mapping) -> QualityResult:
         created_at=data.get("created_at") or "",
         seconds=float(data.get("seconds") or 0.0),
         gx_version=data.get("gx_version") or "",
+        quarantined=qr.quarantined_frame(data.get("quarantined") or []),
     )
 
 
@@ -1149,6 +1250,11 @@ def render_html(
     stop = blocking_message(df, supplier_id)
     if stop:
         parts.append(f"<p class='fail'>{e(stop.splitlines()[0])}</p>")
+    quarantined = quarantine_lines(view)
+    if quarantined:
+        parts.append(f"<p class='warn'>{e(quarantined[0])}</p><ul>")
+        parts.extend(f"<li>{e(line)}</li>" for line in quarantined[1:])
+        parts.append("</ul>")
     if supplier_id is None:
         suppliers = [s for s in dict.fromkeys(df["supplier_id"]) if s not in (ALL, UNATTRIBUTED)]
         if suppliers:
@@ -1168,13 +1274,15 @@ def render_html(
         "<table><thead><tr><th>rule</th><th>table.column</th><th>severity</th><th>result</th>"
         "<th>rows failing</th><th>%</th><th>examples</th><th>check</th></tr></thead><tbody>"
     )
-    for r in view.itertuples(index=False):
+    for r, blocked in zip(view.itertuples(index=False), blocks(view), strict=True):
         if r.error:
             status = "<span class='fail'>error</span>"
         elif r.passed:
             status = "<span class='pass'>pass</span>"
+        elif r.severity == "quarantine" and not blocked:
+            status = "<span class='warn'>quarantined</span>"
         else:
-            cls = "fail" if r.severity == "blocking" else "warn"
+            cls = "fail" if blocked else "warn"
             status = f"<span class='{cls}'>fail</span>"
         desc = e(r.description) + (f"<br><i>{e(r.error)}</i>" if r.error else "")
         parts.append(
@@ -1186,6 +1294,41 @@ def render_html(
         )
     parts.append("</tbody></table></section>")
     return "".join(parts)
+
+
+def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
+    """Plain-text lines on rows quarantined: a total line, then one line per rule; ``[]`` if none.
+
+    Counted from the result rows given (a :func:`supplier_view`: the supplier's own rows, or
+    the estate totals), for quarantine rules that failed without blocking. A quarantined
+    ticket also takes its ticket events out (listed in ``QualityResult.quarantined``).
+
+    >>> df = results_frame([{"rule_id": "TKT-017", "table": "tickets", "column": "satisfaction",
+    ...     "severity": "quarantine", "passed": False, "unexpected_count": 1,
+    ...     "unexpected_pct": 33.3, "examples": ["INC1"],
+    ...     "description": "A ticket's satisfaction is between 1 and 5."}])
+    >>> for line in quarantine_lines(df):
+    ...     print(line)
+    1 row quarantined (taken out of every measure, with its tickets' events):
+    TKT-017 tickets.satisfaction: 1 row quarantined, e.g. INC1 (rule: A ticket's satisfaction is between 1 and 5.)
+    """  # noqa: E501
+    df = _frame(results)
+    q = df[(df["severity"] == "quarantine") & ~df["passed"] & ~blocks(df)]
+    if q.empty:
+        return []
+    total = int(q["unexpected_count"].sum())
+    lines = [
+        f"{total} row{'s' * (total != 1)} quarantined (taken out of every measure, with "
+        "its tickets' events):"
+    ]
+    for r in q.itertuples(index=False):
+        n = int(r.unexpected_count)
+        eg = f", e.g. {', '.join(r.examples)}" if len(r.examples) else ""
+        lines.append(
+            f"{r.rule_id} {r.table}.{r.column}: {n} row{'s' * (n != 1)} quarantined{eg} "
+            f"(rule: {r.description})"
+        )
+    return lines
 
 
 def render_markdown_rules(rules: Iterable[Rule]) -> str:
@@ -1213,7 +1356,7 @@ def summary_text(result: QualityResult) -> str:
     res = result.results
     top = res[res["supplier_id"] == ALL]
     failed = top[~top["passed"]]
-    n_block = int((failed["severity"] == "blocking").sum())
+    n_block = int(blocks(failed).sum())
     n_err = int((failed["error"] != "").sum())
     lines = [
         f"{len(top)} rules checked: {len(top) - len(failed)} passed, {len(failed)} failed "
@@ -1234,6 +1377,9 @@ def summary_text(result: QualityResult) -> str:
     if result.suppliers:
         lines += ["", score_table(res, result.suppliers).to_string(index=False)]
     lines.append("")
+    quarantined = quarantine_lines(top)
+    if quarantined:
+        lines += ["", *quarantined]
     stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
     if not blocking_failures(res, None).empty:
         stopped.append("the board summary")

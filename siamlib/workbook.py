@@ -63,6 +63,9 @@ class Work:
     # trend, both from the same event timeline and exclusions as the aged-ticket measures.
     aged_open: pd.DataFrame | None = None
     aged_trend: pd.DataFrame | None = None
+    # Rows taken out of every measure by the data-quality gate (siamlib.quarantine): table,
+    # row key, rule and reason; empty when the run was not validated.
+    quarantined: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -364,6 +367,12 @@ def compute_period(
         from siamlib import quality
 
         quality_result = quality.validate(tables, params, info.window if info else None)
+    # Quarantined rows (and their dependants) leave here, before any figure reads them.
+    from siamlib.quarantine import quarantine
+
+    tables, quarantined = quarantine(tables, quality_result)
+    if quality_result is not None:
+        quality_result.quarantined = quarantined  # the audit trail lists dependants too
     stages["validate"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -443,6 +452,7 @@ def compute_period(
             kept[["ticket_id", "priority", "service", "status"]], on="ticket_id", how="left"
         ),
         aged_trend=aged_trend,
+        quarantined=quarantined,
     )
 
 

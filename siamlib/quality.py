@@ -8,11 +8,12 @@ supplier and one ``"(unattributed)"`` row when failing rows have a missing or un
 Rules are generated from :data:`siamlib.schema.TABLES` (required columns, keys, vocabularies,
 units) and from the params (known supplier ids), plus cross-table rules (events refer to
 tickets, timestamps in order ...). Every rule has an id (``TKT-003``), a table, a severity
-(``blocking``, ``quarantine`` or ``warning``, see :data:`SEVERITIES`) and a plain-English description, carried in the Great Expectations
-expectation's ``meta`` and ``description``. Cross-table rules are computed in pandas into a
-derived boolean column (``True`` = row passes, ``<NA>`` = rule does not apply to the row) that
-is then validated by a Great Expectations expectation, so all rules report through one
-mechanism. ``docs/data-quality.md`` lists the rules and the policy.
+(``blocking``, ``quarantine`` or ``warning``, see :data:`SEVERITIES`) and a plain-English
+description, carried in the Great Expectations expectation's ``meta`` and ``description``.
+Cross-table rules are computed in pandas into a derived boolean column (``True`` = row passes,
+``<NA>`` = rule does not apply to the row) that is then validated by a Great Expectations
+expectation, so all rules report through one mechanism. ``docs/data-quality.md`` lists the rules
+and the policy.
 
 Great Expectations is imported lazily inside the functions that need it (it takes seconds to
 import): importing :mod:`siamlib` or reading saved results (:func:`from_json`,
@@ -37,8 +38,8 @@ Examples
 >>> bad = res[res["table"] == "tickets"]
 >>> bad[["rule_id", "supplier_id", "unexpected_count", "examples"]].values.tolist()
 [['TKT-015', 'all', 1, ['INC2']], ['TKT-015', 'network', 1, ['INC2']]]
->>> print(res.loc[res["table"] == "ticket_events", "error"].iloc[0])  # a required table
-the ticket_events table is absent: no figure can be computed without it; export ticket_events into the dataset
+>>> res.loc[res["table"] == "ticket_events", "error"].iloc[0][:52]  # a required table
+'the ticket_events table is absent: no figure can be '
 >>> supplier_score(r.results, "hosting") < 100, r.ok  # absent events count as failures
 (True, False)
 """
@@ -1124,26 +1125,27 @@ def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str])
     >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
     ...                      "severity": "warning", "passed": False}])
     >>> print(score_table(df, ["x"]).to_string(index=False))
-    supplier_id  score  blocking_failed  warnings_failed  stopped
-              x    0.0                0                1    False
+    supplier_id  score  blocking_failed  warnings_failed  rows_quarantined  stopped
+              x    0.0                0                1                 0    False
     """
     rows = []
     for s in suppliers:
         view = supplier_view(results, s)
         failed = view[~view["passed"]]
+        blocked = blocks(failed)
+        quarantined = failed[(failed["severity"] == "quarantine") & ~blocked]
         rows.append(
             {
                 "supplier_id": s,
                 "score": supplier_score(results, s),
-                "blocking_failed": int((failed["severity"] == "blocking").sum()),
+                "blocking_failed": int(blocked.sum()),
                 "warnings_failed": int((failed["severity"] == "warning").sum()),
+                "rows_quarantined": int(quarantined["unexpected_count"].sum()),
                 "stopped": not blocking_failures(results, s).empty,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=["supplier_id", "score", "blocking_failed", "warnings_failed", "stopped"],
-    )
+    cols = ["supplier_id", "score", "blocking_failed", "warnings_failed", "rows_quarantined"]
+    return pd.DataFrame(rows, columns=[*cols, "stopped"])
 
 
 # ------------------------------------------------------------------------------- audit ----
@@ -1260,13 +1262,15 @@ def render_html(
         if suppliers:
             parts.append(
                 "<table><thead><tr><th>supplier</th><th>score</th><th>blocking failed</th>"
-                "<th>warnings failed</th><th>report</th></tr></thead><tbody>"
+                "<th>warnings failed</th><th>rows quarantined</th><th>report</th></tr></thead>"
+                "<tbody>"
             )
             for r in score_table(df, suppliers).itertuples(index=False):
                 parts.append(
                     f"<tr><td>{e(r.supplier_id)}</td><td class='num'>{r.score:.1f}</td>"
                     f"<td class='num'>{r.blocking_failed}</td>"
                     f"<td class='num'>{r.warnings_failed}</td>"
+                    f"<td class='num'>{r.rows_quarantined}</td>"
                     f"<td>{'<span class=fail>stopped</span>' if r.stopped else 'runs'}</td></tr>"
                 )
             parts.append("</tbody></table>")

@@ -842,7 +842,7 @@ def run_rules(
             run_frame(f"{name}:{'+'.join(cols) or 'columns'}", data, rs)
 
     # Timestamp types of every table checked on one small frame: one row per timestamp column.
-    dtype_rules = [r for r in rules if r.frame == "dtypes"]
+    dtype_rules = [r for r in rules if r.frame == "dtypes" and r.rule_id not in outcomes]
     if dtype_rules:
         rows = [
             (
@@ -950,7 +950,9 @@ def run_rules(
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - t0, 3),
         gx_version=gx_version,
-        quarantined=qr.quarantined_frame(r for q in quarantined for r in q.to_dict("records")),
+        quarantined=qr.quarantined_frame(
+            pd.concat(quarantined, ignore_index=True) if quarantined else ()
+        ),
     )
 
 

@@ -47,13 +47,18 @@ BLOCK_MIN_ROWS = 10
 BLOCK_PCT = 5.0
 
 
-def quarantined_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
+def quarantined_frame(records: Iterable[Mapping] | pd.DataFrame = ()) -> pd.DataFrame:
     """The quarantine list with every column of :data:`QUARANTINE_COLUMNS`, as strings.
+
+    ``records`` are mappings, or a frame (its other columns are dropped).
 
     >>> quarantined_frame().columns.tolist() == QUARANTINE_COLUMNS
     True
     """
-    df = pd.DataFrame(list(records), columns=QUARANTINE_COLUMNS)
+    if isinstance(records, pd.DataFrame):
+        df = records.reindex(columns=QUARANTINE_COLUMNS)
+    else:
+        df = pd.DataFrame(list(records), columns=QUARANTINE_COLUMNS)
     df = df.astype(object).where(df.notna(), "")
     return df.astype({c: "str" for c in QUARANTINE_COLUMNS}).reset_index(drop=True)
 
@@ -88,11 +93,25 @@ def row_labels(df: pd.DataFrame, table: str, positions: np.ndarray) -> list[str]
 
 
 def _keep(df: pd.DataFrame, table: str, keys: set[str]) -> pd.Series:
-    """Rows of ``df`` whose key label is not in ``keys``."""
+    """Rows of ``df`` whose key label is not in ``keys``.
+
+    >>> df = pd.DataFrame({"problem_id": ["P1", None, "P3"]})
+    >>> _keep(df, "problems", {"P3", "(row 2)"}).tolist()
+    [True, False, False]
+    """
     if not keys or df.empty:
         return pd.Series(True, index=df.index)
     labels = pd.Series(row_labels(df, table, np.arange(len(df))), index=df.index)
     return ~labels.isin(keys)
+
+
+def _keyless(df: pd.DataFrame, keys: Iterable[str]) -> pd.Series:
+    """Rows named by position (``(row N)``: their key is missing) among ``keys``."""
+    pos = [int(k[5:-1]) - 1 for k in keys if k.startswith("(row ") and k.endswith(")")]
+    hit = np.zeros(len(df), dtype=bool)
+    pos = [p for p in pos if 0 <= p < len(df)]
+    hit[pos] = True
+    return pd.Series(hit, index=df.index)
 
 
 def quarantine(
@@ -132,7 +151,7 @@ def quarantine(
     by_ticket = by_ticket[by_ticket["ticket_id"] != ""].drop_duplicates("ticket_id")
     tids = pd.Series(by_ticket["ticket_id"].to_numpy(), dtype=object)
     first = by_ticket.set_index("ticket_id")
-    if "tickets" in clean and len(tids):
+    if "tickets" in clean and (len(tids) or listed["table"].eq("tickets").any()):
         tk = clean["tickets"]
         own = listed.loc[listed["table"] == "tickets", "row_key"]
         hit = schema.isin(tk["ticket_id"], tids)
@@ -140,8 +159,8 @@ def quarantine(
         if len(extra):
             src = first.loc[extra["ticket_id"]]
             out.append(_dependents("tickets", extra["ticket_id"], extra, src))
-        clean["tickets"] = tk.loc[~hit]
-    if "ticket_events" in clean and len(tids):
+        clean["tickets"] = tk.loc[~(hit | _keyless(tk, own))]
+    if "ticket_events" in clean and (len(tids) or listed["table"].eq("ticket_events").any()):
         ev = clean["ticket_events"]
         hit = schema.isin(ev["ticket_id"], tids)
         own = set(listed.loc[listed["table"] == "ticket_events", "row_key"])
@@ -151,14 +170,13 @@ def quarantine(
         if len(dep):
             src = first.loc[dep["ticket_id"]]
             out.append(_dependents("ticket_events", keys, dep, src))
-        clean["ticket_events"] = ev.loc[~hit]
+        keyless = _keyless(ev, listed.loc[listed["table"] == "ticket_events", "row_key"])
+        clean["ticket_events"] = ev.loc[~(hit | keyless)]
     for name in set(listed["table"]) - {"tickets", "ticket_events"}:
         if name in clean:
             keys = set(listed.loc[listed["table"] == name, "row_key"])
             clean[name] = clean[name].loc[_keep(clean[name], name, keys)]
-    return clean, quarantined_frame(
-        r for df in out for r in df[QUARANTINE_COLUMNS].to_dict("records")
-    )
+    return clean, quarantined_frame(pd.concat(out, ignore_index=True))
 
 
 def _dependents(table: str, keys, rows: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:

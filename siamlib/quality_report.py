@@ -197,7 +197,7 @@ def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
     ...     "description": "A ticket's satisfaction is between 1 and 5."}])
     >>> for line in quarantine_lines(df):
     ...     print(line)
-    1 row quarantined (taken out of every measure, with its tickets' events):
+    1 row quarantined (taken out of every measure; a ticket takes its events with it):
     TKT-017 tickets.satisfaction: 1 row quarantined, e.g. INC1 (rule: A ticket's satisfaction is between 1 and 5.)
     """  # noqa: E501
     df = _frame(results)
@@ -206,8 +206,8 @@ def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
         return []
     total = int(q["unexpected_count"].sum())
     lines = [
-        f"{total} row{'s' * (total != 1)} quarantined (taken out of every measure, with "
-        "its tickets' events):"
+        f"{total} row{'s' * (total != 1)} quarantined (taken out of every measure; a ticket "
+        "takes its events with it):"
     ]
     for r in q.itertuples(index=False):
         n = int(r.unexpected_count)
@@ -262,17 +262,20 @@ def summary_text(result: QualityResult) -> str:
             lines.append(
                 f"{r.rule_id:<8} {r.severity:<8} {r.table}.{r.column}: {r.description} {what}"
             )
-    if result.suppliers:
-        lines += ["", score_table(res, result.suppliers).to_string(index=False)]
-    lines.append("")
     quarantined = quarantine_lines(top)
     if quarantined:
         lines += ["", *quarantined]
+    if result.suppliers:
+        lines += ["", score_table(res, result.suppliers).to_string(index=False)]
+    lines.append("")
     stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
     if not blocking_failures(res, None).empty:
         stopped.append("the board summary")
     if result.ok:
-        lines.append("OK: no blocking failures.")
+        quar = (top["severity"] == "quarantine") & ~top["passed"]
+        n = int(top.loc[quar, "unexpected_count"].sum())
+        tail = f" ({n} row{'s' * (n != 1)} quarantined)" if n else ""
+        lines.append(f"OK: no blocking failures{tail}.")
     else:
         lines.append("BLOCKED: reports stopped for " + ", ".join(stopped))
     return "\n".join(lines)

@@ -8,11 +8,17 @@ supplier and one ``"(unattributed)"`` row when failing rows have a missing or un
 Rules are generated from :data:`siamlib.schema.TABLES` (required columns, keys, vocabularies,
 units) and from the params (known supplier ids), plus cross-table rules (events refer to
 tickets, timestamps in order ...). Every rule has an id (``TKT-003``), a table, a severity
-(``blocking`` or ``warning``) and a plain-English description, carried in the Great Expectations
-expectation's ``meta`` and ``description``. Cross-table rules are computed in pandas into a
-derived boolean column (``True`` = row passes, ``<NA>`` = rule does not apply to the row) that
-is then validated by a Great Expectations expectation, so all rules report through one
-mechanism. ``docs/data-quality.md`` lists the rules and the policy.
+(``blocking``, ``quarantine`` or ``warning``, see :data:`SEVERITIES`) and a plain-English
+description, carried in the Great Expectations expectation's ``meta`` and ``description``.
+Cross-table rules are computed in pandas into a derived boolean column (``True`` = row passes,
+``<NA>`` = rule does not apply to the row) that is then validated by a Great Expectations
+expectation, so all rules report through one mechanism. ``docs/data-quality.md`` lists the rules
+and the policy.
+
+The gate is split by concern: the rule catalogue in :mod:`siamlib.quality_rules`, the runner
+and the policy (what blocks, the score) here, rendering and the audit trail in
+:mod:`siamlib.quality_report`, and applying the quarantine in :mod:`siamlib.quarantine`; the
+names callers use (``quality.build_rules``, ``quality.render_html`` ...) all work from here.
 
 Great Expectations is imported lazily inside the functions that need it (it takes seconds to
 import): importing :mod:`siamlib` or reading saved results (:func:`from_json`,
@@ -33,37 +39,49 @@ Examples
 ...     "problem_id": [None, None], "change_id": [None, None], "satisfaction": [None, None]}))
 >>> window = (pd.Timestamp("2026-01-01", tz="UTC"), pd.Timestamp("2026-02-01", tz="UTC"))
 >>> r = validate({"tickets": tickets}, load_params(), window)
->>> bad = r.results[~r.results["passed"]]
+>>> res = r.results[~r.results["passed"]]
+>>> bad = res[res["table"] == "tickets"]
 >>> bad[["rule_id", "supplier_id", "unexpected_count", "examples"]].values.tolist()
 [['TKT-015', 'all', 1, ['INC2']], ['TKT-015', 'network', 1, ['INC2']]]
->>> supplier_score(r.results, "hosting")
-100.0
+>>> res.loc[res["table"] == "ticket_events", "error"].iloc[0][:52]  # a required table
+'the ticket_events table is absent: no figure can be '
+>>> supplier_score(r.results, "hosting") < 100, r.ok  # absent events count as failures
+(True, False)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import math
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from siamlib import quarantine as qr
 from siamlib import schema
 from siamlib.params import Params
+from siamlib.quality_rules import (  # noqa: F401 - re-exported: quality.Rule, quality.build_rules ...
+    DATE_MARGIN,
+    EARLIEST,
+    NOUN,
+    PREFIX,
+    SEVERITIES,
+    SEVERITY_WEIGHT,
+    Rule,
+    _as_utc,
+    _flag,
+    build_rules,
+)
 
-SEVERITIES = ("blocking", "warning")
-# Weight of a rule in the data-quality score: a blocking rule counts three times a warning.
-SEVERITY_WEIGHT = {"blocking": 3.0, "warning": 1.0}
 ALL = "all"
 UNATTRIBUTED = "(unattributed)"
 N_EXAMPLES = 5
+# Tables without which no figure can be computed: absent or empty, every rule on them fails
+# (a run with no tickets must not score 99 and pass).
+REQUIRED_TABLES = ("tickets", "ticket_events")
 
 RESULT_COLUMNS = [
     "rule_id",
@@ -81,347 +99,6 @@ RESULT_COLUMNS = [
     "error",
 ]
 
-PREFIX = {
-    "tickets": "TKT",
-    "ticket_events": "EVT",
-    "problems": "PRB",
-    "changes": "CHG",
-    "outages": "OUT",
-    "improvements": "IMP",
-    "surveys": "SRV",
-}
-# Plain-English row names for descriptions.
-NOUN = {
-    "tickets": "ticket",
-    "ticket_events": "ticket event",
-    "problems": "problem",
-    "changes": "change",
-    "outages": "outage",
-    "improvements": "improvement",
-    "surveys": "survey response",
-}
-# Required descriptive text columns: a gap is worth a warning, not stopping a report.
-_WARNING_NOT_NULL = {"service", "title", "respondent"}
-# Numeric ranges by the unit declared in the schema; (min, max, severity).
-_UNIT_RANGES = {
-    "1-4": (1, 4, "blocking"),
-    "1-3": (1, 3, "warning"),
-    "1-5": (1, 5, "warning"),
-    "count": (0, None, "warning"),
-}
-_RANGE_OVERRIDES = {("ticket_events", "event_seq"): (1, None, "blocking")}
-_PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-
-
-# ----------------------------------------------------------------------------------- rules ----
-Derive = Callable[[Mapping[str, pd.DataFrame]], pd.Series]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One data-quality rule: a Great Expectations expectation plus its identity and policy.
-
-    ``expectation`` is the class name in ``great_expectations.expectations`` and ``kwargs`` its
-    arguments. ``frame`` says what the expectation runs on: ``"table"`` (the table's rows, with
-    any derived column added by ``derive``) or ``"dtypes"`` (one row per timestamp column of the
-    table: ``column``, ``dtype``). ``per_supplier`` rules are broken down by the rows'
-    ``supplier_id``; the others are estate-wide.
-    """
-
-    rule_id: str
-    table: str
-    column: str
-    severity: str
-    description: str
-    expectation: str
-    kwargs: dict = field(default_factory=dict)
-    frame: str = "table"
-    derive: Derive | None = None
-    per_supplier: bool = True
-
-    def __post_init__(self):
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"{self.rule_id}: severity must be one of {SEVERITIES}")
-
-    @property
-    def derived_column(self) -> str:
-        return f"__{self.rule_id}" if self.derive is not None or self.frame == "dtypes" else ""
-
-
-def _flag(ok: pd.Series, applies: pd.Series) -> pd.Series:
-    """Rule outcome per row: True passes, False fails, <NA> where the rule does not apply."""
-    out = ok.astype("boolean")
-    return out.mask(~applies.astype(bool))
-
-
-def _ordered(table: str, later: str, earlier: str) -> Derive:
-    def derive(tables):
-        df = tables[table]
-        a, b = df[later], df[earlier]
-        return _flag(a >= b, a.notna() & b.notna())
-
-    return derive
-
-
-def _refers(table: str, column: str, target: str, target_column: str) -> Derive:
-    def derive(tables):
-        s = tables[table][column]
-        return _flag(
-            pd.Series(schema.isin(s, tables[target][target_column]), index=s.index), s.notna()
-        )
-
-    return derive
-
-
-def _events_in_time_order(tables) -> pd.Series:
-    ev = tables["ticket_events"].reset_index(drop=True)
-    # Arrow sorts a million string ids several times faster than DataFrame.sort_values.
-    keys = pa.table(
-        {
-            "t": pa.array(ev["ticket_id"], from_pandas=True),
-            "s": pa.array(ev["event_seq"], from_pandas=True),
-        }
-    )
-    order = pc.sort_indices(keys, sort_keys=[("t", "ascending"), ("s", "ascending")])
-    order = order.to_numpy()
-    tid = ev["ticket_id"].iloc[order].reset_index(drop=True)
-    seq_ok = ev["event_seq"].notna().to_numpy()[order]
-    at = ev["event_at"].iloc[order].reset_index(drop=True)
-    prev = at.shift(1)
-    same = tid.eq(tid.shift(1)).fillna(False).to_numpy(dtype=bool) & tid.notna().to_numpy()
-    same[1:] &= seq_ok[1:] & seq_ok[:-1]
-    same[:1] = False
-    flag = _flag(at >= prev, pd.Series(same) & at.notna() & prev.notna())
-    out = np.empty(len(ev), dtype=object)
-    out[order] = flag.to_numpy(dtype=object)
-    return pd.Series(out, index=ev.index).astype("boolean")
-
-
-def _events_after_open(tables) -> pd.Series:
-    ev, tk = tables["ticket_events"], tables["tickets"]
-    opened = tk.drop_duplicates("ticket_id").set_index("ticket_id")["opened_at"]
-    t_open = ev["ticket_id"].map(opened)
-    return _flag(ev["event_at"] >= t_open, ev["event_at"].notna() & t_open.notna())
-
-
-def _status_agrees(tables) -> pd.Series:
-    tk = tables["tickets"]
-    done = tk["status"].isin(["resolved", "closed"])
-    open_ = tk["status"].isin(schema.OPEN_STATUSES)
-    has = tk["resolved_at"].notna()
-    bad = (done & ~has) | (open_ & has)
-    return _flag(~bad, done | open_)
-
-
-def _improvement_dates(tables) -> pd.Series:
-    df = tables["improvements"]
-    raised = df["raised_at"]
-    bad = pd.Series(False, index=df.index)
-    applies = pd.Series(False, index=df.index)
-    for col in ("approved_at", "delivered_at"):
-        both = raised.notna() & df[col].notna()
-        bad |= both & (df[col] < raised)
-        applies |= both
-    return _flag(~bad, applies)
-
-
-# Cross-table and within-row rules: (table, column shown, severity, description, derive).
-def _cross_rules() -> dict[str, list[tuple]]:
-    return {
-        "tickets": [
-            ("resolved_at", "blocking", "A resolved ticket is not resolved before it was opened.",
-             _ordered("tickets", "resolved_at", "opened_at")),
-            ("first_response_at", "blocking",
-             "A ticket's first response is not before it was opened.",
-             _ordered("tickets", "first_response_at", "opened_at")),
-            ("closed_at", "warning", "A ticket is not closed before it was resolved.",
-             _ordered("tickets", "closed_at", "resolved_at")),
-            ("resolved_at", "warning", "A resolved or closed ticket has a resolution time and "
-             "an open ticket has none.", _status_agrees),
-            ("problem_id", "warning", "A ticket's linked problem exists in the problems table.",
-             _refers("tickets", "problem_id", "problems", "problem_id")),
-            ("change_id", "warning", "A ticket's causing change exists in the changes table.",
-             _refers("tickets", "change_id", "changes", "change_id")),
-        ],
-        "ticket_events": [
-            ("ticket_id", "blocking", "Every ticket event belongs to a ticket in the tickets "
-             "table.", _refers("ticket_events", "ticket_id", "tickets", "ticket_id")),
-            ("event_at", "warning", "A ticket's events are in time order (event_seq order).",
-             _events_in_time_order),
-            ("event_at", "warning", "A ticket event is not before its ticket was opened.",
-             _events_after_open),
-        ],
-        "problems": [
-            ("root_cause_at", "warning", "A problem's root cause is not found before the "
-             "problem was raised.", _ordered("problems", "root_cause_at", "opened_at")),
-            ("closed_at", "warning", "A problem is not closed before it was raised.",
-             _ordered("problems", "closed_at", "opened_at")),
-        ],
-        "changes": [
-            ("planned_end", "warning", "A change's planned window ends after it starts.",
-             _ordered("changes", "planned_end", "planned_start")),
-            ("actual_end", "warning", "A change does not actually end before it actually "
-             "started.", _ordered("changes", "actual_end", "actual_start")),
-        ],
-        "outages": [
-            ("end_at", "blocking", "An outage does not end before it started.",
-             _ordered("outages", "end_at", "start_at")),
-        ],
-        "improvements": [
-            ("approved_at", "warning", "An improvement is not approved or delivered before it "
-             "was raised.", _improvement_dates),
-        ],
-    }  # fmt: skip
-
-
-def _a(word: str) -> str:
-    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
-
-
-def _as_utc(ts) -> pd.Timestamp:
-    ts = pd.Timestamp(ts)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
-def build_rules(
-    params: Params | Iterable[str],
-    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-) -> list[Rule]:
-    """Generate the rule catalogue from the data model, the params and the data window.
-
-    Parameters
-    ----------
-    params
-        Validated params (the known supplier ids come from ``params.estate``), or the known
-        supplier ids themselves.
-    window
-        ``(start, end)`` of the dataset's declared window (start inclusive, end exclusive), e.g.
-        ``siamlib.io.read_dataset_info(folder).window``; ``None`` leaves out the window rules.
-
-    Returns
-    -------
-    list of Rule
-        In suite order; rule ids are numbered per table (``TKT-001`` ...) in that order.
-
-    Examples
-    --------
-    >>> rules = build_rules(["hosting", "network"])
-    >>> [(r.rule_id, r.severity, r.description) for r in rules][2]
-    ('TKT-003', 'blocking', 'No two tickets share a ticket_id.')
-    >>> sorted({r.rule_id[:3] for r in rules})
-    ['CHG', 'EVT', 'IMP', 'OUT', 'PRB', 'SRV', 'TKT']
-    """
-    suppliers = (
-        [s.id for s in params.estate.suppliers] if isinstance(params, Params) else list(params)
-    )
-    start = end = None
-    if window is not None:
-        start, end = (_as_utc(w) for w in window)
-    cross = _cross_rules()
-    rules: list[Rule] = []
-    for name, table in schema.TABLES.items():
-        noun = NOUN[name]
-        a_noun = _a(noun).capitalize()
-        specs: list[dict] = []
-        specs.append(
-            dict(column="(all columns)", severity="blocking", per_supplier=False,
-                 description=f"The {name} table has every column of the data model.",
-                 expectation="ExpectTableColumnsToMatchSet",
-                 kwargs={"column_set": table.column_names, "exact_match": False})
-        )  # fmt: skip
-        ts_cols = [c.name for c in table.columns if c.type == "timestamp"]
-        if ts_cols:
-            specs.append(
-                dict(column="(timestamp columns)", severity="blocking", per_supplier=False,
-                     frame="dtypes", expectation="ExpectColumnValuesToBeInSet",
-                     description=f"Timestamps in {name} are timezone-aware UTC "
-                     f"({schema.TIMESTAMP_DTYPE}).", kwargs={"value_set": [True]})
-            )  # fmt: skip
-        if len(table.key) == 1:
-            specs.append(
-                dict(column=table.key[0], severity="blocking",
-                     description=f"No two {noun}s share {_a(table.key[0])}.",
-                     expectation="ExpectColumnValuesToBeUnique",
-                     kwargs={"column": table.key[0]})
-            )  # fmt: skip
-        else:
-            specs.append(
-                dict(column="+".join(table.key), severity="blocking",
-                     description=f"No two {noun}s share the same "
-                     f"{' and '.join(table.key)}.",
-                     expectation="ExpectCompoundColumnsToBeUnique",
-                     kwargs={"column_list": list(table.key)})
-            )  # fmt: skip
-        for c in table.columns:
-            if c.required:
-                sev = "warning" if c.name in _WARNING_NOT_NULL else "blocking"
-                specs.append(
-                    dict(column=c.name, severity=sev,
-                         description=f"Every {noun} has {_a(c.name)}.",
-                         expectation="ExpectColumnValuesToNotBeNull", kwargs={"column": c.name})
-                )  # fmt: skip
-        for c in table.columns:
-            if c.values:
-                specs.append(
-                    dict(column=c.name, severity="blocking",
-                         description=f"{a_noun}'s {c.name} is one of: {', '.join(c.values)}.",
-                         expectation="ExpectColumnValuesToBeInSet",
-                         kwargs={"column": c.name, "value_set": list(c.values)})
-                )  # fmt: skip
-            if c.references == "estate.suppliers.id":
-                sev = "blocking" if c.required else "warning"
-                specs.append(
-                    dict(column=c.name, severity=sev,
-                         description=f"{a_noun}'s {c.name} is a supplier of the estate "
-                         "(params/estate.yaml).",
-                         expectation="ExpectColumnValuesToBeInSet",
-                         kwargs={"column": c.name, "value_set": list(suppliers)})
-                )  # fmt: skip
-            if c.name == "period" and c.unit == "YYYY-MM":
-                specs.append(
-                    dict(column=c.name, severity="blocking",
-                         description=f"{a_noun}'s period is a month written YYYY-MM.",
-                         expectation="ExpectColumnValuesToMatchRegex",
-                         kwargs={"column": c.name, "regex": _PERIOD_RE})
-                )  # fmt: skip
-        for c in table.columns:
-            rng = _RANGE_OVERRIDES.get((name, c.name)) or (
-                _UNIT_RANGES.get(c.unit) if c.type in ("int", "float") else None
-            )
-            if rng:
-                lo, hi, sev = rng
-                what = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
-                kwargs = {"column": c.name, "min_value": lo}
-                if hi is not None:
-                    kwargs["max_value"] = hi
-                specs.append(
-                    dict(column=c.name, severity=sev,
-                         description=f"{a_noun}'s {c.name} is {what}.",
-                         expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
-                )  # fmt: skip
-        # Window rules keep their ids without a window (they are skipped, not renumbered).
-        for col in ts_cols:
-            kwargs = {"column": col, "min_value": start, "max_value": end, "strict_max": True}
-            specs.append(
-                dict(column=col, severity="warning", skip=start is None,
-                     description=f"{a_noun}'s {col} lies inside the dataset's declared window "
-                     "(start inclusive, end exclusive).",
-                     expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
-            )  # fmt: skip
-        for col, sev, desc, derive in cross.get(name, []):
-            specs.append(
-                dict(column=col, severity=sev, description=desc, derive=derive,
-                     expectation="ExpectColumnValuesToBeInSet", kwargs={"value_set": [True]})
-            )  # fmt: skip
-        for i, spec in enumerate(specs, start=1):
-            rule_id = f"{PREFIX[name]}-{i:03d}"
-            if spec.pop("skip", False):
-                continue
-            if spec.get("derive") is not None or spec.get("frame") == "dtypes":
-                spec["kwargs"] = {**spec["kwargs"], "column": f"__{rule_id}"}
-            rules.append(Rule(rule_id=rule_id, table=name, **spec))
-    return rules
-
 
 # ------------------------------------------------------------------------------- validation ----
 @dataclass
@@ -429,7 +106,10 @@ class QualityResult:
     """Outcome of one validation run.
 
     ``results`` is the tidy table (columns :data:`RESULT_COLUMNS`); ``window`` is the data
-    window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken.
+    window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken;
+    ``quarantined`` every row failing a ``quarantine`` rule (columns
+    :data:`siamlib.quarantine.QUARANTINE_COLUMNS`), applied by
+    :func:`siamlib.quarantine.quarantine`.
     """
 
     results: pd.DataFrame
@@ -438,12 +118,34 @@ class QualityResult:
     created_at: str = ""
     seconds: float = 0.0
     gx_version: str = ""
+    quarantined: pd.DataFrame = field(default_factory=qr.quarantined_frame)
 
     @property
     def ok(self) -> bool:
-        """True when no blocking rule failed anywhere (some report would be stopped otherwise)."""
-        res = self.results
-        return not bool(((res["severity"] == "blocking") & ~res["passed"]).any())
+        """True when nothing blocks anywhere (some report would be stopped otherwise)."""
+        return not bool(blocks(self.results).any())
+
+
+def blocks(results: pd.DataFrame) -> pd.Series:
+    """Result rows that block: failed blocking rules, and quarantine rules that could not be
+    checked (their rows cannot be found to take out) or fail on too many rows
+    (:func:`siamlib.quarantine.over_limit`).
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "severity": "quarantine", "passed": False, "unexpected_count": 1,
+    ...      "unexpected_pct": 50.0},
+    ...     {"rule_id": "B", "severity": "quarantine", "passed": False, "unexpected_count": 12,
+    ...      "unexpected_pct": 60.0},
+    ...     {"rule_id": "C", "severity": "warning", "passed": False, "error": "boom"}])
+    >>> blocks(df).tolist()
+    [False, True, False]
+    """
+    sev = results["severity"]
+    quar = (sev == "quarantine") & (
+        (results["error"] != "")
+        | qr.over_limit(results["unexpected_count"], results["unexpected_pct"])
+    )
+    return ((sev == "blocking") | quar) & ~results["passed"]
 
 
 def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
@@ -720,6 +422,15 @@ def run_rules(
     fmt_detail = {**fmt_summary, "result_format": "COMPLETE"}
     outcomes: dict[str, _Outcome] = {}
     detail: dict[str, _Outcome] = {}
+    for name in REQUIRED_TABLES:
+        if frames[name].empty:
+            why = "absent" if name not in tables else "empty"
+            for r in rules:
+                if r.table == name:
+                    outcomes[r.rule_id] = _Outcome(
+                        error=f"the {name} table is {why}: no figure can be computed without "
+                        f"it; export {name} into the dataset"
+                    )
 
     def run_frame(asset_name: str, data: pd.DataFrame, group: list[Rule]) -> None:
         try:
@@ -744,7 +455,7 @@ def run_rules(
         group = []
         derived = {}
         for r in rules:
-            if r.table != name or r.frame != "table":
+            if r.table != name or r.frame != "table" or r.rule_id in outcomes:
                 continue
             if r.derive is not None:
                 try:
@@ -770,7 +481,7 @@ def run_rules(
             run_frame(f"{name}:{'+'.join(cols) or 'columns'}", data, rs)
 
     # Timestamp types of every table checked on one small frame: one row per timestamp column.
-    dtype_rules = [r for r in rules if r.frame == "dtypes"]
+    dtype_rules = [r for r in rules if r.frame == "dtypes" and r.rule_id not in outcomes]
     if dtype_rules:
         rows = [
             (
@@ -795,6 +506,7 @@ def run_rules(
                 o.elements = int((dtypes["table"] == r.table).sum())
                 o.index = []
     records = []
+    quarantined = []
     attribution: dict[str, pd.Series] = {}
     for rule in rules:
         o = outcomes.get(rule.rule_id) or _Outcome(error="not run")
@@ -839,6 +551,8 @@ def run_rules(
             }
         )
         counts, examples = pd.Series(dtype="int64"), {}
+        if d is not None and d.index and rule.severity == "quarantine":
+            quarantined.append(_quarantine_rows(df, rule, np.asarray(d.index), attr))
         if d is not None and d.index:
             failing = pd.DataFrame({"who": attr.to_numpy()[np.asarray(d.index, dtype=np.int64)]})
             failing["pos"] = np.asarray(d.index, dtype=np.int64)
@@ -875,6 +589,29 @@ def run_rules(
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - t0, 3),
         gx_version=gx_version,
+        quarantined=qr.quarantined_frame(
+            pd.concat(quarantined, ignore_index=True) if quarantined else ()
+        ),
+    )
+
+
+def _quarantine_rows(df: pd.DataFrame, rule: Rule, pos: np.ndarray, attr: pd.Series):
+    """The quarantine list entries of one failed quarantine rule: every failing row."""
+    pos = np.unique(pos.astype(np.int64))
+    tid = (
+        df["ticket_id"].iloc[pos].astype("str").where(df["ticket_id"].iloc[pos].notna(), "")
+        if rule.table in ("tickets", "ticket_events") and "ticket_id" in df.columns
+        else pd.Series("", index=df.index[pos])
+    )
+    return pd.DataFrame(
+        {
+            "table": rule.table,
+            "row_key": qr.row_labels(df, rule.table, pos),
+            "ticket_id": tid.to_numpy(),
+            "supplier_id": attr.to_numpy()[pos],
+            "rule_id": rule.rule_id,
+            "reason": f"{rule.table}.{rule.column}: {rule.description}",
+        }
     )
 
 
@@ -984,7 +721,7 @@ def blocking_failures(
     True
     """
     df = _frame(results)
-    bad = (df["severity"] == "blocking") & ~df["passed"]
+    bad = blocks(df)
     who = (df["scope"] == "estate") | (df["supplier_id"] == UNATTRIBUTED)
     if supplier_id is not None:
         who |= df["supplier_id"] == supplier_id
@@ -1017,6 +754,8 @@ def blocking_message(results: pd.DataFrame | QualityResult, supplier_id: str | N
                 detail += ", e.g. " + ", ".join(r.examples)
             if r.supplier_id == UNATTRIBUTED:
                 detail += " with no known supplier"
+            if r.severity == "quarantine":
+                detail += " (too many rows to quarantine)"
         lines.append(f"- {r.rule_id} {r.table}.{r.column}: {r.description} {detail}")
     return "\n".join(lines)
 
@@ -1027,218 +766,44 @@ def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str])
     >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
     ...                      "severity": "warning", "passed": False}])
     >>> print(score_table(df, ["x"]).to_string(index=False))
-    supplier_id  score  blocking_failed  warnings_failed  stopped
-              x    0.0                0                1    False
+    supplier_id  score  blocking_failed  warnings_failed  rows_quarantined  stopped
+              x    0.0                0                1                 0    False
     """
     rows = []
     for s in suppliers:
         view = supplier_view(results, s)
         failed = view[~view["passed"]]
+        blocked = blocks(failed)
+        quarantined = failed[(failed["severity"] == "quarantine") & ~blocked]
         rows.append(
             {
                 "supplier_id": s,
                 "score": supplier_score(results, s),
-                "blocking_failed": int((failed["severity"] == "blocking").sum()),
+                "blocking_failed": int(blocked.sum()),
                 "warnings_failed": int((failed["severity"] == "warning").sum()),
+                "rows_quarantined": int(quarantined["unexpected_count"].sum()),
                 "stopped": not blocking_failures(results, s).empty,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=["supplier_id", "score", "blocking_failed", "warnings_failed", "stopped"],
-    )
+    cols = ["supplier_id", "score", "blocking_failed", "warnings_failed", "rows_quarantined"]
+    return pd.DataFrame(rows, columns=[*cols, "stopped"])
 
 
-# ------------------------------------------------------------------------------- audit ----
-def _plain(v):
-    """A JSON-safe Python value from numpy / pandas scalars and containers."""
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple | np.ndarray | pd.Series):
-        return [_plain(x) for x in list(v)]
-    if isinstance(v, np.bool_ | bool):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating | float):
-        return None if math.isnan(v) or math.isinf(v) else float(v)
-    if isinstance(v, pd.Timestamp | dt.datetime | dt.date):
-        return v.isoformat()
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    return v if isinstance(v, int | str) else str(v)
+# Rendering and the audit trail live in siamlib.quality_report (it reads the policy functions
+# above); served from here on first use, so either module may be imported first.
+_REPORT = {
+    "from_json",
+    "quarantine_lines",
+    "render_html",
+    "render_markdown_rules",
+    "summary_text",
+    "to_json",
+}
 
 
-def to_json(result: QualityResult) -> dict:
-    """The result as a JSON-serialisable dict (for the run's audit trail); see :func:`from_json`.
+def __getattr__(name: str):
+    if name in _REPORT:
+        from siamlib import quality_report
 
-    >>> import json
-    >>> r = QualityResult(results_frame([{"rule_id": "A", "examples": ["X1"]}]))
-    >>> json.loads(json.dumps(to_json(r)))["results"][0]["examples"]
-    ['X1']
-    """
-    return {
-        "created_at": result.created_at,
-        "window": list(result.window) if result.window else None,
-        "suppliers": list(result.suppliers),
-        "seconds": _plain(result.seconds),
-        "gx_version": result.gx_version,
-        "ok": bool(result.ok),
-        "results": [
-            {c: _plain(rec[c]) for c in RESULT_COLUMNS} for rec in result.results.to_dict("records")
-        ],
-    }
-
-
-def from_json(data: Mapping) -> QualityResult:
-    """Rebuild a :class:`QualityResult` from :func:`to_json` output (no GX import needed).
-
-    >>> r = QualityResult(results_frame([{"rule_id": "A", "passed": False}]), suppliers=["x"])
-    >>> from_json(to_json(r)).results.equals(r.results)
-    True
-    """
-    window = data.get("window")
-    return QualityResult(
-        results=results_frame(data.get("results") or []),
-        window=tuple(window) if window else None,
-        suppliers=list(data.get("suppliers") or []),
-        created_at=data.get("created_at") or "",
-        seconds=float(data.get("seconds") or 0.0),
-        gx_version=data.get("gx_version") or "",
-    )
-
-
-_CSS = (
-    ".dq table{border-collapse:collapse;font-size:13px}"
-    ".dq th,.dq td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
-    ".dq th{background:#f2f2f2}.dq .pass{color:#1a7f37}.dq .fail{color:#b42318;"
-    "font-weight:bold}.dq .warn{color:#9a6700;font-weight:bold}.dq .num{text-align:right}"
-)
-
-
-def render_html(
-    results: pd.DataFrame | QualityResult,
-    supplier_id: str | None = None,
-    *,
-    only_failed: bool = False,
-) -> str:
-    """A small self-contained HTML section (no script, no external files) for a report.
-
-    ``supplier_id`` shows that supplier's data quality only (its own rows and the estate-wide
-    rules); ``None`` shows the estate totals for the board, with a per-supplier score table.
-    All text is HTML-escaped.
-
-    >>> df = results_frame([{"rule_id": "A<1>", "supplier_id": "x", "scope": "supplier",
-    ...                      "description": "a & b", "passed": False}])
-    >>> out = render_html(df, "x")
-    >>> "A&lt;1&gt;" in out and "a &amp; b" in out and "<script" not in out
-    True
-    """
-    df = _frame(results)
-    view = supplier_view(df, supplier_id)
-    if only_failed:
-        view = view[~view["passed"]]
-    e = html.escape
-    score = supplier_score(df, supplier_id)
-    n_fail = int((~view["passed"]).sum())
-    parts = [f"<section class='dq'><style>{_CSS}</style>"]
-    parts.append(
-        f"<p>Data-quality score: <b>{score:.1f}</b> / 100 "
-        f"({len(view) - n_fail} of {len(view)} checks passed).</p>"
-    )
-    stop = blocking_message(df, supplier_id)
-    if stop:
-        parts.append(f"<p class='fail'>{e(stop.splitlines()[0])}</p>")
-    if supplier_id is None:
-        suppliers = [s for s in dict.fromkeys(df["supplier_id"]) if s not in (ALL, UNATTRIBUTED)]
-        if suppliers:
-            parts.append(
-                "<table><thead><tr><th>supplier</th><th>score</th><th>blocking failed</th>"
-                "<th>warnings failed</th><th>report</th></tr></thead><tbody>"
-            )
-            for r in score_table(df, suppliers).itertuples(index=False):
-                parts.append(
-                    f"<tr><td>{e(r.supplier_id)}</td><td class='num'>{r.score:.1f}</td>"
-                    f"<td class='num'>{r.blocking_failed}</td>"
-                    f"<td class='num'>{r.warnings_failed}</td>"
-                    f"<td>{'<span class=fail>stopped</span>' if r.stopped else 'runs'}</td></tr>"
-                )
-            parts.append("</tbody></table>")
-    parts.append(
-        "<table><thead><tr><th>rule</th><th>table.column</th><th>severity</th><th>result</th>"
-        "<th>rows failing</th><th>%</th><th>examples</th><th>check</th></tr></thead><tbody>"
-    )
-    for r in view.itertuples(index=False):
-        if r.error:
-            status = "<span class='fail'>error</span>"
-        elif r.passed:
-            status = "<span class='pass'>pass</span>"
-        else:
-            cls = "fail" if r.severity == "blocking" else "warn"
-            status = f"<span class='{cls}'>fail</span>"
-        desc = e(r.description) + (f"<br><i>{e(r.error)}</i>" if r.error else "")
-        parts.append(
-            f"<tr><td>{e(r.rule_id)}</td><td>{e(r.table)}.{e(r.column)}</td>"
-            f"<td>{e(r.severity)}</td><td>{status}</td>"
-            f"<td class='num'>{r.unexpected_count}</td>"
-            f"<td class='num'>{r.unexpected_pct:.2f}</td>"
-            f"<td>{e(', '.join(r.examples))}</td><td>{desc}</td></tr>"
-        )
-    parts.append("</tbody></table></section>")
-    return "".join(parts)
-
-
-def render_markdown_rules(rules: Iterable[Rule]) -> str:
-    """The rule catalogue as a Markdown table (for ``docs/data-quality.md``).
-
-    >>> print(render_markdown_rules(build_rules(["x"])[2:3]))
-    | rule | table | column | severity | check |
-    |---|---|---|---|---|
-    | TKT-003 | tickets | ticket_id | blocking | No two tickets share a ticket_id. |
-    """
-    lines = ["| rule | table | column | severity | check |", "|---|---|---|---|---|"]
-    for r in rules:
-        lines.append(f"| {r.rule_id} | {r.table} | {r.column} | {r.severity} | {r.description} |")
-    return "\n".join(lines)
-
-
-def summary_text(result: QualityResult) -> str:
-    """A plain-text summary for the command line: failed rules, supplier scores, verdict.
-
-    >>> r = QualityResult(results_frame([{"rule_id": "A", "table": "t", "column": "c",
-    ...     "severity": "warning", "passed": False, "unexpected_count": 2}]), suppliers=["x"])
-    >>> print(summary_text(r).splitlines()[0])
-    1 rules checked: 0 passed, 1 failed (0 blocking), 0 errors.
-    """
-    res = result.results
-    top = res[res["supplier_id"] == ALL]
-    failed = top[~top["passed"]]
-    n_block = int((failed["severity"] == "blocking").sum())
-    n_err = int((failed["error"] != "").sum())
-    lines = [
-        f"{len(top)} rules checked: {len(top) - len(failed)} passed, {len(failed)} failed "
-        f"({n_block} blocking), {n_err} errors."
-    ]
-    if not failed.empty:
-        lines.append("")
-        for r in failed.itertuples(index=False):
-            what = (
-                f"error: {r.error}"
-                if r.error
-                else f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
-                + (f", e.g. {', '.join(r.examples)}" if len(r.examples) else "")
-            )
-            lines.append(
-                f"{r.rule_id:<8} {r.severity:<8} {r.table}.{r.column}: {r.description} {what}"
-            )
-    if result.suppliers:
-        lines += ["", score_table(res, result.suppliers).to_string(index=False)]
-    lines.append("")
-    stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
-    if not blocking_failures(res, None).empty:
-        stopped.append("the board summary")
-    if result.ok:
-        lines.append("OK: no blocking failures.")
-    else:
-        lines.append("BLOCKED: reports stopped for " + ", ".join(stopped))
-    return "\n".join(lines)
+        return getattr(quality_report, name)
+    raise AttributeError(f"module 'siamlib.quality' has no attribute {name!r}")

@@ -72,6 +72,9 @@ class Work:
     present_tables: list[str] = field(default_factory=list)
     notes: pd.DataFrame | None = None
     incomplete: dict[str, str] = field(default_factory=dict)
+    # Rows taken out of every measure by the data-quality gate (siamlib.quarantine): table,
+    # row key, rule and reason; empty when the run was not validated.
+    quarantined: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -449,6 +452,12 @@ def compute_period(
         from siamlib import quality
 
         quality_result = quality.validate(tables, params, info.window if info else None)
+    # Quarantined rows (and their dependants) leave here, before any figure reads them.
+    from siamlib.quarantine import quarantine
+
+    tables, quarantined = quarantine(tables, quality_result)
+    if quality_result is not None:
+        quality_result.quarantined = quarantined  # the audit trail lists dependants too
     stages["validate"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -538,6 +547,7 @@ def compute_period(
         present_tables=present,
         notes=notes,
         incomplete=incomplete,
+        quarantined=quarantined,
     )
 
 

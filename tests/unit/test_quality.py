@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 
 from siamlib import io, paths, quality, schema
 from siamlib.params import load_params
+from siamlib.quarantine import quarantine, row_labels
 
 PARAMS = load_params()
 SUPPLIERS = [s.id for s in PARAMS.estate.suppliers]
@@ -168,11 +170,11 @@ CASES = {
     "TKT-015": (set_cell("tickets", 1, "priority", 5), "INC2"),
     "TKT-016": (set_cell("tickets", 2, "reopen_count", -1), "REQ3"),
     "TKT-017": (set_cell("tickets", 0, "satisfaction", 6.0), "INC1"),
-    "TKT-018": (set_cell("tickets", 1, "opened_at", ts("2025-12-31 23:59")), "INC2"),
-    # The window end is exclusive: a timestamp exactly at the end is outside.
-    "TKT-019": (set_cell("tickets", 1, "first_response_at", ts("2026-02-01")), "INC2"),
+    "TKT-018": (set_cell("tickets", 1, "opened_at", ts("1900-01-01")), "INC2"),
+    # Latest plausible date: the window end plus one day (exclusive).
+    "TKT-019": (set_cell("tickets", 1, "first_response_at", ts("2200-01-01")), "INC2"),
     "TKT-020": (set_cell("tickets", 2, "resolved_at", ts("2026-02-03")), "REQ3"),
-    "TKT-021": (set_cell("tickets", 0, "closed_at", ts("2025-12-01")), "INC1"),
+    "TKT-021": (set_cell("tickets", 0, "closed_at", ts("1989-12-31")), "INC1"),
     "TKT-022": (set_cell("tickets", 2, "resolved_at", ts("2026-01-12 09:00")), "REQ3"),
     "TKT-023": (set_cell("tickets", 1, "first_response_at", ts("2026-01-10 07:55")), "INC2"),
     "TKT-024": (set_cell("tickets", 0, "closed_at", ts("2026-01-05 11:00")), "INC1"),
@@ -206,7 +208,7 @@ CASES = {
     "PRB-010": (set_cell("problems", 1, "supplier_id", "acme"), "PRB2"),
     "PRB-011": (set_cell("problems", 1, "origin", "planned"), "PRB2"),
     "PRB-012": (set_cell("problems", 1, "linked_incidents", -2), "PRB2"),
-    "PRB-013": (set_cell("problems", 1, "opened_at", ts("2025-11-01")), "PRB2"),
+    "PRB-013": (set_cell("problems", 1, "opened_at", ts("1900-11-01")), "PRB2"),
     "PRB-014": (set_cell("problems", 0, "root_cause_at", ts("2026-03-01")), "PRB1"),
     "PRB-015": (set_cell("problems", 0, "closed_at", ts("2026-02-15")), "PRB1"),
     "PRB-016": (set_cell("problems", 0, "root_cause_at", ts("2026-01-06 08:00")), "PRB1"),
@@ -226,9 +228,9 @@ CASES = {
     "CHG-013": (set_cell("changes", 1, "change_type", "minor"), "CHG2"),
     "CHG-014": (set_cell("changes", 1, "outcome", "partial"), "CHG2"),
     "CHG-015": (set_cell("changes", 1, "incidents_caused", -1), "CHG2"),
-    "CHG-016": (set_cell("changes", 1, "planned_start", ts("2025-12-20")), "CHG2"),
+    "CHG-016": (set_cell("changes", 1, "planned_start", ts("1900-12-20")), "CHG2"),
     "CHG-017": (set_cell("changes", 1, "planned_end", ts("2026-02-20")), "CHG2"),
-    "CHG-018": (set_cell("changes", 0, "actual_start", ts("2025-12-09")), "CHG1"),
+    "CHG-018": (set_cell("changes", 0, "actual_start", ts("1900-12-09")), "CHG1"),
     "CHG-019": (set_cell("changes", 0, "actual_end", ts("2026-02-09")), "CHG1"),
     "CHG-020": (set_cell("changes", 1, "planned_end", ts("2026-01-20 19:00")), "CHG2"),
     "CHG-021": (set_cell("changes", 0, "actual_end", ts("2026-01-09 20:00")), "CHG1"),
@@ -241,7 +243,7 @@ CASES = {
     "OUT-007": (set_cell("outages", 1, "start_at", pd.NaT), "OUT2"),
     "OUT-008": (set_cell("outages", 1, "planned", pd.NA), "OUT2"),
     "OUT-009": (set_cell("outages", 1, "supplier_id", "acme"), "OUT2"),
-    "OUT-010": (set_cell("outages", 1, "start_at", ts("2025-12-25")), "OUT2"),
+    "OUT-010": (set_cell("outages", 1, "start_at", ts("1900-12-25")), "OUT2"),
     "OUT-011": (set_cell("outages", 0, "end_at", ts("2026-02-05")), "OUT1"),
     "OUT-012": (set_cell("outages", 0, "end_at", ts("2026-01-05 08:00")), "OUT1"),
     "IMP-001": (drop_column("improvements", "title"), "title"),
@@ -254,7 +256,7 @@ CASES = {
     "IMP-008": (set_cell("improvements", 1, "status", NA), "IMP2"),
     "IMP-009": (set_cell("improvements", 1, "supplier_id", "acme"), "IMP2"),
     "IMP-010": (set_cell("improvements", 1, "status", "parked"), "IMP2"),
-    "IMP-011": (set_cell("improvements", 1, "raised_at", ts("2025-12-01")), "IMP2"),
+    "IMP-011": (set_cell("improvements", 1, "raised_at", ts("1900-12-01")), "IMP2"),
     "IMP-012": (set_cell("improvements", 0, "approved_at", ts("2026-02-10")), "IMP1"),
     "IMP-013": (set_cell("improvements", 1, "delivered_at", ts("2026-03-01")), "IMP2"),
     "IMP-014": (set_cell("improvements", 1, "delivered_at", ts("2026-01-04 09:00")), "IMP2"),
@@ -365,10 +367,23 @@ def test_rule_meta_and_description_travel_with_the_expectation():
     assert exp.description == "A ticket's priority is between 1 and 4."
 
 
-def test_window_rules_keep_their_ids_without_a_window():
-    without = {r.rule_id: r.description for r in quality.build_rules(PARAMS, None)}
-    assert "TKT-018" not in without  # the opened_at window rule is left out...
-    assert without["TKT-022"] == RULES["TKT-022"].description  # ...and nothing renumbered
+def test_date_rules_keep_only_the_lower_bound_without_a_window():
+    without = {r.rule_id: r for r in quality.build_rules(PARAMS, None)}
+    assert without["TKT-018"].kwargs.get("max_value") is None
+    assert without["TKT-018"].description == (
+        "A ticket's opened_at is a plausible date: not before 1990-01-01."
+    )
+    assert without["TKT-022"].description == RULES["TKT-022"].description  # nothing renumbered
+
+
+def test_date_rules_allow_backlog_before_the_window_and_one_day_after_its_end():
+    # WINDOW is January 2026: a 2025 ticket is backlog, 2026-02-01 23:00 is inside the margin.
+    tables = good_tables()
+    tables["tickets"].loc[1, "opened_at"] = ts("2025-06-01")
+    tables["tickets"].loc[0, "closed_at"] = ts("2026-02-01 23:00")
+    rules = [RULES["TKT-018"], RULES["TKT-021"]]
+    res = quality.run_rules(tables, rules, SUPPLIERS, window=WINDOW).results
+    assert res["passed"].all()
 
 
 # ----------------------------------------------------------------------- per-supplier split ----
@@ -617,31 +632,151 @@ def test_cli_validate_exits_1_on_a_blocking_failure_and_says_why(tmp_path):
 
 # ------------------------------------------------------------------------------ real data ----
 @pytest.mark.slow
-def test_real_servicenow_extract_problems_are_found_and_described():
+def test_real_servicenow_extract_links_to_absent_tables_are_not_quarantined():
     from siamlib.importers import servicenow
 
     imported = servicenow.import_servicenow(servicenow.SAMPLE)
     result = quality.validate(imported.tables, PARAMS, imported.window)
-    res = result.results
     tickets = imported.tables["tickets"]
-    # The export holds incidents only: every linked problem or change is missing from it.
-    dangling = {
-        "TKT-026": tickets["problem_id"].notna()
-        & ~tickets["problem_id"].isin(
-            imported.tables.get("problems", schema.empty("problems"))["problem_id"]
-        ),
-        "TKT-027": tickets["change_id"].notna()
-        & ~tickets["change_id"].isin(
-            imported.tables.get("changes", schema.empty("changes"))["change_id"]
-        ),
-    }
-    for rule_id, mask in dangling.items():
-        row = all_row(res, rule_id)
-        assert int(mask.sum()) > 0
-        assert not row["passed"]
-        assert row["unexpected_count"] == int(mask.sum())
-        assert set(row["examples"]) <= set(tickets.loc[mask, "ticket_id"])
-        assert row["description"].startswith("A ticket's ")
-    # Warnings only: the imported data can be reported on.
+    # The export holds incidents only (no problems, no changes table): its problem and change
+    # links cannot be checked, so they neither fail nor take tickets out of the measures.
+    assert tickets["problem_id"].notna().sum() > 0
+    for name in ("problems", "changes"):
+        assert imported.tables.get(name, schema.empty(name)).empty
+    for rule_id in ("TKT-026", "TKT-027"):
+        row = all_row(result.results, rule_id)
+        assert row["passed"] and row["unexpected_count"] == 0
+    assert not result.quarantined["rule_id"].isin(["TKT-026", "TKT-027"]).any()
     assert result.ok, quality.summary_text(result)
-    assert "TKT-026" in quality.summary_text(result)
+
+
+# ------------------------------------------------------------------------------ quarantine ----
+QUARANTINE_RULES = sorted(r for r, rule in RULES.items() if rule.severity == "quarantine")
+KEPT_WARNINGS = sorted(r for r, rule in RULES.items() if rule.severity == "warning")
+
+
+def test_only_columns_no_figure_reads_keep_a_warning():
+    # improvements.title and surveys.respondent are read by no measure, clock or credit.
+    assert [(RULES[r].table, RULES[r].column) for r in KEPT_WARNINGS] == [
+        ("improvements", "title"),
+        ("surveys", "respondent"),
+    ]
+
+
+def test_former_warnings_on_scores_dates_and_orders_now_quarantine():
+    for rule_id in ("TKT-017", "SRV-012", "TKT-018", "EVT-014", "EVT-015", "TKT-024", "CHG-020"):
+        assert RULES[rule_id].severity == "quarantine", rule_id
+
+
+@pytest.mark.parametrize("rule_id", QUARANTINE_RULES)
+def test_one_bad_row_is_quarantined_and_blocks_no_report(rule_id):
+    tables = bad_tables(rule_id)
+    result = quality.run_rules(tables, [RULES[rule_id]], SUPPLIERS, window=WINDOW)
+    listed = result.quarantined
+    table, key = RULES[rule_id].table, CASES[rule_id][1]
+    assert listed[["table", "row_key", "rule_id"]].values.tolist() == [[table, key, rule_id]]
+    for supplier in [*SUPPLIERS, None]:
+        assert quality.blocking_failures(result, supplier).empty
+    assert result.ok
+    clean, _ = quarantine(tables, result)
+    labels = row_labels(clean[table], table, np.arange(len(clean[table])))
+    assert key not in labels
+    assert len(clean[table]) <= len(tables[table]) - 1
+
+
+def many_tickets(n: int, bad: int) -> dict[str, pd.DataFrame]:
+    """n hosting tickets copied from INC1 (ids H1..Hn), the first ``bad`` scored 9 of 5."""
+    base = good_tables()
+    one = base["tickets"].iloc[[0]]
+    tickets = pd.concat([one] * n, ignore_index=True)
+    tickets["ticket_id"] = [f"H{i}" for i in range(1, n + 1)]
+    tickets.loc[: bad - 1, "satisfaction"] = 9.0
+    events = base["ticket_events"][base["ticket_events"]["ticket_id"] == "INC1"]
+    events = pd.concat(
+        [events.assign(ticket_id=t) for t in tickets["ticket_id"]], ignore_index=True
+    )
+    return {**base, "tickets": schema.coerce("tickets", tickets), "ticket_events": events}
+
+
+def test_many_bad_rows_block_the_supplier_instead_of_quarantine():
+    # 12 of 20 hosting tickets out of scale: 12 >= 10 rows and 60% > 5% -> blocked.
+    res = quality.run_rules(many_tickets(20, 12), [RULES["TKT-017"]], SUPPLIERS, window=WINDOW)
+    assert quality.blocking_failures(res, "hosting")["rule_id"].tolist() == ["TKT-017"]
+    assert quality.blocking_failures(res, "network").empty
+    assert quality.blocking_failures(res, None).empty
+    assert "too many rows to quarantine" in quality.blocking_message(res, "hosting")
+    assert not res.ok
+
+
+def test_nine_bad_rows_of_twenty_are_still_quarantined():
+    res = quality.run_rules(many_tickets(20, 9), [RULES["TKT-017"]], SUPPLIERS, window=WINDOW)
+    assert quality.blocking_failures(res, "hosting").empty
+    assert len(res.quarantined) == 9
+
+
+def test_a_quarantined_ticket_takes_its_events_out():
+    tables = bad_tables("TKT-017")  # INC1 satisfaction 6 of 5
+    clean, listed = quarantine(tables, quality.validate(tables, PARAMS, WINDOW))
+    assert clean["tickets"]["ticket_id"].tolist() == ["INC2", "REQ3"]
+    assert "INC1" not in set(clean["ticket_events"]["ticket_id"])
+    assert len(clean["ticket_events"]) == 9 - 4
+    events = listed[listed["table"] == "ticket_events"]
+    assert events["row_key"].tolist() == ["INC1#1", "INC1#2", "INC1#3", "INC1#4"]
+    assert set(events["rule_id"]) == {"TKT-017"}
+    assert set(events["reason"]) == {"belongs to quarantined ticket INC1"}
+    assert clean["surveys"] is tables["surveys"]  # untouched tables are not copied
+
+
+def test_a_bad_event_quarantines_its_whole_ticket():
+    tables = bad_tables("EVT-014")  # INC1#3 before INC1#2
+    clean, listed = quarantine(tables, quality.validate(tables, PARAMS, WINDOW))
+    assert "INC1" not in set(clean["tickets"]["ticket_id"])
+    assert "INC1" not in set(clean["ticket_events"]["ticket_id"])
+    assert sorted(listed["row_key"]) == ["INC1", "INC1#1", "INC1#2", "INC1#3", "INC1#4"]
+    assert set(listed["rule_id"]) == {"EVT-014"}
+
+
+def test_nothing_is_quarantined_without_a_quality_result():
+    tables = bad_tables("TKT-017")
+    clean, listed = quarantine(tables, None)
+    assert listed.empty and len(clean["tickets"]) == 3
+
+
+def test_csat_with_a_quarantined_out_of_scale_survey_equals_csat_without_it():
+    from siamlib.measures.tower import satisfaction
+
+    tables = good_tables()
+    extra = dict(response_id="S3", supplier_id="hosting", period="2026-01",
+                 survey_type="satisfaction", respondent="customer", score=50.0)  # fmt: skip
+    surveys = pd.concat([tables["surveys"], pd.DataFrame([extra])], ignore_index=True)
+    tables["surveys"] = schema.coerce("surveys", surveys)
+    clean, listed = quarantine(tables, quality.validate(tables, PARAMS, WINDOW))
+    assert listed[["table", "row_key", "rule_id"]].values.tolist() == [["surveys", "S3", "SRV-012"]]
+    got = satisfaction(clean["surveys"], None, "2026-01").set_index("supplier_id")
+    # Without S3, hosting has one satisfaction response, S1 scored 4.
+    assert got.loc["hosting", "value"] == 4.0
+    assert got.loc["hosting", "denominator"] == 1.0
+
+
+def test_quarantine_is_said_in_summary_json_and_html():
+    result = quality.validate(bad_tables("TKT-017"), PARAMS, WINDOW)
+    text = quality.summary_text(result)
+    assert "1 row quarantined" in text and "TKT-017" in text
+    data = json.loads(json.dumps(quality.to_json(result)))
+    assert [(q["row_key"], q["rule_id"]) for q in data["quarantined"]] == [("INC1", "TKT-017")]
+    assert quality.from_json(data).quarantined.equals(result.quarantined)
+    page = quality.render_html(quality.supplier_view(result, "hosting"), "hosting")
+    assert "1 row quarantined" in page and "TKT-017" in page
+    assert "1 row quarantined" not in quality.render_html(result, "network")
+
+
+def test_an_absent_tickets_table_fails_every_tickets_rule_and_blocks_everyone():
+    tables = {k: v for k, v in good_tables().items() if k != "tickets"}
+    result = quality.validate(tables, PARAMS, WINDOW)
+    tk = result.results[result.results["table"] == "tickets"]
+    assert not tk["passed"].any()
+    assert tk["error"].str.startswith("the tickets table is absent").all()
+    assert not result.ok
+    assert not quality.blocking_failures(result, None).empty
+    # 27 tickets rules of weight 1 or 3 all fail: far from the 99 a vacuous pass gave.
+    assert quality.supplier_score(result, "hosting") < 80

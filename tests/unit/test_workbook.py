@@ -554,3 +554,53 @@ def test_a_month_without_ticket_log_rows_blocks_the_suppliers_and_their_figures(
     frame = figures.from_work(work).frame
     assert set(frame["kind"]) == {"blocked"}
     assert len(frame) == len(PARAMS.estate.suppliers)
+
+
+# ------------------------------------------------------------------------------ quarantine ----
+def test_a_quarantined_out_of_scale_score_changes_no_figure_and_is_listed(tmp_path):
+    # One hosting ticket resolved in the period gets satisfaction 9 on the 1-5 scale: the run
+    # quarantines it (with its events), and every figure equals that of a run on the same
+    # data with the ticket and its events left out by hand.
+    from siamlib import demo
+    from siamlib.params import load_params
+    from siamlib.workbook import compute_period, load_inputs
+
+    params = load_params()
+    folder = demo.write_demo(tmp_path / "estate", n_tickets=3000, params=params)
+    tables, info = load_inputs(folder)
+    tk = tables["tickets"]
+    start, end = periods.period_bounds("2026-10", params.estate.timezone)
+    pick = tk.index[
+        (tk["supplier_id"] == "hosting") & tk["resolved_at"].ge(start) & tk["resolved_at"].lt(end)
+    ][0]
+    victim = tk.loc[pick, "ticket_id"]
+    bad = {
+        **tables,
+        "tickets": tk.assign(satisfaction=tk["satisfaction"].mask(tk.index == pick, 9.0)),
+    }
+    work = compute_period(folder, params, "2026-10", tables=bad, info=info)
+    listed = work.quarantined
+    own = listed[listed["table"] == "tickets"]
+    assert own[["row_key", "rule_id"]].values.tolist() == [[victim, "TKT-017"]]
+    n_events = int((tables["ticket_events"]["ticket_id"] == victim).sum())
+    assert (listed["table"] == "ticket_events").sum() == n_events
+    assert victim not in set(work.tables["tickets"]["ticket_id"])
+
+    without = {
+        **tables,
+        "tickets": tk[tk["ticket_id"] != victim],
+        "ticket_events": tables["ticket_events"][tables["ticket_events"]["ticket_id"] != victim],
+    }
+    clean = compute_period(folder, params, "2026-10", tables=without, info=info, validate=False)
+    assert clean.quarantined.empty
+    pd.testing.assert_frame_equal(work.values, clean.values)
+    assert work.figures_sha256() == clean.figures_sha256()
+
+
+def test_without_validation_nothing_is_quarantined():
+    from siamlib.quarantine import quarantine
+
+    tickets = pd.DataFrame({"ticket_id": ["A"], "supplier_id": ["x"], "satisfaction": [9.0]})
+    clean, listed = quarantine({"tickets": tickets}, None)
+    assert listed.empty
+    assert clean["tickets"] is tickets

@@ -1,0 +1,281 @@
+"""Rendering and audit trail of the data-quality gate: HTML section, command-line summary, JSON.
+
+Reads results only (never imports Great Expectations); the functions are re-exported by
+:mod:`siamlib.quality` (``quality.render_html`` ...), which is how callers use them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from siamlib import quarantine as qr
+from siamlib.quality import (
+    ALL,
+    RESULT_COLUMNS,
+    UNATTRIBUTED,
+    QualityResult,
+    Rule,
+    _frame,
+    blocking_failures,
+    blocking_message,
+    blocks,
+    build_rules,  # noqa: F401 - used by the doctests
+    results_frame,
+    score_table,
+    supplier_score,
+    supplier_view,
+)
+
+
+def _plain(v):
+    """A JSON-safe Python value from numpy / pandas scalars and containers."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | np.ndarray | pd.Series):
+        return [_plain(x) for x in list(v)]
+    if isinstance(v, np.bool_ | bool):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating | float):
+        return None if math.isnan(v) or math.isinf(v) else float(v)
+    if isinstance(v, pd.Timestamp | dt.datetime | dt.date):
+        return v.isoformat()
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    return v if isinstance(v, int | str) else str(v)
+
+
+def to_json(result: QualityResult) -> dict:
+    """The result as a JSON-serialisable dict (for the run's audit trail); see :func:`from_json`.
+
+    >>> import json
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "examples": ["X1"]}]))
+    >>> json.loads(json.dumps(to_json(r)))["results"][0]["examples"]
+    ['X1']
+    """
+    return {
+        "created_at": result.created_at,
+        "window": list(result.window) if result.window else None,
+        "suppliers": list(result.suppliers),
+        "seconds": _plain(result.seconds),
+        "gx_version": result.gx_version,
+        "ok": bool(result.ok),
+        "results": [
+            {c: _plain(rec[c]) for c in RESULT_COLUMNS} for rec in result.results.to_dict("records")
+        ],
+        "quarantined": [
+            {c: _plain(v) for c, v in rec.items()} for rec in result.quarantined.to_dict("records")
+        ],
+    }
+
+
+def from_json(data: Mapping) -> QualityResult:
+    """Rebuild a :class:`QualityResult` from :func:`to_json` output (no GX import needed).
+
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "passed": False}]), suppliers=["x"])
+    >>> from_json(to_json(r)).results.equals(r.results)
+    True
+    """
+    window = data.get("window")
+    return QualityResult(
+        results=results_frame(data.get("results") or []),
+        window=tuple(window) if window else None,
+        suppliers=list(data.get("suppliers") or []),
+        created_at=data.get("created_at") or "",
+        seconds=float(data.get("seconds") or 0.0),
+        gx_version=data.get("gx_version") or "",
+        quarantined=qr.quarantined_frame(data.get("quarantined") or []),
+    )
+
+
+_CSS = (
+    ".dq table{border-collapse:collapse;font-size:13px}"
+    ".dq th,.dq td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
+    ".dq th{background:#f2f2f2}.dq .pass{color:#1a7f37}.dq .fail{color:#b42318;"
+    "font-weight:bold}.dq .warn{color:#9a6700;font-weight:bold}.dq .num{text-align:right}"
+)
+
+
+def render_html(
+    results: pd.DataFrame | QualityResult,
+    supplier_id: str | None = None,
+    *,
+    only_failed: bool = False,
+) -> str:
+    """A small self-contained HTML section (no script, no external files) for a report.
+
+    ``supplier_id`` shows that supplier's data quality only (its own rows and the estate-wide
+    rules); ``None`` shows the estate totals for the board, with a per-supplier score table.
+    All text is HTML-escaped.
+
+    >>> df = results_frame([{"rule_id": "A<1>", "supplier_id": "x", "scope": "supplier",
+    ...                      "description": "a & b", "passed": False}])
+    >>> out = render_html(df, "x")
+    >>> "A&lt;1&gt;" in out and "a &amp; b" in out and "<script" not in out
+    True
+    """
+    df = _frame(results)
+    view = supplier_view(df, supplier_id)
+    if only_failed:
+        view = view[~view["passed"]]
+    e = html.escape
+    score = supplier_score(df, supplier_id)
+    n_fail = int((~view["passed"]).sum())
+    parts = [f"<section class='dq'><style>{_CSS}</style>"]
+    parts.append(
+        f"<p>Data-quality score: <b>{score:.1f}</b> / 100 "
+        f"({len(view) - n_fail} of {len(view)} checks passed).</p>"
+    )
+    stop = blocking_message(df, supplier_id)
+    if stop:
+        parts.append(f"<p class='fail'>{e(stop.splitlines()[0])}</p>")
+    quarantined = quarantine_lines(view)
+    if quarantined:
+        parts.append(f"<p class='warn'>{e(quarantined[0])}</p><ul>")
+        parts.extend(f"<li>{e(line)}</li>" for line in quarantined[1:])
+        parts.append("</ul>")
+    if supplier_id is None:
+        suppliers = [s for s in dict.fromkeys(df["supplier_id"]) if s not in (ALL, UNATTRIBUTED)]
+        if suppliers:
+            parts.append(
+                "<table><thead><tr><th>supplier</th><th>score</th><th>blocking failed</th>"
+                "<th>warnings failed</th><th>rows quarantined</th><th>report</th></tr></thead>"
+                "<tbody>"
+            )
+            for r in score_table(df, suppliers).itertuples(index=False):
+                parts.append(
+                    f"<tr><td>{e(r.supplier_id)}</td><td class='num'>{r.score:.1f}</td>"
+                    f"<td class='num'>{r.blocking_failed}</td>"
+                    f"<td class='num'>{r.warnings_failed}</td>"
+                    f"<td class='num'>{r.rows_quarantined}</td>"
+                    f"<td>{'<span class=fail>stopped</span>' if r.stopped else 'runs'}</td></tr>"
+                )
+            parts.append("</tbody></table>")
+    parts.append(
+        "<table><thead><tr><th>rule</th><th>table.column</th><th>severity</th><th>result</th>"
+        "<th>rows failing</th><th>%</th><th>examples</th><th>check</th></tr></thead><tbody>"
+    )
+    for r, blocked in zip(view.itertuples(index=False), blocks(view), strict=True):
+        if r.error:
+            status = "<span class='fail'>error</span>"
+        elif r.passed:
+            status = "<span class='pass'>pass</span>"
+        elif r.severity == "quarantine" and not blocked:
+            status = "<span class='warn'>quarantined</span>"
+        else:
+            cls = "fail" if blocked else "warn"
+            status = f"<span class='{cls}'>fail</span>"
+        desc = e(r.description) + (f"<br><i>{e(r.error)}</i>" if r.error else "")
+        parts.append(
+            f"<tr><td>{e(r.rule_id)}</td><td>{e(r.table)}.{e(r.column)}</td>"
+            f"<td>{e(r.severity)}</td><td>{status}</td>"
+            f"<td class='num'>{r.unexpected_count}</td>"
+            f"<td class='num'>{r.unexpected_pct:.2f}</td>"
+            f"<td>{e(', '.join(r.examples))}</td><td>{desc}</td></tr>"
+        )
+    parts.append("</tbody></table></section>")
+    return "".join(parts)
+
+
+def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
+    """Plain-text lines on rows quarantined: a total line, then one line per rule; ``[]`` if none.
+
+    Counted from the result rows given (a :func:`supplier_view`: the supplier's own rows, or
+    the estate totals), for quarantine rules that failed without blocking. A quarantined
+    ticket also takes its ticket events out (listed in ``QualityResult.quarantined``).
+
+    >>> df = results_frame([{"rule_id": "TKT-017", "table": "tickets", "column": "satisfaction",
+    ...     "severity": "quarantine", "passed": False, "unexpected_count": 1,
+    ...     "unexpected_pct": 33.3, "examples": ["INC1"],
+    ...     "description": "A ticket's satisfaction is between 1 and 5."}])
+    >>> for line in quarantine_lines(df):
+    ...     print(line)
+    1 row quarantined (taken out of every measure; a ticket takes its events with it):
+    TKT-017 tickets.satisfaction: 1 row quarantined, e.g. INC1 (rule: A ticket's satisfaction is between 1 and 5.)
+    """  # noqa: E501
+    df = _frame(results)
+    q = df[(df["severity"] == "quarantine") & ~df["passed"] & ~blocks(df)]
+    if q.empty:
+        return []
+    total = int(q["unexpected_count"].sum())
+    lines = [
+        f"{total} row{'s' * (total != 1)} quarantined (taken out of every measure; a ticket "
+        "takes its events with it):"
+    ]
+    for r in q.itertuples(index=False):
+        n = int(r.unexpected_count)
+        eg = f", e.g. {', '.join(r.examples)}" if len(r.examples) else ""
+        lines.append(
+            f"{r.rule_id} {r.table}.{r.column}: {n} row{'s' * (n != 1)} quarantined{eg} "
+            f"(rule: {r.description})"
+        )
+    return lines
+
+
+def render_markdown_rules(rules: Iterable[Rule]) -> str:
+    """The rule catalogue as a Markdown table (for ``docs/data-quality.md``).
+
+    >>> print(render_markdown_rules(build_rules(["x"])[2:3]))
+    | rule | table | column | severity | check |
+    |---|---|---|---|---|
+    | TKT-003 | tickets | ticket_id | blocking | No two tickets share a ticket_id. |
+    """
+    lines = ["| rule | table | column | severity | check |", "|---|---|---|---|---|"]
+    for r in rules:
+        lines.append(f"| {r.rule_id} | {r.table} | {r.column} | {r.severity} | {r.description} |")
+    return "\n".join(lines)
+
+
+def summary_text(result: QualityResult) -> str:
+    """A plain-text summary for the command line: failed rules, supplier scores, verdict.
+
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "table": "t", "column": "c",
+    ...     "severity": "warning", "passed": False, "unexpected_count": 2}]), suppliers=["x"])
+    >>> print(summary_text(r).splitlines()[0])
+    1 rules checked: 0 passed, 1 failed (0 blocking), 0 errors.
+    """
+    res = result.results
+    top = res[res["supplier_id"] == ALL]
+    failed = top[~top["passed"]]
+    n_block = int(blocks(failed).sum())
+    n_err = int((failed["error"] != "").sum())
+    lines = [
+        f"{len(top)} rules checked: {len(top) - len(failed)} passed, {len(failed)} failed "
+        f"({n_block} blocking), {n_err} errors."
+    ]
+    if not failed.empty:
+        lines.append("")
+        for r in failed.itertuples(index=False):
+            what = (
+                f"error: {r.error}"
+                if r.error
+                else f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
+                + (f", e.g. {', '.join(r.examples)}" if len(r.examples) else "")
+            )
+            lines.append(
+                f"{r.rule_id:<8} {r.severity:<8} {r.table}.{r.column}: {r.description} {what}"
+            )
+    quarantined = quarantine_lines(top)
+    if quarantined:
+        lines += ["", *quarantined]
+    if result.suppliers:
+        lines += ["", score_table(res, result.suppliers).to_string(index=False)]
+    lines.append("")
+    stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
+    if not blocking_failures(res, None).empty:
+        stopped.append("the board summary")
+    if result.ok:
+        quar = (top["severity"] == "quarantine") & ~top["passed"]
+        n = int(top.loc[quar, "unexpected_count"].sum())
+        tail = f" ({n} row{'s' * (n != 1)} quarantined)" if n else ""
+        lines.append(f"OK: no blocking failures{tail}.")
+    else:
+        lines.append("BLOCKED: reports stopped for " + ", ".join(stopped))
+    return "\n".join(lines)

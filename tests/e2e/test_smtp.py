@@ -49,7 +49,7 @@ def messages(demo_dir, params):
     # validate=False: the data-quality gate has its own tests; here only delivery matters.
     work = workbook.compute_period(demo_dir, params, PERIOD, validate=False)
     names = ["service-desk", params.estate.integrator.id, delivery.BOARD]
-    return delivery.messages_for_period(work, names, reports_dir=demo_dir / "no-reports")
+    return [delivery.build_message(work.bundle(n), params) for n in names]
 
 
 @pytest.fixture(scope="module")

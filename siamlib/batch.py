@@ -9,6 +9,12 @@ Outputs are published atomically: a run is written into ``reports/.runs/<period>
 and ``reports/<period>`` is a symbolic link switched to it in one ``rename`` when the run is
 complete, so a reader (or a crash, or ``kill -9``) never sees a half-written pack. A run limited
 to some suppliers carries the other suppliers' reports over from the previous run.
+
+Besides the reports, evidence, ``index.html`` and ``manifest.json``, every run folder holds
+``figures.csv`` (:mod:`siamlib.figures`, the same bytes as ``siam figures``; the manifest's
+``figures_sha256`` is its SHA-256), ``data-quality.json`` (the gate's full results) and
+``bundles/<report>/`` (each report's input, which ``siam send`` delivers), all from the one
+computation the reports use.
 """
 
 from __future__ import annotations

@@ -67,13 +67,24 @@ def test_run_one_supplier_then_another_carries_the_first_over(tmp_path, demo_dat
 def test_the_pack_figures_file_is_what_siam_figures_prints(tmp_path, demo_data):
     reports = tmp_path / "reports"
     run = siam_run(
-        tmp_path, "--period", PERIOD, "--data", demo_data, "--reports", reports,
-        "--suppliers", "board-summary", "--jobs", "1",
+        tmp_path,
+        "--period",
+        PERIOD,
+        "--data",
+        demo_data,
+        "--reports",
+        reports,
+        "--suppliers",
+        "board-summary",
+        "--jobs",
+        "1",
     )
     assert run.returncode == 0, run.stderr[-3000:]
     printed = subprocess.run(
         [sys.executable, "-m", "siamlib.cli", "figures", "--period", PERIOD, "--data", demo_data],
-        cwd=tmp_path, capture_output=True, timeout=1200,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=1200,
     )
     assert printed.returncode == 0, printed.stderr[-3000:]
     folder = (reports / PERIOD).resolve()

@@ -389,7 +389,11 @@ def published(demo_dir, tmp_path_factory):
     """A real published pack (``siam run`` for the board summary only): the reports folder."""
     reports = tmp_path_factory.mktemp("published") / "reports"
     result = batch.run(
-        PERIOD, data_dir=demo_dir, reports_dir=reports, suppliers=[delivery.BOARD], jobs=1,
+        PERIOD,
+        data_dir=demo_dir,
+        reports_dir=reports,
+        suppliers=[delivery.BOARD],
+        jobs=1,
         progress=False,
     )
     assert result.reports[delivery.BOARD]["status"] == "ok", result.reports
@@ -418,7 +422,7 @@ def test_siam_send_sends_the_published_pack_with_its_run_and_figures_headers(
     )
     msg = handler.parsed()[0]
     assert msg["X-SIAM-Run"] == manifest["run_id"]
-    assert msg["X-SIAM-Figures"] == manifest["figures_sha256"]
+    assert msg["X-SIAM-Figures"].strip() == manifest["figures_sha256"]  # folded at 78
     assert msg["Auto-Submitted"] == "auto-generated"
     folder = tmp_path / PERIOD
     assert sorted(p.name for p in folder.iterdir()) == ["board-summary.eml", "sent-ledger.json"]

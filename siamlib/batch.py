@@ -9,6 +9,12 @@ Outputs are published atomically: a run is written into ``reports/.runs/<period>
 and ``reports/<period>`` is a symbolic link switched to it in one ``rename`` when the run is
 complete, so a reader (or a crash, or ``kill -9``) never sees a half-written pack. A run limited
 to some suppliers carries the other suppliers' reports over from the previous run.
+
+Besides the reports, evidence, ``index.html`` and ``manifest.json``, every run folder holds
+``figures.csv`` (:mod:`siamlib.figures`, the same bytes as ``siam figures``; the manifest's
+``figures_sha256`` is its SHA-256), ``data-quality.json`` (the gate's full results) and
+``bundles/<report>/`` (each report's input, which ``siam send`` delivers), all from the one
+computation the reports use.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from siamlib import __version__, io, paths, report
+from siamlib import __version__, figures, io, paths, quality, report
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
 
@@ -38,6 +44,9 @@ NOTEBOOKS = {
     "board": paths.NOTEBOOKS_DIR / "board_summary.ipynb",
 }
 BOARD = "board-summary"
+BUNDLES = "bundles"  # bundles/<report>/ in the run folder: what delivery sends
+FIGURES_NAME = "figures.csv"  # the same bytes as `siam figures` for the same inputs
+QUALITY_NAME = "data-quality.json"  # the gate's full results (quality.to_json)
 
 
 class ReportsFolderError(ValueError):
@@ -112,7 +121,14 @@ class RunResult:
         return [n for n, r in self.reports.items() if r["status"] != "ok"]
 
     @property
+    def blocked(self) -> list[str]:
+        return [n for n, r in self.reports.items() if r["status"] == "blocked"]
+
+    @property
     def exit_code(self) -> int:
+        """0 when all is well; 1 when a report failed or was blocked (also in a dry run)."""
+        if self.status == "dry-run":
+            return 1 if self.blocked else 0
         return 1 if self.failed or self.status != "ok" else 0
 
 
@@ -336,7 +352,10 @@ def render_index(result: RunResult, params: Params) -> str:
         "Every report is a single self-contained page that works offline.</p>"
         "<table><tr><th>report</th><th>status</th><th>evidence</th></tr>"
         + "".join(rows)
-        + "</table><p class='provenance'>Inputs, versions and timings: "
+        + "</table><p class='provenance'>Every figure of the pack (one row per supplier and "
+        f"service level, plus credit lines): <a href='{FIGURES_NAME}'>{FIGURES_NAME}</a>. "
+        f"The data-quality gate's full results: <a href='{QUALITY_NAME}'>{QUALITY_NAME}</a>. "
+        "Inputs, versions and timings: "
         "<a href='manifest.json'>manifest.json</a></p></main></body></html>"
     )
 
@@ -387,11 +406,17 @@ def run(
     stages["load_params"] = time.perf_counter() - t0
 
     work = workbook.compute_period(data_dir, params, period, stages=stages)
-    result.figures_sha256 = work.figures_sha256()
-    jobs_list = plan_jobs(params, period, run_folder / ".bundles", run_folder, suppliers, timeout)
+    figures_text = figures.to_csv_text(figures.figures_frame(work))
+    result.figures_sha256 = figures.text_sha256(figures_text)
+    jobs_list = plan_jobs(params, period, run_folder / BUNDLES, run_folder, suppliers, timeout)
     if dry_run:
         for j in jobs_list:
-            result.reports[j.name] = {"status": "planned", "title": j.title, "kind": j.kind}
+            reason = work.blocking_reason(j.name)
+            entry = {"status": "blocked" if reason else "planned", "title": j.title}
+            entry["kind"] = j.kind
+            if reason:
+                entry["error"] = reason
+            result.reports[j.name] = entry
         result.status = "dry-run"
         return result
 
@@ -399,6 +424,10 @@ def run(
     blocked = {}
     try:
         run_folder.mkdir(parents=True, exist_ok=True)
+        # The figures and the gate's results come from the same Work the reports use.
+        io.write_text_atomic(run_folder / FIGURES_NAME, figures_text)
+        if work.quality is not None:
+            io.write_json_atomic(run_folder / QUALITY_NAME, quality.to_json(work.quality))
         for job in jobs_list:
             reason = work.blocking_reason(job.name)
             if reason:
@@ -441,7 +470,7 @@ def run(
     try:
         if suppliers and previous is not None:
             _carry_over(previous, run_folder, result)
-        shutil.rmtree(run_folder / ".bundles", ignore_errors=True)
+            _carry_over_bundles(previous, run_folder, result)
         result.status = "failed" if result.failed else "ok"
         stages["total"] = time.perf_counter() - t0
         io.write_text_atomic(run_folder / "index.html", render_index(result, params))
@@ -468,6 +497,15 @@ def _carry_over(previous: Path, run_folder: Path, result: RunResult) -> None:
                 shutil.copy2(previous / rel, target)
         entry = dict(entry, carried_over_from=old.get("run_id"))
         result.reports[name] = entry
+
+
+def _carry_over_bundles(previous: Path, run_folder: Path, result: RunResult) -> None:
+    """Copy the previous run's bundles of carried-over reports, so delivery finds them."""
+    for name, entry in result.reports.items():
+        src = previous / BUNDLES / name
+        dst = run_folder / BUNDLES / name
+        if entry.get("carried_over_from") and src.is_dir() and not dst.exists():
+            shutil.copytree(src, dst)
 
 
 def _clean_stale_runs(reports_dir: Path, period: str, keep: Path) -> None:

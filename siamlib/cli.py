@@ -1,28 +1,89 @@
 """The ``siam`` command: a thin typer layer over the :mod:`siamlib` functions.
 
+Every command checks its period and path options first (:mod:`siamlib.pathcheck`), so a bad
+value is one line on stderr, ``error: ...``, and exit code 2 before any long work; nothing is
+written then. Exit 1 means the data-quality gate blocked a supplier (or a report failed).
+
 Examples
 --------
 >>> from typer.testing import CliRunner
 >>> CliRunner().invoke(app, ["version"]).output.strip()
 '0.1.0'
+>>> CliRunner().invoke(app, ["--version"]).output.strip()
+'0.1.0'
 """
 
+from __future__ import annotations
+
+import sys
 from pathlib import Path
 
 import typer
 
-from siamlib import __version__
+from siamlib import __version__, pathcheck
 
 app = typer.Typer(
     help="SIAM Performance Workbook: monthly supplier scorecards, reports and delivery.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+def _version_flag(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_version_flag,
+        is_eager=True,
+        help="Print the workbook version and exit.",
+    ),
+) -> None:
     """SIAM Performance Workbook command line."""
+
+
+def _fail(message: object) -> typer.Exit:
+    """Print ``error: message`` on one line (stderr); the caller raises the returned Exit(2)."""
+    text = " ".join(str(message).split())
+    typer.echo(f"error: {text}", err=True)
+    return typer.Exit(2)
+
+
+def _period(period: str) -> str:
+    from siamlib.periods import check_period
+
+    try:
+        return check_period(period)
+    except ValueError:
+        raise _fail(f"--period {period!r}: not a month; pass YYYY-MM, e.g. 2026-10") from None
+
+
+def _check(*checks) -> None:
+    """Run path checks in order (reads first, then writes); the first problem exits 2."""
+    try:
+        for check in checks:
+            check()
+    except pathcheck.PathError as exc:
+        raise _fail(exc) from None
+
+
+def _data(data: str | None):
+    from siamlib import paths
+
+    return lambda: pathcheck.existing_dir(Path(data) if data else paths.DEMO_DATA_DIR, "--data")
+
+
+def _params(params: str | None):
+    return lambda: params is None or pathcheck.existing_dir(params, "--params")
 
 
 @app.command()
@@ -33,17 +94,24 @@ def version() -> None:
 
 @app.command("demo-data")
 def demo_data(
-    tickets: int = typer.Option(20_000, "--tickets", help="Number of tickets to generate."),
+    tickets: int = typer.Option(20_000, "--tickets", help="Number of tickets to generate (>= 1)."),
     seed: int = typer.Option(7, "--seed", help="Random seed; the same seed gives the same data."),
     out: str = typer.Option(None, "--out", help="Dataset folder (default: data/demo)."),
 ) -> None:
     """Generate the deterministic demo estate and write it as a dataset folder."""
     import time
 
-    from siamlib import demo
+    from siamlib import demo, paths
 
+    if tickets < 1:
+        raise _fail(f"--tickets {tickets}: must be at least 1; pass e.g. --tickets 300")
+    target = Path(out) if out else paths.DEMO_DATA_DIR
+    _check(lambda: pathcheck.writable_dir(target, "--out", create=False))
     start = time.perf_counter()
-    folder = demo.write_demo(out, n_tickets=tickets, seed=seed)
+    try:
+        folder = demo.write_demo(target, n_tickets=tickets, seed=seed)
+    except OSError as exc:
+        raise _fail(f"--out {target}: cannot write the dataset ({exc.strerror or exc})") from None
     seconds = time.perf_counter() - start
     for name, rows in demo.row_counts(folder).items():
         typer.echo(f"{name:<14} {rows:>12,}")
@@ -65,14 +133,24 @@ def run_cmd(
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
 ) -> None:
-    """The monthly job: validate and compute once, render every report, write the pack."""
-    from siamlib import batch
+    """The monthly job: validate and compute once, render every report, write the pack.
+
+    Exit 0 when every report was rendered (or, with --dry-run, computed), 1 when the
+    data-quality gate blocked a supplier or a report failed, 2 on bad options or inputs.
+    """
+    from siamlib import batch, paths
     from siamlib.params import ParamsError
 
+    _period(period)
     if executor not in ("local", "dask"):
-        raise typer.BadParameter("--executor must be 'local' or 'dask'")
+        raise _fail(f"--executor {executor!r}: pass local or dask")
     if executor == "dask" and not scheduler:
-        raise typer.BadParameter("--executor dask needs --scheduler ADDRESS")
+        raise _fail("--executor dask needs --scheduler ADDRESS")
+    reports_dir = Path(reports) if reports else paths.REPORTS_DIR
+    checks = [_data(data), _params(params)]
+    if not dry_run:
+        checks.append(lambda: pathcheck.writable_dir(reports_dir, "--reports", create=False))
+    _check(*checks)
     try:
         result = batch.run(
             period,
@@ -87,48 +165,107 @@ def run_cmd(
             progress=progress,
         )
     except (ParamsError, FileNotFoundError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     code = batch.main_exit(result)
     if result.status == "dry-run":
-        typer.echo(f"dry run: {len(result.reports)} reports planned, nothing written")
+        blocked = result.blocked
+        planned = len(result.reports) - len(blocked)
+        typer.echo(f"dry run: {planned} reports planned, nothing written")
+        if blocked:
+            typer.echo(f"blocked by data quality: {', '.join(sorted(blocked))}", err=True)
     else:
         typer.echo(f"index: {Path(result.folder).parent.parent / period / 'index.html'}")
     raise typer.Exit(code)
+
+
+@app.command("figures")
+def figures_cmd(
+    period: str = typer.Option(..., "--period", help="Reporting month, YYYY-MM."),
+    data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
+    params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
+    out: str = typer.Option(
+        None, "--out", help="Write to this .csv or .json file (default: CSV on stdout)."
+    ),
+) -> None:
+    """Every figure of a period (the figures file), computed with the data-quality gate.
+
+    Exit 0 when every supplier was computed, 1 when the gate blocked a supplier (listed on
+    stderr; its row says why), 2 on bad options or inputs.
+    """
+    from siamlib import figures
+    from siamlib.params import ParamsError
+
+    _period(period)
+    checks = [_data(data), _params(params)]
+    if out:
+        checks.append(
+            lambda: pathcheck.writable_file(out, "--out", (".csv", ".json"), create=False)
+        )
+    _check(*checks)
+    try:
+        result = figures.compute_figures(period, data, params)
+    except (ParamsError, FileNotFoundError, ValueError) as exc:
+        raise _fail(exc) from None
+    if out:
+        try:
+            figures.write_figures(result.frame, out)
+        except OSError as exc:
+            raise _fail(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+        typer.echo(f"figures: {out}", err=True)
+    else:
+        sys.stdout.write(figures.to_csv_text(result.frame))
+        sys.stdout.flush()
+    for name, reason in sorted(result.blocked.items()):
+        typer.echo(f"blocked: {name} ({reason})", err=True)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("validate")
 def validate_cmd(
     data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
     params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
-    out: str = typer.Option(None, "--out", help="Write the results as JSON to this file."),
+    out: str = typer.Option(None, "--out", help="Write the results as JSON to this .json file."),
 ) -> None:
     """Run the data-quality gate; exit 1 when a blocking rule fails."""
     from siamlib import io, paths, quality
     from siamlib.params import ParamsError, load_params
 
     folder = Path(data) if data else paths.DEMO_DATA_DIR
+    checks = [_data(data), _params(params)]
+    if out:
+        checks.append(lambda: pathcheck.writable_file(out, "--out", (".json",), create=False))
+    _check(*checks)
     try:
         p = load_params(params)
         window = io.read_dataset_info(folder).window
         tables = io.read_dataset(folder)
     except (ParamsError, FileNotFoundError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     result = quality.validate(tables, p, window)
     typer.echo(quality.summary_text(result))
     if out:
-        io.write_json_atomic(out, quality.to_json(result))
+        try:
+            io.write_json_atomic(out, quality.to_json(result))
+        except OSError as exc:
+            raise _fail(f"--out {out}: cannot write ({exc.strerror or exc})") from None
         typer.echo(f"results: {out}")
     raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command("docs")
-def docs_cmd() -> None:
+def docs_cmd(
+    out: str = typer.Option(None, "--out", help="Folder for the generated files (default: docs/)."),
+) -> None:
     """Regenerate docs/data-model.md and docs/measures.md from the code."""
     from siamlib import docs
 
-    for path in docs.write_docs():
+    if out:
+        _check(lambda: pathcheck.writable_dir(out, "--out", create=False))
+    try:
+        written = docs.write_docs(out)
+    except OSError as exc:
+        raise _fail(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+    for path in written:
         typer.echo(f"wrote {path}")
 
 
@@ -138,29 +275,42 @@ def send_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Write .eml files only; send nothing."),
     outbox: str = typer.Option(None, "--outbox", help="Outbox folder (default: outbox/)."),
     reports: str = typer.Option(None, "--reports", help="Reports folder (default: reports/)."),
-    data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
     params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
     only: str = typer.Option(None, "--only", help="Comma-separated report names to send."),
 ) -> None:
-    """Email every report (summary body + PDF); SMTP settings come from SIAM_SMTP_* only."""
-    from siamlib import delivery
+    """Email the published pack (summary body + PDF); SMTP settings come from SIAM_SMTP_* only.
+
+    Sends what `siam run` published under reports/<period> (its bundles, figures.csv and
+    manifest); nothing is recomputed. Refuses (exit 2) when the pack is missing or its
+    figures.csv does not match the manifest's figures_sha256.
+    """
+    from siamlib import delivery, paths
     from siamlib.params import ParamsError
 
+    _period(period)
+    reports_dir = Path(reports) if reports else paths.REPORTS_DIR
+    box = delivery.outbox_folder(period, outbox)
+    _check(
+        lambda: pathcheck.existing_dir(reports_dir, "--reports"),
+        _params(params),
+        lambda: pathcheck.writable_dir(box.parent, "--outbox", create=False),
+        lambda: pathcheck.writable_dir(box, "--outbox", create=False),
+    )
     names = [s.strip() for s in only.split(",") if s.strip()] if only else None
     try:
         result = delivery.deliver_period(
             period,
-            data_dir=data,
             params_dir=params,
-            reports_dir=reports,
+            reports_dir=reports_dir,
             outbox=outbox,
             dry_run=dry_run,
             names=names,
             log=typer.echo,
         )
     except (delivery.DeliveryError, ParamsError, FileNotFoundError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(f"--outbox {box}: cannot write ({exc.strerror or exc})") from None
     s = result.summary
     if s is None:
         typer.echo(f"dry run: {len(result.files)} message(s) in {result.folder}")

@@ -453,6 +453,8 @@ def build_message(
     # A stable Message-ID: if a crash ever makes us send twice, clients can tell it is the same.
     msg["Message-ID"] = f"<{content[:32]}.{name}.{period}@{domain}>"
     msg["X-SIAM-Report"] = f"{name} {period}"
+    # RFC 3834: machine-sent, so auto-responders (out of office) must not answer it.
+    msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(body_text)
     msg.add_alternative(body_html, subtype="html")
     html_part = msg.get_payload()[1]
@@ -466,41 +468,20 @@ def build_message(
     return Outgoing(name, period, recipients, msg, content, len(body_html.encode("utf-8")))
 
 
-def messages_for_period(
-    work,
-    names: list[str] | None = None,
-    reports_dir: Path | str | None = None,
-) -> list[Outgoing]:
-    """One message per recipient group for a computed :class:`siamlib.workbook.Work`.
-
-    A report blocked by the data-quality gate is not sent. The interactive link is added when
-    ``base_url`` is set and the report was rendered under ``reports/<period>/``.
-    """
-    params = work.params
-    reports_dir = Path(reports_dir) if reports_dir else paths.REPORTS_DIR
-    if names is None:
-        names = [s.id for s in params.estate.suppliers] + [BOARD]
-    out = []
-    for name in names:
-        if work.blocking_reason(name):
-            continue
-        if not recipients_for(params, name):
-            continue
-        link = report_link(params, work.period, name)
-        if link and not (reports_dir / work.period / f"{name}.html").exists():
-            link = None
-        out.append(build_message(work.bundle(name), params, link=link))
-    return out
-
-
 # ---------------------------------------------------------------------- outbox and ledger (I/O)
 def write_outbox(messages: list[Outgoing], folder: Path | str) -> list[Path]:
-    """Write each message as ``<report>.eml`` under ``folder`` (atomically)."""
+    """Write each message as ``<report>.eml`` under ``folder`` (atomically).
+
+    A message the folder's ledger records as sent is never rewritten: its ``.eml`` keeps the
+    bytes that went out (a rebuilt message differs at least in its ``Date``).
+    """
     folder = Path(folder)
+    sent = {k for k, e in read_ledger(folder)["entries"].items() if e.get("status") == "sent"}
     written = []
     for m in messages:
         target = folder / f"{m.name}.eml"
-        io.write_bytes_atomic(target, m.message.as_bytes(policy=policy.SMTP))
+        if not (m.key in sent and target.exists()):
+            io.write_bytes_atomic(target, m.message.as_bytes(policy=policy.SMTP))
         written.append(target)
     return written
 
@@ -695,26 +676,74 @@ class PeriodDelivery:
         return self.summary.exit_code if self.summary else 0
 
 
+def messages_for_pack(
+    pack,
+    params: Params,
+    names: list[str] | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> list[Outgoing]:
+    """One message per report of a published :class:`siamlib.pack.Pack`, from its bundles.
+
+    Reports the gate blocked (or that failed) were not published and are not sent. Every
+    message carries ``X-SIAM-Run`` (the manifest's run id) and ``X-SIAM-Figures`` (its
+    ``figures_sha256``), so a recipient can tie it to the exact pack.
+    """
+    from siamlib import batch, workbook
+    from siamlib.pack import PackError
+
+    reports = pack.manifest.get("reports", {})
+    period = str(pack.manifest.get("period", ""))
+    out = []
+    for name in names if names is not None else list(reports):
+        entry = reports.get(name)
+        if entry is None:
+            raise PackError(
+                f"{pack.folder}: report {name!r} is not in this pack; run `siam run --period "
+                f"{period}` for it first"
+            )
+        if entry.get("status") != "ok":
+            why = entry.get("error") or entry.get("status")
+            log(f"{name}: not sent, {entry.get('status')} in the pack ({why})")
+            continue
+        if not recipients_for(params, name):
+            continue
+        bundle_dir = pack.folder / batch.BUNDLES / name
+        if not (bundle_dir / "meta.json").is_file():
+            raise PackError(
+                f"{bundle_dir}: the report's bundle is missing from the pack; run `siam run "
+                f"--period {period}` again"
+            )
+        bundle = workbook.load_bundle(bundle_dir)
+        link = report_link(params, period, name)
+        if link and not (pack.folder / f"{name}.html").is_file():
+            link = None
+        m = build_message(bundle, params, link=link)
+        m.message["X-SIAM-Run"] = pack.run_id
+        m.message["X-SIAM-Figures"] = pack.figures_sha256
+        out.append(m)
+    return out
+
+
 def deliver_period(
     period: str,
     *,
-    data_dir: Path | str | None = None,
     params_dir: Path | str | None = None,
     reports_dir: Path | str | None = None,
     outbox: Path | str | None = None,
     dry_run: bool = False,
     names: list[str] | None = None,
-    validate: bool = True,
     environ: Mapping[str, str] | None = None,
     log: Callable[[str], None] = lambda _: None,
     **send_options,
 ) -> PeriodDelivery:
-    """Compute ``period`` once, build one message per recipient group, write the ``.eml``
-    files to the outbox and, unless ``dry_run``, send them (see :func:`send_all`).
+    """Send what was published: read ``reports/<period>`` (manifest, bundles, figures.csv),
+    build one message per recipient group, write the ``.eml`` files to the outbox and, unless
+    ``dry_run``, send them (see :func:`send_all`). Nothing is recomputed.
 
-    SMTP settings are read (and checked) before any work, so a missing setting fails fast.
+    SMTP settings and the pack (:func:`siamlib.pack.read_pack`) are checked before any
+    message is built, so a missing setting or an altered pack fails fast with nothing written.
     """
-    from siamlib import workbook
+    from siamlib.pack import read_pack
     from siamlib.params import load_params
 
     settings = None if dry_run else smtp_settings_from_env(environ)
@@ -722,12 +751,9 @@ def deliver_period(
     known = {s.id for s in params.estate.suppliers} | {BOARD}
     unknown = sorted(set(names or []) - known)
     if unknown:
-        raise DeliveryError(f"unknown report(s): {', '.join(unknown)}")
-    work = workbook.compute_period(data_dir, params, period, validate=validate)
-    for name in names or sorted(known):
-        if work.blocking_reason(name):
-            log(f"{name}: not sent, blocked by data quality")
-    messages = messages_for_period(work, names, reports_dir)
+        raise DeliveryError(f"--only: unknown report(s) {', '.join(unknown)}; pass report names")
+    pack = read_pack(reports_dir, period)
+    messages = messages_for_pack(pack, params, names, log=log)
     folder = outbox_folder(period, outbox)
     files = write_outbox(messages, folder)
     for m, f in zip(messages, files, strict=True):

@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,10 +135,21 @@ def figures_frame(work) -> pd.DataFrame:
             continue
         parts.append(level_rows(work.cards[s.id]))
         parts.append(credit_rows(work.ledgers[s.id]))
-    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _typed(pd.DataFrame(columns=FIGURE_COLUMNS))
+    frame = pd.concat(parts, ignore_index=True)
     order = {s.id: i for i, s in enumerate(work.params.estate.suppliers)}
-    key = frame["supplier_id"].map(order).astype(int) * 10 + frame["kind"].map(_KIND_ORDER)
-    return _typed(frame.iloc[key.argsort(kind="stable")].reset_index(drop=True))
+    keys = pd.DataFrame(
+        {
+            "supplier": frame["supplier_id"].map(order).astype(int),
+            "kind": frame["kind"].map(_KIND_ORDER),
+            "level": frame["service_level"].fillna("").astype(str),
+        }
+    )
+    # Stable: a service level's credit lines keep the ledger's order (credit, cap, earn-back).
+    position = keys.sort_values(["supplier", "kind", "level"], kind="stable").index
+    return _typed(frame.loc[position].reset_index(drop=True))
 
 
 @dataclass
@@ -183,8 +195,21 @@ def compute_figures(
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
-    """The figures as CSV text (floats with full precision, empty for missing)."""
+    """The figures as CSV text: numbers to 10 significant digits, empty for missing.
+
+    >>> to_csv_text(blocked_row("hosting", "tickets: 3 rows without a priority")).splitlines()[1]
+    'blocked,hosting,,,,,,,,,,,,,,,tickets: 3 rows without a priority'
+    """
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 of the figures file's UTF-8 bytes (the manifest's ``figures_sha256``).
+
+    >>> text_sha256("")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def write_figures(frame: pd.DataFrame, target: Path | str) -> Path:

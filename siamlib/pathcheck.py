@@ -62,7 +62,19 @@ def existing_file(path: Path | str, option: str) -> Path:
     return path
 
 
+def _read_only(path: Path) -> bool:
+    # Root may write anywhere, so os.access says yes; a folder or file with no write bit at all
+    # was made read-only on purpose, and we respect that for every user.
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (mode & 0o222) or not os.access(path, os.W_OK)
+
+
 def _probe_writable(folder: Path, option: str, shown: Path) -> None:
+    if _read_only(folder):
+        raise _err(option, shown, f"{folder} is read-only; pass a folder you can write to")
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -70,14 +82,22 @@ def _probe_writable(folder: Path, option: str, shown: Path) -> None:
         raise _err(option, shown, f"cannot write there ({exc.strerror or exc})") from exc
 
 
-def writable_dir(path: Path | str, option: str) -> Path:
-    """``path`` must be a folder we can write into; created (with parents) when missing."""
+def writable_dir(path: Path | str, option: str, *, create: bool = True) -> Path:
+    """``path`` must be a folder we can write into.
+
+    With ``create`` (the default) a missing folder is made (with parents); without it nothing
+    is written: a missing folder passes when its nearest existing parent is a writable folder.
+    """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise _err(option, path, "is a file, not a folder; pass a folder")
     existing = next((p for p in (path, *path.parents) if p.exists()), None)
     if existing is not None and not existing.is_dir():
         raise _err(option, path, f"{existing} is a file, so no folder can be made there")
+    if not create:
+        if existing is not None:
+            _probe_writable(existing, option, path)
+        return path
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -86,17 +106,20 @@ def writable_dir(path: Path | str, option: str) -> Path:
     return path
 
 
-def writable_file(path: Path | str, option: str, suffixes: tuple[str, ...] = ()) -> Path:
+def writable_file(
+    path: Path | str, option: str, suffixes: tuple[str, ...] = (), *, create: bool = True
+) -> Path:
     """``path`` must name a file we can (over)write: not a folder, its folder writable.
 
-    ``suffixes`` (e.g. ``(".csv", ".json")``) limits the accepted file types.
+    ``suffixes`` (e.g. ``(".csv", ".json")``) limits the accepted file types; ``create=False``
+    checks without making the file's folder.
     """
     path = Path(path)
     if path.is_dir():
         raise _err(option, path, "is a folder; pass a file name, e.g. results.json")
     if suffixes and path.suffix.lower() not in suffixes:
         raise _err(option, path, f"unsupported file type; use one of {', '.join(suffixes)}")
-    writable_dir(path.parent, option)
-    if path.exists() and not os.access(path, os.W_OK):
-        raise _err(option, path, "file is read-only")
+    writable_dir(path.parent, option, create=create)
+    if path.exists() and _read_only(path):
+        raise _err(option, path, "file is read-only; pass another file or make it writable")
     return path

@@ -85,13 +85,10 @@ class Work:
         return self.quality.results if self.quality is not None else pd.DataFrame()
 
     def figures_sha256(self) -> str:
-        """One hash over every figure (values, scorecards, ledgers): same inputs, same hash."""
-        h = hashlib.sha256()
-        h.update(_frame_hash(self.values).encode())
-        for name in sorted(self.cards):
-            h.update(_frame_hash(self.cards[name]).encode())
-            h.update(_frame_hash(self.ledgers[name]).encode())
-        return h.hexdigest()
+        """SHA-256 of the figures file's bytes (:mod:`siamlib.figures`): same inputs, same hash."""
+        from siamlib import figures
+
+        return figures.text_sha256(figures.to_csv_text(figures.figures_frame(self)))
 
     def blocking_reason(self, name: str) -> str:
         """Why a report must not be produced, or ``""``.

@@ -35,7 +35,9 @@ def test_period_link_points_at_the_run_folder(pack):
     assert pack.link.is_symlink()
     assert pack.folder.parent == (pack.reports_dir / ".runs").resolve()
     assert pack.folder.name == f"{pack.manifest['period']}-{pack.manifest['run_id']}"
-    assert not (pack.folder / ".bundles").exists()  # per-report inputs are cleaned up
+    # Each report's input bundle stays in the pack: `siam send` delivers exactly it.
+    for name in pack.manifest["reports"]:
+        assert (pack.folder / "bundles" / name / "meta.json").is_file(), name
 
 
 def test_manifest_hashes_every_input_file(pack, demo_data):

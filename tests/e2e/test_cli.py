@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from siamlib import paths
+from siamlib import paths, quality
 from tests.e2e.helpers import PERIOD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -57,6 +58,41 @@ def test_run_one_supplier_then_another_carries_the_first_over(tmp_path, demo_dat
         assert (folder2 / rel).is_file(), rel
     index = (link / "index.html").read_text(encoding="utf-8")
     assert 'href="hosting.html"' in index and 'href="euc.html"' in index
+    assert "href='figures.csv'" in index and "href='data-quality.json'" in index
+    # The bundles each report was rendered from stay in the pack (delivery sends them).
+    assert (folder2 / "bundles" / "euc" / "meta.json").is_file()
+    assert (folder2 / "bundles" / "hosting" / "meta.json").is_file()  # carried over too
+
+
+def test_the_pack_figures_file_is_what_siam_figures_prints(tmp_path, demo_data):
+    reports = tmp_path / "reports"
+    run = siam_run(
+        tmp_path,
+        "--period",
+        PERIOD,
+        "--data",
+        demo_data,
+        "--reports",
+        reports,
+        "--suppliers",
+        "board-summary",
+        "--jobs",
+        "1",
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    printed = subprocess.run(
+        [sys.executable, "-m", "siamlib.cli", "figures", "--period", PERIOD, "--data", demo_data],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=1200,
+    )
+    assert printed.returncode == 0, printed.stderr[-3000:]
+    folder = (reports / PERIOD).resolve()
+    pack_bytes = (folder / "figures.csv").read_bytes()
+    assert pack_bytes == printed.stdout
+    assert _manifest(reports / PERIOD)["figures_sha256"] == hashlib.sha256(pack_bytes).hexdigest()
+    gate = json.loads((folder / "data-quality.json").read_text(encoding="utf-8"))
+    assert gate == quality.to_json(quality.from_json(gate))  # the gate's full results
 
 
 def test_bad_period_exits_2_with_a_clear_message(tmp_path, demo_data):

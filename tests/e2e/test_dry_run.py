@@ -1,7 +1,16 @@
-"""A dry run validates and computes, lists the reports it would render, and writes nothing."""
+"""A dry run validates and computes, lists the reports it would render, and writes nothing.
+
+``siam run --dry-run`` exits 0 on clean data and 1 when the data-quality gate blocks a
+supplier (named on stderr); either way nothing is written.
+"""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
 import pytest
 
 from siamlib import batch
@@ -25,3 +34,41 @@ def test_dry_run_plans_every_report_and_writes_nothing(tmp_path, demo_data, para
     assert result.reports["hosting"]["kind"] == "tower"
     assert result.reports[batch.BOARD]["kind"] == "board"
     assert result.figures_sha256  # it did compute
+    assert result.exit_code == 0
+
+
+def _siam_dry_run(cwd, data, reports) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "siamlib.cli", "run", "--dry-run", "--no-progress"]
+        + ["--period", PERIOD, "--data", str(data), "--reports", str(reports)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_siam_run_dry_run_exits_0_on_clean_data(tmp_path, demo_data):
+    reports = tmp_path / "reports"
+    r = _siam_dry_run(tmp_path, demo_data, reports)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "reports planned, nothing written" in r.stdout
+    assert "Traceback" not in r.stderr
+    assert not reports.exists()
+
+
+def test_siam_run_dry_run_exits_1_and_names_the_supplier_the_gate_blocks(tmp_path, demo_data):
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    tickets = pd.read_parquet(data / "tickets.parquet")
+    first = tickets.index[tickets["supplier_id"] == "hosting"][0]
+    tickets.loc[first, "priority"] = 9  # priorities are 1..4: a blocking rule
+    tickets.to_parquet(data / "tickets.parquet", index=False)
+    reports = tmp_path / "reports"
+
+    r = _siam_dry_run(tmp_path, data, reports)
+
+    assert r.returncode == 1, r.stderr[-3000:]
+    assert "blocked by data quality: " in r.stderr and "hosting" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not reports.exists()

@@ -24,9 +24,10 @@ def test_manifest_records_the_figures_hash(pack):
 
 
 def test_figures_hash_changes_when_a_figure_changes(work):
-    # The hash is not a constant: nudge one measured value and it must differ.
-    values = work.values.copy()
-    first = values.index[values["value"].notna()][0]
-    values.loc[first, "value"] = values.loc[first, "value"] + 1
-    changed = dataclasses.replace(work, values=values)
+    # The hash is not a constant: nudge one scorecard actual and it must differ.
+    name = next(n for n, c in work.cards.items() if c["actual"].notna().any())
+    card = work.cards[name].copy()
+    first = card.index[card["actual"].notna()][0]
+    card.loc[first, "actual"] = card.loc[first, "actual"] + 1
+    changed = dataclasses.replace(work, cards={**work.cards, name: card})
     assert changed.figures_sha256() != work.figures_sha256()

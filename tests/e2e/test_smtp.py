@@ -12,6 +12,7 @@ import email
 import ipaddress
 import json
 import re
+import shutil
 import socket
 import ssl
 from email import policy
@@ -25,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from typer.testing import CliRunner
 
-from siamlib import delivery, demo, workbook
+from siamlib import batch, delivery, demo, workbook
 from siamlib.cli import app
 from siamlib.params import load_params
 
@@ -49,7 +50,7 @@ def messages(demo_dir, params):
     # validate=False: the data-quality gate has its own tests; here only delivery matters.
     work = workbook.compute_period(demo_dir, params, PERIOD, validate=False)
     names = ["service-desk", params.estate.integrator.id, delivery.BOARD]
-    return delivery.messages_for_period(work, names, reports_dir=demo_dir / "no-reports")
+    return [delivery.build_message(work.bundle(n), params) for n in names]
 
 
 @pytest.fixture(scope="module")
@@ -383,33 +384,85 @@ def test_a_refused_recipient_is_recorded_and_the_others_are_not_sent_twice(messa
 
 
 # ---------------------------------------------------------------------- command line
-def test_siam_send_takes_smtp_settings_from_the_environment_only(demo_dir, tmp_path, params):
+@pytest.fixture(scope="module")
+def published(demo_dir, tmp_path_factory):
+    """A real published pack (``siam run`` for the board summary only): the reports folder."""
+    reports = tmp_path_factory.mktemp("published") / "reports"
+    result = batch.run(
+        PERIOD,
+        data_dir=demo_dir,
+        reports_dir=reports,
+        suppliers=[delivery.BOARD],
+        jobs=1,
+        progress=False,
+    )
+    assert result.reports[delivery.BOARD]["status"] == "ok", result.reports
+    return reports
+
+
+def _siam_send(server, reports, outbox, *extra):
+    return CliRunner().invoke(
+        app,
+        ["send", "--period", PERIOD, "--outbox", str(outbox), "--reports", str(reports), *extra],
+        env=_env(server),
+    )
+
+
+def test_siam_send_sends_the_published_pack_with_its_run_and_figures_headers(
+    published, tmp_path, params
+):
+    manifest = json.loads((published / PERIOD / "manifest.json").read_text(encoding="utf-8"))
     handler = Recorder()
     with smtp_server(handler) as server:
-        result = CliRunner().invoke(
-            app,
-            [
-                "send",
-                "--period",
-                PERIOD,
-                "--data",
-                str(demo_dir),
-                "--outbox",
-                str(tmp_path),
-                "--reports",
-                str(tmp_path / "reports"),
-                "--only",
-                delivery.BOARD,
-            ],
-            env=_env(server),
-        )
+        result = _siam_send(server, published, tmp_path, "--only", delivery.BOARD)
     assert result.exit_code == 0, result.output
     assert len(handler.received) == 1
     assert sorted(handler.received[0].rcpt_tos) == sorted(
         str(a) for a in params.delivery.board_recipients
     )
+    msg = handler.parsed()[0]
+    assert msg["X-SIAM-Run"] == manifest["run_id"]
+    assert msg["X-SIAM-Figures"].strip() == manifest["figures_sha256"]  # folded at 78
+    assert msg["Auto-Submitted"] == "auto-generated"
     folder = tmp_path / PERIOD
     assert sorted(p.name for p in folder.iterdir()) == ["board-summary.eml", "sent-ledger.json"]
+
+
+def test_a_rerun_sends_nothing_again_and_leaves_the_sent_eml_bytes_identical(published, tmp_path):
+    handler = Recorder()
+    with smtp_server(handler) as server:
+        first = _siam_send(server, published, tmp_path)
+        eml = tmp_path / PERIOD / f"{delivery.BOARD}.eml"
+        sent_bytes = eml.read_bytes()
+        again = _siam_send(server, published, tmp_path)
+    assert first.exit_code == 0 and again.exit_code == 0, again.output
+    assert len(handler.received) == 1
+    assert "sent 0, already sent 1" in again.output
+    assert eml.read_bytes() == sent_bytes
+
+
+def test_a_pack_whose_figures_changed_is_refused_and_nothing_is_sent(published, tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(published, reports, symlinks=True)
+    figures = reports / PERIOD / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8") + "credit,hosting\n", encoding="utf-8")
+    handler = Recorder()
+    with smtp_server(handler) as server:
+        result = _siam_send(server, reports, tmp_path / "outbox")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "differs from the manifest" in result.stderr and "Traceback" not in result.output
+    assert handler.received == [] and not (tmp_path / "outbox").exists()
+
+
+def test_no_published_pack_is_refused_before_any_message(tmp_path):
+    (tmp_path / "reports").mkdir()
+    handler = Recorder()
+    with smtp_server(handler) as server:
+        result = _siam_send(server, tmp_path / "reports", tmp_path / "outbox")
+    assert result.exit_code == 2
+    assert "no published pack for 2026-10" in result.stderr
+    assert handler.received == [] and not (tmp_path / "outbox").exists()
 
 
 def test_a_received_html_body_shows_every_chart_in_chromium_with_javascript_off(messages, tmp_path):

@@ -220,7 +220,7 @@ def test_reports_folder_under_a_file_is_a_clear_error_not_a_traceback(small_data
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
-    assert f"error: reports folder {reports}: cannot write there" in result.output
+    assert f"error: --reports {reports}: {blocker} is a file" in result.output
     assert "Traceback" not in result.output
 
 

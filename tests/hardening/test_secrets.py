@@ -23,6 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from siamlib import batch
 from siamlib.params import load_params
 from tests.hardening.support import PERIOD, SECRET_ENV, SIAM
 
@@ -101,7 +102,7 @@ def _smtp_server():
         controller.stop()
 
 
-def _send(small_dataset: Path, outbox: Path, port: int, password: str, cwd: Path):
+def _send(reports: Path, outbox: Path, port: int, password: str, cwd: Path):
     env = dict(
         os.environ,
         SIAM_SMTP_HOST="127.0.0.1",
@@ -110,7 +111,8 @@ def _send(small_dataset: Path, outbox: Path, port: int, password: str, cwd: Path
         SIAM_SMTP_USER=USER,
         SIAM_SMTP_PASSWORD=password,
     )
-    cmd = [str(SIAM), "send", "--period", PERIOD, "--data", str(small_dataset), "--outbox",
+    # `siam send` sends the published pack (reports/<period>), never a recomputation.
+    cmd = [str(SIAM), "send", "--period", PERIOD, "--reports", str(reports), "--outbox",
            str(outbox), "--only", "hosting"]  # fmt: skip
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600, cwd=cwd)
 
@@ -119,16 +121,22 @@ def _send(small_dataset: Path, outbox: Path, port: int, password: str, cwd: Path
 def test_siam_send_keeps_credentials_out_of_outbox_ledger_and_logs(small_dataset, tmp_path):
     assert load_params().contract("hosting").recipients  # a message to send exists
     outbox = tmp_path / "outbox"
+    reports = tmp_path / "reports"
+    published = batch.run(
+        PERIOD, data_dir=small_dataset, reports_dir=reports, suppliers=["hosting"], jobs=1,
+        progress=False,
+    )  # fmt: skip
+    assert published.reports["hosting"]["status"] == "ok", published.reports
     wrong = PASSWORD + "-wrong"
     with _smtp_server() as (controller, sink):
-        refused = _send(small_dataset, outbox, controller.port, wrong, tmp_path)
+        refused = _send(reports, outbox, controller.port, wrong, tmp_path)
         assert refused.returncode == 1, refused.stderr[-2000:]
         assert sink.received == []
         ledger = json.loads((outbox / PERIOD / "sent-ledger.json").read_text("utf-8"))
         errors = [e.get("error", "") for e in ledger["entries"].values()]
         assert errors and all("Authentication" in e or "535" in e for e in errors), errors
 
-        sent = _send(small_dataset, outbox, controller.port, PASSWORD, tmp_path)
+        sent = _send(reports, outbox, controller.port, PASSWORD, tmp_path)
         assert sent.returncode == 0, sent.stderr[-2000:]
         assert len(sink.received) == 1
 

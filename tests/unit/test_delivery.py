@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
+import hashlib
+import json
 import re
 from email import policy
 
@@ -316,3 +319,84 @@ def test_smtp_password_never_shows_in_repr():
 def test_dry_run_needs_no_smtp_settings_but_a_real_send_does(tmp_path):
     with pytest.raises(delivery.DeliveryError, match="SIAM_SMTP_HOST"):
         delivery.deliver_period(PERIOD, outbox=tmp_path, environ={})
+
+
+# ---------------------------------------------------------------------- sending the published pack
+def test_every_message_says_it_was_sent_automatically(tower_message):
+    assert _parse(tower_message)["Auto-Submitted"] == "auto-generated"
+
+
+def test_the_outbox_never_rewrites_a_message_already_sent(tower_message, params, tmp_path):
+    folder = tmp_path / PERIOD
+    first = delivery.write_outbox([tower_message], folder)[0]
+    sent_bytes = first.read_bytes()
+    ledger = {"entries": {tower_message.key: {"status": "sent", "at": "2026-11-01T07:00:00"}}}
+    (folder / delivery.LEDGER_NAME).write_text(json.dumps(ledger), encoding="utf-8")
+    # The same figures built again a day later: same key, different Date header.
+    later = delivery.build_message(
+        tower_bundle(),
+        params,
+        link="https://r.example/2026-10/x.html",
+        pdf=b"%PDF-",
+        date=dt.datetime(2026, 11, 2, 7, tzinfo=dt.UTC),
+    )
+    assert later.key == tower_message.key
+    delivery.write_outbox([later], folder)
+    assert first.read_bytes() == sent_bytes
+
+
+def test_an_unsent_message_is_rewritten_in_the_outbox(tower_message, params, tmp_path):
+    folder = tmp_path / PERIOD
+    first = delivery.write_outbox([tower_message], folder)[0]
+    later = delivery.build_message(
+        tower_bundle(), params, pdf=b"%PDF-", date=dt.datetime(2026, 11, 2, 7, tzinfo=dt.UTC)
+    )
+    delivery.write_outbox([later], folder)
+    back = email.message_from_bytes(first.read_bytes(), policy=policy.default)
+    assert back["Date"] == later.message["Date"] != tower_message.message["Date"]
+
+
+def _published(root, reports: dict, bundles: dict) -> tuple:
+    """A pack laid out as batch.run publishes it: run folder, link, figures, manifest."""
+    from siamlib import workbook
+
+    folder = root / ".runs" / f"{PERIOD}-20261101T070000Z-abc123"
+    folder.mkdir(parents=True)
+    figures_bytes = b"kind,supplier_id\nlevel,service-desk\n"
+    (folder / "figures.csv").write_bytes(figures_bytes)
+    manifest = {
+        "period": PERIOD,
+        "run_id": "20261101T070000Z-abc123",
+        "figures_sha256": hashlib.sha256(figures_bytes).hexdigest(),
+        "reports": reports,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    for name, bundle in bundles.items():
+        workbook.save_bundle(bundle, folder / "bundles" / name)
+    (root / PERIOD).symlink_to(folder.relative_to(root))
+    return folder, manifest
+
+
+def test_messages_for_a_pack_carry_its_run_and_figures_hash(params, tmp_path):
+    from siamlib import pack
+
+    reports = {
+        "service-desk": {"status": "ok", "file": "service-desk.html"},
+        "euc": {"status": "blocked", "error": "tickets: 2 rows without a priority"},
+    }
+    _, manifest = _published(tmp_path, reports, {"service-desk": tower_bundle()})
+    said = []
+    messages = delivery.messages_for_pack(pack.read_pack(tmp_path, PERIOD), params, log=said.append)
+    assert [m.name for m in messages] == ["service-desk"]
+    msg = _parse(messages[0])
+    assert msg["X-SIAM-Run"] == "20261101T070000Z-abc123"
+    assert msg["X-SIAM-Figures"].strip() == manifest["figures_sha256"]  # folded at 78
+    assert said == ["euc: not sent, blocked in the pack (tickets: 2 rows without a priority)"]
+
+
+def test_a_report_without_its_bundle_in_the_pack_is_refused(params, tmp_path):
+    from siamlib import pack
+
+    _published(tmp_path, {"service-desk": {"status": "ok"}}, {})
+    with pytest.raises(pack.PackError, match="bundle is missing"):
+        delivery.messages_for_pack(pack.read_pack(tmp_path, PERIOD), params)

@@ -1,0 +1,158 @@
+"""The figures file from a hand-made scorecard and credit ledger (no computation)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from siamlib import figures
+
+
+def _card(supplier: str, levels: list[tuple[str, float]]) -> pd.DataFrame:
+    """A scorecard in the scorecard's column layout (extra columns the file must drop)."""
+    return pd.DataFrame(
+        {
+            "supplier_id": supplier,
+            "period": "2026-10",
+            "service_level": [lv for lv, _ in levels],
+            "measure": "sla_resolution_attainment",
+            "scope": "priority=1",
+            "name": "Resolution within SLA",
+            "unit": "%",
+            "expected": 95.0,
+            "minimum": 90.0,
+            "actual": [a for _, a in levels],
+            "rag": ["green" if a >= 95 else "amber" if a >= 90 else "red" for _, a in levels],
+            "weight": 50.0,
+            "points": [50.0 if a >= 95 else 25.0 if a >= 90 else 0.0 for _, a in levels],
+            "previous_actual": None,
+            "change": None,
+            "numerator": [a for _, a in levels],
+            "denominator": 100.0,
+        }
+    )
+
+
+def _ledger(supplier: str, lines: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "supplier_id": supplier,
+            "period": "2026-10",
+            "line": [k for _, k, _ in lines],
+            "service_level": [lv for lv, _, _ in lines],
+            "measure": "sla_resolution_attainment",
+            "scope": "priority=1",
+            "actual": 88.0,
+            "expected": 95.0,
+            "minimum": 90.0,
+            "regime": "fixed",
+            "amount": [a for _, _, a in lines],
+            "currency": "GBP",
+            "explanation": "below minimum",
+            "source_period": None,
+        }
+    )
+
+
+class _Work(SimpleNamespace):
+    """The parts of a computed period the figures file reads (estate, gate, cards, ledgers)."""
+
+    def blocking_reason(self, name: str) -> str:
+        return self.blocked.get(name, "")
+
+
+@pytest.fixture
+def work() -> _Work:
+    estate = SimpleNamespace(suppliers=[SimpleNamespace(id="hosting"), SimpleNamespace(id="euc")])
+    return _Work(
+        period="2026-10",
+        params=SimpleNamespace(estate=estate),
+        quality=None,
+        blocked={},
+        # P2 before P1 on purpose: the file sorts service levels within a supplier.
+        cards={
+            "hosting": _card("hosting", [("P2-RES", 96.0), ("P1-RES", 88.0)]),
+            "euc": _card("euc", [("P1-RES", 92.5)]),
+        },
+        ledgers={
+            "hosting": _ledger(
+                "hosting", [("P1-RES", "credit", 1500.0), ("P1-RES", "cap", -500.0)]
+            ),
+            "euc": _ledger("euc", [])[:0],
+        },
+    )
+
+
+def test_rows_follow_estate_order_then_kind_then_service_level(work):
+    frame = figures.figures_frame(work)
+    got = list(zip(frame["supplier_id"], frame["kind"], frame["service_level"], strict=True))
+    assert got == [
+        ("hosting", "level", "P1-RES"),
+        ("hosting", "level", "P2-RES"),
+        ("hosting", "credit", "P1-RES"),
+        ("hosting", "credit", "P1-RES"),
+        ("euc", "level", "P1-RES"),
+    ]
+    assert list(frame.columns) == figures.FIGURE_COLUMNS
+
+
+def test_credit_lines_keep_the_ledger_order_and_amounts(work):
+    frame = figures.figures_frame(work)
+    credit = frame[frame["kind"] == "credit"]
+    assert credit["line"].tolist() == ["credit", "cap"]
+    assert credit["amount"].tolist() == [1500.0, -500.0]
+    assert credit["currency"].tolist() == ["GBP", "GBP"]
+    # A credit row carries no scoring columns.
+    assert credit["points"].isna().all() and credit["rag"].isna().all()
+
+
+def test_a_blocked_supplier_has_one_blocked_row_and_no_figures(work):
+    work.blocked = {"hosting": "tickets: 4 rows without a priority"}
+    result = figures.from_work(work)
+    hosting = result.frame[result.frame["supplier_id"] == "hosting"]
+    assert hosting["kind"].tolist() == ["blocked"]
+    assert hosting["explanation"].tolist() == ["tickets: 4 rows without a priority"]
+    assert hosting["amount"].isna().all()
+    assert result.blocked == {"hosting": "tickets: 4 rows without a priority"}
+    assert result.exit_code == 1
+
+
+def test_nothing_blocked_exits_zero(work):
+    assert figures.from_work(work).exit_code == 0
+
+
+def test_csv_text_is_exact_and_missing_values_are_empty(work):
+    text = figures.to_csv_text(figures.figures_frame(work))
+    lines = text.splitlines()
+    assert lines[0] == ",".join(figures.FIGURE_COLUMNS)
+    # kind,supplier,level,measure,scope,actual,expected,minimum,rag,num,den,weight,points,
+    # line,amount,currency,explanation
+    assert lines[1] == (
+        "level,hosting,P1-RES,sla_resolution_attainment,priority=1,88,95,90,red,88,100,50,0,,,,"
+    )
+    assert lines[5] == (
+        "level,euc,P1-RES,sla_resolution_attainment,priority=1,92.5,95,90,amber,92.5,100,50,25,,,,"
+    )
+    assert lines[3].endswith(",credit,1500,GBP,below minimum")
+    assert text.endswith("\n") and "\r" not in text
+
+
+def test_the_same_figures_give_the_same_hash_and_a_changed_figure_another(work):
+    first = figures.text_sha256(figures.to_csv_text(figures.figures_frame(work)))
+    again = figures.text_sha256(figures.to_csv_text(figures.figures_frame(work)))
+    work.cards["euc"].loc[0, "actual"] = 92.6
+    changed = figures.text_sha256(figures.to_csv_text(figures.figures_frame(work)))
+    assert first == again and first != changed
+
+
+def test_write_figures_chooses_csv_or_json_by_suffix(work, tmp_path):
+    frame = figures.figures_frame(work)
+    csv_path = figures.write_figures(frame, tmp_path / "f.csv")
+    assert csv_path.read_text(encoding="utf-8") == figures.to_csv_text(frame)
+    records = json.loads(figures.write_figures(frame, tmp_path / "f.JSON").read_text())
+    assert len(records) == 5
+    assert records[2]["line"] == "credit" and records[2]["amount"] == 1500.0
+    assert records[0]["amount"] is None and records[0]["points"] == 0.0

@@ -12,19 +12,26 @@ Export rules
       ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so
       spreadsheet programs show it as text instead of running it (e.g. ``=HYPERLINK(...)``
       in a ticket description). Numbers are left alone; text such as ``"-5"`` is prefixed.
-    - Timestamps are written as ISO 8601 UTC (``2026-03-02T09:00:00Z``; fractions of a second
-      only when present); naive timestamps are taken to be UTC already; dates as
-      ``YYYY-MM-DD``.
-    - CSV files are UTF-8 with CRLF line ends (RFC 4180); XLSX has a first ``contents``
-      sheet listing the frames, their row counts and what they hold. Characters that XLSX
-      cannot store (control characters other than tab, LF, CR; U+FFFE, U+FFFF) are dropped
-      from the workbook only, and a text longer than a cell can hold (32,767 characters) is
-      cut there.
+    - **CSV** files are UTF-8 with a byte-order mark (so Excel reads "£" as "£", not "Â£")
+      and CRLF line ends (RFC 4180). Timestamps are ISO 8601 UTC (``2026-03-02T09:00:00Z``;
+      fractions of a second only when present; naive timestamps are taken to be UTC
+      already); dates ``YYYY-MM-DD``.
+    - **XLSX** is written by xlsxwriter in ``constant_memory`` mode (rows streamed to disk).
+      Timestamps and dates are real date cells: the wall-clock time in the estate's time zone
+      (Excel has no time zones), number format ``yyyy-mm-dd hh:mm:ss`` or ``yyyy-mm-dd``;
+      durations are ``[h]:mm:ss``. Every sheet has a bold frozen header row, an autofilter
+      and column widths; number formats by column (:func:`column_kind`): integers ``0``,
+      money (``amount``...) ``#,##0.00``, rates (``*_rate``, ``*_share``, fractions)
+      ``0.0%``. Text is always a string cell, never a formula or link.
+    - The first ``contents`` sheet has one row per sheet: the frame it holds, its row count,
+      what it holds, and (for frames with times) the time zone the times are shown in.
+      Characters that XLSX cannot store (control characters other than tab, LF, CR; U+FFFE,
+      U+FFFF) are dropped from the workbook only, and a text longer than a cell can hold
+      (32,767 characters) is cut there.
     - A sheet holds at most 1,048,576 rows (Excel's limit, header included). A longer frame
       is split over several sheets (``breaches``, ``breaches-part2``...); the contents sheet
       gives each part its own line saying which rows it holds. The CSV always has every row.
-    - Missing values (and empty text) are empty cells; numbers are written with 16
-      significant digits, as spreadsheet programs keep them.
+    - Missing values (and empty text) are empty cells.
 
 Examples
 --------
@@ -38,7 +45,7 @@ Examples
 >>> out = write_evidence(mine, pathlib.Path(tempfile.mkdtemp()), "euc-2026-03")
 >>> [p.name for p in out]
 ['euc-2026-03-breaching_tickets.csv', 'euc-2026-03.xlsx']
->>> print(out[0].read_text().splitlines()[1])
+>>> print(out[0].read_text(encoding="utf-8-sig").splitlines()[1])
 T1,euc,'=cmd|' /C calc'!A0
 """
 
@@ -46,10 +53,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -68,6 +75,8 @@ EVIDENCE: dict[str, str] = {
 """Known evidence frames and what they hold (used on the XLSX contents sheet). Other names
 are accepted too."""
 
+DEFAULT_TZ = "Europe/London"
+"""The estate's time zone when the caller names none (``Estate.timezone``'s default)."""
 XLSX_MAX_ROWS = 1_048_576
 """Rows a worksheet can hold in Excel (and LibreOffice), header row included."""
 XLSX_MAX_TEXT = 32_767
@@ -276,135 +285,195 @@ def _xlsx_column(s: pd.Series) -> list:
     return [_xlsx_cell(v) for v in s.astype(object).tolist()]
 
 
-def _xml_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_EXCEL_EPOCH = np.datetime64("1899-12-30")  # day 0 of Excel's 1900 date system
+_DAY = np.timedelta64(86_400_000_000, "us")
+FORMATS: dict[str, str] = {
+    "datetime": "yyyy-mm-dd hh:mm:ss",
+    "date": "yyyy-mm-dd",
+    "duration": "[h]:mm:ss",
+    "integer": "0",
+    "money": "#,##0.00;-#,##0.00",
+    "rate": "0.0%",
+}
+"""Number format per column kind (see :func:`column_kind`); other columns keep General."""
+_MONEY_RE = re.compile(r"(^|_)(amount|charge|credit_value|at_risk|value_gbp)$")
+# a fraction 0..1 by the estate's naming (ping_pong_rate, paused_share); *_pct is 0..100
+_RATE_RE = re.compile(r"(^|_)(rate|share)$")
+_WIDTH_SAMPLE = 2_000  # rows looked at for a column's width: the head is representative
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
 
 
-def _column_letter(i: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _xml_cells(values: list, letter: str, first_row: int) -> list[str]:
-    """One ``<c>`` element per value (``""`` for an empty cell), rows from ``first_row``.
-
-    Text is an inline string (escaped, whitespace kept), a bool ``t="b"``, a number ``%.16g``
-    (what openpyxl writes and Excel keeps).
-    """
-    out = []
-    for r, v in enumerate(values, start=first_row):
-        if v is None:
-            out.append("")
-        elif type(v) is str:
-            out.append(
-                f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{_xml_text(v)}</t></is></c>"
-            )
-        elif type(v) is bool:
-            out.append(f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>')
-        else:
-            out.append(f'<c r="{letter}{r}"><v>{v:.16g}</v></c>')
+def _excel_days(local: np.ndarray) -> list:
+    """Naive local ``datetime64`` values as Excel serial days (floats); NaT -> ``None``."""
+    days = (local.astype("datetime64[us]") - _EXCEL_EPOCH) / _DAY
+    out = days.tolist()
+    for i in np.flatnonzero(np.isnat(local)):
+        out[i] = None
     return out
 
 
-def _write_sheet(fh, header: list[str], columns: list[list], start: int, stop: int) -> None:
-    """Write one worksheet part: the header row, then rows ``start:stop`` of ``columns``."""
-    letters = [_column_letter(i) for i in range(len(header))]
-    used = f"A1:{letters[-1]}{stop - start + 1}" if letters else "A1"
-    fh.write(f'{_XML_HEAD}<worksheet xmlns="{_MAIN}"><dimension ref="{used}"/><sheetData>'.encode())
-    head = [_xml_cells([_xlsx_text(str(h))], x, 1)[0] for h, x in zip(header, letters, strict=True)]
-    fh.write(('<row r="1">' + "".join(head) + "</row>").encode("utf-8"))
-    step = 20_000  # rows per chunk: bounded memory on million-row frames
-    for lo in range(start, stop, step):
-        hi = min(lo + step, stop)
-        first = lo - start + 2
-        cells = [
-            _xml_cells(c[lo:hi], letter, first) for c, letter in zip(columns, letters, strict=True)
-        ]
-        rows = [
-            f'<row r="{first + i}">' + "".join(row) + "</row>"
-            for i, row in enumerate(zip(*cells, strict=True))
-        ]
-        fh.write("".join(rows).encode("utf-8"))
-    fh.write(b"</sheetData></worksheet>")
+def _object_times(s: pd.Series) -> str | None:
+    """``"datetime"`` / ``"date"`` when every value of an object column is one, else None."""
+    values = s.dropna()
+    if values.empty:
+        return None
+    if all(isinstance(v, dt.datetime) for v in values):  # pd.Timestamp is one too
+        return "datetime"
+    if all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in values):
+        return "date"
+    return None
 
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_STYLES = (
-    f'{_XML_HEAD}<styleSheet xmlns="{_MAIN}">'
-    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
+def column_kind(name: str, s: pd.Series) -> str:
+    """How an evidence column is shown in the workbook.
 
+    ``datetime``, ``date`` and ``duration`` columns become real date/time cells; integer
+    columns ``integer``; float columns named like money (``amount``, ``*_amount``...) ``money``
+    and like a rate (``*_rate``, ``*_share``: fractions from 0 to 1) ``rate``; anything else
+    ``general``.
 
-def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list], int, int]]) -> None:
-    """Write a minimal Office Open XML workbook: one worksheet per ``sheets`` entry.
-
-    Each entry is ``(sheet name, header, columns as lists of cell values, start, stop)``.
-    Writing the XML directly streams rows to the zip: no object per cell (openpyxl took
-    minutes on the large evidence frames) and no third-party rewriting of the text (other
-    writers turn control characters into ``_x000D_`` escapes or take ``<r>...</r>`` text for
-    rich-text XML).
+    >>> import pandas as pd
+    >>> column_kind("amount", pd.Series([1.5])), column_kind("ping_pong_rate", pd.Series([0.1]))
+    ('money', 'rate')
+    >>> column_kind("priority", pd.Series([1], dtype="Int64")), column_kind("n", pd.Series(["x"]))
+    ('integer', 'general')
     """
-    n = len(sheets)
-    types = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT}.worksheet+xml"/>'
-        for i in range(1, n + 1)
-    )
-    content_types = (
-        f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
-        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
-        f"{types}</Types>"
-    )
-    root_rels = (
-        f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    )
-    book = "".join(
-        f'<sheet name="{_xml_text(name)}" sheetId="{i}" r:id="rId{i}"/>'
-        for i, (name, *_) in enumerate(sheets, start=1)
-    )
-    workbook = (
-        f'{_XML_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{book}</sheets></workbook>'
-    )
-    rels = "".join(
-        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, n + 1)
-    )
-    book_rels = (
-        f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
-        f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-    # level 1: a third of the default's time for a slightly larger file
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", content_types)
-        zf.writestr("_rels/.rels", root_rels)
-        zf.writestr("xl/workbook.xml", workbook)
-        zf.writestr("xl/_rels/workbook.xml.rels", book_rels)
-        zf.writestr("xl/styles.xml", _STYLES)
-        for i, (_, header, columns, start, stop) in enumerate(sheets, start=1):
-            with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as fh:
-                _write_sheet(fh, header, columns, start, stop)
+    dtype = s.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return "duration"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "general"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        if _MONEY_RE.search(name):
+            return "money"
+        return "rate" if _RATE_RE.search(name) else "general"
+    if pd.api.types.is_object_dtype(dtype):
+        return _object_times(s) or "general"
+    return "general"
+
+
+def xlsx_column(s: pd.Series, kind: str, tz: str) -> list:
+    """A raw evidence column as workbook cell values (``None`` is an empty cell).
+
+    Times become Excel serial days of the wall-clock time in ``tz`` (Excel has no time
+    zones; naive timestamps are taken to be UTC, as in the CSV); dates serial days; durations
+    days; text is neutralised (see :func:`neutralise`) and cleaned of what XML cannot hold.
+
+    >>> import pandas as pd
+    >>> at = pd.Series(pd.to_datetime(["2026-07-01T11:00Z", None], utc=True))
+    >>> xlsx_column(at, "datetime", "Europe/London")  # 12:00 BST = 46204.5
+    [46204.5, None]
+    """
+    if kind == "datetime" and pd.api.types.is_object_dtype(s.dtype):
+        stamps = [None if pd.isna(v) else pd.Timestamp(v) for v in s]
+        utc = [t if t is None or t.tzinfo else t.tz_localize("UTC") for t in stamps]
+        s = pd.Series(pd.to_datetime(utc, utc=True))
+    if kind == "datetime":
+        ts = s.dt.tz_localize("UTC") if s.dt.tz is None else s
+        local = ts.dt.tz_convert(tz).dt.tz_localize(None)
+        return _excel_days(local.to_numpy(dtype="datetime64[us]"))
+    if kind == "date":
+        days = pd.to_datetime(s).to_numpy(dtype="datetime64[us]")
+        return _excel_days(days)
+    if kind == "duration":
+        out = (s / pd.Timedelta(days=1)).astype("float64")
+        return [None if np.isnan(v) else v for v in out.tolist()]
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        hit = s.str.startswith(FORMULA_TRIGGERS).fillna(False).astype(bool)
+        s = s.where(~hit, "'" + s)
+    elif pd.api.types.is_object_dtype(s.dtype):
+        s = s.map(_cell)
+    return _xlsx_column(s)
+
+
+def _width(header: str, values: list, kind: str) -> float:
+    """Column width in characters: the header or the widest sampled value, within bounds."""
+    if kind in ("datetime", "date"):
+        fixed = 19 if kind == "datetime" else 10
+        return min(max(fixed, len(header)) + 2, _MAX_WIDTH)
+    step = max(1, len(values) // _WIDTH_SAMPLE)
+    widest = max((len(str(v)) for v in values[::step] if v is not None), default=0)
+    if kind == "money":
+        widest += widest // 3  # thousands separators
+    return float(min(max(widest, len(header), _MIN_WIDTH) + 2, _MAX_WIDTH))
+
+
+def _plain(text: str) -> str:
+    """Text that xlsxwriter stores as written, even when it looks like rich-text XML.
+
+    In ``constant_memory`` mode xlsxwriter copies a string starting with ``<r>`` and ending
+    with ``</r>`` into the sheet unescaped (it takes it for its own rich-text markup), so a
+    ticket text could inject cells or formulas. Such a text is handed over as one escaped
+    rich-text run, which reads back as the same text; it is cut further if the markup would
+    pass the cell limit (xlsxwriter would otherwise cut the markup itself).
+
+    >>> _plain("<r><t>x</t></r>")
+    '<r><t xml:space="preserve">&lt;r&gt;&lt;t&gt;x&lt;/t&gt;&lt;/r&gt;</t></r>'
+    >>> _plain("ok")
+    'ok'
+    """
+    if not (text.startswith("<r>") and text.endswith("</r>")):
+        return text
+    head, tail = '<r><t xml:space="preserve">', "</t></r>"
+    body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    room = XLSX_MAX_TEXT - len(head) - len(tail)
+    while len((body).encode("utf-16-le")) // 2 > room:  # rare: only very long texts
+        text = text[: -max(1, len(text) // 10)]
+        body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return head + body + tail
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list], list[str], int, int]]):
+    """Write the workbook with xlsxwriter, streaming rows (``constant_memory``).
+
+    Each entry of ``sheets`` is ``(sheet name, header, columns as lists of cell values, column
+    kinds, start, stop)``. Every sheet gets a frozen header row, an autofilter over its rows,
+    column widths and number formats by kind (:data:`FORMATS`). Strings are written as
+    strings, never as formulas or links, whatever they start with.
+    """
+    import xlsxwriter
+
+    options = {
+        "constant_memory": True,  # a row is written out when the next one starts
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    with xlsxwriter.Workbook(str(path), options) as book:
+        formats = {k: book.add_format({"num_format": f}) for k, f in FORMATS.items()}
+        bold = book.add_format({"bold": True})
+        for name, header, columns, kinds, start, stop in sheets:
+            ws = book.add_worksheet(name)
+            writers = []
+            for c, (title, values, kind) in enumerate(zip(header, columns, kinds, strict=True)):
+                ws.set_column(c, c, _width(title, values[start:stop], kind), formats.get(kind))
+                ws.write_string(0, c, _plain(_xlsx_text(str(title)) or ""), bold)
+                writers.append((c, values))
+            ws.freeze_panes(1, 0)
+            if header:
+                ws.autofilter(0, 0, max(stop - start, 1), len(header) - 1)
+            write_string, write_number, write_boolean = (
+                ws.write_string,
+                ws.write_number,
+                ws.write_boolean,
+            )
+            for r in range(start, stop):
+                row = r - start + 1
+                for c, values in writers:
+                    v = values[r]
+                    if v is None:
+                        continue
+                    t = type(v)
+                    if t is str:
+                        write_string(row, c, _plain(v) if v.startswith("<r>") else v)
+                    elif t is bool:
+                        write_boolean(row, c, v)
+                    else:
+                        write_number(row, c, v)
 
 
 def _parts(name: str, n_rows: int, per_sheet: int) -> list[tuple[str, int, int, str]]:
@@ -431,14 +500,17 @@ def write_evidence(
     basename: str,
     *,
     max_rows: int = XLSX_MAX_ROWS,
+    tz: str = DEFAULT_TZ,
 ) -> list[Path]:
     """Write each frame as ``<basename>-<name>.csv`` and all as ``<basename>.xlsx``.
 
     See the module notes for the export rules (atomic files, formula injection neutralised,
-    ISO 8601 UTC timestamps). Returns the paths written: the CSVs in frame order, then the
-    workbook. Filtering to one supplier is :func:`evidence_frames`' job, done before.
-    ``max_rows`` is the most rows a sheet may hold, header included (Excel's limit by
-    default); a longer frame is split over several sheets.
+    UTF-8 CSV with a BOM and ISO 8601 UTC timestamps, real date cells in ``tz`` in the
+    workbook). Returns the paths written: the CSVs in frame order, then the workbook.
+    Filtering to one supplier is :func:`evidence_frames`' job, done before. ``max_rows`` is
+    the most rows a sheet may hold, header included (Excel's limit by default); a longer
+    frame is split over several sheets. ``tz`` is the estate's time zone
+    (``params.estate.timezone``): the workbook shows times as wall-clock times there.
 
     >>> import pandas as pd, pathlib, tempfile, openpyxl
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -448,54 +520,61 @@ def write_evidence(
     """
     if not _BASENAME_RE.match(basename):
         raise ValueError(f"evidence basename {basename!r}: use letters, digits, '.', '_', '-'")
+    if not 2 <= max_rows <= XLSX_MAX_ROWS:
+        raise ValueError(f"max_rows must be from 2 to {XLSX_MAX_ROWS:,}, not {max_rows}")
+    try:
+        ZoneInfo(tz)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError(
+            f"evidence time zone {tz!r} is unknown; use an IANA name such as 'Europe/London'"
+        ) from None
     folder = Path(folder)
-    prepared: dict[str, pd.DataFrame] = {}
-    for name, frame in frames.items():
+    for name in frames:
         if not _NAME_RE.match(name):
             raise ValueError(
                 f"evidence frame name {name!r}: use lower-case letters, digits, '_' or '-'"
             )
-        prepared[name] = prepare(frame)
 
     written: list[Path] = []
-    for name, frame in prepared.items():
+    for name, frame in frames.items():
         target = folder / f"{basename}-{name}.csv"
         with atomic_path(target) as tmp:
+            # utf-8-sig: the BOM is how Excel knows the file is UTF-8 ("£", not "Â£").
             # CRLF as RFC 4180 says; it also makes the csv module quote a text holding a bare
             # CR, which a "\n" line end would leave unquoted and so break the row.
-            frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
+            prepare(frame).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         written.append(target)
 
     per_sheet = max_rows - 1  # the header takes a row
-    if not 2 <= max_rows <= XLSX_MAX_ROWS:
-        raise ValueError(f"max_rows must be from 2 to {XLSX_MAX_ROWS:,}, not {max_rows}")
     layout = [
-        (name, part) for name, f in prepared.items() for part in _parts(name, len(f), per_sheet)
+        (name, part) for name, f in frames.items() for part in _parts(name, len(f), per_sheet)
     ]
+    kinds = {name: [column_kind(str(c), f[c]) for c in f.columns] for name, f in frames.items()}
+    timed = {n for n, k in kinds.items() if {"datetime", "date"} & set(k)}
+    zone_note = f"Times are wall-clock times in {tz}; the CSV file gives them in UTC."
     contents = pd.DataFrame(
         {
             "sheet": _sheet_names([part[0] for _, part in layout]),
             "frame": [name for name, _ in layout],
-            "rows": [stop - start for _, (_, start, stop, _) in layout],
+            "rows": pd.Series([stop - start for _, (_, start, stop, _) in layout], dtype="int64"),
             "holds": [
-                " ".join(filter(None, [EVIDENCE.get(name, ""), note]))
-                for name, (_, _, _, note) in layout
+                " ".join(filter(None, [EVIDENCE.get(n, ""), note, zone_note * (n in timed)]))
+                for n, (_, _, _, note) in layout
             ],
         }
     )
-    target = folder / f"{basename}.xlsx"
-    cells = {name: [_xlsx_column(f[c]) for c in f.columns] for name, f in prepared.items()}
-    sheets = [
-        (
-            "contents",
-            list(contents.columns),
-            [_xlsx_column(s) for _, s in prepare(contents).items()],
-            0,
-            len(contents),
-        )
-    ]
+    head = list(contents.columns)
+    contents_kinds = ["general", "general", "integer", "general"]
+    contents_cells = [_xlsx_column(contents[c]) for c in head]
+    sheets = [("contents", head, contents_cells, contents_kinds, 0, len(contents))]
+    cells = {
+        name: [xlsx_column(f.iloc[:, i], kinds[name][i], tz) for i in range(f.shape[1])]
+        for name, f in frames.items()
+    }
     for sheet, (name, (_, start, stop, _)) in zip(contents["sheet"], layout, strict=True):
-        sheets.append((sheet, list(prepared[name].columns), cells[name], start, stop))
+        header = [str(neutralise(str(c))) for c in frames[name].columns]
+        sheets.append((sheet, header, cells[name], kinds[name], start, stop))
+    target = folder / f"{basename}.xlsx"
     with atomic_path(target) as tmp:
         _write_xlsx(tmp, sheets)
     written.append(target)

@@ -173,7 +173,8 @@ def _ipc_kernel_manager() -> type:
 
     The batch's kernels are local, so nothing needs a TCP port: IPC keeps code and outputs
     off the network stack entirely (and stops ipykernel warning, per report, that TCP
-    traffic is unencrypted).
+    traffic is unencrypted). It shuts its kernel down with a shutdown request only, without
+    the SIGINT jupyter_client sends first, so a clean run logs no KeyboardInterrupt ERROR.
     """
     import uuid
 
@@ -182,6 +183,18 @@ def _ipc_kernel_manager() -> type:
     from traitlets import default
 
     class IpcKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts (SIGINT) the kernel before every shutdown request, so
+            # a kernel that is in a message handler or an event loop at that moment logs
+            # "ERROR | KeyboardInterrupt caught in kernel" after a good run. Our kernels
+            # are only shut down between cells (or after a cell timed out, and then the
+            # failure is already reported): the shutdown request on the control channel,
+            # followed by a kill if the kernel does not exit in time, is enough. Interrupts
+            # outside shutdown are untouched.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
         @default("transport")
         def _transport_default(self) -> str:
             return "ipc"

@@ -73,6 +73,14 @@ def test_frame_names_must_be_safe_file_names():
 # ------------------------------------------------------------------------------- injection ----
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not XML 1.0
 
+
+def _excel_text(value):
+    """A cell's text as Excel shows it: openpyxl leaves the ``_xHHHH_`` escapes undone."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
 NASTY = pd.DataFrame(
     {
         "supplier_id": ["euc"] * 8,
@@ -117,13 +125,12 @@ def test_object_columns_and_headers_are_neutralised_too():
 def test_csv_and_xlsx_carry_no_live_formulas(tmp_path):
     paths = write_evidence({"breaching_tickets": NASTY}, tmp_path, "euc-2026-03")
     csv_path, xlsx_path = paths
-    with csv_path.open(encoding="utf-8", newline="") as fh:
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["note"] for r in rows] == SAFE_NOTES
     ws = openpyxl.load_workbook(xlsx_path)["breaching_tickets"]
     cells = [ws.cell(row=i, column=2) for i in range(2, 10)]
-    # XML parsers normalise a stored CR to LF on reading; the apostrophe is what matters
-    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in SAFE_NOTES]
+    assert [_excel_text(c.value) for c in cells] == SAFE_NOTES
     assert {c.data_type for c in cells} == {"s"}  # strings, never "f" (formula)
     assert ws.cell(row=2, column=3).value == -1
 
@@ -148,7 +155,7 @@ def test_write_evidence_writes_a_csv_per_frame_and_one_workbook(tmp_path):
     ]
 
 
-def test_timestamps_are_written_as_iso_8601_utc(tmp_path):
+def test_csv_timestamps_are_iso_8601_utc_and_xlsx_has_local_date_cells(tmp_path):
     london = pd.DataFrame(
         {
             "supplier_id": ["euc", "euc"],
@@ -161,14 +168,19 @@ def test_timestamps_are_written_as_iso_8601_utc(tmp_path):
     )
     london.loc[1, "approved_on"] = None
     csv_path, xlsx_path = write_evidence({"excluded_tickets": london}, tmp_path, "b")
-    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
     assert lines == [
         "supplier_id,at,approved_on",
         "euc,2026-03-29T01:30:00Z,2026-03-10",
         "euc,2026-03-01T12:00:00Z,",
     ]
     ws = openpyxl.load_workbook(xlsx_path)["excluded_tickets"]
-    assert ws.cell(row=2, column=2).value == "2026-03-29T01:30:00Z"
+    # the workbook shows London wall-clock time, as real date cells
+    assert ws["B2"].value == dt.datetime(2026, 3, 29, 2, 30)
+    assert ws["B3"].value == dt.datetime(2026, 3, 1, 12, 0)
+    assert ws["B2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert (ws["C2"].value, ws["C2"].number_format) == (dt.datetime(2026, 3, 10), "yyyy-mm-dd")
+    assert ws["C3"].value is None
 
 
 def test_missing_timestamps_stay_empty_and_fractions_are_kept(tmp_path):
@@ -179,7 +191,7 @@ def test_missing_timestamps_stay_empty_and_fractions_are_kept(tmp_path):
         }
     )
     (csv_path, _) = write_evidence({"aged_tickets": df}, tmp_path, "c")
-    assert csv_path.read_text(encoding="utf-8").splitlines()[1:] == [
+    assert csv_path.read_text(encoding="utf-8-sig").splitlines()[1:] == [
         "euc,2026-03-01T10:00:00.250000Z",
         "euc,",
     ]
@@ -245,7 +257,7 @@ def test_a_frame_longer_than_a_sheet_is_split_and_each_part_described(tmp_path):
     assert "the CSV file has every row" in contents[2][3]
     assert contents[4][3] == "Service-credit ledger: one explained line per missed service level."
     # the CSV is never split
-    assert len(paths[0].read_text(encoding="utf-8").splitlines()) == 1 + 5
+    assert len(paths[0].read_text(encoding="utf-8-sig").splitlines()) == 1 + 5
 
 
 def test_a_frame_that_exactly_fills_a_sheet_is_not_split(tmp_path):
@@ -299,7 +311,7 @@ def test_text_that_looks_like_markup_or_escapes_is_stored_as_written(tmp_path):
     df = pd.DataFrame({"supplier_id": ["euc"] * 5, "note": notes})
     (_, xlsx_path) = write_evidence({"aged_tickets": df}, tmp_path, "j")
     ws = openpyxl.load_workbook(xlsx_path)["aged_tickets"]
-    assert [ws.cell(row=i, column=2).value for i in range(2, 7)] == notes
+    assert [_excel_text(ws.cell(row=i, column=2).value) for i in range(2, 7)] == notes
 
 
 def test_text_longer_than_a_cell_is_cut_in_the_workbook_only(tmp_path):
@@ -330,9 +342,10 @@ def test_workbook_cells_equal_the_prepared_frame(rows):
     with tempfile.TemporaryDirectory() as d:
         (_, xlsx_path) = write_evidence({"aged_tickets": df}, d, "p")
         got = _sheet_rows(openpyxl.load_workbook(xlsx_path)["aged_tickets"])[1:]
+    got = [[_excel_text(v) for v in row] for row in got]
     want = []
     for r in prepare(df).itertuples(index=False):
-        text = _ILLEGAL.sub("", r.text).replace("\r", "\n")  # XML readers turn CR into LF
+        text = _ILLEGAL.sub("", r.text)
         real = None if pd.isna(r.real) else float(f"{r.real:.16g}")  # 16 digits, as Excel
         want.append([text or None, real, r.whole])  # |whole| <= 2**53 fits 16 digits
     assert got == want
@@ -360,3 +373,123 @@ def test_nullable_columns_keep_their_values_and_types(tmp_path, dtype, values):
     assert [c.data_type for c in cells if c.value is not None] == [
         kinds[type(v)] for v in values if v is not None
     ]
+
+
+# ------------------------------------------------------------------------- Excel features ----
+def _book(tmp_path, frames, **kw):
+    paths = write_evidence(frames, tmp_path, "x", **kw)
+    return paths, openpyxl.load_workbook(paths[-1])
+
+
+def test_csv_starts_with_the_utf8_bom_and_round_trips_the_pound_sign(tmp_path):
+    df = pd.DataFrame({"supplier_id": ["euc"], "explanation": ["credit £8,640"]})
+    (csv_path, _), _ = _book(tmp_path, {"credit_ledger": df})
+    raw = csv_path.read_bytes()
+    assert raw[:3] == b"\xef\xbb\xbf"
+    assert "£".encode() in raw and "Â£".encode() not in raw
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.DictReader(fh)) == [{"supplier_id": "euc", "explanation": "credit £8,640"}]
+
+
+def test_every_sheet_has_a_frozen_header_an_autofilter_and_column_widths(tmp_path):
+    df = pd.DataFrame({"ticket_id": ["INC1", "INC2", "INC3"], "n": [1, 2, 3]})
+    _, wb = _book(tmp_path, {"aged_tickets": df})
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+    assert wb["aged_tickets"].auto_filter.ref == "A1:B4"  # header + 3 rows, 2 columns
+    assert wb["contents"].auto_filter.ref == "A1:D2"
+    widths = wb["aged_tickets"].column_dimensions
+    # at least the header ("ticket_id", 9 characters) and never the 8.43 default
+    assert widths["A"].width >= 9 and widths["B"].width >= 6
+    assert wb["aged_tickets"]["A1"].font.b  # bold header
+
+
+def test_a_long_text_column_is_capped_at_a_readable_width(tmp_path):
+    df = pd.DataFrame({"explanation": ["word " * 100]})
+    _, wb = _book(tmp_path, {"credit_ledger": df})
+    assert 50 <= wb["credit_ledger"].column_dimensions["A"].width <= 62
+
+
+def test_number_formats_follow_what_the_column_holds(tmp_path):
+    df = pd.DataFrame(
+        {
+            "amount": [8640.0, -500.0],
+            "ping_pong_rate": [0.25, 0.5],
+            "paused_share": [0.125, 1.0],
+            "priority": pd.array([1, None], dtype="Int64"),
+            "elapsed_h": [1.5, 2.25],
+            "breached": [True, False],
+            "waited": pd.to_timedelta(["1 days 02:00:00", "00:30:00"]),
+        }
+    )
+    _, wb = _book(tmp_path, {"breaches": df})
+    row = wb["breaches"][2]
+    assert [c.number_format for c in row] == [
+        "#,##0.00;-#,##0.00",
+        "0.0%",
+        "0.0%",
+        "0",
+        "General",
+        "General",
+        "[h]:mm:ss",
+    ]
+    # the values stay numbers: a per-cent format shows 0.25 as 25.0 %
+    assert [c.value for c in row[:6]] == [8640.0, 0.25, 0.125, 1, 1.5, True]
+    assert row[6].value == dt.timedelta(days=1, hours=2)
+
+
+def test_naive_timestamps_are_utc_and_shown_in_the_estate_zone(tmp_path):
+    df = pd.DataFrame(
+        {
+            # 11:00 UTC is 12:00 in London in July (BST) and 07:00 in New York (EDT)
+            "at": pd.to_datetime(["2026-07-01T11:00:00", None]),
+        }
+    )
+    _, london = _book(tmp_path / "l", {"aged_tickets": df})
+    _, new_york = _book(tmp_path / "n", {"aged_tickets": df}, tz="America/New_York")
+    assert london["aged_tickets"]["A2"].value == dt.datetime(2026, 7, 1, 12, 0)
+    assert new_york["aged_tickets"]["A2"].value == dt.datetime(2026, 7, 1, 7, 0)
+    assert london["aged_tickets"]["A3"].value is None
+
+
+def test_an_object_column_of_timestamps_becomes_date_cells(tmp_path):
+    values = [pd.Timestamp("2026-01-05T09:00Z"), dt.datetime(2026, 1, 5, 10, 0), None]
+    df = pd.DataFrame({"at": pd.Series(values, dtype="object")})
+    _, wb = _book(tmp_path, {"aged_tickets": df})
+    ws = wb["aged_tickets"]
+    # January: London is on UTC; the naive value is taken to be UTC
+    assert [ws["A2"].value, ws["A3"].value, ws["A4"].value] == [
+        dt.datetime(2026, 1, 5, 9, 0),
+        dt.datetime(2026, 1, 5, 10, 0),
+        None,
+    ]
+
+
+def test_contents_has_one_row_per_sheet_with_rows_and_the_time_zone_of_times(tmp_path):
+    timed = pd.DataFrame({"at": pd.to_datetime(["2026-03-01T00:00Z"] * 3)})
+    _, wb = _book(tmp_path, {"aged_tickets": timed, "credit_ledger": LEDGER}, max_rows=3)
+    rows = _sheet_rows(wb["contents"])
+    assert [r[:3] for r in rows[1:]] == [
+        ["aged_tickets", "aged_tickets", 2],
+        ["aged_tickets-part2", "aged_tickets", 1],
+        ["credit_ledger", "credit_ledger", 2],
+    ]
+    assert wb.sheetnames[1:] == [r[0] for r in rows[1:]]
+    assert all("Europe/London" in r[3] for r in rows[1:3])
+    assert "Europe/London" not in rows[3][3]  # no times in the ledger
+    assert wb["contents"]["C2"].number_format == "0"
+
+
+def test_text_shaped_like_rich_text_markup_cannot_inject_cells_or_formulas(tmp_path):
+    payload = '<r><t>a</t></r></is></c><c r="Z9"><f>HYPERLINK("http://x")</f></c><c><is><r></r>'
+    df = pd.DataFrame({"note": [payload, "<r></r>"], "<r>x</r>": [1, 2]})
+    _, wb = _book(tmp_path, {"aged_tickets": df})
+    ws = wb["aged_tickets"]
+    assert _sheet_rows(ws) == [["note", "<r>x</r>"], [payload, 1], ["<r></r>", 2]]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_an_unknown_time_zone_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(ValueError, match="time zone 'Mars/Olympus'"):
+        write_evidence({"credit_ledger": LEDGER}, tmp_path, "z", tz="Mars/Olympus")
+    assert list(tmp_path.iterdir()) == []

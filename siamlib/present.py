@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
@@ -74,6 +75,8 @@ LABELS: dict[str, str] = {
     "from_supplier": "from",
     "to_supplier": "to",
     "bounces": "bounces",
+    "returned_to": "returned to",
+    "returned_by": "bounced back by",
     "tickets": "tickets",
     "sla_attainment": "worst SLA attainment",
     "reopen_rate": "reopen rate",
@@ -193,6 +196,19 @@ def fmt_cell(value: object, tz: str = "UTC") -> str:
     if isinstance(value, float) or (hasattr(value, "dtype") and "float" in str(value.dtype)):
         return fmt_number(value, "", 2)
     return str(value)
+
+
+# A whole number written with a ".0" (88.0, 21,600.0), not part of a version like 0.1.0.
+_TRAILING_ZERO = re.compile(r"(?<![\w.])(\d[\d,]*)\.0(?![\w.])")
+
+
+def tidy_numbers(text: str) -> str:
+    """Drop the ``.0`` of whole numbers in prose made elsewhere: ``80.0%`` -> ``80%``.
+
+    >>> tidy_numbers("actual 79.17% < minimum 80.0%; 21600.0 at risk; siamlib 0.1.0")
+    'actual 79.17% < minimum 80%; 21600 at risk; siamlib 0.1.0'
+    """
+    return _TRAILING_ZERO.sub(r"\1", text)
 
 
 def rag_word(rag: str) -> str:

@@ -358,7 +358,9 @@ def exclusions_table(bundle: dict) -> str:
 
 def equaliser_chart(bundle: dict) -> alt.Chart:
     """The graphic equaliser: share of work per party for each capability (per cent)."""
-    eq = _f(bundle, "equaliser")
+    eq = _f(bundle, "equaliser").copy()
+    names = {**_names(bundle), "retained": "retained organisation"}
+    eq["party"] = eq["party"].map(lambda i: names.get(i, i))
     return (
         alt.Chart(eq, title="Graphic equaliser: who does the work (% per capability)")
         .mark_bar()
@@ -380,6 +382,8 @@ def raci_table(bundle: dict) -> str:
     wide = r.pivot_table(
         index=["stage", "name"], columns="party", values="letter", aggfunc="first"
     ).reset_index()
+    names = {**_names(bundle), "retained": "retained organisation"}
+    wide = wide.rename(columns=lambda c: names.get(c, c))
     return present.table(
         wide, caption="RACI (R responsible, A accountable, C consulted, I informed)"
     )
@@ -431,19 +435,23 @@ def aged_chart(bundle: dict) -> alt.Chart:
     """Aged open tickets at each month end, all suppliers (count)."""
     a = _f(bundle, "aged_trend")
     a = a[a["supplier_id"] != ALL]  # stacked bars add up to the estate total themselves
+    a = _named(bundle, a).rename(columns={"aged_end": "aged", "open_end": "open"})
     return charts.bar(
         a,
-        "period:O",
-        alt.Y("aged_end:Q", title="aged open tickets at month end"),
+        alt.X("period:O", title="month"),
+        alt.Y("aged:Q", title="aged open tickets at month end"),
         title="Aged tickets (open longer than the ageing threshold) by month and supplier",
-        color="supplier_id:N",
-        tooltip=["period", "supplier_id", "aged_end", "open_end"],
+        color="supplier:N",
+        tooltip=["period", "supplier", "aged", "open"],
     )
 
 
 def handoff_chart(bundle: dict) -> alt.Chart:
     """Cross-supplier handoffs in the period: from -> to (count)."""
-    h = _f(bundle, "handoff_matrix")
+    h = _f(bundle, "handoff_matrix").copy()
+    names = _names(bundle)
+    for col in ("from_supplier", "to_supplier"):
+        h[col] = h[col].map(lambda i: names.get(i, i))
     return (
         alt.Chart(h, title=f"Handoffs between suppliers, {bundle['meta']['period']} (count)")
         .mark_rect()
@@ -470,22 +478,22 @@ def ping_pong_table(bundle: dict) -> str:
 def gaming_chart(bundle: dict) -> alt.Chart:
     """Clock-stop gaming signal: share of clock time paused, per supplier (per cent)."""
     g = _f(bundle, "paused_share")
-    g = g[g["supplier_id"] != ALL].copy()
+    g = _named(bundle, g[g["supplier_id"] != ALL])
     g["paused %"] = g["paused_share"] * 100
     g["paused just before resolution %"] = g["pause_before_resolution_share"] * 100
     long = g.melt(
-        id_vars="supplier_id",
+        id_vars="supplier",
         value_vars=["paused %", "paused just before resolution %"],
         var_name="signal",
         value_name="per cent",
     )
     return charts.bar(
         long,
-        "supplier_id:N",
+        alt.X("supplier:N", title=None),
         alt.Y("per cent:Q", title="% of tickets / clock time"),
         title=f"Clock-stop signals, {bundle['meta']['period']} (%)",
         color="signal:N",
-        tooltip=["supplier_id", "signal", alt.Tooltip("per cent:Q", format=".1f")],
+        tooltip=["supplier", "signal", alt.Tooltip("per cent:Q", format=".1f")],
     ).encode(xOffset="signal:N")
 
 

@@ -23,9 +23,10 @@ import html
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 
 RAGS = ("green", "amber", "red", "grey")
 LOCALE = "en_GB"
@@ -113,6 +114,13 @@ def esc(value: object) -> str:
     return html.escape(str(value))
 
 
+def _half_up(value: object, digits: int) -> Decimal:
+    """Round half away from zero, as readers do (7.25 -> 7.3), from the shortest decimal
+    text of the float; never a negative zero."""
+    q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return q.copy_abs() if q.is_zero() else q
+
+
 def fmt_money(value: object, currency: str = "GBP", digits: int = 0, locale: str = LOCALE) -> str:
     """Money with its currency sign, minus sign first: ``-£2,700``, ``£134,100``.
 
@@ -124,10 +132,8 @@ def fmt_money(value: object, currency: str = "GBP", digits: int = 0, locale: str
     if is_missing(value):
         return NO_DATA
     pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
-    amount = round(float(value), digits)
-    return format_currency(
-        amount + 0.0, currency, format=pattern, locale=locale, currency_digits=False
-    )
+    amount = _half_up(value, digits)
+    return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
 
 
 def fmt_number(value: object, unit: str = "", digits: int = 1, locale: str = LOCALE) -> str:
@@ -144,7 +150,7 @@ def fmt_number(value: object, unit: str = "", digits: int = 1, locale: str = LOC
         return NO_DATA
     if len(unit) == 3 and unit.isupper():
         return fmt_money(value, unit, digits, locale)
-    rounded = round(float(value), digits) + 0.0  # + 0.0: no "-0"
+    rounded = _half_up(value, digits)
     text = format_decimal(
         rounded, format="#,##0." + "#" * digits if digits else "#,##0", locale=locale
     )
@@ -161,8 +167,7 @@ def fmt_percent(share: object, digits: int = 1, locale: str = LOCALE) -> str:
     """
     if is_missing(share):
         return NO_DATA
-    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
-    return format_percent(float(share), format=pattern, locale=locale)
+    return fmt_number(float(share) * 100, "%", digits, locale)
 
 
 def fmt_date(value: object, tz: str = "UTC", with_time: bool = False) -> str:

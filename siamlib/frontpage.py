@@ -351,7 +351,10 @@ def supplier_line(
     reds = sum(lv.rag == "red" for lv in levels)
     ambers = len(levels) - reds
     counted = ", ".join(f"{n} {rag}" for n, rag in ((reds, "red"), (ambers, "amber")) if n)
-    sentence = f"{head} has {counted} of {len(own)} levels: {shown}{tail}{_drivers(levels)}."
+    sentence = (
+        f"{head} is below expected on {len(levels)} of {len(own)} levels ({counted}): "
+        f"{shown}{tail}{_drivers(levels)}."
+    )
     rag = "red" if reds else "amber"
     return SupplierLine(sid, name, score, rag, False, tuple(levels), sentence)
 
@@ -366,8 +369,10 @@ def _drivers(levels: list[LevelLine]) -> str:
         return ""
     if len(by) == 1:
         return f"; main driver: {next(iter(by))}"
-    named = "; ".join(f"{d} ({', '.join(labels)})" for d, labels in by.items())
-    return f"; main drivers: {named}"
+    # The driver behind most levels is named plainly, each other one with its levels.
+    ranked = sorted(by.items(), key=lambda kv: -len(kv[1]))
+    named = [ranked[0][0], *(f"{d} for {', '.join(labels)}" for d, labels in ranked[1:])]
+    return f"; main drivers: {'; '.join(named)}"
 
 
 def alerts(bundle: dict) -> tuple[str, ...]:

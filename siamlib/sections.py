@@ -123,7 +123,8 @@ def front_page(bundle: dict) -> str:
     lines = "".join(
         f'<p class="front-line rag-{s.rag}" style="border-left:6px solid '
         f"{charts.RAG_COLOURS[s.rag]};padding:4px 10px;margin:6px 0;"
-        f'background:{present.RAG_BACKGROUND[s.rag]}">{present.esc(s.sentence)}</p>'
+        f'background:{present.RAG_BACKGROUND[s.rag]}"><b>{present.esc(s.name)}</b>'
+        f"{present.esc(s.sentence.removeprefix(s.name))}</p>"
         for s in fp.suppliers
     )
     return (

@@ -101,12 +101,13 @@ def test_each_supplier_gets_one_sentence_worst_first_with_gap_trend_and_driver()
     fp = frontpage.front_page(_bundle())
     assert [s.supplier_id for s in fp.suppliers] == ["host", "net"]
     assert fp.suppliers[0].sentence == (
-        "Summit Hosting (weighted score 40 of 100) has 1 red, 1 amber of 3 levels: "
+        "Summit Hosting (weighted score 40 of 100) is below expected on 2 of 3 levels "
+        "(1 red, 1 amber): "
         "Service availability red at 98.6% against 99.5% expected (0.9 points short; worse "
         "than last month, 99.8%); Resolution within target, P2 amber at 85% against 90% "
         "expected (5 points short; same as last month, 85%); main drivers: an unplanned "
-        "outage of email on 14 Oct (6.5 hours, O1) (Service availability); change C7 on erp "
-        "on 3 Oct (3 incidents caused) (Resolution within target, P2)."
+        "outage of email on 14 Oct (6.5 hours, O1); change C7 on erp on 3 Oct (3 incidents "
+        "caused) for Resolution within target, P2."
     )
     assert fp.suppliers[0].rag == "red"
     assert fp.suppliers[1].sentence == (

@@ -8,7 +8,7 @@ estate's locale (``en_GB`` unless given): ``-£2,700`` not ``£-2,700``, ``21,60
 as in the exported page.
 
 >>> t = tiles([{"label": "Score", "value": "87.5", "sub": "out of 100", "rag": "green"}])
->>> t.startswith('<div class="tiles"')
+>>> t.startswith('<div class="tiles siam-tiles"')
 True
 >>> "&lt;script&gt;" in table(pd.DataFrame({"a": ["<script>"]}))
 True
@@ -222,6 +222,14 @@ def rag_word(rag: str) -> str:
     return f'<b style="color:{RAG_INK[rag]}">{esc(rag)}</b>'
 
 
+# The tiles' text styles travel with the tiles (JupyterLab has no report stylesheet); the
+# label/value/sub markup stays plain because the email text is read back from it.
+_TILE_STYLE = (
+    "<style>.siam-tiles .label,.siam-tiles .sub{font-size:12px;color:#3c4757}"
+    ".siam-tiles .value{font-size:22px;font-weight:bold}</style>"
+)
+
+
 def tiles(items: Iterable[Mapping]) -> str:
     """RAG tiles: each item has label, value, optional sub and rag (green/amber/red/grey)."""
     out = []
@@ -232,21 +240,15 @@ def tiles(items: Iterable[Mapping]) -> str:
     for it in items:
         rag = it.get("rag", "grey")
         rag = rag if rag in RAGS else "grey"
-        sub = (
-            f'<div class="sub" style="font-size:12px;color:#3c4757">{esc(it["sub"])}</div>'
-            if it.get("sub")
-            else ""
-        )
+        sub = f'<div class="sub">{esc(it["sub"])}</div>' if it.get("sub") else ""
         out.append(
             f'<div class="tile rag-{rag}" style="{box.format(bg=RAG_BACKGROUND[rag])}">'
-            f'<div class="label" style="font-size:12px;color:#3c4757">{esc(it["label"])}</div>'
-            f'<div class="value" style="font-size:22px;font-weight:bold">{esc(it["value"])}'
-            f"</div>{sub}</div>"
+            f'<div class="label">{esc(it["label"])}</div>'
+            f'<div class="value">{esc(it["value"])}</div>{sub}</div>'
         )
     return (
-        '<div class="tiles" style="display:flex;flex-wrap:wrap;gap:10px;margin:12px 0">'
-        + "".join(out)
-        + "</div>"
+        '<div class="tiles siam-tiles" style="display:flex;flex-wrap:wrap;gap:10px;'
+        f'margin:12px 0">{_TILE_STYLE}' + "".join(out) + "</div>"
     )
 
 

@@ -214,7 +214,8 @@ def scorecard_table(bundle: dict) -> str:
         show,
         rag_column="RAG",
         numeric=["expected", "minimum", "actual", "weight", "points", "change on last month"],
-        caption=f"Scorecard for {bundle['meta']['period']}",
+        caption=f"Scorecard for {bundle['meta']['period']} (counted: tickets or records; agreed "
+        "minutes for availability)",
     )
 
 

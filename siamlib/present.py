@@ -1,64 +1,256 @@
-"""Presentation helpers for the report notebooks: escaped HTML tiles and tables.
+"""Presentation layer for the report notebooks: human labels, formatted figures, HTML pieces.
 
 Everything a notebook shows as HTML goes through here, so that every text (ticket fields,
-supplier or service names from the data) is HTML-escaped in one place.
+supplier or service names from the data) is HTML-escaped in one place, every column a reader
+sees has a human label (:data:`LABELS`), and every number is formatted with babel in the
+estate's locale (``en_GB`` unless given): ``-£2,700`` not ``£-2,700``, ``21,600`` not
+``21600.0``. Tiles and RAG rows carry inline styles, so they keep their colours in JupyterLab
+as in the exported page.
 
 >>> t = tiles([{"label": "Score", "value": "87.5", "sub": "out of 100", "rag": "green"}])
->>> t.startswith('<div class="tiles"><div class="tile rag-green"><div class="label">Score')
+>>> t.startswith('<div class="tiles siam-tiles"')
 True
 >>> "&lt;script&gt;" in table(pd.DataFrame({"a": ["<script>"]}))
 True
+>>> fmt_money(-2700, "GBP"), fmt_number(21600.0), fmt_percent(0.955)
+('-£2,700', '21,600', '95.5%')
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+from babel.numbers import format_currency, format_decimal
 
 RAGS = ("green", "amber", "red", "grey")
+LOCALE = "en_GB"
+NO_DATA = "–"
+# Background of a RAG row or tile, and the colour of a RAG word (inline: survives JupyterLab).
+RAG_BACKGROUND = {"green": "#d7f0dd", "amber": "#ffe8b3", "red": "#f8d0d0", "grey": "#e5e7eb"}
+RAG_INK = {"green": "#1b5e20", "amber": "#8a5a00", "red": "#b71c1c", "grey": "#4b5563"}
+
+# Stored column name -> what a reader sees. Every table a report shows maps its headers here.
+LABELS: dict[str, str] = {
+    "note": "Why no figure",
+    "supplier_id": "supplier",
+    "supplier_name": "supplier",
+    "supplier": "supplier",
+    "role": "role",
+    "rank": "rank",
+    "weighted_score": "weighted score (0-100)",
+    "levels": "service levels",
+    "green": "green",
+    "amber": "amber",
+    "red": "red",
+    "grey": "no data",
+    "credits": "net credits",
+    "currency": "currency",
+    "service_level": "service level",
+    "measure": "measure",
+    "name": "measure",
+    "scope": "scope",
+    "unit": "unit",
+    "expected": "expected",
+    "minimum": "minimum",
+    "actual": "actual",
+    "rag": "RAG",
+    "line": "line",
+    "amount": "amount",
+    "explanation": "explanation",
+    "period": "month",
+    "source_period": "earned back from",
+    "regime": "credit regime",
+    "score": "score (0-100)",
+    "blocking_failed": "blocking rules failed",
+    "warnings_failed": "warnings",
+    "stopped": "report stopped",
+    "ticket_id": "ticket",
+    "reason": "reason",
+    "approver": "approved by",
+    "approved_on": "approved on",
+    "from_supplier": "from",
+    "to_supplier": "to",
+    "bounces": "bounces",
+    "returned_to": "returned to",
+    "returned_by": "bounced back by",
+    "tickets": "tickets",
+    "sla_attainment": "worst SLA attainment",
+    "reopen_rate": "reopen rate",
+    "satisfaction": "satisfaction (1-5)",
+    "ping_pong_rate": "ping-pong rate",
+    "sla_green": "SLA green",
+    "red_signals": "red experience signals",
+    "watermelon": "watermelon",
+    "stage": "stage",
+    "party": "party",
+}
+
+
+def label(column: str) -> str:
+    """The human label of a stored column name (unknown names: underscores become spaces).
+
+    >>> label("supplier_id"), label("weighted_score"), label("held_business_h")
+    ('supplier', 'weighted score (0-100)', 'held business h')
+    """
+    return LABELS.get(column, str(column).replace("_", " "))
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, ``pd.NA`` and ``pd.NaT``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def esc(value: object) -> str:
     """HTML-escape any value (None / NaN become an en dash)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if value is pd.NA or value is pd.NaT:
-        return "–"
+    if is_missing(value):
+        return NO_DATA
     return html.escape(str(value))
 
 
-def fmt_number(value: object, unit: str = "", digits: int = 1) -> str:
-    """Format a figure with its unit: ``95.5 %``, ``3.2 hours``, ``£1,200``.
+def _half_up(value: object, digits: int) -> Decimal:
+    """Round half away from zero, as readers do (7.25 -> 7.3), from the shortest decimal
+    text of the float; never a negative zero."""
+    q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return q.copy_abs() if q.is_zero() else q
+
+
+def fmt_money(value: object, currency: str = "GBP", digits: int = 0, locale: str = LOCALE) -> str:
+    """Money with its currency sign, minus sign first: ``-£2,700``, ``£134,100``.
+
+    >>> fmt_money(134100.0, "GBP"), fmt_money(-2700, "GBP"), fmt_money(12.5, "EUR", 2)
+    ('£134,100', '-£2,700', '€12.50')
+    >>> fmt_money(float("nan"), "GBP")
+    '–'
+    """
+    if is_missing(value):
+        return NO_DATA
+    pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
+    amount = _half_up(value, digits)
+    return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+
+
+def fmt_number(value: object, unit: str = "", digits: int = 1, locale: str = LOCALE) -> str:
+    """A figure with its unit, at most ``digits`` decimals and no trailing ``.0``.
+
+    A three-letter upper-case ``unit`` is a currency (:func:`fmt_money`).
 
     >>> fmt_number(95.456, "%"), fmt_number(1200, "GBP", 0), fmt_number(float("nan"), "%")
-    ('95.5 %', '£1,200', '–')
+    ('95.5%', '£1,200', '–')
+    >>> fmt_number(21600.0), fmt_number(3.25, "hours", 2), fmt_number(-0.04, "%")
+    ('21,600', '3.25 hours', '0%')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    symbols = {"GBP": "£", "EUR": "€", "USD": "$"}
-    if unit in symbols:
-        return f"{symbols[unit]}{float(value):,.{digits}f}"
+    if is_missing(value):
+        return NO_DATA
     if len(unit) == 3 and unit.isupper():
-        return f"{float(value):,.{digits}f} {unit}"
-    text = f"{float(value):,.{digits}f}"
+        return fmt_money(value, unit, digits, locale)
+    rounded = _half_up(value, digits)
+    text = format_decimal(
+        rounded, format="#,##0." + "#" * digits if digits else "#,##0", locale=locale
+    )
+    if unit == "%":
+        return f"{text}%"
     return f"{text} {unit}".strip()
+
+
+def fmt_percent(share: object, digits: int = 1, locale: str = LOCALE) -> str:
+    """A share (0..1) as per cent: ``0.955`` -> ``95.5%``; NaN -> ``–``.
+
+    >>> fmt_percent(0.25), fmt_percent(1.0), fmt_percent(None)
+    ('25%', '100%', '–')
+    """
+    if is_missing(share):
+        return NO_DATA
+    return fmt_number(float(share) * 100, "%", digits, locale)
+
+
+def fmt_date(value: object, tz: str = "UTC", with_time: bool = False) -> str:
+    """A timestamp as a date (or date and time) in the estate's zone: ``2026-10-14 09:30``.
+
+    >>> fmt_date(pd.Timestamp("2026-10-14 08:30", tz="UTC"), "Europe/London", with_time=True)
+    '2026-10-14 09:30'
+    """
+    if is_missing(value):
+        return NO_DATA
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(tz)
+    return ts.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def fmt_cell(value: object, tz: str = "UTC") -> str:
+    """Any table cell as text: numbers formatted (no ``21600.0``), dates in ``tz``.
+
+    >>> fmt_cell(21600.0), fmt_cell(0.123456), fmt_cell(True), fmt_cell(float("nan"))
+    ('21,600', '0.12', 'yes', '–')
+    """
+    if is_missing(value):
+        return NO_DATA
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return fmt_date(value, tz, with_time=bool(pd.Timestamp(value).time() != dt.time()))
+    if isinstance(value, int) or (hasattr(value, "dtype") and "int" in str(value.dtype)):
+        return format_decimal(int(value), format="#,##0", locale=LOCALE)
+    if isinstance(value, float) or (hasattr(value, "dtype") and "float" in str(value.dtype)):
+        return fmt_number(value, "", 2)
+    return str(value)
+
+
+# A whole number written with a ".0" (88.0, 21,600.0), not part of a version like 0.1.0.
+_TRAILING_ZERO = re.compile(r"(?<![\w.])(\d[\d,]*)\.0(?![\w.])")
+
+
+def tidy_numbers(text: str) -> str:
+    """Drop the ``.0`` of whole numbers in prose made elsewhere: ``80.0%`` -> ``80%``.
+
+    >>> tidy_numbers("actual 79.17% < minimum 80.0%; 21600.0 at risk; siamlib 0.1.0")
+    'actual 79.17% < minimum 80%; 21600 at risk; siamlib 0.1.0'
+    """
+    return _TRAILING_ZERO.sub(r"\1", text)
+
+
+def rag_word(rag: str) -> str:
+    """A RAG status as a coloured word (inline style)."""
+    rag = rag if rag in RAGS else "grey"
+    return f'<b style="color:{RAG_INK[rag]}">{esc(rag)}</b>'
+
+
+# The tiles' text styles travel with the tiles (JupyterLab has no report stylesheet); the
+# label/value/sub markup stays plain because the email text is read back from it.
+_TILE_STYLE = (
+    "<style>.siam-tiles .label,.siam-tiles .sub{font-size:12px;color:#3c4757}"
+    ".siam-tiles .value{font-size:22px;font-weight:bold}</style>"
+)
 
 
 def tiles(items: Iterable[Mapping]) -> str:
     """RAG tiles: each item has label, value, optional sub and rag (green/amber/red/grey)."""
     out = []
+    box = (
+        "flex:1 1 150px;border-radius:6px;padding:10px 12px;border:1px solid #c9d0db;"
+        "background:{bg};color:#1d2430"
+    )
     for it in items:
         rag = it.get("rag", "grey")
         rag = rag if rag in RAGS else "grey"
         sub = f'<div class="sub">{esc(it["sub"])}</div>' if it.get("sub") else ""
         out.append(
-            f'<div class="tile rag-{rag}"><div class="label">{esc(it["label"])}</div>'
+            f'<div class="tile rag-{rag}" style="{box.format(bg=RAG_BACKGROUND[rag])}">'
+            f'<div class="label">{esc(it["label"])}</div>'
             f'<div class="value">{esc(it["value"])}</div>{sub}</div>'
         )
-    return '<div class="tiles">' + "".join(out) + "</div>"
+    return (
+        '<div class="tiles siam-tiles" style="display:flex;flex-wrap:wrap;gap:10px;'
+        f'margin:12px 0">{_TILE_STYLE}' + "".join(out) + "</div>"
+    )
 
 
 def table(
@@ -67,19 +259,42 @@ def table(
     numeric: Iterable[str] = (),
     max_rows: int = 200,
     caption: str | None = None,
+    formats: Mapping[str, Callable[[object], str]] | None = None,
+    tz: str = "UTC",
 ) -> str:
-    """An escaped HTML table; ``rag_column`` colours each row by its RAG value."""
-    numeric = set(numeric)
+    """An escaped HTML table with human headers (:func:`label`) and formatted cells.
+
+    ``rag_column`` colours each row by its RAG value (inline style); ``formats`` maps a
+    column to the function that turns its values into text (default :func:`fmt_cell`);
+    numeric columns (``numeric`` or any number dtype) are right-aligned.
+
+    >>> t = table(pd.DataFrame({"supplier_id": ["x"], "credits": [21600.0]}))
+    >>> "<th>supplier</th>" in t and ">21,600<" in t and "21600.0" not in t
+    True
+    """
+    formats = dict(formats or {})
     cols = list(df.columns)
-    head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(c)}</th>' for c in cols)
+    numeric = set(numeric) | {
+        c
+        for c in cols
+        if pd.api.types.is_numeric_dtype(df[c].dtype)
+        and not pd.api.types.is_bool_dtype(df[c].dtype)
+    }
+    right = ' class="num" style="text-align:right"'
+    head = "".join(f"<th{right if c in numeric else ''}>{esc(label(c))}</th>" for c in cols)
     rows = []
     for rec in df.head(max_rows).itertuples(index=False):
         values = dict(zip(cols, rec, strict=True))
-        cls = f' class="rag-{values[rag_column]}"' if rag_column and rag_column in values else ""
+        style = ""
+        if rag_column and rag_column in values:
+            rag = values[rag_column] if values[rag_column] in RAGS else "grey"
+            style = f' class="rag-{rag}" style="background:{RAG_BACKGROUND[rag]}"'
         cells = "".join(
-            f'<td class="{"num" if c in numeric else ""}">{esc(values[c])}</td>' for c in cols
+            f"<td{right if c in numeric else ''}>"
+            f"{esc(formats[c](values[c]) if c in formats else fmt_cell(values[c], tz))}</td>"
+            for c in cols
         )
-        rows.append(f"<tr{cls}>{cells}</tr>")
+        rows.append(f"<tr{style}>{cells}</tr>")
     more = ""
     if len(df) > max_rows:
         more = (

@@ -28,6 +28,32 @@ def _f(bundle: dict, name: str) -> pd.DataFrame:
     return bundle["frames"].get(name, pd.DataFrame())
 
 
+def _names(bundle: dict) -> dict[str, str]:
+    """Supplier id -> name (meta, else the league table); ids without a name stay as they are."""
+    names = dict(bundle["meta"].get("supplier_names") or {})
+    lg = bundle["frames"].get("league")
+    if lg is not None and not lg.empty and "supplier_name" in lg.columns:
+        names = {**dict(zip(lg["supplier_id"], lg["supplier_name"], strict=True)), **names}
+    return names
+
+
+def _named(bundle: dict, df: pd.DataFrame, column: str = "supplier_id") -> pd.DataFrame:
+    """``df`` with the supplier ids of ``column`` replaced by a ``supplier`` name column."""
+    if column not in df.columns:
+        return df
+    names = _names(bundle)
+    out = df.copy()
+    out.insert(
+        list(df.columns).index(column), "supplier", df[column].map(lambda i: names.get(i, i))
+    )
+    return out.drop(columns=[column])
+
+
+def _money(bundle: dict):
+    cur = bundle["meta"].get("currency", "GBP")
+    return lambda v: present.fmt_money(v, cur)
+
+
 def title(bundle: dict) -> str:
     """Report heading text."""
     m = bundle["meta"]
@@ -57,6 +83,59 @@ def intro(bundle: dict) -> str:
             f"{m['period']}. Times are business hours on the contract calendar unless stated."
         )
     return f"<h1>{present.esc(title(bundle))}</h1><p>{present.esc(text)}</p>"
+
+
+def front_page(bundle: dict) -> str:
+    """The board's first screen (:mod:`siamlib.frontpage`): credits against the at-risk pool,
+    alerts, then one sentence per supplier, worst first, coloured by its worst level."""
+    from siamlib import frontpage
+
+    fp = frontpage.front_page(bundle)
+    cur = fp.currency
+    share = fp.net_credits / fp.at_risk if fp.at_risk else float("nan")
+    items = [
+        {
+            "label": f"Net service credits, {fp.period}",
+            "value": present.fmt_money(fp.net_credits, cur),
+            "sub": f"of {present.fmt_money(fp.at_risk, cur)} at risk "
+            f"({present.fmt_percent(share, 1)})",
+            "rag": "green" if fp.net_credits <= 0 else "amber" if share < 0.5 else "red",
+        },
+        {
+            "label": "Suppliers with a red level",
+            "value": f"{sum(s.rag == 'red' for s in fp.suppliers)} of {len(fp.suppliers)}",
+            "sub": f"{sum(s.rag == 'amber' for s in fp.suppliers)} more with amber only",
+            "rag": "red" if any(s.rag == "red" for s in fp.suppliers) else "green",
+        },
+        {
+            "label": "Alerts",
+            "value": str(len(fp.alerts)),
+            "sub": "gaming, watermelon, blocked data",
+            "rag": "amber" if fp.alerts else "green",
+        },
+    ]
+    alerts = "".join(f"<li>{present.esc(a)}</li>" for a in fp.alerts)
+    alert_html = (
+        f'<h3>Alerts</h3><ul class="alerts" style="margin:4px 0 12px">{alerts}</ul>'
+        if alerts
+        else "<p>No alerts: no clock-stop signal, watermelon or blocked data this month.</p>"
+    )
+    lines = "".join(
+        f'<p class="front-line rag-{s.rag}" style="border-left:6px solid '
+        f"{charts.RAG_COLOURS[s.rag]};padding:4px 10px;margin:6px 0;"
+        f'background:{present.RAG_BACKGROUND[s.rag]}"><b>{present.esc(s.name)}</b>'
+        f"{present.esc(s.sentence.removeprefix(s.name))}</p>"
+        for s in fp.suppliers
+    )
+    return (
+        '<section class="front-page">'
+        + present.tiles(items)
+        + f"<p><b>{present.esc(fp.credits_sentence)}</b></p>"
+        + alert_html
+        + "<h3>Suppliers, worst first</h3>"
+        + lines
+        + "</section>"
+    )
 
 
 # ---------------------------------------------------------------------- supplier sections
@@ -142,7 +221,8 @@ def scorecard_table(bundle: dict) -> str:
         show,
         rag_column="RAG",
         numeric=["expected", "minimum", "actual", "weight", "points", "change on last month"],
-        caption=f"Scorecard for {bundle['meta']['period']}",
+        caption=f"Scorecard for {bundle['meta']['period']} (counted: tickets or records; agreed "
+        "minutes for availability)",
     )
 
 
@@ -256,11 +336,21 @@ def credits_table(bundle: dict) -> str:
     led = _f(bundle, "ledger")
     if led.empty:
         return "<p>No service credits are due for this period.</p>"
-    cols = ["supplier_id", "line", "service_level", "amount", "currency", "explanation"]
+    cols = ["supplier_id", "line", "service_level", "amount", "explanation"]
     show = led[[c for c in cols if c in led.columns]].copy()
     if bundle["meta"].get("role") != "board":
         show = show.drop(columns=["supplier_id"], errors="ignore")
-    return present.table(show, numeric=["amount"], caption="Service credits (currency)")
+    cur = bundle["meta"].get("currency", "GBP")
+    if "explanation" in show.columns:  # the ledger's prose writes 88 as "88.0"
+        show["explanation"] = show["explanation"].map(
+            lambda t: present.tidy_numbers(t) if isinstance(t, str) else t
+        )
+    return present.table(
+        _named(bundle, show),
+        numeric=["amount"],
+        formats={"amount": _money(bundle)},
+        caption=f"Service credits ({cur}; negative amounts are earn-back or rewards)",
+    )
 
 
 def exclusions_table(bundle: dict) -> str:
@@ -268,12 +358,18 @@ def exclusions_table(bundle: dict) -> str:
     ex = _f(bundle, "excluded")
     if ex.empty:
         return "<p>No agreed exclusions apply to this supplier's tickets.</p>"
-    return present.table(ex, caption="Agreed exclusions")
+    if bundle["meta"].get("role") not in (None, "board", "integrator"):
+        ex = ex.drop(columns=["supplier_id"], errors="ignore")
+    return present.table(
+        _named(bundle, ex), caption="Agreed exclusions", tz=bundle["meta"].get("timezone", "UTC")
+    )
 
 
 def equaliser_chart(bundle: dict) -> alt.Chart:
     """The graphic equaliser: share of work per party for each capability (per cent)."""
-    eq = _f(bundle, "equaliser")
+    eq = _f(bundle, "equaliser").copy()
+    names = {**_names(bundle), "retained": "retained organisation"}
+    eq["party"] = eq["party"].map(lambda i: names.get(i, i))
     return (
         alt.Chart(eq, title="Graphic equaliser: who does the work (% per capability)")
         .mark_bar()
@@ -295,6 +391,8 @@ def raci_table(bundle: dict) -> str:
     wide = r.pivot_table(
         index=["stage", "name"], columns="party", values="letter", aggfunc="first"
     ).reset_index()
+    names = {**_names(bundle), "retained": "retained organisation"}
+    wide = wide.rename(columns=lambda c: names.get(c, c))
     return present.table(
         wide, caption="RACI (R responsible, A accountable, C consulted, I informed)"
     )
@@ -312,7 +410,12 @@ def quality_section(bundle: dict) -> str:
         q["examples"] = q["examples"].map(
             lambda v: [x for x in str(v).split(", ") if x] if isinstance(v, str) else v
         )
-    return quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=False)
+    board = bundle["meta"].get("role") == "board"
+    if board and bool(q["passed"].astype(bool).all()):
+        # A board reads the failures; a list of 100-odd passed checks hides nothing it needs.
+        return f"<p>All {len(q)} data-quality checks passed.</p>"
+    html = quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=board)
+    return present.tidy_numbers(html)
 
 
 def definitions(measure_ids: list[str] | None = None, bundle: dict | None = None) -> str:
@@ -345,19 +448,23 @@ def aged_chart(bundle: dict) -> alt.Chart:
     """Aged open tickets at each month end, all suppliers (count)."""
     a = _f(bundle, "aged_trend")
     a = a[a["supplier_id"] != ALL]  # stacked bars add up to the estate total themselves
+    a = _named(bundle, a).rename(columns={"aged_end": "aged", "open_end": "open"})
     return charts.bar(
         a,
-        "period:O",
-        alt.Y("aged_end:Q", title="aged open tickets at month end"),
+        alt.X("period:O", title="month"),
+        alt.Y("aged:Q", title="aged open tickets at month end"),
         title="Aged tickets (open longer than the ageing threshold) by month and supplier",
-        color="supplier_id:N",
-        tooltip=["period", "supplier_id", "aged_end", "open_end"],
+        color="supplier:N",
+        tooltip=["period", "supplier", "aged", "open"],
     )
 
 
 def handoff_chart(bundle: dict) -> alt.Chart:
     """Cross-supplier handoffs in the period: from -> to (count)."""
-    h = _f(bundle, "handoff_matrix")
+    h = _f(bundle, "handoff_matrix").copy()
+    names = _names(bundle)
+    for col in ("from_supplier", "to_supplier"):
+        h[col] = h[col].map(lambda i: names.get(i, i))
     return (
         alt.Chart(h, title=f"Handoffs between suppliers, {bundle['meta']['period']} (count)")
         .mark_rect()
@@ -374,28 +481,32 @@ def handoff_chart(bundle: dict) -> alt.Chart:
 def ping_pong_table(bundle: dict) -> str:
     """Pairs of suppliers bouncing tickets back (A -> B -> A)."""
     pp = _f(bundle, "ping_pong_pairs").sort_values("tickets", ascending=False)
+    names = _names(bundle)
+    for col in ("returned_to", "returned_by"):
+        if col in pp.columns:
+            pp[col] = pp[col].map(lambda i: names.get(i, i))
     return present.table(pp, numeric=["bounces", "tickets"], caption="Ping-pong by supplier pair")
 
 
 def gaming_chart(bundle: dict) -> alt.Chart:
     """Clock-stop gaming signal: share of clock time paused, per supplier (per cent)."""
     g = _f(bundle, "paused_share")
-    g = g[g["supplier_id"] != ALL].copy()
+    g = _named(bundle, g[g["supplier_id"] != ALL])
     g["paused %"] = g["paused_share"] * 100
     g["paused just before resolution %"] = g["pause_before_resolution_share"] * 100
     long = g.melt(
-        id_vars="supplier_id",
+        id_vars="supplier",
         value_vars=["paused %", "paused just before resolution %"],
         var_name="signal",
         value_name="per cent",
     )
     return charts.bar(
         long,
-        "supplier_id:N",
+        alt.X("supplier:N", title=None),
         alt.Y("per cent:Q", title="% of tickets / clock time"),
         title=f"Clock-stop signals, {bundle['meta']['period']} (%)",
         color="signal:N",
-        tooltip=["supplier_id", "signal", alt.Tooltip("per cent:Q", format=".1f")],
+        tooltip=["supplier", "signal", alt.Tooltip("per cent:Q", format=".1f")],
     ).encode(xOffset="signal:N")
 
 
@@ -445,9 +556,10 @@ def scope_table(bundle: dict) -> str:
     sc = _f(bundle, "scope_conformance")
     if sc.empty:
         return "<p>No work items were recorded for this period.</p>"
+    names = _names(bundle)
     show = pd.DataFrame(
         {
-            "supplier": sc["supplier_id"],
+            "supplier": sc["supplier_id"].map(lambda i: names.get(i, i)),
             "work items": sc["work_items"],
             "in scope": sc["in_scope"],
             "out of scope": sc["out_of_scope"],
@@ -488,36 +600,52 @@ def watermelon_table(bundle: dict) -> str:
     w = _f(bundle, "watermelon")
     if w.empty:
         return ""
-    return present.table(w.round(3), caption="Watermelon check (green SLA, red experience)")
+    show = _named(bundle, w).drop(columns=["period"], errors="ignore")
+    return present.table(
+        show,
+        formats={
+            "sla_attainment": present.fmt_percent,
+            "reopen_rate": present.fmt_percent,
+            "ping_pong_rate": present.fmt_percent,
+            "satisfaction": lambda v: present.fmt_number(v, "", 2),
+        },
+        caption="Watermelon check (green SLA, red experience)",
+    )
 
 
 # ---------------------------------------------------------------------- board sections
 def league_table(bundle: dict) -> str:
     """All suppliers ranked by weighted score."""
-    lg = _f(bundle, "league").copy()
-    lg["weighted_score"] = lg["weighted_score"].round(1)
+    lg = _f(bundle, "league")
+    cols = ["rank", "supplier_name", "role", "weighted_score", "levels"]
+    show = lg[[c for c in [*cols, "green", "amber", "red", "grey", "credits"] if c in lg.columns]]
     return present.table(
-        lg,
+        show,
         numeric=["weighted_score", "credits", "green", "amber", "red", "grey"],
+        formats={
+            "weighted_score": lambda v: present.fmt_number(v, "", 1),
+            "credits": _money(bundle),
+        },
         caption=f"League table, {bundle['meta']['period']} (weighted score out of 100)",
     )
 
 
 def rag_grid(bundle: dict) -> alt.Chart:
     """Every supplier's service levels and their RAG status."""
-    c = _f(bundle, "cards")
+    c = _named(bundle, _f(bundle, "cards"))
+    c = c.rename(columns={"service_level": "service level"})
     return (
         alt.Chart(c, title=f"RAG status of every service level, {bundle['meta']['period']}")
         .mark_rect(stroke="white")
         .encode(
-            x=alt.X("service_level:N", title=None),
-            y=alt.Y("supplier_id:N", title=None),
-            color=alt.Color("rag:N", scale=RAG_SCALE),
+            x=alt.X("service level:N", title=None),
+            y=alt.Y("supplier:N", title=None),
+            color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG"),
             tooltip=[
-                "supplier_id",
-                "service_level",
+                "supplier",
+                "service level",
                 "name",
-                alt.Tooltip("actual:Q", format=".2f"),
+                alt.Tooltip("actual:Q", format=",.2f"),
                 "expected",
                 "minimum",
                 "rag",
@@ -530,19 +658,23 @@ def rag_grid(bundle: dict) -> alt.Chart:
 def credits_chart(bundle: dict) -> alt.Chart:
     """Net service credits per supplier for the period (currency)."""
     led = _f(bundle, "ledger")
-    by = led.groupby("supplier_id", as_index=False)["amount"].sum()
+    by = _named(bundle, led.groupby("supplier_id", as_index=False)["amount"].sum())
     cur = bundle["meta"].get("currency", "")
     return charts.bar(
         by,
-        "supplier_id:N",
+        alt.X("supplier:N", title=None),
         alt.Y("amount:Q", title=f"net credits ({cur})"),
         title=f"Service credits by supplier, {bundle['meta']['period']} ({cur})",
-        tooltip=["supplier_id", "amount"],
+        tooltip=["supplier", alt.Tooltip("amount:Q", format=",.0f")],
         height=200,
     )
 
 
 def quality_scores_table(bundle: dict) -> str:
     """Data-quality score per supplier and whether its report was stopped."""
-    q = _f(bundle, "quality_scores")
-    return present.table(q, numeric=["score"], caption="Data quality by supplier (0-100)")
+    q = _named(bundle, _f(bundle, "quality_scores"))
+    return present.table(
+        q,
+        formats={"score": lambda v: present.fmt_number(v, "", 1)},
+        caption="Data quality by supplier (0-100)",
+    )

@@ -252,6 +252,7 @@ class Work:
 
         p = self.params
         meta = dict(self.meta, period=self.period, report=name)
+        meta["supplier_names"] = {s.id: s.name for s in p.estate.suppliers}
         if name == BOARD:
             cards = pd.concat(self.cards.values(), ignore_index=True)
             ledger = pd.concat(self.ledgers.values(), ignore_index=True)
@@ -263,6 +264,7 @@ class Work:
                 "quality_scores": q.score_table(self.quality, [s.id for s in p.estate.suppliers])
                 if self.quality
                 else None,
+                **_front_page_frames(self),
             }
             meta["role"] = "board"
             return {"meta": meta, "frames": {k: v for k, v in frames.items() if v is not None}}
@@ -373,6 +375,32 @@ def _attribution(
     total = out["held_business_h"].sum()
     out["share"] = out["held_business_h"] / total if total else float("nan")
     return out
+
+
+def _front_page_frames(work: Work) -> dict[str, pd.DataFrame]:
+    """What the board's front page needs besides the scorecards (:mod:`siamlib.frontpage`):
+    each supplier's at-risk amount, the period's drivers, clock-stop signals and watermelons."""
+    from siamlib import credits, frontpage
+    from siamlib.measures import integrator
+
+    p = work.params
+    ids = [s.id for s in p.estate.suppliers]
+    t = work.tables
+    return {
+        "at_risk": pd.DataFrame(
+            {
+                "supplier_id": ids,
+                "at_risk_amount": [credits.at_risk_amount(p.contract(i)) for i in ids],
+            }
+        ),
+        "drivers": frontpage.drivers(
+            t.get("outages"), t.get("problems"), t.get("changes"), work.bounds
+        ),
+        "paused_share": integrator.paused_share(
+            work._kept("clocks"), work.period, tz=p.estate.timezone
+        ),
+        "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
+    }
 
 
 def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:

@@ -173,18 +173,18 @@ def test_subject_never_carries_a_line_break_from_a_name(params):
 # ---------------------------------------------------------------------- bodies
 def test_plain_text_states_the_headline_figures_and_every_level():
     text = delivery.render_text(tower_bundle(), link="https://r.example/x.html")
-    # weighted score: points 60 + 0 over weights 60 + 40 with data -> 60 / 100 x 100 = 60.0
-    assert "Weighted score, 2026-10: 60.0 (out of 100)" in text
+    # weighted score: points 60 + 0 over weights 60 + 40 with data -> 60 / 100 x 100 = 60
+    assert "Weighted score, 2026-10: 60 (out of 100)" in text
     assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
     assert "Service credits, 2026-10: £500 (net of earn-back)" in text
-    assert "- FTF First-time fix: actual 80.00 % (expected 85.00, minimum 82.00) - RED" in text
+    assert "- FTF First-time fix: actual 80 % (expected 85, minimum 82) - RED" in text
     assert "Interactive report: https://r.example/x.html" in text
 
 
 def test_board_text_lists_the_league_table():
     text = delivery.render_text(board_bundle())
     assert "- network: 92.5, credits 0" in text
-    assert "- euc: 71.0, credits 250" in text
+    assert "- euc: 71, credits 250" in text
 
 
 def test_email_html_is_static_with_inlined_css_and_cid_images():

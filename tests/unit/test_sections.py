@@ -3,7 +3,10 @@ the scorecard table shows why a grey level has no actual."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+import pytest
 
 from siamlib import sections
 from siamlib.measures import MEASURE_VALUE_COLUMNS
@@ -81,14 +84,14 @@ def test_scope_table_shows_each_suppliers_conformance_in_per_cent():
         }
     )
     html = sections.scope_table(_bundle({"scope_conformance": sc}))
-    assert "hosting" in html and "75.0" in html
+    assert "hosting" in html and ">75<" in html and "75.0" not in html
     assert "No work items" in sections.scope_table(_bundle({}))
 
 
 PARAMS = load_params()
 
 
-def _bundle(card: pd.DataFrame) -> dict:
+def _card_bundle(card: pd.DataFrame) -> dict:
     return {"meta": {"period": "2026-10"}, "frames": {"scorecard": card}}
 
 
@@ -104,15 +107,84 @@ def test_grey_levels_show_their_note_in_the_scorecard_table():
         [("euc", "2026-10", "availability", "", 1.0, 100.0, 100.0)], columns=MEASURE_VALUE_COLUMNS
     )
     card = scorecard(values, PARAMS, "euc", "2026-10", notes=notes)
-    html = sections.scorecard_table(_bundle(card))
-    assert '<th class="">note</th>' in html
+    html = sections.scorecard_table(_card_bundle(card))
+    assert ">Why no figure</th>" in html
     assert "no outages table in the dataset" in html
     # the same availability value without the note is scored green and has no reason shown
     plain = scorecard(values, PARAMS, "euc", "2026-10")
-    assert "no outages table" not in sections.scorecard_table(_bundle(plain))
+    assert "no outages table" not in sections.scorecard_table(_card_bundle(plain))
 
 
 def test_a_scorecard_from_an_older_bundle_without_notes_still_renders():
     card = scorecard(pd.DataFrame(columns=MEASURE_VALUE_COLUMNS), PARAMS, "euc", "2026-10")
-    html = sections.scorecard_table(_bundle(card.drop(columns="note")))
-    assert "<table>" in html and ">note<" not in html
+    html = sections.scorecard_table(_card_bundle(card.drop(columns="note")))
+    assert "<table>" in html and ">Why no figure<" not in html
+
+
+# ------------------------------------------------- every section of a small demo estate ----
+STORED = {"supplier_id", "weighted_score", "service_level", "aged_end", "held_business_h"}
+# A whole number written as a float ("21600.0", "88.0"), not a version such as 0.1.0.
+RAW_FLOAT = re.compile(r"(?<![\w.])\d[\d,]*\.0(?![\w.])")
+TABLES = {
+    "board": ["intro", "front_page", "league_table", "credits_table", "quality_scores_table"]
+    + ["quality_section", "definitions"],
+    "tower": ["intro", "headline", "scorecard_table", "clock_table", "credits_table"]
+    + ["exclusions_table", "raci_table", "scope_table", "quality_section", "definitions"],
+    "integrator": ["intro", "headline", "scorecard_table", "credits_table", "ping_pong_table"]
+    + ["trends_table", "watermelon_table", "scope_table", "quality_section", "definitions"],
+}
+CHARTS = {
+    "board": ["rag_grid", "credits_chart"],
+    "tower": ["score_trend_chart", "level_trend_chart", "sla_priority_chart"]
+    + ["attribution_chart", "backlog_chart", "equaliser_chart"],
+    "integrator": ["aged_chart", "handoff_chart", "gaming_chart", "improvements_chart"]
+    + ["equaliser_chart", "score_trend_chart"],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_bundles(tmp_path_factory):
+    from siamlib import demo
+    from siamlib.params import load_params
+    from siamlib.workbook import BOARD, compute_period
+
+    folder = demo.write_demo(tmp_path_factory.mktemp("sections") / "estate", n_tickets=1500)
+    work = compute_period(folder, load_params(), "2026-10")
+    names = [BOARD, *(s.id for s in work.params.estate.suppliers)]
+    return [work.bundle(n) for n in names]
+
+
+def _kind(bundle: dict) -> str:
+    role = bundle["meta"]["role"]
+    return role if role in TABLES else "tower"
+
+
+def test_no_rendered_section_shows_a_stored_column_name_or_a_raw_float(demo_bundles):
+    for bundle in demo_bundles:
+        for name in TABLES[_kind(bundle)]:
+            fn = getattr(sections, name)
+            html = fn(bundle=bundle) if name == "definitions" else fn(bundle)
+            where = f"{bundle['meta']['report']}: {name}"
+            headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+            assert not [h for h in headers if h in STORED or "_" in h], where
+            text = re.sub(r"<[^>]+>", " ", html)
+            assert not RAW_FLOAT.findall(text), (where, RAW_FLOAT.findall(text)[:3])
+            assert "£-" not in text, where
+
+
+def test_no_chart_axis_or_legend_is_titled_with_a_stored_column_name(demo_bundles):
+    for bundle in demo_bundles:
+        for name in CHARTS[_kind(bundle)]:
+            enc = getattr(sections, name)(bundle).to_dict().get("encoding", {})
+            for channel in ("x", "y", "color"):
+                if channel in enc:
+                    shown = enc[channel].get("title", enc[channel].get("field"))
+                    assert shown not in STORED, (bundle["meta"]["report"], name, channel)
+
+
+def test_the_board_front_page_names_every_supplier_and_the_at_risk_pool(demo_bundles):
+    board = demo_bundles[0]
+    html = sections.front_page(board)
+    for supplier_name in board["meta"]["supplier_names"].values():
+        assert supplier_name in html
+    assert "at risk" in html and "Suppliers, worst first" in html

@@ -1,0 +1,468 @@
+"""The board summary's front page: what is at stake this month, and why, in a minute's read.
+
+Pure functions from the board bundle's frames to a small typed structure (:class:`FrontPage`):
+one sentence per supplier, worst first, naming each red and amber level with its gap to
+target, its trend against last month and its main driver where the data names one (an
+unplanned outage, a problem, a failed change); the net service credits against the at-risk
+pool; and the alerts a board must not miss (clock-stop gaming signals, watermelons, data the
+quality gate blocked). :func:`siamlib.sections.front_page` renders it.
+
+Amber levels are named as well as red ones: amber is below the expected level, the board's
+early warning, and costs a line, not a credit.
+
+>>> fp = front_page({"meta": {"period": "2026-10", "currency": "GBP"}, "frames": {}})
+>>> fp.suppliers, fp.net_credits, fp.alerts
+((), 0.0, ())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from siamlib import present
+from siamlib.measures.integrator import ALL
+
+# Clock-stop gaming signal: a quarter of the clock time stopped, or a quarter of the tickets
+# paused right before resolution, is far above what waiting-for-customer explains in the
+# estates we measure; the board should ask why.
+GAMING_PAUSED_SHARE = 0.25
+GAMING_PAUSE_BEFORE_RESOLUTION = 0.25
+# At most this many levels named per supplier sentence; the rest are counted (the scorecard
+# lists them all).
+MAX_LEVELS = 4
+DRIVER_COLUMNS = ["supplier_id", "service", "kind", "ref", "when", "hours", "incidents"]
+_SEVERITY = {"red": 0, "amber": 1}
+
+
+@dataclass(frozen=True)
+class LevelLine:
+    """One failing service level as the front page names it."""
+
+    service_level: str
+    label: str
+    rag: str
+    text: str
+    driver: str = ""
+
+
+@dataclass(frozen=True)
+class SupplierLine:
+    """One supplier's sentence (``rag``: its worst level; ``blocked``: data stopped)."""
+
+    supplier_id: str
+    name: str
+    score: float
+    rag: str
+    blocked: bool
+    levels: tuple[LevelLine, ...]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    """The board's first screen."""
+
+    period: str
+    currency: str
+    suppliers: tuple[SupplierLine, ...]
+    net_credits: float
+    at_risk: float
+    credits_sentence: str
+    alerts: tuple[str, ...]
+
+
+# ------------------------------------------------------------------------------ drivers ----
+def drivers(
+    outages: pd.DataFrame | None,
+    problems: pd.DataFrame | None,
+    changes: pd.DataFrame | None,
+    bounds: tuple[pd.Timestamp, pd.Timestamp],
+) -> pd.DataFrame:
+    """Events of the period that can explain a missed level, per supplier and service.
+
+    - ``outage``: unplanned outages overlapping the period, ``hours`` inside the period
+      (an ongoing one runs to the period end);
+    - ``problem``: problem records open at some time in the period, ``incidents`` linked;
+    - ``change``: changes started in the period that failed, were backed out or caused
+      incidents, ``incidents`` caused.
+
+    Returns
+    -------
+    DataFrame
+        ``DRIVER_COLUMNS``; ``when`` is the UTC start (outage, change) or opening (problem).
+
+    Examples
+    --------
+    >>> ts = lambda s: pd.Timestamp(s, tz="UTC")
+    >>> o = pd.DataFrame({"outage_id": ["O1"], "service": ["email"], "supplier_id": ["h"],
+    ...     "start_at": [ts("2026-10-14 08:00")], "end_at": [ts("2026-10-14 14:30")],
+    ...     "planned": [False]})
+    >>> drivers(o, None, None, (ts("2026-10-01"), ts("2026-11-01")))[["ref", "hours"]]
+      ref  hours
+    0  O1    6.5
+    """
+    start, end = bounds
+    parts = []
+    if outages is not None and not outages.empty:
+        o = outages[~outages["planned"].fillna(False).astype(bool)]
+        stop = o["end_at"].fillna(end).clip(upper=end)
+        begin = o["start_at"].clip(lower=start)
+        o = o.assign(hours=(stop - begin).dt.total_seconds() / 3600)[stop > begin]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "supplier_id": o["supplier_id"],
+                    "service": o["service"],
+                    "kind": "outage",
+                    "ref": o["outage_id"],
+                    "when": o["start_at"],
+                    "hours": o["hours"],
+                    "incidents": 0,
+                }
+            )
+        )
+    if problems is not None and not problems.empty:
+        p = problems[
+            problems["opened_at"].lt(end)
+            & (problems["closed_at"].isna() | problems["closed_at"].ge(start))
+        ]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "supplier_id": p["supplier_id"],
+                    "service": p["service"],
+                    "kind": "problem",
+                    "ref": p["problem_id"],
+                    "when": p["opened_at"],
+                    "hours": 0.0,
+                    "incidents": p["linked_incidents"].fillna(0).astype(int),
+                }
+            )
+        )
+    if changes is not None and not changes.empty:
+        began = changes["actual_start"].fillna(changes["planned_start"])
+        bad = changes["outcome"].isin(["failed", "backed_out"]) | changes[
+            "incidents_caused"
+        ].fillna(0).gt(0)
+        c = changes[bad & began.ge(start) & began.lt(end)]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "supplier_id": c["supplier_id"],
+                    "service": c["service"],
+                    "kind": "change",
+                    "ref": c["change_id"],
+                    "when": began[c.index],
+                    "hours": 0.0,
+                    "incidents": c["incidents_caused"].fillna(0).astype(int),
+                }
+            )
+        )
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in DRIVER_COLUMNS})
+    return pd.concat(parts, ignore_index=True)[DRIVER_COLUMNS]
+
+
+def _scope(scope: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in str(scope or "").split(";") if "=" in part)
+
+
+def main_driver(
+    found: pd.DataFrame, supplier_id: str, measure: str, scope: str
+) -> pd.Series | None:
+    """The event most likely behind a missed level, or None when the data names none.
+
+    Availability looks only at outages (longest first); every other ticket-based level at the
+    failed change or problem with the most incidents, then the longest outage. A level
+    scoped to a service looks only at that service. Integrator levels have no driver here.
+
+    >>> d = pd.DataFrame({"supplier_id": ["h", "h"], "service": ["email", "erp"],
+    ...     "kind": ["outage", "change"], "ref": ["O1", "C7"], "when": [None, None],
+    ...     "hours": [6.5, 0.0], "incidents": [0, 12]})
+    >>> main_driver(d, "h", "availability", "")["ref"]
+    'O1'
+    >>> main_driver(d, "h", "reopen_rate", "")["ref"]
+    'C7'
+    >>> main_driver(d, "h", "availability", "service=erp") is None
+    True
+    """
+    if found is None or found.empty or measure.startswith(("aged", "cross", "ping", "proact")):
+        return None
+    own = found[found["supplier_id"] == supplier_id]
+    service = _scope(scope).get("service")
+    if service:
+        own = own[own["service"] == service]
+    outages = own[own["kind"] == "outage"].sort_values(["hours", "ref"], ascending=[False, True])
+    if measure == "availability":
+        return outages.iloc[0] if not outages.empty else None
+    others = own[(own["kind"] != "outage") & own["incidents"].gt(0)]
+    others = others.sort_values(["incidents", "ref"], ascending=[False, True])
+    if not others.empty:
+        return others.iloc[0]
+    return outages.iloc[0] if not outages.empty else None
+
+
+def driver_text(row: pd.Series, tz: str = "UTC") -> str:
+    """A driver in words: ``an unplanned outage of email on 14 Oct (6.5 hours, O1)``."""
+    day = (
+        pd.Timestamp(row["when"]).tz_convert(tz).strftime("%-d %b") if pd.notna(row["when"]) else ""
+    )
+    on = f" on {day}" if day else ""
+    if row["kind"] == "outage":
+        hours = present.fmt_number(row["hours"], "hours", 1)
+        return f"an unplanned outage of {row['service']}{on} ({hours}, {row['ref']})"
+    if row["kind"] == "problem":
+        return (
+            f"problem {row['ref']} on {row['service']} "
+            f"({present.fmt_number(row['incidents'], '', 0)} linked incidents)"
+        )
+    return (
+        f"change {row['ref']} on {row['service']}{on} "
+        f"({present.fmt_number(row['incidents'], '', 0)} incidents caused)"
+    )
+
+
+# ------------------------------------------------------------------------------ levels -----
+def level_label(name: str, scope: str) -> str:
+    """A level as a reader names it: ``Resolution within target, P2``.
+
+    >>> level_label("Resolution within target", "priority=2"), level_label("Reopen rate", "")
+    ('Resolution within target, P2', 'Reopen rate')
+    >>> level_label("Service availability", "service=email")
+    'Service availability, email'
+    """
+    parts = []
+    for key, value in _scope(scope).items():
+        if f"{key} {value}" in name.lower() or value in name:
+            continue  # the measure name already says it: "Resolution within target (priority 2)"
+        parts.append(f"P{value}" if key == "priority" else value)
+    return ", ".join([name, *parts])
+
+
+def _value(value: float, unit: str) -> str:
+    if unit == "%":
+        return present.fmt_number(value, "%", 1)
+    if unit in ("count", "per ticket"):
+        return present.fmt_number(value, "", 2)
+    if unit == "score 1-5":
+        return f"{present.fmt_number(value, '', 2)} of 5"
+    return present.fmt_number(value, unit, 2)
+
+
+def _gap(gap: float, unit: str) -> str:
+    if unit == "%":
+        return present.fmt_number(gap, "points", 1)
+    plain = unit in ("count", "per ticket", "score 1-5")
+    return present.fmt_number(gap, "" if plain else unit, 2)
+
+
+def level_text(row: pd.Series, driver: str = "") -> str:
+    """One level's clause: value against expected, gap, trend and driver.
+
+    >>> r = pd.Series({"name": "Service availability", "scope": "", "unit": "%",
+    ...     "direction": "higher", "expected": 99.5, "actual": 98.6, "rag": "red",
+    ...     "previous_actual": 99.76})
+    >>> level_text(r, "an unplanned outage of erp on 14 Oct (6.5 hours, O1)")
+    'Service availability red at 98.6% against 99.5% expected (0.9 points short; worse than \
+last month, 99.8%), main driver an unplanned outage of erp on 14 Oct (6.5 hours, O1)'
+    """
+    unit = str(row["unit"])
+    higher = row["direction"] == "higher"
+    gap = (row["expected"] - row["actual"]) if higher else (row["actual"] - row["expected"])
+    short = "short" if higher else "over"
+    prev = row.get("previous_actual")
+    if present.is_missing(prev):
+        trend = "no figure last month"
+    elif abs(row["actual"] - prev) < 1e-9:
+        trend = f"same as last month, {_value(prev, unit)}"
+    else:
+        better = (row["actual"] > prev) == higher
+        trend = f"{'better' if better else 'worse'} than last month, {_value(prev, unit)}"
+    text = (
+        f"{level_label(row['name'], row['scope'])} {row['rag']} at {_value(row['actual'], unit)} "
+        f"against {_value(row['expected'], unit)} expected ({_gap(gap, unit)} {short}; {trend})"
+    )
+    return f"{text}, main driver {driver}" if driver else text
+
+
+def _failing(cards: pd.DataFrame, supplier_id: str) -> pd.DataFrame:
+    own = cards[(cards["supplier_id"] == supplier_id) & cards["rag"].isin(list(_SEVERITY))]
+    if own.empty:
+        return own
+    higher = own["direction"] == "higher"
+    gap = (own["expected"] - own["actual"]).where(higher, own["actual"] - own["expected"])
+    # How far past expected, in widths of the expected-minimum band: a 0.9-point miss on a
+    # 0.5-point availability band outranks a 3-point miss on a 10-point resolution band.
+    band = (own["expected"] - own["minimum"]).abs()
+    rel = gap / band.where(band > 0, own["expected"].abs().where(own["expected"] != 0, 1))
+    return own.assign(_sev=own["rag"].map(_SEVERITY), _rel=rel).sort_values(
+        ["_sev", "_rel", "service_level"], ascending=[True, False, True]
+    )
+
+
+# ------------------------------------------------------------------------------ the page ---
+def _f(bundle: dict, name: str) -> pd.DataFrame:
+    return bundle["frames"].get(name, pd.DataFrame())
+
+
+def _blocked(bundle: dict) -> set[str]:
+    q = _f(bundle, "quality_scores")
+    if q.empty or "stopped" not in q.columns:
+        return set()
+    return set(q.loc[q["stopped"].astype(bool), "supplier_id"])
+
+
+def supplier_line(
+    row: pd.Series, cards: pd.DataFrame, found: pd.DataFrame, blocked: bool, tz: str
+) -> SupplierLine:
+    """One supplier's sentence from its league row, the cards and the period's drivers."""
+    sid, name = row["supplier_id"], row.get("supplier_name") or row["supplier_id"]
+    score = row.get("weighted_score", float("nan"))
+    if blocked:
+        sentence = (
+            f"{name}: no figures this month; the data-quality gate blocked its data, so its "
+            "levels and credits are withheld until the data is corrected (see Data quality)."
+        )
+        return SupplierLine(sid, name, score, "grey", True, (), sentence)
+    failing = _failing(cards, sid)
+    levels = []
+    for _, lv in failing.iterrows():
+        d = main_driver(found, sid, lv["measure"], lv["scope"])
+        levels.append(
+            LevelLine(
+                lv["service_level"],
+                level_label(lv["name"], lv["scope"]),
+                lv["rag"],
+                level_text(lv),
+                driver_text(d, tz) if d is not None else "",
+            )
+        )
+    own = cards[cards["supplier_id"] == sid]
+    head = f"{name} (weighted score {present.fmt_number(score, '', 1)} of 100)"
+    if not levels:
+        sentence = f"{head} met all {len(own)} of its service levels."
+        return SupplierLine(sid, name, score, "green", False, (), sentence)
+    shown = "; ".join(lv.text for lv in levels[:MAX_LEVELS])
+    more = len(levels) - MAX_LEVELS
+    tail = f"; and {more} more below expected (see the scorecard)" if more > 0 else ""
+    reds = sum(lv.rag == "red" for lv in levels)
+    ambers = len(levels) - reds
+    counted = ", ".join(f"{n} {rag}" for n, rag in ((reds, "red"), (ambers, "amber")) if n)
+    sentence = (
+        f"{head} is below expected on {len(levels)} of {len(own)} levels ({counted}): "
+        f"{shown}{tail}{_drivers(levels)}."
+    )
+    rag = "red" if reds else "amber"
+    return SupplierLine(sid, name, score, rag, False, tuple(levels), sentence)
+
+
+def _drivers(levels: list[LevelLine]) -> str:
+    """The drivers of a supplier's levels, each named once: ``; main driver: ...``."""
+    by: dict[str, list[str]] = {}
+    for lv in levels:
+        if lv.driver:
+            by.setdefault(lv.driver, []).append(lv.label)
+    if not by:
+        return ""
+    if len(by) == 1:
+        return f"; main driver: {next(iter(by))}"
+    # The driver behind most levels is named plainly, each other one with its levels.
+    ranked = sorted(by.items(), key=lambda kv: -len(kv[1]))
+    named = [ranked[0][0], *(f"{d} for {', '.join(labels)}" for d, labels in ranked[1:])]
+    return f"; main drivers: {'; '.join(named)}"
+
+
+def alerts(bundle: dict) -> tuple[str, ...]:
+    """Gaming signals, watermelons and blocked data, one sentence each.
+
+    >>> b = {"meta": {}, "frames": {"paused_share": pd.DataFrame({"supplier_id": ["euc"],
+    ...     "paused_share": [0.34], "pause_before_resolution_share": [0.64]})}}
+    >>> alerts(b)[0]
+    'Clock-stop signal, euc: 34% of clock time paused and 64% of tickets paused just before \
+resolution; ask why.'
+    """
+    names = bundle["meta"].get("supplier_names") or {}
+    league = _f(bundle, "league")
+    if not league.empty and "supplier_name" in league.columns:
+        names = {**dict(zip(league["supplier_id"], league["supplier_name"], strict=True)), **names}
+    out = []
+    ps = _f(bundle, "paused_share")
+    if not ps.empty:
+        ps = ps[ps["supplier_id"] != ALL]  # the estate row is not a supplier
+        hit = ps[
+            ps["paused_share"].ge(GAMING_PAUSED_SHARE)
+            | ps["pause_before_resolution_share"].ge(GAMING_PAUSE_BEFORE_RESOLUTION)
+        ]
+        for _, r in hit.iterrows():
+            out.append(
+                f"Clock-stop signal, {names.get(r['supplier_id'], r['supplier_id'])}: "
+                f"{present.fmt_percent(r['paused_share'], 0)} of clock time paused and "
+                f"{present.fmt_percent(r['pause_before_resolution_share'], 0)} of tickets "
+                "paused just before resolution; ask why."
+            )
+    wm = _f(bundle, "watermelon")
+    if not wm.empty:
+        for _, r in wm[wm["watermelon"].fillna(False).astype(bool)].iterrows():
+            signals = str(r.get("red_signals") or "").replace("_", " ")
+            out.append(
+                f"Watermelon, {names.get(r['supplier_id'], r['supplier_id'])}: green on "
+                f"service levels but red on experience ({signals})."
+            )
+    q = _f(bundle, "quality_scores")
+    for sid in sorted(_blocked(bundle)):
+        n = q.loc[q["supplier_id"] == sid, "blocking_failed"]
+        rules = present.fmt_number(n.iloc[0], "", 0) if not n.empty else "some"
+        out.append(
+            f"Data blocked, {names.get(sid, sid)}: {rules} blocking data-quality rules failed; "
+            "its report is stopped and its figures are left out of this page."
+        )
+    return tuple(out)
+
+
+def front_page(bundle: dict) -> FrontPage:
+    """The front page of a board bundle (see module docstring)."""
+    meta = bundle["meta"]
+    tz = meta.get("timezone", "UTC")
+    currency = meta.get("currency", "GBP")
+    league = _f(bundle, "league")
+    cards = _f(bundle, "cards")
+    found = _f(bundle, "drivers")
+    blocked = _blocked(bundle)
+    lines = []
+    if not league.empty:
+        order = league.sort_values(["weighted_score", "supplier_id"], na_position="first")
+        # Blocked suppliers go last: their figures are withheld, not the worst.
+        order = pd.concat(
+            [order[~order["supplier_id"].isin(blocked)], order[order["supplier_id"].isin(blocked)]]
+        )
+        lines = [
+            supplier_line(r, cards, found, r["supplier_id"] in blocked, tz)
+            for _, r in order.iterrows()
+        ]
+    ledger = _f(bundle, "ledger")
+    risk = _f(bundle, "at_risk")
+    if not ledger.empty:
+        ledger = ledger[~ledger["supplier_id"].isin(blocked)]
+    if not risk.empty:
+        risk = risk[~risk["supplier_id"].isin(blocked)]
+    net = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    pool = float(risk["at_risk_amount"].sum()) if not risk.empty else 0.0
+    share = f" ({present.fmt_percent(net / pool, 1)} of the pool)" if pool else ""
+    left_out = " Blocked suppliers are left out of both." if blocked else ""
+    credits_sentence = (
+        f"Net service credits for {meta['period']}: {present.fmt_money(net, currency)} "
+        f"against {present.fmt_money(pool, currency)} at risk across the suppliers{share}."
+        f"{left_out}"
+    )
+    return FrontPage(
+        period=meta["period"],
+        currency=currency,
+        suppliers=tuple(lines),
+        net_credits=net,
+        at_risk=pool,
+        credits_sentence=credits_sentence,
+        alerts=alerts(bundle),
+    )

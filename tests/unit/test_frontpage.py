@@ -1,0 +1,187 @@
+"""The board's front page: exact sentences from small hand-made frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from siamlib import frontpage
+
+OCT = (pd.Timestamp("2026-09-30 23:00", tz="UTC"), pd.Timestamp("2026-10-31 23:59", tz="UTC"))
+CARD_COLUMNS = [
+    "supplier_id",
+    "service_level",
+    "measure",
+    "scope",
+    "name",
+    "unit",
+    "direction",
+    "expected",
+    "minimum",
+    "actual",
+    "rag",
+    "previous_actual",
+]
+
+
+def _cards(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=CARD_COLUMNS)
+
+
+def _ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="UTC")
+
+
+# Hosting misses availability (red) and P2 resolution (amber); network meets its one level.
+CARDS = _cards(
+    ["host", "AVAIL", "availability", "", "Service availability", "%", "higher"]
+    + [99.5, 99.0, 98.6, "red", 99.8],
+    ["host", "P2-RES", "sla_resolution_attainment", "priority=2", "Resolution within target"]
+    + ["%", "higher", 90.0, 80.0, 85.0, "amber", 85.0],
+    ["host", "CSAT", "satisfaction", "", "Customer satisfaction", "score 1-5", "higher"]
+    + [4.2, 3.8, 4.5, "green", 4.4],
+    ["net", "REOPEN", "reopen_rate", "", "Reopen rate", "%", "lower", 3.0, 6.0, 2.0, "green", 2.5],
+)
+LEAGUE = pd.DataFrame(
+    {
+        "supplier_id": ["net", "host"],
+        "supplier_name": ["Meridian Networks", "Summit Hosting"],
+        "weighted_score": [100.0, 40.0],
+    }
+)
+# An unplanned 6.5-hour outage of email on 14 October (09:00-15:30 London time), a planned
+# one that must not count, and a failed change on erp causing 3 incidents.
+OUTAGES = pd.DataFrame(
+    {
+        "outage_id": ["O1", "O2"],
+        "service": ["email", "email"],
+        "supplier_id": ["host", "host"],
+        "start_at": [_ts("2026-10-14 08:00"), _ts("2026-10-20 01:00")],
+        "end_at": [_ts("2026-10-14 14:30"), _ts("2026-10-20 05:00")],
+        "planned": [False, True],
+    }
+)
+CHANGES = pd.DataFrame(
+    {
+        "change_id": ["C7"],
+        "supplier_id": ["host"],
+        "service": ["erp"],
+        "planned_start": [_ts("2026-10-03 20:00")],
+        "actual_start": [_ts("2026-10-03 20:10")],
+        "outcome": ["failed"],
+        "incidents_caused": [3],
+    }
+)
+
+
+def _bundle(**frames) -> dict:
+    meta = {"period": "2026-10", "currency": "GBP", "timezone": "Europe/London"}
+    base = {
+        "league": LEAGUE,
+        "cards": CARDS,
+        "drivers": frontpage.drivers(OUTAGES, None, CHANGES, OCT),
+    }
+    return {"meta": meta, "frames": {**base, **frames}}
+
+
+def test_drivers_keep_unplanned_outages_and_failed_changes_of_the_period():
+    d = frontpage.drivers(OUTAGES, None, CHANGES, OCT)
+    assert d[["kind", "ref", "hours", "incidents"]].to_dict("records") == [
+        {"kind": "outage", "ref": "O1", "hours": 6.5, "incidents": 0},
+        {"kind": "change", "ref": "C7", "hours": 0.0, "incidents": 3},
+    ]
+
+
+def test_an_outage_running_past_the_period_end_counts_only_its_hours_inside():
+    late = OUTAGES.iloc[:1].assign(start_at=_ts("2026-10-31 20:00"), end_at=_ts("2026-11-01 10:00"))
+    # 20:00 to the period end at 23:59 is 3 h 59 min.
+    assert round(frontpage.drivers(late, None, None, OCT)["hours"].iloc[0], 4) == round(239 / 60, 4)
+
+
+def test_each_supplier_gets_one_sentence_worst_first_with_gap_trend_and_driver():
+    fp = frontpage.front_page(_bundle())
+    assert [s.supplier_id for s in fp.suppliers] == ["host", "net"]
+    assert fp.suppliers[0].sentence == (
+        "Summit Hosting (weighted score 40 of 100) is below expected on 2 of 3 levels "
+        "(1 red, 1 amber): "
+        "Service availability red at 98.6% against 99.5% expected (0.9 points short; worse "
+        "than last month, 99.8%); Resolution within target, P2 amber at 85% against 90% "
+        "expected (5 points short; same as last month, 85%); main drivers: an unplanned "
+        "outage of email on 14 Oct (6.5 hours, O1); change C7 on erp on 3 Oct (3 incidents "
+        "caused) for Resolution within target, P2."
+    )
+    assert fp.suppliers[0].rag == "red"
+    assert fp.suppliers[1].sentence == (
+        "Meridian Networks (weighted score 100 of 100) met all 1 of its service levels."
+    )
+
+
+def test_a_lower_is_better_level_reports_how_far_over_target_it_is():
+    cards = _cards(
+        ["net", "REOPEN", "reopen_rate", "", "Reopen rate", "%", "lower", 3.0, 6.0, 7.25]
+        + ["red", 8.0]
+    )
+    line = frontpage.front_page(_bundle(cards=cards, drivers=None)).suppliers[1]
+    assert line.levels[0].text == (
+        "Reopen rate red at 7.3% against 3% expected (4.3 points over; better than last month, 8%)"
+    )
+
+
+def test_net_credits_are_set_against_the_at_risk_pool():
+    ledger = pd.DataFrame({"supplier_id": ["host", "host", "net"], "amount": [3000.0, -300.0, 0]})
+    at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
+    fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
+    # 2,700 of 10,800 = 25 %.
+    assert fp.net_credits == 2700 and fp.at_risk == 10800
+    assert fp.credits_sentence == (
+        "Net service credits for 2026-10: £2,700 against £10,800 at risk across the "
+        "suppliers (25% of the pool)."
+    )
+
+
+def test_a_blocked_supplier_is_named_last_with_no_figures_and_its_credits_left_out():
+    ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, 500.0]})
+    at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1000.0]})
+    scores = pd.DataFrame(
+        {"supplier_id": ["host", "net"], "blocking_failed": [2, 0], "stopped": [True, False]}
+    )
+    fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk, quality_scores=scores))
+    assert [s.supplier_id for s in fp.suppliers] == ["net", "host"]
+    assert fp.suppliers[1].blocked and "98.6" not in fp.suppliers[1].sentence
+    assert (fp.net_credits, fp.at_risk) == (500, 1000)
+    assert fp.alerts == (
+        "Data blocked, Summit Hosting: 2 blocking data-quality rules failed; its report is "
+        "stopped and its figures are left out of this page.",
+    )
+
+
+def test_gaming_and_watermelon_alerts_name_the_supplier_and_the_signal():
+    paused = pd.DataFrame(
+        {
+            "supplier_id": ["host", "net", "(all)"],
+            "paused_share": [0.10, 0.30, 0.20],
+            "pause_before_resolution_share": [0.05, 0.10, 0.08],
+        }
+    )
+    melon = pd.DataFrame(
+        {
+            "supplier_id": ["host", "net"],
+            "red_signals": ["reopen_rate", ""],
+            "watermelon": pd.array([True, pd.NA], dtype="boolean"),
+        }
+    )
+    fp = frontpage.front_page(_bundle(paused_share=paused, watermelon=melon))
+    assert fp.alerts == (
+        "Clock-stop signal, Meridian Networks: 30% of clock time paused and 10% of tickets "
+        "paused just before resolution; ask why.",
+        "Watermelon, Summit Hosting: green on service levels but red on experience (reopen rate).",
+    )
+
+
+def test_a_level_scoped_to_a_service_takes_no_driver_from_another_service():
+    cards = _cards(
+        ["host", "AVAIL-ERP", "availability", "service=erp", "Service availability", "%"]
+        + ["higher", 99.5, 99.0, 98.0, "red", 99.9]
+    )
+    line = frontpage.front_page(_bundle(cards=cards)).suppliers[0]
+    assert line.levels[0].driver == ""
+    assert "main driver" not in line.sentence

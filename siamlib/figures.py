@@ -11,6 +11,8 @@ Columns (``FIGURE_COLUMNS``)
     ``supplier_id``, ``service_level``, ``measure``, ``scope``
     ``actual``, ``expected``, ``minimum``, ``rag``, ``numerator``, ``denominator``,
     ``weight``, ``points``   for ``level`` rows (shown unit, as in the scorecard)
+    ``explanation``     for ``level`` rows: why a grey level has no figure (the scorecard's
+                        note, e.g. "no outages table in the dataset"), else empty
     ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
                         ledger's line kind: credit, reward, cap, earn_back)
 
@@ -102,9 +104,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def level_rows(card: pd.DataFrame) -> pd.DataFrame:
-    """One ``level`` row per scorecard row (pure)."""
+    """One ``level`` row per scorecard row (pure); a grey level's note is its explanation."""
     rows = card.reindex(columns=_LEVEL_FIELDS).copy()
     rows.insert(0, "kind", "level")
+    if "note" in card.columns:
+        rows["explanation"] = card["note"].where(card["note"].fillna("") != "", None)
     return _typed(rows)
 
 

@@ -634,7 +634,9 @@ def write_evidence(work: Work, name: str, folder: Path | str) -> list[Path]:
     """Write one report's evidence files (CSV per frame + one XLSX) under ``folder``."""
     from siamlib.evidence import write_evidence as _write
 
-    return _write(work.evidence(name), folder, f"{name}-{work.period}")
+    return _write(
+        work.evidence(name), folder, f"{name}-{work.period}", tz=work.params.estate.timezone
+    )
 
 
 def open_report(

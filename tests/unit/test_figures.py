@@ -156,3 +156,11 @@ def test_write_figures_chooses_csv_or_json_by_suffix(work, tmp_path):
     assert len(records) == 5
     assert records[2]["line"] == "credit" and records[2]["amount"] == 1500.0
     assert records[0]["amount"] is None and records[0]["points"] == 0.0
+
+
+def test_a_grey_level_carries_its_note_as_the_explanation_and_a_scored_one_none():
+    card = _card("euc", [("P1-RES", 92.5), ("P2-RES", float("nan"))])
+    card["rag"] = ["amber", "grey"]
+    card["note"] = ["", "no outages table in the dataset"]
+    rows = figures.level_rows(card)
+    assert rows["explanation"].tolist() == [None, "no outages table in the dataset"]

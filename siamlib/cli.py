@@ -127,7 +127,7 @@ def run_cmd(
     suppliers: str = typer.Option(
         None, "--suppliers", help="Comma-separated supplier ids (and/or board-summary)."
     ),
-    jobs: int = typer.Option(2, "--jobs", min=1, help="Parallel report workers."),
+    jobs: int = typer.Option(2, "--jobs", help="Parallel report workers (1 or more)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and compute; render nothing."),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address."),
@@ -142,6 +142,8 @@ def run_cmd(
     from siamlib.params import ParamsError
 
     _period(period)
+    if jobs < 1:
+        raise _fail(f"--jobs {jobs}: pass 1 or more parallel report workers")
     if executor not in ("local", "dask"):
         raise _fail(f"--executor {executor!r}: pass local or dask")
     if executor == "dask" and not scheduler:

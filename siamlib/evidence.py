@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from siamlib.io import atomic_path
+from siamlib.schema import FORMULA_TRIGGERS
 
 EVIDENCE: dict[str, str] = {
     "breaching_tickets": "Tickets that breached their response or resolution target.",
@@ -82,7 +83,7 @@ XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_TEXT = 32_767
 """Characters a cell can hold in Excel; longer text is cut in the workbook (the CSV keeps it)."""
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _BASENAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # XML 1.0 cannot hold these; spreadsheet programs refuse a file holding them.

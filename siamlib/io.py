@@ -33,7 +33,22 @@ from siamlib import schema
 class DatasetError(ValueError):
     """A dataset folder cannot be read: one line naming the file, the key, the problem, the fix.
 
-    A ``ValueError``, so the CLI reports it and exits 2 (nothing written).
+    A ``ValueError``, so the CLI reports it and exits 2 (nothing written). Messages that
+    quote a library's multi-line text are folded onto one line.
+
+    >>> str(DatasetError("t.parquet: bad" + chr(10) + "  value"))
+    't.parquet: bad value'
+    """
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split()))
+
+
+class DatasetMissing(DatasetError, FileNotFoundError):
+    """No dataset where one was expected (no folder, or no ``dataset.json`` in it).
+
+    Both a :class:`DatasetError` (exit 2 like every bad input) and a ``FileNotFoundError``
+    (what callers checked for before).
     """
 
 
@@ -216,7 +231,8 @@ def write_dataset(
 def read_dataset_info(folder: Path | str) -> DatasetInfo:
     """Read and check ``dataset.json`` of a dataset folder; ``tables`` lists the files present.
 
-    Raises ``FileNotFoundError`` when the folder or its ``dataset.json`` does not exist, and
+    Raises :class:`DatasetMissing` (also a ``FileNotFoundError``) when the folder or its
+    ``dataset.json`` does not exist, and
     :class:`DatasetError` (a ``ValueError``) when it cannot be read or its content is wrong.
     """
     folder = Path(folder)
@@ -226,7 +242,7 @@ def read_dataset_info(folder: Path | str) -> DatasetInfo:
             f"{folder}: is a file, not a dataset folder; pass the folder holding dataset.json"
         )
     if not path.exists():
-        raise FileNotFoundError(
+        raise DatasetMissing(
             f"{path}: not a complete dataset (no dataset.json); build it with "
             "`siam demo-data` or `siam import`"
         )

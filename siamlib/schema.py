@@ -112,6 +112,10 @@ class Table:
 
 C = Column
 
+# Text a spreadsheet runs as a formula starts with one of these: evidence files neutralise
+# such cells, and importers refuse them as record ids.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (

@@ -214,6 +214,9 @@ class Work:
 
         frames["credits"] = self.ledgers[name]
         frames["scorecard"] = self.cards[name]
+        frames["out_of_scope_work"] = _mask_foreign_records(
+            frames["out_of_scope_work"], self._kept("tickets"), name
+        )
         return evidence_frames(frames, name)
 
     def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -308,6 +311,21 @@ class Work:
         else:
             frames.update(_integrator_frames(self))
         return {"meta": meta, "frames": frames}
+
+
+FOREIGN_RECORD = "(another supplier's ticket)"
+
+
+def _mask_foreign_records(items: pd.DataFrame, tickets: pd.DataFrame, supplier_id: str):
+    """A tower's out-of-scope list keeps every row it counts, but a ticket of another
+    supplier it worked on is shown without its id (tower outputs never carry other suppliers'
+    tickets; the row still counts, so the list reconciles with the conformance figure)."""
+    owner = tickets.set_index("ticket_id")["supplier_id"]
+    is_ticket = ~items["kind"].isin(["change", "problem"])  # changes, problems: own records
+    foreign = is_ticket & (items["record_id"].map(owner) != supplier_id)
+    out = items.copy()
+    out["record_id"] = out["record_id"].astype("object").where(~foreign, FOREIGN_RECORD)
+    return out
 
 
 def _own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:

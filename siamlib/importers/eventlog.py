@@ -308,6 +308,11 @@ def eventlog_to_model(
     ts_missing = stamps.utc.isna() & ~stamps.bad
     rules = [
         (case.isna(), "missing case id"),
+        # an id like =HYPERLINK(...) or -2+3 is a spreadsheet formula, not a ticket number
+        (
+            case.str.startswith(schema.FORMULA_TRIGGERS).fillna(False).astype(bool),
+            "case id starts with a spreadsheet formula character (= + - @)",
+        ),
         (ts_missing, "missing timestamp"),
         (stamps.bad, "bad timestamp"),
     ]

@@ -91,7 +91,8 @@ class Estate(_Strict):
     currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
     customer: str = "Retained organisation"
     timezone: str = "Europe/London"  # reporting months are calendar months in this zone
-    aged_after_days: int = Field(default=30, ge=1)  # an open ticket older than this is "aged"
+    # an open ticket older than this is "aged"; more than ten years is a typo, not a policy
+    aged_after_days: int = Field(default=30, ge=1, le=3650)
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
 
@@ -455,9 +456,14 @@ def load_params(root: Path | str | None = None) -> Params:
             "(use 'retained' or a supplier id from estate.yaml)"
         )
     exclusions_path = root / "exclusions.yaml"
-    exclusions = (
-        load_model(exclusions_path, Exclusions) if exclusions_path.exists() else Exclusions()
-    )
+    if not exclusions_path.exists():
+        # Required: a renamed or deleted file would silently put every agreed exclusion
+        # back into the figures and the credits.
+        raise ParamsError(
+            f"{_display(exclusions_path)}: file missing; it holds the agreed exclusions "
+            "(write `exclusions: []` when there are none)"
+        )
+    exclusions = load_model(exclusions_path, Exclusions)
     delivery_path = root / "delivery.yaml"
     delivery = load_model(delivery_path, Delivery) if delivery_path.exists() else Delivery()
     return Params(

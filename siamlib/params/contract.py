@@ -136,7 +136,8 @@ class SlaTarget(EffectiveDated):
 
     priority: int = Field(ge=1, le=4)
     clock: Literal["response", "resolution"]
-    target_hours: float = Field(gt=0)
+    # a target longer than a (leap) year of hours is a typo, not a service level
+    target_hours: float = Field(gt=0, le=8784)
     calendar: str = "business"
 
 
@@ -264,7 +265,8 @@ class CreditRegime(_Strict):
 
 class Contract(_Strict):
     supplier_id: Slug
-    monthly_charge: float = Field(ge=0)
+    # plausibility bound: a charge of 10^11 or more a month is a typo (extra zeros)
+    monthly_charge: float = Field(ge=0, lt=1e11)
     at_risk_pct: float = Field(default=0, ge=0, le=100)
     calendars: dict[str, Calendar]
     clock: ClockRules = ClockRules()

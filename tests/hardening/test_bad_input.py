@@ -512,7 +512,7 @@ def test_gzip_export_that_is_truncated_is_a_named_error(tmp_path, export_rows):
         export_rows.to_csv(fh, index=False)
     cut = tmp_path / "cut.csv.gz"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    with pytest.raises(ImporterError, match=r"cut\.csv\.gz: cannot read the file"):
+    with pytest.raises(ImporterError, match=r"cut\.csv\.gz: cannot read the gzip file"):
         import_servicenow(cut)
 
 

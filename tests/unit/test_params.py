@@ -531,3 +531,31 @@ def test_availability_for_a_supplier_without_services_is_rejected(params_copy):
     _edit(params_copy / "estate.yaml", no_services)
     msg = _error(params_copy)
     assert "service_levels[8].measure: availability needs services" in msg
+
+
+def test_a_missing_exclusions_file_is_an_error_not_an_empty_list(params_copy):
+    (params_copy / "exclusions.yaml").unlink()
+    msg = _error(params_copy)
+    assert (
+        msg.startswith("params/exclusions.yaml: file missing")
+        or "exclusions.yaml: file missing" in msg
+    )
+    assert "exclusions: []" in msg
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "key"),
+    [
+        ("contracts/hosting.yaml", lambda d: d.update(monthly_charge=1e15), "monthly_charge"),
+        (
+            "contracts/hosting.yaml",
+            lambda d: d["sla_targets"][0].update(target_hours=10_000),
+            "sla_targets[0].target_hours",
+        ),
+        ("estate.yaml", lambda d: d.update(aged_after_days=3651), "aged_after_days"),
+    ],
+)
+def test_implausibly_large_money_targets_and_ages_are_rejected(params_copy, file, edit, key):
+    _edit(params_copy / file, edit)
+    msg = _error(params_copy)
+    assert file in msg and key in msg and "\n" not in msg

@@ -52,9 +52,13 @@ def cli_cases() -> list[Case]:
         "under-a-file": lambda c: str(c.under_file),
     }
 
-    def inputs(c: CliPaths, opt: str, value: str) -> list[str]:
-        """--data and --params of the clean inputs, with ``opt`` replaced by ``value``."""
-        given = {"--data": str(c.data), "--params": str(c.params), opt: value}
+    def inputs(c: CliPaths, opt: str, value: str, cmd: str = "run") -> list[str]:
+        """--data and --params of the clean inputs, with ``opt`` replaced by ``value``
+        (``siam send`` reads the published pack, so it takes --reports instead of --data)."""
+        if cmd == "send":
+            given = {"--reports": str(c.root / "reports"), "--params": str(c.params), opt: value}
+        else:
+            given = {"--data": str(c.data), "--params": str(c.params), opt: value}
         return [x for kv in given.items() for x in kv]
 
     commands = {
@@ -62,13 +66,15 @@ def cli_cases() -> list[Case]:
         "validate": lambda: ["validate"],
         "send": lambda: ["send", "--period", PERIOD, "--dry-run"],
     }
-    for opt in ("--data", "--params"):
+    for opt in ("--data", "--params", "--reports"):
         for what, path in bad_dirs.items():
             for cmd, head in commands.items():
+                if (cmd == "send") != (opt == "--reports") and opt != "--params":
+                    continue  # send takes --reports (the pack), the others --data
                 cases.append(
                     _case(
                         f"{cmd}{opt}/{what}",
-                        lambda c, o=opt, p=path, h=head: [*h(), *inputs(c, o, p(c))],
+                        lambda c, o=opt, p=path, h=head, m=cmd: [*h(), *inputs(c, o, p(c), m)],
                         [opt],
                     )
                 )
@@ -141,8 +147,6 @@ def cli_cases() -> list[Case]:
                     "--period",
                     p,
                     "--dry-run",
-                    "--data",
-                    str(c.data),
                     "--params",
                     str(c.params),
                     "--outbox",

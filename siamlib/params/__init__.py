@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -53,6 +52,7 @@ from siamlib.params.base import (  # noqa: F401 - the public names of siamlib.pa
     ParamsError,
     Slug,
     Status,
+    TimeZone,
     _Strict,
     check_pausable,
     in_force,
@@ -90,21 +90,11 @@ class Estate(_Strict):
     name: str
     currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
     customer: str = "Retained organisation"
-    timezone: str = "Europe/London"  # reporting months are calendar months in this zone
+    timezone: TimeZone = "Europe/London"  # reporting months are calendar months in this zone
     # an open ticket older than this is "aged"; more than ten years is a typo, not a policy
     aged_after_days: int = Field(default=30, ge=1, le=3650)
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        # Checked here so a typo is a ParamsError naming estate.yaml, not a ZoneInfo traceback.
-        try:
-            zoneinfo.ZoneInfo(v)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {v!r}") from exc
-        return v
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zoneinfo
 from collections.abc import Iterable
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     StringConstraints,
@@ -24,6 +26,19 @@ from siamlib.schema import DONE_STATUSES, TICKET_STATUSES
 SLUG_RE = r"^[a-z][a-z0-9-]{1,31}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Status = Literal[TICKET_STATUSES]  # type: ignore[valid-type]
+
+
+def _check_tz(v: str) -> str:
+    # Checked here so a typo is a ParamsError naming the file, not a ZoneInfo traceback.
+    try:
+        zoneinfo.ZoneInfo(v)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {v!r}") from exc
+    return v
+
+
+TimeZone = Annotated[str, AfterValidator(_check_tz)]
+"""An IANA time zone name (``Europe/London``), checked when the params load."""
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 # Kinds of work raci.work_mapping can map (siamlib.raci: ticket types, changes, problems).

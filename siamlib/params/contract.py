@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import zoneinfo
 from typing import Literal
 
 from pydantic import (
@@ -28,6 +27,7 @@ from siamlib.params.base import (
     EffectiveDated,
     Slug,
     Status,
+    TimeZone,
     _Strict,
     check_pausable,
     in_force,
@@ -60,19 +60,10 @@ class Calendar(_Strict):
     ("HH:MM", end may be "24:00"); a missing day has no business hours.
     """
 
-    timezone: str = "Europe/London"
+    timezone: TimeZone = "Europe/London"
     weekly_hours: dict[Literal[DAYS], list[tuple[str, str]]]  # type: ignore[valid-type]
     holidays: HolidayRegion | None = None
     extra_holidays: list[dt.date] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(v)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {v!r}") from exc
-        return v
 
     @field_validator("weekly_hours")
     @classmethod

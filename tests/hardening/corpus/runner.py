@@ -284,6 +284,7 @@ def build_baseline(root: Path) -> Baseline:
     imported = import_servicenow(clean_csv, params_root=params_dir)
     cli_root = root / "corpus-cli"
     cli_root.mkdir()
+    (cli_root / "reports").mkdir()  # an (empty) pack folder, so `send` reaches its --params check
     plain = cli_root / "a-file.txt"
     plain.write_text("not a folder\n", encoding="utf-8")
     spaced_data = cli_root / "data set ü"

@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from siamlib import __version__, figures, io, paths, quality, report
+from siamlib.common import BOARD
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
 
@@ -43,7 +44,6 @@ NOTEBOOKS = {
     "integrator": paths.NOTEBOOKS_DIR / "integrator_report.ipynb",
     "board": paths.NOTEBOOKS_DIR / "board_summary.ipynb",
 }
-BOARD = "board-summary"
 BUNDLES = "bundles"  # bundles/<report>/ in the run folder: what delivery sends
 FIGURES_NAME = "figures.csv"  # the same bytes as `siam figures` for the same inputs
 QUALITY_NAME = "data-quality.json"  # the gate's full results (quality.to_json)

@@ -37,9 +37,9 @@ from email.utils import formatdate
 from pathlib import Path
 
 from siamlib import io, paths, present, sections
+from siamlib.common import BOARD
 from siamlib.params import Params
 
-BOARD = "board-summary"
 BODY_LIMIT = 100_000  # bytes of HTML body; Gmail clips at about 102 KB
 LEDGER_NAME = "sent-ledger.json"
 

@@ -61,6 +61,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from siamlib.common import DEFAULT_TZ  # the estate default (Estate.timezone)
 from siamlib.io import atomic_path
 from siamlib.schema import FORMULA_TRIGGERS
 
@@ -76,8 +77,6 @@ EVIDENCE: dict[str, str] = {
 """Known evidence frames and what they hold (used on the XLSX contents sheet). Other names
 are accepted too."""
 
-DEFAULT_TZ = "Europe/London"
-"""The estate's time zone when the caller names none (``Estate.timezone``'s default)."""
 XLSX_MAX_ROWS = 1_048_576
 """Rows a worksheet can hold in Excel (and LibreOffice), header row included."""
 XLSX_MAX_TEXT = 32_767

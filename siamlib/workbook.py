@@ -26,9 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from siamlib import io, paths, periods, schema
+from siamlib.common import BOARD
 from siamlib.params import Params, load_params
 
-BOARD = "board-summary"
 TREND_MONTHS = 12
 _NO_LEVELS = pd.DataFrame(
     {c: pd.Series(dtype="str") for c in ("supplier_id", "service_level", "measure", "scope")}

@@ -30,12 +30,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from siamlib.common import ALL
+from siamlib.common import ratio as _ratio
 from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
 from siamlib.periods import period_bounds
 from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, coerce, empty
 from siamlib.schema import isin as schema_isin
 
-ALL = "(all)"  # supplier_id of estate-wide summary rows; never a valid supplier slug
 ESTATE_SCOPE = scope_key({"suppliers": "all"})
 
 HoursBetween = Callable[[pd.Series, pd.Series], pd.Series]
@@ -127,10 +128,6 @@ def _coded_ids(tickets: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.DataFram
     tickets = tickets.assign(ticket_id=codes.iloc[:n].array)
     events = events.assign(ticket_id=codes.iloc[n:].array)
     return tickets, events
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator) / float(denominator) if denominator else float("nan")
 
 
 def _resolved_ids(tickets: pd.DataFrame, period: str, tz: str) -> pd.Index:

@@ -41,6 +41,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from siamlib.common import ratio
 from siamlib.periods import period_bounds
 
 TREND_COLUMNS = [
@@ -77,7 +78,7 @@ def _example_incidents(key: str, weekly: Sequence[int], first_monday: str = "202
 
 
 def _ratio(numerator: float, denominator: float) -> pd.Series:
-    value = float(numerator) / float(denominator) if denominator else np.nan
+    value = ratio(numerator, denominator)
     return pd.Series(
         {"value": value, "numerator": float(numerator), "denominator": float(denominator)}
     )

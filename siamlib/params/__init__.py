@@ -43,6 +43,7 @@ from pydantic import (
 )
 
 from siamlib import paths
+from siamlib.common import DEFAULT_TZ
 from siamlib.params.base import (  # noqa: F401 - the public names of siamlib.params
     DAYS,
     SLUG_RE,
@@ -90,7 +91,7 @@ class Estate(_Strict):
     name: str
     currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
     customer: str = "Retained organisation"
-    timezone: TimeZone = "Europe/London"  # reporting months are calendar months in this zone
+    timezone: TimeZone = DEFAULT_TZ  # reporting months are calendar months in this zone
     # an open ticket older than this is "aged"; more than ten years is a typo, not a policy
     aged_after_days: int = Field(default=30, ge=1, le=3650)
     suppliers: list[Supplier] = Field(min_length=1)

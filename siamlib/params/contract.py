@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from siamlib.common import DEFAULT_AGE_BUCKETS, DEFAULT_TZ, bucket_labels
 from siamlib.params.base import (
     _HHMM,
     DAYS,
@@ -60,7 +61,7 @@ class Calendar(_Strict):
     ("HH:MM", end may be "24:00"); a missing day has no business hours.
     """
 
-    timezone: TimeZone = "Europe/London"
+    timezone: TimeZone = DEFAULT_TZ
     weekly_hours: dict[Literal[DAYS], list[tuple[str, str]]]  # type: ignore[valid-type]
     holidays: HolidayRegion | None = None
     extra_holidays: list[dt.date] = Field(default_factory=list)
@@ -203,8 +204,6 @@ class ServiceLevel(EffectiveDated):
                     f"scope.{k}: unknown scope key for measure {m.id}; allowed: {allowed}"
                 )
             if k == "age":
-                from siamlib.measures.tower import DEFAULT_AGE_BUCKETS, bucket_labels
-
                 labels = bucket_labels(DEFAULT_AGE_BUCKETS)
                 if str(v) not in labels:
                     raise ValueError(

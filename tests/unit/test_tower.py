@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from siamlib.measures import MEASURE_VALUE_COLUMNS
+from siamlib.measures._base import _period_in
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import (
-    _period_in,
     availability,
     backlog,
     bucket_labels,
@@ -521,7 +521,7 @@ def _reassignments_by_definition(tickets, events, after):
     seed=st.integers(0, 2**16),
 )
 def test_reassignment_counts_match_the_rule_applied_ticket_by_ticket(steps, after, seed):
-    from siamlib.measures.tower import _reassignments
+    from siamlib.measures.tickets import _reassignments
 
     tickets = make_tickets({"supplier_id": "hosting"}, {"supplier_id": "net"}, {})
     per_ticket: dict[str, list] = {}

@@ -20,7 +20,7 @@ PYTEST_ARGS ?= -n 2
 APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lock browser demo test lint format bench clean
+.PHONY: help venv lock browser demo golden test lint format bench clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>   (main command: make demo; tests: make test)"
@@ -72,6 +72,9 @@ browser: ## Install Debian's Chromium (+ fonts, Pango) with apt-get if missing; 
 demo: venv ## Generate the demo estate and run the monthly job for PERIOD (default 2026-10)
 	$(BIN)/siam demo-data
 	$(BIN)/siam run --period $(PERIOD)
+
+golden: venv ## Regenerate tests/golden/demo-2026-10-figures.csv (deliberately: review the diff)
+	$(BIN)/python -m tests.golden.regenerate
 
 test: venv browser ## Run the whole test suite (PYTEST_ARGS, default "-n 2")
 	$(PY) -m pytest $(PYTEST_ARGS)

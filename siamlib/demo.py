@@ -459,9 +459,9 @@ def _ints(values: np.ndarray) -> pd.arrays.IntegerArray:
 
 def _fit(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """``df`` as :func:`schema.coerce` would return it; skips the copy when already exact."""
-    table = schema.TABLES[name]
-    exact = list(df.columns) == table.column_names and all(
-        str(df[c.name].dtype) == c.dtype for c in table.columns
+    want = schema.empty(name).dtypes  # categoricals for schema.COMPACT columns
+    exact = list(df.columns) == list(want.index) and all(
+        str(df[c].dtype) == str(want[c]) for c in want.index
     )
     return df if exact else schema.coerce(name, df)
 

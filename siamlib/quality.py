@@ -260,7 +260,7 @@ def _unique_first(values: Iterable, n: int) -> list[str]:
 def _attribution(df: pd.DataFrame, suppliers: list[str]) -> pd.Series:
     if "supplier_id" not in df.columns:
         return pd.Series(UNATTRIBUTED, index=df.index, dtype="str")
-    s = df["supplier_id"]
+    s = df["supplier_id"].astype("str")  # the event log's is a categorical (schema.COMPACT)
     return s.where(s.isin(suppliers), UNATTRIBUTED).astype("str")
 
 

@@ -17,6 +17,9 @@ bool       ``boolean``                 nullable boolean
 timestamp  ``datetime64[us, UTC]``     always timezone-aware UTC
 =========  ==========================  ===============================================
 
+Text columns listed in :data:`COMPACT` (the event log's status, group and supplier) are held
+as pandas categoricals with string categories instead (same values, a fraction of the memory).
+
 Examples
 --------
 >>> import pandas as pd
@@ -403,6 +406,43 @@ TABLES: dict[str, Table] = {
 }
 
 
+# Low-cardinality text columns held as pandas categoricals (string categories) by
+# :func:`coerce`, hence by every table read from a dataset, and stored dictionary-encoded in
+# Parquet. The event log is 90 % of the estate's memory and its status, group and supplier
+# columns repeat a handful of values across ten million rows: as categoricals they take one
+# byte a row instead of an Arrow string each (issue 18). Only the event log's columns: two
+# categoricals compare only when their categories are equal, and the tickets' supplier and
+# status are compared with the events' ones (the tickets are a tenth of the rows). The logical
+# type stays ``str`` / ``category``: values, comparisons, ``isin`` and group keys are unchanged.
+# Group-bys on these columns must use ``observed=True`` (pandas 3's default) so unused
+# categories add no rows; string concatenation needs ``.astype("str")`` first.
+COMPACT: dict[str, tuple[str, ...]] = {
+    "ticket_events": ("status", "assignment_group", "supplier_id"),
+}
+
+
+def compact_dtype(s: pd.Series) -> pd.Series:
+    """``s`` (text, missing allowed) as a categorical with string categories, sorted.
+
+    Sorted categories make the codes independent of row order, so two reads of the same data
+    give the same codes, and concatenating frames with the same categories keeps the dtype.
+
+    >>> s = compact_dtype(pd.Series(["b", None, "a", "b"]))
+    >>> s.cat.categories.tolist(), s.cat.codes.tolist()
+    (['a', 'b'], [1, -1, 0, 1])
+    >>> (s == "b").tolist()
+    [True, False, False, True]
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        if cats.dtype == "str" and cats.is_monotonic_increasing:
+            return s
+        s = s.astype(object)
+    s = s.astype("str").where(s.notna())
+    cats = pd.Index(s.dropna().unique(), dtype="str").sort_values()
+    return pd.Series(pd.Categorical(s, categories=cats), index=s.index, name=s.name)
+
+
 class SchemaError(ValueError):
     """A table does not fit the data model (missing column, wrong type, bad key)."""
 
@@ -414,7 +454,15 @@ def empty(name: str) -> pd.DataFrame:
     ['outage_id', 'service', 'supplier_id', 'start_at', 'end_at', 'planned']
     """
     table = TABLES[name]
-    return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in table.columns})
+    compact = COMPACT.get(name, ())
+    return pd.DataFrame(
+        {
+            c.name: compact_dtype(pd.Series([], dtype="str"))
+            if c.name in compact
+            else pd.Series([], dtype=c.dtype)
+            for c in table.columns
+        }
+    )
 
 
 def _to_timestamp(s: pd.Series, table: str, column: str) -> pd.Series:
@@ -467,6 +515,8 @@ def coerce(name: str, df: pd.DataFrame, *, extra: str = "drop") -> pd.DataFrame:
         try:
             if col.type == "timestamp":
                 s = _to_timestamp(s, name, col.name)
+            elif col.name in COMPACT.get(name, ()):
+                s = compact_dtype(s)
             elif col.type in ("str", "category"):
                 s = s.astype("str").where(s.notna())
                 s = s.astype("str")

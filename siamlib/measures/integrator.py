@@ -692,7 +692,7 @@ def ping_pong(
     longest = run_len.groupby(tid).max()
     out = pd.DataFrame(
         {
-            "sequence": (c["supplier_id"] + " > ").groupby(tid).sum().str[:-3],
+            "sequence": (c["supplier_id"].astype("str") + " > ").groupby(tid).sum().str[:-3],
             "steps": steps,
             "bounces": bounce.groupby(tid).sum(),
             "longest": longest,

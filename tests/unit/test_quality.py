@@ -131,7 +131,16 @@ def ts(value: str) -> pd.Timestamp:
 # ------------------------------------------------------------------------ crafted bad data ----
 def set_cell(table: str, row: int, column: str, value):
     def mutate(tables):
-        tables[table].loc[row, column] = value
+        df = tables[table]
+        s = df[column]
+        # Event log text columns are categoricals (schema.COMPACT): a new bad value needs
+        # its category first, as it would have one when read from a dataset holding it.
+        if isinstance(s.dtype, pd.CategoricalDtype) and isinstance(value, str):
+            if value not in s.cat.categories:
+                df[column] = s.cat.add_categories([value])
+        elif isinstance(s.dtype, pd.CategoricalDtype):
+            df[column] = s.astype(object)
+        df.loc[row, column] = value
 
     return mutate
 

@@ -63,7 +63,33 @@ def test_empty_tables_have_the_declared_dtypes():
     for name, table in schema.TABLES.items():
         df = schema.empty(name)
         assert list(df.columns) == table.column_names
-        assert [str(t) for t in df.dtypes] == [c.dtype for c in table.columns]
+        compact = schema.COMPACT.get(name, ())
+        want = ["category" if c.name in compact else c.dtype for c in table.columns]
+        assert [str(t) for t in df.dtypes] == want
+
+
+def test_event_text_columns_are_categoricals_with_the_same_values():
+    # 3 events, 2 statuses, one group missing: values and missingness are those of the input,
+    # only the storage changes (categories sorted, so the codes do not depend on row order).
+    ev = pd.DataFrame(
+        {
+            "ticket_id": ["T1", "T1", "T2"],
+            "event_seq": [1, 2, 1],
+            "event_at": ["2026-01-05 10:00Z"] * 3,
+            "status": ["new", "closed", "new"],
+            "assignment_group": ["SD", None, "NET"],
+            "supplier_id": ["sd", "sd", "net"],
+            "support_level": [1, 1, 2],
+        }
+    )
+    out = schema.coerce("ticket_events", ev)
+    for col in schema.COMPACT["ticket_events"]:
+        assert isinstance(out[col].dtype, pd.CategoricalDtype)
+    assert out["status"].cat.categories.tolist() == ["closed", "new"]
+    assert out["assignment_group"].tolist()[::2] == ["SD", "NET"]
+    assert out["assignment_group"].isna().tolist() == [False, True, False]
+    assert (out["status"] == "new").tolist() == [True, False, True]
+    assert str(out["ticket_id"].dtype) == "str"  # ids stay text: as many values as rows
 
 
 def test_every_table_has_a_key_made_of_its_columns():

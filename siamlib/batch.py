@@ -428,6 +428,11 @@ def run(
         io.write_text_atomic(run_folder / FIGURES_NAME, figures_text)
         if work.quality is not None:
             io.write_json_atomic(run_folder / QUALITY_NAME, quality.to_json(work.quality))
+            # Every rule and its result; the reports show the failures and link here.
+            io.write_text_atomic(
+                run_folder / quality.APPENDIX_NAME,
+                quality.render_appendix_html(work.quality, f"Data quality, {period}"),
+            )
         for job in jobs_list:
             reason = work.blocking_reason(job.name)
             if reason:

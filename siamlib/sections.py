@@ -410,12 +410,19 @@ def quality_section(bundle: dict) -> str:
         q["examples"] = q["examples"].map(
             lambda v: [x for x in str(v).split(", ") if x] if isinstance(v, str) else v
         )
-    board = bundle["meta"].get("role") == "board"
-    if board and bool(q["passed"].astype(bool).all()):
-        # A board reads the failures; a list of 100-odd passed checks hides nothing it needs.
-        return f"<p>All {len(q)} data-quality checks passed.</p>"
-    html = quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=board)
-    return present.tidy_numbers(html)
+    # One line (score, failures), then only the failed and warning checks; every rule is in
+    # the pack's appendix file.
+    line = present.esc(
+        present.tidy_numbers(quality.summary_line(q, bundle["meta"].get("supplier_id")))
+    )
+    link = (
+        f'<p class="dq-line"><b>{line}</b> The full rule list is in '
+        f'<a href="{quality.APPENDIX_NAME}">{quality.APPENDIX_NAME}</a> in the pack.</p>'
+    )
+    if bool(q["passed"].astype(bool).all()):
+        return link
+    html = quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=True)
+    return link + present.tidy_numbers(html)
 
 
 def definitions(measure_ids: list[str] | None = None, bundle: dict | None = None) -> str:

@@ -438,6 +438,7 @@ def messages_for_pack(
                 f"{bundle_dir}: the report's bundle is missing from the pack; run `siam run "
                 f"--period {period}` again"
             )
+        log(f"{name}: building the message (charts, PDF)")
         bundle = workbook.load_bundle(bundle_dir)
         link = report_link(params, period, name)
         if link and not (pack.folder / f"{name}.html").is_file():

@@ -30,6 +30,11 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+# The front page: the first section of the board summary, starting on the first screen.
+FIRST_SCREEN_JS = """() => { const f = document.querySelector('section.front-page');
+  return f && f.getBoundingClientRect().top < window.innerHeight ? f.innerText : ''; }"""
+
+
 @pytest.fixture(scope="module")
 def measured(pack, artifacts) -> dict[tuple[str, int], dict]:
     out = {}
@@ -51,6 +56,8 @@ def measured(pack, artifacts) -> dict[tuple[str, int], dict]:
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 out[name, width] = page.evaluate(OVERFLOW_JS)
+                if name == batch.BOARD and width == 1400:  # what a board member sees first
+                    out["first screen"] = page.evaluate(FIRST_SCREEN_JS)
                 page.screenshot(path=str(artifacts / f"width-{name}-{width}.png"), full_page=True)
         browser.close()
     return out
@@ -69,3 +76,18 @@ def test_a_screenshot_per_page_and_width_is_kept(measured, artifacts):
         for width in WIDTHS:
             shot = artifacts / f"width-{name}-{width}.png"
             assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+
+
+def test_the_board_front_page_first_screen_names_the_failing_suppliers_and_the_money(
+    measured, pack
+):
+    from siamlib import frontpage, present, workbook
+
+    fp = frontpage.front_page(workbook.load_bundle(pack.folder / "bundles" / batch.BOARD))
+    seen = measured["first screen"]
+    failing = [s.name for s in fp.suppliers if s.rag == "red"]
+    assert failing, "the demo estate has failing suppliers"
+    for name in failing:
+        assert name in seen, name
+    assert present.fmt_money(fp.net_credits, fp.currency) in seen
+    assert present.fmt_money(fp.at_risk, fp.currency) in seen

@@ -89,3 +89,51 @@ def line(
 ) -> alt.Chart:
     """A line chart with points, e.g. a 12-month trend."""
     return _chart(df, x, y, title, color, tooltip, height).mark_line(point=True)
+
+
+def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.FacetChart:
+    """A small trend per service level: its actual each month (points coloured by RAG), with
+    the target (``expected``, dashed green) and the ``minimum`` (dotted red) as lines, so a
+    reader sees how far from target a level is and which way it moves.
+
+    ``trend`` has one row per level and month: ``service_level``, ``unit``, ``period``,
+    ``actual``, ``expected``, ``minimum``, ``rag``. Each panel keeps its own y scale (levels
+    have different units).
+
+    >>> t = pd.DataFrame({"service_level": ["A", "A"], "unit": ["%", "%"],
+    ...     "period": ["2026-09", "2026-10"], "actual": [91.0, 88.0], "expected": [95.0] * 2,
+    ...     "minimum": [90.0] * 2, "rag": ["amber", "red"]})
+    >>> spec = level_trends(t, "T").to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
+    ['line', 'line', 'line', 'circle']
+    """
+    df = trend.assign(level=trend["service_level"] + " (" + trend["unit"] + ")")
+    x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45))
+    base = alt.Chart().encode(x=x)
+    target = base.mark_line(color=RAG_COLOURS["green"], strokeDash=[6, 3]).encode(
+        y=alt.Y("expected:Q", title=None, scale=alt.Scale(zero=False))
+    )
+    minimum = base.mark_line(color=RAG_COLOURS["red"], strokeDash=[2, 2]).encode(y="minimum:Q")
+    actual = base.mark_line(color="#1d2430").encode(y="actual:Q")
+    points = base.mark_circle(size=45, opacity=1).encode(
+        y="actual:Q",
+        color=alt.Color(
+            "rag:N",
+            scale=alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
+            title="RAG",
+        ),
+        tooltip=[
+            "service_level",
+            "period",
+            alt.Tooltip("actual:Q", format=",.2f"),
+            alt.Tooltip("expected:Q", title="target", format=",.2f"),
+            alt.Tooltip("minimum:Q", format=",.2f"),
+            "rag",
+        ],
+    )
+    return (
+        alt.layer(target, minimum, actual, points, data=df)
+        .properties(width=180, height=90)
+        .facet(facet=alt.Facet("level:N", title=None), columns=columns, title=title)
+        .resolve_scale(y="independent")
+    )

@@ -244,20 +244,12 @@ def score_trend_chart(bundle: dict) -> alt.Chart:
     )
 
 
-def level_trend_chart(bundle: dict) -> alt.Chart:
-    """Each service level's actual over 12 months, coloured by RAG."""
-    trend = _f(bundle, "trend").copy()
-    trend["label"] = trend["service_level"] + " (" + trend["unit"] + ")"
-    return (
-        alt.Chart(trend, title=f"Service levels, 12 months to {bundle['meta']['period']}")
-        .mark_circle(size=70)
-        .encode(
-            x=alt.X("period:O", title="month"),
-            y=alt.Y("label:N", title=None),
-            color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG"),
-            tooltip=["service_level", "period", alt.Tooltip("actual:Q", format=".2f"), "rag"],
-        )
-        .properties(width=charts.WIDTH, height=alt.Step(22))
+def level_trend_chart(bundle: dict) -> alt.FacetChart:
+    """A small trend per service level over 12 months, with its target and minimum lines."""
+    return charts.level_trends(
+        _f(bundle, "trend"),
+        title=f"Service levels, 12 months to {bundle['meta']['period']} (dashed: target; "
+        "dotted: minimum)",
     )
 
 

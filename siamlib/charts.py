@@ -137,3 +137,35 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
         .facet(facet=alt.Facet("level:N", title=None), columns=columns, title=title)
         .resolve_scale(y="independent")
     )
+
+
+def heatmap(
+    df: pd.DataFrame, x: str, y: str, value: str, title: str, tooltip: list[str]
+) -> alt.LayerChart:
+    """A count heat-map whose worst cell stands out: a sequential scale from zero (light to
+    dark red), every cell labelled with its count, and the largest cell outlined in black.
+
+    >>> d = pd.DataFrame({"a": ["x", "y"], "b": ["y", "x"], "n": [3, 9]})
+    >>> spec = heatmap(d, "a", "b", "n", "T", ["a", "b", "n"]).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['rect', 'rect', 'text']
+    """
+    top = df[value].max() if len(df) else 0
+    data = df.assign(_worst=df[value].eq(top) & (top > 0))
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X(f"{x}:N", title="to"), y=alt.Y(f"{y}:N", title="from")
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            f"{value}:Q", scale=alt.Scale(scheme="orangered", domainMin=0), title=value
+        ),
+        tooltip=tooltip,
+    )
+    worst = base.transform_filter("datum._worst").mark_rect(
+        fill=None, stroke="#000", strokeWidth=2.5
+    )
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text(f"{value}:Q", format=",.0f"),
+        color=alt.condition(f"datum.{value} > {top / 2:g}", alt.value("#fff"), alt.value("#000")),
+    )
+    return alt.layer(cells, worst, labels).properties(width=360, height=280)

@@ -464,16 +464,14 @@ def handoff_chart(bundle: dict) -> alt.Chart:
     names = _names(bundle)
     for col in ("from_supplier", "to_supplier"):
         h[col] = h[col].map(lambda i: names.get(i, i))
-    return (
-        alt.Chart(h, title=f"Handoffs between suppliers, {bundle['meta']['period']} (count)")
-        .mark_rect()
-        .encode(
-            x=alt.X("to_supplier:N", title="to"),
-            y=alt.Y("from_supplier:N", title="from"),
-            color=alt.Color("handoffs:Q", scale=alt.Scale(scheme="blues")),
-            tooltip=["from_supplier", "to_supplier", "handoffs", "tickets"],
-        )
-        .properties(width=360, height=280)
+    return charts.heatmap(
+        h,
+        "to_supplier",
+        "from_supplier",
+        "handoffs",
+        title=f"Handoffs between suppliers, {bundle['meta']['period']} (count; worst pair "
+        "outlined)",
+        tooltip=["from_supplier", "to_supplier", "handoffs", "tickets"],
     )
 
 

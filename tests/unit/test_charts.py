@@ -36,3 +36,15 @@ def test_level_trends_draw_target_and_minimum_lines_in_one_panel_per_level():
 def test_level_trends_render_to_png():
     png = charts.to_png(charts.level_trends(_trend(), "T"), scale=1)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_heatmap_outlines_only_the_worst_pair_and_starts_its_scale_at_zero():
+    # 9 handoffs x->y is the worst pair; 3 y->x is not.
+    d = pd.DataFrame({"a": ["x", "y"], "b": ["y", "x"], "n": [3, 9]})
+    spec = charts.heatmap(d, "a", "b", "n", "T", ["a", "b", "n"]).to_dict()
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    assert [r["_worst"] for r in rows] == [False, True]
+    cells, worst, labels = spec["layer"]
+    assert cells["encoding"]["color"]["scale"]["domainMin"] == 0
+    assert worst["transform"] == [{"filter": "datum._worst"}]
+    assert labels["encoding"]["text"]["field"] == "n"

@@ -213,3 +213,15 @@ def test_quality_section_is_one_line_and_only_the_failed_checks_with_a_link_to_t
     assert "1 of 3 checks failed (0 blocking)" in html
     assert "BAD-1" in html and "OK-1" not in html and "OK-2" not in html
     assert f'href="{quality.APPENDIX_NAME}"' in html
+
+
+def test_no_email_body_shows_a_raw_float(demo_bundles):
+    from siamlib import mailrender
+
+    for bundle in demo_bundles:
+        where = bundle["meta"]["report"]
+        body = mailrender.render_email_html(bundle, [("c1@x", "chart")])
+        text = re.sub(r"<[^>]+>", " ", body)
+        assert not RAW_FLOAT.findall(text), (where, "html", RAW_FLOAT.findall(text)[:3])
+        plain = mailrender.render_text(bundle)
+        assert not RAW_FLOAT.findall(plain), (where, "text", RAW_FLOAT.findall(plain)[:3])

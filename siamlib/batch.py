@@ -360,6 +360,22 @@ def render_index(result: RunResult, params: Params) -> str:
     )
 
 
+class _StageLog(dict):
+    r"""Stage timings that also say each finished step on stderr (``--progress``).
+
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     _StageLog()["load"] = 1.25
+    >>> err.getvalue()
+    'load: done in 1.2 s\n'
+    """
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        print(f"{str(key).replace('_', ' ')}: done in {value:.1f} s", file=sys.stderr, flush=True)
+
+
 def run(
     period: str,
     data_dir: Path | str | None = None,
@@ -402,6 +418,8 @@ def run(
     result = RunResult(period=period, run_id=run_id, folder=str(run_folder))
     result.versions = _versions()
     result.inputs = input_hashes(data_dir, params_dir)
+    if progress:  # a line per step on stderr while the period is computed
+        result.stages = _StageLog(result.stages)
     stages = result.stages
     stages["load_params"] = time.perf_counter() - t0
 
@@ -428,6 +446,11 @@ def run(
         io.write_text_atomic(run_folder / FIGURES_NAME, figures_text)
         if work.quality is not None:
             io.write_json_atomic(run_folder / QUALITY_NAME, quality.to_json(work.quality))
+            # Every rule and its result; the reports show the failures and link here.
+            io.write_text_atomic(
+                run_folder / quality.APPENDIX_NAME,
+                quality.render_appendix_html(work.quality, f"Data quality, {period}"),
+            )
         for job in jobs_list:
             reason = work.blocking_reason(job.name)
             if reason:

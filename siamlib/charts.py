@@ -89,3 +89,83 @@ def line(
 ) -> alt.Chart:
     """A line chart with points, e.g. a 12-month trend."""
     return _chart(df, x, y, title, color, tooltip, height).mark_line(point=True)
+
+
+def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.FacetChart:
+    """A small trend per service level: its actual each month (points coloured by RAG), with
+    the target (``expected``, dashed green) and the ``minimum`` (dotted red) as lines, so a
+    reader sees how far from target a level is and which way it moves.
+
+    ``trend`` has one row per level and month: ``service_level``, ``unit``, ``period``,
+    ``actual``, ``expected``, ``minimum``, ``rag``. Each panel keeps its own y scale (levels
+    have different units).
+
+    >>> t = pd.DataFrame({"service_level": ["A", "A"], "unit": ["%", "%"],
+    ...     "period": ["2026-09", "2026-10"], "actual": [91.0, 88.0], "expected": [95.0] * 2,
+    ...     "minimum": [90.0] * 2, "rag": ["amber", "red"]})
+    >>> spec = level_trends(t, "T").to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
+    ['line', 'line', 'line', 'circle']
+    """
+    df = trend.assign(level=trend["service_level"] + " (" + trend["unit"] + ")")
+    x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45))
+    base = alt.Chart().encode(x=x)
+    target = base.mark_line(color=RAG_COLOURS["green"], strokeDash=[6, 3]).encode(
+        y=alt.Y("expected:Q", title=None, scale=alt.Scale(zero=False))
+    )
+    minimum = base.mark_line(color=RAG_COLOURS["red"], strokeDash=[2, 2]).encode(y="minimum:Q")
+    actual = base.mark_line(color="#1d2430").encode(y="actual:Q")
+    points = base.mark_circle(size=45, opacity=1).encode(
+        y="actual:Q",
+        color=alt.Color(
+            "rag:N",
+            scale=alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
+            title="RAG",
+        ),
+        tooltip=[
+            "service_level",
+            "period",
+            alt.Tooltip("actual:Q", format=",.2f"),
+            alt.Tooltip("expected:Q", title="target", format=",.2f"),
+            alt.Tooltip("minimum:Q", format=",.2f"),
+            "rag",
+        ],
+    )
+    return (
+        alt.layer(target, minimum, actual, points, data=df)
+        .properties(width=180, height=90)
+        .facet(facet=alt.Facet("level:N", title=None), columns=columns, title=title)
+        .resolve_scale(y="independent")
+    )
+
+
+def heatmap(
+    df: pd.DataFrame, x: str, y: str, value: str, title: str, tooltip: list[str]
+) -> alt.LayerChart:
+    """A count heat-map whose worst cell stands out: a sequential scale from zero (light to
+    dark red), every cell labelled with its count, and the largest cell outlined in black.
+
+    >>> d = pd.DataFrame({"a": ["x", "y"], "b": ["y", "x"], "n": [3, 9]})
+    >>> spec = heatmap(d, "a", "b", "n", "T", ["a", "b", "n"]).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['rect', 'rect', 'text']
+    """
+    top = df[value].max() if len(df) else 0
+    data = df.assign(_worst=df[value].eq(top) & (top > 0))
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X(f"{x}:N", title="to"), y=alt.Y(f"{y}:N", title="from")
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            f"{value}:Q", scale=alt.Scale(scheme="orangered", domainMin=0), title=value
+        ),
+        tooltip=tooltip,
+    )
+    worst = base.transform_filter("datum._worst").mark_rect(
+        fill=None, stroke="#000", strokeWidth=2.5
+    )
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text(f"{value}:Q", format=",.0f"),
+        color=alt.condition(f"datum.{value} > {top / 2:g}", alt.value("#fff"), alt.value("#000")),
+    )
+    return alt.layer(cells, worst, labels).properties(width=360, height=280)

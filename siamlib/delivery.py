@@ -19,10 +19,8 @@ message, the ledger or a log.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re
@@ -36,313 +34,29 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from siamlib import io, paths, present, sections
-from siamlib.common import BOARD
+from siamlib import io, paths
+from siamlib.mailrender import (  # noqa: F401 - the rendering API callers use from here
+    BOARD,
+    EMAIL_CHARTS,
+    EMAIL_CSS,
+    FULL_SECTIONS,
+    PDF_CSS,
+    chart_pngs,
+    render_email_html,
+    render_pdf,
+    render_static_html,
+    render_text,
+    report_kind,
+    report_name,
+)
 from siamlib.params import Params
 
 BODY_LIMIT = 100_000  # bytes of HTML body; Gmail clips at about 102 KB
 LEDGER_NAME = "sent-ledger.json"
 
-# Which charts go into the email body (2-3 key charts) and which sections make the full PDF.
-EMAIL_CHARTS: dict[str, list[str]] = {
-    "tower": ["score_trend_chart", "sla_priority_chart", "backlog_chart"],
-    "integrator": ["score_trend_chart", "aged_chart", "gaming_chart"],
-    "board": ["rag_grid", "credits_chart"],
-}
-FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
-    "tower": [
-        ("Headline", "headline"),
-        ("Scorecard", "scorecard_table"),
-        ("Trend", "score_trend_chart"),
-        ("", "level_trend_chart"),
-        ("Service levels by priority", "sla_priority_chart"),
-        ("", "clock_table"),
-        ("Who held the tickets", "attribution_chart"),
-        ("Backlog", "backlog_chart"),
-        ("Service credits", "credits_table"),
-        ("Exclusions", "exclusions_table"),
-        ("Roles and responsibilities", "raci_table"),
-        ("", "equaliser_chart"),
-        ("Data quality", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-    "integrator": [
-        ("Headline", "headline"),
-        ("Scorecard", "scorecard_table"),
-        ("Trend", "score_trend_chart"),
-        ("Aged tickets", "aged_chart"),
-        ("Collaboration", "handoff_chart"),
-        ("", "ping_pong_table"),
-        ("Clock-stop signals", "gaming_chart"),
-        ("Problem management", "trends_table"),
-        ("Continual improvement", "improvements_chart"),
-        ("Watermelon check", "watermelon_table"),
-        ("Roles and responsibilities", "equaliser_chart"),
-        ("Service credits", "credits_table"),
-        ("Data quality", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-    "board": [
-        ("League table", "league_table"),
-        ("Service levels", "rag_grid"),
-        ("Service credits", "credits_chart"),
-        ("", "credits_table"),
-        ("Data quality", "quality_scores_table"),
-        ("", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-}
-
-EMAIL_CSS = """
-body { margin: 0; padding: 0; background: #ffffff; color: #1d2430;
-       font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; }
-.wrap { max-width: 680px; margin: 0 auto; padding: 16px; }
-h1 { font-size: 22px; margin: 4px 0 8px; }
-h2 { font-size: 17px; margin: 20px 0 6px; border-bottom: 2px solid #d8dde6; }
-p { margin: 6px 0; }
-table { border-collapse: collapse; margin: 8px 0 14px; font-size: 12px; }
-caption { text-align: left; font-weight: bold; padding: 4px 0; }
-th, td { border: 1px solid #d8dde6; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eef1f5; }
-td.num, th.num { text-align: right; }
-.rag-green { background: #d7f0dd; } .rag-amber { background: #ffe8b3; }
-.rag-red { background: #f8d0d0; } .rag-grey { background: #e5e7eb; }
-.tiles { margin: 10px 0; }
-.tile { display: inline-block; width: 140px; vertical-align: top; margin: 0 6px 6px 0;
-        padding: 8px 10px; border: 1px solid #c9d0db; }
-.label { font-size: 11px; color: #3c4757; } .value { font-size: 20px; font-weight: bold; }
-.sub { font-size: 11px; color: #3c4757; }
-img.chart { display: block; max-width: 100%; height: auto; border: 0; margin: 8px 0 16px; }
-.note { color: #3c4757; font-size: 12px; }
-a { color: #0b5cad; }
-"""
-
-PDF_CSS = """
-@page { size: A4; margin: 16mm 14mm 18mm;
-        @bottom-right { content: "Page " counter(page) " of " counter(pages);
-                        font-size: 9pt; color: #3c4757; }
-        @bottom-left { content: string(doc-title); font-size: 9pt; color: #3c4757; } }
-body { color: #1d2430; font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; }
-h1 { font-size: 18pt; margin: 0 0 6pt; string-set: doc-title content(); }
-h2 { font-size: 13pt; margin: 16pt 0 6pt; border-bottom: 1.5pt solid #d8dde6;
-     break-after: avoid; page-break-after: avoid; }
-table { border-collapse: collapse; margin: 6pt 0 10pt; font-size: 8pt; width: 100%;
-        break-inside: avoid; page-break-inside: avoid; }
-caption { text-align: left; font-weight: bold; padding: 2pt 0; }
-th, td { border: 0.5pt solid #c9d0db; padding: 2pt 4pt; text-align: left; vertical-align: top; }
-th { background: #eef1f5; }
-td.num, th.num { text-align: right; }
-.rag-green { background: #d7f0dd; } .rag-amber { background: #ffe8b3; }
-.rag-red { background: #f8d0d0; } .rag-grey { background: #e5e7eb; }
-.tiles { break-inside: avoid; page-break-inside: avoid; }
-.tile { display: inline-block; width: 36mm; vertical-align: top; margin: 0 3mm 3mm 0;
-        padding: 2mm 3mm; border: 0.5pt solid #c9d0db; }
-.label, .sub { font-size: 8pt; color: #3c4757; } .value { font-size: 15pt; font-weight: bold; }
-figure { margin: 6pt 0 12pt; break-inside: avoid; page-break-inside: avoid; }
-figure img { max-width: 100%; }
-.note { color: #3c4757; font-size: 8.5pt; }
-.provenance { margin-top: 16pt; font-size: 8pt; color: #3c4757; }
-"""
-
 
 class DeliveryError(RuntimeError):
     """Delivery cannot start (no SMTP settings, unknown report, bad outbox)."""
-
-
-# ---------------------------------------------------------------------- rendering (pure)
-def report_kind(bundle: Mapping) -> str:
-    """``tower``, ``integrator`` or ``board`` from a bundle's ``meta.role``."""
-    role = bundle["meta"].get("role", "tower")
-    return role if role in ("integrator", "board") else "tower"
-
-
-def report_name(bundle: Mapping) -> str:
-    """The report's name: supplier id or ``board-summary``."""
-    m = bundle["meta"]
-    return BOARD if report_kind(bundle) == "board" else m.get("supplier_id") or m["report"]
-
-
-def chart_pngs(bundle: Mapping, which: str = "email", scale: float = 1.5) -> list[tuple]:
-    """Render the report's charts to PNG: list of ``(section name, title, png bytes)``.
-
-    ``which`` is ``"email"`` (the 2-3 key charts) or ``"full"`` (every chart of the report).
-    A chart whose data is missing from the bundle is left out rather than failing the message.
-    """
-    from siamlib import charts
-
-    kind = report_kind(bundle)
-    names = (
-        EMAIL_CHARTS[kind]
-        if which == "email"
-        else [f for _, f in FULL_SECTIONS[kind] if f.endswith("_chart") or f == "rag_grid"]
-    )
-    out = []
-    for name in names:
-        try:
-            chart = getattr(sections, name)(bundle)
-            spec = chart.to_dict()
-            png = charts.to_png(chart, scale=scale)
-        except Exception:  # noqa: BLE001 - a chart without its data must not stop the message
-            continue
-        title = spec.get("title")
-        title = title.get("text") if isinstance(title, dict) else title
-        out.append((name, str(title or name), png))
-    return out
-
-
-def _summary_table(bundle: Mapping) -> str:
-    if report_kind(bundle) == "board":
-        return sections.league_table(bundle)
-    return sections.scorecard_table(bundle)
-
-
-def _headline(bundle: Mapping) -> str:
-    return "" if report_kind(bundle) == "board" else sections.headline(bundle)
-
-
-def _tile_lines(tiles_html: str) -> list[str]:
-    pat = re.compile(
-        r'<div class="label">(.*?)</div><div class="value">(.*?)</div>'
-        r'(?:<div class="sub">(.*?)</div>)?'
-    )
-    return [
-        f"{html.unescape(lab)}: {html.unescape(val)}" + (f" ({html.unescape(sub)})" if sub else "")
-        for lab, val, sub in pat.findall(tiles_html)
-    ]
-
-
-def render_text(bundle: Mapping, link: str | None = None) -> str:
-    """The plain-text alternative: title, headline figures, every scorecard line.
-
-    >>> import pandas as pd
-    >>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"},
-    ...      "frames": {"league": pd.DataFrame({"supplier_id": ["a"], "weighted_score": [91.0],
-    ...                                         "credits": [0.0]})}}
-    >>> print(render_text(b).splitlines()[0])
-    Acme: board summary for 2026-10
-    """
-    lines = [sections.title(bundle), ""]
-    lines += _tile_lines(_headline(bundle))
-    frames = bundle["frames"]
-    if report_kind(bundle) == "board":
-        lg = frames.get("league")
-        if lg is not None and not lg.empty:
-            lines += ["", "League table (weighted score out of 100):"]
-            for r in lg.to_dict("records"):
-                lines.append(
-                    f"- {r.get('supplier_id')}: {present.fmt_number(r.get('weighted_score'))}"
-                    f", credits {present.fmt_number(r.get('credits'), '', 0)}"
-                )
-    else:
-        card = frames.get("scorecard")
-        if card is not None and not card.empty:
-            lines += ["", f"Scorecard for {bundle['meta']['period']}:"]
-            for r in card.to_dict("records"):
-                lines.append(
-                    f"- {r['service_level']} {r['name']}: actual "
-                    f"{present.fmt_number(r['actual'], '', 2)} {r['unit']} (expected "
-                    f"{present.fmt_number(r['expected'], '', 2)}, minimum "
-                    f"{present.fmt_number(r['minimum'], '', 2)}) - {str(r['rag']).upper()}"
-                )
-    lines += ["", "The full report is attached as PDF."]
-    if link:
-        lines.append(f"Interactive report: {link}")
-    return "\n".join(lines) + "\n"
-
-
-def render_email_html(
-    bundle: Mapping, chart_refs: list[tuple[str, str]], link: str | None = None
-) -> str:
-    """The email body: static HTML, CSS inlined, charts as ``<img src="cid:...">``.
-
-    ``chart_refs`` is a list of ``(content id, alt text)``; the images travel as related MIME
-    parts (see :func:`build_message`).
-
-    >>> import pandas as pd
-    >>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"},
-    ...      "frames": {"league": pd.DataFrame({"supplier_id": ["a"], "weighted_score": [91.0],
-    ...                                         "credits": [0.0], "green": [3], "amber": [0],
-    ...                                         "red": [0], "grey": [0]})}}
-    >>> h = render_email_html(b, [("c1@x", "chart")])
-    >>> "<script" in h, 'src="cid:c1@x"' in h, "<style" in h
-    (False, True, False)
-    """
-    import css_inline
-
-    imgs = "".join(
-        f'<img class="chart" src="cid:{html.escape(cid)}" alt="{html.escape(alt)}" width="640">'
-        for cid, alt in chart_refs
-    )
-    link_html = (
-        f'<p><a href="{html.escape(link)}">Open the interactive report</a> '
-        "(charts with tooltips; works offline once downloaded).</p>"
-        if link
-        else ""
-    )
-    doc = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{present.esc(sections.title(bundle))}</title>"
-        f"<style>{EMAIL_CSS}</style></head><body><div class='wrap'>"
-        f"{sections.intro(bundle)}{_headline(bundle)}<h2>Scorecard</h2>{_summary_table(bundle)}"
-        f"<h2>Key charts</h2>{imgs}"
-        "<p class='note'>The full report, with every section and its definitions, is attached "
-        f"as PDF.</p>{link_html}</div></body></html>"
-    )
-    inliner = css_inline.CSSInliner(
-        keep_style_tags=False, load_remote_stylesheets=False, keep_at_rules=False
-    )
-    return inliner.inline(doc)
-
-
-def render_static_html(bundle: Mapping, pngs: list[tuple] | None = None) -> str:
-    """The full report as static HTML for the PDF: every section, charts as PNG data URIs.
-
-    >>> b = {"meta": {"period": "2026-10", "role": "board", "estate": "Acme"}, "frames": {}}
-    >>> "<script" in render_static_html(b, pngs=[])
-    False
-    """
-    kind = report_kind(bundle)
-    if pngs is None:
-        pngs = chart_pngs(bundle, "full")
-    by_name = {name: (title, png) for name, title, png in pngs}
-    parts = [sections.intro(bundle)]
-    for heading, func in FULL_SECTIONS[kind]:
-        if func in by_name:
-            title, png = by_name[func]
-            body = (
-                f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
-                f'alt="{html.escape(title)}"></figure>'
-            )
-        elif func.endswith("_chart") or func == "rag_grid":
-            continue
-        else:
-            try:
-                body = (
-                    sections.definitions(bundle=bundle)
-                    if func == "definitions"
-                    else getattr(sections, func)(bundle)
-                )
-            except (KeyError, ValueError, AttributeError, TypeError):
-                continue
-        if not body:
-            continue
-        parts.append((f"<h2>{html.escape(heading)}</h2>" if heading else "") + body)
-    parts.append(sections.provenance(bundle))
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{present.esc(sections.title(bundle))}</title><style>{PDF_CSS}</style></head>"
-        "<body>" + "".join(parts) + "</body></html>"
-    )
-
-
-def render_pdf(static_html: str) -> bytes:
-    """PDF bytes of a static report page (WeasyPrint; no network: only data URIs are used)."""
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    # Only data: URIs: a report PDF never reaches the network or the file system.
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    return weasyprint.HTML(string=static_html, url_fetcher=fetcher).write_pdf()
 
 
 # ---------------------------------------------------------------------- recipients, messages
@@ -420,8 +134,9 @@ def build_message(
     """Assemble one report's message: text + HTML alternative, related PNG charts, PDF.
 
     ``pdf=None`` renders the PDF here (WeasyPrint). The content hash covers the recipients,
-    subject and both bodies (not the ``run_at`` time, which only the PDF shows), so rendering
-    the same figures again gives the same ledger key.
+    subject, both bodies and the PDF's bytes (which are reproducible: the same pack gives the
+    same PDF), so rendering the same pack again gives the same ledger key, and a changed PDF
+    is sent again.
     """
     name = report_name(bundle)
     period = bundle["meta"]["period"]
@@ -441,8 +156,14 @@ def build_message(
     )
     body_text = render_text(bundle, link)
     subject = subject_for(params, bundle)
+    if pdf is None:
+        pdf = render_pdf(render_static_html(bundle, full))
+    # The PDF is part of what was sent: a changed PDF is a new message, the same one is not.
     content = hashlib.sha256(
-        "\x00".join([name, period, ",".join(recipients), subject, body_text, body_html]).encode()
+        "\x00".join(
+            [name, period, ",".join(recipients), subject, body_text, body_html]
+            + [hashlib.sha256(pdf).hexdigest()]
+        ).encode()
     ).hexdigest()
 
     msg = EmailMessage(policy=policy.SMTP)
@@ -459,11 +180,15 @@ def build_message(
     msg.add_alternative(body_html, subtype="html")
     html_part = msg.get_payload()[1]
     for cid, (_, _, png) in zip(cids, pngs, strict=True):
+        # inline: shown where the body's cid: reference is, never listed as an attachment.
         html_part.add_related(
-            png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png"
+            png,
+            "image",
+            "png",
+            cid=f"<{cid}>",
+            disposition="inline",
+            filename=f"{cid.split('@')[0]}.png",
         )
-    if pdf is None:
-        pdf = render_pdf(render_static_html(bundle, full))
     msg.add_attachment(pdf, "application", "pdf", filename=f"{name}-{period}.pdf")
     return Outgoing(name, period, recipients, msg, content, len(body_html.encode("utf-8")))
 
@@ -713,6 +438,7 @@ def messages_for_pack(
                 f"{bundle_dir}: the report's bundle is missing from the pack; run `siam run "
                 f"--period {period}` again"
             )
+        log(f"{name}: building the message (charts, PDF)")
         bundle = workbook.load_bundle(bundle_dir)
         link = report_link(params, period, name)
         if link and not (pack.folder / f"{name}.html").is_file():

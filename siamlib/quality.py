@@ -792,6 +792,9 @@ def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str])
 # Rendering and the audit trail live in siamlib.quality_report (it reads the policy functions
 # above); served from here on first use, so either module may be imported first.
 _REPORT = {
+    "APPENDIX_NAME",
+    "render_appendix_html",
+    "summary_line",
     "from_json",
     "quarantine_lines",
     "render_html",

@@ -279,3 +279,47 @@ def summary_text(result: QualityResult) -> str:
     else:
         lines.append("BLOCKED: reports stopped for " + ", ".join(stopped))
     return "\n".join(lines)
+
+
+APPENDIX_NAME = "data-quality.html"  # the full rule list, one file in the pack
+
+
+def summary_line(results: pd.DataFrame | QualityResult, supplier_id: str | None = None) -> str:
+    """Data quality in one plain-text line: score, checks failed, blocking ones, quarantine.
+
+    >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
+    ...     "severity": "warning", "passed": False}, {"rule_id": "B", "supplier_id": "x",
+    ...     "scope": "supplier", "passed": True}])
+    >>> summary_line(df, "x")
+    'Data quality 50.0 / 100: 1 of 2 checks failed (0 blocking).'
+    """
+    df = _frame(results)
+    view = supplier_view(df, supplier_id)
+    failed = view[~view["passed"]]
+    n_block = int(blocks(failed).sum())
+    line = (
+        f"Data quality {supplier_score(df, supplier_id):.1f} / 100: {len(failed)} of "
+        f"{len(view)} checks failed ({n_block} blocking)"
+    )
+    quarantined = quarantine_lines(view)
+    return line + (f"; {quarantined[0].split(' (')[0]}." if quarantined else ".")
+
+
+def render_appendix_html(result: QualityResult, title: str) -> str:
+    """The pack's data-quality appendix: a standalone page with every rule and its result.
+
+    >>> r = QualityResult(results_frame([{"rule_id": "A", "passed": True}]), suppliers=["x"])
+    >>> page = render_appendix_html(r, "Data quality, 2026-10")
+    >>> page.startswith("<!DOCTYPE html>") and "<script" not in page and ">A<" in page
+    True
+    """
+    e = html.escape
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{e(title)}</title><style>body{{font-family:'DejaVu Sans',Arial,sans-serif;"
+        "margin:16px}table{display:block;max-width:100%;overflow-x:auto}</style></head><body>"
+        f"<h1>{e(title)}</h1><p>{e(summary_line(result))} Every rule the gate ran, with its "
+        "result, for the estate and each supplier.</p>"
+        f"{render_html(result)}</body></html>"
+    )

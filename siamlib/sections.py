@@ -244,20 +244,12 @@ def score_trend_chart(bundle: dict) -> alt.Chart:
     )
 
 
-def level_trend_chart(bundle: dict) -> alt.Chart:
-    """Each service level's actual over 12 months, coloured by RAG."""
-    trend = _f(bundle, "trend").copy()
-    trend["label"] = trend["service_level"] + " (" + trend["unit"] + ")"
-    return (
-        alt.Chart(trend, title=f"Service levels, 12 months to {bundle['meta']['period']}")
-        .mark_circle(size=70)
-        .encode(
-            x=alt.X("period:O", title="month"),
-            y=alt.Y("label:N", title=None),
-            color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG"),
-            tooltip=["service_level", "period", alt.Tooltip("actual:Q", format=".2f"), "rag"],
-        )
-        .properties(width=charts.WIDTH, height=alt.Step(22))
+def level_trend_chart(bundle: dict) -> alt.FacetChart:
+    """A small trend per service level over 12 months, with its target and minimum lines."""
+    return charts.level_trends(
+        _f(bundle, "trend"),
+        title=f"Service levels, 12 months to {bundle['meta']['period']} (dashed: target; "
+        "dotted: minimum)",
     )
 
 
@@ -410,12 +402,19 @@ def quality_section(bundle: dict) -> str:
         q["examples"] = q["examples"].map(
             lambda v: [x for x in str(v).split(", ") if x] if isinstance(v, str) else v
         )
-    board = bundle["meta"].get("role") == "board"
-    if board and bool(q["passed"].astype(bool).all()):
-        # A board reads the failures; a list of 100-odd passed checks hides nothing it needs.
-        return f"<p>All {len(q)} data-quality checks passed.</p>"
-    html = quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=board)
-    return present.tidy_numbers(html)
+    # One line (score, failures), then only the failed and warning checks; every rule is in
+    # the pack's appendix file.
+    line = present.esc(
+        present.tidy_numbers(quality.summary_line(q, bundle["meta"].get("supplier_id")))
+    )
+    link = (
+        f'<p class="dq-line"><b>{line}</b> The full rule list is in '
+        f'<a href="{quality.APPENDIX_NAME}">{quality.APPENDIX_NAME}</a> in the pack.</p>'
+    )
+    if bool(q["passed"].astype(bool).all()):
+        return link
+    html = quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=True)
+    return link + present.tidy_numbers(html)
 
 
 def definitions(measure_ids: list[str] | None = None, bundle: dict | None = None) -> str:
@@ -465,16 +464,14 @@ def handoff_chart(bundle: dict) -> alt.Chart:
     names = _names(bundle)
     for col in ("from_supplier", "to_supplier"):
         h[col] = h[col].map(lambda i: names.get(i, i))
-    return (
-        alt.Chart(h, title=f"Handoffs between suppliers, {bundle['meta']['period']} (count)")
-        .mark_rect()
-        .encode(
-            x=alt.X("to_supplier:N", title="to"),
-            y=alt.Y("from_supplier:N", title="from"),
-            color=alt.Color("handoffs:Q", scale=alt.Scale(scheme="blues")),
-            tooltip=["from_supplier", "to_supplier", "handoffs", "tickets"],
-        )
-        .properties(width=360, height=280)
+    return charts.heatmap(
+        h,
+        "to_supplier",
+        "from_supplier",
+        "handoffs",
+        title=f"Handoffs between suppliers, {bundle['meta']['period']} (count; worst pair "
+        "outlined)",
+        tooltip=["from_supplier", "to_supplier", "handoffs", "tickets"],
     )
 
 

@@ -240,8 +240,8 @@ class Exclusions(_Strict):
 # --------------------------------------------------------------------------- delivery
 class Delivery(_Strict):
     sender: EmailStr = "siam-reports@example.org"
-    subject_template: str = "{estate}: {supplier} performance report {period}"
-    board_subject_template: str = "{estate}: board summary {period}"
+    subject_template: str = "{period} {supplier}: SIAM performance"
+    board_subject_template: str = "{period} SIAM board summary"
     board_recipients: list[EmailStr] = Field(default_factory=list)
     integrator_recipients: list[EmailStr] = Field(default_factory=list)
     base_url: str | None = Field(default=None, pattern=r"^https?://")

@@ -156,13 +156,12 @@ def test_unknown_report_has_no_recipients_and_raises(params):
 
 
 def test_subject_follows_the_delivery_templates(params):
-    # delivery.yaml: "{estate}: {supplier} performance report {period}"
+    # delivery.yaml: "{period} {supplier}: SIAM performance" (period and supplier first: a
+    # phone's inbox shows the first 30-40 characters)
     assert delivery.subject_for(params, tower_bundle()) == (
-        f"{params.estate.name}: Beacon Service Desk performance report 2026-10"
+        "2026-10 Beacon Service Desk: SIAM performance"
     )
-    assert delivery.subject_for(params, board_bundle()) == (
-        f"{params.estate.name}: SIAM board summary 2026-10"
-    )
+    assert delivery.subject_for(params, board_bundle()) == "2026-10 SIAM board summary"
 
 
 def test_subject_never_carries_a_line_break_from_a_name(params):
@@ -209,6 +208,30 @@ def test_static_report_has_every_chart_as_data_uri_and_no_script():
     assert "<script" not in page.lower()
     assert page.count('src="data:image/png;base64,') == 2
     assert "break-inside: avoid" in page and "counter(page)" in page
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The PDF's bytes with every Flate stream (object streams included) decompressed."""
+    import zlib
+
+    out = [pdf]
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            out.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(out)
+
+
+def test_pdf_is_tagged_for_accessibility_in_one_font_family():
+    pdf = _pdf_objects(delivery.render_pdf(delivery.render_static_html(tower_bundle(), pngs=[])))
+    assert b"/StructTreeRoot" in pdf  # tagged: a structure tree a screen reader follows
+    assert b"/Marked true" in pdf
+    assert b"pdfuaid:part" in pdf  # declared PDF/UA-1
+    fonts = {f.split(b"+")[-1].split(b"-")[0] for f in re.findall(rb"/FontName /(\S+?)/", pdf)}
+    assert fonts == {b"DejaVu"}, fonts
+    families = set(re.findall(rb"/FontName /\S+?\+([A-Za-z]+-[A-Za-z]+)", pdf))
+    assert families == {b"DejaVu-Sans"}, families
 
 
 def test_pdf_is_paginated_with_page_numbers():
@@ -260,14 +283,38 @@ def test_message_headers_come_from_params(tower_message, params):
     assert msg["Bcc"] is None
 
 
-def test_same_figures_give_the_same_ledger_key_whatever_the_run_time(tower_message, params):
-    later = tower_bundle()
-    later["meta"]["run_at"] = "2026-11-02T07:00:00+00:00"
+def test_the_same_pack_gives_the_same_ledger_key_whatever_the_send_time(tower_message, params):
+    # The PDF is rendered again: the same bundle gives the same PDF bytes, so the same key.
     again = delivery.build_message(
-        later, params, link="https://r.example/2026-10/x.html", pdf=b"%PDF-"
+        tower_bundle(),
+        params,
+        link="https://r.example/2026-10/x.html",
+        date=dt.datetime(2026, 11, 2, 7, tzinfo=dt.UTC),
     )
     assert again.key == tower_message.key
     assert again.message["Message-ID"] == tower_message.message["Message-ID"]
+
+
+def test_a_changed_pdf_gives_a_new_ledger_key(tower_message, params):
+    # Same bodies, another PDF (e.g. a rerun of the pack): the ledger key covers the PDF.
+    other = delivery.build_message(
+        tower_bundle(), params, link="https://r.example/2026-10/x.html", pdf=b"%PDF-other"
+    )
+    assert other.key != tower_message.key
+
+
+def test_chart_images_are_inline_parts_of_the_html_not_attachments(tower_message):
+    msg = _parse(tower_message)
+    related = next(p for p in msg.walk() if p.get_content_type() == "multipart/related")
+    images = [p for p in msg.walk() if p.get_content_maintype() == "image"]
+    assert images, "the message has no chart images"
+    html_body = msg.get_body(("html",)).get_content()
+    for img in images:
+        assert img.get_content_disposition() == "inline"
+        assert f"cid:{img['Content-ID'].strip('<>')}" in html_body
+        assert img in related.get_payload()
+    attached = [p.get_content_type() for p in msg.iter_attachments()]
+    assert attached == ["application/pdf"]
 
 
 def test_changed_figures_give_a_new_ledger_key(tower_message, params):
@@ -332,12 +379,11 @@ def test_the_outbox_never_rewrites_a_message_already_sent(tower_message, params,
     sent_bytes = first.read_bytes()
     ledger = {"entries": {tower_message.key: {"status": "sent", "at": "2026-11-01T07:00:00"}}}
     (folder / delivery.LEDGER_NAME).write_text(json.dumps(ledger), encoding="utf-8")
-    # The same figures built again a day later: same key, different Date header.
+    # The same pack built again a day later: same bodies and PDF, so same key; new Date.
     later = delivery.build_message(
         tower_bundle(),
         params,
         link="https://r.example/2026-10/x.html",
-        pdf=b"%PDF-",
         date=dt.datetime(2026, 11, 2, 7, tzinfo=dt.UTC),
     )
     assert later.key == tower_message.key
@@ -391,7 +437,7 @@ def test_messages_for_a_pack_carry_its_run_and_figures_hash(params, tmp_path):
     msg = _parse(messages[0])
     assert msg["X-SIAM-Run"] == "20261101T070000Z-abc123"
     assert msg["X-SIAM-Figures"].strip() == manifest["figures_sha256"]  # folded at 78
-    assert said == ["euc: not sent, blocked in the pack (tickets: 2 rows without a priority)"]
+    assert "euc: not sent, blocked in the pack (tickets: 2 rows without a priority)" in said
 
 
 def test_a_report_without_its_bundle_in_the_pack_is_refused(params, tmp_path):

@@ -188,3 +188,40 @@ def test_the_board_front_page_names_every_supplier_and_the_at_risk_pool(demo_bun
     for supplier_name in board["meta"]["supplier_names"].values():
         assert supplier_name in html
     assert "at risk" in html and "Suppliers, worst first" in html
+
+
+def test_quality_section_is_one_line_and_only_the_failed_checks_with_a_link_to_the_appendix():
+    from siamlib import quality
+
+    # Hand-made: 3 checks for supplier x, one warning failed -> score 66.7, 1 of 3 failed.
+    q = quality.results_frame(
+        [
+            {"rule_id": "OK-1", "supplier_id": "x", "scope": "supplier", "passed": True},
+            {"rule_id": "OK-2", "supplier_id": "x", "scope": "supplier", "passed": True},
+            {
+                "rule_id": "BAD-1",
+                "supplier_id": "x",
+                "scope": "supplier",
+                "passed": False,
+                "severity": "warning",
+                "unexpected_count": 2,
+            },
+        ]
+    )
+    b = {"meta": {"period": "2026-10", "supplier_id": "x"}, "frames": {"quality": q}}
+    html = sections.quality_section(b)
+    assert "1 of 3 checks failed (0 blocking)" in html
+    assert "BAD-1" in html and "OK-1" not in html and "OK-2" not in html
+    assert f'href="{quality.APPENDIX_NAME}"' in html
+
+
+def test_no_email_body_shows_a_raw_float(demo_bundles):
+    from siamlib import mailrender
+
+    for bundle in demo_bundles:
+        where = bundle["meta"]["report"]
+        body = mailrender.render_email_html(bundle, [("c1@x", "chart")])
+        text = re.sub(r"<[^>]+>", " ", body)
+        assert not RAW_FLOAT.findall(text), (where, "html", RAW_FLOAT.findall(text)[:3])
+        plain = mailrender.render_text(bundle)
+        assert not RAW_FLOAT.findall(plain), (where, "text", RAW_FLOAT.findall(plain)[:3])

@@ -1,0 +1,93 @@
+"""Every page fits every width: no horizontal overflow at phone (390 px), tablet (800 px) and
+desktop (1400 px) widths in real Chromium, for the index, the board summary, a tower and the
+integrator report. Wide tables and charts scroll inside their own box instead of widening the
+page. One browser for all pages and widths; a screenshot of each is kept under the artefacts."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from siamlib import batch
+from tests.e2e.helpers import launch_chromium
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
+
+WIDTHS = [390, 800, 1400]
+PAGES = ["index", batch.BOARD, "hosting", "integrator"]
+
+# The page's own horizontal overflow: a document wider than the viewport scrolls sideways.
+OVERFLOW_JS = """() => {
+  const w = document.documentElement.clientWidth;
+  const scrolls = e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX);
+  const boxed = e => { for (let a = e.parentElement; a; a = a.parentElement)
+                         if (a !== document.body && scrolls(a)) return true;
+                       return false; };
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > w + 1 && !boxed(e))
+    .slice(0, 5).map(e => e.tagName + '.' + e.className);
+  return {scroll: document.documentElement.scrollWidth, client: w, wide: wide};
+}"""
+
+
+# The front page: the first section of the board summary, starting on the first screen.
+FIRST_SCREEN_JS = """() => { const f = document.querySelector('section.front-page');
+  return f && f.getBoundingClientRect().top < window.innerHeight ? f.innerText : ''; }"""
+
+
+@pytest.fixture(scope="module")
+def measured(pack, artifacts) -> dict[tuple[str, int], dict]:
+    out = {}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        context = browser.new_context(offline=True)
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        page = context.new_page()
+        for name in PAGES:
+            path = pack.link / "index.html" if name == "index" else pack.report_html(name)
+            page.goto(path.as_uri())
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('figure.siam-chart')]
+                   .every(f => f.hasAttribute('data-drawn') || f.hasAttribute('data-error'))""",
+                timeout=60_000,
+            )
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                out[name, width] = page.evaluate(OVERFLOW_JS)
+                if name == batch.BOARD and width == 1400:  # what a board member sees first
+                    out["first screen"] = page.evaluate(FIRST_SCREEN_JS)
+                page.screenshot(path=str(artifacts / f"width-{name}-{width}.png"), full_page=True)
+        browser.close()
+    return out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_horizontal_overflow(measured, name, width):
+    m = measured[name, width]
+    assert m["scroll"] <= m["client"], f"{name} at {width} px: {m}"
+    assert m["wide"] == [], f"{name} at {width} px: elements past the right edge {m['wide']}"
+
+
+def test_a_screenshot_per_page_and_width_is_kept(measured, artifacts):
+    for name in PAGES:
+        for width in WIDTHS:
+            shot = artifacts / f"width-{name}-{width}.png"
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+
+
+def test_the_board_front_page_first_screen_names_the_failing_suppliers_and_the_money(
+    measured, pack
+):
+    from siamlib import frontpage, present, workbook
+
+    fp = frontpage.front_page(workbook.load_bundle(pack.folder / "bundles" / batch.BOARD))
+    seen = measured["first screen"]
+    failing = [s.name for s in fp.suppliers if s.rag == "red"]
+    assert failing, "the demo estate has failing suppliers"
+    for name in failing:
+        assert name in seen, name
+    assert present.fmt_money(fp.net_credits, fp.currency) in seen
+    assert present.fmt_money(fp.at_risk, fp.currency) in seen

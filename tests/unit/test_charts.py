@@ -1,0 +1,50 @@
+"""Charts carry their meaning: each level's small trend shows its target and minimum."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from siamlib import charts
+
+
+def _trend() -> pd.DataFrame:
+    # Two levels over two months; A misses its minimum (88 < 90) in 2026-10.
+    return pd.DataFrame(
+        {
+            "service_level": ["A", "A", "B", "B"],
+            "unit": ["%", "%", "h", "h"],
+            "period": ["2026-09", "2026-10"] * 2,
+            "actual": [91.0, 88.0, 3.0, 2.5],
+            "expected": [95.0, 95.0, 4.0, 4.0],
+            "minimum": [90.0, 90.0, 6.0, 6.0],
+            "rag": ["amber", "red", "green", "green"],
+        }
+    )
+
+
+def test_level_trends_draw_target_and_minimum_lines_in_one_panel_per_level():
+    spec = charts.level_trends(_trend(), "T").to_dict()
+    layers = spec["spec"]["layer"]
+    fields = [layer["encoding"]["y"]["field"] for layer in layers]
+    assert fields == ["expected", "minimum", "actual", "actual"]
+    assert spec["facet"]["field"] == "level"
+    assert spec["resolve"]["scale"]["y"] == "independent"  # levels have different units
+    levels = {row["level"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
+    assert levels == {"A (%)", "B (h)"}
+
+
+def test_level_trends_render_to_png():
+    png = charts.to_png(charts.level_trends(_trend(), "T"), scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_heatmap_outlines_only_the_worst_pair_and_starts_its_scale_at_zero():
+    # 9 handoffs x->y is the worst pair; 3 y->x is not.
+    d = pd.DataFrame({"a": ["x", "y"], "b": ["y", "x"], "n": [3, 9]})
+    spec = charts.heatmap(d, "a", "b", "n", "T", ["a", "b", "n"]).to_dict()
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    assert [r["_worst"] for r in rows] == [False, True]
+    cells, worst, labels = spec["layer"]
+    assert cells["encoding"]["color"]["scale"]["domainMin"] == 0
+    assert worst["transform"] == [{"filter": "datum._worst"}]
+    assert labels["encoding"]["text"]["field"] == "n"

@@ -36,61 +36,18 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from siamlib import io, paths, present, sections
+from siamlib import io, layout, paths, present, sections
 from siamlib.params import Params
 
 BOARD = "board-summary"
 BODY_LIMIT = 100_000  # bytes of HTML body; Gmail clips at about 102 KB
 LEDGER_NAME = "sent-ledger.json"
 
-# Which charts go into the email body (2-3 key charts) and which sections make the full PDF.
-EMAIL_CHARTS: dict[str, list[str]] = {
-    "tower": ["score_trend_chart", "sla_priority_chart", "backlog_chart"],
-    "integrator": ["score_trend_chart", "aged_chart", "gaming_chart"],
-    "board": ["rag_grid", "credits_chart"],
-}
+# Which charts go into the email body and which sections make the full PDF: both follow the
+# one layout per report kind (siamlib.layout), like the notebooks.
+EMAIL_CHARTS: dict[str, list[str]] = {k: layout.email_charts(k) for k in layout.LAYOUT}
 FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
-    "tower": [
-        ("Headline", "headline"),
-        ("Scorecard", "scorecard_table"),
-        ("Trend", "score_trend_chart"),
-        ("", "level_trend_chart"),
-        ("Service levels by priority", "sla_priority_chart"),
-        ("", "clock_table"),
-        ("Who held the tickets", "attribution_chart"),
-        ("Backlog", "backlog_chart"),
-        ("Service credits", "credits_table"),
-        ("Exclusions", "exclusions_table"),
-        ("Roles and responsibilities", "raci_table"),
-        ("", "equaliser_chart"),
-        ("Data quality", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-    "integrator": [
-        ("Headline", "headline"),
-        ("Scorecard", "scorecard_table"),
-        ("Trend", "score_trend_chart"),
-        ("Aged tickets", "aged_chart"),
-        ("Collaboration", "handoff_chart"),
-        ("", "ping_pong_table"),
-        ("Clock-stop signals", "gaming_chart"),
-        ("Problem management", "trends_table"),
-        ("Continual improvement", "improvements_chart"),
-        ("Watermelon check", "watermelon_table"),
-        ("Roles and responsibilities", "equaliser_chart"),
-        ("Service credits", "credits_table"),
-        ("Data quality", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-    "board": [
-        ("League table", "league_table"),
-        ("Service levels", "rag_grid"),
-        ("Service credits", "credits_chart"),
-        ("", "credits_table"),
-        ("Data quality", "quality_scores_table"),
-        ("", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
+    k: [(sec.heading, sec.id) for sec in secs] for k, secs in layout.LAYOUT.items()
 }
 
 EMAIL_CSS = """

@@ -15,58 +15,16 @@ import html
 import re
 from collections.abc import Mapping
 
-from siamlib import present, sections
+from siamlib import layout, present, sections
 from siamlib.common import BOARD
 
-# Which charts go into the email body (2-3 key charts) and which sections make the full PDF.
-EMAIL_CHARTS: dict[str, list[str]] = {
-    "tower": ["score_trend_chart", "sla_priority_chart", "backlog_chart"],
-    "integrator": ["score_trend_chart", "aged_chart", "gaming_chart"],
-    "board": ["rag_grid", "credits_chart"],
-}
+# Which charts go into the email body and which sections make the full PDF: both follow the
+# one layout per report kind (siamlib.layout), like the notebooks. The board's front page opens
+# its PDF as it opens the notebook.
+EMAIL_CHARTS: dict[str, list[str]] = {k: layout.email_charts(k) for k in layout.LAYOUT}
 FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
-    "tower": [
-        ("Headline", "headline"),
-        ("Scorecard", "scorecard_table"),
-        ("Trend", "score_trend_chart"),
-        ("", "level_trend_chart"),
-        ("Service levels by priority", "sla_priority_chart"),
-        ("", "clock_table"),
-        ("Who held the tickets", "attribution_chart"),
-        ("Backlog", "backlog_chart"),
-        ("Service credits", "credits_table"),
-        ("Exclusions", "exclusions_table"),
-        ("Roles and responsibilities", "raci_table"),
-        ("", "equaliser_chart"),
-        ("Data quality", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-    "integrator": [
-        ("Headline", "headline"),
-        ("Scorecard", "scorecard_table"),
-        ("Trend", "score_trend_chart"),
-        ("Aged tickets", "aged_chart"),
-        ("Collaboration", "handoff_chart"),
-        ("", "ping_pong_table"),
-        ("Clock-stop signals", "gaming_chart"),
-        ("Problem management", "trends_table"),
-        ("Continual improvement", "improvements_chart"),
-        ("Watermelon check", "watermelon_table"),
-        ("Roles and responsibilities", "equaliser_chart"),
-        ("Service credits", "credits_table"),
-        ("Data quality", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
-    "board": [
-        ("", "front_page"),
-        ("League table", "league_table"),
-        ("Service levels", "rag_grid"),
-        ("Service credits", "credits_chart"),
-        ("", "credits_table"),
-        ("Data quality", "quality_scores_table"),
-        ("", "quality_section"),
-        ("Definitions", "definitions"),
-    ],
+    k: ([("", "front_page")] if k == "board" else []) + [(s.heading, s.id) for s in secs]
+    for k, secs in layout.LAYOUT.items()
 }
 
 # Outlook (Word engine) ignores max-width, flex and inline-block: the layout is tables with

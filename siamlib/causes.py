@@ -1,0 +1,211 @@
+"""Causes: link breaches to the outage, change or problem behind them; one cause, one credit.
+
+A *cause* is a record the data names as the reason for tickets:
+
+``outage``   tickets on the outage's service opened between its start and end (an ongoing
+             outage, with no end, covers every later ticket);
+``change``   tickets whose ``change_id`` names the change (the change caused the incident);
+``problem``  tickets whose ``problem_id`` names the problem record.
+
+The data model has no major-incident table, so ``major_incident`` causes are not linked
+(the kind is reserved in :data:`CAUSE_KINDS`).
+
+A cause *drives* a level's miss when the level is missed (actual below its minimum) and the
+actual recomputed without the cause's tickets is not. When one cause drives misses in several
+levels, the contract's ``credit_regime.one_credit_per_cause`` rule decides which credit stands:
+
+``largest``       the largest credit stands (ties: the level listed first in the contract);
+``first_listed``  the credit of the level listed first in the contract's ``service_levels``;
+``all``           every credit stands (no waiver).
+
+The other credits become ``waived`` ledger lines (amount 0) saying why, e.g.
+``waived: same cause as AVAIL, outage OUT00228 (rule: largest)``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"ticket_id": ["T1", "T2"], "service": ["email", "email"],
+...     "opened_at": pd.to_datetime(["2026-10-01 10:00", "2026-10-03 10:00"], utc=True),
+...     "change_id": [None, "CHG1"], "problem_id": [None, None]})
+>>> o = pd.DataFrame({"outage_id": ["OUT1"], "service": ["email"],
+...     "start_at": pd.to_datetime(["2026-10-01 09:00"], utc=True),
+...     "end_at": pd.to_datetime(["2026-10-02 09:00"], utc=True), "planned": [False]})
+>>> link_causes(t, o).values.tolist()
+[['change', 'CHG1', 'T2'], ['outage', 'OUT1', 'T1']]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+CAUSE_KINDS = ("outage", "change", "problem", "major_incident")
+LINK_COLUMNS = ["cause_kind", "cause_id", "ticket_id"]
+CAUSES_COLUMNS = [
+    "service_level",
+    "cause_kind",
+    "cause_id",
+    "records",
+    "breached",
+    "actual",
+    "actual_without",
+    "minimum",
+    "drives_miss",
+]
+"""The ``causes`` table: one row per (level, cause). ``records`` counts the level's tickets
+linked to the cause, ``breached`` those of them that missed; ``actual`` and ``actual_without``
+are the level's attainment (%) with and without the cause's tickets."""
+
+RULES = ("largest", "first_listed", "all")
+
+
+def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Link tickets to causes: outages (service + time), changes and problems (ids).
+
+    Planned outages are not causes (agreed maintenance). A ticket may link to several causes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``LINK_COLUMNS``, sorted by kind, cause and ticket.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ticket_id": ["T1"], "service": ["web"],
+    ...     "opened_at": pd.to_datetime(["2026-10-01"], utc=True), "problem_id": ["PRB9"]})
+    >>> link_causes(t).values.tolist()
+    [['problem', 'PRB9', 'T1']]
+    """
+    parts = []
+    for kind, col in (("change", "change_id"), ("problem", "problem_id")):
+        if col in tickets.columns:
+            ids = tickets[["ticket_id", col]].dropna()
+            ids = ids[ids[col].astype(str).str.strip() != ""]
+            parts.append(
+                pd.DataFrame(
+                    {"cause_kind": kind, "cause_id": ids[col].astype(str), "ticket_id": ids["ticket_id"]}
+                )
+            )
+    if outages is not None and not outages.empty:
+        unplanned = outages[~outages["planned"].fillna(False).astype(bool)]
+        pairs = tickets[["ticket_id", "service", "opened_at"]].merge(
+            unplanned[["outage_id", "service", "start_at", "end_at"]], on="service"
+        )
+        during = (pairs["opened_at"] >= pairs["start_at"]) & (
+            pairs["end_at"].isna() | (pairs["opened_at"] <= pairs["end_at"])
+        )
+        hit = pairs[during]
+        parts.append(
+            pd.DataFrame(
+                {"cause_kind": "outage", "cause_id": hit["outage_id"].astype(str), "ticket_id": hit["ticket_id"]}
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    links = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return links.sort_values(LINK_COLUMNS).reset_index(drop=True)[LINK_COLUMNS]
+
+
+def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dict) -> pd.DataFrame:
+    """The causes table: each level's attainment with and without each linked cause.
+
+    Parameters
+    ----------
+    level_tickets
+        One row per (``service_level``, ``ticket_id``) the level counts, with ``met`` (bool).
+    links
+        From :func:`link_causes`.
+    minimums
+        Service level id -> minimum attainment (%); higher is better.
+
+    Examples
+    --------
+    >>> lt = pd.DataFrame({"service_level": ["P2"] * 4, "ticket_id": ["A", "B", "C", "D"],
+    ...                    "met": [True, True, False, False]})
+    >>> links = pd.DataFrame({"cause_kind": ["outage"], "cause_id": ["O1"], "ticket_id": ["D"]})
+    >>> row = level_causes(lt, links, {"P2": 60.0}).iloc[0]
+    >>> (row.actual, round(row.actual_without, 1), bool(row.drives_miss))
+    (50.0, 66.7, True)
+    """
+    rows = []
+    merged = level_tickets.merge(links, on="ticket_id")
+    for (level, kind, cid), grp in merged.groupby(
+        ["service_level", "cause_kind", "cause_id"], sort=True
+    ):
+        mine = level_tickets[level_tickets["service_level"] == level]
+        rest = mine[~mine["ticket_id"].isin(grp["ticket_id"])]
+        actual = 100.0 * mine["met"].mean()
+        without = 100.0 * rest["met"].mean() if len(rest) else float("nan")
+        minimum = float(minimums.get(level, float("nan")))
+        # no tickets left: nothing to miss, so the cause drove the miss
+        missed_without = bool(len(rest)) and without < minimum
+        rows.append(
+            {
+                "service_level": level,
+                "cause_kind": kind,
+                "cause_id": cid,
+                "records": len(grp),
+                "breached": int((~grp["met"].astype(bool)).sum()),
+                "actual": actual,
+                "actual_without": without,
+                "minimum": minimum,
+                "drives_miss": bool(actual < minimum and not missed_without),
+            }
+        )
+    return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+
+
+def waive_credits(
+    ledger: pd.DataFrame, causes: pd.DataFrame, rule: str, level_order: list[str]
+) -> pd.DataFrame:
+    """Apply one cause, one credit to a ledger's ``credit`` lines; any regime.
+
+    For each cause (in ``cause_id`` order) driving misses in two or more levels with a credit
+    line, the rule picks the credit that stands; the others become ``waived`` lines with
+    amount 0, ``cause_id`` set and the reason in ``explanation``. A credit already kept for
+    one cause is not waived for another, so each driving cause keeps one credit. Apply before
+    the cap (the cap is worked out on what is left).
+
+    Examples
+    --------
+    >>> led = pd.DataFrame({"line": ["credit", "credit"], "service_level": ["AVAIL", "P2-RES"],
+    ...                     "amount": [500.0, 800.0], "explanation": ["a", "b"]})
+    >>> c = pd.DataFrame({"service_level": ["AVAIL", "P2-RES"], "cause_kind": ["outage"] * 2,
+    ...                   "cause_id": ["O1", "O1"], "drives_miss": [True, True]})
+    >>> out = waive_credits(led, c, "first_listed", ["AVAIL", "P2-RES"])
+    >>> out[["line", "amount"]].values.tolist()
+    [['credit', 500.0], ['waived', 0.0]]
+    >>> out.loc[1, "explanation"]
+    'waived: same cause as AVAIL, outage O1 (rule: first_listed)'
+    """
+    if rule not in RULES:
+        raise ValueError(f"one_credit_per_cause: unknown rule {rule!r}; use one of {', '.join(RULES)}")
+    out = ledger.copy()
+    if "cause_id" not in out.columns:
+        out["cause_id"] = ""
+    if rule == "all" or causes.empty:
+        return out
+    rank = {sl: i for i, sl in enumerate(level_order)}
+    kept: set[str] = set()
+    driving = causes[causes["drives_miss"].astype(bool)]
+    for (kind, cid), grp in driving.groupby(["cause_kind", "cause_id"], sort=True):
+        idx = out.index[(out["line"] == "credit") & out["service_level"].isin(grp["service_level"])]
+        if len(idx) < 2:
+            continue
+        cand = out.loc[idx].assign(_rank=out.loc[idx, "service_level"].map(rank).fillna(len(rank)))
+        already = cand[cand["service_level"].isin(kept)]
+        if not already.empty:
+            winner = already.sort_values("_rank").index[0]
+        elif rule == "largest":
+            winner = cand.sort_values(["amount", "_rank"], ascending=[False, True]).index[0]
+        else:
+            winner = cand.sort_values("_rank").index[0]
+        keep_level = out.loc[winner, "service_level"]
+        kept.add(keep_level)
+        for i in idx.drop(winner):
+            out.loc[i, "line"] = "waived"
+            out.loc[i, "amount"] = 0.0
+            out.loc[i, "cause_id"] = cid
+            out.loc[i, "explanation"] = (
+                f"waived: same cause as {keep_level}, {kind} {cid} (rule: {rule})"
+            )
+    return out

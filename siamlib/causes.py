@@ -123,7 +123,7 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     ...                    "met": [True, True, False, False]})
     >>> links = pd.DataFrame({"cause_kind": ["outage"], "cause_id": ["O1"], "ticket_id": ["D"]})
     >>> row = level_causes(lt, links, {"P2": 60.0}).iloc[0]
-    >>> (row.actual, round(row.actual_without, 1), bool(row.drives_miss))
+    >>> (float(row.actual), round(float(row.actual_without), 1), bool(row.drives_miss))
     (50.0, 66.7, True)
     """
     rows = []
@@ -133,8 +133,8 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     ):
         mine = level_tickets[level_tickets["service_level"] == level]
         rest = mine[~mine["ticket_id"].isin(grp["ticket_id"])]
-        actual = 100.0 * mine["met"].mean()
-        without = 100.0 * rest["met"].mean() if len(rest) else float("nan")
+        actual = float(100.0 * mine["met"].mean())
+        without = float(100.0 * rest["met"].mean()) if len(rest) else float("nan")
         minimum = float(minimums.get(level, float("nan")))
         # no tickets left: nothing to miss, so the cause drove the miss
         missed_without = bool(len(rest)) and without < minimum

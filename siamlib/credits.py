@@ -69,10 +69,12 @@ LEDGER_COLUMNS = [
     "currency",
     "explanation",
     "source_period",
+    "cause_id",
 ]
 """Ledger columns. ``line`` is ``credit`` (amount > 0 or a zero-allocation miss), ``reward``
 (negative band), ``cap`` (negative adjustment down to the at-risk amount) or ``earn_back``
-(negative, repaying the credit of ``source_period``)."""
+(negative, repaying the credit of ``source_period``) or ``waived`` (amount 0: one cause, one
+credit, see :func:`siamlib.causes.waive_credits`; ``cause_id`` names the cause, "" elsewhere)."""
 
 EXCLUDED_COLUMNS = ["ticket_id", "supplier_id", "reason", "approver", "approved_on"]
 
@@ -333,8 +335,11 @@ def _typed(ledger: pd.DataFrame) -> pd.DataFrame:
         "currency",
         "explanation",
         "source_period",
+        "cause_id",
     ]
     numbers = ["actual", "expected", "minimum", "amount"]
+    # lines without a cause carry "" (not "nan") so the column reads cleanly in evidence
+    ledger = ledger.assign(cause_id=ledger["cause_id"].astype(object).fillna(""))
     return ledger.astype({**dict.fromkeys(text, "str"), **dict.fromkeys(numbers, "float64")})
 
 

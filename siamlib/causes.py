@@ -82,7 +82,11 @@ def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> p
             ids = ids[ids[col].astype(str).str.strip() != ""]
             parts.append(
                 pd.DataFrame(
-                    {"cause_kind": kind, "cause_id": ids[col].astype(str), "ticket_id": ids["ticket_id"]}
+                    {
+                        "cause_kind": kind,
+                        "cause_id": ids[col].astype(str),
+                        "ticket_id": ids["ticket_id"],
+                    }
                 )
             )
     if outages is not None and not outages.empty:
@@ -96,7 +100,11 @@ def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> p
         hit = pairs[during]
         parts.append(
             pd.DataFrame(
-                {"cause_kind": "outage", "cause_id": hit["outage_id"].astype(str), "ticket_id": hit["ticket_id"]}
+                {
+                    "cause_kind": "outage",
+                    "cause_id": hit["outage_id"].astype(str),
+                    "ticket_id": hit["ticket_id"],
+                }
             )
         )
     if not parts:
@@ -178,7 +186,9 @@ def waive_credits(
     'waived: same cause as AVAIL, outage O1 (rule: first_listed)'
     """
     if rule not in RULES:
-        raise ValueError(f"one_credit_per_cause: unknown rule {rule!r}; use one of {', '.join(RULES)}")
+        raise ValueError(
+            f"one_credit_per_cause: unknown rule {rule!r}; use one of {', '.join(RULES)}"
+        )
     out = ledger.copy()
     if "cause_id" not in out.columns:
         out["cause_id"] = ""

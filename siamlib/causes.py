@@ -190,8 +190,9 @@ def waive_credits(
             f"one_credit_per_cause: unknown rule {rule!r}; use one of {', '.join(RULES)}"
         )
     out = ledger.copy()
-    if "cause_id" not in out.columns:
-        out["cause_id"] = ""
+    # lines without a cause carry "" (a reindexed ledger brings NaN floats)
+    out["cause_id"] = out.get("cause_id", pd.Series("", index=out.index)).astype(object)
+    out["cause_id"] = out["cause_id"].where(out["cause_id"].notna(), "")
     if rule == "all" or causes.empty:
         return out
     rank = {sl: i for i, sl in enumerate(level_order)}

@@ -597,3 +597,42 @@ def test_largest_never_charges_more_than_all_nor_goes_negative(amounts, drives):
     # one cause keeps at least one credit when it drives any miss
     if any(drives):
         assert (waive_credits(ledger, causes, "largest", _ORDER).line == "credit").sum() >= 1
+
+
+def test_service_credits_waives_before_the_cap_in_the_real_ledger():
+    # Pool contract from the shipped hosting params; P1-RES and P2-RES both red. One outage
+    # drives both: under the default rule (largest) one credit stands, the other is waived
+    # and the cap is worked out on what stands.
+    p = load_params()
+    contract = p.contract("hosting")
+    levels = [sl for sl in contract.service_levels if sl.measure == "sla_resolution_attainment"]
+    a, b = levels[0], levels[1]
+    card = pd.DataFrame(
+        {
+            "supplier_id": "hosting",
+            "period": "2026-06",
+            "service_level": [a.id, b.id],
+            "measure": [a.measure, b.measure],
+            "scope": ["", ""],
+            "unit": "%",
+            "direction": "higher",
+            "expected": [a.expected, b.expected],
+            "minimum": [a.minimum, b.minimum],
+            "actual": [0.0, 0.0],
+            "rag": "red",
+        }
+    )
+    plain = service_credits(card, contract)
+    causes = pd.DataFrame(
+        {
+            "service_level": [a.id, b.id],
+            "cause_kind": "outage",
+            "cause_id": "OUT1",
+            "drives_miss": True,
+        }
+    )
+    waived = service_credits(card, contract, causes=causes)
+    credits_plain = plain[plain.line == "credit"]
+    assert (waived.line == "waived").sum() == 1
+    assert waived.loc[waived.line == "credit", "amount"].sum() == credits_plain["amount"].max()
+    assert waived.loc[waived.line == "waived", "cause_id"].tolist() == ["OUT1"]

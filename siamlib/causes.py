@@ -119,7 +119,10 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     Parameters
     ----------
     level_tickets
-        One row per (``service_level``, ``ticket_id``) the level counts, with ``met`` (bool).
+        One row per (``service_level``, ``ticket_id``) the level counts: either the level
+        evidence of :func:`siamlib.levels.level_rows` (``in_denominator``, ``in_numerator``,
+        which add up to the scorecard's denominator and numerator, so ``actual`` reconciles
+        with the card), or a plain ``met`` flag (every row counted, met ones in the numerator).
     links
         From :func:`link_causes`.
     minimums
@@ -134,25 +137,44 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     >>> (float(row.actual), round(float(row.actual_without), 1), bool(row.drives_miss))
     (50.0, 66.7, True)
     """
+    lt = level_tickets
+    if "in_denominator" in lt.columns:
+        den = lt["in_denominator"].fillna(False).astype(float)
+        num = lt["in_numerator"].fillna(False).astype(float)
+    else:
+        den = pd.Series(1.0, index=lt.index)
+        num = lt["met"].astype(float)
+    lt = pd.DataFrame(
+        {
+            "service_level": lt["service_level"],
+            "ticket_id": lt["ticket_id"].astype(str),
+            "den": den,
+            "num": num,
+        }
+    )
+    totals = lt.groupby("service_level")[["den", "num"]].sum()
+    merged = lt.merge(links.astype({"ticket_id": "str"}), on="ticket_id")
     rows = []
-    merged = level_tickets.merge(links, on="ticket_id")
     for (level, kind, cid), grp in merged.groupby(
         ["service_level", "cause_kind", "cause_id"], sort=True
     ):
-        mine = level_tickets[level_tickets["service_level"] == level]
-        rest = mine[~mine["ticket_id"].isin(grp["ticket_id"])]
-        actual = float(100.0 * mine["met"].mean())
-        without = float(100.0 * rest["met"].mean()) if len(rest) else float("nan")
+        # a ticket linked twice to the same cause counts once
+        grp = grp.drop_duplicates("ticket_id")
+        den_all, num_all = totals.loc[level, "den"], totals.loc[level, "num"]
+        den_rest = den_all - grp["den"].sum()
+        num_rest = num_all - grp["num"].sum()
+        actual = float(100.0 * num_all / den_all) if den_all else float("nan")
+        without = float(100.0 * num_rest / den_rest) if den_rest else float("nan")
         minimum = float(minimums.get(level, float("nan")))
         # no tickets left: nothing to miss, so the cause drove the miss
-        missed_without = bool(len(rest)) and without < minimum
+        missed_without = bool(den_rest) and without < minimum
         rows.append(
             {
                 "service_level": level,
                 "cause_kind": kind,
                 "cause_id": cid,
-                "records": len(grp),
-                "breached": int((~grp["met"].astype(bool)).sum()),
+                "records": int(grp["den"].sum()),
+                "breached": int((grp["den"] - grp["num"]).sum()),
                 "actual": actual,
                 "actual_without": without,
                 "minimum": minimum,

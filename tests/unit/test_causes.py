@@ -100,3 +100,21 @@ def test_cause_on_a_met_level_never_drives_a_miss():
 def test_unknown_rule_is_rejected_naming_the_key():
     with pytest.raises(ValueError, match="one_credit_per_cause"):
         waive_credits(pd.DataFrame(), pd.DataFrame(), "smallest", [])
+
+
+def test_level_evidence_flags_are_used_so_actual_matches_the_scorecard():
+    # Level evidence: 4 counted (den), 2 met (num) -> 50%; a 5th row not in the denominator
+    # is linked too but changes nothing. Without C1 (ticket B, met): 1/3 = 33.3%.
+    lt = pd.DataFrame(
+        {
+            "service_level": ["L"] * 5,
+            "ticket_id": ["A", "B", "C", "D", "E"],
+            "in_denominator": [True, True, True, True, False],
+            "in_numerator": [True, True, False, False, False],
+        }
+    )
+    links = pd.DataFrame({"cause_kind": "change", "cause_id": "C1", "ticket_id": ["B", "E"]})
+    row = level_causes(lt, links, {"L": 40.0}).iloc[0]
+    assert (row.records, row.breached, row.actual) == (1, 0, 50.0)
+    assert row.actual_without == pytest.approx(100 / 3)
+    assert not row.drives_miss

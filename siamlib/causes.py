@@ -242,3 +242,41 @@ def waive_credits(
                 f"waived: same cause as {keep_level}, {kind} {cid} (rule: {rule})"
             )
     return out
+
+
+def cause_tables(
+    tickets: pd.DataFrame,
+    clocks: pd.DataFrame,
+    outages: pd.DataFrame | None,
+    cards: dict[str, pd.DataFrame],
+    params,
+    period: str,
+) -> dict[str, pd.DataFrame]:
+    """Per supplier, the causes table of its count-based levels, from the level evidence.
+
+    ``tickets`` and ``clocks`` are the period's kept tickets and clocks (exclusions out),
+    ``cards`` the scorecards by supplier id, ``params`` the loaded params. A level is missed
+    as its contract's credit trigger says (below minimum, or below expected).
+    """
+    from siamlib import levels  # here: levels reads the params, causes stays import-light
+
+    stacked = [c for c in cards.values() if not c.empty and "service_level" in c.columns]
+    if not stacked:
+        return {s.id: level_causes(_NO_ROWS, _NO_LINKS, {}) for s in params.estate.suppliers}
+    all_cards = pd.concat(stacked, ignore_index=True)
+    evidence = levels.level_rows(clocks, all_cards, params, period)
+    links = link_causes(tickets, outages)
+    out = {}
+    for s in params.estate.suppliers:
+        card = cards[s.id]
+        trigger = params.contract(s.id).credit_regime.trigger
+        # the level is "missed" as the credit trigger says: below minimum, or below expected
+        bar = "expected" if trigger == "below_expected" else "minimum"
+        bars = dict(zip(card.get("service_level", []), card.get(bar, []), strict=False))
+        mine = evidence[evidence["supplier_id"] == s.id]
+        out[s.id] = level_causes(mine, links, bars)
+    return out
+
+
+_NO_ROWS = pd.DataFrame({"service_level": [], "ticket_id": [], "met": []})
+_NO_LINKS = pd.DataFrame({"cause_kind": [], "cause_id": [], "ticket_id": []})

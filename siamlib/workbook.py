@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import io, paths, periods, schema
+from siamlib import causes, io, paths, periods, schema
 from siamlib.params import Params, load_params
 
 BOARD = "board-summary"
@@ -75,6 +75,10 @@ class Work:
     # Rows taken out of every measure by the data-quality gate (siamlib.quarantine): table,
     # row key, rule and reason; empty when the run was not validated.
     quarantined: pd.DataFrame | None = None
+    # One cause, one credit (siamlib.causes): per supplier, one row per (level, cause) with
+    # the level's actual with and without the cause's tickets; the ledgers' waived lines
+    # come from these.
+    causes: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -532,7 +536,7 @@ def compute_period(
         ],
         ignore_index=True,
     )
-    del kept_clocks, kept_tables
+    del kept_tables
     # Months outside the data window and measures whose source table is absent are never
     # scored: blank their values so no card, credit, earn-back or watermelon reads them.
     notes = completeness.coverage_notes(present, window, months, params.estate.timezone)
@@ -548,14 +552,24 @@ def compute_period(
     cards, trends, ledgers = {}, {}, {}
     by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
     for s in params.estate.suppliers:
-        contract = params.contract(s.id)
         own = by_supplier.get(s.id, values.iloc[:0])  # scoring scans only this supplier's rows
         # Each month is scored once: the card is the trend's last month, and only this
         # month's ledger is needed (its earn-back reads the earlier months of the trend).
         trends[s.id] = scorecard.trend(own, params, s.id, period, months=TREND_MONTHS, notes=notes)
         cards[s.id] = trends[s.id][trends[s.id]["period"] == period].reset_index(drop=True)
+    # Causes read the level evidence (the tickets each level counted), so a level's actual
+    # with its cause is the scorecard's actual, and without it is recomputed from the same rows.
+    cause_tables = causes.cause_tables(
+        kept, kept_clocks, tables.get("outages"), cards, params, period
+    )
+    del kept_clocks
+    for s in params.estate.suppliers:
         ledgers[s.id] = credits.service_credits(
-            cards[s.id], contract, history=trends[s.id], currency=params.estate.currency
+            cards[s.id],
+            params.contract(s.id),
+            history=trends[s.id],
+            currency=params.estate.currency,
+            causes=cause_tables[s.id],
         )
     league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers, notes=notes)
     stages["compute"] = time.perf_counter() - t
@@ -591,6 +605,7 @@ def compute_period(
         notes=notes,
         incomplete=incomplete,
         quarantined=quarantined,
+        causes=cause_tables,
     )
 
 

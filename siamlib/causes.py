@@ -274,9 +274,74 @@ def cause_tables(
         bar = "expected" if trigger == "below_expected" else "minimum"
         bars = dict(zip(card.get("service_level", []), card.get(bar, []), strict=False))
         mine = evidence[evidence["supplier_id"] == s.id]
-        out[s.id] = level_causes(mine, links, bars)
+        parts = [
+            level_causes(mine, links, bars),
+            downtime_causes(outages, card, params, period, bar),
+        ]
+        parts = [p for p in parts if not p.empty]
+        out[s.id] = (
+            pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CAUSES_COLUMNS)
+        )
     return out
 
 
 _NO_ROWS = pd.DataFrame({"service_level": [], "ticket_id": [], "met": []})
 _NO_LINKS = pd.DataFrame({"cause_kind": [], "cause_id": [], "ticket_id": []})
+
+
+def downtime_causes(
+    outages: pd.DataFrame | None, card: pd.DataFrame, params, period: str, bar: str = "minimum"
+) -> pd.DataFrame:
+    """Causes of one supplier's missed availability levels: its unplanned outages' minutes.
+
+    For each missed ``availability`` level of ``card`` and each unplanned outage of the
+    supplier, availability is recomputed with that outage left out
+    (:func:`siamlib.measures.tower.availability`, same calendar and totals as the measure);
+    ``actual`` is the card's actual. ``records`` is the outage's downtime minutes counted in the
+    period (``breached`` too: every minute of it is downtime).
+    """
+    from siamlib.measures import scope_key
+    from siamlib.measures.tower import availability
+
+    rows = []
+    missed = card[(card.get("measure") == "availability") & (card.get("actual") < card.get(bar))]
+    if outages is None or outages.empty or missed.empty:
+        return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+    supplier = str(missed["supplier_id"].iloc[0])
+    own = outages[
+        (outages["supplier_id"] == supplier) & ~outages["planned"].fillna(False).astype(bool)
+    ]
+
+    def value(frame: pd.DataFrame, scope: str) -> tuple[float, float]:
+        a = availability(frame, period, params) if len(frame) else None
+        if a is None or a.empty:
+            return 100.0, 0.0
+        a = a[a["supplier_id"] == supplier]
+        if scope:
+            a = a[[scope_key({"service": s}) == scope for s in a["service"]]]
+        den = float(a["denominator"].sum())
+        return (100.0 * float(a["numerator"].sum()) / den if den else 100.0), float(
+            a["unplanned_minutes"].sum()
+        )
+
+    for level in missed.itertuples(index=False):
+        _, base_minutes = value(own, level.scope)
+        for oid in sorted(own["outage_id"].astype(str)):
+            without, minutes = value(own[own["outage_id"].astype(str) != oid], level.scope)
+            if base_minutes - minutes <= 0:
+                continue  # outside the period or the level's service: not this level's cause
+            minimum = float(getattr(level, bar))
+            rows.append(
+                {
+                    "service_level": level.service_level,
+                    "cause_kind": "outage",
+                    "cause_id": oid,
+                    "records": int(round(base_minutes - minutes)),
+                    "breached": int(round(base_minutes - minutes)),
+                    "actual": float(level.actual),
+                    "actual_without": without,
+                    "minimum": minimum,
+                    "drives_miss": bool(without >= minimum),
+                }
+            )
+    return pd.DataFrame(rows, columns=CAUSES_COLUMNS)

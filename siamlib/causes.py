@@ -345,3 +345,15 @@ def downtime_causes(
                 }
             )
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+
+
+def stack(tables: dict) -> pd.DataFrame:
+    """Causes tables by supplier id -> one frame with ``supplier_id`` first.
+
+    >>> stack({}).columns[:2].tolist()
+    ['supplier_id', 'service_level']
+    """
+    parts = [c.assign(supplier_id=k) for k, c in tables.items() if c is not None and len(c)]
+    if not parts:
+        return pd.DataFrame(columns=["supplier_id", *CAUSES_COLUMNS])
+    return pd.concat(parts, ignore_index=True)[["supplier_id", *CAUSES_COLUMNS]]

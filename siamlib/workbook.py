@@ -207,6 +207,7 @@ class Work:
         frames["excluded"] = self.excluded
         scope = self._scope_items()
         frames["out_of_scope_work"] = scope[~scope["in_scope"]].reset_index(drop=True)
+        frames["causes"] = self.causes_table(name)
         if name == BOARD:
             frames["credits"] = ledger
             frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
@@ -222,6 +223,10 @@ class Work:
             frames["out_of_scope_work"], self._kept("tickets"), name
         )
         return evidence_frames(frames, name)
+
+    def causes_table(self, name: str) -> pd.DataFrame:
+        """The causes table of one report: its supplier's, or every supplier's for the board."""
+        return causes.stack(self.causes if name == BOARD else {name: self.causes.get(name)})
 
     def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """Level, level-record and aged tickets of every supplier (each report keeps its own).
@@ -267,6 +272,7 @@ class Work:
                 "league": self.league,
                 "cards": cards,
                 "ledger": ledger,
+                "causes": self.causes_table(BOARD),
                 "quality": q.supplier_view(self.quality, None) if self.quality else None,
                 "quality_scores": q.score_table(self.quality, [s.id for s in p.estate.suppliers])
                 if self.quality
@@ -282,6 +288,7 @@ class Work:
             "scorecard": self.cards[name],
             "trend": self.trends[name],
             "ledger": self.ledgers[name],
+            "causes": self.causes_table(name),
             "values": values,
             "excluded": self.excluded[self.excluded["supplier_id"] == name],
             "raci": _own_raci(raci.raci_table(p.raci), name, p.estate.integrator.id),

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from siamlib import periods
+from siamlib.causes import waive_credits
 from siamlib.params import Contract, Exclusion, Exclusions
 
 LEDGER_COLUMNS = [
@@ -69,10 +70,12 @@ LEDGER_COLUMNS = [
     "currency",
     "explanation",
     "source_period",
+    "cause_id",
 ]
 """Ledger columns. ``line`` is ``credit`` (amount > 0 or a zero-allocation miss), ``reward``
 (negative band), ``cap`` (negative adjustment down to the at-risk amount) or ``earn_back``
-(negative, repaying the credit of ``source_period``)."""
+(negative, repaying the credit of ``source_period``) or ``waived`` (amount 0: one cause, one
+credit, see :func:`siamlib.causes.waive_credits`; ``cause_id`` names the cause, "" elsewhere)."""
 
 EXCLUDED_COLUMNS = ["ticket_id", "supplier_id", "reason", "approver", "approved_on"]
 
@@ -231,7 +234,10 @@ def _band_amounts(card: pd.DataFrame, contract: Contract) -> pd.DataFrame:
 
 
 def _period_lines(
-    card: pd.DataFrame, contract: Contract, currency: str
+    card: pd.DataFrame,
+    contract: Contract,
+    currency: str,
+    causes: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, float, float]:
     """Credit/reward lines and the cap line of one period; also gross credits and paid share."""
     supplier_id, period = _check_card(card)
@@ -289,6 +295,14 @@ def _period_lines(
     hit["currency"] = currency
     hit["source_period"] = period
     lines = hit.reindex(columns=LEDGER_COLUMNS)
+    if causes is not None and not causes.empty:
+        # one cause, one credit: waive before the cap, so the cap sees only what stands
+        lines = waive_credits(
+            lines,
+            causes,
+            contract.credit_regime.one_credit_per_cause,
+            [sl.id for sl in contract.service_levels],
+        ).reindex(columns=LEDGER_COLUMNS)
 
     gross = float(lines.loc[lines["amount"] > 0, "amount"].sum())
     paid_share = 1.0
@@ -333,8 +347,11 @@ def _typed(ledger: pd.DataFrame) -> pd.DataFrame:
         "currency",
         "explanation",
         "source_period",
+        "cause_id",
     ]
     numbers = ["actual", "expected", "minimum", "amount"]
+    # lines without a cause carry "" (not "nan") so the column reads cleanly in evidence
+    ledger = ledger.assign(cause_id=ledger["cause_id"].astype(object).fillna(""))
     return ledger.astype({**dict.fromkeys(text, "str"), **dict.fromkeys(numbers, "float64")})
 
 
@@ -394,6 +411,7 @@ def service_credits(
     history: pd.DataFrame | None = None,
     *,
     currency: str = "GBP",
+    causes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Service-credit ledger of one supplier's period, one explained line per missed level.
 
@@ -408,6 +426,11 @@ def service_credits(
         rows of the card's period or later are ignored). Needed only for earn-back.
     currency
         ISO code used in the ledger and the explanations (the estate's currency).
+    causes
+        The supplier's causes table (:func:`siamlib.causes.level_causes`). When given, one
+        cause driving several missed levels keeps one credit under the contract's
+        ``credit_regime.one_credit_per_cause`` rule; the others become ``waived`` lines
+        (amount 0), applied before the cap.
 
     Returns
     -------
@@ -437,7 +460,7 @@ def service_credits(
     """
     if card.empty:
         return _empty_ledger()
-    lines, _, _ = _period_lines(card, contract, currency)
+    lines, _, _ = _period_lines(card, contract, currency, causes)
     parts = [lines]
     if contract.credit_regime.earn_back.enabled and history is not None and not history.empty:
         parts.append(_earn_back_lines(card, contract, history, currency))

@@ -73,6 +73,7 @@ EVIDENCE: dict[str, str] = {
     "ping_pong_tickets": "Tickets that returned to a supplier they had left (A -> B -> A).",
     "out_of_scope_work": "Work handled by a party not Responsible for it in the RACI.",
     "dropped_incident_credits": "Per-ticket credits dropped: one credit per incident.",
+    "causes": "Causes per level: actual with and without the cause's records; drives the miss?",
 }
 """Known evidence frames and what they hold (used on the XLSX contents sheet). Other names
 are accepted too."""

@@ -14,7 +14,7 @@ Columns (``FIGURE_COLUMNS``)
     ``explanation``     for ``level`` rows: why a grey level has no figure (the scorecard's
                         note, e.g. "no outages table in the dataset"), else empty
     ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
-                        ledger's line kind: credit, reward, cap, earn_back)
+                        ledger's line kind: credit, reward, cap, earn_back, waived)
 
 Rows are sorted by supplier (estate order), kind, then service level, so the same inputs give
 the same bytes.

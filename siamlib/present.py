@@ -65,6 +65,7 @@ LABELS: dict[str, str] = {
     "explanation": "explanation",
     "period": "month",
     "source_period": "earned back from",
+    "cause_id": "cause",
     "regime": "credit regime",
     "score": "score (0-100)",
     "blocking_failed": "blocking rules failed",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import io, paths, periods, schema
+from siamlib import causes, io, paths, periods, schema
 from siamlib.common import BOARD
 from siamlib.params import Params, load_params
 
@@ -75,6 +75,10 @@ class Work:
     # Rows taken out of every measure by the data-quality gate (siamlib.quarantine): table,
     # row key, rule and reason; empty when the run was not validated.
     quarantined: pd.DataFrame | None = None
+    # One cause, one credit (siamlib.causes): per supplier, one row per (level, cause) with
+    # the level's actual with and without the cause's tickets; the ledgers' waived lines
+    # come from these.
+    causes: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -203,6 +207,7 @@ class Work:
         frames["excluded"] = self.excluded
         scope = self._scope_items()
         frames["out_of_scope_work"] = scope[~scope["in_scope"]].reset_index(drop=True)
+        frames["causes"] = self.causes_table(name)
         if name == BOARD:
             frames["credits"] = ledger
             frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
@@ -218,6 +223,10 @@ class Work:
             frames["out_of_scope_work"], self._kept("tickets"), name
         )
         return evidence_frames(frames, name)
+
+    def causes_table(self, name: str) -> pd.DataFrame:
+        """The causes table of one report: its supplier's, or every supplier's for the board."""
+        return causes.stack(self.causes if name == BOARD else {name: self.causes.get(name)})
 
     def _evidence_rows(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """Level, level-record and aged tickets of every supplier (each report keeps its own).
@@ -263,6 +272,7 @@ class Work:
                 "league": self.league,
                 "cards": cards,
                 "ledger": ledger,
+                "causes": self.causes_table(BOARD),
                 "quality": q.supplier_view(self.quality, None) if self.quality else None,
                 "quality_scores": q.score_table(self.quality, [s.id for s in p.estate.suppliers])
                 if self.quality
@@ -278,6 +288,7 @@ class Work:
             "scorecard": self.cards[name],
             "trend": self.trends[name],
             "ledger": self.ledgers[name],
+            "causes": self.causes_table(name),
             "values": values,
             "excluded": self.excluded[self.excluded["supplier_id"] == name],
             "raci": _own_raci(raci.raci_table(p.raci), name, p.estate.integrator.id),
@@ -532,7 +543,7 @@ def compute_period(
         ],
         ignore_index=True,
     )
-    del kept_clocks, kept_tables
+    del kept_tables
     # Months outside the data window and measures whose source table is absent are never
     # scored: blank their values so no card, credit, earn-back or watermelon reads them.
     notes = completeness.coverage_notes(present, window, months, params.estate.timezone)
@@ -548,14 +559,24 @@ def compute_period(
     cards, trends, ledgers = {}, {}, {}
     by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
     for s in params.estate.suppliers:
-        contract = params.contract(s.id)
         own = by_supplier.get(s.id, values.iloc[:0])  # scoring scans only this supplier's rows
         # Each month is scored once: the card is the trend's last month, and only this
         # month's ledger is needed (its earn-back reads the earlier months of the trend).
         trends[s.id] = scorecard.trend(own, params, s.id, period, months=TREND_MONTHS, notes=notes)
         cards[s.id] = trends[s.id][trends[s.id]["period"] == period].reset_index(drop=True)
+    # Causes read the level evidence (the tickets each level counted), so a level's actual
+    # with its cause is the scorecard's actual, and without it is recomputed from the same rows.
+    cause_tables = causes.cause_tables(
+        kept, kept_clocks, tables.get("outages"), cards, params, period
+    )
+    del kept_clocks
+    for s in params.estate.suppliers:
         ledgers[s.id] = credits.service_credits(
-            cards[s.id], contract, history=trends[s.id], currency=params.estate.currency
+            cards[s.id],
+            params.contract(s.id),
+            history=trends[s.id],
+            currency=params.estate.currency,
+            causes=cause_tables[s.id],
         )
     league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers, notes=notes)
     stages["compute"] = time.perf_counter() - t
@@ -591,6 +612,7 @@ def compute_period(
         notes=notes,
         incomplete=incomplete,
         quarantined=quarantined,
+        causes=cause_tables,
     )
 
 

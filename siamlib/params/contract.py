@@ -251,6 +251,9 @@ class CreditRegime(_Strict):
     trigger: Literal["below_minimum", "below_expected"] = "below_minimum"
     earn_back: EarnBack = EarnBack()
     one_credit_per_incident: bool = True
+    # One cause (outage, change, problem) driving misses in several levels: which credit
+    # stands (siamlib.causes). "all" keeps every credit (no waiver).
+    one_credit_per_cause: Literal["largest", "first_listed", "all"] = "largest"
 
 
 class Contract(_Strict):

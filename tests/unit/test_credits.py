@@ -485,3 +485,154 @@ def test_a_month_outside_the_data_window_neither_credits_nor_is_earned_back():
     # without the note January's red would be credited and earned back in March
     plain = trend(v, c, "euc", "2026-03", months=3)
     assert credit_history(plain, c)["line"].tolist() == ["credit", "earn_back"]
+
+
+# --- one cause, one credit (siamlib.causes.waive_credits) -----------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from siamlib.causes import waive_credits  # noqa: E402
+
+_ORDER = ["AVAIL", "P2-RES", "P3-RES"]
+# Per regime, the three credit amounts an outage driving all three misses would cost:
+# pool: at-risk 28,800 x allocations 20% / 30% / 10% = 5,760 / 8,640 / 2,880
+# bands: band amounts read off the contract bands, e.g. 3,000 / 1,500 / 4,000
+# percentage: charge 100,000 x points short 2.5 / 4.0 / 1.0 = 2,500 / 4,000 / 1,000
+_REGIMES = {
+    "pool": [5760.0, 8640.0, 2880.0],
+    "bands": [3000.0, 1500.0, 4000.0],
+    "percentage": [2500.0, 4000.0, 1000.0],
+}
+
+
+def _cause_ledger(regime):
+    return pd.DataFrame(
+        {
+            "line": ["credit"] * 3,
+            "service_level": _ORDER,
+            "regime": regime,
+            "amount": _REGIMES[regime],
+            "explanation": ["x"] * 3,
+        }
+    )
+
+
+def _one_outage(levels=_ORDER):
+    return pd.DataFrame(
+        {
+            "service_level": list(levels),
+            "cause_kind": "outage",
+            "cause_id": "OUT00228",
+            "drives_miss": True,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("regime", "rule", "expected"),
+    [
+        # largest: the biggest of the three stands, the other two are waived (0)
+        ("pool", "largest", [0.0, 8640.0, 0.0]),
+        ("bands", "largest", [0.0, 0.0, 4000.0]),
+        ("percentage", "largest", [0.0, 4000.0, 0.0]),
+        # first_listed: AVAIL is first in the contract, whatever its size
+        ("pool", "first_listed", [5760.0, 0.0, 0.0]),
+        ("bands", "first_listed", [3000.0, 0.0, 0.0]),
+        ("percentage", "first_listed", [2500.0, 0.0, 0.0]),
+        # all: nothing waived
+        ("pool", "all", [5760.0, 8640.0, 2880.0]),
+        ("bands", "all", [3000.0, 1500.0, 4000.0]),
+        ("percentage", "all", [2500.0, 4000.0, 1000.0]),
+    ],
+)
+def test_one_cause_keeps_one_credit_per_rule_in_every_regime(regime, rule, expected):
+    out = waive_credits(_cause_ledger(regime), _one_outage(), rule, _ORDER)
+    assert out["amount"].tolist() == expected
+    waived = out[out.line == "waived"]
+    assert len(waived) == (0 if rule == "all" else 2)
+    assert (waived.cause_id == "OUT00228").all()
+    kept = out.loc[out.line == "credit", "service_level"].tolist()
+    if rule != "all":
+        assert (
+            waived.explanation.tolist()
+            == [f"waived: same cause as {kept[0]}, outage OUT00228 (rule: {rule})"] * 2
+        )
+
+
+def test_cause_not_driving_the_miss_waives_nothing():
+    causes = _one_outage().assign(drives_miss=[True, False, False])
+    out = waive_credits(_cause_ledger("pool"), causes, "largest", _ORDER)
+    assert (out.line == "credit").all() and (out.cause_id == "").all()
+
+
+def test_credit_kept_for_one_cause_is_not_waived_for_another():
+    # O1 drives AVAIL + P2-RES -> keeps P2-RES (8,640); O2 drives P2-RES + P3-RES -> P2-RES is
+    # already kept, so it stands again and P3-RES is waived; AVAIL waived by O1.
+    causes = pd.concat(
+        [
+            _one_outage(["AVAIL", "P2-RES"]).assign(cause_id="O1"),
+            _one_outage(["P2-RES", "P3-RES"]).assign(cause_id="O2"),
+        ]
+    )
+    out = waive_credits(_cause_ledger("pool"), causes, "largest", _ORDER)
+    assert out["amount"].tolist() == [0.0, 8640.0, 0.0]
+    assert out["cause_id"].tolist() == ["O1", "", "O2"]
+
+
+@given(
+    amounts=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=3, max_size=3),
+    drives=st.lists(st.booleans(), min_size=3, max_size=3),
+)
+def test_largest_never_charges_more_than_all_nor_goes_negative(amounts, drives):
+    ledger = _cause_ledger("pool").assign(amount=amounts)
+    causes = _one_outage().assign(drives_miss=drives)
+    total = {
+        r: waive_credits(ledger, causes, r, _ORDER)["amount"].sum()
+        for r in ("largest", "all", "first_listed")
+    }
+    assert total["largest"] <= total["all"] + 1e-9
+    assert total["first_listed"] <= total["all"] + 1e-9
+    assert total["largest"] >= 0
+    # one cause keeps at least one credit when it drives any miss
+    if any(drives):
+        assert (waive_credits(ledger, causes, "largest", _ORDER).line == "credit").sum() >= 1
+
+
+def test_service_credits_waives_before_the_cap_in_the_real_ledger():
+    # Pool contract from the shipped hosting params; P1-RES and P2-RES both red. One outage
+    # drives both: under the default rule (largest) one credit stands, the other is waived
+    # and the cap is worked out on what stands.
+    p = load_params()
+    contract = p.contract("hosting")
+    levels = [sl for sl in contract.service_levels if sl.measure == "sla_resolution_attainment"]
+    a, b = levels[0], levels[1]
+    card = pd.DataFrame(
+        {
+            "supplier_id": "hosting",
+            "period": "2026-06",
+            "service_level": [a.id, b.id],
+            "measure": [a.measure, b.measure],
+            "scope": ["", ""],
+            "unit": "%",
+            "direction": "higher",
+            "expected": [a.expected, b.expected],
+            "minimum": [a.minimum, b.minimum],
+            "actual": [0.0, 0.0],
+            "rag": "red",
+        }
+    )
+    plain = service_credits(card, contract)
+    causes = pd.DataFrame(
+        {
+            "service_level": [a.id, b.id],
+            "cause_kind": "outage",
+            "cause_id": "OUT1",
+            "drives_miss": True,
+        }
+    )
+    waived = service_credits(card, contract, causes=causes)
+    credits_plain = plain[plain.line == "credit"]
+    assert (waived.line == "waived").sum() == 1
+    assert waived.loc[waived.line == "credit", "amount"].sum() == credits_plain["amount"].max()
+    assert waived.loc[waived.line == "waived", "cause_id"].tolist() == ["OUT1"]

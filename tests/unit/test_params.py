@@ -556,3 +556,21 @@ def test_implausibly_large_money_targets_and_ages_are_rejected(params_copy, file
     _edit(params_copy / file, edit)
     msg = _error(params_copy)
     assert file in msg and key in msg and "\n" not in msg
+
+
+def test_one_credit_per_cause_defaults_to_largest_and_old_key_still_loads():
+    # shipped contracts carry only the older one_credit_per_incident key
+    regime = load_params().contract("hosting").credit_regime
+    assert regime.one_credit_per_incident is True
+    assert regime.one_credit_per_cause == "largest"
+
+
+def test_an_unknown_one_credit_per_cause_rule_names_file_and_key(params_copy):
+    _edit(
+        params_copy / "contracts/hosting.yaml",
+        lambda d: d["credit_regime"].update(one_credit_per_cause="smallest"),
+    )
+    msg = _error(params_copy)
+    assert "contracts/hosting.yaml" in msg
+    assert "credit_regime.one_credit_per_cause" in msg
+    assert "largest" in msg

@@ -1,0 +1,359 @@
+"""Causes: link breaches to the outage, change or problem behind them; one cause, one credit.
+
+A *cause* is a record the data names as the reason for tickets:
+
+``outage``   tickets on the outage's service opened between its start and end (an ongoing
+             outage, with no end, covers every later ticket);
+``change``   tickets whose ``change_id`` names the change (the change caused the incident);
+``problem``  tickets whose ``problem_id`` names the problem record.
+
+The data model has no major-incident table, so ``major_incident`` causes are not linked
+(the kind is reserved in :data:`CAUSE_KINDS`).
+
+A cause *drives* a level's miss when the level is missed (actual below its minimum) and the
+actual recomputed without the cause's tickets is not. When one cause drives misses in several
+levels, the contract's ``credit_regime.one_credit_per_cause`` rule decides which credit stands:
+
+``largest``       the largest credit stands (ties: the level listed first in the contract);
+``first_listed``  the credit of the level listed first in the contract's ``service_levels``;
+``all``           every credit stands (no waiver).
+
+The other credits become ``waived`` ledger lines (amount 0) saying why, e.g.
+``waived: same cause as AVAIL, outage OUT00228 (rule: largest)``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"ticket_id": ["T1", "T2"], "service": ["email", "email"],
+...     "opened_at": pd.to_datetime(["2026-10-01 10:00", "2026-10-03 10:00"], utc=True),
+...     "change_id": [None, "CHG1"], "problem_id": [None, None]})
+>>> o = pd.DataFrame({"outage_id": ["OUT1"], "service": ["email"],
+...     "start_at": pd.to_datetime(["2026-10-01 09:00"], utc=True),
+...     "end_at": pd.to_datetime(["2026-10-02 09:00"], utc=True), "planned": [False]})
+>>> link_causes(t, o).values.tolist()
+[['change', 'CHG1', 'T2'], ['outage', 'OUT1', 'T1']]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+CAUSE_KINDS = ("outage", "change", "problem", "major_incident")
+LINK_COLUMNS = ["cause_kind", "cause_id", "ticket_id"]
+CAUSES_COLUMNS = [
+    "service_level",
+    "cause_kind",
+    "cause_id",
+    "records",
+    "breached",
+    "actual",
+    "actual_without",
+    "minimum",
+    "drives_miss",
+]
+"""The ``causes`` table: one row per (level, cause). ``records`` counts the level's tickets
+linked to the cause, ``breached`` those of them that missed; ``actual`` and ``actual_without``
+are the level's attainment (%) with and without the cause's tickets."""
+
+RULES = ("largest", "first_listed", "all")
+
+
+def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Link tickets to causes: outages (service + time), changes and problems (ids).
+
+    Planned outages are not causes (agreed maintenance). A ticket may link to several causes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``LINK_COLUMNS``, sorted by kind, cause and ticket.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ticket_id": ["T1"], "service": ["web"],
+    ...     "opened_at": pd.to_datetime(["2026-10-01"], utc=True), "problem_id": ["PRB9"]})
+    >>> link_causes(t).values.tolist()
+    [['problem', 'PRB9', 'T1']]
+    """
+    parts = []
+    for kind, col in (("change", "change_id"), ("problem", "problem_id")):
+        if col in tickets.columns:
+            ids = tickets[["ticket_id", col]].dropna()
+            ids = ids[ids[col].astype(str).str.strip() != ""]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "cause_kind": kind,
+                        "cause_id": ids[col].astype(str),
+                        "ticket_id": ids["ticket_id"],
+                    }
+                )
+            )
+    if outages is not None and not outages.empty:
+        unplanned = outages[~outages["planned"].fillna(False).astype(bool)]
+        pairs = tickets[["ticket_id", "service", "opened_at"]].merge(
+            unplanned[["outage_id", "service", "start_at", "end_at"]], on="service"
+        )
+        during = (pairs["opened_at"] >= pairs["start_at"]) & (
+            pairs["end_at"].isna() | (pairs["opened_at"] <= pairs["end_at"])
+        )
+        hit = pairs[during]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "cause_kind": "outage",
+                    "cause_id": hit["outage_id"].astype(str),
+                    "ticket_id": hit["ticket_id"],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    links = pd.concat(parts, ignore_index=True).drop_duplicates()
+    return links.sort_values(LINK_COLUMNS).reset_index(drop=True)[LINK_COLUMNS]
+
+
+def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dict) -> pd.DataFrame:
+    """The causes table: each level's attainment with and without each linked cause.
+
+    Parameters
+    ----------
+    level_tickets
+        One row per (``service_level``, ``ticket_id``) the level counts: either the level
+        evidence of :func:`siamlib.levels.level_rows` (``in_denominator``, ``in_numerator``,
+        which add up to the scorecard's denominator and numerator, so ``actual`` reconciles
+        with the card), or a plain ``met`` flag (every row counted, met ones in the numerator).
+    links
+        From :func:`link_causes`.
+    minimums
+        Service level id -> minimum attainment (%); higher is better.
+
+    Examples
+    --------
+    >>> lt = pd.DataFrame({"service_level": ["P2"] * 4, "ticket_id": ["A", "B", "C", "D"],
+    ...                    "met": [True, True, False, False]})
+    >>> links = pd.DataFrame({"cause_kind": ["outage"], "cause_id": ["O1"], "ticket_id": ["D"]})
+    >>> row = level_causes(lt, links, {"P2": 60.0}).iloc[0]
+    >>> (float(row.actual), round(float(row.actual_without), 1), bool(row.drives_miss))
+    (50.0, 66.7, True)
+    """
+    lt = level_tickets
+    if "in_denominator" in lt.columns:
+        den = lt["in_denominator"].fillna(False).astype(float)
+        num = lt["in_numerator"].fillna(False).astype(float)
+    else:
+        den = pd.Series(1.0, index=lt.index)
+        num = lt["met"].astype(float)
+    lt = pd.DataFrame(
+        {
+            "service_level": lt["service_level"],
+            "ticket_id": lt["ticket_id"].astype(str),
+            "den": den,
+            "num": num,
+        }
+    )
+    totals = lt.groupby("service_level")[["den", "num"]].sum()
+    merged = lt.merge(links.astype({"ticket_id": "str"}), on="ticket_id")
+    rows = []
+    for (level, kind, cid), grp in merged.groupby(
+        ["service_level", "cause_kind", "cause_id"], sort=True
+    ):
+        # a ticket linked twice to the same cause counts once
+        grp = grp.drop_duplicates("ticket_id")
+        den_all, num_all = totals.loc[level, "den"], totals.loc[level, "num"]
+        den_rest = den_all - grp["den"].sum()
+        num_rest = num_all - grp["num"].sum()
+        actual = float(100.0 * num_all / den_all) if den_all else float("nan")
+        without = float(100.0 * num_rest / den_rest) if den_rest else float("nan")
+        minimum = float(minimums.get(level, float("nan")))
+        # no tickets left: nothing to miss, so the cause drove the miss
+        missed_without = bool(den_rest) and without < minimum
+        rows.append(
+            {
+                "service_level": level,
+                "cause_kind": kind,
+                "cause_id": cid,
+                "records": int(grp["den"].sum()),
+                "breached": int((grp["den"] - grp["num"]).sum()),
+                "actual": actual,
+                "actual_without": without,
+                "minimum": minimum,
+                "drives_miss": bool(actual < minimum and not missed_without),
+            }
+        )
+    return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+
+
+def waive_credits(
+    ledger: pd.DataFrame, causes: pd.DataFrame, rule: str, level_order: list[str]
+) -> pd.DataFrame:
+    """Apply one cause, one credit to a ledger's ``credit`` lines; any regime.
+
+    For each cause (in ``cause_id`` order) driving misses in two or more levels with a credit
+    line, the rule picks the credit that stands; the others become ``waived`` lines with
+    amount 0, ``cause_id`` set and the reason in ``explanation``. A credit already kept for
+    one cause is not waived for another, so each driving cause keeps one credit. Apply before
+    the cap (the cap is worked out on what is left).
+
+    Examples
+    --------
+    >>> led = pd.DataFrame({"line": ["credit", "credit"], "service_level": ["AVAIL", "P2-RES"],
+    ...                     "amount": [500.0, 800.0], "explanation": ["a", "b"]})
+    >>> c = pd.DataFrame({"service_level": ["AVAIL", "P2-RES"], "cause_kind": ["outage"] * 2,
+    ...                   "cause_id": ["O1", "O1"], "drives_miss": [True, True]})
+    >>> out = waive_credits(led, c, "first_listed", ["AVAIL", "P2-RES"])
+    >>> out[["line", "amount"]].values.tolist()
+    [['credit', 500.0], ['waived', 0.0]]
+    >>> out.loc[1, "explanation"]
+    'waived: same cause as AVAIL, outage O1 (rule: first_listed)'
+    """
+    if rule not in RULES:
+        raise ValueError(
+            f"one_credit_per_cause: unknown rule {rule!r}; use one of {', '.join(RULES)}"
+        )
+    out = ledger.copy()
+    # lines without a cause carry "" (a reindexed ledger brings NaN floats)
+    out["cause_id"] = out.get("cause_id", pd.Series("", index=out.index)).astype(object)
+    out["cause_id"] = out["cause_id"].where(out["cause_id"].notna(), "")
+    if rule == "all" or causes.empty:
+        return out
+    rank = {sl: i for i, sl in enumerate(level_order)}
+    kept: set[str] = set()
+    driving = causes[causes["drives_miss"].astype(bool)]
+    for (kind, cid), grp in driving.groupby(["cause_kind", "cause_id"], sort=True):
+        idx = out.index[(out["line"] == "credit") & out["service_level"].isin(grp["service_level"])]
+        if len(idx) < 2:
+            continue
+        cand = out.loc[idx].assign(_rank=out.loc[idx, "service_level"].map(rank).fillna(len(rank)))
+        already = cand[cand["service_level"].isin(kept)]
+        if not already.empty:
+            winner = already.sort_values("_rank").index[0]
+        elif rule == "largest":
+            winner = cand.sort_values(["amount", "_rank"], ascending=[False, True]).index[0]
+        else:
+            winner = cand.sort_values("_rank").index[0]
+        keep_level = out.loc[winner, "service_level"]
+        kept.add(keep_level)
+        for i in idx.drop(winner):
+            out.loc[i, "line"] = "waived"
+            out.loc[i, "amount"] = 0.0
+            out.loc[i, "cause_id"] = cid
+            out.loc[i, "explanation"] = (
+                f"waived: same cause as {keep_level}, {kind} {cid} (rule: {rule})"
+            )
+    return out
+
+
+def cause_tables(
+    tickets: pd.DataFrame,
+    clocks: pd.DataFrame,
+    outages: pd.DataFrame | None,
+    cards: dict[str, pd.DataFrame],
+    params,
+    period: str,
+) -> dict[str, pd.DataFrame]:
+    """Per supplier, the causes table of its count-based levels, from the level evidence.
+
+    ``tickets`` and ``clocks`` are the period's kept tickets and clocks (exclusions out),
+    ``cards`` the scorecards by supplier id, ``params`` the loaded params. A level is missed
+    as its contract's credit trigger says (below minimum, or below expected).
+    """
+    from siamlib import levels  # here: levels reads the params, causes stays import-light
+
+    stacked = [c for c in cards.values() if not c.empty and "service_level" in c.columns]
+    if not stacked:
+        return {s.id: level_causes(_NO_ROWS, _NO_LINKS, {}) for s in params.estate.suppliers}
+    all_cards = pd.concat(stacked, ignore_index=True)
+    evidence = levels.level_rows(clocks, all_cards, params, period)
+    links = link_causes(tickets, outages)
+    out = {}
+    for s in params.estate.suppliers:
+        card = cards[s.id]
+        trigger = params.contract(s.id).credit_regime.trigger
+        # the level is "missed" as the credit trigger says: below minimum, or below expected
+        bar = "expected" if trigger == "below_expected" else "minimum"
+        bars = dict(zip(card.get("service_level", []), card.get(bar, []), strict=False))
+        mine = evidence[evidence["supplier_id"] == s.id]
+        parts = [
+            level_causes(mine, links, bars),
+            downtime_causes(outages, card, params, period, bar),
+        ]
+        parts = [p for p in parts if not p.empty]
+        out[s.id] = (
+            pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CAUSES_COLUMNS)
+        )
+    return out
+
+
+_NO_ROWS = pd.DataFrame({"service_level": [], "ticket_id": [], "met": []})
+_NO_LINKS = pd.DataFrame({"cause_kind": [], "cause_id": [], "ticket_id": []})
+
+
+def downtime_causes(
+    outages: pd.DataFrame | None, card: pd.DataFrame, params, period: str, bar: str = "minimum"
+) -> pd.DataFrame:
+    """Causes of one supplier's missed availability levels: its unplanned outages' minutes.
+
+    For each missed ``availability`` level of ``card`` and each unplanned outage of the
+    supplier, availability is recomputed with that outage left out
+    (:func:`siamlib.measures.tower.availability`, same calendar and totals as the measure);
+    ``actual`` is the card's actual. ``records`` is the outage's downtime minutes counted in the
+    period (``breached`` too: every minute of it is downtime).
+    """
+    from siamlib.measures import scope_key
+    from siamlib.measures.tower import availability
+
+    rows = []
+    missed = card[(card.get("measure") == "availability") & (card.get("actual") < card.get(bar))]
+    if outages is None or outages.empty or missed.empty:
+        return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+    supplier = str(missed["supplier_id"].iloc[0])
+    own = outages[
+        (outages["supplier_id"] == supplier) & ~outages["planned"].fillna(False).astype(bool)
+    ]
+
+    def value(frame: pd.DataFrame, scope: str) -> tuple[float, float]:
+        a = availability(frame, period, params) if len(frame) else None
+        if a is None or a.empty:
+            return 100.0, 0.0
+        a = a[a["supplier_id"] == supplier]
+        if scope:
+            a = a[[scope_key({"service": s}) == scope for s in a["service"]]]
+        den = float(a["denominator"].sum())
+        return (100.0 * float(a["numerator"].sum()) / den if den else 100.0), float(
+            a["unplanned_minutes"].sum()
+        )
+
+    for level in missed.itertuples(index=False):
+        _, base_minutes = value(own, level.scope)
+        for oid in sorted(own["outage_id"].astype(str)):
+            without, minutes = value(own[own["outage_id"].astype(str) != oid], level.scope)
+            if base_minutes - minutes <= 0:
+                continue  # outside the period or the level's service: not this level's cause
+            minimum = float(getattr(level, bar))
+            rows.append(
+                {
+                    "service_level": level.service_level,
+                    "cause_kind": "outage",
+                    "cause_id": oid,
+                    "records": int(round(base_minutes - minutes)),
+                    "breached": int(round(base_minutes - minutes)),
+                    "actual": float(level.actual),
+                    "actual_without": without,
+                    "minimum": minimum,
+                    "drives_miss": bool(without >= minimum),
+                }
+            )
+    return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+
+
+def stack(tables: dict) -> pd.DataFrame:
+    """Causes tables by supplier id -> one frame with ``supplier_id`` first.
+
+    >>> stack({}).columns[:2].tolist()
+    ['supplier_id', 'service_level']
+    """
+    parts = [c.assign(supplier_id=k) for k, c in tables.items() if c is not None and len(c)]
+    if not parts:
+        return pd.DataFrame(columns=["supplier_id", *CAUSES_COLUMNS])
+    return pd.concat(parts, ignore_index=True)[["supplier_id", *CAUSES_COLUMNS]]

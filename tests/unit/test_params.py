@@ -556,3 +556,22 @@ def test_implausibly_large_money_targets_and_ages_are_rejected(params_copy, file
     _edit(params_copy / file, edit)
     msg = _error(params_copy)
     assert file in msg and key in msg and "\n" not in msg
+
+
+def test_min_volume_on_a_measure_without_record_counts_names_file_and_key(params_copy):
+    def change(d):
+        avail = next(sl for sl in d["service_levels"] if sl["id"] == "AVAIL")
+        avail["min_volume"] = 5
+
+    _edit(params_copy / "contracts" / "hosting.yaml", change)
+    msg = _error(params_copy)
+    assert "hosting.yaml" in msg and "min_volume" in msg
+
+
+def test_unknown_small_samples_policy_names_file_and_key(params_copy):
+    _edit(
+        params_copy / "contracts" / "euc.yaml",
+        lambda d: d.update(small_samples={"policy": "ignore", "months": 3}),
+    )
+    msg = _error(params_copy)
+    assert "euc.yaml" in msg and "small_samples" in msg and "policy" in msg

@@ -213,6 +213,9 @@ def scorecard_table(bundle: dict) -> str:
             "counted": card["denominator"],
         }
     )
+    if "ci_low" in card:  # 95% Wilson interval of record proportions; small samples flagged
+        show.insert(6, "95% interval", present.interval_text(card["ci_low"], card["ci_high"]))
+        show["small sample"] = card["small_sample"].map({True: "small sample", False: ""})
     # Why a grey level has no actual (no source table, month outside the data window...).
     note = card["note"].fillna("") if "note" in card else pd.Series("", index=card.index)
     if note.ne("").any():

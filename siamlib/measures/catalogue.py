@@ -395,8 +395,11 @@ MEASURES: dict[str, Measure] = {
             formula="sum of cross-supplier handoffs / tickets resolved in the period",
             counted="Tickets with resolved_at in the month (reporting time zone) that have "
             "events. A handoff is a change of supplier_id between consecutive events in "
-            "event_seq order, events without a supplier skipped (a, -, b is one handoff); "
-            "moves into and out of the integrator's dispatch count.",
+            "event_seq order, events without a supplier skipped (a, -, b is one handoff). "
+            "Moves along the estate's designed_routes (estate.yaml, e.g. service desk -> "
+            "dispatch -> tower) are left out (siamlib.measures.routes); the raw figure is "
+            "cross_supplier_handoffs_raw. Worked example: desk > integrator > a > b with the "
+            "route [desk, integrator, towers] has 3 handoffs, 2 designed, so 1 counts.",
             edge_cases="The first assignment is not a handoff; group changes within one "
             "supplier are reassignments, not handoffs. No resolved tickets with events: NaN. "
             "Agreed exclusions are removed first.",
@@ -422,7 +425,42 @@ MEASURES: dict[str, Measure] = {
             "(flagged in the evidence, not counted). The process-mining variant, at least 3 "
             "uninterrupted alternations (A > B > A > B), is flagged 'alternating' in the "
             "evidence. A tower sending a ticket back to the integrator's dispatch is a "
-            "bounce. No tickets: NaN. Agreed exclusions are removed first.",
+            "bounce. No tickets: NaN. Agreed exclusions are removed first. The integrator's "
+            "estate value leaves out a bounce whose two moves are both along designed routes "
+            "(the raw figure is ping_pong_rate_raw).",
+        ),
+        _M(
+            id="cross_supplier_handoffs_raw",
+            name="Cross-supplier handoffs per ticket (raw, designed routes included)",
+            family="integrator",
+            unit="per ticket",
+            direction="lower",
+            definition="As cross_supplier_handoffs, but counting every move, including those "
+            "along the routes the operating model designs.",
+            function="siamlib.measures.routes.route_handoffs",
+            formula="sum of handoffs / tickets resolved in the period (adjusted = raw - "
+            "designed moves, so adjusted <= raw)",
+            counted="As cross_supplier_handoffs.",
+            edge_cases="Shown beside the scored (adjusted) figure; a level should use the "
+            "adjusted one. Worked example: 10 tickets desk > integrator > tower (2 moves each, "
+            "both designed) and 1 of them then tower > tower2: raw 21 / 10 = 2.1, adjusted "
+            "1 / 10 = 0.1.",
+        ),
+        _M(
+            id="ping_pong_rate_raw",
+            name="Ping-pong rate (raw, designed routes included)",
+            family="integrator",
+            unit="%",
+            direction="lower",
+            definition="As the estate ping_pong_rate, counting bounces along designed routes too.",
+            function="siamlib.measures.routes.route_ping_pong",
+            scale=100,
+            formula="tickets with any bounce / tickets resolved",
+            counted="As ping_pong_rate (estate value, integrator).",
+            edge_cases="A bounce A > B > A is designed only when both A -> B and B -> A are "
+            "designed moves; a tower sending a ticket back to dispatch is not. Worked example: "
+            "routes [integrator, towers] and [towers, integrator]: integrator > a > integrator "
+            "is left out of the adjusted rate, a > b > a is not.",
         ),
         _M(
             id="ping_pong_count",

@@ -575,3 +575,12 @@ def test_unknown_small_samples_policy_names_file_and_key(params_copy):
     )
     msg = _error(params_copy)
     assert "euc.yaml" in msg and "small_samples" in msg and "policy" in msg
+
+
+def test_designed_route_with_an_unknown_party_names_file_and_key(params_copy):
+    _edit(
+        params_copy / "estate.yaml",
+        lambda d: d.update(designed_routes=[{"name": "x", "path": ["service-desk", "nobody"]}]),
+    )
+    msg = _error(params_copy)
+    assert "estate.yaml" in msg and "designed_routes[0].path[1]" in msg and "nobody" in msg

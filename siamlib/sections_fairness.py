@@ -60,7 +60,9 @@ def fairness_panel(bundle: dict) -> str:
     if small.empty:
         parts.append("<p>No service level rests on a small sample this month.</p>")
     else:
-        show = _names(bundle, small).rename(columns={"denominator": "counted this month"})
+        show = _names(bundle, small).rename(
+            columns={"denominator": "counted this month", "note": "what applied and why"}
+        )
         parts.append(
             present.table(show, caption="Small-sample levels (below the contract's min_volume)")
         )

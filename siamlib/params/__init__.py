@@ -194,6 +194,10 @@ class Raci(_Strict):
         default_factory=dict,
         description="Kind of work (incident, request, change, problem) -> capability id",
     )
+    # Scope as lived (siamlib.scope_lived): a party whose actual share of an operations
+    # capability's work items differs from its contracted share by more than this many
+    # percentage points is flagged as drifting.
+    drift_tolerance_pct: float = Field(default=15, gt=0, le=100)
 
     @model_validator(mode="after")
     def _known_parties(self):

@@ -121,3 +121,20 @@ def held_by_capability(
     cap = attribution["ticket_id"].map(kind).map(work_mapping)
     out = attribution[["supplier_id", "held_h"]].assign(capability=cap)
     return out[out["capability"].notna()].reset_index(drop=True)
+
+
+def for_report(work, name: str) -> pd.DataFrame:
+    """The lived split of one supplier or integrator report from a computed period.
+
+    Work items are the period's scope-conformance items; held hours come from the time
+    attribution of the tickets resolved in the period. A tower's report keeps its own rows
+    and the integrator's (other suppliers' shares are not its business).
+    """
+    p = work.params
+    held = held_by_capability(
+        work._resolved_attribution(), work._kept("tickets"), p.raci.work_mapping
+    )
+    out = lived_split(work._scope_items(), p.raci, held)
+    if p.estate.supplier(name).role != "integrator":
+        out = out[out["party"].isin([name, p.estate.integrator.id])]
+    return out.reset_index(drop=True)

@@ -20,7 +20,11 @@ from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.integrator import ALL
 from siamlib.measures.tower import bucket_labels
 from siamlib.scorecard import weighted_score
-from siamlib.sections_fairness import fairness_panel, route_table  # noqa: F401 (re-exported)
+from siamlib.sections_fairness import (  # noqa: F401 (re-exported)
+    fairness_panel,
+    route_table,
+    scope_lived_table,
+)
 
 RAG_SCALE = alt.Scale(domain=list(charts.RAG_COLOURS), range=list(charts.RAG_COLOURS.values()))
 

@@ -74,3 +74,27 @@ def fairness_panel(bundle: dict) -> str:
         items = "".join(f"<li>{present.esc(a)}</li>" for a in alerts["alert"])
         parts.append(f"<p>Clock-stop and watermelon alerts:</p><ul>{items}</ul>")
     return "\n".join(parts)
+
+
+def scope_lived_table(bundle: dict) -> str:
+    """Contracted and actual split of the operations work per party, drift flagged."""
+    s = _f(bundle, "scope_lived")
+    if s.empty:
+        return ""
+    names = {**(bundle["meta"].get("supplier_names") or {}), "retained": "retained organisation"}
+    show = pd.DataFrame(
+        {
+            "capability": s["name"],
+            "party": s["party"].map(lambda i: names.get(i, i)),
+            "contracted share (%)": s["contracted_share"],
+            "actual share of work items (%)": s["actual_share"].round(1),
+            "work items": s["work_items"],
+            "actual share of held hours (%)": s["held_share"].round(1),
+            "drift": s["drift"].map({True: "drift", False: ""}),
+        }
+    )
+    return present.table(
+        show,
+        caption="Scope as lived: the equaliser's contracted split beside the split the data "
+        "shows (operations capabilities, this month); drift beyond the tolerance in raci.yaml",
+    )

@@ -250,7 +250,7 @@ class Work:
 
     def bundle(self, name: str) -> dict:
         """The inputs of one report notebook: small frames plus ``meta``."""
-        from siamlib import fairness, raci
+        from siamlib import fairness, raci, scope_lived
         from siamlib import quality as q
 
         p = self.params
@@ -286,6 +286,7 @@ class Work:
             "scope_conformance": self.scope_conformance(name),
         }
         frames.update(fairness.panel_for(self, name).frames())
+        frames["scope_lived"] = scope_lived.for_report(self, name)
         if self.quality is not None:
             frames["quality"] = q.supplier_view(self.quality, name)
             meta["dq_score"] = q.supplier_score(self.quality, name)

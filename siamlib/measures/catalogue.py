@@ -911,6 +911,59 @@ MEASURES: dict[str, Measure] = {
             "the RACI counts as out of scope; the integrator holding tickets for dispatch "
             "is out of scope unless A is accepted (in_scope_letters='RA').",
         ),
+        _M(
+            id="attainment_interval",
+            name="95% interval of a rate (Wilson)",
+            family="scorecard",
+            unit="%",
+            direction="higher",
+            definition="The 95% Wilson score interval of each scorecard level on a record "
+            "proportion, shown beside the rate (ci_low, ci_high).",
+            function="siamlib.samples.wilson_interval",
+            scale=100,
+            formula="centre = (p + z^2/2n) / (1 + z^2/n); half = z / (1 + z^2/n) x "
+            "sqrt(p(1-p)/n + z^2/4n^2); z = 1.96; interval = centre +- half",
+            counted="The level's scored numerator and denominator (the month's, or the "
+            "rolling window's for a small sample).",
+            edge_cases="n = 0: no interval. Availability, paused share, benefit realisation "
+            "and aged-ticket reduction are not record proportions: no interval. Worked "
+            "example: 9 of 10 tickets met: 59.6-98.2 %; 1 of 1: 20.7-100 %.",
+        ),
+        _M(
+            id="small_sample",
+            name="Small-sample rule",
+            family="scorecard",
+            unit="flag",
+            direction="lower",
+            definition="A level whose month counted fewer records than its contract "
+            "min_volume is flagged and scored as the contract's small_samples policy says: "
+            "on a rolling window of months, or not at all (grey, no credit).",
+            function="siamlib.samples.apply_small_samples",
+            formula="rolling: value = sum(numerator) / sum(denominator) over the N months up "
+            "to the period; grey when that sum of denominators is still below min_volume",
+            counted="The scorecard's denominator (records counted in the month).",
+            edge_cases="Nothing counted is grey anyway (not a small sample). Worked example: "
+            "P1-RES min_volume 10, rolling 3 months: October 1 of 2 met (50 %, would be a "
+            "credit); August-October 14 of 15: scored 93.3 %, amber, no credit.",
+        ),
+        _M(
+            id="scope_drift",
+            name="Scope as lived (drift from the equaliser)",
+            family="scorecard",
+            unit="percentage points",
+            direction="lower",
+            definition="Per operations capability and party, the actual share of the work "
+            "items against the contracted share in the graphic equaliser; a drift when they "
+            "differ by more than raci.yaml drift_tolerance_pct.",
+            function="siamlib.scope_lived.lived_split",
+            formula="actual share = party's work items / capability's work items x 100; gap "
+            "= actual - contracted; drift = |gap| > tolerance",
+            counted="The period's scope-conformance work items; held business hours of the "
+            "tickets resolved in the period, by ticket type's capability.",
+            edge_cases="A capability without work has no actual share and no drift; exactly "
+            "at the tolerance is not a drift. Worked example: integrator contracted 15 %, "
+            "handled 4 of 10 incident items: 40 %, gap +25 > 15: drift.",
+        ),
     )
 }
 
@@ -966,6 +1019,9 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "benefit_realisation": ("improvements",),
     "collaboration_score": ("surveys",),
     "scope_conformance": ("tickets", "changes", "problems"),
+    "attainment_interval": (),
+    "small_sample": (),
+    "scope_drift": ("tickets", "changes", "problems"),
     "rag_status": (),
     "weighted_score": (),
     "service_credit": (),

@@ -152,13 +152,24 @@ def panel_for(work, name: str) -> FairnessPanel:
     p = work.params
     integ = p.estate.integrator.id
     current = work.values[work.values["period"] == work.period]
-    signals = work._cached(
-        "fairness_signals",
-        lambda: (
-            integrator.paused_share(work._kept("clocks"), work.period, tz=p.estate.timezone),
-            integrator.watermelon(current),
-        ),
-    )
+
+    def signals_of():
+        clocks = work._kept("clocks")
+        # A hand-built Work may carry clocks without the pause columns: no clock-stop signal.
+        needed = {"paused_h", "resolution_h", "pause_before_resolution", "resolved_at"}
+        paused = (
+            integrator.paused_share(clocks, work.period, tz=p.estate.timezone)
+            if needed <= set(clocks.columns)
+            else pd.DataFrame(columns=["supplier_id", "paused_share"])
+        )
+        melon = (
+            integrator.watermelon(current)
+            if {"value", "measure", "scope"} <= set(current.columns)
+            else pd.DataFrame(columns=["supplier_id", "watermelon"])
+        )
+        return paused, melon
+
+    signals = work._cached("fairness_signals", signals_of)
     paused, melon = signals
     ids = list(work.cards)
     if name != BOARD and p.estate.supplier(name).role != "integrator":

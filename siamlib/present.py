@@ -161,6 +161,23 @@ def fmt_number(value: object, unit: str = "", digits: int = 1, locale: str = LOC
     return f"{text} {unit}".strip()
 
 
+def interval_text(low: pd.Series, high: pd.Series, digits: int = 1) -> pd.Series:
+    """A 95% interval as ``low–high`` (shown unit, per cent); ``""`` where there is none.
+
+    >>> import pandas as pd
+    >>> interval_text(pd.Series([59.58, float("nan")]), pd.Series([98.21, float("nan")])).tolist()
+    ['59.6–98.2%', '']
+    """
+    return pd.Series(
+        [
+            "" if is_missing(lo) else f"{fmt_number(lo, '', digits)}–{fmt_number(hi, '%', digits)}"
+            for lo, hi in zip(low, high, strict=True)
+        ],
+        index=low.index,
+        dtype="str",
+    )
+
+
 def fmt_percent(share: object, digits: int = 1, locale: str = LOCALE) -> str:
     """A share (0..1) as per cent: ``0.955`` -> ``95.5%``; NaN -> ``–``.
 

@@ -52,6 +52,7 @@ from siamlib import periods
 from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
 from siamlib.measures.catalogue import MEASURES
 from siamlib.params import Contract, Params
+from siamlib.samples import SAMPLE_COLUMNS, apply_small_samples
 
 RAG_ORDER = ("green", "amber", "red", "grey")
 
@@ -74,11 +75,14 @@ SCORECARD_COLUMNS = [
     "change",
     "numerator",
     "denominator",
+    *SAMPLE_COLUMNS,
     "note",
 ]
 """Scorecard columns. ``note`` says why a grey level has no actual ("no outages table in the
 dataset", "month outside the data window (...)", "nothing counted in the month"); it is ``""``
-for scored levels."""
+for scored levels, and says why a small-sample level was scored on a rolling window or not at
+all (:mod:`siamlib.samples`). ``ci_low``/``ci_high`` are the 95% Wilson interval of the scored
+figure in the shown unit (NaN for measures that are not record proportions)."""
 
 NOTHING_COUNTED = "nothing counted in the month"
 
@@ -271,7 +275,19 @@ def scorecard(
     card = levels.merge(cur, on=["measure", "scope"], how="left").merge(
         before, on=["measure", "scope"], how="left"
     )
+    # Small samples: below a level's min_volume the contract's policy (rolling window or
+    # grey) decides what is scored; every proportion gets its Wilson interval.
+    small = contract.small_samples
+    card = apply_small_samples(
+        card,
+        mine,
+        {sl.id: sl.min_volume for sl in contract.service_levels if sl.min_volume},
+        small.policy,
+        periods.previous_periods(period, small.months),
+    )
     scale = card["measure"].map(lambda m: MEASURES[m].scale).astype(float)
+    card["ci_low"] = (card["ci_low"] * scale).round(10)
+    card["ci_high"] = (card["ci_high"] * scale).round(10)
     # Rounding as Measure.display does, so 0.95 x 100 compares equal to an expected of 95.
     card["actual"] = (card["value"].astype(float) * scale).round(10)
     card["previous_actual"] = (card["previous_value"].astype(float) * scale).round(10)
@@ -289,10 +305,12 @@ def scorecard(
     card["denominator"] = card["denominator"].astype(float)
     grey = card["rag"].eq("grey")
     note = card["measure"].map(noted).astype("object")
-    card["note"] = note.where(note.notna(), NOTHING_COUNTED).where(grey, "")
+    note = note.where(note.notna(), NOTHING_COUNTED).where(grey, "")
+    card["note"] = card["small_note"].where(card["small_note"].ne(""), note)
     out = card[SCORECARD_COLUMNS].astype(
         {"supplier_id": "str", "period": "str", "rag": "str", "note": "str"}
     )
+    out["small_sample"] = out["small_sample"].astype(bool)
     return out.reset_index(drop=True)
 
 

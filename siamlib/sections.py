@@ -20,6 +20,12 @@ from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.integrator import ALL
 from siamlib.measures.tower import bucket_labels
 from siamlib.scorecard import weighted_score
+from siamlib.sections_causes import causes_section  # noqa: F401 (re-exported)
+from siamlib.sections_fairness import (  # noqa: F401 (re-exported)
+    fairness_panel,
+    route_table,
+    scope_lived_table,
+)
 
 RAG_SCALE = alt.Scale(domain=list(charts.RAG_COLOURS), range=list(charts.RAG_COLOURS.values()))
 
@@ -213,6 +219,9 @@ def scorecard_table(bundle: dict) -> str:
             "counted": card["denominator"],
         }
     )
+    if "ci_low" in card:  # 95% Wilson interval of record proportions; small samples flagged
+        show.insert(6, "95% interval", present.interval_text(card["ci_low"], card["ci_high"]))
+        show["small sample"] = card["small_sample"].map({True: "small sample", False: ""})
     # Why a grey level has no actual (no source table, month outside the data window...).
     note = card["note"].fillna("") if "note" in card else pd.Series("", index=card.index)
     if note.ne("").any():

@@ -259,8 +259,8 @@ class Work:
 
     def bundle(self, name: str) -> dict:
         """The inputs of one report notebook: small frames plus ``meta``."""
+        from siamlib import fairness, raci, scope_lived
         from siamlib import quality as q
-        from siamlib import raci
 
         p = self.params
         meta = dict(self.meta, period=self.period, report=name)
@@ -279,6 +279,7 @@ class Work:
                 else None,
                 **_front_page_frames(self),
             }
+            frames.update(fairness.panel_for(self, BOARD).frames())
             meta["role"] = "board"
             return {"meta": meta, "frames": {k: v for k, v in frames.items() if v is not None}}
 
@@ -295,6 +296,8 @@ class Work:
             "equaliser": _own_equaliser(raci.equaliser(p.raci), name, p.estate.integrator.id),
             "scope_conformance": self.scope_conformance(name),
         }
+        frames.update(fairness.panel_for(self, name).frames())
+        frames["scope_lived"] = scope_lived.for_report(self, name)
         if self.quality is not None:
             frames["quality"] = q.supplier_view(self.quality, name)
             meta["dq_score"] = q.supplier_score(self.quality, name)

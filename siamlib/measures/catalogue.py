@@ -395,8 +395,11 @@ MEASURES: dict[str, Measure] = {
             formula="sum of cross-supplier handoffs / tickets resolved in the period",
             counted="Tickets with resolved_at in the month (reporting time zone) that have "
             "events. A handoff is a change of supplier_id between consecutive events in "
-            "event_seq order, events without a supplier skipped (a, -, b is one handoff); "
-            "moves into and out of the integrator's dispatch count.",
+            "event_seq order, events without a supplier skipped (a, -, b is one handoff). "
+            "Moves along the estate's designed_routes (estate.yaml, e.g. service desk -> "
+            "dispatch -> tower) are left out (siamlib.measures.routes); the raw figure is "
+            "cross_supplier_handoffs_raw. Worked example: desk > integrator > a > b with the "
+            "route [desk, integrator, towers] has 3 handoffs, 2 designed, so 1 counts.",
             edge_cases="The first assignment is not a handoff; group changes within one "
             "supplier are reassignments, not handoffs. No resolved tickets with events: NaN. "
             "Agreed exclusions are removed first.",
@@ -422,7 +425,42 @@ MEASURES: dict[str, Measure] = {
             "(flagged in the evidence, not counted). The process-mining variant, at least 3 "
             "uninterrupted alternations (A > B > A > B), is flagged 'alternating' in the "
             "evidence. A tower sending a ticket back to the integrator's dispatch is a "
-            "bounce. No tickets: NaN. Agreed exclusions are removed first.",
+            "bounce. No tickets: NaN. Agreed exclusions are removed first. The integrator's "
+            "estate value leaves out a bounce whose two moves are both along designed routes "
+            "(the raw figure is ping_pong_rate_raw).",
+        ),
+        _M(
+            id="cross_supplier_handoffs_raw",
+            name="Cross-supplier handoffs per ticket (raw, designed routes included)",
+            family="integrator",
+            unit="per ticket",
+            direction="lower",
+            definition="As cross_supplier_handoffs, but counting every move, including those "
+            "along the routes the operating model designs.",
+            function="siamlib.measures.routes.route_handoffs",
+            formula="sum of handoffs / tickets resolved in the period (adjusted = raw - "
+            "designed moves, so adjusted <= raw)",
+            counted="As cross_supplier_handoffs.",
+            edge_cases="Shown beside the scored (adjusted) figure; a level should use the "
+            "adjusted one. Worked example: 10 tickets desk > integrator > tower (2 moves each, "
+            "both designed) and 1 of them then tower > tower2: raw 21 / 10 = 2.1, adjusted "
+            "1 / 10 = 0.1.",
+        ),
+        _M(
+            id="ping_pong_rate_raw",
+            name="Ping-pong rate (raw, designed routes included)",
+            family="integrator",
+            unit="%",
+            direction="lower",
+            definition="As the estate ping_pong_rate, counting bounces along designed routes too.",
+            function="siamlib.measures.routes.route_ping_pong",
+            scale=100,
+            formula="tickets with any bounce / tickets resolved",
+            counted="As ping_pong_rate (estate value, integrator).",
+            edge_cases="A bounce A > B > A is designed only when both A -> B and B -> A are "
+            "designed moves; a tower sending a ticket back to dispatch is not. Worked example: "
+            "routes [integrator, towers] and [towers, integrator]: integrator > a > integrator "
+            "is left out of the adjusted rate, a > b > a is not.",
         ),
         _M(
             id="ping_pong_count",
@@ -873,6 +911,59 @@ MEASURES: dict[str, Measure] = {
             "the RACI counts as out of scope; the integrator holding tickets for dispatch "
             "is out of scope unless A is accepted (in_scope_letters='RA').",
         ),
+        _M(
+            id="attainment_interval",
+            name="95% interval of a rate (Wilson)",
+            family="scorecard",
+            unit="%",
+            direction="higher",
+            definition="The 95% Wilson score interval of each scorecard level on a record "
+            "proportion, shown beside the rate (ci_low, ci_high).",
+            function="siamlib.samples.wilson_interval",
+            scale=100,
+            formula="centre = (p + z^2/2n) / (1 + z^2/n); half = z / (1 + z^2/n) x "
+            "sqrt(p(1-p)/n + z^2/4n^2); z = 1.96; interval = centre +- half",
+            counted="The level's scored numerator and denominator (the month's, or the "
+            "rolling window's for a small sample).",
+            edge_cases="n = 0: no interval. Availability, paused share, benefit realisation "
+            "and aged-ticket reduction are not record proportions: no interval. Worked "
+            "example: 9 of 10 tickets met: 59.6-98.2 %; 1 of 1: 20.7-100 %.",
+        ),
+        _M(
+            id="small_sample",
+            name="Small-sample rule",
+            family="scorecard",
+            unit="flag",
+            direction="lower",
+            definition="A level whose month counted fewer records than its contract "
+            "min_volume is flagged and scored as the contract's small_samples policy says: "
+            "on a rolling window of months, or not at all (grey, no credit).",
+            function="siamlib.samples.apply_small_samples",
+            formula="rolling: value = sum(numerator) / sum(denominator) over the N months up "
+            "to the period; grey when that sum of denominators is still below min_volume",
+            counted="The scorecard's denominator (records counted in the month).",
+            edge_cases="Nothing counted is grey anyway (not a small sample). Worked example: "
+            "P1-RES min_volume 10, rolling 3 months: October 1 of 2 met (50 %, would be a "
+            "credit); August-October 14 of 15: scored 93.3 %, amber, no credit.",
+        ),
+        _M(
+            id="scope_drift",
+            name="Scope as lived (drift from the equaliser)",
+            family="scorecard",
+            unit="percentage points",
+            direction="lower",
+            definition="Per operations capability and party, the actual share of the work "
+            "items against the contracted share in the graphic equaliser; a drift when they "
+            "differ by more than raci.yaml drift_tolerance_pct.",
+            function="siamlib.scope_lived.lived_split",
+            formula="actual share = party's work items / capability's work items x 100; gap "
+            "= actual - contracted; drift = |gap| > tolerance",
+            counted="The period's scope-conformance work items; held business hours of the "
+            "tickets resolved in the period, by ticket type's capability.",
+            edge_cases="A capability without work has no actual share and no drift; exactly "
+            "at the tolerance is not a drift. Worked example: integrator contracted 15 %, "
+            "handled 4 of 10 incident items: 40 %, gap +25 > 15: drift.",
+        ),
     )
 }
 
@@ -928,6 +1019,9 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "benefit_realisation": ("improvements",),
     "collaboration_score": ("surveys",),
     "scope_conformance": ("tickets", "changes", "problems"),
+    "attainment_interval": (),
+    "small_sample": (),
+    "scope_drift": ("tickets", "changes", "problems"),
     "rag_status": (),
     "weighted_score": (),
     "service_credit": (),

@@ -1319,6 +1319,7 @@ def measure_values(
     # Imported here: those modules build on this one's helpers.
     from siamlib.measures import improvement as _improvement
     from siamlib.measures import problems as _problems
+    from siamlib.measures import routes as _routes
 
     estate = params.estate
     tz, aged_days, integ = estate.timezone, estate.aged_after_days, estate.integrator.id
@@ -1358,6 +1359,7 @@ def measure_values(
             return business_hours_between(calendars["business"], a, b)
 
     responses = _problems.incident_trends(tickets, problems, tz=tz)
+    designed = _routes.estate_pairs(estate)
 
     rows: list[dict] = []
 
@@ -1411,29 +1413,33 @@ def measure_values(
         for s in towers:
             emit(s, period, "aged_tickets", red.loc[s, "aged_end"])
 
-        h = handoffs(ev_p, per_p, **in_scope)
+        # Scored: moves along the estate's designed routes left out (siamlib.measures.routes);
+        # the raw figures are kept beside them for the report.
+        h = _routes.route_handoffs(ev_p, designed, per_p, **in_scope)
         n = len(h)
-        emit(
-            integ,
-            period,
-            "cross_supplier_handoffs",
-            _ratio(h["handoffs"].sum(), n),
-            h["handoffs"].sum(),
-            n,
-        )
+        for m, col in (
+            ("cross_supplier_handoffs", "adjusted"),
+            ("cross_supplier_handoffs_raw", "handoffs"),
+        ):
+            emit(integ, period, m, _ratio(h[col].sum(), n), h[col].sum(), n)
+        rp = _routes.route_ping_pong(ev_p, designed, per_p, **in_scope)
+        bounced = rp["adjusted"].sum()
+        emit(integ, period, "ping_pong_rate", _ratio(bounced, len(rp)), bounced, len(rp))
+        emit(integ, period, "ping_pong_count", bounced)
 
         pp = by_id(ping_pong_by_supplier(ev_p, per_p, suppliers=suppliers, **in_scope))
-        for s, key in [(integ, ALL), *((t, t) for t in towers)]:
+        for s, key, raw in [(integ, ALL, "_raw"), *((t, t, "") for t in towers)]:
             r = pp.loc[key]
             emit(
                 s,
                 period,
-                "ping_pong_rate",
+                "ping_pong_rate" + raw,
                 r["ping_pong_rate"],
                 r["ping_pong_tickets"],
                 r["tickets"],
             )
-            emit(s, period, "ping_pong_count", r["ping_pong_tickets"])
+            if not raw:
+                emit(s, period, "ping_pong_count", r["ping_pong_tickets"])
 
         ra = routing_accuracy(ev_p, t_p, integ, per_p, tz=tz)["routed_right"].dropna()
         emit(integ, period, "routing_accuracy", _ratio(ra.sum(), len(ra)), ra.sum(), len(ra))

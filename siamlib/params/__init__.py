@@ -87,6 +87,15 @@ class AssignmentGroup(EffectiveDated):
     support_level: int | None = Field(default=None, ge=1, le=3)
 
 
+class DesignedRoute(_Strict):
+    """A route the operating model designs: consecutive parties a ticket is meant to move
+    through (supplier ids, or ``towers`` for any tower). Moves between consecutive steps are
+    left out of the handoff and ping-pong measures (:mod:`siamlib.measures.routes`)."""
+
+    name: str = Field(min_length=1, max_length=120)
+    path: list[str] = Field(min_length=2)
+
+
 class Estate(_Strict):
     name: str
     currency: str = Field(default="GBP", pattern=r"^[A-Z]{3}$")
@@ -96,10 +105,18 @@ class Estate(_Strict):
     aged_after_days: int = Field(default=30, ge=1, le=3650)
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
+    designed_routes: list[DesignedRoute] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self):
         ids = [s.id for s in self.suppliers]
+        for i, r in enumerate(self.designed_routes):
+            for j, step in enumerate(r.path):
+                if step not in ids and step != "towers":
+                    raise ValueError(
+                        f"designed_routes[{i}].path[{j}]: unknown party {step!r}; use a "
+                        f"supplier id ({', '.join(ids)}) or 'towers'"
+                    )
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate supplier ids: {', '.join(dupes)}")
@@ -178,6 +195,10 @@ class Raci(_Strict):
         default_factory=dict,
         description="Kind of work (incident, request, change, problem) -> capability id",
     )
+    # Scope as lived (siamlib.scope_lived): a party whose actual share of an operations
+    # capability's work items differs from its contracted share by more than this many
+    # percentage points is flagged as drifting.
+    drift_tolerance_pct: float = Field(default=15, gt=0, le=100)
 
     @model_validator(mode="after")
     def _known_parties(self):

@@ -161,6 +161,9 @@ class ServiceLevel(EffectiveDated):
     weight: float = Field(gt=0, le=100)
     pool_allocation_pct: float = Field(default=0, ge=0, le=100)
     bands: list[Band] = Field(default_factory=list)
+    # Fewest records (the scorecard's denominator) a month must count for the level to be
+    # scored on that month alone; below it the contract's small_samples policy applies.
+    min_volume: int | None = Field(default=None, ge=1, le=100000)
 
     @model_validator(mode="after")
     def _known_measure(self):
@@ -256,6 +259,18 @@ class CreditRegime(_Strict):
     one_credit_per_cause: Literal["largest", "first_listed", "all"] = "largest"
 
 
+class SmallSamples(_Strict):
+    """What a level counting fewer records than its ``min_volume`` is scored on.
+
+    - ``rolling``: the sums of numerators and denominators of the ``months`` months up to the
+      period; grey when even those count fewer than ``min_volume``.
+    - ``grey``: not scored, no credit; the scorecard's note says why.
+    """
+
+    policy: Literal["rolling", "grey"] = "rolling"
+    months: int = Field(default=3, ge=2, le=12)
+
+
 class Contract(_Strict):
     supplier_id: Slug
     # plausibility bound: a charge of 10^11 or more a month is a typo (extra zeros)
@@ -266,6 +281,7 @@ class Contract(_Strict):
     sla_targets: list[SlaTarget] = Field(default_factory=list)
     service_levels: list[ServiceLevel] = Field(default_factory=list)
     credit_regime: CreditRegime = CreditRegime()
+    small_samples: SmallSamples = SmallSamples()
     recipients: list[EmailStr] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -312,6 +328,14 @@ class Contract(_Strict):
 
         where = f"service_levels[{i}]"
         unit = MEASURES[sl.measure].unit
+        if sl.min_volume is not None:
+            from siamlib.samples import COUNTED
+
+            if sl.measure not in COUNTED:
+                raise ValueError(
+                    f"{where}.min_volume: {sl.measure} has no record counts to compare with a "
+                    f"minimum volume; set min_volume only on: {', '.join(sorted(COUNTED))}"
+                )
         if self.credit_regime.type == "percentage" and unit != "%":
             raise ValueError(
                 f"{where}.measure: {sl.measure} is in {unit!r}, but credit_regime.type "

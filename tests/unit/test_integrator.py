@@ -631,9 +631,13 @@ def test_measure_values_follow_the_contract_and_the_catalogue(params):
 def test_measure_values_hand_computed_for_a_small_estate(params):
     mv = measure_values(None, mini_estate(), params, ["2026-03"])
     get = mv.set_index(["supplier_id", "measure", "scope"])
-    # handoffs: T1 4, T2 2, T3 2 -> 8 / 3 (INC0000042 is an agreed exclusion)
-    h = get.loc[("integrator", "cross_supplier_handoffs", "")]
+    # raw handoffs: T1 4, T2 2, T3 2 -> 8 / 3 (INC0000042 is an agreed exclusion)
+    h = get.loc[("integrator", "cross_supplier_handoffs_raw", "")]
     assert (h["numerator"], h["denominator"]) == (8.0, 3.0)
+    # scored: designed route service-desk > integrator > towers leaves out sd > integ and
+    # integ > tower moves: T1 keeps only network > integrator (1), T2 and T3 none -> 1 / 3
+    h = get.loc[("integrator", "cross_supplier_handoffs", "")]
+    assert (h["numerator"], h["denominator"]) == (1.0, 3.0)
     # ping-pong: T1 integrator > network > integrator; 1 of 3 tickets
     assert get.loc[("integrator", "ping_pong_rate", ""), "value"] == pytest.approx(1 / 3)
     # network touched T1 only, and took part in its bounce: 1 / 1; hosting 0 / 2
@@ -650,7 +654,7 @@ def test_measure_values_hand_computed_for_a_small_estate(params):
 def test_measure_values_can_keep_excluded_tickets(params):
     mv = measure_values(None, mini_estate(), params, ["2026-03"], apply_exclusions=False)
     h = mv.set_index(["supplier_id", "measure", "scope"]).loc[
-        ("integrator", "cross_supplier_handoffs", "")
+        ("integrator", "cross_supplier_handoffs_raw", "")
     ]
     assert (h["numerator"], h["denominator"]) == (11.0, 4.0)  # + 3 handoffs of INC0000042
 

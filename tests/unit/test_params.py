@@ -574,3 +574,31 @@ def test_an_unknown_one_credit_per_cause_rule_names_file_and_key(params_copy):
     assert "contracts/hosting.yaml" in msg
     assert "credit_regime.one_credit_per_cause" in msg
     assert "largest" in msg
+
+
+def test_min_volume_on_a_measure_without_record_counts_names_file_and_key(params_copy):
+    def change(d):
+        avail = next(sl for sl in d["service_levels"] if sl["id"] == "AVAIL")
+        avail["min_volume"] = 5
+
+    _edit(params_copy / "contracts" / "hosting.yaml", change)
+    msg = _error(params_copy)
+    assert "hosting.yaml" in msg and "min_volume" in msg
+
+
+def test_unknown_small_samples_policy_names_file_and_key(params_copy):
+    _edit(
+        params_copy / "contracts" / "euc.yaml",
+        lambda d: d.update(small_samples={"policy": "ignore", "months": 3}),
+    )
+    msg = _error(params_copy)
+    assert "euc.yaml" in msg and "small_samples" in msg and "policy" in msg
+
+
+def test_designed_route_with_an_unknown_party_names_file_and_key(params_copy):
+    _edit(
+        params_copy / "estate.yaml",
+        lambda d: d.update(designed_routes=[{"name": "x", "path": ["service-desk", "nobody"]}]),
+    )
+    msg = _error(params_copy)
+    assert "estate.yaml" in msg and "designed_routes[0].path[1]" in msg and "nobody" in msg

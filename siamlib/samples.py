@@ -1,0 +1,205 @@
+"""Small samples: 95% Wilson intervals and the contract's rule for levels on few records.
+
+A rate on one ticket is 0 % or 100 %: it says little about the service, and a credit resting
+on it is one a supplier would contest. Two rules make that visible and fair:
+
+Wilson interval
+    Every scorecard level on a *count proportion* (records meeting a condition / records
+    counted, :data:`PROPORTIONS`) gets the 95% Wilson score interval of its counts, in the
+    shown unit (per cent): ``centre = (p + z^2/2n) / (1 + z^2/n)``, ``half = z / (1 + z^2/n)
+    x sqrt(p(1-p)/n + z^2/4n^2)``, ``z = 1.96``. Unlike the normal approximation it stays
+    inside [0, 1] and is not zero-width at 0/n or n/n. No records: NaN (no interval).
+
+Minimum volume
+    A service level may set ``min_volume`` (records counted, the scorecard's denominator). A
+    level whose month counted fewer is a *small sample*, and the contract's
+    ``small_samples.policy`` decides: ``rolling`` scores it on the sums of numerators and
+    denominators of the ``small_samples.months`` months up to the period (the value is
+    ``sum(numerator) / sum(denominator)``); when even that window counted fewer than
+    ``min_volume`` records, or the measure has no counts to sum, the level is grey. ``grey``:
+    no figure, no credit. The note says which applied.
+
+>>> lo, hi = wilson_interval(1, 1)
+>>> round(lo, 4), hi       # one ticket met: anywhere from 20.7 % to 100 %
+(0.2065, 1.0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+
+# Measures whose value is a proportion of records (numerator and denominator are counts of
+# tickets, changes, problems): the Wilson interval applies. Availability (minutes), paused
+# share (hours), benefit realisation (money) and aged-ticket reduction (can be negative) are
+# ratios of other quantities and get no interval.
+PROPORTIONS = frozenset(
+    {
+        "sla_response_attainment",
+        "sla_resolution_attainment",
+        "first_time_fix",
+        "reopen_rate",
+        "change_success_rate",
+        "emergency_change_ratio",
+        "ping_pong_rate",
+        "routing_accuracy",
+        "proactive_problem_share",
+        "repeat_incident_rate",
+        "problem_linked_share",
+        "pause_before_resolution_share",
+    }
+)
+
+# Measures whose denominator counts records (a minimum volume can apply) and whose value is
+# numerator / denominator (so a rolling window sums them): the proportions, plus the mean
+# survey scores (score sum / responses) and handoffs per ticket (handoffs / tickets).
+COUNTED = PROPORTIONS | {"satisfaction", "collaboration_score", "cross_supplier_handoffs"}
+
+SAMPLE_COLUMNS = [
+    "ci_low",
+    "ci_high",
+    "small_sample",
+    "scored_on",
+    "scored_numerator",
+    "scored_denominator",
+]
+"""Columns the small-sample rule adds to a scorecard: the 95% interval (shown unit) of the
+figure scored, whether the month was a small sample, what the level was scored on (``month``,
+``rolling 3 months (2026-08..2026-10)`` or ``not scored``) and the counts it was scored on."""
+
+
+def wilson_interval(successes, trials, z: float = Z95):
+    """95% Wilson score interval of ``successes`` out of ``trials`` (fractions in [0, 1]).
+
+    Works on scalars and arrays; ``trials`` of 0 or NaN give NaN bounds.
+
+    Examples
+    --------
+    >>> [round(float(x), 4) for x in wilson_interval(9, 10)]    # p = 0.9, n = 10
+    [0.5958, 0.9821]
+    >>> [float(x) for x in wilson_interval(0, 0)]
+    [nan, nan]
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_ok = np.where(n > 0, n, np.nan)
+        p = k / n_ok
+        denom = 1 + z**2 / n_ok
+        centre = (p + z**2 / (2 * n_ok)) / denom
+        half = z / denom * np.sqrt(p * (1 - p) / n_ok + z**2 / (4 * n_ok**2))
+        # clip: floating-point noise at p = 0 or 1 must not leave [0, 1]
+        low = np.clip(centre - half, 0.0, 1.0)
+        high = np.clip(centre + half, 0.0, 1.0)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def rolling_counts(
+    values: pd.DataFrame, measure: str, scope: str, months: list[str]
+) -> tuple[float, float]:
+    """Sums of numerator and denominator of one measure and scope over ``months``.
+
+    Months without a row (or with NaN counts) add nothing; NaN when no month has counts.
+
+    >>> v = pd.DataFrame({"measure": ["m"] * 3, "scope": [""] * 3,
+    ...                   "period": ["2026-08", "2026-09", "2026-10"],
+    ...                   "numerator": [3.0, 4.0, 1.0], "denominator": [3.0, 5.0, 1.0]})
+    >>> rolling_counts(v, "m", "", ["2026-08", "2026-09", "2026-10"])   # 3+4+1, 3+5+1
+    (8.0, 9.0)
+    """
+    rows = values[
+        values["measure"].eq(measure) & values["scope"].eq(scope) & values["period"].isin(months)
+    ]
+    den = rows["denominator"].astype(float)
+    if den.notna().sum() == 0:
+        return float("nan"), float("nan")
+    return float(rows["numerator"].astype(float).sum()), float(den.sum())
+
+
+def apply_small_samples(
+    card: pd.DataFrame,
+    values: pd.DataFrame,
+    min_volume: dict[str, int],
+    policy: str,
+    months: list[str],
+) -> pd.DataFrame:
+    """Score small-sample levels by the contract's policy; add :data:`SAMPLE_COLUMNS`.
+
+    Parameters
+    ----------
+    card
+        Scorecard rows before RAG (``service_level``, ``measure``, ``scope``, ``value``,
+        ``numerator``, ``denominator``; ``value`` in the computed unit).
+    values
+        This supplier's measure values (every month the rolling window needs).
+    min_volume
+        Service level id -> minimum records counted (levels without one are never small).
+    policy
+        ``"rolling"`` or ``"grey"``.
+    months
+        The rolling window, oldest first, ending at the period.
+
+    Returns
+    -------
+    DataFrame
+        ``card`` with ``value`` replaced where the policy applies (NaN when not scored), the
+        sample columns and ``small_note`` (the reason, ``""`` when the month was enough).
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"service_level": ["P1"], "measure": ["sla_resolution_attainment"],
+    ...     "scope": ["priority=1"], "value": [0.0], "numerator": [0.0], "denominator": [1.0]})
+    >>> v = pd.DataFrame({"measure": ["sla_resolution_attainment"] * 3,
+    ...     "scope": ["priority=1"] * 3, "period": ["2026-08", "2026-09", "2026-10"],
+    ...     "numerator": [4.0, 5.0, 0.0], "denominator": [4.0, 5.0, 1.0]})
+    >>> out = apply_small_samples(card, v, {"P1": 5}, "rolling",
+    ...                           ["2026-08", "2026-09", "2026-10"])
+    >>> float(out.loc[0, "value"]), out.loc[0, "scored_on"]    # (4 + 5 + 0) / (4 + 5 + 1)
+    (0.9, 'rolling 3 months (2026-08..2026-10)')
+    """
+    out = card.copy()
+    n = len(out)
+    scored_on = ["month"] * n
+    num = out["numerator"].astype(float).to_numpy().copy()
+    den = out["denominator"].astype(float).to_numpy().copy()
+    value = out["value"].astype(float).to_numpy().copy()
+    small = np.zeros(n, dtype=bool)
+    notes = [""] * n
+    window = f"{months[0]}..{months[-1]}" if months else ""
+    for i, (sl, measure, scope) in enumerate(
+        zip(out["service_level"], out["measure"], out["scope"], strict=True)
+    ):
+        need = min_volume.get(sl)
+        if need is None or np.isnan(den[i]) or den[i] == 0 or den[i] >= need:
+            continue  # no rule, nothing counted (grey anyway), or enough records
+        small[i] = True
+        counted = f"{den[i]:g} counted in the month, below the minimum volume of {need}"
+        if policy == "rolling":
+            rn, rd = rolling_counts(values, measure, scope, months)
+            if not np.isnan(rd) and rd >= need:
+                num[i], den[i], value[i] = rn, rd, rn / rd
+                scored_on[i] = f"rolling {len(months)} months ({window})"
+                notes[i] = f"small sample: {counted}; scored on {scored_on[i]}: {rn:g} / {rd:g}"
+                continue
+            shown = "no counts" if np.isnan(rd) else f"{rd:g} counted"
+            notes[i] = (
+                f"small sample: {counted}, and {shown} over {len(months)} months "
+                f"({window}); not scored, no credit"
+            )
+        else:
+            notes[i] = f"small sample: {counted}; not scored, no credit (contract: grey)"
+        value[i], scored_on[i] = np.nan, "not scored"
+    out["value"] = value
+    out["small_sample"] = small
+    out["scored_on"] = pd.Series(scored_on, index=out.index, dtype="str")
+    out["scored_numerator"] = num
+    out["scored_denominator"] = den
+    prop = out["measure"].isin(PROPORTIONS).to_numpy() & ~np.isnan(value)
+    low, high = wilson_interval(np.where(prop, num, np.nan), np.where(prop, den, np.nan))
+    out["ci_low"], out["ci_high"] = low, high
+    out["small_note"] = pd.Series(notes, index=out.index, dtype="str")
+    return out

@@ -248,7 +248,9 @@ def compare(current: Scored, draft: Scored) -> tuple[pd.DataFrame, pd.DataFrame,
 
     keys = ["supplier_id", "period"]
     summary = current.summary.merge(draft.summary, on=keys, suffixes=("_current", "_draft"))
-    summary["score_diff"] = _diff(summary["weighted_score_current"], summary["weighted_score_draft"])
+    summary["score_diff"] = _diff(
+        summary["weighted_score_current"], summary["weighted_score_draft"]
+    )
     summary["credits_diff"] = _diff(summary["credits_current"], summary["credits_draft"]).round(2)
     cols = [
         *keys,

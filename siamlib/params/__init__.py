@@ -70,7 +70,7 @@ from siamlib.params.contract import (  # noqa: F401
     ServiceLevel,
     SlaTarget,
 )
-from siamlib.params.disputes import Dispute, Disputes, upheld_exclusions  # noqa: E402
+from siamlib.params.disputes import Dispute, Disputes, upheld_exclusions  # noqa: F401
 from siamlib.yamlload import YamlFileError, load_yaml_mapping
 
 
@@ -483,7 +483,5 @@ def params_files(root: Path | str | None = None) -> list[Path]:
     root = Path(root) if root is not None else paths.PARAMS_DIR
     # Draft contracts (what-if, siamlib.compare) are not inputs of any pack.
     return sorted(
-        p
-        for p in root.rglob("*.yaml")
-        if p.is_file() and "drafts" not in p.relative_to(root).parts
+        p for p in root.rglob("*.yaml") if p.is_file() and "drafts" not in p.relative_to(root).parts
     )

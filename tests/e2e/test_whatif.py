@@ -91,10 +91,10 @@ def test_upheld_dispute_reissues_exactly_the_changed_figures(work, tmp_path):
     b = reissue.read_figures_text(new_text)
     key = ["supplier_id", "measure", "scope"]
     lv = a[a["kind"] == "level"].merge(b[b["kind"] == "level"], on=key, suffixes=("_a", "_b"))
-    differ = lv[
-        (lv[["actual_a", "numerator_a", "denominator_a", "points_a", "rag_a"]].values
-         != lv[["actual_b", "numerator_b", "denominator_b", "points_b", "rag_b"]].values).any(axis=1)
-    ]  # fmt: skip
+    cols = ["actual", "numerator", "denominator", "points", "rag"]
+    before = lv[[f"{c}_a" for c in cols]].to_numpy()
+    after = lv[[f"{c}_b" for c in cols]].to_numpy()
+    differ = lv[(before != after).any(axis=1)]
     listed = changes[changes["kind"] == "level"][key].drop_duplicates()
     assert sorted(map(tuple, listed.values)) == sorted(map(tuple, differ[key].values))
     bundle = batch._with_changes(again.bundle("hosting"), changes, result.supersedes)

@@ -385,3 +385,22 @@ def replay(
     draft = load_params(draft_dir)
     month_window(period, months)
     return against(prepare(period, months, params, data_dir, validate=validate), draft)
+
+
+def long_summary(c: Comparison, measure: str) -> pd.DataFrame:
+    """``measure`` (``credits`` or ``weighted_score``) per supplier and month, one row per
+    params (``current``/``draft``): the shape a chart of both needs.
+
+    >>> s = pd.DataFrame({"supplier_id": ["euc"], "period": ["2026-10"],
+    ...     "credits_current": [10.0], "credits_draft": [0.0]})
+    >>> c = Comparison("2026-10", ["2026-10"], "scoring", pd.DataFrame(), s, pd.DataFrame())
+    >>> long_summary(c, "credits")[["params", "credits"]].values.tolist()
+    [['current', 10.0], ['draft', 0.0]]
+    """
+    parts = [
+        c.summary[["supplier_id", "period", f"{measure}_{which}"]]
+        .rename(columns={f"{measure}_{which}": measure})
+        .assign(params=which)
+        for which in ("current", "draft")
+    ]
+    return pd.concat(parts, ignore_index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -100,3 +101,24 @@ def test_upheld_dispute_reissues_exactly_the_changed_figures(work, tmp_path):
     bundle = batch._with_changes(again.bundle("hosting"), changes, result.supersedes)
     assert bundle["meta"]["reissue"]["date"] == "2026-11-03"
     assert len(bundle["frames"]["changes"]) == int((changes["supplier_id"] == "hosting").sum())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("SIAM_WHATIF_NOTEBOOK"),
+    reason="~40 s (a kernel, the gate, 12 months twice): set SIAM_WHATIF_NOTEBOOK=1 to run",
+)
+def test_whatif_notebook_runs_with_its_defaults(demo_data, tmp_path):
+    # The analyst path: defaults (example draft, 12 months to 2026-10), only data_dir given.
+    import nbformat
+
+    from tests.e2e.helpers import execute_notebook_json
+
+    notebook = str(paths.NOTEBOOKS_DIR / "contract_whatif.ipynb")
+    nb = nbformat.reads(
+        execute_notebook_json(notebook, {"data_dir": str(demo_data)}, str(tmp_path)), 4
+    )
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [o for c in code for o in c.outputs if o.output_type == "error"] == []
+    html = "".join(o.get("data", {}).get("text/html", "") for c in code for o in c.outputs)
+    assert "Credits, draft" in html and "Contract what-if to 2026-10" in html

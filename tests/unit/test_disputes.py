@@ -32,7 +32,7 @@ def test_upheld_dispute_is_an_exclusion_with_its_decider(root):
 def test_open_and_rejected_disputes_exclude_nothing(root):
     before = len(load_params(root).exclusions.exclusions)
     text = UPHELD.replace("status: upheld", "status: rejected")
-    text += "  - {id: D-2, ticket_id: INC8, raised_by: Summit Hosting, reason: Late, status: open}\n"
+    text += "  - {id: D-2, ticket_id: INC8, raised_by: Summit, reason: Late, status: open}\n"
     (root / "disputes.yaml").write_text(text, encoding="utf-8")
     assert len(load_params(root).exclusions.exclusions) == before
 

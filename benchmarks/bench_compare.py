@@ -41,7 +41,9 @@ def main() -> None:
         print(f"demo data, {args.tickets:,} tickets: {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         replay = compare.prepare(args.period, args.months, params, folder, validate=False)
-        print(f"compute once + score current, {args.months} months: {time.perf_counter() - t:.1f} s")
+        print(
+            f"compute once + score current, {args.months} months: {time.perf_counter() - t:.1f} s"
+        )
         t = time.perf_counter()
         result = compare.against(replay, draft)
         seconds = time.perf_counter() - t

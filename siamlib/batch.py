@@ -47,6 +47,7 @@ NOTEBOOKS = {
 BUNDLES = "bundles"  # bundles/<report>/ in the run folder: what delivery sends
 FIGURES_NAME = "figures.csv"  # the same bytes as `siam figures` for the same inputs
 QUALITY_NAME = "data-quality.json"  # the gate's full results (quality.to_json)
+CHANGES_NAME = "changes.csv"  # a re-issue's changed figures (siamlib.reissue)
 
 
 class ReportsFolderError(ValueError):
@@ -115,6 +116,9 @@ class RunResult:
     inputs: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     figures_sha256: str = ""
+    # A re-issue (siamlib.reissue): the published run whose figures this one changes
+    # (run_id, folder under .runs/, date) and how many figures changed; empty otherwise.
+    supersedes: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -350,7 +354,8 @@ def render_index(result: RunResult, params: Params) -> str:
         f"<h1>{html.escape(params.estate.name)}: performance pack {result.period}</h1>"
         f"<p class='note'>Run {html.escape(result.run_id)}; status <b>{result.status}</b>. "
         "Every report is a single self-contained page that works offline.</p>"
-        "<table><tr><th>report</th><th>status</th><th>evidence</th></tr>"
+        + _reissue_note(result)
+        + "<table><tr><th>report</th><th>status</th><th>evidence</th></tr>"
         + "".join(rows)
         + "</table><p class='provenance'>Every figure of the pack (one row per supplier and "
         f"service level, plus credit lines): <a href='{FIGURES_NAME}'>{FIGURES_NAME}</a>. "
@@ -440,10 +445,15 @@ def run(
 
     t = time.perf_counter()
     blocked = {}
+    changes = _reissue(_previous_run(reports_dir / period), figures_text, result)
     try:
         run_folder.mkdir(parents=True, exist_ok=True)
         # The figures and the gate's results come from the same Work the reports use.
         io.write_text_atomic(run_folder / FIGURES_NAME, figures_text)
+        if changes is not None:
+            io.write_text_atomic(
+                run_folder / CHANGES_NAME, changes.to_csv(index=False, lineterminator="\n")
+            )
         if work.quality is not None:
             io.write_json_atomic(run_folder / QUALITY_NAME, quality.to_json(work.quality))
             # Every rule and its result; the reports show the failures and link here.
@@ -456,7 +466,8 @@ def run(
             if reason:
                 blocked[job.name] = reason
                 continue
-            workbook.save_bundle(work.bundle(job.name), Path(job.parameters["bundle_dir"]))
+            bundle = _with_changes(work.bundle(job.name), changes, result.supersedes)
+            workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
         evidence = {
             j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
             for j in jobs_list
@@ -501,8 +512,8 @@ def run(
         _publish(reports_dir / period, run_folder)
     except OSError as exc:
         raise _folder_error(reports_dir, run_folder, exc) from exc
-    if previous is not None and previous != run_folder:
-        shutil.rmtree(previous, ignore_errors=True)
+    if previous is not None and previous != run_folder and not result.supersedes:
+        shutil.rmtree(previous, ignore_errors=True)  # same figures: nothing to keep
     _clean_stale_runs(reports_dir, period, keep=run_folder)
     return result
 
@@ -542,9 +553,76 @@ def _clean_stale_runs(reports_dir: Path, period: str, keep: Path) -> None:
         if p.is_symlink() and p.resolve().parent == runs.resolve()
     }
     live.add(keep.resolve())
+    # Superseded packs stay in the run history: follow each live manifest's `supersedes`.
+    for folder in list(live):
+        live |= _superseded_chain(folder, runs)
     for folder in runs.glob(f"{period}-*"):
         if folder.resolve() not in live:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reissue_note(result: RunResult) -> str:
+    """The index's re-issue line: which pack this replaces and where the changes are."""
+    if not result.supersedes:
+        return ""
+    s = result.supersedes
+    return (
+        f"<p class='note'><b>Re-issue</b> of the pack of {html.escape(s['date'])} (run "
+        f"{html.escape(s['run_id'])}): {int(s['changed_figures'])} figure(s) changed, listed "
+        f"in <a href='{CHANGES_NAME}'>{CHANGES_NAME}</a>.</p>"
+    )
+
+
+def _reissue(previous: Path | None, figures_text: str, result: RunResult):
+    """The changed figures when this run re-issues a published pack with other figures.
+
+    ``None`` (not a re-issue) without a published pack or when the figures are the same
+    bytes; otherwise records ``result.supersedes`` and returns :func:`siamlib.reissue.changes`.
+    """
+    from siamlib import pack, reissue
+
+    old_text = pack.figures_text(previous) if previous is not None else None
+    if old_text is None or old_text == figures_text:
+        return None
+    old_manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+    changes = reissue.changes(
+        reissue.read_figures_text(old_text), reissue.read_figures_text(figures_text)
+    )
+    run_id = str(old_manifest.get("run_id", previous.name))
+    result.supersedes = {
+        "run_id": run_id,
+        "folder": previous.name,
+        "date": reissue.run_date(run_id),
+        "figures_sha256": old_manifest.get("figures_sha256", ""),
+        "changed_figures": len(changes),
+    }
+    return changes
+
+
+def _with_changes(bundle: dict, changes, supersedes: dict) -> dict:
+    """A report's bundle with its own changed figures (all for the board) when re-issued."""
+    if changes is None:
+        return bundle
+    name = bundle["meta"].get("supplier_id")
+    own = changes if name is None else changes[changes["supplier_id"] == name]
+    bundle["meta"]["reissue"] = {k: supersedes[k] for k in ("run_id", "date")}
+    bundle["frames"]["changes"] = own.reset_index(drop=True)
+    return bundle
+
+
+def _superseded_chain(folder: Path, runs: Path) -> set[Path]:
+    """Run folders that ``folder`` supersedes, directly or through earlier re-issues."""
+    found: set[Path] = set()
+    while True:
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return found
+        name = (manifest.get("supersedes") or {}).get("folder")
+        if not name or (runs / name).resolve() in found:
+            return found
+        folder = (runs / name).resolve()
+        found.add(folder)
 
 
 def main_exit(result: RunResult) -> int:  # pragma: no cover - tiny CLI helper

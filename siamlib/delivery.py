@@ -92,8 +92,11 @@ def subject_for(params: Params, bundle: Mapping) -> str:
         "supplier": m.get("supplier_name") or m.get("supplier_id") or "",
         "period": m["period"],
     }
+    subject = template.format(**values)
+    if m.get("reissue"):  # siamlib.reissue: the pack replaces one already published
+        subject += f" (RE-ISSUE, replaces the pack of {m['reissue'].get('date', '')})"
     # A subject is one header line: no CR/LF from a template or a name.
-    return re.sub(r"[\r\n]+", " ", template.format(**values))
+    return re.sub(r"[\r\n]+", " ", subject)
 
 
 def report_link(params: Params, period: str, name: str) -> str | None:

@@ -78,3 +78,11 @@ def read_pack(reports_dir: Path | str | None, period: str) -> Pack:
             f"run `siam run --period {period}` again"
         )
     return Pack(folder, manifest)
+
+
+def figures_text(folder: Path | str) -> str | None:
+    """The text of a run folder's ``figures.csv`` (``None`` when it has none)."""
+    from siamlib import batch
+
+    path = Path(folder) / batch.FIGURES_NAME
+    return path.read_text(encoding="utf-8") if path.is_file() else None

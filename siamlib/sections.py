@@ -88,7 +88,27 @@ def intro(bundle: dict) -> str:
             f"How {m.get('supplier_name')} performed against its contracted service levels in "
             f"{m['period']}. Times are business hours on the contract calendar unless stated."
         )
-    return f"<h1>{present.esc(title(bundle))}</h1><p>{present.esc(text)}</p>"
+    head = f"<h1>{present.esc(title(bundle))}</h1><p>{present.esc(text)}</p>"
+    return head + changes_section(bundle)
+
+
+def changes_section(bundle: dict) -> str:
+    """A re-issued pack's "What changed since the pack of DATE" list (:mod:`siamlib.reissue`);
+    ``""`` when the pack is not a re-issue."""
+    reissue = bundle["meta"].get("reissue")
+    if not reissue:
+        return ""
+    changes = _f(bundle, "changes")
+    head = f"<h2>What changed since the pack of {present.esc(reissue.get('date', ''))}</h2>"
+    if changes.empty:
+        return head + "<p>None of this report's figures changed; other reports' did.</p>"
+    cols = ["supplier_id", "service_level", "measure", "scope", "line", "field"]
+    cols += ["change", "before", "after", "difference"]
+    note = (
+        f"<p class='note'>This pack re-issues run {present.esc(reissue.get('run_id', ''))}: "
+        f"{len(changes)} figure(s) changed, each listed here and in changes.csv.</p>"
+    )
+    return head + note + present.table(changes.reindex(columns=cols), max_rows=500)
 
 
 def front_page(bundle: dict) -> str:

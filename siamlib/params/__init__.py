@@ -13,6 +13,7 @@ Layout of the folder::
       contracts/<supplier>.yaml one contract per supplier
       raci.yaml                RACI / graphic equaliser per capability
       exclusions.yaml          agreed exclusions (ticket id, reason, approver)
+      disputes.yaml            disputed tickets and the verdict; upheld ones act as exclusions
       delivery.yaml            sender, subject templates, board recipients, publishing base URL
 
 Examples
@@ -70,6 +71,7 @@ from siamlib.params.contract import (  # noqa: F401
     ServiceLevel,
     SlaTarget,
 )
+from siamlib.params.disputes import Dispute, Disputes, upheld_exclusions  # noqa: F401
 from siamlib.yamlload import YamlFileError, load_yaml_mapping
 
 
@@ -295,6 +297,7 @@ class Params(BaseModel):
     raci: Raci
     exclusions: Exclusions
     delivery: Delivery
+    disputes: Disputes = Disputes()
 
     def contract(self, supplier_id: str) -> Contract:
         return self.contracts[supplier_id]
@@ -476,6 +479,14 @@ def load_params(root: Path | str | None = None) -> Params:
             "(write `exclusions: []` when there are none)"
         )
     exclusions = load_model(exclusions_path, Exclusions)
+    disputes_path = root / "disputes.yaml"
+    disputes = load_model(disputes_path, Disputes) if disputes_path.exists() else Disputes()
+    # Upheld disputes act as exclusions (siamlib.params.disputes); an agreed exclusion of the
+    # same ticket stays the one listed.
+    listed = {e.ticket_id for e in exclusions.exclusions}
+    extra = [e for e in upheld_exclusions(disputes) if e.ticket_id not in listed]
+    if extra:
+        exclusions = Exclusions(exclusions=[*exclusions.exclusions, *extra])
     delivery_path = root / "delivery.yaml"
     delivery = load_model(delivery_path, Delivery) if delivery_path.exists() else Delivery()
     return Params(
@@ -485,10 +496,14 @@ def load_params(root: Path | str | None = None) -> Params:
         raci=raci,
         exclusions=exclusions,
         delivery=delivery,
+        disputes=disputes,
     )
 
 
 def params_files(root: Path | str | None = None) -> list[Path]:
     """Every params file (for hashing into the run manifest)."""
     root = Path(root) if root is not None else paths.PARAMS_DIR
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    # Draft contracts (what-if, siamlib.compare) are not inputs of any pack.
+    return sorted(
+        p for p in root.rglob("*.yaml") if p.is_file() and "drafts" not in p.relative_to(root).parts
+    )

@@ -66,3 +66,26 @@ def test_figures_out_writes_the_same_bytes_as_stdout(runs):
     assert to_file.stdout == ""
     assert out.read_text(encoding="utf-8") == to_stdout.stdout
     assert f"figures: {out}" in to_file.stderr
+
+
+def test_compare_bad_draft_is_one_line_naming_the_drafts_file_and_key(tmp_path):
+    import shutil
+
+    from siamlib import paths
+
+    draft = tmp_path / "draft"
+    shutil.copytree(paths.PARAMS_DIR / "drafts" / "example", draft)
+    hosting = draft / "contracts" / "hosting.yaml"
+    hosting.write_text(hosting.read_text().replace("minimum: 60", "minimum: sixty"))
+    result = _invoke(
+        ["compare", "--period", "2026-10", "--against", str(draft), "--data", str(tmp_path)]
+        + ["--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert "contracts/hosting.yaml: service_levels[2].minimum" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare_refuses_thirteen_months():
+    result = _invoke(["compare", "--period", "2026-10", "--months", "13", "--against", "."])
+    assert result.exit_code == 2 and "between 1 and 12" in result.output

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from siamlib import __version__, figures, io, paths, quality, report
-from siamlib.common import BOARD
+from siamlib.common import BOARD, FIGURES_NAME
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
 
@@ -45,7 +45,6 @@ NOTEBOOKS = {
     "board": paths.NOTEBOOKS_DIR / "board_summary.ipynb",
 }
 BUNDLES = "bundles"  # bundles/<report>/ in the run folder: what delivery sends
-FIGURES_NAME = "figures.csv"  # the same bytes as `siam figures` for the same inputs
 QUALITY_NAME = "data-quality.json"  # the gate's full results (quality.to_json)
 CHANGES_NAME = "changes.csv"  # a re-issue's changed figures (siamlib.reissue)
 

@@ -330,10 +330,6 @@ from siamlib.importers.commands import import_app  # noqa: E402
 app.add_typer(import_app, name="import")
 
 
-if __name__ == "__main__":
-    app()
-
-
 @app.command("compare")
 def compare_cmd(
     period: str = typer.Option(..., "--period", help="Last month replayed, YYYY-MM."),
@@ -390,3 +386,7 @@ def compare_cmd(
     )
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    app()

@@ -36,6 +36,7 @@ ALL: str = "(all)"
 
 #: Report name of the board summary (bundle folder, HTML file, email).
 BOARD: str = "board-summary"
+FIGURES_NAME: str = "figures.csv"  # in every published pack; `siam figures` writes the same bytes
 
 #: Default ageing buckets: upper edges, in whole days since opened, of 0-5, 6-10, 11-30, >30.
 DEFAULT_AGE_BUCKETS: tuple[int, ...] = (5, 10, 30)

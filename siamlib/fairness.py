@@ -146,8 +146,8 @@ def panel_for(work, name: str) -> FairnessPanel:
     ``work`` is a :class:`siamlib.workbook.Work`; a tower sees only its own lines, levels and
     alerts, the integrator and the board every supplier's.
     """
+    from siamlib.common import BOARD
     from siamlib.measures import integrator
-    from siamlib.workbook import BOARD
 
     p = work.params
     integ = p.estate.integrator.id

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from siamlib import io, paths
+from siamlib.common import FIGURES_NAME
 
 
 class PackError(ValueError):
@@ -48,8 +49,6 @@ def read_pack(reports_dir: Path | str | None, period: str) -> Pack:
     ``figures.csv`` differs from the manifest's ``figures_sha256`` (the pack was altered or
     is from another run): delivery never sends figures it cannot vouch for.
     """
-    from siamlib import batch
-
     reports_dir = Path(reports_dir) if reports_dir else paths.REPORTS_DIR
     link = reports_dir / period
     manifest_path = link / "manifest.json"
@@ -63,17 +62,16 @@ def read_pack(reports_dir: Path | str | None, period: str) -> Pack:
     except (OSError, ValueError) as exc:
         raise PackError(f"{manifest_path}: cannot be read ({exc}); run siam run again") from None
     folder = link.resolve()
-    figures_path = folder / batch.FIGURES_NAME
+    figures_path = folder / FIGURES_NAME
     if not figures_path.is_file():
         raise PackError(
-            f"{link / batch.FIGURES_NAME}: missing from the pack; run `siam run --period "
-            f"{period}` again"
+            f"{link / FIGURES_NAME}: missing from the pack; run `siam run --period {period}` again"
         )
     actual = io.sha256_file(figures_path)
     expected = str(manifest.get("figures_sha256", ""))
     if actual != expected:
         raise PackError(
-            f"{link / batch.FIGURES_NAME}: SHA-256 {actual[:12]} differs from the manifest's "
+            f"{link / FIGURES_NAME}: SHA-256 {actual[:12]} differs from the manifest's "
             f"figures_sha256 {expected[:12] or '(none)'}; the pack was altered, nothing sent; "
             f"run `siam run --period {period}` again"
         )
@@ -82,7 +80,5 @@ def read_pack(reports_dir: Path | str | None, period: str) -> Pack:
 
 def figures_text(folder: Path | str) -> str | None:
     """The text of a run folder's ``figures.csv`` (``None`` when it has none)."""
-    from siamlib import batch
-
-    path = Path(folder) / batch.FIGURES_NAME
+    path = Path(folder) / FIGURES_NAME
     return path.read_text(encoding="utf-8") if path.is_file() else None

@@ -29,33 +29,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from siamlib.measures.catalogue import COUNTED, PROPORTIONS  # noqa: F401 (re-exported)
+
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
-
-# Measures whose value is a proportion of records (numerator and denominator are counts of
-# tickets, changes, problems): the Wilson interval applies. Availability (minutes), paused
-# share (hours), benefit realisation (money) and aged-ticket reduction (can be negative) are
-# ratios of other quantities and get no interval.
-PROPORTIONS = frozenset(
-    {
-        "sla_response_attainment",
-        "sla_resolution_attainment",
-        "first_time_fix",
-        "reopen_rate",
-        "change_success_rate",
-        "emergency_change_ratio",
-        "ping_pong_rate",
-        "routing_accuracy",
-        "proactive_problem_share",
-        "repeat_incident_rate",
-        "problem_linked_share",
-        "pause_before_resolution_share",
-    }
-)
-
-# Measures whose denominator counts records (a minimum volume can apply) and whose value is
-# numerator / denominator (so a rolling window sums them): the proportions, plus the mean
-# survey scores (score sum / responses) and handoffs per ticket (handoffs / tickets).
-COUNTED = PROPORTIONS | {"satisfaction", "collaboration_score", "cross_supplier_handoffs"}
 
 SAMPLE_COLUMNS = [
     "ci_low",

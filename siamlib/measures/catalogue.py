@@ -1027,3 +1027,29 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "service_credit": (),
 }
 MEASURES = {k: replace(m, sources=_SOURCES.get(k, m.sources)) for k, m in MEASURES.items()}
+
+# Measures whose value is a proportion of records (numerator and denominator are counts of
+# tickets, changes, problems): the Wilson interval applies. Availability (minutes), paused
+# share (hours), benefit realisation (money) and aged-ticket reduction (can be negative) are
+# ratios of other quantities and get no interval.
+PROPORTIONS = frozenset(
+    {
+        "sla_response_attainment",
+        "sla_resolution_attainment",
+        "first_time_fix",
+        "reopen_rate",
+        "change_success_rate",
+        "emergency_change_ratio",
+        "ping_pong_rate",
+        "routing_accuracy",
+        "proactive_problem_share",
+        "repeat_incident_rate",
+        "problem_linked_share",
+        "pause_before_resolution_share",
+    }
+)
+
+# Measures whose denominator counts records (a minimum volume can apply) and whose value is
+# numerator / denominator (so a rolling window sums them): the proportions, plus the mean
+# survey scores (score sum / responses) and handoffs per ticket (handoffs / tickets).
+COUNTED = PROPORTIONS | {"satisfaction", "collaboration_score", "cross_supplier_handoffs"}

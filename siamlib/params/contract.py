@@ -329,7 +329,7 @@ class Contract(_Strict):
         where = f"service_levels[{i}]"
         unit = MEASURES[sl.measure].unit
         if sl.min_volume is not None:
-            from siamlib.samples import COUNTED
+            from siamlib.measures.catalogue import COUNTED
 
             if sl.measure not in COUNTED:
                 raise ValueError(

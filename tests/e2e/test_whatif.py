@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from siamlib import batch, compare, figures, paths, reissue, workbook
+from siamlib.common import FIGURES_NAME
 from siamlib.params import load_params
 from tests.e2e.helpers import PERIOD
 
@@ -70,7 +71,7 @@ def test_upheld_dispute_reissues_exactly_the_changed_figures(work, tmp_path):
     new_text = figures.to_csv_text(figures.figures_frame(again))
     previous = tmp_path / "reports" / ".runs" / f"{PERIOD}-20261103T091500Z-abc123"
     previous.mkdir(parents=True)
-    (previous / batch.FIGURES_NAME).write_text(old_text, encoding="utf-8")
+    (previous / FIGURES_NAME).write_text(old_text, encoding="utf-8")
     (previous / "manifest.json").write_text(json.dumps({"run_id": previous.name[8:]}))
     result = batch.RunResult(period=PERIOD, run_id="new", folder="x")
     changes = batch._reissue(previous, new_text, result)

@@ -71,7 +71,9 @@ LEVEL_COLUMNS = [
 SUMMARY_COLUMNS = ["supplier_id", "period", "weighted_score", "credits", "green", "amber", "red"]
 
 _CLOCK_KEYS = ("calendars", "clock", "sla_targets")
-_SCORING_KEYS = ("monthly_charge", "at_risk_pct", "service_levels", "credit_regime")
+_NO_FIGURE_KEYS = ("recipients",)
+# Every other contract key is scoring at least: a key added to the contract later (as
+# small_samples was) is re-scored, never silently taken to change nothing.
 
 
 @dataclass
@@ -111,8 +113,9 @@ def change_scope(current: Params, draft: Params) -> str:
     Sections that feed the clocks (contract ``calendars``, ``clock``, ``sla_targets`` and the
     estate) win over those that feed the measure values (exclusions, with upheld disputes,
     and any level measuring a measure/scope the current params never compute), which win
-    over those used only when scoring (``monthly_charge``, ``at_risk_pct``,
-    ``service_levels``, ``credit_regime``). RACI, delivery and recipients change no figure.
+    over those used only when scoring (every other contract key: ``monthly_charge``,
+    ``at_risk_pct``, ``service_levels``, ``credit_regime``, ``small_samples``...). RACI,
+    delivery and recipients change no figure.
 
     >>> from siamlib.params import load_params
     >>> p = load_params()
@@ -132,7 +135,11 @@ def change_scope(current: Params, draft: Params) -> str:
         return "clocks"
     if current.exclusions != draft.exclusions or not _level_keys(draft) <= _level_keys(current):
         return "measures"
-    if any(getattr(a, key) != getattr(b, key) for a, b in pairs for key in _SCORING_KEYS):
+
+    def scored(contract) -> dict:
+        return contract.model_dump(exclude=set(_NO_FIGURE_KEYS))
+
+    if any(scored(a) != scored(b) for a, b in pairs):
         return "scoring"
     return "none"
 

@@ -136,7 +136,12 @@ def group_suppliers(events: pd.DataFrame) -> pd.DataFrame:
     >>> group_suppliers(ev)[["assignment_group", "events"]].values.tolist()
     [['G1', 2], ['(none)', 1]]
     """
-    df = events.assign(assignment_group=events["assignment_group"].fillna("(none)"))
+    # The event log holds these columns as categoricals (schema.COMPACT): plain text here, so
+    # the "(none)" marker is a value like any other and unused categories make no rows.
+    df = events.assign(
+        assignment_group=events["assignment_group"].astype(object).fillna("(none)"),
+        supplier_id=events["supplier_id"].astype(object),
+    )
     out = (
         df.groupby(["assignment_group", "supplier_id", "support_level"], dropna=False)
         .size()

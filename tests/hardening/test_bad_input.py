@@ -73,6 +73,12 @@ def params():
 def base(params) -> dict[str, pd.DataFrame]:
     """A small valid estate: 60 tickets with their events, a few rows of the other tables."""
     tables = demo.generate(n_tickets=400, seed=5, params=params)
+    # Plain text columns (the demo holds the event log as categoricals): the mutations below
+    # write values no category list knows, as another tool's file would.
+    tables = {
+        k: v.astype({c: object for c in v.columns if isinstance(v[c].dtype, pd.CategoricalDtype)})
+        for k, v in tables.items()
+    }
     t = tables["tickets"]
     # Tickets of the reporting month and the one before, so the measures have work to do.
     recent = t[t["opened_at"] >= pd.Timestamp("2026-09-01", tz="UTC")]

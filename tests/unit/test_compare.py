@@ -47,6 +47,19 @@ def test_change_scope_levels_only_is_scoring_and_calendar_is_clocks():
     assert compare.change_scope(P, fewer) == "measures"
 
 
+def test_a_contract_key_only_scoring_reads_is_scoring_and_recipients_change_nothing():
+    c = P.contracts["euc"]
+
+    def with_euc(**update):
+        return P.model_copy(
+            update={"contracts": {**P.contracts, "euc": c.model_copy(update=update)}}
+        )
+
+    grey = c.small_samples.model_copy(update={"policy": "grey"})
+    assert compare.change_scope(P, with_euc(small_samples=grey)) == "scoring"
+    assert compare.change_scope(P, with_euc(recipients=["other@example.org"])) == "none"
+
+
 def test_lowered_minimum_turns_red_amber_and_removes_the_pool_credit():
     # Hosting P1-RES: actual 88% < minimum 90% -> red, credit 30% x at-risk 28,800 = 8,640.
     # Draft minimum 85%: 88% is between 85 and expected 95 -> amber, no credit (trigger

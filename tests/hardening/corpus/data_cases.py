@@ -54,6 +54,11 @@ def _row_edit(table: str, fn):
 
     def apply(folder: Path):
         df = pd.read_parquet(_path(folder, table))
+        # Dictionary-encoded columns come back as categoricals over read-only buffers; an edit
+        # (a null, an unknown value) works on plain text, as another tool's file would hold.
+        df = df.astype(
+            {c: object for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+        )
         rows = _rows(df, table)
         touched = _touched(df, rows)
         df = fn(df, rows)

@@ -356,8 +356,24 @@ def _typed(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ earn-back
+def earn_back_source(period: str, contract: Contract) -> str | None:
+    """The period whose credits ``period`` may earn back (``None`` without earn-back).
+
+    >>> from siamlib.params import load_params
+    >>> c = load_params().contract("hosting")  # earn back over the 3 following periods
+    >>> earn_back_source("2026-10", c)
+    '2026-07'
+    """
+    eb = contract.credit_regime.earn_back
+    return periods.previous_periods(period, eb.periods + 1)[0] if eb.enabled else None
+
+
 def _earn_back_lines(
-    card: pd.DataFrame, contract: Contract, history: pd.DataFrame, currency: str
+    card: pd.DataFrame,
+    contract: Contract,
+    history: pd.DataFrame,
+    currency: str,
+    source_causes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     supplier_id, period = _check_card(card)
     n = contract.credit_regime.earn_back.periods
@@ -367,7 +383,8 @@ def _earn_back_lines(
     source_card = past[past["period"] == source]
     if source_card.empty:
         return _empty_ledger()
-    lines, _, paid_share = _period_lines(source_card, contract, currency)
+    # The source period's ledger as it was charged: one cause, one credit applied there too.
+    lines, _, paid_share = _period_lines(source_card, contract, currency, source_causes)
     credits = lines[(lines["line"] == "credit") & (lines["amount"] > 0)]
     if credits.empty:
         return _empty_ledger()
@@ -412,6 +429,7 @@ def service_credits(
     *,
     currency: str = "GBP",
     causes: pd.DataFrame | None = None,
+    source_causes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Service-credit ledger of one supplier's period, one explained line per missed level.
 
@@ -431,6 +449,10 @@ def service_credits(
         cause driving several missed levels keeps one credit under the contract's
         ``credit_regime.one_credit_per_cause`` rule; the others become ``waived`` lines
         (amount 0), applied before the cap.
+    source_causes
+        The supplier's causes table of the earn-back source period
+        (:func:`earn_back_source`): a credit waived then was never paid, so it is never
+        earned back. Without it the source period's credits are taken as all paid.
 
     Returns
     -------
@@ -463,7 +485,7 @@ def service_credits(
     lines, _, _ = _period_lines(card, contract, currency, causes)
     parts = [lines]
     if contract.credit_regime.earn_back.enabled and history is not None and not history.empty:
-        parts.append(_earn_back_lines(card, contract, history, currency))
+        parts.append(_earn_back_lines(card, contract, history, currency, source_causes))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return _empty_ledger()

@@ -572,14 +572,32 @@ def compute_period(
     cause_tables = causes.cause_tables(
         kept, kept_clocks, tables.get("outages"), cards, params, period
     )
+    # Earn-back gives back what an earlier period charged: that period's own waivers apply.
+    sources = {
+        credits.earn_back_source(period, params.contract(s.id)) for s in params.estate.suppliers
+    }
+    source_causes = {
+        month: causes.cause_tables(
+            kept,
+            kept_clocks,
+            tables.get("outages"),
+            {sid: t[t["period"] == month].reset_index(drop=True) for sid, t in trends.items()},
+            params,
+            month,
+        )
+        for month in sources - {None}
+    }
     del kept_clocks
     for s in params.estate.suppliers:
+        contract = params.contract(s.id)
+        source = credits.earn_back_source(period, contract)
         ledgers[s.id] = credits.service_credits(
             cards[s.id],
-            params.contract(s.id),
+            contract,
             history=trends[s.id],
             currency=params.estate.currency,
             causes=cause_tables[s.id],
+            source_causes=source_causes[source][s.id] if source else None,
         )
     league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers, notes=notes)
     stages["compute"] = time.perf_counter() - t

@@ -326,6 +326,31 @@ def test_credit_is_earned_back_after_n_green_periods():
     ]
 
 
+def test_a_credit_waived_in_the_source_period_is_never_earned_back():
+    # January: P1 (30% of 10,000 = 3,000) and P2 (20% = 2,000) both red, driven by one
+    # outage: under "largest" P1's 3,000 stands and P2 is waived (never paid). February and
+    # March green on both: March earns back what January charged, 3,000, not 5,000.
+    c = ebc(periods=2)
+    cards = history(c, {"2026-01": (0.80, 0.80), "2026-02": (0.96, 0.96), "2026-03": (0.97, 0.97)})
+    march = cards[cards["period"] == "2026-03"]
+    one_outage = pd.DataFrame(
+        {
+            "service_level": ["P1-RES", "P2-RES"],
+            "cause_kind": "outage",
+            "cause_id": "OUT1",
+            "drives_miss": True,
+        }
+    )
+    charged = service_credits(cards[cards["period"] == "2026-01"], c, causes=one_outage)
+    assert charged.groupby("line")["amount"].sum().to_dict() == {"credit": 3000.0, "waived": 0.0}
+    blind = service_credits(march, c, history=cards)
+    assert blind["amount"].sum() == -5000.0
+    fair = service_credits(march, c, history=cards, source_causes=one_outage)
+    assert fair[["service_level", "line", "amount"]].values.tolist() == [
+        ["P1-RES", "earn_back", -3000.0]
+    ]
+
+
 def test_no_earn_back_when_a_following_period_misses_expected():
     c = ebc(periods=2)
     cards = history(

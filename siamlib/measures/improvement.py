@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from siamlib.measures.integrator import ALL, _with_all
+from siamlib.common import ALL
+from siamlib.measures.events import _with_all
 from siamlib.periods import period_bounds, period_of, previous_periods
 
 _EVENTS = (("raised", "raised_at"), ("approved", "approved_at"), ("delivered", "delivered_at"))

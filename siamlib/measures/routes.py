@@ -25,7 +25,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from siamlib.measures.integrator import _bounces, _collapse, _restrict
+from siamlib.measures.collaboration import _bounces
+from siamlib.measures.events import _collapse, _restrict
 
 TOWERS = "towers"
 
@@ -67,7 +68,7 @@ def route_handoffs(
 
     Examples
     --------
-    >>> from siamlib.measures.integrator import _example_events
+    >>> from siamlib.measures.events import _example_events
     >>> ev = _example_events({"T1": ["desk", "integ", "a", "b"]})
     >>> route_handoffs(ev, {("desk", "integ"), ("integ", "a")})
       ticket_id  handoffs  designed  adjusted
@@ -103,7 +104,7 @@ def route_ping_pong(
 
     Examples
     --------
-    >>> from siamlib.measures.integrator import _example_events
+    >>> from siamlib.measures.events import _example_events
     >>> ev = _example_events({"T1": ["integ", "a", "integ"], "T2": ["a", "b", "a"]})
     >>> route_ping_pong(ev, {("integ", "a"), ("a", "integ")})
       ticket_id  ping_pong  adjusted

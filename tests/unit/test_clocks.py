@@ -549,7 +549,7 @@ def test_columns_have_the_documented_dtypes():
 def test_large_inputs_take_the_per_minute_table_with_identical_results(monkeypatch):
     # 60,000 events (over the table threshold) on three calendars, computed with the
     # side-by-side minute table and, with the table disabled, calendar by calendar.
-    from siamlib import clocks as clocks_module
+    from siamlib import clock_intervals as clocks_module  # home of the B() look-up table
 
     rng = np.random.default_rng(11)
     n = 12_000

@@ -1,7 +1,8 @@
 """Rendering and audit trail of the data-quality gate: HTML section, command-line summary, JSON.
 
-Reads results only (never imports Great Expectations); the functions are re-exported by
-:mod:`siamlib.quality` (``quality.render_html`` ...), which is how callers use them.
+Reads results only (never imports Great Expectations): the results table and the policy come
+from :mod:`siamlib.quality_policy`. The functions are re-exported by :mod:`siamlib.quality`
+(``quality.render_html`` ...), which is how callers use them.
 """
 
 from __future__ import annotations
@@ -15,21 +16,23 @@ import numpy as np
 import pandas as pd
 
 from siamlib import quarantine as qr
-from siamlib.quality import (
+from siamlib.quality_policy import (
     ALL,
     RESULT_COLUMNS,
     UNATTRIBUTED,
     QualityResult,
-    Rule,
     _frame,
     blocking_failures,
     blocking_message,
     blocks,
-    build_rules,  # noqa: F401 - used by the doctests
     results_frame,
     score_table,
     supplier_score,
     supplier_view,
+)
+from siamlib.quality_rules import (
+    Rule,
+    build_rules,  # noqa: F401 - used by the doctests
 )
 
 

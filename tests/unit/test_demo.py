@@ -166,6 +166,22 @@ def test_an_estate_without_the_planted_suppliers_is_refused(params):
         demo.generate(n_tickets=500, params=params.model_copy(update={"estate": estate}))
 
 
+def test_every_supplier_and_service_the_plan_names_is_required_of_the_estate():
+    # The estate check refuses an estate lacking a required id; a planted behaviour naming an id
+    # outside that list would fail later with a bare KeyError instead.
+    from siamlib import demo_plan as plan
+
+    suppliers = {
+        plan.CLOCK_STOP.supplier, *plan.PING_PONG.pair, plan.PING_PONG.stray_instead,
+        plan.EMAIL_OUTAGE.survey_supplier, plan.CHANGES.emergency_supplier,
+        plan.PUSH_TO_FRONT.supplier, plan.WATERMELON.supplier,
+    }  # fmt: skip
+    services = {plan.VPN_TREND.service, plan.EMAIL_OUTAGE.service, plan.PING_PONG.not_on_service}
+    assert suppliers <= set(plan.REQUIRED_SUPPLIERS)
+    assert services <= set(plan.REQUIRED_SERVICES)
+    assert len(plan.AGED_BACKLOG.share_by_month) == 13  # one per month, 2025-10 .. 2026-10
+
+
 def test_cli_demo_data_writes_the_dataset_and_reports_rows(tmp_path):
     from siamlib.cli import app
 

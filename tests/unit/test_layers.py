@@ -22,7 +22,7 @@ def test_no_module_imports_from_a_higher_layer():
 
 def test_no_siamlib_module_is_over_the_size_limit_except_those_being_split():
     # Modules over ~700 lines still waiting for their split (issue 14 item 9).
-    pending = {"demo.py", "quality.py", "delivery.py", "catalogue.py"}
+    pending = {"catalogue.py"}  # measure definitions: data, one entry per measure
     big = {
         p.name
         for p in (ROOT / "siamlib").rglob("*.py")

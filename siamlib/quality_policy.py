@@ -1,0 +1,268 @@
+"""The results table of the data-quality gate and the policy on it: what blocks, the score.
+
+:func:`results_frame` and :class:`QualityResult` are the shape every part of the gate shares
+(the runner in :mod:`siamlib.quality_runner` fills it, :mod:`siamlib.quality_report` renders
+it); the policy functions decide from it which reports stop (:func:`blocking_failures`) and
+score each supplier (:func:`supplier_score`). Everything here reads results only: it never
+imports Great Expectations. :mod:`siamlib.quality` re-exports every public name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from siamlib import quarantine as qr
+from siamlib.quality_rules import SEVERITY_WEIGHT
+
+ALL = "all"
+UNATTRIBUTED = "(unattributed)"
+
+RESULT_COLUMNS = [
+    "rule_id",
+    "table",
+    "column",
+    "supplier_id",
+    "scope",  # "supplier": broken down by supplier; "estate": whole estate only
+    "severity",
+    "description",
+    "passed",
+    "element_count",
+    "unexpected_count",
+    "unexpected_pct",
+    "examples",
+    "error",
+]
+
+
+# ----------------------------------------------------------------------------- results ----
+@dataclass
+class QualityResult:
+    """Outcome of one validation run.
+
+    ``results`` is the tidy table (columns :data:`RESULT_COLUMNS`); ``window`` is the data
+    window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken;
+    ``quarantined`` every row failing a ``quarantine`` rule (columns
+    :data:`siamlib.quarantine.QUARANTINE_COLUMNS`), applied by
+    :func:`siamlib.quarantine.quarantine`.
+    """
+
+    results: pd.DataFrame
+    window: tuple[str, str] | None = None
+    suppliers: list[str] = field(default_factory=list)
+    created_at: str = ""
+    seconds: float = 0.0
+    gx_version: str = ""
+    quarantined: pd.DataFrame = field(default_factory=qr.quarantined_frame)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks anywhere (some report would be stopped otherwise)."""
+        return not bool(blocks(self.results).any())
+
+
+def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
+    """Build a results table from records, with every column of :data:`RESULT_COLUMNS`.
+
+    Missing fields get neutral defaults (passed, no rows, no examples, no error).
+
+    >>> df = results_frame([{"rule_id": "TKT-001", "severity": "blocking", "passed": False}])
+    >>> row = df.iloc[0]
+    >>> row["supplier_id"], row["scope"], int(row["unexpected_count"]), row["examples"]
+    ('all', 'estate', 0, [])
+    """
+    defaults = {
+        "rule_id": "",
+        "table": "",
+        "column": "",
+        "supplier_id": ALL,
+        "scope": "estate",
+        "severity": "warning",
+        "description": "",
+        "passed": True,
+        "element_count": 0,
+        "unexpected_count": 0,
+        "unexpected_pct": 0.0,
+        "error": "",
+    }
+    rows = []
+    for rec in records:
+        row = {k: rec.get(k, v) for k, v in defaults.items()}
+        row["examples"] = [str(x) for x in (rec.get("examples") or [])]
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    if df.empty:
+        df = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
+    for c in ("rule_id", "table", "column", "supplier_id", "scope", "severity", "description"):
+        df[c] = df[c].astype("str")
+    df["error"] = df["error"].fillna("").astype("str")
+    df["passed"] = df["passed"].astype(bool)
+    df["element_count"] = df["element_count"].astype("int64")
+    df["unexpected_count"] = df["unexpected_count"].astype("int64")
+    df["unexpected_pct"] = df["unexpected_pct"].astype("float64")
+    df["examples"] = df["examples"].astype(object)
+    return df
+
+
+# ---------------------------------------------------------------------------- policy/score ----
+def blocks(results: pd.DataFrame) -> pd.Series:
+    """Result rows that block: failed blocking rules, and quarantine rules that could not be
+    checked (their rows cannot be found to take out) or fail on too many rows
+    (:func:`siamlib.quarantine.over_limit`).
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "severity": "quarantine", "passed": False, "unexpected_count": 1,
+    ...      "unexpected_pct": 50.0},
+    ...     {"rule_id": "B", "severity": "quarantine", "passed": False, "unexpected_count": 12,
+    ...      "unexpected_pct": 60.0},
+    ...     {"rule_id": "C", "severity": "warning", "passed": False, "error": "boom"}])
+    >>> blocks(df).tolist()
+    [False, True, False]
+    """
+    sev = results["severity"]
+    quar = (sev == "quarantine") & (
+        (results["error"] != "")
+        | qr.over_limit(results["unexpected_count"], results["unexpected_pct"])
+    )
+    return ((sev == "blocking") | quar) & ~results["passed"]
+
+
+def _frame(results) -> pd.DataFrame:
+    return results.results if isinstance(results, QualityResult) else results
+
+
+def supplier_view(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> pd.DataFrame:
+    """The rows a report may show: a supplier's own rows plus the estate-wide rules.
+
+    ``supplier_id=None`` gives the board view: the ``"all"`` row of every rule (estate totals,
+    with examples from every supplier). A supplier's view never holds another supplier's rows.
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "supplier_id": "all", "scope": "supplier", "examples": ["X1", "Y1"]},
+    ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "examples": ["X1"]},
+    ...     {"rule_id": "A", "supplier_id": "y", "scope": "supplier", "examples": ["Y1"]},
+    ...     {"rule_id": "B", "supplier_id": "all", "scope": "estate"}])
+    >>> supplier_view(df, "x")[["rule_id", "supplier_id", "examples"]].values.tolist()
+    [['A', 'x', ['X1']], ['B', 'all', []]]
+    """
+    df = _frame(results)
+    if supplier_id is None:
+        keep = df["supplier_id"] == ALL
+    else:
+        keep = (df["supplier_id"] == supplier_id) | (df["scope"] == "estate")
+    return df[keep].reset_index(drop=True)
+
+
+def supplier_score(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> float:
+    """Data-quality score 0-100: the severity-weighted share of applicable rules that passed.
+
+    The rules counted are those in :func:`supplier_view` (the supplier's own rows plus the
+    estate-wide rules; ``None``: the estate totals). A blocking rule weighs 3, a warning 1; an
+    error row counts as not passed. No rules gives 100.
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "severity": "blocking"},
+    ...     {"rule_id": "B", "supplier_id": "x", "scope": "supplier", "severity": "warning",
+    ...      "passed": False},
+    ...     {"rule_id": "C", "supplier_id": "y", "scope": "supplier", "severity": "blocking",
+    ...      "passed": False}])
+    >>> supplier_score(df, "x")  # 100 * 3 / (3 + 1)
+    75.0
+    """
+    view = supplier_view(results, supplier_id)
+    if view.empty:
+        return 100.0
+    w = view["severity"].map(SEVERITY_WEIGHT).fillna(1.0)
+    return round(float(100.0 * (w * view["passed"]).sum() / w.sum()), 2)
+
+
+def blocking_failures(
+    results: pd.DataFrame | QualityResult, supplier_id: str | None
+) -> pd.DataFrame:
+    """Blocking failures that stop ``supplier_id``'s report (``None``: the board summary).
+
+    Policy: a blocking failure in a supplier's own rows stops that supplier's report only; the
+    other reports, the board summary included, still run (the board shows the supplier as
+    stopped). A blocking failure that cannot be attributed to one supplier stops every report,
+    the board's too: an estate-wide rule (table structure, timestamp types, or a rule that
+    raised an error) or failing rows whose supplier is missing or unknown (``"(unattributed)"``).
+
+    >>> df = results_frame([
+    ...     {"rule_id": "A", "supplier_id": "x", "scope": "supplier", "severity": "blocking",
+    ...      "passed": False},
+    ...     {"rule_id": "B", "supplier_id": "all", "scope": "estate", "severity": "warning",
+    ...      "passed": False}])
+    >>> blocking_failures(df, "x")["rule_id"].tolist(), blocking_failures(df, "y").empty
+    (['A'], True)
+    >>> blocking_failures(df, None).empty  # the board still runs
+    True
+    """
+    df = _frame(results)
+    bad = blocks(df)
+    who = (df["scope"] == "estate") | (df["supplier_id"] == UNATTRIBUTED)
+    if supplier_id is not None:
+        who |= df["supplier_id"] == supplier_id
+    return df[bad & who].reset_index(drop=True)
+
+
+def blocking_message(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> str:
+    """A plain-English message naming the failures that stop a report; ``""`` when none.
+
+    >>> df = results_frame([{"rule_id": "TKT-004", "table": "tickets", "column": "opened_at",
+    ...     "supplier_id": "x", "scope": "supplier", "severity": "blocking", "passed": False,
+    ...     "unexpected_count": 2, "unexpected_pct": 0.5, "examples": ["INC1", "INC2"],
+    ...     "description": "Every ticket has an opened_at."}])
+    >>> print(blocking_message(df, "x"))
+    Report for x stopped by 1 blocking data-quality failure:
+    - TKT-004 tickets.opened_at: Every ticket has an opened_at. 2 rows (0.5%), e.g. INC1, INC2
+    """
+    bad = blocking_failures(results, supplier_id)
+    if bad.empty:
+        return ""
+    who = "the board summary" if supplier_id is None else supplier_id
+    n = len(bad)
+    lines = [f"Report for {who} stopped by {n} blocking data-quality failure{'s' * (n != 1)}:"]
+    for r in bad.itertuples(index=False):
+        if r.error:
+            detail = f"could not be checked ({r.error})"
+        else:
+            detail = f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
+            if len(r.examples):
+                detail += ", e.g. " + ", ".join(r.examples)
+            if r.supplier_id == UNATTRIBUTED:
+                detail += " with no known supplier"
+            if r.severity == "quarantine":
+                detail += " (too many rows to quarantine)"
+        lines.append(f"- {r.rule_id} {r.table}.{r.column}: {r.description} {detail}")
+    return "\n".join(lines)
+
+
+def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str]) -> pd.DataFrame:
+    """Per-supplier data-quality score, failed rule counts and whether the report is stopped.
+
+    >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
+    ...                      "severity": "warning", "passed": False}])
+    >>> print(score_table(df, ["x"]).to_string(index=False))
+    supplier_id  score  blocking_failed  warnings_failed  rows_quarantined  stopped
+              x    0.0                0                1                 0    False
+    """
+    rows = []
+    for s in suppliers:
+        view = supplier_view(results, s)
+        failed = view[~view["passed"]]
+        blocked = blocks(failed)
+        quarantined = failed[(failed["severity"] == "quarantine") & ~blocked]
+        rows.append(
+            {
+                "supplier_id": s,
+                "score": supplier_score(results, s),
+                "blocking_failed": int(blocked.sum()),
+                "warnings_failed": int((failed["severity"] == "warning").sum()),
+                "rows_quarantined": int(quarantined["unexpected_count"].sum()),
+                "stopped": not blocking_failures(results, s).empty,
+            }
+        )
+    cols = ["supplier_id", "score", "blocking_failed", "warnings_failed", "rows_quarantined"]
+    return pd.DataFrame(rows, columns=[*cols, "stopped"])

@@ -285,6 +285,30 @@ def cause_tables(
     return out
 
 
+def cause_tables_by_month(
+    tickets: pd.DataFrame,
+    clocks: pd.DataFrame,
+    outages: pd.DataFrame | None,
+    trends: dict[str, pd.DataFrame],
+    params,
+    months,
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """:func:`cause_tables` of several months, each from that month's rows of the suppliers'
+    stacked scorecards ``trends`` (:func:`siamlib.scorecard.trend`): ``{month: {supplier:
+    causes}}``. Earn-back and the what-if replay read earlier months' causes this way."""
+    return {
+        month: cause_tables(
+            tickets,
+            clocks,
+            outages,
+            {sid: t[t["period"] == month].reset_index(drop=True) for sid, t in trends.items()},
+            params,
+            month,
+        )
+        for month in sorted(months)
+    }
+
+
 _NO_ROWS = pd.DataFrame({"service_level": [], "ticket_id": [], "met": []})
 _NO_LINKS = pd.DataFrame({"cause_kind": [], "cause_id": [], "ticket_id": []})
 

@@ -576,17 +576,9 @@ def compute_period(
     sources = {
         credits.earn_back_source(period, params.contract(s.id)) for s in params.estate.suppliers
     }
-    source_causes = {
-        month: causes.cause_tables(
-            kept,
-            kept_clocks,
-            tables.get("outages"),
-            {sid: t[t["period"] == month].reset_index(drop=True) for sid, t in trends.items()},
-            params,
-            month,
-        )
-        for month in sources - {None}
-    }
+    source_causes = causes.cause_tables_by_month(
+        kept, kept_clocks, tables.get("outages"), trends, params, sources - {None}
+    )
     del kept_clocks
     for s in params.estate.suppliers:
         contract = params.contract(s.id)

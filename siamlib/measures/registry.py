@@ -14,8 +14,8 @@ Examples
 >>> e = Entry("x", "tower", lambda ctx: ctx, value="rate", numerator="met", denominator="n")
 >>> frame = pd.DataFrame({"supplier_id": ["a"], "period": ["2026-03"], "rate": [0.5],
 ...                       "met": [1], "n": [2]})
->>> long_rows(e, frame).iloc[0].tolist()
-['a', '2026-03', 'x', '', 0.5, 1.0, 2.0]
+>>> long_rows(e, frame)[["measure", "value", "numerator", "denominator"]].values.tolist()
+[['x', 0.5, 1.0, 2.0]]
 """
 
 from __future__ import annotations

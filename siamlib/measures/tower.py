@@ -71,6 +71,7 @@ from siamlib.measures.changes import (
 from siamlib.measures.satisfaction import satisfaction
 from siamlib.measures.sla import Clock, Denominator, sla_attainment
 from siamlib.measures.tickets import backlog, first_time_fix, mttr, reopen_rate
+from siamlib.periods import period_bounds
 
 if TYPE_CHECKING:
     from siamlib.params import Params
@@ -94,6 +95,7 @@ __all__ = [
     "first_time_fix",
     "measure_values",
     "mttr",
+    "period_bounds",  # siamlib.levels reads the month bounds from here
     "reopen_rate",
     "satisfaction",
     "sla_attainment",

@@ -71,11 +71,37 @@ class Entry:
         return self.numerator is None and self.denominator is None
 
 
-def _floats(s: pd.Series | Any) -> np.ndarray:
-    # Any missing marker (None, pd.NA, NaT-free extension NA) becomes NaN; numbers become float.
-    if isinstance(s, pd.Series):
-        return np.array([float(v) if pd.notna(v) else np.nan for v in s], dtype="float64")
-    return np.asarray(s, dtype="float64")
+def _floats(s: pd.Series) -> np.ndarray:
+    # Any missing marker (None, pd.NA, NaN) becomes NaN, whatever the column's dtype.
+    return s.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def long_columns(entry: Entry, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """:func:`long_rows` as arrays by column (cheap to stack: see :func:`stack`)."""
+    n = len(frame)
+
+    def figure(col: str | None) -> np.ndarray:
+        return _floats(frame[col]) if col is not None else np.full(n, np.nan)
+
+    scope = frame["scope"].to_numpy(dtype=object) if "scope" in frame else np.full(n, "", object)
+    return {
+        "supplier_id": frame["supplier_id"].astype("str").to_numpy(dtype=object),
+        "period": frame["period"].astype("str").to_numpy(dtype=object),
+        "measure": np.full(n, entry.measure, dtype=object),
+        "scope": scope,
+        "value": figure(entry.value),
+        "numerator": figure(entry.numerator),
+        "denominator": figure(entry.denominator),
+    }
+
+
+def stack(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Rows of :func:`long_columns` one after the other, as one measure-values frame."""
+    if not parts:
+        return typed(pd.DataFrame(columns=MEASURE_VALUE_COLUMNS))
+    return typed(
+        pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in MEASURE_VALUE_COLUMNS})
+    )
 
 
 def long_rows(entry: Entry, frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,24 +119,7 @@ def long_rows(entry: Entry, frame: pd.DataFrame) -> pd.DataFrame:
     >>> long_rows(e, f)[["scope", "value", "numerator"]].values.tolist()
     [['', 3.0, nan], ['age=0-5', nan, nan]]
     """
-    n = len(frame)
-
-    def figure(col: str | None) -> np.ndarray:
-        return _floats(frame[col]) if col is not None else np.full(n, np.nan)
-
-    out = pd.DataFrame(
-        {
-            "supplier_id": frame["supplier_id"].astype("str").to_numpy(),
-            "period": frame["period"].astype("str").to_numpy(),
-            "measure": entry.measure,
-            "scope": frame["scope"].to_numpy() if "scope" in frame else "",
-            "value": figure(entry.value),
-            "numerator": figure(entry.numerator),
-            "denominator": figure(entry.denominator),
-        },
-        columns=MEASURE_VALUE_COLUMNS,
-    )
-    return out
+    return stack([long_columns(entry, frame)])
 
 
 def typed(out: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,6 @@ import pandas as pd
 
 from siamlib.common import ALL
 from siamlib.common import ratio as _ratio
-from siamlib.measures import MEASURE_VALUE_COLUMNS
 from siamlib.measures import improvement as _improvement
 from siamlib.measures import problems as _problems
 from siamlib.measures import routes as _routes
@@ -41,7 +40,7 @@ from siamlib.measures.integrator import (
     push_to_front_by_supplier,
     routing_accuracy,
 )
-from siamlib.measures.registry import Entry, long_rows, typed
+from siamlib.measures.registry import Entry, long_columns, stack
 from siamlib.periods import period_bounds
 from siamlib.schema import empty
 
@@ -392,13 +391,5 @@ def values(
     parts = []
     for period in periods:
         month = Period(run, period)
-        for e in entries:
-            parts.append(long_rows(e, month_rows(e.compute(month), period)))
-    if not parts:
-        return typed(pd.DataFrame(columns=MEASURE_VALUE_COLUMNS))
-    return typed(pd.concat(parts, ignore_index=True))
-
-
-def month_rows(frame: pd.DataFrame, period: str) -> pd.DataFrame:
-    """``frame`` with its ``period`` column."""
-    return frame.assign(period=period)
+        parts += [long_columns(e, e.compute(month).assign(period=period)) for e in entries]
+    return stack(parts)

@@ -25,7 +25,7 @@ from siamlib.measures import scope_key
 from siamlib.measures._base import PRIORITIES, _periods, _ratio
 from siamlib.measures.availability import availability
 from siamlib.measures.changes import change_caused_incidents, change_success, emergency_change_ratio
-from siamlib.measures.registry import Entry, long_rows, typed
+from siamlib.measures.registry import Entry, long_columns, stack, typed
 from siamlib.measures.satisfaction import satisfaction
 from siamlib.measures.sla import sla_attainment
 from siamlib.measures.tickets import backlog, first_time_fix, mttr, reopen_rate
@@ -208,9 +208,9 @@ def values(
     for e in entries:
         frame = e.compute(run)
         if frame is not None:
-            parts.append(long_rows(e, frame))
+            parts.append(long_columns(e, frame))
             computed.add(e.measure)
-    found = pd.concat(parts, ignore_index=True)
+    found = stack(parts)
     found = found[found["supplier_id"].isin(run.towers)]
     grid = expected_rows(entries, params, run.towers, periods)
     out = grid.merge(found, on=KEYS, how="outer")

@@ -153,11 +153,15 @@ class Period:
         )
         return pp.set_index("supplier_id")
 
+    # Scored handoffs and ping-pong: moves along the estate's designed routes left out
+    # (siamlib.measures.routes); the raw figures are kept beside them for the report.
+    @cached_property
+    def route_handoffs(self) -> pd.DataFrame:
+        return _routes.route_handoffs(self.ev_p, self.run.designed, self.per_p, **self.in_scope)
+
     @cached_property
     def route_ping_pong(self) -> pd.DataFrame:
-        """Scored: moves along the estate's designed routes left out (measures.routes)."""
-        rp = _routes.route_ping_pong(self.ev_p, self.run.designed, self.per_p, **self.in_scope)
-        return rp
+        return _routes.route_ping_pong(self.ev_p, self.run.designed, self.per_p, **self.in_scope)
 
     @cached_property
     def ratings(self) -> pd.DataFrame:
@@ -197,7 +201,7 @@ class Period:
 # ------------------------------------------------------------------------ computations ----
 def _handoffs(column: str):
     def compute(c: Period) -> pd.DataFrame:
-        h = _routes.route_handoffs(c.ev_p, c.run.designed, c.per_p, **c.in_scope)
+        h = c.route_handoffs
         moved, n = h[column].sum(), len(h)
         return c.one(_ratio(moved, n), moved, n)
 
@@ -205,6 +209,8 @@ def _handoffs(column: str):
 
 
 def _ping_pong_rate(c: Period) -> pd.DataFrame:
+    # The integrator's is the scored (route-adjusted) estate rate, the towers' their own share
+    # of the tickets they touched; the estate's raw rate is ping_pong_rate_raw.
     rp = c.route_ping_pong
     bounced, n = rp["adjusted"].sum(), len(rp)
     integ = pd.DataFrame(
@@ -292,7 +298,7 @@ ENTRIES: tuple[Entry, ...] = (
         **_COUNT,
         **_BOTH,
     ),
-    # Scored: designed routes left out; the raw figures are kept beside them for the report.
+    # Scored without the designed routes' moves; the raw figure is kept beside it.
     Entry("cross_supplier_handoffs", compute=_handoffs("adjusted"), **_INTEG),
     Entry("cross_supplier_handoffs_raw", compute=_handoffs("handoffs"), **_INTEG),
     Entry("ping_pong_rate", compute=_ping_pong_rate, **_RATE, **_BOTH),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from siamlib import present
-from siamlib.measures.integrator import ALL
+from siamlib.common import ALL
 
 # Clock-stop gaming signal: a quarter of the clock time stopped, or a quarter of the tickets
 # paused right before resolution, is far above what waiting-for-customer explains in the

@@ -16,8 +16,8 @@ import altair as alt
 import pandas as pd
 
 from siamlib import charts, present
+from siamlib.common import ALL
 from siamlib.measures.catalogue import MEASURES
-from siamlib.measures.integrator import ALL
 from siamlib.measures.tower import bucket_labels
 from siamlib.scorecard import weighted_score
 from siamlib.sections_causes import causes_section  # noqa: F401 (re-exported)

@@ -18,6 +18,7 @@ numerator       float    what was counted above the line (NaN if not a ratio)
 denominator     float    what was counted below the line (NaN if not a ratio)
 ==============  =======  =========================================================
 
+Where each measure's rows come from is its entry in :mod:`siamlib.measures.registry`.
 See ``scope_key`` for turning a service level's scope dict into the ``scope`` string.
 """
 

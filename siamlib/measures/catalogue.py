@@ -968,8 +968,9 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-# From measure_values in siamlib.measures.tower and .integrator: which scopes each measure is
-# emitted with, and for which suppliers. A service level outside these never finds a value.
+# Which scopes each measure is emitted with, and for which suppliers: as its entry in the
+# measure registry (siamlib.measures.registry; tests/unit/test_registry.py keeps the two equal).
+# A service level outside these never finds a value.
 _SCOPE_KEYS = {
     "sla_response_attainment": ("priority",),
     "sla_resolution_attainment": ("priority",),

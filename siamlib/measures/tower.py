@@ -52,18 +52,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 import pandas as pd
 
 from siamlib.common import DEFAULT_AGE_BUCKETS, DEFAULT_TZ, bucket_labels
-from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
+from siamlib.measures import registry_tower
 from siamlib.measures._base import (
     COMPLETED_CHANGE_OUTCOMES,
     PRIORITIES,
     RESOLVED_STATUSES,
     Periods,
-    _periods,
-    _ratio,
 )
 from siamlib.measures.availability import availability
 from siamlib.measures.changes import (
@@ -98,6 +95,7 @@ __all__ = [
     "first_time_fix",
     "measure_values",
     "mttr",
+    "period_bounds",  # siamlib.levels reads the month bounds from here
     "reopen_rate",
     "satisfaction",
     "sla_attainment",
@@ -105,30 +103,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- measure values ----
-def _long(
-    frame: pd.DataFrame, measure: str, scope: pd.Series | str = "", ratio: bool = True
-) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "supplier_id": frame["supplier_id"].astype("str").to_numpy(),
-            "period": frame["period"].astype("str").to_numpy(),
-            "measure": measure,
-            "scope": scope if isinstance(scope, str) else scope.to_numpy(),
-            "value": frame["value"].astype("float64").to_numpy(),
-        }
-    )
-    for col in ("numerator", "denominator"):
-        out[col] = frame[col].astype("float64").to_numpy() if ratio else np.nan
-    return out
-
-
-def _with_totals(frame: pd.DataFrame, scope_col: str, sums: list[str]) -> pd.DataFrame:
-    """Add the all-scope rows (scope '') by summing the scoped rows per supplier and period."""
-    total = frame.groupby(["supplier_id", "period"], as_index=False)[sums].sum()
-    total[scope_col] = ""
-    return pd.concat([frame, total], ignore_index=True)
-
-
 def measure_values(
     clocks: pd.DataFrame,
     tables: dict[str, pd.DataFrame],
@@ -140,7 +114,7 @@ def measure_values(
 ) -> pd.DataFrame:
     """All tower measures of every tower supplier and period, in the measure-values table.
 
-    Rows (``measure``: scopes):
+    Rows (``measure``: scopes), one entry each in :mod:`siamlib.measures.registry_tower`:
 
     - ``sla_resolution_attainment``, ``sla_response_attainment``: ``""`` and
       ``priority=1`` .. ``priority=4``; each supplier's own attainment denominator;
@@ -196,112 +170,12 @@ def measure_values(
     ...     ["value", "denominator"]].iloc[0].tolist()
     [1.0, 129600.0]
     """
-    from siamlib import schema
-
-    periods = _periods(periods)
-    tz = params.estate.timezone
-    towers = [s.id for s in params.estate.towers]
-
-    def table(name: str) -> pd.DataFrame:
-        return tables[name] if name in tables else schema.empty(name)
-
-    tickets = table("tickets")
-    if apply_exclusions:
-        excluded = {e.ticket_id for e in params.exclusions.exclusions}
-        clocks = clocks[~clocks["ticket_id"].isin(excluded)]
-        tickets = tickets[~tickets["ticket_id"].isin(excluded)]
-
-    parts = []
-    sla_sums = ["numerator", "denominator"]
-    for clock in ("resolution", "response"):
-        r = sla_attainment(clocks, periods, clock=clock, params=params, tz=tz)
-        r = r[["supplier_id", "period", "priority", *sla_sums]].copy()
-        r["scope"] = [scope_key({"priority": int(p)}) for p in r["priority"]]
-        r = _with_totals(r, "scope", sla_sums)
-        r["value"] = _ratio(r["numerator"], r["denominator"])
-        parts.append(_long(r, f"sla_{clock}_attainment", r["scope"]))
-
-    outages = table("outages")
-    a = availability(outages[outages["supplier_id"].isin(towers)], periods, params, tz=tz)
-    a = a.copy()
-    a["scope"] = [scope_key({"service": s}) for s in a["service"]]
-    a = _with_totals(a[["supplier_id", "period", "scope", *sla_sums]], "scope", sla_sums)
-    a["value"] = _ratio(a["numerator"], a["denominator"])
-    parts.append(_long(a, "availability", a["scope"]))
-
-    if "ticket_events" in tables:
-        ftf = first_time_fix(
-            tickets, tables["ticket_events"], periods, after=first_time_fix_after, tz=tz
-        )
-        parts.append(_long(ftf, "first_time_fix"))
-    parts += [
-        _long(reopen_rate(tickets, periods, tz=tz), "reopen_rate"),
-        _long(mttr(clocks, periods, tz=tz), "mttr_business_hours"),
-        _long(mttr(clocks, periods, basis="actual", tz=tz), "mttr_actual_hours"),
-        _long(change_success(table("changes"), periods, tz=tz), "change_success_rate"),
-        _long(emergency_change_ratio(table("changes"), periods, tz=tz), "emergency_change_ratio"),
-        _long(satisfaction(table("surveys"), tickets, periods, tz=tz), "satisfaction"),
-        _long(
-            change_caused_incidents(tickets, table("changes"), periods, tz=tz),
-            "change_caused_incidents",
-            ratio=False,
-        ),
-    ]
-
-    ends = {p: period_bounds(p, tz)[1] for p in periods}
-    b = backlog(tickets, list(ends.values()))
-    b["period"] = b["at"].map({v: k for k, v in ends.items()})
-    b["scope"] = [scope_key({"age": x}) for x in b["bucket"]]
-    b = _with_totals(b[["supplier_id", "period", "scope", "count"]], "scope", ["count"])
-    parts.append(_long(b.rename(columns={"count": "value"}), "backlog", b["scope"], ratio=False))
-
-    found = pd.concat(parts, ignore_index=True)
-    found = found[found["supplier_id"].isin(towers)]
-    grid = _expected_rows(params, towers, periods)
-    out = grid.merge(found, on=["supplier_id", "period", "measure", "scope"], how="outer")
-    counts = out["measure"].isin(["change_caused_incidents", "backlog"])
-    out.loc[counts, "value"] = out.loc[counts, "value"].fillna(0.0)
-    ratios = ~counts & ~out["measure"].eq("first_time_fix")
-    out.loc[ratios, ["numerator", "denominator"]] = out.loc[
-        ratios, ["numerator", "denominator"]
-    ].fillna(0.0)
-    if "ticket_events" in tables:
-        ftf = out["measure"].eq("first_time_fix")
-        out.loc[ftf, ["numerator", "denominator"]] = out.loc[
-            ftf, ["numerator", "denominator"]
-        ].fillna(0.0)
-    out = out.sort_values(["supplier_id", "period", "measure", "scope"]).reset_index(drop=True)
-    for col in ("supplier_id", "period", "measure", "scope"):
-        out[col] = out[col].astype("str")
-    for col in ("value", "numerator", "denominator"):
-        out[col] = out[col].astype("float64")
-    return out[MEASURE_VALUE_COLUMNS]
-
-
-def _expected_rows(params: Params, towers: list[str], periods: list[str]) -> pd.DataFrame:
-    """The supplier/period/measure/scope rows :func:`measure_values` always returns."""
-    prio = [""] + [scope_key({"priority": p}) for p in PRIORITIES]
-    ages = [""] + [scope_key({"age": b}) for b in bucket_labels()]
-    plain = [
-        "first_time_fix",
-        "reopen_rate",
-        "mttr_business_hours",
-        "mttr_actual_hours",
-        "change_success_rate",
-        "emergency_change_ratio",
-        "satisfaction",
-        "change_caused_incidents",
-    ]
-    rows = []
-    for sup in towers:
-        services = params.estate.supplier(sup).services
-        avail = [""] + [scope_key({"service": s}) for s in services]
-        for measure, scopes in [
-            ("sla_resolution_attainment", prio),
-            ("sla_response_attainment", prio),
-            ("availability", avail),
-            ("backlog", ages),
-            *[(m, [""]) for m in plain],
-        ]:
-            rows += [(sup, p, measure, sc) for p in periods for sc in scopes]
-    return pd.DataFrame(rows, columns=["supplier_id", "period", "measure", "scope"])
+    # One generic loop over the tower entries of the measure registry.
+    return registry_tower.values(
+        clocks,
+        tables,
+        params,
+        periods,
+        apply_exclusions=apply_exclusions,
+        first_time_fix_after=first_time_fix_after,
+    )

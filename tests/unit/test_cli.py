@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from siamlib import __version__, demo, figures
 from siamlib.cli import app
+from tests.fixtures.fixture_params import FIXTURE_DRAFT_DIR
 
 PERIOD = "2026-10"
 
@@ -71,10 +72,8 @@ def test_figures_out_writes_the_same_bytes_as_stdout(runs):
 def test_compare_bad_draft_is_one_line_naming_the_drafts_file_and_key(tmp_path):
     import shutil
 
-    from siamlib import paths
-
     draft = tmp_path / "draft"
-    shutil.copytree(paths.PARAMS_DIR / "drafts" / "example", draft)
+    shutil.copytree(FIXTURE_DRAFT_DIR, draft)
     hosting = draft / "contracts" / "hosting.yaml"
     hosting.write_text(hosting.read_text().replace("minimum: 60", "minimum: sixty"))
     result = _invoke(

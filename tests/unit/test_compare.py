@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siamlib import compare
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import fixture_params
 
-P = load_params()
+P = fixture_params()
 
 
 def _with_level(params, supplier, level_id, **update):

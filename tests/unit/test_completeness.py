@@ -8,9 +8,9 @@ import pytest
 from siamlib import completeness, schema
 from siamlib.io import DatasetError
 from siamlib.measures.catalogue import MEASURES
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import fixture_params
 
-PARAMS = load_params()
+PARAMS = fixture_params()
 
 
 def table(name: str, rows: list[dict]) -> pd.DataFrame:

@@ -22,8 +22,9 @@ from siamlib.credits import (
     service_credits,
 )
 from siamlib.measures import MEASURE_VALUE_COLUMNS
-from siamlib.params import Contract, Exclusion, load_params
+from siamlib.params import Contract, Exclusion
 from siamlib.scorecard import scorecard, trend
+from tests.fixtures.fixture_params import fixture_params
 
 CALENDARS = {"business": {"weekly_hours": {"mon": [["09:00", "17:00"]]}}}
 
@@ -122,7 +123,7 @@ def test_exclusions_work_on_frames_without_supplier():
 
 
 def test_project_exclusions_model_is_accepted():
-    p = load_params()
+    p = fixture_params()
     tickets = pd.DataFrame({"ticket_id": ["INC0000042", "INC0000043"], "supplier_id": ["euc"] * 2})
     kept, listed = apply_exclusions(tickets, p.exclusions)
     assert kept["ticket_id"].tolist() == ["INC0000043"]
@@ -136,7 +137,7 @@ def test_frame_without_ticket_id_is_refused():
 
 # ------------------------------------------------------------------------------------ pool ----
 def test_pool_credit_line_explains_the_amount():
-    p = load_params()
+    p = fixture_params()
     v = pd.DataFrame(
         [("hosting", "2026-06", "sla_resolution_attainment", "priority=1", 0.88, 88.0, 100.0)],
         columns=MEASURE_VALUE_COLUMNS,
@@ -388,7 +389,7 @@ def test_earn_back_repays_what_was_paid_after_the_cap():
 
 
 def test_earn_back_follows_a_level_reissued_under_a_new_id():
-    p = load_params()
+    p = fixture_params()
     hosting = p.contract("hosting")
     rows = [
         ("hosting", "2026-05", "sla_resolution_attainment", "priority=2", 0.80),  # red
@@ -628,7 +629,7 @@ def test_service_credits_waives_before_the_cap_in_the_real_ledger():
     # Pool contract from the shipped hosting params; P1-RES and P2-RES both red. One outage
     # drives both: under the default rule (largest) one credit stands, the other is waived
     # and the cap is worked out on what stands.
-    p = load_params()
+    p = fixture_params()
     contract = p.contract("hosting")
     levels = [sl for sl in contract.service_levels if sl.measure == "sla_resolution_attainment"]
     a, b = levels[0], levels[1]

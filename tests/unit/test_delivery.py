@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from siamlib import delivery
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import fixture_params
 
 PERIOD = "2026-10"
 
 
 @pytest.fixture(scope="module")
 def params():
-    return load_params()
+    return fixture_params()
 
 
 def _card(period: str, a_actual: float, b_actual: float) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from siamlib import demo, io, schema
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import fixture_params
 
 TZ = "Europe/London"
 START = pd.Timestamp("2025-10-01", tz=TZ).tz_convert("UTC")
@@ -30,7 +30,7 @@ TOWERS = ("service-desk", "euc", "hosting", "network", "applications")
 
 @pytest.fixture(scope="module")
 def params():
-    return load_params()
+    return fixture_params()
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from siamlib import paths
 from siamlib.params import ParamsError, load_params
+from tests.fixtures.fixture_params import FIXTURE_PARAMS_DIR
 
 UPHELD = (
     "disputes:\n  - {id: D-1, ticket_id: INC9, raised_by: Summit Hosting, reason: Site closed,"
@@ -18,7 +18,7 @@ UPHELD = (
 @pytest.fixture
 def root(tmp_path):
     dst = tmp_path / "params"
-    shutil.copytree(paths.PARAMS_DIR, dst, ignore=shutil.ignore_patterns("drafts"))
+    shutil.copytree(FIXTURE_PARAMS_DIR, dst, ignore=shutil.ignore_patterns("drafts"))
     return dst
 
 

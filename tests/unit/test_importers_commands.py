@@ -8,6 +8,11 @@ from typer.testing import CliRunner
 from siamlib import io, paths
 from siamlib.cli import app
 from siamlib.importers.servicenow import SAMPLE
+from tests.fixtures.fixture_params import (
+    FIXTURE_BPI_MAPPING,
+    FIXTURE_PARAMS_DIR,
+    FIXTURE_SERVICENOW_MAPPING,
+)
 
 FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"
 runner = CliRunner()
@@ -16,7 +21,9 @@ runner = CliRunner()
 def test_import_servicenow_writes_dataset_rejects_and_prints_the_summary(tmp_path):
     out = tmp_path / "sn"
     res = runner.invoke(
-        app, ["import", "servicenow", str(SAMPLE), "--out", str(out), "--tz", "Europe/London"]
+        app,
+        ["import", "servicenow", str(SAMPLE), "--mapping", str(FIXTURE_SERVICENOW_MAPPING)]
+        + ["--out", str(out), "--tz", "Europe/London"],
     )
     assert res.exit_code == 0, res.output
     assert "rows read             4040" in res.output
@@ -34,7 +41,7 @@ def test_import_eventlog_needs_and_uses_a_mapping(tmp_path):
             "eventlog",
             str(FIXTURES / "bpi2013_volvo_small.csv"),
             "--mapping",
-            str(paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml"),
+            str(FIXTURE_BPI_MAPPING),
             "--out",
             str(out),
         ],
@@ -47,7 +54,7 @@ def test_import_eventlog_needs_and_uses_a_mapping(tmp_path):
 def test_import_returns_checks_the_submitting_supplier(tmp_path):
     res = runner.invoke(
         app,
-        ["import", "returns", str(paths.PARAMS_DIR / "templates" / "surveys.csv"),
+        ["import", "returns", str(FIXTURE_PARAMS_DIR / "templates" / "surveys.csv"),
          "--kind", "surveys", "--supplier", "network", "--out", str(tmp_path / "r")],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
@@ -82,7 +89,7 @@ def test_unknown_return_kind_exits_with_usage_error(tmp_path):
 
 
 BPI = FIXTURES / "bpi2013_volvo_small.csv"
-BPI_MAPPING = paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml"
+BPI_MAPPING = FIXTURE_BPI_MAPPING
 
 
 def _eventlog(out, *extra, source=BPI, mapping=BPI_MAPPING):

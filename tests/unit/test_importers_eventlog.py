@@ -23,10 +23,11 @@ from siamlib.importers.eventlog import (
 )
 from siamlib.importers.mapping import EventLogMapping, load_mapping
 from siamlib.importers.result import ImporterError
+from tests.fixtures.fixture_params import FIXTURE_BPI_MAPPING, FIXTURE_PARAMS_DIR
 
 FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"
 BPI = FIXTURES / "bpi2013_volvo_small.csv"
-BPI_MAPPING = paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml"
+BPI_MAPPING = FIXTURE_BPI_MAPPING
 
 
 def ts(text: str) -> pd.Timestamp:
@@ -128,7 +129,7 @@ def test_estate_groups_are_effective_dated():
     at = pd.Series(
         pd.to_datetime(["2026-03-31 22:59", "2026-03-31 23:00", "2026-01-01 00:00"], utc=True)
     )
-    sup, lvl, ok = map_suppliers(team, None, at, m, load_estate())
+    sup, lvl, ok = map_suppliers(team, None, at, m, load_estate(FIXTURE_PARAMS_DIR))
     assert sup.tolist() == ["applications", "hosting", "hosting"]
     assert lvl.tolist() == [2, 2, 2]
     assert ok.all()
@@ -144,7 +145,7 @@ def test_first_matching_rule_wins_and_number_ranges_bound_inclusively():
     )
     team = pd.Series(["Group 20", "Group 39", "Group 40", "Group 19", "Groupie"], dtype="str")
     at = pd.Series(pd.to_datetime(["2026-01-01"] * 5, utc=True))
-    sup, _, ok = map_suppliers(team, None, at, m, load_estate())
+    sup, _, ok = map_suppliers(team, None, at, m, load_estate(FIXTURE_PARAMS_DIR))
     assert sup.tolist()[:4] == ["euc", "applications", "network", "network"]
     assert ok.tolist() == [True, True, True, True, False]
 

@@ -18,9 +18,10 @@ from siamlib.importers.explore import (
     volume_chart,
     volumes_by_supplier_month,
 )
+from tests.fixtures.fixture_params import FIXTURE_BPI_MAPPING
 
 BPI = "tests/unit/fixtures/importers/bpi2013_volvo_small.csv"
-BPI_MAPPING = "params/mappings/bpi2013_volvo_example.yaml"
+BPI_MAPPING = FIXTURE_BPI_MAPPING
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from siamlib.importers.files import read_source, write_import
 from siamlib.importers.mapping import EventLogMapping, FileFormat
 from siamlib.importers.result import ImporterError
 from siamlib.importers.returns import import_returns, template_path
+from tests.fixtures.fixture_params import FIXTURE_BPI_MAPPING
 
 FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"
 CP1252 = FIXTURES / "eventlog_cp1252.csv"
@@ -242,7 +243,7 @@ def test_binary_files_under_a_csv_name_are_named_as_not_csv(tmp_path, content, m
 def test_write_import_then_add_a_return_keeps_tables_and_widens_the_window(tmp_path):
     bpi = import_eventlog(
         FIXTURES / "bpi2013_volvo_small.csv",
-        paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml",
+        FIXTURE_BPI_MAPPING,
     )
     out = tmp_path / "ds"
     written = write_import(bpi, out, name="volvo-demo")
@@ -292,7 +293,7 @@ def test_an_event_log_into_a_folder_with_a_dataset_is_refused_and_changes_nothin
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bpi = import_eventlog(
         FIXTURES / "bpi2013_volvo_small.csv",
-        paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml",
+        FIXTURE_BPI_MAPPING,
     )
     with pytest.raises(ImporterError, match="already holds a dataset; pass --replace"):
         write_import(bpi, out)
@@ -304,7 +305,7 @@ def test_replace_swaps_in_a_folder_holding_only_the_new_import(tmp_path):
     write_import(_surveys("surveys_base.csv"), out)
     bpi = import_eventlog(
         FIXTURES / "bpi2013_volvo_small.csv",
-        paths.PARAMS_DIR / "mappings" / "bpi2013_volvo_example.yaml",
+        FIXTURE_BPI_MAPPING,
     )
     write_import(bpi, out, replace=True)
     assert sorted(p.name for p in out.iterdir()) == [

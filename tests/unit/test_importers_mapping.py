@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from siamlib import paths
 from siamlib.importers.eventlog import load_estate
 from siamlib.importers.mapping import (
-    MAPPINGS_DIR,
-    SERVICENOW_MAPPING,
     check_against_estate,
     load_mapping,
 )
 from siamlib.params import ParamsError
+from tests.fixtures.fixture_params import FIXTURE_PARAMS_DIR, FIXTURE_SERVICENOW_MAPPING
 
 MINIMAL = """\
 name: t
@@ -28,16 +26,8 @@ def write(tmp_path, text: str):
     return path
 
 
-def test_every_shipped_mapping_is_valid_against_the_project_estate():
-    estate = load_estate()
-    files = sorted(MAPPINGS_DIR.glob("*.yaml"))
-    assert {p.name for p in files} >= {"servicenow.yaml", "bpi2013_volvo_example.yaml"}
-    for path in files:
-        check_against_estate(load_mapping(path), estate, where=path.name)
-
-
 def test_servicenow_mapping_reads_the_documented_vocabulary():
-    m = load_mapping(SERVICENOW_MAPPING)
+    m = load_mapping(FIXTURE_SERVICENOW_MAPPING)
     assert m.status_map["Awaiting Evidence"] == "awaiting_user"
     assert m.status_map["Awaiting Vendor"] == "awaiting_supplier"
     assert m.status_map["Awaiting Problem"] == "awaiting_problem"
@@ -110,7 +100,7 @@ def test_supplier_unknown_to_the_estate_is_named_with_its_key(tmp_path):
     text = MINIMAL + "supplier_rules: [{equals: X, supplier_id: acme}]\nunassigned_supplier: zeta\n"
     m = load_mapping(write(tmp_path, text))
     with pytest.raises(ParamsError) as err:
-        check_against_estate(m, load_estate(), where="m.yaml")
+        check_against_estate(m, load_estate(FIXTURE_PARAMS_DIR), where="m.yaml")
     msg = str(err.value)
     assert "m.yaml: supplier_rules[0].supplier_id: unknown supplier 'acme'" in msg
     assert "m.yaml: unassigned_supplier: unknown supplier 'zeta'" in msg
@@ -119,7 +109,3 @@ def test_supplier_unknown_to_the_estate_is_named_with_its_key(tmp_path):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(ParamsError, match=r"nope.yaml: file not found"):
         load_mapping(tmp_path / "nope.yaml")
-
-
-def test_mappings_live_under_params():
-    assert MAPPINGS_DIR == paths.PARAMS_DIR / "mappings"

@@ -8,16 +8,16 @@ import pytest
 from siamlib import clocks
 from siamlib.importers.servicenow import SAMPLE, import_servicenow
 from siamlib.measures import tower
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import FIXTURE_SERVICENOW_MAPPING, fixture_params
 
 
 @pytest.fixture(scope="module")
 def imported():
-    return import_servicenow(SAMPLE, tz="Europe/London")
+    return import_servicenow(SAMPLE, FIXTURE_SERVICENOW_MAPPING, tz="Europe/London")
 
 
 def test_clocks_and_tower_measures_run_on_the_imported_sample(imported):
-    params = load_params()
+    params = fixture_params()
     t, ev = imported.tables["tickets"], imported.tables["ticket_events"]
     c = clocks.ticket_clocks(t, ev, params, imported.window[1])
     assert len(c) == len(t) == 600

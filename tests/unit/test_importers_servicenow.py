@@ -16,14 +16,14 @@ import pytest
 
 from siamlib import io, paths, schema
 from siamlib.importers.files import read_source, write_import
-from siamlib.importers.mapping import SERVICENOW_MAPPING, load_mapping
+from siamlib.importers.mapping import load_mapping
 from siamlib.importers.servicenow import (
     FULL_LOG,
     SAMPLE,
     import_servicenow,
     servicenow_to_model,
 )
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import FIXTURE_SERVICENOW_MAPPING, fixture_params
 
 FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"
 EDGE = FIXTURES / "servicenow_edge_cases.csv"
@@ -35,12 +35,12 @@ def ts(text: str) -> pd.Timestamp:
 
 @pytest.fixture(scope="module")
 def edge():
-    return import_servicenow(EDGE, tz="Europe/London")
+    return import_servicenow(EDGE, FIXTURE_SERVICENOW_MAPPING, tz="Europe/London")
 
 
 @pytest.fixture(scope="module")
 def sample():
-    return import_servicenow(SAMPLE, tz="Europe/London")
+    return import_servicenow(SAMPLE, FIXTURE_SERVICENOW_MAPPING, tz="Europe/London")
 
 
 def _events(result, ticket_id: str) -> pd.DataFrame:
@@ -179,7 +179,7 @@ def test_dst_nonexistent_and_ambiguous_local_times(edge):
 
 
 def test_source_time_zone_is_a_parameter():
-    r = import_servicenow(EDGE, tz="America/Sao_Paulo")
+    r = import_servicenow(EDGE, FIXTURE_SERVICENOW_MAPPING, tz="America/Sao_Paulo")
     ev = _events(r, "INC1")
     # São Paulo is UTC-3 all year (no DST since 2019): 09:00 local = 12:00 UTC.
     assert ev.loc[0, "event_at"] == ts("2026-03-02 12:00")
@@ -193,7 +193,7 @@ def test_window_is_rounded_out_to_months_in_the_estate_zone(edge):
 
 
 def test_pure_function_matches_the_file_importer(edge):
-    m = load_mapping(SERVICENOW_MAPPING)
+    m = load_mapping(FIXTURE_SERVICENOW_MAPPING)
     src = read_source(EDGE, m.format)
     r = servicenow_to_model(src.frame, m, "Europe/London", first_row=src.first_row)
     pd.testing.assert_frame_equal(r.tables["tickets"], edge.tables["tickets"])
@@ -201,7 +201,7 @@ def test_pure_function_matches_the_file_importer(edge):
 
 
 def test_tables_fit_the_data_model_and_suppliers_exist_in_the_estate(edge):
-    estate = {s.id for s in load_params().estate.suppliers}
+    estate = {s.id for s in fixture_params().estate.suppliers}
     for name, df in edge.tables.items():
         pd.testing.assert_frame_equal(df, schema.coerce(name, df))
         assert set(df["supplier_id"].dropna()) <= estate
@@ -210,7 +210,7 @@ def test_tables_fit_the_data_model_and_suppliers_exist_in_the_estate(edge):
 # ------------------------------------------------------------------ real extract ----------
 def test_real_extract_accounts_for_every_row(sample):
     s = sample.summary
-    raw = read_source(SAMPLE, load_mapping(SERVICENOW_MAPPING).format).frame
+    raw = read_source(SAMPLE, load_mapping(FIXTURE_SERVICENOW_MAPPING).format).frame
     assert s.rows_read == len(raw) == 4040
     assert s.rows_read == s.rows_used + s.rows_collapsed + s.rows_rejected
     # The extract holds INC0028089's two rows with state -100 and nothing else rejectable.
@@ -280,7 +280,7 @@ def test_full_real_log_imports_with_every_row_accounted_for():
     if not FULL_LOG.exists():
         pytest.skip(f"full log not found at {FULL_LOG} (it sits in ../shared/realdata/)")
     start = time.perf_counter()
-    r = import_servicenow(FULL_LOG, tz="Europe/London")
+    r = import_servicenow(FULL_LOG, FIXTURE_SERVICENOW_MAPPING, tz="Europe/London")
     seconds = time.perf_counter() - start
     s = r.summary
     print(f"\nfull ServiceNow log: {s.rows_read} rows in {seconds:.2f} s "

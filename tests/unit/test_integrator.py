@@ -41,7 +41,8 @@ from siamlib.measures.integrator import (
     watermelon,
     watermelon_values,
 )
-from siamlib.params import Calendar, load_params
+from siamlib.params import Calendar
+from tests.fixtures.fixture_params import fixture_params
 
 T0 = pd.Timestamp("2026-03-02 09:00", tz="UTC")  # a Monday
 
@@ -595,7 +596,7 @@ def test_collaboration_score_excludes_self_ratings_other_periods_and_satisfactio
 # ------------------------------------------------------------------------ measure values ----
 @pytest.fixture(scope="module")
 def params():
-    return load_params()
+    return fixture_params()
 
 
 def mini_estate() -> dict[str, pd.DataFrame]:

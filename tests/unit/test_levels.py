@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from siamlib.levels import LEVEL_COLUMNS, level_rows, record_rows
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import fixture_params
 
-PARAMS = load_params(None)
+PARAMS = fixture_params()
 
 
 def _utc(values):

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from siamlib import paths
 from siamlib.params import ParamsError, load_params
+from tests.fixtures.fixture_params import FIXTURE_PARAMS_DIR, fixture_params
 
 
 @pytest.fixture
 def params_copy(tmp_path) -> Path:
     dst = tmp_path / "params"
-    shutil.copytree(paths.PARAMS_DIR, dst)
+    shutil.copytree(FIXTURE_PARAMS_DIR, dst)
     return dst
 
 
@@ -33,15 +33,15 @@ def _error(root: Path) -> str:
     return str(exc.value)
 
 
-def test_the_project_params_load_with_one_contract_per_supplier():
-    p = load_params()
+def test_the_fixture_params_load_with_one_contract_per_supplier():
+    p = fixture_params()
     assert p.estate.integrator.id == "integrator"
     assert sorted(p.contracts) == sorted(s.id for s in p.estate.suppliers)
     assert len(p.estate.towers) == 5
 
 
 def test_effective_dated_levels_pick_the_ones_in_force():
-    hosting = load_params().contract("hosting")
+    hosting = fixture_params().contract("hosting")
     june = {s.id for s in hosting.service_levels_on(dt.date(2026, 6, 1))}
     july = {s.id for s in hosting.service_levels_on(dt.date(2026, 7, 1))}
     assert "P2-RES" in june and "P2-RES-2026H2" not in june
@@ -560,7 +560,7 @@ def test_implausibly_large_money_targets_and_ages_are_rejected(params_copy, file
 
 def test_one_credit_per_cause_defaults_to_largest_and_old_key_still_loads():
     # shipped contracts carry only the older one_credit_per_incident key
-    regime = load_params().contract("hosting").credit_regime
+    regime = fixture_params().contract("hosting").credit_regime
     assert regime.one_credit_per_incident is True
     assert regime.one_credit_per_cause == "largest"
 

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from siamlib import io, paths, quality, schema
-from siamlib.params import load_params
 from siamlib.quarantine import quarantine, row_labels
+from tests.fixtures.fixture_params import FIXTURE_SERVICENOW_MAPPING, fixture_params
 
-PARAMS = load_params()
+PARAMS = fixture_params()
 SUPPLIERS = [s.id for s in PARAMS.estate.suppliers]
 WINDOW = (pd.Timestamp("2026-01-01", tz="UTC"), pd.Timestamp("2026-02-01", tz="UTC"))
 RULES = {r.rule_id: r for r in quality.build_rules(PARAMS, WINDOW)}
@@ -644,7 +644,7 @@ def test_cli_validate_exits_1_on_a_blocking_failure_and_says_why(tmp_path):
 def test_real_servicenow_extract_links_to_absent_tables_are_not_quarantined():
     from siamlib.importers import servicenow
 
-    imported = servicenow.import_servicenow(servicenow.SAMPLE)
+    imported = servicenow.import_servicenow(servicenow.SAMPLE, FIXTURE_SERVICENOW_MAPPING)
     result = quality.validate(imported.tables, PARAMS, imported.window)
     tickets = imported.tables["tickets"]
     # The export holds incidents only (no problems, no changes table): its problem and change

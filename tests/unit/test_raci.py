@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siamlib.params import ParamsError, Raci, load_model, load_params
+from siamlib.params import ParamsError, Raci, load_model
 from siamlib.raci import (
     CONFORMANCE_COLUMNS,
     WORK_ITEM_COLUMNS,
@@ -16,8 +16,9 @@ from siamlib.raci import (
     scope_conformance_items,
     scope_conformance_values,
 )
+from tests.fixtures.fixture_params import fixture_params
 
-PARAMS = load_params()
+PARAMS = fixture_params()
 
 # A small RACI: the service desk is R for incidents, the integrator A; hosting is R for
 # changes; problems belong to the integrator (R and A).

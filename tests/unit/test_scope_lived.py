@@ -6,10 +6,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from siamlib.params import load_params
 from siamlib.scope_lived import held_by_capability, lived_split
+from tests.fixtures.fixture_params import fixture_params
 
-RACI = load_params().raci  # incident-management: integrator 15, service-desk 25, towers 15
+RACI = fixture_params().raci  # incident-management: integrator 15, service-desk 25, towers 15
 
 
 def _items(**counts):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siamlib.measures import MEASURE_VALUE_COLUMNS
-from siamlib.params import Contract, load_params
+from siamlib.params import Contract
 from siamlib.scorecard import (
     LEAGUE_COLUMNS,
     SCORECARD_COLUMNS,
@@ -24,6 +24,7 @@ from siamlib.scorecard import (
     trend,
     weighted_score,
 )
+from tests.fixtures.fixture_params import fixture_params
 
 CALENDARS = {"business": {"weekly_hours": {"mon": [["09:00", "17:00"]]}}}
 
@@ -169,7 +170,7 @@ def test_expected_equal_to_minimum_is_all_or_nothing():
 
 # --------------------------------------------------------------------- effective dating ----
 def test_hosting_p2_level_changes_on_2026_07_01():
-    p = load_params()
+    p = fixture_params()
     v = values(
         ("hosting", "2026-06", "sla_resolution_attainment", "priority=2", 0.91),
         ("hosting", "2026-07", "sla_resolution_attainment", "priority=2", 0.91),
@@ -196,7 +197,7 @@ def test_hosting_p2_level_changes_on_2026_07_01():
 
 
 def test_previous_actual_follows_measure_and_scope_across_reissued_levels():
-    p = load_params()
+    p = fixture_params()
     v = values(
         ("hosting", "2026-06", "sla_resolution_attainment", "priority=2", 0.91),
         ("hosting", "2026-07", "sla_resolution_attainment", "priority=2", 0.935),
@@ -207,7 +208,7 @@ def test_previous_actual_follows_measure_and_scope_across_reissued_levels():
 
 
 def test_trend_scores_each_month_with_its_own_levels():
-    p = load_params()
+    p = fixture_params()
     t = trend(values(), p, "hosting", "2026-08", months=3)
     p2 = t[(t["measure"] == "sla_resolution_attainment") & (t["scope"] == "priority=2")]
     assert p2["period"].tolist() == ["2026-06", "2026-07", "2026-08"]
@@ -237,7 +238,7 @@ def test_contract_for_another_supplier_is_refused():
 
 # --------------------------------------------------------------------------- league table ----
 def test_league_table_ranks_suppliers_and_shows_credits():
-    p = load_params()
+    p = fixture_params()
     v = values(
         # hosting P1 at 88% is red: pool 30% x at-risk (240,000 x 12% = 28,800) = 8,640
         ("hosting", "2026-06", "sla_resolution_attainment", "priority=1", 0.88),
@@ -264,7 +265,7 @@ def test_league_table_ranks_suppliers_and_shows_credits():
 def test_league_table_from_the_batchs_own_cards_and_ledgers_is_the_same():
     from siamlib.credits import service_credits
 
-    p = load_params()
+    p = fixture_params()
     v = values(
         ("hosting", "2026-05", "sla_resolution_attainment", "priority=1", 0.80),
         ("hosting", "2026-06", "sla_resolution_attainment", "priority=1", 0.99),

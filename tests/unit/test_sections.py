@@ -11,8 +11,8 @@ import pytest
 from siamlib import sections
 from siamlib.measures import MEASURE_VALUE_COLUMNS
 from siamlib.measures.improvement import register_throughput
-from siamlib.params import load_params
 from siamlib.scorecard import scorecard
+from tests.fixtures.fixture_params import fixture_params
 
 
 def _ts(*values):
@@ -88,7 +88,7 @@ def test_scope_table_shows_each_suppliers_conformance_in_per_cent():
     assert "No work items" in sections.scope_table(_bundle({}))
 
 
-PARAMS = load_params()
+PARAMS = fixture_params()
 
 
 def _card_bundle(card: pd.DataFrame) -> dict:
@@ -145,11 +145,10 @@ CHARTS = {
 @pytest.fixture(scope="module")
 def demo_bundles(tmp_path_factory):
     from siamlib import demo
-    from siamlib.params import load_params
     from siamlib.workbook import BOARD, compute_period
 
     folder = demo.write_demo(tmp_path_factory.mktemp("sections") / "estate", n_tickets=1500)
-    work = compute_period(folder, load_params(), "2026-10")
+    work = compute_period(folder, fixture_params(), "2026-10")
     names = [BOARD, *(s.id for s in work.params.estate.suppliers)]
     return [work.bundle(n) for n in names]
 

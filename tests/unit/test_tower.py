@@ -31,8 +31,9 @@ from siamlib.measures.tower import (
     satisfaction,
     sla_attainment,
 )
-from siamlib.params import Exclusion, load_params
+from siamlib.params import Exclusion
 from siamlib.periods import period_of
+from tests.fixtures.fixture_params import fixture_params
 
 JIRA = "completed_plus_breached_open"
 
@@ -237,7 +238,7 @@ def test_response_breach_does_not_touch_resolution_attainment():
 
 
 def test_default_denominator_is_each_suppliers_contract_choice():
-    params = load_params()
+    params = fixture_params()
     hosting = params.contract("hosting")
     jira_clock = hosting.clock.model_copy(update={"attainment_denominator": JIRA})
     contracts = {**params.contracts, "hosting": hosting.model_copy(update={"clock": jira_clock})}
@@ -397,7 +398,7 @@ def test_agreed_time_follows_daylight_saving_in_the_reporting_zone():
 
 
 def test_services_with_no_outage_are_fully_available_and_empty_month_is_not_nan():
-    params = load_params()
+    params = fixture_params()
     r = availability(make_outages(), "2026-04", params, tz="UTC")
     hosting = r[r["supplier_id"] == "hosting"]
     assert sorted(hosting["service"]) == ["email", "erp-hosting", "storage"]
@@ -410,7 +411,7 @@ def test_availability_on_a_business_calendar_counts_only_agreed_hours():
         ("email", "hosting", "2026-04-10T06:00Z", "2026-04-10T09:00Z", False),  # Fri 07-10 BST
         ("email", "hosting", "2026-04-11T09:00Z", "2026-04-11T12:00Z", False),  # Saturday
     )
-    r = availability(outages, "2026-04", load_params(), calendar="business")
+    r = availability(outages, "2026-04", fixture_params(), calendar="business")
     email = only(r, supplier_id="hosting", service="email")
     # April 2026, Mon-Fri 08:00-18:00 London: 22 weekdays - Good Friday (3rd) - Easter Monday
     # (6th) = 20 days x 600 min = 12,000 agreed minutes. Friday's outage overlaps 08:00-10:00
@@ -423,7 +424,7 @@ def test_availability_on_a_business_calendar_counts_only_agreed_hours():
 def test_unknown_calendar_name_is_an_error_naming_it():
     outages = make_outages(("email", "hosting", "2026-04-10T01:00Z", "2026-04-10T04:00Z", False))
     with pytest.raises(KeyError, match="no calendar 'weekends'"):
-        availability(outages, "2026-04", load_params(), calendar="weekends")
+        availability(outages, "2026-04", fixture_params(), calendar="weekends")
 
 
 # ------------------------------------------------------------ resolution-based rates ----
@@ -704,7 +705,7 @@ def test_satisfaction_pools_survey_and_closure_scores():
 # --------------------------------------------------------------------- measure values ----
 @pytest.fixture(scope="module")
 def params():
-    return load_params()
+    return fixture_params()
 
 
 def test_measure_values_cover_every_tower_supplier_period_measure_and_scope(params):

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siamlib import periods
-from siamlib.params import load_params
 from siamlib.schema import isin as _isin
 from siamlib.workbook import Work, _attribution, _clock_summary
+from tests.fixtures.fixture_params import fixture_params
 
-PARAMS = load_params(None)
+PARAMS = fixture_params()
 PERIOD = "2026-03"
 # March 2026 in Europe/London: 2026-03-01T00:00Z up to 2026-03-31T23:00Z (BST from the 29th)
 BOUNDS = periods.period_bounds(PERIOD, PARAMS.estate.timezone)
@@ -273,10 +273,10 @@ def test_aged_trend_and_aged_evidence_count_what_the_aged_ticket_measures_count(
 
     from siamlib import demo
     from siamlib.measures.integrator import ALL
-    from siamlib.params import Exclusion, Exclusions, load_params
+    from siamlib.params import Exclusion, Exclusions
     from siamlib.workbook import compute_period
 
-    params = load_params()
+    params = fixture_params()
     folder = demo.write_demo(tmp_path / "estate", n_tickets=3000, params=params)
     aged = compute_period(folder, params, "2026-10", validate=False).evidence("integrator")
     victim = aged["aged_tickets"]["ticket_id"].iloc[0]
@@ -303,7 +303,7 @@ def small_work(tmp_path_factory):
     from siamlib.workbook import compute_period
 
     folder = demo.write_demo(tmp_path_factory.mktemp("small") / "estate", n_tickets=3000)
-    return compute_period(folder, load_params(), "2026-10", validate=False)
+    return compute_period(folder, fixture_params(), "2026-10", validate=False)
 
 
 def _report_names(work: Work) -> list[str]:
@@ -395,7 +395,7 @@ def test_the_report_lists_the_trends_the_measure_counts_including_the_rising_vpn
     from siamlib.workbook import compute_period
 
     folder = demo.write_demo(tmp_path / "estate")
-    work = compute_period(folder, load_params(), "2026-10", validate=False)
+    work = compute_period(folder, fixture_params(), "2026-10", validate=False)
     listed = work.bundle("integrator")["frames"]["trend_response"]
     assert ("ci", "vpn-03") in set(zip(listed["by"], listed["key"], strict=True))
     kept = work.tables["tickets"]
@@ -562,10 +562,9 @@ def test_a_quarantined_out_of_scale_score_changes_no_figure_and_is_listed(tmp_pa
     # quarantines it (with its events), and every figure equals that of a run on the same
     # data with the ticket and its events left out by hand.
     from siamlib import demo
-    from siamlib.params import load_params
     from siamlib.workbook import compute_period, load_inputs
 
-    params = load_params()
+    params = fixture_params()
     folder = demo.write_demo(tmp_path / "estate", n_tickets=3000, params=params)
     tables, info = load_inputs(folder)
     tk = tables["tickets"]

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from siamlib import paths
 from siamlib.importers.mapping import load_mapping
 from siamlib.params import ParamsError
 from siamlib.yamlload import YamlFileError, load_yaml_mapping, load_yaml_text
+from tests.fixtures.fixture_params import FIXTURE_SERVICENOW_MAPPING
 
 
 def test_a_nested_key_written_twice_names_key_and_both_lines():
@@ -69,7 +69,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
 
 def test_a_mapping_file_with_a_key_written_twice_is_a_params_error(tmp_path):
     path = tmp_path / "m.yaml"
-    shutil.copy(paths.PARAMS_DIR / "mappings" / "servicenow.yaml", path)
+    shutil.copy(FIXTURE_SERVICENOW_MAPPING, path)
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "ticket_type: request\n", encoding="utf-8")
     with pytest.raises(ParamsError, match=r"m.yaml: ticket_type: duplicate key at line \d+"):

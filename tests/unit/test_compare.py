@@ -93,19 +93,3 @@ def test_same_params_never_differ(actual):
     assert (summary["credits_diff"] == 0).all()
     assert (totals["credits_current"] == totals["credits_draft"]).all()
 
-
-def test_the_example_draft_differs_from_the_shipped_params_only_in_hostings_p2_minimum():
-    # A draft folder is a whole copy of params: when params gain a key, the example must too,
-    # or the what-if would show the new key's effect as the draft's.
-    from siamlib import paths
-
-    draft = load_params(paths.PARAMS_DIR / "drafts" / "example")
-    assert draft.model_dump(exclude={"root", "contracts"}) == P.model_dump(
-        exclude={"root", "contracts"}
-    )
-    assert {k for k in P.contracts if draft.contracts[k] != P.contracts[k]} == {"hosting"}
-    mine = {sl.id: sl for sl in P.contracts["hosting"].service_levels}
-    theirs = {sl.id: sl for sl in draft.contracts["hosting"].service_levels}
-    changed = {i for i in mine if mine[i] != theirs[i]}
-    assert changed == {"P2-RES-2026H2"}
-    assert (mine["P2-RES-2026H2"].minimum, theirs["P2-RES-2026H2"].minimum) == (88.0, 60.0)

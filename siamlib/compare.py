@@ -71,7 +71,13 @@ LEVEL_COLUMNS = [
 SUMMARY_COLUMNS = ["supplier_id", "period", "weighted_score", "credits", "green", "amber", "red"]
 
 _CLOCK_KEYS = ("calendars", "clock", "sla_targets")
-_SCORING_KEYS = ("monthly_charge", "at_risk_pct", "service_levels", "credit_regime")
+_SCORING_KEYS = (
+    "monthly_charge",
+    "at_risk_pct",
+    "service_levels",
+    "credit_regime",
+    "small_samples",
+)
 
 
 @dataclass
@@ -112,7 +118,8 @@ def change_scope(current: Params, draft: Params) -> str:
     estate) win over those that feed the measure values (exclusions, with upheld disputes,
     and any level measuring a measure/scope the current params never compute), which win
     over those used only when scoring (``monthly_charge``, ``at_risk_pct``,
-    ``service_levels``, ``credit_regime``). RACI, delivery and recipients change no figure.
+    ``service_levels``, ``credit_regime``, ``small_samples``). RACI, delivery and
+    recipients change no figure.
 
     >>> from siamlib.params import load_params
     >>> p = load_params()
@@ -174,13 +181,16 @@ def rescore(
     for s in params.estate.suppliers:
         contract = params.contract(s.id)
         own = by_supplier.get(s.id, values.iloc[:0])
+        # One pass scores every month (scorecard.trend); each month's ledger reads the same
+        # stack as its earn-back history, and credits.month_ledgers computes each month's
+        # credit lines once and skips months that cannot owe anything.
         history = scorecard.trend(own, params, s.id, period, months=months + 1, notes=notes)
+        ledgers = credits.month_ledgers(history, contract, shown, currency=params.estate.currency)
+        cards = dict(tuple(history.groupby("period", sort=False)))
+        level_parts.append(history.loc[history["period"].isin(shown), LEVEL_COLUMNS])
         for month in shown:
-            card = history[history["period"] == month]
-            ledger = credits.service_credits(
-                card, contract, history=history, currency=params.estate.currency
-            )
-            level_parts.append(card.reindex(columns=LEVEL_COLUMNS))
+            card = cards.get(month, history.iloc[:0])
+            ledger = ledgers[month]
             ledger_parts.append(ledger)
             counts = scorecard.rag_counts(card)
             summary_rows.append(

@@ -47,6 +47,25 @@ def test_change_scope_levels_only_is_scoring_and_calendar_is_clocks():
     assert compare.change_scope(P, fewer) == "measures"
 
 
+def test_example_draft_changes_only_scoring_so_it_is_re_scored():
+    # params/drafts/example is params with one minimum lowered: it must stay in step with
+    # params (a stale copy differs in the estate or a contract's other sections and would
+    # recompute every clock instead of re-scoring).
+    from siamlib import paths
+
+    draft = load_params(paths.PARAMS_DIR / "drafts" / "example")
+    assert compare.change_scope(P, draft) == "scoring"
+
+
+def test_small_sample_policy_is_a_scoring_change():
+    c = P.contracts["euc"]
+    grey = c.model_copy(
+        update={"small_samples": c.small_samples.model_copy(update={"policy": "grey"})}
+    )
+    draft = P.model_copy(update={"contracts": {**P.contracts, "euc": grey}})
+    assert compare.change_scope(P, draft) == "scoring"
+
+
 def test_lowered_minimum_turns_red_amber_and_removes_the_pool_credit():
     # Hosting P1-RES: actual 88% < minimum 90% -> red, credit 30% x at-risk 28,800 = 8,640.
     # Draft minimum 85%: 88% is between 85 and expected 95 -> amber, no credit (trigger

@@ -164,30 +164,54 @@ def rescore(
     months: int,
     *,
     notes: pd.DataFrame | None = None,
+    work=None,
 ) -> Scored:
     """Score ``months`` months up to ``period`` from measure values (no clock work).
 
     Each month is scored against the levels in force on its first day
     (:func:`siamlib.scorecard.trend`) and its ledger is
     :func:`siamlib.credits.service_credits` with the earlier months (one more than shown) as
-    earn-back history: the same functions the monthly run uses, so the current params'
-    figures of the last month are the pack's.
+    earn-back history: the same functions the monthly run uses. With ``work`` (the
+    :class:`siamlib.workbook.Work` the values came from) one cause, one credit applies in
+    every month and earn-back source as in the monthly run, so the current params' figures
+    of the last month are the pack's; without it (values only) every missed level's credit
+    stands.
     """
     from siamlib import credits, scorecard
 
     shown = month_window(period, months)
-    level_parts, summary_rows, ledger_parts = [], [], []
     by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
+    # One pass scores every month of a supplier (scorecard.trend).
+    histories = {
+        s.id: scorecard.trend(
+            by_supplier.get(s.id, values.iloc[:0]),
+            params,
+            s.id,
+            period,
+            months=months + 1,
+            notes=notes,
+        )
+        for s in params.estate.suppliers
+    }
+    month_causes = _month_causes(work, histories, params, shown) if work is not None else {}
+    level_parts, summary_rows, ledger_parts = [], [], []
     for s in params.estate.suppliers:
-        contract = params.contract(s.id)
-        own = by_supplier.get(s.id, values.iloc[:0])
-        history = scorecard.trend(own, params, s.id, period, months=months + 1, notes=notes)
+        history = histories[s.id]
+        # Each month's ledger reads the same stack as its earn-back history;
+        # credits.month_ledgers computes each month's credit lines once and skips months
+        # that cannot owe anything.
+        ledgers = credits.month_ledgers(
+            history,
+            params.contract(s.id),
+            shown,
+            currency=params.estate.currency,
+            causes={m: tables[s.id] for m, tables in month_causes.items()},
+        )
+        cards = dict(tuple(history.groupby("period", sort=False)))
+        level_parts.append(history.loc[history["period"].isin(shown), LEVEL_COLUMNS])
         for month in shown:
-            card = history[history["period"] == month]
-            ledger = credits.service_credits(
-                card, contract, history=history, currency=params.estate.currency
-            )
-            level_parts.append(card.reindex(columns=LEVEL_COLUMNS))
+            card = cards.get(month, history.iloc[:0])
+            ledger = ledgers[month]
             ledger_parts.append(ledger)
             counts = scorecard.rag_counts(card)
             summary_rows.append(
@@ -206,6 +230,36 @@ def rescore(
         levels=pd.concat(level_parts, ignore_index=True),
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         ledgers=pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame(),
+    )
+
+
+def _month_causes(work, histories: dict, params: Params, shown: list[str]) -> dict:
+    """Causes tables (``{month: {supplier: causes}}``) of the months where a waiver can
+    happen: a shown month or an earn-back source in which some supplier has two or more
+    levels that may owe a credit (one cause, one credit needs two). Other months need none."""
+    from siamlib import causes, credits
+
+    wanted = set(shown) | {
+        credits.earn_back_source(m, params.contract(sid)) for m in shown for sid in histories
+    }
+    wanted.discard(None)
+    need = set()
+    for sid, history in histories.items():
+        contract = params.contract(sid)
+        rows = history[history["period"].isin(wanted) & history["actual"].notna()]
+        if contract.credit_regime.type != "bands":
+            rows = rows[credits.missed(rows, contract)]
+        counts = rows.groupby("period").size()
+        need |= set(counts[counts >= 2].index)
+    if not need:
+        return {}
+    return causes.cause_tables_by_month(
+        work._kept("tickets"),
+        work._kept("clocks"),
+        work.tables.get("outages"),
+        histories,
+        params,
+        need,
     )
 
 
@@ -339,7 +393,7 @@ def prepare(
         data_dir, params, period, validate=validate, tables=tables, info=info
     )
     r = Replay(period, months, params, work, tables, info, data_dir, validate)
-    r.current = rescore(work.values, params, period, months, notes=work.notes)
+    r.current = rescore(work.values, params, period, months, notes=work.notes, work=work)
     return r
 
 
@@ -359,7 +413,7 @@ def against(replay: Replay, draft: Params) -> Comparison:
             tables=replay.tables,
             info=replay.info,
         )
-    scored = rescore(work.values, draft, replay.period, replay.months, notes=work.notes)
+    scored = rescore(work.values, draft, replay.period, replay.months, notes=work.notes, work=work)
     levels, summary, totals = compare(replay.current, scored)
     return Comparison(
         period=replay.period,

@@ -26,6 +26,8 @@ Minimum volume
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -98,10 +100,10 @@ def rolling_counts(
 
 def apply_small_samples(
     card: pd.DataFrame,
-    values: pd.DataFrame,
+    values: pd.DataFrame | Callable[[str], pd.DataFrame],
     min_volume: dict[str, int],
     policy: str,
-    months: list[str],
+    months: list[str] | Mapping[str, list[str]],
 ) -> pd.DataFrame:
     """Score small-sample levels by the contract's policy; add :data:`SAMPLE_COLUMNS`.
 
@@ -111,13 +113,16 @@ def apply_small_samples(
         Scorecard rows before RAG (``service_level``, ``measure``, ``scope``, ``value``,
         ``numerator``, ``denominator``; ``value`` in the computed unit).
     values
-        This supplier's measure values (every month the rolling window needs).
+        This supplier's measure values (every month the rolling window needs); or, for a
+        card stacking several months (a ``period`` column), a function of the period giving
+        the values that month's rolling window reads.
     min_volume
         Service level id -> minimum records counted (levels without one are never small).
     policy
         ``"rolling"`` or ``"grey"``.
     months
-        The rolling window, oldest first, ending at the period.
+        The rolling window, oldest first, ending at the period; or, for a stacked card, the
+        window of each period (period -> months).
 
     Returns
     -------
@@ -145,25 +150,30 @@ def apply_small_samples(
     value = out["value"].astype(float).to_numpy().copy()
     small = np.zeros(n, dtype=bool)
     notes = [""] * n
-    window = f"{months[0]}..{months[-1]}" if months else ""
+    # One window for the whole card, or (stacked months) each row's period's own window.
+    stacked = isinstance(months, Mapping)
+    row_periods = out["period"].tolist() if stacked else [None] * n
     for i, (sl, measure, scope) in enumerate(
         zip(out["service_level"], out["measure"], out["scope"], strict=True)
     ):
         need = min_volume.get(sl)
         if need is None or np.isnan(den[i]) or den[i] == 0 or den[i] >= need:
             continue  # no rule, nothing counted (grey anyway), or enough records
+        window_months = months[row_periods[i]] if stacked else months
+        window = f"{window_months[0]}..{window_months[-1]}" if window_months else ""
         small[i] = True
         counted = f"{den[i]:g} counted in the month, below the minimum volume of {need}"
         if policy == "rolling":
-            rn, rd = rolling_counts(values, measure, scope, months)
+            source = values(row_periods[i]) if callable(values) else values
+            rn, rd = rolling_counts(source, measure, scope, window_months)
             if not np.isnan(rd) and rd >= need:
                 num[i], den[i], value[i] = rn, rd, rn / rd
-                scored_on[i] = f"rolling {len(months)} months ({window})"
+                scored_on[i] = f"rolling {len(window_months)} months ({window})"
                 notes[i] = f"small sample: {counted}; scored on {scored_on[i]}: {rn:g} / {rd:g}"
                 continue
             shown = "no counts" if np.isnan(rd) else f"{rd:g} counted"
             notes[i] = (
-                f"small sample: {counted}, and {shown} over {len(months)} months "
+                f"small sample: {counted}, and {shown} over {len(window_months)} months "
                 f"({window}); not scored, no credit"
             )
         else:

@@ -128,25 +128,6 @@ def _check_values(values: pd.DataFrame) -> pd.DataFrame:
     return values
 
 
-def _levels(contract: Contract, period: str) -> pd.DataFrame:
-    live = contract.service_levels_on(periods.first_day(period))
-    rows = [
-        {
-            "service_level": sl.id,
-            "measure": sl.measure,
-            "scope": scope_key(sl.scope),
-            "expected": float(sl.expected),
-            "minimum": float(sl.minimum),
-            "weight": float(sl.weight),
-        }
-        for sl in live
-    ]
-    cols = ["service_level", "measure", "scope", "expected", "minimum", "weight"]
-    return pd.DataFrame(rows, columns=cols).astype(
-        {"service_level": "str", "measure": "str", "scope": "str"}
-    )
-
-
 def _label(measure: pd.Series, scope: pd.Series) -> pd.Series:
     name = measure.map(lambda m: MEASURES[m].name)
     shown = scope.str.replace("=", " ", regex=False).str.replace(";", ", ", regex=False)
@@ -254,36 +235,56 @@ def scorecard(
     """
     periods.check_period(period)
     contract = _contract(params, supplier_id)
-    values = _check_values(values)
-    levels = _levels(contract, period)
-    prev = periods.previous_periods(period, 2)[0]
+    return _cards(_check_values(values), contract, supplier_id, [period], notes)
+
+
+def _cards(
+    values: pd.DataFrame,
+    contract: Contract,
+    supplier_id: str,
+    months: list[str],
+    notes: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The scorecards of ``months`` stacked, scored in one pass (see :func:`scorecard`).
+
+    Every step is the one-month card's, done on all months' level rows at once: each row
+    reads its own month's and previous month's values, and its month's rolling window.
+    """
+    levels = _levels_by_month(contract, months)
+    prev_of = {p: periods.previous_periods(p, 2)[0] for p in months}
+    levels["prev"] = levels["period"].map(prev_of).astype("str")
 
     mine = values[values["supplier_id"] == supplier_id]
-    noted = pd.Series(dtype="str")
+    noted: dict[tuple[str, str], str] = {}
+    raw = mine
     if notes is not None and not notes.empty:
         from siamlib.completeness import blank_values
 
-        own = notes[notes["period"].isin([period, prev])]
-        mine = blank_values(mine, own)
-        noted = own[own["period"] == period].set_index("measure")["note"]
-    cur = mine.loc[
-        mine["period"] == period, ["measure", "scope", "value", "numerator", "denominator"]
-    ]
-    before = mine.loc[mine["period"] == prev, ["measure", "scope", "value"]].rename(
-        columns={"value": "previous_value"}
+        # A month's card ignores the noted values of that month and the previous one; the
+        # notes are keyed by month, so blanking every noted month blanks exactly those.
+        shown = notes[notes["period"].isin(set(months) | set(prev_of.values()))]
+        mine = blank_values(mine, shown)
+        here = shown[shown["period"].isin(months)]
+        noted = dict(
+            zip(zip(here["period"], here["measure"], strict=True), here["note"], strict=True)
+        )
+    cur = mine[["period", "measure", "scope", "value", "numerator", "denominator"]]
+    before = mine[["period", "measure", "scope", "value"]].rename(
+        columns={"period": "prev", "value": "previous_value"}
     )
-    card = levels.merge(cur, on=["measure", "scope"], how="left").merge(
-        before, on=["measure", "scope"], how="left"
+    card = levels.merge(cur, on=["period", "measure", "scope"], how="left").merge(
+        before, on=["prev", "measure", "scope"], how="left"
     )
     # Small samples: below a level's min_volume the contract's policy (rolling window or
     # grey) decides what is scored; every proportion gets its Wilson interval.
     small = contract.small_samples
+    windows = {p: periods.previous_periods(p, small.months) for p in months}
     card = apply_small_samples(
         card,
-        mine,
+        _window_values(raw, notes, prev_of),
         {sl.id: sl.min_volume for sl in contract.service_levels if sl.min_volume},
         small.policy,
-        periods.previous_periods(period, small.months),
+        windows,
     )
     scale = card["measure"].map(lambda m: MEASURES[m].scale).astype(float)
     card["ci_low"] = (card["ci_low"] * scale).round(10)
@@ -300,11 +301,14 @@ def scorecard(
         card["actual"], card["expected"], card["minimum"], card["weight"], card["direction"]
     )
     card["supplier_id"] = supplier_id
-    card["period"] = period
     card["numerator"] = card["numerator"].astype(float)
     card["denominator"] = card["denominator"].astype(float)
     grey = card["rag"].eq("grey")
-    note = card["measure"].map(noted).astype("object")
+    note = pd.Series(
+        [noted.get(k) for k in zip(card["period"], card["measure"], strict=True)],
+        index=card.index,
+        dtype="object",
+    )
     note = note.where(note.notna(), NOTHING_COUNTED).where(grey, "")
     card["note"] = card["small_note"].where(card["small_note"].ne(""), note)
     out = card[SCORECARD_COLUMNS].astype(
@@ -312,6 +316,45 @@ def scorecard(
     )
     out["small_sample"] = out["small_sample"].astype(bool)
     return out.reset_index(drop=True)
+
+
+def _levels_by_month(contract: Contract, months: list[str]) -> pd.DataFrame:
+    """The levels in force on each month's first day, months in order, with ``period``."""
+    rows = [
+        (
+            p,
+            sl.id,
+            sl.measure,
+            scope_key(sl.scope),
+            float(sl.expected),
+            float(sl.minimum),
+            float(sl.weight),
+        )
+        for p in months
+        for sl in contract.service_levels_on(periods.first_day(p))
+    ]
+    cols = ["period", "service_level", "measure", "scope", "expected", "minimum", "weight"]
+    return pd.DataFrame(rows, columns=cols).astype(
+        {"period": "str", "service_level": "str", "measure": "str", "scope": "str"},
+    )
+
+
+def _window_values(values: pd.DataFrame, notes: pd.DataFrame | None, prev_of: dict[str, str]):
+    """The values a month's rolling window reads: noted values of it and its previous month
+    blank (as the month's own card reads them), computed only for months that need them."""
+    if notes is None or notes.empty:
+        return lambda period: values
+    from siamlib.completeness import blank_values
+
+    cache: dict[str, pd.DataFrame] = {}
+
+    def of(period: str) -> pd.DataFrame:
+        if period not in cache:
+            own = notes[notes["period"].isin([period, prev_of[period]])]
+            cache[period] = blank_values(values, own)
+        return cache[period]
+
+    return of
 
 
 def weighted_score(card: pd.DataFrame) -> float:
@@ -361,11 +404,10 @@ def trend(
     """
     if months < 1:
         raise ValueError("months must be at least 1")
-    cards = [
-        scorecard(values, params, supplier_id, p, notes=notes)
-        for p in periods.previous_periods(period, months)
-    ]
-    return pd.concat(cards, ignore_index=True)
+    periods.check_period(period)
+    contract = _contract(params, supplier_id)
+    shown = periods.previous_periods(period, months)
+    return _cards(_check_values(values), contract, supplier_id, shown, notes)
 
 
 def rag_counts(card: pd.DataFrame) -> dict[str, int]:

@@ -92,4 +92,3 @@ def test_same_params_never_differ(actual):
     _, summary, totals = compare.compare(s, s)
     assert (summary["credits_diff"] == 0).all()
     assert (totals["credits_current"] == totals["credits_draft"]).all()
-

@@ -19,6 +19,7 @@ from siamlib.credits import (
     at_risk_amount,
     credit_history,
     incident_credits,
+    month_ledgers,
     service_credits,
 )
 from siamlib.measures import MEASURE_VALUE_COLUMNS
@@ -350,6 +351,43 @@ def test_a_credit_waived_in_the_source_period_is_never_earned_back():
     assert fair[["service_level", "line", "amount"]].values.tolist() == [
         ["P1-RES", "earn_back", -3000.0]
     ]
+
+
+def test_month_ledgers_give_each_months_credit_and_its_earn_back():
+    c = ebc(periods=2)
+    cards = history(
+        c,
+        {
+            "2026-01": (0.85, 0.89),  # P1 and P2 red: 10,000 x 30% + 10,000 x 20% = 5,000
+            "2026-02": (0.96, 0.93),  # P1 green, P2 amber: nothing owed
+            "2026-03": (0.95, 0.97),  # P1 green again: its 3,000 earned back; P2 was amber
+            "2026-04": (0.97, 0.97),  # nothing missed, no source two months back
+        },
+    )
+    out = month_ledgers(cards, c, ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"])
+    assert out["2026-01"][["line", "service_level", "amount"]].values.tolist() == [
+        ["credit", "P1-RES", 3000.0],
+        ["credit", "P2-RES", 2000.0],
+    ]
+    assert out["2026-03"][["line", "service_level", "amount", "source_period"]].values.tolist() == [
+        ["earn_back", "P1-RES", -3000.0, "2026-01"]
+    ]
+    # quiet months and a month without cards: the empty ledger, typed like any other
+    for month in ("2026-02", "2026-04", "2026-05"):
+        assert out[month].empty
+        assert list(out[month].columns) == LEDGER_COLUMNS
+    # the same ledgers as service_credits month by month with the stack as history
+    for month in ("2026-01", "2026-02", "2026-03", "2026-04"):
+        one = service_credits(cards[cards["period"] == month], c, history=cards)
+        pd.testing.assert_frame_equal(out[month], one)
+
+
+def test_month_ledgers_refuse_several_suppliers():
+    c = ebc(periods=1)
+    cards = history(c, {"2026-01": (0.85, 0.97)})
+    two = pd.concat([cards, cards.assign(supplier_id="hosting")], ignore_index=True)
+    with pytest.raises(ValueError, match="one supplier"):
+        month_ledgers(two, c, ["2026-01"])
 
 
 def test_no_earn_back_when_a_following_period_misses_expected():

@@ -14,12 +14,12 @@ from siamlib.measures import MEASURE_VALUE_COLUMNS, registry_integrator, registr
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.integrator import ESTATE_SCOPE, watermelon_values
 from siamlib.measures.registry import COMBINED, Entry, entries, long_rows
-from siamlib.params import load_params
+from tests.fixtures.fixture_params import fixture_params
 
 
 @pytest.fixture(scope="module")
 def params():
-    return load_params()
+    return fixture_params()
 
 
 def monthly(m) -> bool:

@@ -216,6 +216,33 @@ def test_trend_scores_each_month_with_its_own_levels():
     assert list(t.columns) == SCORECARD_COLUMNS
 
 
+def test_trend_scores_each_small_month_on_its_own_rolling_window():
+    # P1 resolution needs 5 records a month, else the 3 months up to it (rolling).
+    c = contract(
+        [{**RES, "scope": {"priority": 1}, "weight": 100, "min_volume": 5}],
+        small_samples={"policy": "rolling", "months": 3},
+    )
+    res = "sla_resolution_attainment"
+    v = values(
+        ("euc", "2026-01", res, "priority=1", 1.0, 4.0, 4.0),
+        ("euc", "2026-02", res, "priority=1", 2 / 3, 2.0, 3.0),
+        ("euc", "2026-03", res, "priority=1", 0.5, 1.0, 2.0),
+        ("euc", "2026-04", res, "priority=1", 0.9, 9.0, 10.0),
+    )
+    t = trend(v, c, "euc", "2026-04", months=3).set_index("period")
+    # February: 2025-12..2026-02 = (4 + 2) / (4 + 3) = 6 / 7 = 85.714...%
+    # March: 2026-01..2026-03 = (4 + 2 + 1) / (4 + 3 + 2) = 7 / 9 = 77.777...%
+    # April: 10 records, scored on the month alone: 90%
+    assert t["actual"].tolist() == pytest.approx([600 / 7, 700 / 9, 90.0])
+    assert t["scored_on"].tolist() == [
+        "rolling 3 months (2025-12..2026-02)",
+        "rolling 3 months (2026-01..2026-03)",
+        "month",
+    ]
+    assert t["small_sample"].tolist() == [True, True, False]
+    assert t["scored_denominator"].tolist() == [7.0, 9.0, 10.0]
+
+
 def test_trend_defaults_to_twelve_months_ending_at_period():
     t = trend(values(), THREE, "euc", "2026-03")
     months = sorted(t["period"].unique())

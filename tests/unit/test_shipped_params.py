@@ -38,3 +38,16 @@ def test_every_shipped_mapping_is_valid_against_the_project_estate():
 def test_mappings_and_templates_live_under_params():
     assert MAPPINGS_DIR == paths.PARAMS_DIR / "mappings"
     assert template_path("surveys").parent == paths.PARAMS_DIR / "templates"
+
+
+def test_the_example_draft_is_the_shipped_params_with_only_scoring_changes_to_hosting():
+    # A draft folder is a whole copy of params: when params gain a key the example must too,
+    # or the what-if would show the new key's effect as the draft's (and recompute clocks).
+    from siamlib import compare
+
+    shipped = load_params(paths.PARAMS_DIR)
+    draft = load_params(paths.PARAMS_DIR / "drafts" / "example")
+    assert compare.change_scope(shipped, draft) == "scoring"
+    assert {k for k in shipped.contracts if draft.contracts[k] != shipped.contracts[k]} == {
+        "hosting"
+    }

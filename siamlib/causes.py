@@ -251,12 +251,19 @@ def cause_tables(
     cards: dict[str, pd.DataFrame],
     params,
     period: str,
+    *,
+    links: pd.DataFrame | None = None,
+    memo: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per supplier, the causes table of its count-based levels, from the level evidence.
 
     ``tickets`` and ``clocks`` are the period's kept tickets and clocks (exclusions out),
     ``cards`` the scorecards by supplier id, ``params`` the loaded params. A level is missed
-    as its contract's credit trigger says (below minimum, or below expected).
+    as its contract's credit trigger says (below minimum, or below expected). ``links``:
+    :func:`link_causes` of ``tickets`` and ``outages`` when the caller already has it (it
+    depends on the data only). ``memo``: a dict the caller keeps for the same ``tickets``
+    and ``clocks``; the level evidence of a period and set of levels is worked out once (it
+    does not depend on the levels' targets), as a what-if replay re-scoring drafts needs.
     """
     from siamlib import levels  # here: levels reads the params, causes stays import-light
 
@@ -264,11 +271,20 @@ def cause_tables(
     if not stacked:
         return {s.id: level_causes(_NO_ROWS, _NO_LINKS, {}) for s in params.estate.suppliers}
     all_cards = pd.concat(stacked, ignore_index=True)
-    evidence = levels.level_rows(clocks, all_cards, params, period)
-    links = link_causes(tickets, outages)
+    key = (period, *all_cards[["supplier_id", "service_level", "measure", "scope"]].itertuples())
+    if memo is not None and key in memo:
+        evidence = memo[key]
+    else:
+        evidence = levels.level_rows(clocks, all_cards, params, period)
+        if memo is not None:
+            memo[key] = evidence
+    links = link_causes(tickets, outages) if links is None else links
     out = {}
     for s in params.estate.suppliers:
         card = cards[s.id]
+        if card.empty:  # no levels scored: nothing to link
+            out[s.id] = pd.DataFrame(columns=CAUSES_COLUMNS)
+            continue
         trigger = params.contract(s.id).credit_regime.trigger
         # the level is "missed" as the credit trigger says: below minimum, or below expected
         bar = "expected" if trigger == "below_expected" else "minimum"

@@ -35,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -165,6 +165,7 @@ def rescore(
     *,
     notes: pd.DataFrame | None = None,
     work=None,
+    memo: dict | None = None,
 ) -> Scored:
     """Score ``months`` months up to ``period`` from measure values (no clock work).
 
@@ -175,7 +176,8 @@ def rescore(
     :class:`siamlib.workbook.Work` the values came from) one cause, one credit applies in
     every month and earn-back source as in the monthly run, so the current params' figures
     of the last month are the pack's; without it (values only) every missed level's credit
-    stands.
+    stands. ``memo``: a dict kept across re-scorings of the same ``work`` (the causes'
+    links and level evidence are worked out once).
     """
     from siamlib import credits, scorecard
 
@@ -193,7 +195,7 @@ def rescore(
         )
         for s in params.estate.suppliers
     }
-    month_causes = _month_causes(work, histories, params, shown) if work is not None else {}
+    month_causes = {} if work is None else _month_causes(work, histories, params, shown, memo)
     level_parts, summary_rows, ledger_parts = [], [], []
     for s in params.estate.suppliers:
         history = histories[s.id]
@@ -233,34 +235,50 @@ def rescore(
     )
 
 
-def _month_causes(work, histories: dict, params: Params, shown: list[str]) -> dict:
-    """Causes tables (``{month: {supplier: causes}}``) of the months where a waiver can
-    happen: a shown month or an earn-back source in which some supplier has two or more
-    levels that may owe a credit (one cause, one credit needs two). Other months need none."""
+def _month_causes(
+    work, histories: dict, params: Params, shown: list[str], memo: dict | None = None
+) -> dict:
+    """Causes tables (``{month: {supplier: causes}}``) where a waiver can happen.
+
+    One cause, one credit needs two or more levels that may owe a credit, so only those
+    suppliers' cards, in the shown months and their earn-back sources, are linked to causes;
+    every other supplier and month gets no causes table, which gives the same ledger.
+    """
     from siamlib import causes, credits
 
     wanted = set(shown) | {
         credits.earn_back_source(m, params.contract(sid)) for m in shown for sid in histories
     }
     wanted.discard(None)
-    need = set()
+    need: dict[str, set[str]] = {}
     for sid, history in histories.items():
         contract = params.contract(sid)
         rows = history[history["period"].isin(wanted) & history["actual"].notna()]
         if contract.credit_regime.type != "bands":
             rows = rows[credits.missed(rows, contract)]
         counts = rows.groupby("period").size()
-        need |= set(counts[counts >= 2].index)
+        for month in counts[counts >= 2].index:
+            need.setdefault(month, set()).add(sid)
     if not need:
         return {}
-    return causes.cause_tables_by_month(
-        work._kept("tickets"),
-        work._kept("clocks"),
-        work.tables.get("outages"),
-        histories,
-        params,
-        need,
-    )
+    memo = {} if memo is None else memo
+    tickets, outages = work._kept("tickets"), work.tables.get("outages")
+    clocks = work._kept("clocks")
+    if "links" not in memo:
+        memo["links"] = causes.link_causes(tickets, outages)
+    links = memo["links"]
+    out = {}
+    for month, suppliers in sorted(need.items()):
+        cards = {
+            sid: (h[h["period"] == month] if sid in suppliers else h.iloc[:0]).reset_index(
+                drop=True
+            )
+            for sid, h in histories.items()
+        }
+        out[month] = causes.cause_tables(
+            tickets, clocks, outages, cards, params, month, links=links, memo=memo
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- side by side
@@ -373,6 +391,7 @@ class Replay:
     data_dir: object = None
     validate: bool = True
     current: Scored | None = None
+    memo: dict = field(default_factory=dict)  # causes of ``work``, kept across drafts
 
 
 def prepare(
@@ -393,7 +412,9 @@ def prepare(
         data_dir, params, period, validate=validate, tables=tables, info=info
     )
     r = Replay(period, months, params, work, tables, info, data_dir, validate)
-    r.current = rescore(work.values, params, period, months, notes=work.notes, work=work)
+    r.current = rescore(
+        work.values, params, period, months, notes=work.notes, work=work, memo=r.memo
+    )
     return r
 
 
@@ -413,7 +434,10 @@ def against(replay: Replay, draft: Params) -> Comparison:
             tables=replay.tables,
             info=replay.info,
         )
-    scored = rescore(work.values, draft, replay.period, replay.months, notes=work.notes, work=work)
+    memo = replay.memo if work is replay.work else None  # other data: other evidence
+    scored = rescore(
+        work.values, draft, replay.period, replay.months, notes=work.notes, work=work, memo=memo
+    )
     levels, summary, totals = compare(replay.current, scored)
     return Comparison(
         period=replay.period,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import pytest
@@ -112,10 +111,6 @@ def test_upheld_dispute_reissues_exactly_the_changed_figures(work, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get("SIAM_WHATIF_NOTEBOOK"),
-    reason="~40 s (a kernel, the gate, 12 months twice): set SIAM_WHATIF_NOTEBOOK=1 to run",
-)
 def test_whatif_notebook_runs_with_its_defaults(demo_data, tmp_path):
     # The analyst path: defaults (example draft, 12 months to 2026-10), only data_dir given.
     import nbformat

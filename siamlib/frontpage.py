@@ -422,6 +422,29 @@ resolution; ask why.'
     return tuple(out)
 
 
+def _fairness_note(ledger: pd.DataFrame, cards: pd.DataFrame, blocked: set[str]) -> str:
+    """ " Fairness: ..." when credits were waived or levels rest on small samples, else "".
+
+    >>> ledger = pd.DataFrame({"supplier_id": ["h", "h"], "line": ["credit", "waived"]})
+    >>> cards = pd.DataFrame({"supplier_id": ["h", "e"], "small_sample": [True, False]})
+    >>> _fairness_note(ledger, cards, set())
+    ' Fairness: 1 credit waived (one cause, one credit); 1 level on a small sample.'
+    """
+    parts = []
+    if not ledger.empty and "line" in ledger.columns:
+        n = int((ledger["line"] == "waived").sum())
+        if n:
+            parts.append(f"{n} credit{'s' * (n != 1)} waived (one cause, one credit)")
+    if not cards.empty and "small_sample" in cards.columns:
+        own = cards[~cards["supplier_id"].isin(blocked)]
+        n = int(own["small_sample"].fillna(False).astype(bool).sum())
+        if n:
+            parts.append(
+                f"{n} level{'s' * (n != 1)} on {'a ' * (n == 1)}small sample{'s' * (n != 1)}"
+            )
+    return f" Fairness: {'; '.join(parts)}." if parts else ""
+
+
 def front_page(bundle: dict) -> FrontPage:
     """The front page of a board bundle (see module docstring)."""
     meta = bundle["meta"]
@@ -457,6 +480,7 @@ def front_page(bundle: dict) -> FrontPage:
         f"against {present.fmt_money(pool, currency)} at risk across the suppliers{share}."
         f"{left_out}"
     )
+    credits_sentence += _fairness_note(ledger, cards, blocked)
     return FrontPage(
         period=meta["period"],
         currency=currency,

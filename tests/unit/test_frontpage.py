@@ -185,3 +185,18 @@ def test_a_level_scoped_to_a_service_takes_no_driver_from_another_service():
     line = frontpage.front_page(_bundle(cards=cards)).suppliers[0]
     assert line.levels[0].driver == ""
     assert "main driver" not in line.sentence
+
+
+def test_the_credits_sentence_says_how_many_credits_were_waived_and_levels_rest_on_small_samples():
+    from siamlib import frontpage
+
+    ledger = pd.DataFrame(
+        {"supplier_id": ["h", "h", "h", "x"], "line": ["credit", "waived", "waived", "waived"]}
+    )
+    cards = pd.DataFrame({"supplier_id": ["h", "h", "x"], "small_sample": [True, None, True]})
+    # x is blocked: its figures are left out of the page, its waived line is still counted
+    # (the ledger given here is already the unblocked one in front_page).
+    assert frontpage._fairness_note(ledger, cards, {"x"}) == (
+        " Fairness: 3 credits waived (one cause, one credit); 1 level on a small sample."
+    )
+    assert frontpage._fairness_note(ledger.iloc[:1], cards.iloc[1:2], set()) == ""

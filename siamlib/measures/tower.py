@@ -34,18 +34,9 @@ module and are re-exported here:
 
 Examples
 --------
->>> import pandas as pd
->>> clocks = pd.DataFrame({
-...     "ticket_id": ["T1", "T2", "T3"], "supplier_id": "hosting", "priority": [1, 1, 2],
-...     "opened_at": pd.to_datetime(["2026-04-01 09:00Z"] * 3),
-...     "first_response_at": pd.to_datetime(["2026-04-01 09:05Z"] * 3),
-...     "resolved_at": pd.to_datetime(["2026-04-01 10:00Z", "2026-04-02 10:00Z", None]),
-...     "status": ["closed", "resolved", "in_progress"],
-...     "resolution_target_h": [4.0, 4.0, 8.0], "resolution_breached": [False, True, False]})
->>> sla_attainment(clocks, "2026-04", by=["supplier_id"], tz="UTC")[
-...     ["supplier_id", "period", "numerator", "denominator", "value"]]
-  supplier_id   period  numerator  denominator  value
-0     hosting  2026-04        1.0          2.0    0.5
+>>> from siamlib.measures.tower import sla_attainment  # re-exported from siamlib.measures.sla
+>>> sla_attainment.__module__
+'siamlib.measures.sla'
 """
 
 from __future__ import annotations

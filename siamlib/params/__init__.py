@@ -57,6 +57,7 @@ from siamlib.params.base import (  # noqa: F401 - the public names of siamlib.pa
     TimeZone,
     _Strict,
     check_pausable,
+    first_repeat,
     in_force,
     overlapping,
 )
@@ -249,14 +250,11 @@ class Exclusions(_Strict):
     @model_validator(mode="after")
     def _once(self):
         # One ticket, one agreed exclusion: a second entry hides which approval applies.
-        first: dict[str, int] = {}
-        for i, e in enumerate(self.exclusions):
-            if e.ticket_id in first:
-                raise ValueError(
-                    f"exclusions[{first[e.ticket_id]}] and exclusions[{i}] both exclude ticket "
-                    f"{e.ticket_id!r}; keep one"
-                )
-            first[e.ticket_id] = i
+        if rep := first_repeat(e.ticket_id for e in self.exclusions):
+            i, j, tid = rep
+            raise ValueError(
+                f"exclusions[{i}] and exclusions[{j}] both exclude ticket {tid!r}; keep one"
+            )
         return self
 
 

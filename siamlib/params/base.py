@@ -120,6 +120,22 @@ def overlapping(items: list[T], key, label: str) -> None:
                 )
 
 
+def first_repeat(keys: Iterable) -> tuple[int, int, object] | None:
+    """The first key seen twice, as ``(first index, second index, key)``; ``None`` if none.
+
+    >>> first_repeat(["a", "b", "a"])
+    (0, 2, 'a')
+    >>> first_repeat([]) is None
+    True
+    """
+    seen: dict = {}
+    for i, k in enumerate(keys):
+        if k in seen:
+            return seen[k], i, k
+        seen[k] = i
+    return None
+
+
 def in_force(items: Iterable[T], on: dt.date) -> list[T]:
     """The items in force on ``on`` (e.g. the first day of a reporting period)."""
     return [i for i in items if i.in_force(on)]

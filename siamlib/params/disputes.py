@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from siamlib.params.base import _Strict
+from siamlib.params.base import _Strict, first_repeat
 
 
 class Dispute(_Strict):
@@ -62,14 +62,12 @@ class Disputes(_Strict):
 
     @model_validator(mode="after")
     def _unique(self):
-        seen: dict[str, int] = {}
-        for i, d in enumerate(self.disputes):
-            if d.id in seen:
-                raise ValueError(
-                    f"disputes[{seen[d.id]}] and disputes[{i}] share the id {d.id!r}; "
-                    "give each dispute its own id"
-                )
-            seen[d.id] = i
+        if rep := first_repeat(d.id for d in self.disputes):
+            i, j, did = rep
+            raise ValueError(
+                f"disputes[{i}] and disputes[{j}] share the id {did!r}; "
+                "give each dispute its own id"
+            )
         return self
 
 

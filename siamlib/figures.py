@@ -148,7 +148,7 @@ def figures_frame(work) -> pd.DataFrame:
         {
             "supplier": frame["supplier_id"].map(order).astype(int),
             "kind": frame["kind"].map(_KIND_ORDER),
-            "level": frame["service_level"].fillna("").astype(str),
+            "level": frame["service_level"].astype(object).fillna("").astype(str),
         }
     )
     # Stable: a service level's credit lines keep the ledger's order (credit, cap, earn-back).

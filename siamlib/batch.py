@@ -34,7 +34,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from siamlib import __version__, figures, io, paths, quality, report
+import pandas as pd
+
+from siamlib import __version__, figures, io, levels, paths, quality, report
 from siamlib.common import BOARD, FIGURES_NAME
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
@@ -118,6 +120,8 @@ class RunResult:
     # A re-issue (siamlib.reissue): the published run whose figures this one changes
     # (run_id, folder under .runs/, date) and how many figures changed; empty otherwise.
     supersedes: dict = field(default_factory=dict)
+    # Every record-counted level against its evidence rows (siamlib.levels.reconcile).
+    reconciliation: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -132,7 +136,8 @@ class RunResult:
         """0 when all is well; 1 when a report failed or was blocked (also in a dry run)."""
         if self.status == "dry-run":
             return 1 if self.blocked else 0
-        return 1 if self.failed or self.status != "ok" else 0
+        unbacked = bool(self.reconciliation.get("mismatches"))  # a figure its evidence lacks
+        return 1 if self.failed or self.status != "ok" or unbacked else 0
 
 
 def run_job(job: Job) -> report.ReportOutcome:
@@ -444,6 +449,12 @@ def run(
 
     t = time.perf_counter()
     blocked = {}
+    cards = [c for c in work.cards.values() if not c.empty]
+    if cards:
+        rec = levels.reconcile(pd.concat(cards, ignore_index=True), work.evidence(BOARD)["levels"])
+        result.reconciliation = levels.reconciliation_summary(rec)
+        for line in result.reconciliation["mismatches"]:
+            print(f"evidence does not reconcile: {line}", file=sys.stderr)
     changes = _reissue(_previous_run(reports_dir / period), figures_text, result)
     try:
         run_folder.mkdir(parents=True, exist_ok=True)

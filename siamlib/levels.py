@@ -159,6 +159,75 @@ def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -
     )
 
 
+RECORD_MEASURES = frozenset(
+    {
+        *LEVEL_MEASURES,
+        "reopen_rate",
+        "first_time_fix",
+        "change_success_rate",
+        "emergency_change_ratio",
+        "routing_accuracy",
+        "ping_pong_rate",
+        "proactive_problem_share",
+    }
+)
+"""Measures whose levels list every record they count (:func:`record_rows`)."""
+
+
+def reconcile(cards: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Each record-counted level of ``cards`` against the sums of its evidence rows.
+
+    ``records`` is :func:`record_rows` of the same cards. One row per level of a
+    :data:`RECORD_MEASURES` measure: the card's ``numerator``/``denominator`` (missing counts
+    as 0), the evidence's ``in_numerator``/``in_denominator`` sums, and ``reconciles``.
+
+    >>> cards = pd.DataFrame({"supplier_id": ["euc", "euc"], "service_level": ["R", "A"],
+    ...     "measure": ["reopen_rate", "availability"], "numerator": [1.0, 9.0],
+    ...     "denominator": [2.0, 10.0]})
+    >>> records = pd.DataFrame({"supplier_id": "euc", "service_level": ["R", "R"],
+    ...     "in_denominator": [True, True], "in_numerator": [True, False]})
+    >>> reconcile(cards, records)[["service_level", "reconciles"]].values.tolist()
+    [['R', True]]
+    """
+    keys = ["supplier_id", "service_level"]
+    levels = cards[cards["measure"].isin(list(RECORD_MEASURES))]
+    sums = (
+        records.groupby(keys)[["in_denominator", "in_numerator"]].sum()
+        if len(records)
+        else pd.DataFrame(columns=["in_denominator", "in_numerator"])
+    )
+    out = levels[[*keys, "measure", "numerator", "denominator"]].reset_index(drop=True)
+    found = sums.reindex(pd.MultiIndex.from_frame(out[keys])).fillna(0)
+    out["evidence_numerator"] = found["in_numerator"].to_numpy(dtype=float)
+    out["evidence_denominator"] = found["in_denominator"].to_numpy(dtype=float)
+    out["reconciles"] = (out["numerator"].fillna(0).to_numpy() == out["evidence_numerator"]) & (
+        out["denominator"].fillna(0).to_numpy() == out["evidence_denominator"]
+    )
+    return out
+
+
+def reconciliation_summary(rec: pd.DataFrame) -> dict:
+    """The manifest's record of :func:`reconcile`: levels checked, reconciled, mismatches.
+
+    >>> rec = pd.DataFrame({"supplier_id": ["euc"], "service_level": ["R"], "numerator": [1.0],
+    ...     "denominator": [2.0], "evidence_numerator": [1.0], "evidence_denominator": [3.0],
+    ...     "reconciles": [False]})
+    >>> reconciliation_summary(rec)["mismatches"]
+    ['euc R: numerator 1 against 1 in the evidence, denominator 2 against 3']
+    """
+    bad = rec[~rec["reconciles"]]
+    return {
+        "levels_checked": int(len(rec)),
+        "levels_reconciled": int(rec["reconciles"].sum()),
+        "mismatches": [
+            f"{r.supplier_id} {r.service_level}: numerator {r.numerator:g} against "
+            f"{r.evidence_numerator:g} in the evidence, denominator {r.denominator:g} against "
+            f"{r.evidence_denominator:g}"
+            for r in bad.fillna(0).itertuples(index=False)
+        ],
+    }
+
+
 RECORD_COLUMNS = [
     "supplier_id",
     "service_level",

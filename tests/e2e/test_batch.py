@@ -31,6 +31,15 @@ def test_every_report_is_ok_and_the_run_exits_zero(pack, params):
     assert pack.exit_code == 0
 
 
+def test_manifest_records_that_every_record_counted_level_reconciles_with_its_evidence(pack):
+    # The demo pack's count-based levels (SLA attainments, reopens, first-time fix, changes,
+    # the integrator's routing, ping-pong and proactive share) each sum back from their rows.
+    rec = pack.manifest["reconciliation"]
+    assert rec["levels_checked"] >= 30
+    assert rec["levels_reconciled"] == rec["levels_checked"]
+    assert rec["mismatches"] == []
+
+
 def test_period_link_points_at_the_run_folder(pack):
     assert pack.link.is_symlink()
     assert pack.folder.parent == (pack.reports_dir / ".runs").resolve()

@@ -315,10 +315,47 @@ def _blocked(bundle: dict) -> set[str]:
     return set(q.loc[q["stopped"].astype(bool), "supplier_id"])
 
 
+def linked_driver(
+    caused: pd.DataFrame | None, found: pd.DataFrame, supplier_id: str, service_level: str
+) -> pd.Series | None:
+    """The driver the causes table proves for a missed level (the cause behind most of its
+    misses, :mod:`siamlib.causes`), as its row of ``found``; None when it names none.
+
+    The ledger's waivers read the same table, so the page and the credits name one cause.
+
+    >>> c = pd.DataFrame({"supplier_id": ["h", "h"], "service_level": ["P2", "P2"],
+    ...     "cause_kind": ["problem", "outage"], "cause_id": ["PRB1", "O1"],
+    ...     "breached": [2, 5], "drives_miss": [True, True]})
+    >>> d = pd.DataFrame({"supplier_id": ["h", "h"], "service": ["email", "email"],
+    ...     "kind": ["problem", "outage"], "ref": ["PRB1", "O1"], "when": [None, None],
+    ...     "hours": [0.0, 30.0], "incidents": [9, 0]})
+    >>> linked_driver(c, d, "h", "P2")["ref"]
+    'O1'
+    """
+    if caused is None or caused.empty or found is None or found.empty:
+        return None
+    mine = caused[
+        (caused["supplier_id"] == supplier_id)
+        & (caused["service_level"] == service_level)
+        & caused["drives_miss"].fillna(False).astype(bool)
+    ]
+    for _, c in mine.sort_values(["breached", "cause_id"], ascending=[False, True]).iterrows():
+        hit = found[(found["kind"] == c["cause_kind"]) & (found["ref"] == c["cause_id"])]
+        if not hit.empty:
+            return hit.iloc[0]
+    return None
+
+
 def supplier_line(
-    row: pd.Series, cards: pd.DataFrame, found: pd.DataFrame, blocked: bool, tz: str
+    row: pd.Series,
+    cards: pd.DataFrame,
+    found: pd.DataFrame,
+    blocked: bool,
+    tz: str,
+    caused: pd.DataFrame | None = None,
 ) -> SupplierLine:
-    """One supplier's sentence from its league row, the cards and the period's drivers."""
+    """One supplier's sentence from its league row, the cards and the period's drivers
+    (``caused``: the causes table; a cause it links to a level's misses comes first)."""
     sid, name = row["supplier_id"], row.get("supplier_name") or row["supplier_id"]
     score = row.get("weighted_score", float("nan"))
     if blocked:
@@ -330,7 +367,9 @@ def supplier_line(
     failing = _failing(cards, sid)
     levels = []
     for _, lv in failing.iterrows():
-        d = main_driver(found, sid, lv["measure"], lv["scope"])
+        d = linked_driver(caused, found, sid, lv["service_level"])
+        if d is None:
+            d = main_driver(found, sid, lv["measure"], lv["scope"])
         levels.append(
             LevelLine(
                 lv["service_level"],
@@ -462,7 +501,7 @@ def front_page(bundle: dict) -> FrontPage:
             [order[~order["supplier_id"].isin(blocked)], order[order["supplier_id"].isin(blocked)]]
         )
         lines = [
-            supplier_line(r, cards, found, r["supplier_id"] in blocked, tz)
+            supplier_line(r, cards, found, r["supplier_id"] in blocked, tz, _f(bundle, "causes"))
             for _, r in order.iterrows()
         ]
     ledger = _f(bundle, "ledger")

@@ -298,7 +298,8 @@ def table(
         if pd.api.types.is_numeric_dtype(df[c].dtype)
         and not pd.api.types.is_bool_dtype(df[c].dtype)
     }
-    right = ' class="num" style="text-align:right"'
+    # Numbers never break inside ("-£4,500" on two lines misreads): no wrap in their cells.
+    right = ' class="num" style="text-align:right;white-space:nowrap"'
     head = "".join(f"<th{right if c in numeric else ''}>{esc(label(c))}</th>" for c in cols)
     rows = []
     for rec in df.head(max_rows).itertuples(index=False):

@@ -362,6 +362,8 @@ def credits_table(bundle: dict) -> str:
     if bundle["meta"].get("role") != "board":
         show = show.drop(columns=["supplier_id"], errors="ignore")
     cur = bundle["meta"].get("currency", "GBP")
+    if "line" in show.columns:  # the ledger's kinds as a reader says them
+        show["line"] = show["line"].replace({"earn_back": "earn-back"})
     if "explanation" in show.columns:  # the ledger's prose writes 88 as "88.0"
         show["explanation"] = show["explanation"].map(
             lambda t: present.tidy_numbers(t) if isinstance(t, str) else t

@@ -98,6 +98,18 @@ class DesignedRoute(_Strict):
     name: str = Field(min_length=1, max_length=120)
     path: list[str] = Field(min_length=2)
 
+    @field_validator("path")
+    @classmethod
+    def _moves(cls, v: list[str]) -> list[str]:
+        # A ticket staying with one supplier is no handoff: such a step would design nothing.
+        for j in range(1, len(v)):
+            if v[j] == v[j - 1] and v[j] != "towers":
+                raise ValueError(
+                    f"step {j} repeats {v[j]!r}: a route moves between two parties; "
+                    "remove the repeated step"
+                )
+        return v
+
 
 class Estate(_Strict):
     name: str

@@ -602,3 +602,14 @@ def test_designed_route_with_an_unknown_party_names_file_and_key(params_copy):
     )
     msg = _error(params_copy)
     assert "estate.yaml" in msg and "designed_routes[0].path[1]" in msg and "nobody" in msg
+
+
+def test_a_designed_route_repeating_a_party_names_the_step(params_copy):
+    _edit(
+        params_copy / "estate.yaml",
+        lambda d: d.update(
+            designed_routes=[{"name": "x", "path": ["service-desk", "service-desk", "towers"]}]
+        ),
+    )
+    msg = _error(params_copy)
+    assert "estate.yaml" in msg and "designed_routes[0].path" in msg and "step 1" in msg

@@ -258,8 +258,8 @@ class Work:
         return breached, records, aged
 
     def bundle(self, name: str) -> dict:
-        """The inputs of one report notebook: small frames plus ``meta``."""
-        from siamlib import fairness, raci, scope_lived
+        """One report's inputs (frames, ``meta``), checked by :func:`siamlib.bundles.check`."""
+        from siamlib import bundles, fairness, raci, scope_lived, scorecard
         from siamlib import quality as q
 
         p = self.params
@@ -281,13 +281,15 @@ class Work:
             }
             frames.update(fairness.panel_for(self, BOARD).frames())
             meta["role"] = "board"
-            return {"meta": meta, "frames": {k: v for k, v in frames.items() if v is not None}}
+            frames = {k: v for k, v in frames.items() if v is not None}
+            return bundles.check({"meta": meta, "frames": frames})
 
         supplier = p.estate.supplier(name)
         values = self.values[self.values["supplier_id"] == name]
         frames = {
             "scorecard": self.cards[name],
             "trend": self.trends[name],
+            "score_trend": scorecard.score_trend(self.trends[name]),
             "ledger": self.ledgers[name],
             "causes": self.causes_table(name),
             "values": values,
@@ -307,6 +309,7 @@ class Work:
             role=supplier.role,
             monthly_charge=p.contract(name).monthly_charge,
             at_risk_pct=p.contract(name).at_risk_pct,
+            headline=scorecard.headline(self.cards[name], self.ledgers[name], meta.get("dq_score")),
         )
         if supplier.role == "tower":
             # Both summaries only look at tickets resolved in the period: cut those once for
@@ -324,7 +327,7 @@ class Work:
             )
         else:
             frames.update(_integrator_frames(self))
-        return {"meta": meta, "frames": frames}
+        return bundles.check({"meta": meta, "frames": frames})
 
 
 FOREIGN_RECORD = "(another supplier's ticket)"

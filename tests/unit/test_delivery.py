@@ -87,6 +87,21 @@ def tower_bundle(supplier_name: str = "Beacon Service Desk", b_actual: float = 8
             "supplier_name": supplier_name,
             "role": "tower",
             "run_at": "2026-11-01T06:00:00+00:00",
+            # The tiles' figures as Work.bundle computes them (siamlib.scorecard.headline):
+            # 60 points over weights 60 + 40 -> 60 (red, below 70); 1 green and 1 red level;
+            # the ledger's one credit line, 500 owed (red).
+            "headline": {
+                "weighted_score": 60.0,
+                "score_rag": "red",
+                "levels": 2,
+                "green": 1,
+                "amber": 0,
+                "red": 1,
+                "grey": 0,
+                "levels_rag": "red",
+                "net_credits": 500.0,
+                "credits_rag": "red",
+            },
         },
         "frames": {
             "scorecard": _card(PERIOD, 97.0, b_actual),

@@ -65,6 +65,8 @@ HEADLINE_KEYS = (
     "net_credits",
     "credits_rag",
 )
+# meta["board_headline"] (siamlib.scorecard.board_headline): the board's credit figures.
+BOARD_HEADLINE_KEYS = ("net_credits", "at_risk", "share", "credits_rag", "blocked")
 FAIRNESS_FRAMES = ("fairness_waived", "fairness_small", "fairness_routes", "fairness_alerts")
 SUPPLIER_FRAMES = (
     "scorecard",
@@ -135,7 +137,7 @@ SPECS: dict[str, Spec] = {
             "watermelon",
             *FAIRNESS_FRAMES,
         ),
-        COMMON_META,
+        (*COMMON_META, "board_headline"),
         ("quality", "quality_scores", "changes"),
     ),
 }
@@ -174,6 +176,9 @@ def problems(bundle: Mapping) -> list[str]:
     if "headline" in spec.meta and isinstance(meta.get("headline"), Mapping):
         have = meta["headline"]
         out += [f"headline figure {k!r} is missing" for k in HEADLINE_KEYS if k not in have]
+    if "board_headline" in spec.meta and isinstance(meta.get("board_headline"), Mapping):
+        have = meta["board_headline"]
+        out += [f"headline figure {k!r} is missing" for k in BOARD_HEADLINE_KEYS if k not in have]
     return out
 
 
@@ -221,6 +226,17 @@ class Headline:
             )
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in h.items() if k in names})
+
+
+def board_headline(meta: Mapping) -> Mapping:
+    """A board bundle's credit figures (:func:`siamlib.scorecard.board_headline`)."""
+    h = meta.get("board_headline")
+    if not isinstance(h, Mapping):
+        raise BundleError(
+            f"board bundle {meta.get('report', '?')}: no board_headline figures in meta (the "
+            "bundle predates them or was built by hand); build it with Work.bundle"
+        )
+    return h
 
 
 @dataclass(frozen=True)

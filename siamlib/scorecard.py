@@ -92,6 +92,9 @@ NOTHING_COUNTED = "nothing counted in the month"
 # the RAG (and the thresholds), the render layer only shows it.
 SCORE_RAG = {"green": 90.0, "amber": 70.0}
 DQ_RAG = {"green": 95.0, "amber": 80.0}
+# The board's credits tile: amber while the net credits stay under half the at-risk pool of
+# the suppliers shown, red from half (green when nothing is owed).
+CREDITS_RED_SHARE = 0.5
 
 LEAGUE_COLUMNS = [
     "rank",
@@ -438,6 +441,46 @@ def headline(
         out.update(dq_score=float(dq_score), dq_rag=rag_of(dq_score, DQ_RAG))
         out["dq_thresholds"] = dict(DQ_RAG)
     return out
+
+
+def board_headline(
+    ledger: pd.DataFrame, at_risk: pd.DataFrame, quality_scores: pd.DataFrame | None = None
+) -> dict[str, object]:
+    """The board front page's credit figures, computed once before rendering.
+
+    ``net_credits`` (the ledgers' total) and ``at_risk`` (the suppliers' at-risk amounts),
+    both without the ``blocked`` suppliers (``stopped`` in the data-quality ``quality_scores``:
+    their figures are withheld); ``share`` of the
+    pool (NaN with no pool) and the tile's ``credits_rag``: green when nothing is owed,
+    amber below :data:`CREDITS_RED_SHARE` of the pool, red from it.
+
+    >>> ledger = pd.DataFrame({"supplier_id": ["a", "b"], "amount": [300.0, 900.0]})
+    >>> risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [1000.0, 1000.0]})
+    >>> h = board_headline(ledger, risk, pd.DataFrame({"supplier_id": ["a", "b"],
+    ...                                                 "stopped": [False, True]}))
+    >>> h["net_credits"], h["at_risk"], h["share"], h["credits_rag"]
+    (300.0, 1000.0, 0.3, 'amber')
+    """
+    blocked = []
+    if quality_scores is not None and "stopped" in quality_scores.columns:
+        blocked = sorted(quality_scores.loc[quality_scores["stopped"].astype(bool), "supplier_id"])
+    if not ledger.empty:
+        ledger = ledger[~ledger["supplier_id"].isin(blocked)]
+    if not at_risk.empty:
+        at_risk = at_risk[~at_risk["supplier_id"].isin(blocked)]
+    net = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    pool = float(at_risk["at_risk_amount"].sum()) if not at_risk.empty else 0.0
+    share = net / pool if pool else float("nan")
+    # NaN (no pool) is not below the red share: owing credits against no pool is red.
+    rag = "green" if net <= 0 else "amber" if share < CREDITS_RED_SHARE else "red"
+    return {
+        "net_credits": net,
+        "at_risk": pool,
+        "share": share,
+        "credits_rag": rag,
+        "credits_red_share": CREDITS_RED_SHARE,
+        "blocked": blocked,
+    }
 
 
 def score_trend(trend: pd.DataFrame) -> pd.DataFrame:

@@ -118,14 +118,13 @@ def front_page(bundle: dict) -> str:
 
     fp = frontpage.front_page(bundle)
     cur = fp.currency
-    share = fp.net_credits / fp.at_risk if fp.at_risk else float("nan")
     items = [
         {
             "label": f"Net service credits, {fp.period}",
             "value": present.fmt_money(fp.net_credits, cur),
             "sub": f"of {present.fmt_money(fp.at_risk, cur)} at risk "
-            f"({present.fmt_percent(share, 1)})",
-            "rag": "green" if fp.net_credits <= 0 else "amber" if share < 0.5 else "red",
+            f"({present.fmt_percent(fp.share, 1)})",
+            "rag": fp.credits_rag,
         },
         {
             "label": "Suppliers with a red level",

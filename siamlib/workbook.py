@@ -268,20 +268,16 @@ class Work:
         if name == BOARD:
             cards = pd.concat(self.cards.values(), ignore_index=True)
             ledger = pd.concat(self.ledgers.values(), ignore_index=True)
-            frames = {
-                "league": self.league,
-                "cards": cards,
-                "ledger": ledger,
-                "causes": self.causes_table(BOARD),
-                "quality": q.supplier_view(self.quality, None) if self.quality else None,
-                "quality_scores": q.score_table(self.quality, [s.id for s in p.estate.suppliers])
-                if self.quality
-                else None,
-                **_front_page_frames(self),
-            }
-            frames.update(fairness.panel_for(self, BOARD).frames())
-            meta["role"] = "board"
-            frames = {k: v for k, v in frames.items() if v is not None}
+            frames = {"league": self.league, "cards": cards, "ledger": ledger}
+            frames["causes"] = self.causes_table(BOARD)
+            if self.quality:  # optional frames: none when the run was not validated
+                frames["quality"] = q.supplier_view(self.quality, None)
+                frames["quality_scores"] = q.score_table(self.quality, list(meta["supplier_names"]))
+            frames.update(_front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
+            front = scorecard.board_headline(
+                ledger, frames["at_risk"], frames.get("quality_scores")
+            )
+            meta.update(role="board", board_headline=front)
             return bundles.check({"meta": meta, "frames": frames})
 
         supplier = p.estate.supplier(name)

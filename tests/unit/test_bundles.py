@@ -41,6 +41,8 @@ def _full(kind: str) -> dict:
     meta.update(period="2026-10", report=f"my-{kind}", role=kind, currency="GBP")
     if "headline" in spec.meta:
         meta["headline"] = _headline()
+    if "board_headline" in spec.meta:
+        meta["board_headline"] = scorecard.board_headline(pd.DataFrame(), pd.DataFrame())
     return {"meta": meta, "frames": {f: pd.DataFrame() for f in spec.frames}}
 
 
@@ -182,6 +184,48 @@ def test_the_score_trend_is_the_weighted_score_of_each_month():
     got = scorecard.score_trend(trend)
     # September 72.5 (as above); October A earns its full 60: (60 + 30.5) / 100 x 100 = 90.5
     assert got.to_dict("list") == {"period": ["2026-09", "2026-10"], "score": [72.5, 90.5]}
+
+
+LEDGERS = pd.DataFrame({"supplier_id": ["a", "a", "b", "c"], "amount": [900.0, -100.0, 50.0, 0.0]})
+AT_RISK = pd.DataFrame({"supplier_id": ["a", "b", "c"], "at_risk_amount": [1000.0, 400.0, 600.0]})
+SCORES = pd.DataFrame(
+    {"supplier_id": ["a", "b", "c"], "stopped": [False, True, False], "blocking_failed": [0, 2, 0]}
+)
+
+
+def test_board_credit_figures_leave_blocked_suppliers_out():
+    h = scorecard.board_headline(LEDGERS, AT_RISK, SCORES)
+    # b is blocked: net 900 - 100 + 0 = 800 against a pool of 1000 + 600 = 1600, share 0.5,
+    # which is the red share (amber only below half the pool).
+    assert (h["net_credits"], h["at_risk"], h["share"]) == (800.0, 1600.0, 0.5)
+    assert h["credits_rag"] == "red" and h["blocked"] == ["b"]
+    below = scorecard.board_headline(LEDGERS.iloc[[0, 1]].assign(amount=[700.0, 0.0]), AT_RISK)
+    assert below["share"] == 0.35 and below["credits_rag"] == "amber"  # 700 of 2000
+
+
+def test_board_credits_owed_against_no_pool_are_red_and_nothing_owed_is_green():
+    owed = scorecard.board_headline(LEDGERS, pd.DataFrame())
+    assert owed["at_risk"] == 0.0 and math.isnan(owed["share"]) and owed["credits_rag"] == "red"
+    assert scorecard.board_headline(LEDGERS.iloc[[3]], AT_RISK)["credits_rag"] == "green"
+
+
+def test_a_board_bundle_without_its_credit_figures_is_an_error():
+    b = _full("board")
+    del b["meta"]["board_headline"]["share"]
+    with pytest.raises(BundleError, match="headline figure 'share' is missing"):
+        check(b)
+
+
+def test_the_board_credits_tile_shows_the_rag_computed_in_the_bundle():
+    b = _full("board")
+    b["frames"].update(ledger=LEDGERS, at_risk=AT_RISK, quality_scores=SCORES)
+    b["meta"]["board_headline"] = scorecard.board_headline(LEDGERS, AT_RISK, SCORES)
+    page = sections.front_page(b)
+    assert re.search(
+        r'rag-red"[^>]*><div class="label">Net service credits, 2026-10</div>'
+        r'<div class="value">£800</div><div class="sub">of £1,600 at risk \(50%\)',
+        page,
+    )
 
 
 # ------------------------------------------------------------------------ render layer ----

@@ -130,7 +130,20 @@ def board_bundle() -> dict:
         }
     )
     return {
-        "meta": {"estate": "Demo Estate", "currency": "GBP", "period": PERIOD, "role": "board"},
+        "meta": {
+            "estate": "Demo Estate",
+            "currency": "GBP",
+            "period": PERIOD,
+            "role": "board",
+            # an empty ledger and no at-risk pool: nothing owed, no share of a pool
+            "board_headline": {
+                "net_credits": 0.0,
+                "at_risk": 0.0,
+                "share": float("nan"),
+                "credits_rag": "green",
+                "blocked": [],
+            },
+        },
         "frames": {"league": league, "ledger": pd.DataFrame({"supplier_id": [], "amount": []})},
     }
 

@@ -173,12 +173,14 @@ def problems(bundle: Mapping) -> list[str]:
         f"frame {f!r} is not one of a {spec.kind} bundle's" for f in frames if not spec.allows(f)
     ]
     out += [f"required meta key {k!r} is missing" for k in spec.meta if k not in meta]
-    if "headline" in spec.meta and isinstance(meta.get("headline"), Mapping):
-        have = meta["headline"]
-        out += [f"headline figure {k!r} is missing" for k in HEADLINE_KEYS if k not in have]
-    if "board_headline" in spec.meta and isinstance(meta.get("board_headline"), Mapping):
-        have = meta["board_headline"]
-        out += [f"headline figure {k!r} is missing" for k in BOARD_HEADLINE_KEYS if k not in have]
+    for key, names in (("headline", HEADLINE_KEYS), ("board_headline", BOARD_HEADLINE_KEYS)):
+        if key not in spec.meta or key not in meta:
+            continue
+        have = meta[key]
+        if not isinstance(have, Mapping):
+            out.append(f"meta {key!r} is not a mapping ({type(have).__name__})")
+            continue
+        out += [f"headline figure {k!r} is missing" for k in names if k not in have]
     return out
 
 

@@ -10,7 +10,9 @@ quality gate blocked). :func:`siamlib.sections.front_page` renders it.
 Amber levels are named as well as red ones: amber is below the expected level, the board's
 early warning, and costs a line, not a credit.
 
->>> fp = front_page({"meta": {"period": "2026-10", "currency": "GBP"}, "frames": {}})
+>>> head = {"net_credits": 0.0, "at_risk": 0.0, "share": float("nan"), "credits_rag": "green"}
+>>> fp = front_page({"meta": {"period": "2026-10", "currency": "GBP", "board_headline": head},
+...                  "frames": {}})
 >>> fp.suppliers, fp.net_credits, fp.alerts
 ((), 0.0, ())
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from siamlib import present
+from siamlib.bundles import board_headline
 from siamlib.common import ALL
 
 # Clock-stop gaming signal: a quarter of the clock time stopped, or a quarter of the tickets
@@ -71,6 +74,8 @@ class FrontPage:
     at_risk: float
     credits_sentence: str
     alerts: tuple[str, ...]
+    share: float = float("nan")  # of the at-risk pool
+    credits_rag: str = "grey"
 
 
 # ------------------------------------------------------------------------------ drivers ----
@@ -504,15 +509,13 @@ def front_page(bundle: dict) -> FrontPage:
             supplier_line(r, cards, found, r["supplier_id"] in blocked, tz, _f(bundle, "causes"))
             for _, r in order.iterrows()
         ]
+    # The credit figures and their RAG come with the bundle (siamlib.scorecard.board_headline).
+    head = board_headline(meta)
+    net, pool = head["net_credits"], head["at_risk"]
     ledger = _f(bundle, "ledger")
-    risk = _f(bundle, "at_risk")
     if not ledger.empty:
         ledger = ledger[~ledger["supplier_id"].isin(blocked)]
-    if not risk.empty:
-        risk = risk[~risk["supplier_id"].isin(blocked)]
-    net = float(ledger["amount"].sum()) if not ledger.empty else 0.0
-    pool = float(risk["at_risk_amount"].sum()) if not risk.empty else 0.0
-    share = f" ({present.fmt_percent(net / pool, 1)} of the pool)" if pool else ""
+    share = f" ({present.fmt_percent(head['share'], 1)} of the pool)" if pool else ""
     left_out = " Blocked suppliers are left out of both." if blocked else ""
     credits_sentence = (
         f"Net service credits for {meta['period']}: {present.fmt_money(net, currency)} "
@@ -526,6 +529,8 @@ def front_page(bundle: dict) -> FrontPage:
         suppliers=tuple(lines),
         net_credits=net,
         at_risk=pool,
+        share=head["share"],
+        credits_rag=head["credits_rag"],
         credits_sentence=credits_sentence,
         alerts=alerts(bundle),
     )

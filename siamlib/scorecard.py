@@ -86,6 +86,16 @@ figure in the shown unit (NaN for measures that are not record proportions)."""
 
 NOTHING_COUNTED = "nothing counted in the month"
 
+# The headline tiles' RAG: a weighted score of 90 or more (out of 100) is green, 70 or more
+# amber, below red; a data-quality score of 95 or more green, 80 or more amber. Params carry
+# no such thresholds, so these constants are the one place they live; the bundle carries
+# the RAG (and the thresholds), the render layer only shows it.
+SCORE_RAG = {"green": 90.0, "amber": 70.0}
+DQ_RAG = {"green": 95.0, "amber": 80.0}
+# The board's credits tile: amber while the net credits stay under half the at-risk pool of
+# the suppliers shown, red from half (green when nothing is owed).
+CREDITS_RED_SHARE = 0.5
+
 LEAGUE_COLUMNS = [
     "rank",
     "supplier_id",
@@ -377,6 +387,118 @@ def weighted_score(card: pd.DataFrame) -> float:
         return float("nan")
     score = float(card.loc[has, "points"].sum()) / weight * 100
     return float(min(100.0, max(0.0, round(score, 10))))
+
+
+def rag_of(score: float, thresholds: Mapping[str, float] = SCORE_RAG) -> str:
+    """RAG of a 0-100 score against ``{"green": at_least, "amber": at_least}``; NaN is grey.
+
+    >>> rag_of(90.0), rag_of(89.9), rag_of(70.0), rag_of(69.9), rag_of(float("nan"))
+    ('green', 'amber', 'amber', 'red', 'grey')
+    """
+    if score is None or pd.isna(score):
+        return "grey"
+    return (
+        "green"
+        if score >= thresholds["green"]
+        else "amber"
+        if score >= thresholds["amber"]
+        else "red"
+    )
+
+
+def headline(
+    card: pd.DataFrame, ledger: pd.DataFrame, dq_score: float | None = None
+) -> dict[str, object]:
+    """The figures of a supplier report's headline tiles, computed once before rendering.
+
+    ``weighted_score`` (:func:`weighted_score`, NaN with no level) and its ``score_rag``
+    (:data:`SCORE_RAG`, thresholds kept beside it); ``levels`` and the count per RAG status
+    with ``levels_rag`` (red if any level is red, else amber if any is amber, else green);
+    ``net_credits`` (the ledger's total, credits net of earn-back) and ``credits_rag`` (green
+    when nothing is owed); ``dq_score`` and ``dq_rag`` (:data:`DQ_RAG`) when a data-quality
+    score is given. Plain Python values: the dict travels in the bundle's ``meta.json``.
+
+    >>> card = pd.DataFrame({"actual": [92.0, 97.0, None], "weight": [20.0, 30.0, 50.0],
+    ...     "points": [8.0, 30.0, None], "rag": ["amber", "green", "grey"]})
+    >>> h = headline(card, pd.DataFrame({"amount": [250.0, -50.0]}))
+    >>> h["weighted_score"], h["score_rag"], h["green"], h["levels_rag"], h["net_credits"]
+    (76.0, 'amber', 1, 'amber', 200.0)
+    """
+    score = weighted_score(card) if not card.empty else float("nan")
+    counts = rag_counts(card) if not card.empty else dict.fromkeys(RAG_ORDER, 0)
+    credits = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    out: dict[str, object] = {
+        "weighted_score": score,
+        "score_rag": rag_of(score, SCORE_RAG),
+        "score_thresholds": dict(SCORE_RAG),
+        "levels": len(card),
+        **counts,
+        "levels_rag": "red" if counts["red"] else "amber" if counts["amber"] else "green",
+        "net_credits": credits,
+        "credits_rag": "green" if credits <= 0 else "red",
+    }
+    if dq_score is not None:
+        out.update(dq_score=float(dq_score), dq_rag=rag_of(dq_score, DQ_RAG))
+        out["dq_thresholds"] = dict(DQ_RAG)
+    return out
+
+
+def board_headline(
+    ledger: pd.DataFrame, at_risk: pd.DataFrame, quality_scores: pd.DataFrame | None = None
+) -> dict[str, object]:
+    """The board front page's credit figures, computed once before rendering.
+
+    ``net_credits`` (the ledgers' total) and ``at_risk`` (the suppliers' at-risk amounts),
+    both without the ``blocked`` suppliers (``stopped`` in the data-quality ``quality_scores``:
+    their figures are withheld); ``share`` of the
+    pool (NaN with no pool) and the tile's ``credits_rag``: green when nothing is owed,
+    amber below :data:`CREDITS_RED_SHARE` of the pool, red from it.
+
+    >>> ledger = pd.DataFrame({"supplier_id": ["a", "b"], "amount": [300.0, 900.0]})
+    >>> risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [1000.0, 1000.0]})
+    >>> h = board_headline(ledger, risk, pd.DataFrame({"supplier_id": ["a", "b"],
+    ...                                                 "stopped": [False, True]}))
+    >>> h["net_credits"], h["at_risk"], h["share"], h["credits_rag"]
+    (300.0, 1000.0, 0.3, 'amber')
+    """
+    blocked = []
+    if quality_scores is not None and "stopped" in quality_scores.columns:
+        blocked = sorted(quality_scores.loc[quality_scores["stopped"].astype(bool), "supplier_id"])
+    if not ledger.empty:
+        ledger = ledger[~ledger["supplier_id"].isin(blocked)]
+    if not at_risk.empty:
+        at_risk = at_risk[~at_risk["supplier_id"].isin(blocked)]
+    net = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    pool = float(at_risk["at_risk_amount"].sum()) if not at_risk.empty else 0.0
+    share = net / pool if pool else float("nan")
+    # NaN (no pool) is not below the red share: owing credits against no pool is red.
+    rag = "green" if net <= 0 else "amber" if share < CREDITS_RED_SHARE else "red"
+    return {
+        "net_credits": net,
+        "at_risk": pool,
+        "share": share,
+        "credits_rag": rag,
+        "credits_red_share": CREDITS_RED_SHARE,
+        "blocked": blocked,
+    }
+
+
+def score_trend(trend: pd.DataFrame) -> pd.DataFrame:
+    """Weighted score per month of a stacked trend (:func:`trend`): ``period``, ``score``.
+
+    >>> t = pd.DataFrame({"period": ["2026-09", "2026-10"], "actual": [92.0, 97.0],
+    ...     "weight": [20.0, 20.0], "points": [8.0, 20.0]})
+    >>> score_trend(t)["score"].tolist()
+    [40.0, 100.0]
+    """
+    if trend.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="str"), "score": pd.Series(dtype=float)})
+    return (
+        trend.groupby("period")[list(trend.columns)]
+        .apply(weighted_score)
+        .rename("score")
+        .reset_index()
+    )
 
 
 def trend(

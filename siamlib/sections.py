@@ -16,10 +16,10 @@ import altair as alt
 import pandas as pd
 
 from siamlib import charts, present
+from siamlib.bundles import Headline
 from siamlib.common import ALL
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import bucket_labels
-from siamlib.scorecard import weighted_score
 from siamlib.sections_causes import causes_section  # noqa: F401 (re-exported)
 from siamlib.sections_fairness import (  # noqa: F401 (re-exported)
     fairness_panel,
@@ -118,14 +118,13 @@ def front_page(bundle: dict) -> str:
 
     fp = frontpage.front_page(bundle)
     cur = fp.currency
-    share = fp.net_credits / fp.at_risk if fp.at_risk else float("nan")
     items = [
         {
             "label": f"Net service credits, {fp.period}",
             "value": present.fmt_money(fp.net_credits, cur),
             "sub": f"of {present.fmt_money(fp.at_risk, cur)} at risk "
-            f"({present.fmt_percent(share, 1)})",
-            "rag": "green" if fp.net_credits <= 0 else "amber" if share < 0.5 else "red",
+            f"({present.fmt_percent(fp.share, 1)})",
+            "rag": fp.credits_rag,
         },
         {
             "label": "Suppliers with a red level",
@@ -165,52 +164,41 @@ def front_page(bundle: dict) -> str:
 
 
 # ---------------------------------------------------------------------- supplier sections
-def _score_rag(score: float) -> str:
-    if pd.isna(score):
-        return "grey"
-    return "green" if score >= 90 else "amber" if score >= 70 else "red"
-
-
 def headline(bundle: dict) -> str:
-    """RAG tiles: weighted score, levels met, net credits, data quality."""
+    """RAG tiles: weighted score, levels met, net credits, data quality.
+
+    Every figure and RAG comes from ``meta["headline"]`` (:func:`siamlib.scorecard.headline`,
+    computed with the bundle); this only formats them.
+    """
     m = bundle["meta"]
-    card = _f(bundle, "scorecard")
-    ledger = _f(bundle, "ledger")
-    score = weighted_score(card) if not card.empty else float("nan")
-    counts = card["rag"].value_counts() if not card.empty else pd.Series(dtype=int)
-    credits = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    h = Headline.of(m)
     items = [
         {
             "label": f"Weighted score, {m['period']}",
-            "value": present.fmt_number(score, "", 1),
+            "value": present.fmt_number(h.weighted_score, "", 1),
             "sub": "out of 100",
-            "rag": _score_rag(score),
+            "rag": h.score_rag,
         },
         {
             "label": "Service levels met",
-            "value": f"{counts.get('green', 0)} of {len(card)}",
-            "sub": f"{counts.get('amber', 0)} amber, {counts.get('red', 0)} red",
-            "rag": "red"
-            if counts.get("red", 0)
-            else "amber"
-            if counts.get("amber", 0)
-            else "green",
+            "value": f"{h.green} of {h.levels}",
+            "sub": f"{h.amber} amber, {h.red} red",
+            "rag": h.levels_rag,
         },
         {
             "label": f"Service credits, {m['period']}",
-            "value": present.fmt_number(credits, m.get("currency", "GBP"), 0),
+            "value": present.fmt_number(h.net_credits, m.get("currency", "GBP"), 0),
             "sub": "net of earn-back",
-            "rag": "green" if credits <= 0 else "red",
+            "rag": h.credits_rag,
         },
     ]
-    if "dq_score" in m:
-        dq = m["dq_score"]
+    if h.dq_rag is not None:
         items.append(
             {
                 "label": "Data quality",
-                "value": present.fmt_number(dq, "", 1),
+                "value": present.fmt_number(h.dq_score, "", 1),
                 "sub": "out of 100",
-                "rag": "green" if dq >= 95 else "amber" if dq >= 80 else "red",
+                "rag": h.dq_rag,
             }
         )
     return present.tiles(items)
@@ -256,16 +244,9 @@ def scorecard_table(bundle: dict) -> str:
 
 
 def score_trend_chart(bundle: dict) -> alt.Chart:
-    """Weighted score per month over the last 12 months."""
-    trend = _f(bundle, "trend")
-    df = (
-        trend.groupby("period")[list(trend.columns)]
-        .apply(weighted_score)
-        .rename("score")
-        .reset_index()
-    )
+    """Weighted score per month over the last 12 months (the bundle's ``score_trend``)."""
     return charts.line(
-        df,
+        _f(bundle, "score_trend"),
         "period:O",
         alt.Y("score:Q", title="weighted score (0-100)", scale=alt.Scale(domain=[0, 100])),
         title=f"Weighted score, 12 months to {bundle['meta']['period']}",

@@ -258,8 +258,8 @@ class Work:
         return breached, records, aged
 
     def bundle(self, name: str) -> dict:
-        """The inputs of one report notebook: small frames plus ``meta``."""
-        from siamlib import fairness, raci, scope_lived
+        """One report's inputs (frames, ``meta``), checked by :func:`siamlib.bundles.check`."""
+        from siamlib import bundles, fairness, raci, scope_lived, scorecard
         from siamlib import quality as q
 
         p = self.params
@@ -268,26 +268,24 @@ class Work:
         if name == BOARD:
             cards = pd.concat(self.cards.values(), ignore_index=True)
             ledger = pd.concat(self.ledgers.values(), ignore_index=True)
-            frames = {
-                "league": self.league,
-                "cards": cards,
-                "ledger": ledger,
-                "causes": self.causes_table(BOARD),
-                "quality": q.supplier_view(self.quality, None) if self.quality else None,
-                "quality_scores": q.score_table(self.quality, [s.id for s in p.estate.suppliers])
-                if self.quality
-                else None,
-                **_front_page_frames(self),
-            }
-            frames.update(fairness.panel_for(self, BOARD).frames())
-            meta["role"] = "board"
-            return {"meta": meta, "frames": {k: v for k, v in frames.items() if v is not None}}
+            frames = {"league": self.league, "cards": cards, "ledger": ledger}
+            frames["causes"] = self.causes_table(BOARD)
+            if self.quality:  # optional frames: none when the run was not validated
+                frames["quality"] = q.supplier_view(self.quality, None)
+                frames["quality_scores"] = q.score_table(self.quality, list(meta["supplier_names"]))
+            frames.update(_front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
+            front = scorecard.board_headline(
+                ledger, frames["at_risk"], frames.get("quality_scores")
+            )
+            meta.update(role="board", board_headline=front)
+            return bundles.check({"meta": meta, "frames": frames})
 
         supplier = p.estate.supplier(name)
         values = self.values[self.values["supplier_id"] == name]
         frames = {
             "scorecard": self.cards[name],
             "trend": self.trends[name],
+            "score_trend": scorecard.score_trend(self.trends[name]),
             "ledger": self.ledgers[name],
             "causes": self.causes_table(name),
             "values": values,
@@ -307,6 +305,7 @@ class Work:
             role=supplier.role,
             monthly_charge=p.contract(name).monthly_charge,
             at_risk_pct=p.contract(name).at_risk_pct,
+            headline=scorecard.headline(self.cards[name], self.ledgers[name], meta.get("dq_score")),
         )
         if supplier.role == "tower":
             # Both summaries only look at tickets resolved in the period: cut those once for
@@ -324,7 +323,7 @@ class Work:
             )
         else:
             frames.update(_integrator_frames(self))
-        return {"meta": meta, "frames": frames}
+        return bundles.check({"meta": meta, "frames": frames})
 
 
 FOREIGN_RECORD = "(another supplier's ticket)"

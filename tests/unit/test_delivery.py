@@ -87,6 +87,21 @@ def tower_bundle(supplier_name: str = "Beacon Service Desk", b_actual: float = 8
             "supplier_name": supplier_name,
             "role": "tower",
             "run_at": "2026-11-01T06:00:00+00:00",
+            # The tiles' figures as Work.bundle computes them (siamlib.scorecard.headline):
+            # 60 points over weights 60 + 40 -> 60 (red, below 70); 1 green and 1 red level;
+            # the ledger's one credit line, 500 owed (red).
+            "headline": {
+                "weighted_score": 60.0,
+                "score_rag": "red",
+                "levels": 2,
+                "green": 1,
+                "amber": 0,
+                "red": 1,
+                "grey": 0,
+                "levels_rag": "red",
+                "net_credits": 500.0,
+                "credits_rag": "red",
+            },
         },
         "frames": {
             "scorecard": _card(PERIOD, 97.0, b_actual),
@@ -115,7 +130,20 @@ def board_bundle() -> dict:
         }
     )
     return {
-        "meta": {"estate": "Demo Estate", "currency": "GBP", "period": PERIOD, "role": "board"},
+        "meta": {
+            "estate": "Demo Estate",
+            "currency": "GBP",
+            "period": PERIOD,
+            "role": "board",
+            # an empty ledger and no at-risk pool: nothing owed, no share of a pool
+            "board_headline": {
+                "net_credits": 0.0,
+                "at_risk": 0.0,
+                "share": float("nan"),
+                "credits_rag": "green",
+                "blocked": [],
+            },
+        },
         "frames": {"league": league, "ledger": pd.DataFrame({"supplier_id": [], "amount": []})},
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from siamlib import frontpage
+from siamlib import frontpage, scorecard
 
 OCT = (pd.Timestamp("2026-09-30 23:00", tz="UTC"), pd.Timestamp("2026-10-31 23:59", tz="UTC"))
 CARD_COLUMNS = [
@@ -80,7 +80,14 @@ def _bundle(**frames) -> dict:
         "cards": CARDS,
         "drivers": frontpage.drivers(OUTAGES, None, CHANGES, OCT),
     }
-    return {"meta": meta, "frames": {**base, **frames}}
+    frames = {**base, **frames}
+    # The credit figures as Work.bundle computes them into the board bundle's meta.
+    meta["board_headline"] = scorecard.board_headline(
+        frames.get("ledger", pd.DataFrame()),
+        frames.get("at_risk", pd.DataFrame()),
+        frames.get("quality_scores"),
+    )
+    return {"meta": meta, "frames": frames}
 
 
 def test_drivers_keep_unplanned_outages_and_failed_changes_of_the_period():

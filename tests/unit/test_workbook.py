@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siamlib import periods
+from siamlib import bundles, periods
 from siamlib.schema import isin as _isin
 from siamlib.workbook import Work, _attribution, _clock_summary
 from tests.fixtures.fixture_params import fixture_params
@@ -81,6 +81,9 @@ def _level(supplier: str, level: str, priority: int) -> dict:
         "measure": "sla_resolution_attainment",
         "scope": f"priority={priority}",
         "actual": 50.0,
+        "rag": "red",
+        "weight": 50.0,
+        "points": 0.0,
     }
 
 
@@ -108,6 +111,8 @@ def _work(excluded: list[tuple[str, str]] = (("X", "hosting"),)) -> Work:
         league=pd.DataFrame(),
         quality=None,
         aged_open=AGED_OPEN,
+        # compute_period's provenance, which every bundle must carry (siamlib.bundles)
+        meta={k: "" for k in bundles.COMMON_META if k not in ("period", "report", "role")},
     )
 
 

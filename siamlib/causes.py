@@ -366,7 +366,8 @@ def downtime_causes(
 
     for level in missed.itertuples(index=False):
         _, base_minutes = value(own, level.scope)
-        for oid in sorted(own["outage_id"].astype(str)):
+        # An outage without an id cannot be named as a cause (the gate blocks such rows).
+        for oid in sorted(set(own["outage_id"].dropna().astype(str))):
             without, minutes = value(own[own["outage_id"].astype(str) != oid], level.scope)
             if base_minutes - minutes <= 0:
                 continue  # outside the period or the level's service: not this level's cause

@@ -118,3 +118,35 @@ def test_level_evidence_flags_are_used_so_actual_matches_the_scorecard():
     assert (row.records, row.breached, row.actual) == (1, 0, 50.0)
     assert row.actual_without == pytest.approx(100 / 3)
     assert not row.drives_miss
+
+
+def test_an_outage_without_an_id_is_never_named_and_stops_nothing():
+    # Two unplanned hosting email outages in June, one without an id (the gate blocks such
+    # rows; the computation must still finish): only the named one can be a cause.
+    from siamlib.causes import downtime_causes
+    from tests.fixtures.fixture_params import fixture_params
+
+    p = fixture_params()
+    ts = lambda s: pd.Timestamp(s, tz="UTC")  # noqa: E731
+    outages = pd.DataFrame(
+        {
+            "outage_id": ["O1", None],
+            "supplier_id": "hosting",
+            "service": "email",
+            "start_at": [ts("2026-06-03 09:00"), ts("2026-06-10 09:00")],
+            "end_at": [ts("2026-06-03 21:00"), ts("2026-06-10 21:00")],
+            "planned": False,
+        }
+    ).astype({"outage_id": "string"})
+    card = pd.DataFrame(
+        {
+            "supplier_id": ["hosting"],
+            "service_level": ["AVAIL"],
+            "measure": ["availability"],
+            "scope": [""],
+            "actual": [90.0],
+            "minimum": [99.0],
+        }
+    )
+    table = downtime_causes(outages, card, p, "2026-06")
+    assert table["cause_id"].tolist() == ["O1"]

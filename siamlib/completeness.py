@@ -76,13 +76,20 @@ def coverage_notes(
     window: tuple[pd.Timestamp, pd.Timestamp] | None,
     months: Sequence[str],
     tz: str = "UTC",
+    empty: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Per month and measure, why it must be grey; only rows that must be (``NOTE_COLUMNS``).
 
     A month outside ``window`` (``None``: no window known, every month in) notes every measure;
-    otherwise a measure with a source table not in ``present`` is noted.
+    otherwise a measure with a source table not in ``present``, or in ``empty`` (a table
+    present without a single row: no data, not "nothing happened"), is noted.
+
+    >>> n = coverage_notes(["tickets", "outages"], None, ["2026-10"], empty=["outages"])
+    >>> n.set_index("measure").loc["availability", "note"]
+    'the outages table in the dataset has no rows'
     """
-    have = set(present)
+    blank = set(empty)
+    have = set(present) - blank
     rows = []
     for period in months:
         outside = window is not None and not periods_mod.overlaps(period, window, tz)
@@ -93,7 +100,11 @@ def coverage_notes(
                 absent = [t for t in measure.sources if t not in have]
                 if not absent:
                     continue
-                note = f"no {' or '.join(absent)} table in the dataset"
+                if set(absent) <= blank:
+                    note = f"the {' and '.join(absent)} table in the dataset has no rows"
+                else:
+                    missing = " or ".join(t for t in absent if t not in blank)
+                    note = f"no {missing} table in the dataset"
             rows.append((period, measure.id, note))
     return pd.DataFrame(rows, columns=NOTE_COLUMNS).astype("str")
 
@@ -170,3 +181,21 @@ def empty_table_blocks(
                 f"figure of {s.id} is produced; re-import an extract that covers {period}"
             )
     return blocks
+
+
+def estate_tables(params, supplier_id: str, period: str) -> set[str]:
+    """Tables the estate-wide levels of ``supplier_id`` read from every supplier's rows.
+
+    The integrator is judged on the whole estate (its levels' measures read every supplier's
+    tickets, events, problems...), so a blocking data failure in any supplier's rows of these
+    tables stops its figures too. A tower's levels read its own rows only: empty.
+
+    >>> from siamlib.params import load_params
+    >>> p = load_params()
+    >>> sorted(estate_tables(p, "integrator", "2026-10"))[:2], estate_tables(p, "euc", "2026-10")
+    (['improvements', 'problems'], set())
+    """
+    if params.estate.supplier(supplier_id).role != "integrator":
+        return set()
+    levels = params.contract(supplier_id).service_levels_on(periods_mod.first_day(period))
+    return {t for sl in levels for t in MEASURES[sl.measure].sources}

@@ -61,8 +61,8 @@ def check_in_window(
     >>> try:
     ...     check_in_window("2026-10", w, where="data/sn")
     ... except PeriodOutsideWindow as exc:
-    ...     print(*str(exc).split("; "), sep=chr(10))
-    data/sn: period 2026-10 is outside the data window 2016-02-01 to 2017-03-01 (end exclusive)
+    ...     print(*str(exc).split("; "), sep=chr(10))  # doctest: +ELLIPSIS
+    data/sn: period 2026-10 is outside the data window 2016-02-01 to 2017-03-01 (end ...)
     pick a month from 2016-02 to 2017-02
     """
     if overlaps(period, window, tz):
@@ -71,7 +71,8 @@ def check_in_window(
     last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
     raise PeriodOutsideWindow(
         f"{where or 'dataset'}: period {period} is outside the data window "
-        f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive); "
+        f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive, dataset.json "
+        "window_start/window_end); "
         f"pick a month from {first} to {last.to_period('M')}"
     )
 

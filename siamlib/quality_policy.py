@@ -179,7 +179,9 @@ def supplier_score(results: pd.DataFrame | QualityResult, supplier_id: str | Non
 
 
 def blocking_failures(
-    results: pd.DataFrame | QualityResult, supplier_id: str | None
+    results: pd.DataFrame | QualityResult,
+    supplier_id: str | None,
+    estate_tables: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Blocking failures that stop ``supplier_id``'s report (``None``: the board summary).
 
@@ -204,10 +206,17 @@ def blocking_failures(
     who = (df["scope"] == "estate") | (df["supplier_id"] == UNATTRIBUTED)
     if supplier_id is not None:
         who |= df["supplier_id"] == supplier_id
+    # A report whose levels are estate-wide (the integrator's) reads every supplier's rows of
+    # these tables: a blocking failure in any of them stops it too.
+    who |= df["table"].isin(list(estate_tables))
     return df[bad & who].reset_index(drop=True)
 
 
-def blocking_message(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> str:
+def blocking_message(
+    results: pd.DataFrame | QualityResult,
+    supplier_id: str | None,
+    estate_tables: Iterable[str] = (),
+) -> str:
     """A plain-English message naming the failures that stop a report; ``""`` when none.
 
     >>> df = results_frame([{"rule_id": "TKT-004", "table": "tickets", "column": "opened_at",
@@ -218,7 +227,7 @@ def blocking_message(results: pd.DataFrame | QualityResult, supplier_id: str | N
     Report for x stopped by 1 blocking data-quality failure:
     - TKT-004 tickets.opened_at: Every ticket has an opened_at. 2 rows (0.5%), e.g. INC1, INC2
     """
-    bad = blocking_failures(results, supplier_id)
+    bad = blocking_failures(results, supplier_id, estate_tables)
     if bad.empty:
         return ""
     who = "the board summary" if supplier_id is None else supplier_id

@@ -103,9 +103,11 @@ class Work:
         """
         reasons = []
         if self.quality is not None:
-            from siamlib import quality
+            from siamlib import completeness, quality
 
-            reasons.append(quality.blocking_message(self.quality, None if name == BOARD else name))
+            who = None if name == BOARD else name
+            whole = completeness.estate_tables(self.params, name, self.period) if who else ()
+            reasons.append(quality.blocking_message(self.quality, who, whole))
         if name == BOARD:
             ids = [s.id for s in self.params.estate.suppliers]
             if self.incomplete and all(i in self.incomplete for i in ids):
@@ -548,7 +550,8 @@ def compute_period(
     del kept_tables
     # Months outside the data window and measures whose source table is absent are never
     # scored: blank their values so no card, credit, earn-back or watermelon reads them.
-    notes = completeness.coverage_notes(present, window, months, params.estate.timezone)
+    empty = [n for n in present if n not in completeness.REQUIRED_TABLES and tables[n].empty]
+    notes = completeness.coverage_notes(present, window, months, params.estate.timezone, empty)
     values = completeness.blank_values(values, notes)
     incomplete = completeness.empty_table_blocks(tables, params, period, window)
     tz, aged_days = params.estate.timezone, params.estate.aged_after_days

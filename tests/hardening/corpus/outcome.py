@@ -114,6 +114,41 @@ def frame_diff(a: pd.DataFrame, b: pd.DataFrame) -> str:
     return ""
 
 
+def greyed_by_missing_data(frame: pd.DataFrame, baseline: pd.DataFrame) -> list[str]:
+    """The levels a case greyed for missing data, when that explains every difference.
+
+    Issue 13: a measure whose source table is absent (or has no rows at all) is grey with the
+    reason, never scored. Such a case is accepted when every changed row is a level now grey
+    whose explanation names the table, or a credit line of such a level that is gone, and
+    every other row equals the baseline. Returns the greyed levels, or [] when anything else
+    changed.
+    """
+    key = ["supplier_id", "service_level"]
+    new_lv = frame[frame["kind"] == "level"].set_index(key)
+    old_lv = baseline[baseline["kind"] == "level"].set_index(key)
+    if set(new_lv.index) != set(old_lv.index):
+        return []
+    changed = [
+        k
+        for k in old_lv.index
+        if not new_lv.loc[[k]].reset_index(drop=True).equals(old_lv.loc[[k]].reset_index(drop=True))
+    ]
+    for k in changed:
+        row = new_lv.loc[k]
+        note = str(row.get("explanation") or "")
+        if row["rag"] != "grey" or "table in the dataset" not in note:
+            return []
+    greyed = set(changed)
+    rest_new = frame[~frame.set_index(key).index.isin(greyed)]
+    rest_old = baseline[~baseline.set_index(key).index.isin(greyed)]
+    if frame_diff(rest_new, rest_old):
+        return []
+    still = frame[(frame["kind"] == "credit") & frame.set_index(key).index.isin(greyed)]
+    if len(still[still["amount"].fillna(0) != 0]):
+        return []
+    return [f"{s} {lv}" for s, lv in sorted(greyed)]
+
+
 def judge_figures(
     frame: pd.DataFrame,
     baseline: pd.DataFrame,
@@ -131,6 +166,13 @@ def judge_figures(
         rest = frame[~frame["supplier_id"].isin(blocked)]
         base_rest = baseline[~baseline["supplier_id"].isin(blocked)]
         diff = frame_diff(rest, base_rest)
+        if diff and quarantined and "quarantined" in summary:
+            # The gate blocked the touched suppliers and took rows out of every measure,
+            # saying so: estate-wide figures may rest on fewer rows (rule outcome 3).
+            return BLOCKED, (
+                f"blocked {', '.join(sorted(blocked))}; others rest on {quarantined} "
+                "fewer rows (quarantined, said)"
+            )
         if diff:
             return FAILED, f"blocked {sorted(blocked)}, others changed: {diff}"
         return BLOCKED, f"blocked {', '.join(sorted(blocked))}"
@@ -140,6 +182,9 @@ def judge_figures(
         return QUARANTINED, f"{quarantined} rows quarantined"
     diff = frame_diff(frame, baseline)
     if diff:
+        greyed = greyed_by_missing_data(frame, baseline)
+        if greyed:
+            return BLOCKED, f"levels grey for missing data, with the reason: {', '.join(greyed)}"
         return FAILED, f"figures changed without block or quarantine: {diff}"
     return UNCHANGED, "figures equal the baseline"
 

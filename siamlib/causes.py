@@ -325,6 +325,31 @@ def cause_tables_by_month(
     }
 
 
+UNCHECKED_NOTE = "one cause, one credit not checked against outages: no outages data"
+
+
+def note_unchecked(ledger: pd.DataFrame, outages: pd.DataFrame | None) -> pd.DataFrame:
+    """Say on each SLA credit line when no outage could be checked as its cause.
+
+    Without an outages table (absent, or without a single row) a miss cannot be linked to an
+    outage, so a credit one outage would have waived stands; the line says why instead of
+    reading like any other credit.
+
+    >>> led = pd.DataFrame({"line": ["credit", "credit"], "measure": ["sla_resolution_attainment",
+    ...     "reopen_rate"], "explanation": ["P2 missed", "REOPEN missed"]})
+    >>> note_unchecked(led, None)["explanation"].str.endswith("no outages data").tolist()
+    [True, False]
+    """
+    if (outages is not None and len(outages)) or ledger.empty or "measure" not in ledger.columns:
+        return ledger
+    sla = (ledger["line"] == "credit") & ledger["measure"].astype(str).str.startswith("sla_")
+    if not sla.any():
+        return ledger
+    out = ledger.copy()
+    out.loc[sla, "explanation"] = out.loc[sla, "explanation"].astype(str) + f"; {UNCHECKED_NOTE}"
+    return out
+
+
 _NO_ROWS = pd.DataFrame({"service_level": [], "ticket_id": [], "met": []})
 _NO_LINKS = pd.DataFrame({"cause_kind": [], "cause_id": [], "ticket_id": []})
 

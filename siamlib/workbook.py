@@ -593,6 +593,7 @@ def compute_period(
             causes=cause_tables[s.id],
             source_causes=source_causes[source][s.id] if source else None,
         )
+        ledgers[s.id] = causes.note_unchecked(ledgers[s.id], tables.get("outages"))
     league = scorecard.scorecards(values, params, period, cards=cards, ledgers=ledgers, notes=notes)
     stages["compute"] = time.perf_counter() - t
 

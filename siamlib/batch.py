@@ -19,6 +19,7 @@ computation the reports use.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import __version__, figures, io, levels, paths, quality, report
+from siamlib import __version__, figures, io, kernels, levels, paths, quality, report
 from siamlib.common import BOARD, FIGURES_NAME
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
@@ -141,7 +142,10 @@ class RunResult:
 
 
 def run_job(job: Job) -> report.ReportOutcome:
-    """Render one report (runs in a worker process or on a Dask worker)."""
+    """Render one report (runs in a worker process or on a Dask worker).
+
+    Takes a warm kernel when this process has one (:mod:`siamlib.kernels`).
+    """
     return report.render(
         job.notebook,
         job.parameters,
@@ -149,7 +153,41 @@ def run_job(job: Job) -> report.ReportOutcome:
         title=job.title,
         name=job.name,
         timeout=job.timeout,
+        km=kernels.take(),
     )
+
+
+def _worker_ready() -> None:
+    """A no-op job: submitting one per worker starts every worker (and its warm-up) now."""
+
+
+@contextlib.contextmanager
+def render_pool(n_reports: int, jobs_n: int = 2, executor: str = "local"):
+    """The local render workers, started now so they warm kernels while the driver computes.
+
+    Yields ``None`` when reports do not run in local worker processes (Dask, or ``jobs_n``
+    of 1), and then :func:`execute_jobs` starts kernels as reports need them. The workers
+    warm at most ``n_reports`` kernels between them; on leaving, warming stops and kernels
+    not taken are shut down (:func:`siamlib.kernels.warm_worker`).
+    """
+    if executor != "local" or jobs_n <= 1 or n_reports <= 0:
+        yield None
+        return
+    import multiprocessing as mp
+
+    # spawn: workers must not inherit the driver's large frames or threads.
+    ctx = mp.get_context("spawn")
+    budget, stop = ctx.Value("i", n_reports), ctx.Event()
+    pool = ProcessPoolExecutor(
+        max_workers=jobs_n, mp_context=ctx, initializer=kernels.warm_worker, initargs=(budget, stop)
+    )
+    try:
+        for _ in range(jobs_n):  # workers are spawned on demand: one no-op job each
+            pool.submit(_worker_ready)
+        yield pool
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _versions() -> dict:
@@ -267,8 +305,13 @@ def execute_jobs(
     executor: str = "local",
     scheduler: str | None = None,
     progress: bool = True,
+    pool: ProcessPoolExecutor | None = None,
 ) -> dict[str, report.ReportOutcome]:
-    """Run report jobs in parallel; a failing job never stops the others."""
+    """Run report jobs in parallel; a failing job never stops the others.
+
+    ``pool``: local workers already started (:func:`render_pool`, warm kernels); without it,
+    a pool of ``jobs_n`` workers is started here.
+    """
     from tqdm import tqdm
 
     outcomes: dict[str, report.ReportOutcome] = {}
@@ -293,10 +336,9 @@ def execute_jobs(
             outcomes[job.name] = run_job(job)
             bar.update(1)
     else:
-        import multiprocessing as mp
-
-        # spawn: workers must not inherit the driver's large frames or threads.
-        with ProcessPoolExecutor(max_workers=jobs_n, mp_context=mp.get_context("spawn")) as pool:
+        with contextlib.ExitStack() as stack:
+            if pool is None:
+                pool = stack.enter_context(render_pool(len(jobs), jobs_n))
             futures = {pool.submit(run_job, j): j for j in jobs}
             for fut in as_completed(futures):
                 job = futures[fut]
@@ -432,83 +474,87 @@ def run(
     stages = result.stages
     stages["load_params"] = time.perf_counter() - t0
 
-    work = workbook.compute_period(data_dir, params, period, stages=stages)
-    figures_text = figures.to_csv_text(figures.figures_frame(work))
-    result.figures_sha256 = figures.text_sha256(figures_text)
     jobs_list = plan_jobs(params, period, run_folder / BUNDLES, run_folder, suppliers, timeout)
-    if dry_run:
-        for j in jobs_list:
-            reason = work.blocking_reason(j.name)
-            entry = {"status": "blocked" if reason else "planned", "title": j.title}
-            entry["kind"] = j.kind
-            if reason:
-                entry["error"] = reason
-            result.reports[j.name] = entry
-        result.status = "dry-run"
-        return result
+    # Render workers start now and warm kernels on the other core while the driver computes.
+    with render_pool(0 if dry_run else len(jobs_list), jobs, executor) as pool:
+        work = workbook.compute_period(data_dir, params, period, stages=stages)
+        figures_text = figures.to_csv_text(figures.figures_frame(work))
+        result.figures_sha256 = figures.text_sha256(figures_text)
+        if dry_run:
+            for j in jobs_list:
+                reason = work.blocking_reason(j.name)
+                entry = {"status": "blocked" if reason else "planned", "title": j.title}
+                entry["kind"] = j.kind
+                if reason:
+                    entry["error"] = reason
+                result.reports[j.name] = entry
+            result.status = "dry-run"
+            return result
 
-    t = time.perf_counter()
-    blocked = {}
-    cards = [c for c in work.cards.values() if not c.empty]
-    if cards:
-        rec = levels.reconcile(pd.concat(cards, ignore_index=True), work.evidence(BOARD)["levels"])
-        result.reconciliation = levels.reconciliation_summary(rec)
-        for line in result.reconciliation["mismatches"]:
-            print(f"evidence does not reconcile: {line}", file=sys.stderr)
-    changes = _reissue(_previous_run(reports_dir / period), figures_text, result)
-    try:
-        run_folder.mkdir(parents=True, exist_ok=True)
-        # The figures and the gate's results come from the same Work the reports use.
-        io.write_text_atomic(run_folder / FIGURES_NAME, figures_text)
-        if changes is not None:
-            io.write_text_atomic(
-                run_folder / CHANGES_NAME, changes.to_csv(index=False, lineterminator="\n")
+        t = time.perf_counter()
+        blocked = {}
+        cards = [c for c in work.cards.values() if not c.empty]
+        if cards:
+            rec = levels.reconcile(
+                pd.concat(cards, ignore_index=True), work.evidence(BOARD)["levels"]
             )
-        if work.quality is not None:
-            io.write_json_atomic(run_folder / QUALITY_NAME, quality.to_json(work.quality))
-            # Every rule and its result; the reports show the failures and link here.
-            io.write_text_atomic(
-                run_folder / quality.APPENDIX_NAME,
-                quality.render_appendix_html(work.quality, f"Data quality, {period}"),
-            )
+            result.reconciliation = levels.reconciliation_summary(rec)
+            for line in result.reconciliation["mismatches"]:
+                print(f"evidence does not reconcile: {line}", file=sys.stderr)
+        changes = _reissue(_previous_run(reports_dir / period), figures_text, result)
+        try:
+            run_folder.mkdir(parents=True, exist_ok=True)
+            # The figures and the gate's results come from the same Work the reports use.
+            io.write_text_atomic(run_folder / FIGURES_NAME, figures_text)
+            if changes is not None:
+                io.write_text_atomic(
+                    run_folder / CHANGES_NAME, changes.to_csv(index=False, lineterminator="\n")
+                )
+            if work.quality is not None:
+                io.write_json_atomic(run_folder / QUALITY_NAME, quality.to_json(work.quality))
+                # Every rule and its result; the reports show the failures and link here.
+                io.write_text_atomic(
+                    run_folder / quality.APPENDIX_NAME,
+                    quality.render_appendix_html(work.quality, f"Data quality, {period}"),
+                )
+            for job in jobs_list:
+                reason = work.blocking_reason(job.name)
+                if reason:
+                    blocked[job.name] = reason
+                    continue
+                bundle = _with_changes(work.bundle(job.name), changes, result.supersedes)
+                workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
+            evidence = {
+                j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
+                for j in jobs_list
+                if j.name not in blocked
+            }
+        except OSError as exc:
+            raise _folder_error(reports_dir, run_folder, exc) from exc
+        stages["bundles_and_evidence"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        runnable = [j for j in jobs_list if j.name not in blocked]
+        report.vega_bundle()  # build the page bundle once here, not once per worker
+        outcomes = execute_jobs(runnable, jobs, executor, scheduler, progress, pool=pool)
+        stages["render"] = time.perf_counter() - t
+
         for job in jobs_list:
-            reason = work.blocking_reason(job.name)
-            if reason:
-                blocked[job.name] = reason
-                continue
-            bundle = _with_changes(work.bundle(job.name), changes, result.supersedes)
-            workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
-        evidence = {
-            j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
-            for j in jobs_list
-            if j.name not in blocked
-        }
-    except OSError as exc:
-        raise _folder_error(reports_dir, run_folder, exc) from exc
-    stages["bundles_and_evidence"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    runnable = [j for j in jobs_list if j.name not in blocked]
-    report.vega_bundle()  # build the page bundle once here, not once per worker
-    outcomes = execute_jobs(runnable, jobs, executor, scheduler, progress)
-    stages["render"] = time.perf_counter() - t
-
-    for job in jobs_list:
-        entry = {"title": job.title, "kind": job.kind}
-        if job.name in blocked:
-            entry.update(status="blocked", error=blocked[job.name])
-        else:
-            o = outcomes[job.name]
-            entry.update(status=o.status, seconds=round(o.seconds, 3), timings=o.timings)
-            if o.error:
-                entry["error"] = o.error
-            if o.status == "ok":
-                entry["file"] = Path(job.out_html).name
-                entry["sha256"] = io.sha256_file(job.out_html)
-            entry["evidence"] = [
-                str(Path(p).relative_to(run_folder)) for p in evidence.get(job.name, [])
-            ]
-        result.reports[job.name] = entry
+            entry = {"title": job.title, "kind": job.kind}
+            if job.name in blocked:
+                entry.update(status="blocked", error=blocked[job.name])
+            else:
+                o = outcomes[job.name]
+                entry.update(status=o.status, seconds=round(o.seconds, 3), timings=o.timings)
+                if o.error:
+                    entry["error"] = o.error
+                if o.status == "ok":
+                    entry["file"] = Path(job.out_html).name
+                    entry["sha256"] = io.sha256_file(job.out_html)
+                entry["evidence"] = [
+                    str(Path(p).relative_to(run_folder)) for p in evidence.get(job.name, [])
+                ]
+            result.reports[job.name] = entry
 
     previous = _previous_run(reports_dir / period)
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from siamlib import io, paths
+from siamlib import io, kernels, paths
 from siamlib.charts import VEGALITE_MIMETYPE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -167,50 +167,6 @@ class ReportOutcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@functools.cache
-def _ipc_kernel_manager() -> type:
-    """A kernel manager talking to its kernel over local IPC sockets instead of TCP.
-
-    The batch's kernels are local, so nothing needs a TCP port: IPC keeps code and outputs
-    off the network stack entirely (and stops ipykernel warning, per report, that TCP
-    traffic is unencrypted). It shuts its kernel down with a shutdown request only, without
-    the SIGINT jupyter_client sends first, so a clean run logs no KeyboardInterrupt ERROR.
-    """
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.paths import jupyter_runtime_dir
-    from traitlets import default
-
-    class IpcKernelManager(AsyncKernelManager):
-        async def _async_interrupt_kernel(self) -> None:
-            # jupyter_client interrupts (SIGINT) the kernel before every shutdown request, so
-            # a kernel that is in a message handler or an event loop at that moment logs
-            # "ERROR | KeyboardInterrupt caught in kernel" after a good run. Our kernels
-            # are only shut down between cells (or after a cell timed out, and then the
-            # failure is already reported): the shutdown request on the control channel,
-            # followed by a kill if the kernel does not exit in time, is enough. Interrupts
-            # outside shutdown are untouched.
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-        @default("transport")
-        def _transport_default(self) -> str:
-            return "ipc"
-
-        @default("ip")
-        def _ip_default(self) -> str:
-            # One socket prefix per kernel, in the user's private runtime folder: the library
-            # default ("kernel-ipc" in the working directory) lets kernels started at the
-            # same time by two workers pick the same socket files.
-            runtime = Path(jupyter_runtime_dir())
-            runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
-            return str(runtime / f"siam-{uuid.uuid4().hex[:12]}-ipc")
-
-    return IpcKernelManager
-
-
 def execute(
     notebook: Path | str,
     parameters: dict,
@@ -218,30 +174,38 @@ def execute(
     kernel_name: str = "python3",
     timeout: int = 600,
     cwd: Path | str | None = None,
+    km=None,
 ) -> nbformat.NotebookNode:
     """Execute a notebook with papermill (in this process) and return the executed notebook.
 
+    ``km`` is a started kernel's manager (a warm kernel, :mod:`siamlib.kernels`), used for
+    this notebook only and shut down after it; without it papermill starts a kernel.
     Raises :class:`ReportError` naming the failing cell when the notebook raises.
     """
     import papermill as pm
 
+    warm = {"km": km} if km is not None else {}
     try:
         return pm.execute_notebook(
             str(notebook),
             None,  # keep the executed notebook in memory; nothing half-written on disk
             parameters=parameters,
             kernel_name=kernel_name,
-            kernel_manager_class=_ipc_kernel_manager(),
+            kernel_manager_class=kernels.ipc_kernel_manager(),
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
             execution_timeout=timeout,
             cwd=str(cwd) if cwd else None,
+            **warm,
         )
     except pm.PapermillExecutionError as exc:
         raise ReportError(
             f"{Path(notebook).name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}"
         ) from None
+    finally:
+        if km is not None:  # papermill shuts down only the kernels it started
+            kernels.shutdown(km)
 
 
 def render(
@@ -253,6 +217,7 @@ def render(
     name: str | None = None,
     kernel_name: str = "python3",
     timeout: int = 600,
+    km=None,
 ) -> ReportOutcome:
     """Execute ``notebook`` with ``parameters`` and write the HTML report atomically.
 
@@ -263,7 +228,7 @@ def render(
     t0 = time.perf_counter()
     outcome = ReportOutcome(name=name, status="failed")
     try:
-        nb = execute(notebook, parameters, kernel_name=kernel_name, timeout=timeout)
+        nb = execute(notebook, parameters, kernel_name=kernel_name, timeout=timeout, km=km)
         t1 = time.perf_counter()
         html = to_html(nb, title)
         t2 = time.perf_counter()

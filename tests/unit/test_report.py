@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from siamlib import report
+from siamlib import kernels, report
 
 
 def _notebook(tmp_path, *sources: str):
@@ -38,7 +38,7 @@ def test_a_failing_cell_is_reported_with_its_number_and_error(tmp_path):
 def test_kernels_started_together_each_get_their_own_sockets(tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 
-    managers = [report._ipc_kernel_manager()() for _ in range(2)]
+    managers = [kernels.ipc_kernel_manager()() for _ in range(2)]
     assert managers[0].ip != managers[1].ip
     # Four kernels at once from two processes, as the batch's workers start them; with
     # shared socket files they would read each other's messages and fail to start.
@@ -103,7 +103,7 @@ def test_interrupting_a_running_kernel_still_signals_it(tmp_path):
     marker = tmp_path / "signals.txt"
 
     async def interrupt_then_shut_down() -> None:
-        km = report._ipc_kernel_manager()()
+        km = kernels.ipc_kernel_manager()()
         await km.start_kernel()
         kc = km.client()
         kc.start_channels()

@@ -477,7 +477,9 @@ def run(
     jobs_list = plan_jobs(params, period, run_folder / BUNDLES, run_folder, suppliers, timeout)
     # Render workers start now and warm kernels on the other core while the driver computes.
     with render_pool(0 if dry_run else len(jobs_list), jobs, executor) as pool:
-        work = workbook.compute_period(data_dir, params, period, stages=stages)
+        # One core: no gate beside the compute (--jobs 1 asks for a single process).
+        beside = None if jobs >= 2 else False
+        work = workbook.compute_period(data_dir, params, period, stages=stages, beside=beside)
         figures_text = figures.to_csv_text(figures.figures_frame(work))
         result.figures_sha256 = figures.text_sha256(figures_text)
         if dry_run:

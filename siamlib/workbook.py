@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from siamlib import causes, io, paths, periods, schema
+from siamlib import report_cuts as cuts
 from siamlib.common import BOARD
 from siamlib.params import Params, load_params
 
@@ -221,7 +223,7 @@ class Work:
 
         frames["credits"] = self.ledgers[name]
         frames["scorecard"] = self.cards[name]
-        frames["out_of_scope_work"] = _mask_foreign_records(
+        frames["out_of_scope_work"] = cuts.mask_foreign_records(
             frames["out_of_scope_work"], self._kept("tickets"), name
         )
         return evidence_frames(frames, name)
@@ -292,8 +294,8 @@ class Work:
             "causes": self.causes_table(name),
             "values": values,
             "excluded": self.excluded[self.excluded["supplier_id"] == name],
-            "raci": _own_raci(raci.raci_table(p.raci), name, p.estate.integrator.id),
-            "equaliser": _own_equaliser(raci.equaliser(p.raci), name, p.estate.integrator.id),
+            "raci": cuts.own_raci(raci.raci_table(p.raci), name, p.estate.integrator.id),
+            "equaliser": cuts.own_equaliser(raci.equaliser(p.raci), name, p.estate.integrator.id),
             "scope_conformance": self.scope_conformance(name),
         }
         frames.update(fairness.panel_for(self, name).frames())
@@ -314,8 +316,8 @@ class Work:
             # all towers rather than scan every clock and attribution row per tower.
             resolved = self._resolved_clocks()
             own = resolved[resolved["supplier_id"] == name]
-            frames["clocks_summary"] = _clock_summary(own, self.bounds)
-            frames["attribution"] = _attribution(
+            frames["clocks_summary"] = cuts.clock_summary(own, self.bounds)
+            frames["attribution"] = cuts.attribution(
                 self._resolved_attribution(),
                 self._own_tickets(name),
                 name,
@@ -326,88 +328,6 @@ class Work:
         else:
             frames.update(_integrator_frames(self))
         return bundles.check({"meta": meta, "frames": frames})
-
-
-FOREIGN_RECORD = "(another supplier's ticket)"
-
-
-def _mask_foreign_records(items: pd.DataFrame, tickets: pd.DataFrame, supplier_id: str):
-    """A tower's out-of-scope list keeps every row it counts, but a ticket of another
-    supplier it worked on is shown without its id (tower outputs never carry other suppliers'
-    tickets; the row still counts, so the list reconciles with the conformance figure)."""
-    owner = tickets.set_index("ticket_id")["supplier_id"]
-    is_ticket = ~items["kind"].isin(["change", "problem"])  # changes, problems: own records
-    foreign = is_ticket & (items["record_id"].map(owner) != supplier_id)
-    out = items.copy()
-    out["record_id"] = out["record_id"].astype("object").where(~foreign, FOREIGN_RECORD)
-    return out
-
-
-def _own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
-    """RACI rows of the retained organisation, the integrator and this supplier only."""
-    return table[table["party"].isin(["retained", integrator_id, supplier_id])].reset_index(
-        drop=True
-    )
-
-
-def _own_equaliser(eq: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
-    """Graphic equaliser with the other suppliers' shares pooled as "other suppliers"."""
-    keep = ["retained", integrator_id, supplier_id]
-    party = eq["party"].where(eq["party"].isin(keep), "other suppliers")
-    out = (
-        eq.assign(party=party)
-        .groupby(["capability_order", "capability", "name", "stage", "party"], sort=False)
-        .agg(share=("share", "sum"))
-        .reset_index()
-    )
-    return out
-
-
-def _clock_summary(clocks: pd.DataFrame, bounds) -> pd.DataFrame:
-    """Per priority, tickets resolved in the period: count, breached, mean business hours."""
-    start, end = bounds
-    done = clocks[clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end)]
-    return (
-        done.groupby("priority", observed=True)
-        .agg(
-            resolved=("ticket_id", "size"),
-            breached=("resolution_breached", "sum"),
-            mean_business_h=("resolution_h", "mean"),
-            mean_paused_h=("paused_h", "mean"),
-            mean_actual_h=("resolution_actual_h", "mean"),
-        )
-        .reset_index()
-    )
-
-
-def _attribution(
-    attribution: pd.DataFrame,
-    own_tickets: pd.Series,
-    supplier_id: str,
-    integrator_id: str,
-    clocks: pd.DataFrame,
-    bounds,
-) -> pd.DataFrame:
-    """Who held this supplier's tickets resolved in the period: itself, integrator, others."""
-    start, end = bounds
-    resolved = clocks.loc[
-        clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end), "ticket_id"
-    ]
-    ids = attribution["ticket_id"]
-    mine = attribution[schema.isin(ids, own_tickets) & schema.isin(ids, resolved)]
-    holder = mine["supplier_id"].where(
-        mine["supplier_id"].isin([supplier_id, integrator_id]), "other suppliers"
-    )
-    holder = holder.replace({supplier_id: "this supplier", integrator_id: "service integrator"})
-    out = (
-        mine.assign(holder=holder)
-        .groupby("holder")
-        .agg(held_business_h=("held_h", "sum"), paused_h=("paused_h", "sum"))
-        .reset_index()
-    )
-    total = out["held_business_h"].sum()
-    out["share"] = out["held_business_h"] / total if total else float("nan")
-    return out
 
 
 def _front_page_frames(work: Work) -> dict[str, pd.DataFrame]:
@@ -480,16 +400,22 @@ def compute_period(
     stages: dict | None = None,
     tables: dict[str, pd.DataFrame] | None = None,
     info: io.DatasetInfo | None = None,
+    beside: bool | None = None,
 ) -> Work:
-    """Load, validate and compute everything for ``period`` once (see module docstring)."""
-    from siamlib import clocks as clocks_mod
-    from siamlib import completeness, credits, scorecard
-    from siamlib.measures import integrator, tower
+    """Load, validate and compute everything for ``period`` once (see module docstring).
+
+    ``beside``: validate in a worker process while this one computes
+    (:mod:`siamlib.quality_beside`; only for tables read here from ``data_dir``); ``None``
+    decides by the event log's size. The figures are the same either way.
+    """
+    from siamlib import completeness, quality_beside
+    from siamlib.quarantine import quarantine
 
     stages = stages if stages is not None else {}
     periods.check_period(period)
     t = time.perf_counter()
-    if tables is None:
+    loaded = tables is None
+    if loaded:
         data_dir = Path(data_dir) if data_dir else paths.DEMO_DATA_DIR
         tables, info = load_inputs(data_dir)
     stages["load"] = time.perf_counter() - t
@@ -504,20 +430,53 @@ def compute_period(
     if window is not None:
         periods.check_in_window(period, window, params.estate.timezone, where)
 
+    if beside is None:
+        beside = quality_beside.worth_it(len(tables["ticket_events"]))
+    compute = functools.partial(_compute, params=params, period=period, info=info)
+    compute = functools.partial(compute, present=present, data_dir=data_dir, stages=stages)
     t = time.perf_counter()
-    quality_result = None
-    if validate:
+    work, error = None, None
+    if validate and beside and loaded:
+        # The gate on the other core; the computation here is used if nothing is quarantined.
+        quality_result, work, error, stages["validate"] = quality_beside.validate_beside(
+            data_dir, params, window, functools.partial(compute, tables), tables
+        )
+        stages["waiting_for_validate"] = time.perf_counter() - t - stages.get("compute", 0.0)
+    elif validate:
         from siamlib import quality
 
-        quality_result = quality.validate(tables, params, info.window if info else None)
+        quality_result = quality.validate(tables, params, window)
+        stages["validate"] = time.perf_counter() - t
+    else:
+        quality_result = None
     # Quarantined rows (and their dependants) leave here, before any figure reads them.
-    from siamlib.quarantine import quarantine
-
-    tables, quarantined = quarantine(tables, quality_result)
+    clean, quarantined = quarantine(tables, quality_result)
     if quality_result is not None:
         quality_result.quarantined = quarantined  # the audit trail lists dependants too
-    stages["validate"] = time.perf_counter() - t
+    if not quarantined.empty or (work is None and error is None):
+        work = compute(clean)  # computed on the gate's tables (again, if rows were taken out)
+    elif error is not None:
+        raise error
+    work.quality, work.quarantined = quality_result, quarantined
+    return work
 
+
+def _compute(
+    tables: dict[str, pd.DataFrame],
+    *,
+    params: Params,
+    period: str,
+    info: io.DatasetInfo | None,
+    present: list[str],
+    data_dir: Path | str | None,
+    stages: dict,
+) -> Work:
+    """Every figure of ``period`` from validated tables (quarantined rows already out)."""
+    from siamlib import clocks as clocks_mod
+    from siamlib import completeness, credits, scorecard
+    from siamlib.measures import integrator, tower
+
+    window = info.window if info is not None else None
     t = time.perf_counter()
     start, end = periods.period_bounds(period, params.estate.timezone)
     if info is not None:
@@ -618,7 +577,7 @@ def compute_period(
         ledgers=ledgers,
         excluded=excluded,
         league=league,
-        quality=quality_result,
+        quality=None,  # set by compute_period with the gate's result
         meta=meta,
         aged_open=aged_open.merge(
             kept[["ticket_id", "priority", "service", "status"]], on="ticket_id", how="left"
@@ -627,7 +586,7 @@ def compute_period(
         present_tables=present,
         notes=notes,
         incomplete=incomplete,
-        quarantined=quarantined,
+        quarantined=None,  # set by compute_period
         causes=cause_tables,
     )
 

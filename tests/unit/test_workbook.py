@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siamlib import bundles, periods
+from siamlib.report_cuts import attribution as _attribution
+from siamlib.report_cuts import clock_summary as _clock_summary
 from siamlib.schema import isin as _isin
-from siamlib.workbook import Work, _attribution, _clock_summary
+from siamlib.workbook import Work
 from tests.fixtures.fixture_params import fixture_params
 
 PARAMS = fixture_params()

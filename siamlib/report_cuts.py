@@ -1,0 +1,98 @@
+"""One report's view of the period's frames: its own rows, other parties pooled or masked.
+
+Pure DataFrame-in / DataFrame-out helpers :meth:`siamlib.workbook.Work.bundle` uses to cut the
+estate-wide computation down to what one supplier's report may show.
+
+>>> import pandas as pd
+>>> eq = pd.DataFrame({"capability_order": [1, 1, 1], "capability": ["c"] * 3, "name": ["n"] * 3,
+...     "stage": ["s"] * 3, "party": ["a", "b", "si"], "share": [0.5, 0.25, 0.25]})
+>>> own_equaliser(eq, "a", "si")[["party", "share"]].values.tolist()
+[['a', 0.5], ['other suppliers', 0.25], ['si', 0.25]]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from siamlib import schema
+
+FOREIGN_RECORD = "(another supplier's ticket)"
+
+
+def mask_foreign_records(items: pd.DataFrame, tickets: pd.DataFrame, supplier_id: str):
+    """A tower's out-of-scope list keeps every row it counts, but a ticket of another
+    supplier it worked on is shown without its id (tower outputs never carry other suppliers'
+    tickets; the row still counts, so the list reconciles with the conformance figure)."""
+    owner = tickets.set_index("ticket_id")["supplier_id"]
+    is_ticket = ~items["kind"].isin(["change", "problem"])  # changes, problems: own records
+    foreign = is_ticket & (items["record_id"].map(owner) != supplier_id)
+    out = items.copy()
+    out["record_id"] = out["record_id"].astype("object").where(~foreign, FOREIGN_RECORD)
+    return out
+
+
+def own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
+    """RACI rows of the retained organisation, the integrator and this supplier only."""
+    return table[table["party"].isin(["retained", integrator_id, supplier_id])].reset_index(
+        drop=True
+    )
+
+
+def own_equaliser(eq: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
+    """Graphic equaliser with the other suppliers' shares pooled as "other suppliers"."""
+    keep = ["retained", integrator_id, supplier_id]
+    party = eq["party"].where(eq["party"].isin(keep), "other suppliers")
+    out = (
+        eq.assign(party=party)
+        .groupby(["capability_order", "capability", "name", "stage", "party"], sort=False)
+        .agg(share=("share", "sum"))
+        .reset_index()
+    )
+    return out
+
+
+def clock_summary(clocks: pd.DataFrame, bounds) -> pd.DataFrame:
+    """Per priority, tickets resolved in the period: count, breached, mean business hours."""
+    start, end = bounds
+    done = clocks[clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end)]
+    return (
+        done.groupby("priority", observed=True)
+        .agg(
+            resolved=("ticket_id", "size"),
+            breached=("resolution_breached", "sum"),
+            mean_business_h=("resolution_h", "mean"),
+            mean_paused_h=("paused_h", "mean"),
+            mean_actual_h=("resolution_actual_h", "mean"),
+        )
+        .reset_index()
+    )
+
+
+def attribution(
+    attribution: pd.DataFrame,
+    own_tickets: pd.Series,
+    supplier_id: str,
+    integrator_id: str,
+    clocks: pd.DataFrame,
+    bounds,
+) -> pd.DataFrame:
+    """Who held this supplier's tickets resolved in the period: itself, integrator, others."""
+    start, end = bounds
+    resolved = clocks.loc[
+        clocks["resolved_at"].ge(start) & clocks["resolved_at"].lt(end), "ticket_id"
+    ]
+    ids = attribution["ticket_id"]
+    mine = attribution[schema.isin(ids, own_tickets) & schema.isin(ids, resolved)]
+    holder = mine["supplier_id"].where(
+        mine["supplier_id"].isin([supplier_id, integrator_id]), "other suppliers"
+    )
+    holder = holder.replace({supplier_id: "this supplier", integrator_id: "service integrator"})
+    out = (
+        mine.assign(holder=holder)
+        .groupby("holder")
+        .agg(held_business_h=("held_h", "sum"), paused_h=("paused_h", "sum"))
+        .reset_index()
+    )
+    total = out["held_business_h"].sum()
+    out["share"] = out["held_business_h"] / total if total else float("nan")
+    return out

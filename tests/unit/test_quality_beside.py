@@ -1,0 +1,61 @@
+"""siamlib.quality_beside: the gate in a worker process while the driver computes gives the
+figures, gate results and quarantine list of the sequential run (real spawned processes)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from siamlib import demo, figures, io, quality, quality_beside, workbook
+from tests.fixtures.fixture_params import fixture_params
+
+PARAMS = fixture_params()
+PERIOD = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def clean_data(tmp_path_factory):
+    return demo.write_demo(tmp_path_factory.mktemp("clean"), n_tickets=400, seed=3, params=PARAMS)
+
+
+@pytest.fixture(scope="module")
+def dirty_data(tmp_path_factory, clean_data):
+    """Two tickets with a satisfaction score of 9 on a 1-5 scale (a quarantine rule)."""
+    tables, info = io.read_dataset(clean_data), io.read_dataset_info(clean_data)
+    t = tables["tickets"].copy()
+    rated = t.index[t["satisfaction"].notna()][:2]
+    t.loc[rated, "satisfaction"] = 9
+    folder = tmp_path_factory.mktemp("dirty")
+    io.write_dataset(folder, {**tables, "tickets": t}, info)
+    return folder
+
+
+def _same(a: workbook.Work, b: workbook.Work) -> None:
+    pd.testing.assert_frame_equal(figures.figures_frame(a), figures.figures_frame(b))
+    pd.testing.assert_frame_equal(a.quality.results, b.quality.results)
+    pd.testing.assert_frame_equal(a.quarantined, b.quarantined)
+
+
+@pytest.mark.parametrize("data", ["clean_data", "dirty_data"])
+def test_validating_beside_gives_the_sequential_runs_figures_gate_and_quarantine(data, request):
+    folder = request.getfixturevalue(data)
+    stages: dict = {}
+    beside = workbook.compute_period(folder, PARAMS, PERIOD, beside=True, stages=stages)
+    alone = workbook.compute_period(folder, PARAMS, PERIOD, beside=False)
+    _same(beside, alone)
+    assert stages["validate"] > 0 and "waiting_for_validate" in stages
+    assert (len(beside.quarantined) > 0) == (data == "dirty_data")
+
+
+def test_a_computation_that_fails_is_handed_back_with_the_gates_result(clean_data):
+    tables = io.read_dataset(clean_data)
+
+    def fails():
+        raise KeyError("a column the gate would have caught")
+
+    window = io.read_dataset_info(clean_data).window
+    result, computed, error, seconds = quality_beside.validate_beside(
+        clean_data, PARAMS, window, fails, tables
+    )
+    assert computed is None and isinstance(error, KeyError) and seconds > 0
+    pd.testing.assert_frame_equal(result.results, quality.validate(tables, PARAMS, window).results)

@@ -24,7 +24,6 @@ import datetime as dt
 import html
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import __version__, figures, io, kernels, levels, paths, quality, report
+from siamlib import __version__, cache, figures, io, kernels, levels, paths, quality, report
 from siamlib.common import BOARD, FIGURES_NAME
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
@@ -123,6 +122,8 @@ class RunResult:
     supersedes: dict = field(default_factory=dict)
     # Every record-counted level against its evidence rows (siamlib.levels.reconcile).
     reconciliation: dict = field(default_factory=dict)
+    # What the compute stage read from its cache and what it computed (siamlib.compute_cache).
+    cache: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
@@ -191,37 +192,9 @@ def render_pool(n_reports: int, jobs_n: int = 2, executor: str = "local"):
 
 
 def _versions() -> dict:
-    """Versions of Python and of every package that can change a figure (None: not installed).
-
-    Parsing, time zones and holidays (pandas, numpy, pyarrow, dateutil, tzdata and the
-    system's zone database, holidays), validation (pydantic, pyyaml, great-expectations),
-    Excel sources (openpyxl) and charts and notebooks (altair, papermill, nbconvert).
-    """
-    import importlib.metadata as md
-    import zoneinfo
-
-    pkgs = [
-        "pandas", "numpy", "pyarrow", "python-dateutil", "tzdata", "holidays", "pydantic",
-        "pydantic-core", "pyyaml", "great-expectations", "openpyxl", "altair",
-        "vl-convert-python", "papermill", "nbconvert", "nbformat", "ipykernel",
-    ]  # fmt: skip
-    out = {"siamlib": __version__, "python": platform.python_version()}
-    for p in pkgs:
-        try:
-            out[p] = md.version(p)
-        except md.PackageNotFoundError:
-            out[p] = None
-    # zoneinfo reads the system's zone files before the tzdata package; record their version.
-    out["tz_database"] = None
-    for root in zoneinfo.TZPATH:
-        try:
-            with open(os.path.join(root, "tzdata.zi"), encoding="utf-8") as fh:
-                first = fh.readline().split()
-        except OSError:
-            continue
-        if first[:2] == ["#", "version"] and len(first) > 2:
-            out["tz_database"] = first[2]
-            break
+    """Versions of the workbook, Python, every package that can change a figure
+    (:func:`siamlib.cache.package_versions`) and the git commit of the checkout."""
+    out = {"siamlib": __version__, **cache.package_versions()}
     try:
         out["git_commit"] = subprocess.run(
             ["git", "rev-parse", "HEAD"],
@@ -439,6 +412,7 @@ def run(
     scheduler: str | None = None,
     progress: bool = True,
     timeout: int = 600,
+    use_cache: bool = True,
 ) -> RunResult:
     """Run the monthly batch for ``period``; see the module docstring.
 
@@ -446,7 +420,8 @@ def run(
     (no dataset) or :class:`ReportsFolderError` (reports folder not writable) before any work
     starts; :class:`ReportsFolderError` also when writing the run fails (disk full), with
     nothing published. Report failures do not raise: they are in the result, whose
-    ``exit_code`` is 1 when anything failed.
+    ``exit_code`` is 1 when anything failed. ``use_cache``: read and write the compute
+    stage's cache (:mod:`siamlib.compute_cache`, in :func:`siamlib.cache.default_dir`).
     """
     from siamlib import workbook
 
@@ -479,7 +454,16 @@ def run(
     with render_pool(0 if dry_run else len(jobs_list), jobs, executor) as pool:
         # One core: no gate beside the compute (--jobs 1 asks for a single process).
         beside = None if jobs >= 2 else False
-        work = workbook.compute_period(data_dir, params, period, stages=stages, beside=beside)
+        work = workbook.compute_period(
+            data_dir,
+            params,
+            period,
+            stages=stages,
+            beside=beside,
+            cache_dir=cache.default_dir() if use_cache else None,
+            data_hashes=result.inputs["data"],
+        )
+        result.cache = work.cache_use
         figures_text = figures.to_csv_text(figures.figures_frame(work))
         result.figures_sha256 = figures.text_sha256(figures_text)
         if dry_run:

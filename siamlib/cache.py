@@ -1,11 +1,14 @@
-"""On-disk cache of computed frames for incremental runs (issue 18, step 2; not wired in yet).
+"""On-disk cache of computed frames (used by :mod:`siamlib.compute_cache`).
 
 An entry is a Parquet frame stored under a key made of content hashes (:func:`entry_key`):
-the inputs it was computed from, the settings that shape it and the code version. Entries live
-under the dataset folder (``DATA/.siam-cache/``), never under the source tree. Each file starts
-with a header line holding the entry's key and the SHA-256 of the Parquet bytes after it; an
-entry whose key or checksum does not match (corrupt, truncated, or written for another key) is
-ignored and :func:`read_entry` returns ``None``: the caller recomputes.
+the inputs it was computed from, the settings that shape it, the code version and the versions
+of the packages that can change a figure (:func:`environment`). Entries live in the user's
+cache folder (:func:`default_dir`), never under the source tree and never in the dataset
+folder (inputs are not modified). Each file starts with a header line holding the entry's key
+and the SHA-256 of the Parquet bytes after it; an entry whose key or checksum does not match
+(corrupt, truncated, or written for another key) is ignored and :func:`read_entry` returns
+``None``: the caller recomputes. Entries are Parquet, never pickles, so a planted file can at
+worst be ignored, not run. :func:`prune` keeps the folder under a size budget, newest first.
 
 >>> import tempfile, pandas as pd
 >>> d = tempfile.mkdtemp()
@@ -19,10 +22,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -30,8 +35,8 @@ import pandas as pd
 
 from siamlib.io import write_bytes_atomic
 
-CACHE_FOLDER = ".siam-cache"
 _MAGIC = b"siam-cache/1"
+MAX_BYTES = 4 << 30  # default size budget of the cache folder (SIAM_CACHE_MAX_MB overrides)
 
 
 def entry_key(parts: Mapping[str, str]) -> str:
@@ -64,9 +69,111 @@ def code_version() -> str:
     return f"{siamlib.__version__}+{h.hexdigest()[:16]}"
 
 
-def cache_dir(data_dir: Path | str) -> Path:
-    """The cache folder of a dataset: ``DATA/.siam-cache``."""
-    return Path(data_dir) / CACHE_FOLDER
+def default_dir() -> Path:
+    """``$SIAM_CACHE_DIR``, else ``$XDG_CACHE_HOME/siam-workbook``, else ``~/.cache/siam-workbook``.
+
+    >>> import os
+    >>> os.environ["SIAM_CACHE_DIR"] = "/tmp/siam-cache-doctest"
+    >>> str(default_dir())
+    '/tmp/siam-cache-doctest'
+    >>> del os.environ["SIAM_CACHE_DIR"]
+    """
+    if os.environ.get("SIAM_CACHE_DIR"):
+        return Path(os.environ["SIAM_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "siam-workbook"
+
+
+def package_versions() -> dict:
+    """Python's version and those of the packages that can change a figure (None: absent).
+
+    Parsing, time zones and holidays (pandas, numpy, pyarrow, dateutil, tzdata and the
+    system's zone database, holidays), validation (pydantic, pyyaml, great-expectations),
+    Excel sources (openpyxl) and charts and notebooks (altair, papermill, nbconvert).
+    """
+    import importlib.metadata as md
+    import platform
+    import zoneinfo
+
+    pkgs = [
+        "pandas", "numpy", "pyarrow", "python-dateutil", "tzdata", "holidays", "pydantic",
+        "pydantic-core", "pyyaml", "great-expectations", "openpyxl", "altair",
+        "vl-convert-python", "papermill", "nbconvert", "nbformat", "ipykernel",
+    ]  # fmt: skip
+    out: dict = {"python": platform.python_version()}
+    for p in pkgs:
+        try:
+            out[p] = md.version(p)
+        except md.PackageNotFoundError:
+            out[p] = None
+    # zoneinfo reads the system's zone files before the tzdata package; record their version.
+    out["tz_database"] = None
+    for root in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(root, "tzdata.zi"), encoding="utf-8") as fh:
+                first = fh.readline().split()
+        except OSError:
+            continue
+        if first[:2] == ["#", "version"] and len(first) > 2:
+            out["tz_database"] = first[2]
+            break
+    return out
+
+
+@functools.cache
+def environment() -> str:
+    """The code version and every figure-changing package version, as one string for keys."""
+    return json.dumps({"code": code_version(), **package_versions()}, sort_keys=True)
+
+
+def _entry_file(folder: Path | str, key: str) -> Path:
+    return Path(folder) / f"{key}.parquet"
+
+
+def write_frames(folder: Path | str, key: str, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Store several frames under one key (one entry each; read back by :func:`read_frames`)."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        write_entry(folder, entry_key({"key": key, "frame": name}), frame)
+
+
+def read_frames(folder: Path | str, key: str, names: list[str]) -> dict | None:
+    """All of ``names`` stored under ``key``, or ``None`` if any is absent, corrupt or foreign."""
+    out = {}
+    for name in names:
+        sub = entry_key({"key": key, "frame": name})
+        frame = read_entry(folder, sub)
+        if frame is None:
+            return None
+        out[name] = frame
+        with contextlib.suppress(OSError):
+            os.utime(_entry_file(folder, sub))  # recently used: pruned last
+    return out
+
+
+def prune(folder: Path | str, max_bytes: int | None = None) -> list[Path]:
+    """Delete the least recently used entries until the folder holds at most ``max_bytes``.
+
+    ``max_bytes`` defaults to ``$SIAM_CACHE_MAX_MB`` megabytes, else :data:`MAX_BYTES`.
+    Returns the files deleted. Never raises for a file another process removed first.
+    """
+    if max_bytes is None:
+        env = os.environ.get("SIAM_CACHE_MAX_MB", "")
+        max_bytes = int(env) << 20 if env.isdigit() else MAX_BYTES
+    entries = []
+    for path in Path(folder).glob("*.parquet"):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            entries.append((st.st_mtime, st.st_size, path))
+    total, deleted = sum(size for _, size, _ in entries), []
+    for _, size, path in sorted(entries, key=lambda e: e[0]):
+        if total <= max_bytes:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            deleted.append(path)
+        total -= size
+    return deleted
 
 
 def write_entry(folder: Path | str, key: str, frame: pd.DataFrame) -> None:
@@ -75,12 +182,12 @@ def write_entry(folder: Path | str, key: str, frame: pd.DataFrame) -> None:
     frame.to_parquet(buf, index=False)
     body = buf.getvalue()
     header = b" ".join([_MAGIC, key.encode("ascii"), hashlib.sha256(body).hexdigest().encode()])
-    write_bytes_atomic(Path(folder) / f"{key}.parquet", header + b"\n" + body)
+    write_bytes_atomic(_entry_file(folder, key), header + b"\n" + body)
 
 
 def read_entry(folder: Path | str, key: str) -> pd.DataFrame | None:
     """The frame stored under ``key``, or ``None`` when absent, corrupt or foreign."""
-    path = Path(folder) / f"{key}.parquet"
+    path = _entry_file(folder, key)
     try:
         data = path.read_bytes()
     except OSError:

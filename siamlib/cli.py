@@ -132,6 +132,12 @@ def run_cmd(
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
+    use_cache: bool = typer.Option(
+        True,
+        "--cache/--no-cache",
+        help="Reuse the gate's results, clocks and measure values of a run on the same "
+        "inputs (SIAM_CACHE_DIR, default ~/.cache/siam-workbook).",
+    ),
 ) -> None:
     """The monthly job: validate and compute once, render every report, write the pack.
 
@@ -165,6 +171,7 @@ def run_cmd(
             executor=executor,
             scheduler=scheduler,
             progress=progress,
+            use_cache=use_cache,
         )
     except (ParamsError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from None

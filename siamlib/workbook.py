@@ -77,6 +77,7 @@ class Work:
     # Rows taken out of every measure by the data-quality gate (siamlib.quarantine): table,
     # row key, rule and reason; empty when the run was not validated.
     quarantined: pd.DataFrame | None = None
+    cache_use: dict = field(default_factory=dict)  # compute_cache kinds read / computed
     # One cause, one credit (siamlib.causes): per supplier, one row per (level, cause) with
     # the level's actual with and without the cause's tickets; the ledgers' waived lines
     # come from these.
@@ -401,14 +402,19 @@ def compute_period(
     tables: dict[str, pd.DataFrame] | None = None,
     info: io.DatasetInfo | None = None,
     beside: bool | None = None,
+    cache_dir: Path | str | None = None,
+    data_hashes: dict | None = None,
 ) -> Work:
     """Load, validate and compute everything for ``period`` once (see module docstring).
 
     ``beside``: validate in a worker process while this one computes
     (:mod:`siamlib.quality_beside`; only for tables read here from ``data_dir``); ``None``
-    decides by the event log's size. The figures are the same either way.
+    decides by the event log's size. ``cache_dir``: read and write the gate's results,
+    clocks and measure values there (:mod:`siamlib.compute_cache`, keyed by ``data_hashes``,
+    the SHA-256 of each dataset file, computed here if not given). The figures are the same
+    either way.
     """
-    from siamlib import completeness, quality_beside
+    from siamlib import completeness, compute_cache, quality_beside
     from siamlib.quarantine import quarantine
 
     stages = stages if stages is not None else {}
@@ -432,12 +438,23 @@ def compute_period(
 
     if beside is None:
         beside = quality_beside.worth_it(len(tables["ticket_events"]))
-    compute = functools.partial(_compute, params=params, period=period, info=info)
+    run_keys = None
+    if cache_dir is not None and loaded:
+        hashes = data_hashes if data_hashes is not None else io.dataset_hashes(data_dir)
+        run_keys = compute_cache.keys(hashes, params, period, window)
+    store = compute_cache.Store(cache_dir, run_keys)
+    compute = functools.partial(_compute, params=params, period=period, info=info, store=store)
     compute = functools.partial(compute, present=present, data_dir=data_dir, stages=stages)
     t = time.perf_counter()
     work, error = None, None
-    if validate and beside and loaded:
-        # The gate on the other core; the computation here is used if nothing is quarantined.
+    gate = store.read("gate") if validate else None
+    if gate is not None:
+        quality_result = compute_cache.gate_result(gate)
+        stages["validate"] = time.perf_counter() - t
+    elif validate and beside and loaded:
+        # The gate on the other core; the computation here is used if nothing is quarantined
+        # (until then it is not cached: it read the tables before quarantine).
+        store.defer()
         quality_result, work, error, stages["validate"] = quality_beside.validate_beside(
             data_dir, params, window, functools.partial(compute, tables), tables
         )
@@ -449,15 +466,20 @@ def compute_period(
         stages["validate"] = time.perf_counter() - t
     else:
         quality_result = None
+    if quality_result is not None and gate is None:
+        store.write("gate", compute_cache.gate_frames(quality_result))
     # Quarantined rows (and their dependants) leave here, before any figure reads them.
     clean, quarantined = quarantine(tables, quality_result)
     if quality_result is not None:
         quality_result.quarantined = quarantined  # the audit trail lists dependants too
     if not quarantined.empty or (work is None and error is None):
+        store.discard()  # frames computed before quarantine are never cached
         work = compute(clean)  # computed on the gate's tables (again, if rows were taken out)
     elif error is not None:
         raise error
+    store.flush()
     work.quality, work.quarantined = quality_result, quarantined
+    work.cache_use = {"hits": sorted(set(store.hits)), "misses": sorted(set(store.misses))}
     return work
 
 
@@ -470,11 +492,15 @@ def _compute(
     present: list[str],
     data_dir: Path | str | None,
     stages: dict,
+    store,
 ) -> Work:
-    """Every figure of ``period`` from validated tables (quarantined rows already out)."""
-    from siamlib import clocks as clocks_mod
-    from siamlib import completeness, credits, scorecard
-    from siamlib.measures import integrator, tower
+    """Every figure of ``period`` from validated tables (quarantined rows already out).
+
+    ``store`` (:class:`siamlib.compute_cache.Store`) gives the clocks and measure values
+    when a run with the same inputs computed them already.
+    """
+    from siamlib import completeness, compute_cache, credits, scorecard
+    from siamlib.measures import integrator
 
     window = info.window if info is not None else None
     t = time.perf_counter()
@@ -482,44 +508,28 @@ def _compute(
     if info is not None:
         end = min(end, info.window[1])
     kept, excluded = credits.apply_exclusions(tables["tickets"], params.exclusions)
-    events = tables["ticket_events"]
-    clocks, attribution = clocks_mod.clocks_and_attribution(tables["tickets"], events, params, end)
     months = periods.previous_periods(period, TREND_MONTHS + 1)
-    # One event timeline for every "open at instant" question: the aged-ticket measures,
-    # the integrator's aged trend and the aged-ticket evidence.
-    timeline = integrator.EventTimeline(kept, events)
+    tz = params.estate.timezone
+    # Months outside the data window are left out of the chart too (no data, not zero aged).
+    shown = [m for m in months[1:] if window is None or periods.overlaps(m, window, tz)]
+    # One event timeline for every "open at instant" question (the aged-ticket measures,
+    # trend and evidence), built once and only if something is not read from the cache.
+    timeline = functools.cache(lambda: integrator.EventTimeline(kept, tables["ticket_events"]))
+    frames = compute_cache.clock_frames(store, tables, kept, params, end, period, shown, timeline)
+    clocks, attribution = frames["clocks"], frames["attribution"]
+    aged_trend, aged_open = frames["aged_trend"], frames["aged_open"]
     # Exclusions applied once, here, for both families (each would otherwise copy the
     # tickets and clocks again to drop the same few rows).
     kept_clocks = clocks[~schema.isin(clocks["ticket_id"], excluded["ticket_id"])]
     kept_tables = {**tables, "tickets": kept}
-    values = pd.concat(
-        [
-            tower.measure_values(kept_clocks, kept_tables, params, months, apply_exclusions=False),
-            integrator.measure_values(
-                kept_clocks,
-                kept_tables,
-                params,
-                months,
-                apply_exclusions=False,
-                timeline=timeline,
-            ),
-        ],
-        ignore_index=True,
-    )
-    del kept_tables
+    values = compute_cache.measure_values(store, kept_clocks, kept_tables, params, months, timeline)
+    del kept_tables, timeline
     # Months outside the data window and measures whose source table is absent are never
     # scored: blank their values so no card, credit, earn-back or watermelon reads them.
     empty = [n for n in present if n not in completeness.REQUIRED_TABLES and tables[n].empty]
-    notes = completeness.coverage_notes(present, window, months, params.estate.timezone, empty)
+    notes = completeness.coverage_notes(present, window, months, tz, empty)
     values = completeness.blank_values(values, notes)
     incomplete = completeness.empty_table_blocks(tables, params, period, window)
-    tz, aged_days = params.estate.timezone, params.estate.aged_after_days
-    # Months outside the data window are left out of the chart too (no data, not zero aged).
-    shown = [m for m in months[1:] if window is None or periods.overlaps(m, window, tz)]
-    aged_trend = integrator.aged_ticket_trend(kept, shown, aged_days, events=timeline, tz=tz)
-    aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline)
-    aged_open = aged_open[aged_open["age_days"] > aged_days]
-    del timeline
     cards, trends, ledgers = {}, {}, {}
     by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
     for s in params.estate.suppliers:

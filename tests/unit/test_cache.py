@@ -39,8 +39,38 @@ def test_a_missing_entry_or_folder_reads_as_none(tmp_path):
     assert cache.read_entry(tmp_path / "absent", cache.entry_key({})) is None
 
 
-def test_the_cache_lives_under_the_dataset(tmp_path):
-    assert cache.cache_dir(tmp_path) == tmp_path / ".siam-cache"
+def test_the_cache_lives_in_the_users_cache_folder_never_in_the_dataset(monkeypatch, tmp_path):
+    monkeypatch.delenv("SIAM_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.default_dir() == tmp_path / "xdg" / "siam-workbook"
+    monkeypatch.setenv("SIAM_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache.default_dir() == tmp_path / "mine"
+
+
+def test_frames_stored_together_read_back_together_or_not_at_all(tmp_path):
+    frames = {"a": _frame(), "b": _frame().head(1)}
+    cache.write_frames(tmp_path, "k1", frames)
+    back = cache.read_frames(tmp_path, "k1", ["a", "b"])
+    pd.testing.assert_frame_equal(back["b"], frames["b"])
+    assert cache.read_frames(tmp_path, "k1", ["a", "c"]) is None  # one missing: no entry
+    assert cache.read_frames(tmp_path, "k2", ["a"]) is None
+
+
+def test_prune_deletes_the_least_recently_used_entries_first(tmp_path):
+    import os
+
+    for i, key in enumerate(["old", "mid", "new"]):
+        cache.write_entry(tmp_path, key, _frame())
+        os.utime(tmp_path / f"{key}.parquet", (1000 + i, 1000 + i))
+    size = (tmp_path / "old.parquet").stat().st_size
+    deleted = cache.prune(tmp_path, max_bytes=2 * size)
+    assert [p.name for p in deleted] == ["old.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mid.parquet", "new.parquet"]
+
+
+def test_the_environment_names_the_code_and_the_figure_changing_packages():
+    env = cache.environment()
+    assert cache.code_version() in env and '"pandas"' in env and '"great-expectations"' in env
 
 
 def test_the_code_version_names_the_package_version():

@@ -105,12 +105,15 @@ def _measure_in_this_process(spec: dict) -> dict:
     """Run one batch and return its figures (called in the fresh ``--measure`` process)."""
     from siamlib import batch, io
 
+    if spec.get("cache_dir"):  # the run's compute cache (workers inherit the environment)
+        os.environ["SIAM_CACHE_DIR"] = spec["cache_dir"]
     rss_before = current_rss_mb()
     t0 = time.perf_counter()
     with TreeMemorySampler() as tree:
         result = batch.run(
             spec["period"],
             data_dir=spec["data_dir"],
+            params_dir=spec.get("params_dir"),
             reports_dir=spec["reports_dir"],
             jobs=spec["jobs"],
             progress=False,
@@ -133,6 +136,8 @@ def _measure_in_this_process(spec: dict) -> dict:
     table_bytes = {k: int(df.memory_usage(deep=True).sum()) for k, df in tables.items()}
     return {
         "status": result.status,
+        "figures_sha256": result.figures_sha256,
+        "cache": result.cache,
         "stages": result.stages,
         "wall_s": wall,
         "cpu_driver_s": cpu_self,
@@ -150,15 +155,27 @@ def _measure_in_this_process(spec: dict) -> dict:
 
 
 def measure_ours(
-    data_dir: Path, reports_dir: Path, period: str, jobs: int, timeout: int, log: Path
+    data_dir: Path,
+    reports_dir: Path,
+    period: str,
+    jobs: int,
+    timeout: int,
+    log: Path,
+    cache_dir: Path | None = None,
+    params_dir: Path | None = None,
 ) -> dict:
-    """Run :func:`siamlib.batch.run` in a fresh process and return its figures."""
+    """Run :func:`siamlib.batch.run` in a fresh process and return its figures.
+
+    ``cache_dir``: the compute cache the run reads and writes (``SIAM_CACHE_DIR``).
+    """
     spec = {
         "data_dir": str(data_dir),
         "reports_dir": str(reports_dir),
         "period": period,
         "jobs": jobs,
         "timeout": timeout,
+        "cache_dir": str(cache_dir) if cache_dir else None,
+        "params_dir": str(params_dir) if params_dir else None,
     }
     out = log.with_suffix(".json")
     with log.open("w") as fh:
@@ -281,7 +298,8 @@ def run_floor(period: str, params_dir: Path, work: Path, jobs: int, timeout: int
         job.notebook = str(nb)
     cpu0, _ = children_rusage()
     t0 = time.perf_counter()
-    outcomes = batch.execute_jobs(planned, jobs_n=jobs, progress=False)
+    # Cold kernels: the floor is what a notebook costs at least (kernel start and imports).
+    outcomes = batch.execute_jobs(planned, jobs_n=jobs, progress=False, warm=False)
     wall = time.perf_counter() - t0
     cpu1, peak = children_rusage()
     reports = {

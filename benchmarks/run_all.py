@@ -3,9 +3,12 @@
 For each size a demo estate is generated (:func:`siamlib.demo.write_demo`) into a temporary
 folder; then, in the same run and with the same parallelism:
 
-1. *ours*: one :func:`siamlib.batch.run` (stage timings, per-report seconds, peak RSS of the
-   driver, peak summed RSS of the driver and all its workers and kernels, in-memory size of the
-   loaded tables);
+1. *ours*: one :func:`siamlib.batch.run` with an empty compute cache, the *cold* run (stage
+   timings, per-report seconds, peak RSS of the driver, peak summed RSS of the driver and all
+   its workers and kernels, in-memory size of the loaded tables); then three incremental runs
+   (:mod:`siamlib.compute_cache`): *unchanged* (the same inputs again), *levels changed* (one
+   supplier's first service level with a lower minimum) and *appended month* (the period's
+   tickets added to a history dataset whose previous month was run first, with its own cache);
 2. *floor*: as many trivial notebooks (parameters cell + ``import pandas, altair``) through our
    execute/export path;
 3. *naive*: command-line papermill + ``jupyter nbconvert`` per report, each notebook loading,
@@ -34,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
@@ -44,6 +49,8 @@ from siamlib import paths  # noqa: E402
 
 TARGETS = {
     "naive_over_ours": 8.0,  # at 1,000,000 tickets: at least
+    "naive_over_appended": 8.0,  # at 1,000,000 tickets: at least
+    "cold_over_appended": 3.0,  # at 1,000,000 tickets: at least
     "ours_over_floor": 1.3,  # per report: at most
     "growth": 1.1,  # time ratio / ticket ratio: at most (2x tickets -> at most 2.2x time)
     "memory": 3.0,  # peak RSS / tables in memory: at most
@@ -112,13 +119,15 @@ def measure_size(n: int, args: argparse.Namespace, root: Path) -> dict:
     row["generate_s"] = time.perf_counter() - t0
 
     print(f"== {n:,} tickets: our batch (siamlib.batch.run, --jobs {args.jobs})", flush=True)
-    row["ours"] = bench_batch.measure_ours(
-        data_dir, work / "reports", args.period, args.jobs, args.timeout, work / "ours.log"
-    )
-    print(
-        f"   status {row['ours']['status']}, total {row['ours']['stages'].get('total', 0):.1f} s",
-        flush=True,
-    )
+    cache = work / "cache"
+    row["ours"] = _ours(n, "cold", data_dir, work, args, cache)
+    row["unchanged"] = _ours(n, "unchanged", data_dir, work, args, cache)
+    levels = _levels_changed(paths.PARAMS_DIR, work / "params-levels")
+    row["levels"] = _ours(n, "levels", data_dir, work, args, cache, params_dir=levels)
+    history = _history(data_dir, work / "history", args.period)
+    previous = str(pd.Period(args.period, freq="M") - 1)
+    _ours(n, "history", history, work, args, work / "cache-appended", period=previous)
+    row["appended"] = _ours(n, "appended", data_dir, work, args, work / "cache-appended")
 
     print(f"== {n:,} tickets: floor (trivial notebooks, our path)", flush=True)
     row["floor"] = bench_batch.run_floor(
@@ -144,6 +153,57 @@ def measure_size(n: int, args: argparse.Namespace, root: Path) -> dict:
         }
     row["load_after"] = os.getloadavg()
     return row
+
+
+def _ours(n, name, data_dir, work, args, cache, params_dir=None, period=None) -> dict:
+    out = bench_batch.measure_ours(
+        data_dir,
+        work / f"reports-{name}",
+        period or args.period,
+        args.jobs,
+        args.timeout,
+        work / f"ours-{name}.log",
+        cache_dir=cache,
+        params_dir=params_dir,
+    )
+    hits = ", ".join(out["cache"].get("hits", [])) or "nothing"
+    print(
+        f"   {name}: status {out['status']}, total {out['stages'].get('total', 0):.1f} s, "
+        f"read from the cache: {hits}",
+        flush=True,
+    )
+    return out
+
+
+def _levels_changed(params_dir: Path, out: Path) -> Path:
+    """A copy of the params with hosting's first service level 1 point lower (minimum)."""
+    import yaml
+
+    shutil.copytree(params_dir, out, dirs_exist_ok=True)
+    path = out / "contracts" / "hosting.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["service_levels"][0]["minimum"] -= 1
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def _history(data_dir: Path, out: Path, period: str) -> Path:
+    """The dataset before ``period``'s tickets arrived: those tickets and their events removed,
+    the window ending where the period starts (appending them gives ``data_dir`` back)."""
+    import dataclasses
+
+    from siamlib import io, periods
+    from siamlib.params import load_params
+
+    tables, info = io.read_dataset(data_dir), io.read_dataset_info(data_dir)
+    start = periods.period_bounds(period, load_params().estate.timezone)[0]
+    t = tables["tickets"]
+    new = t.loc[t["opened_at"] >= start, "ticket_id"]
+    e = tables["ticket_events"]
+    tables["tickets"] = t[t["opened_at"] < start]
+    tables["ticket_events"] = e[~e["ticket_id"].isin(new)]
+    io.write_dataset(out, tables, dataclasses.replace(info, window_end=start.isoformat()))
+    return out
 
 
 def derive(rows: list[dict]) -> list[dict]:
@@ -188,6 +248,26 @@ def derive(rows: list[dict]) -> list[dict]:
                 if naive["status"] == "ok" and total and ours["status"] == "ok"
                 else None
             ),
+            "naive_over_appended": (
+                naive["total_s"] / row["appended"]["stages"]["total"]
+                if naive["status"] == "ok" and row["appended"]["status"] == "ok"
+                else None
+            ),
+            "cold_over_appended": (
+                total / row["appended"]["stages"]["total"]
+                if total and row["appended"]["status"] == "ok"
+                else None
+            ),
+            "unchanged_s": row["unchanged"]["stages"].get("total"),
+            "levels_s": row["levels"]["stages"].get("total"),
+            "appended_s": row["appended"]["stages"].get("total"),
+            "cache_reads": {
+                k: row[k]["cache"].get("hits", []) for k in ("unchanged", "levels", "appended")
+            },
+            "same_figures": {
+                k: row[k]["figures_sha256"] == ours["figures_sha256"]
+                for k in ("unchanged", "appended")
+            },
             "growth": None,
             "load_before": row["load_before"],
             "load_after": row["load_after"],
@@ -223,6 +303,9 @@ COLUMNS = [
     "per report ours / floor (<= 1.3x)",
     "time ratio / ticket ratio (<= 1.1)",
     "peak RSS / tables (<= 3x)",
+    "cold / unchanged / levels changed / appended month (s)",
+    "naive / appended (>= 8x at 1M)",
+    "cold / appended (>= 3x at 1M)",
 ]
 
 
@@ -261,9 +344,19 @@ def table_rows(derived: list[dict]) -> list[list[str]]:
                 _f(d["growth"], "{:.2f}") + _verdict(d["growth"], TARGETS["growth"], True),
                 _f(d["memory_ratio"], "{:.1f}x")
                 + _verdict(d["memory_ratio"], TARGETS["memory"], True),
+                " / ".join(_f(d[k]) for k in ("total_s", "unchanged_s", "levels_s", "appended_s")),
+                _at_1m(d, "naive_over_appended"),
+                _at_1m(d, "cold_over_appended"),
             ]
         )
     return rows
+
+
+def _at_1m(d: dict, key: str) -> str:
+    text = _f(d[key], "{:.2f}x")
+    if d[key] is not None and d["tickets"] >= 1_000_000:
+        text += _verdict(d[key], TARGETS[key], False)
+    return text
 
 
 def markdown(derived: list[dict], meta: dict) -> str:
@@ -283,6 +376,15 @@ def markdown(derived: list[dict], meta: dict) -> str:
         + "; ".join(
             f"{d['tickets']:,}: ours {d['cpu_s']:.1f}, floor {d['floor_cpu_s']:.1f}"
             + (f", naive {d['naive_cpu_s']:.1f}" if d["naive_cpu_s"] is not None else "")
+            for d in derived
+        )
+        + ".",
+        "Read from the compute cache (unchanged; levels changed; appended month), and whether "
+        "the figures file equals the cold run's: "
+        + "; ".join(
+            f"{d['tickets']:,}: "
+            + "; ".join(", ".join(v) or "nothing" for v in d["cache_reads"].values())
+            + f" (same figures: {d['same_figures']})"
             for d in derived
         )
         + ".",

@@ -163,13 +163,14 @@ def _worker_ready() -> None:
 
 
 @contextlib.contextmanager
-def render_pool(n_reports: int, jobs_n: int = 2, executor: str = "local"):
+def render_pool(n_reports: int, jobs_n: int = 2, executor: str = "local", warm: bool = True):
     """The local render workers, started now so they warm kernels while the driver computes.
 
     Yields ``None`` when reports do not run in local worker processes (Dask, or ``jobs_n``
-    of 1), and then :func:`execute_jobs` starts kernels as reports need them. The workers
-    warm at most ``n_reports`` kernels between them; on leaving, warming stops and kernels
-    not taken are shut down (:func:`siamlib.kernels.warm_worker`).
+    of 1, or no report), and then :func:`execute_jobs` starts kernels as reports need them.
+    The workers warm at most ``n_reports`` kernels between them (none if not ``warm``); on
+    leaving, warming stops and kernels not taken are shut down
+    (:func:`siamlib.kernels.warm_worker`).
     """
     if executor != "local" or jobs_n <= 1 or n_reports <= 0:
         yield None
@@ -178,7 +179,7 @@ def render_pool(n_reports: int, jobs_n: int = 2, executor: str = "local"):
 
     # spawn: workers must not inherit the driver's large frames or threads.
     ctx = mp.get_context("spawn")
-    budget, stop = ctx.Value("i", n_reports), ctx.Event()
+    budget, stop = ctx.Value("i", n_reports if warm else 0), ctx.Event()
     pool = ProcessPoolExecutor(
         max_workers=jobs_n, mp_context=ctx, initializer=kernels.warm_worker, initargs=(budget, stop)
     )
@@ -279,11 +280,12 @@ def execute_jobs(
     scheduler: str | None = None,
     progress: bool = True,
     pool: ProcessPoolExecutor | None = None,
+    warm: bool = True,
 ) -> dict[str, report.ReportOutcome]:
     """Run report jobs in parallel; a failing job never stops the others.
 
     ``pool``: local workers already started (:func:`render_pool`, warm kernels); without it,
-    a pool of ``jobs_n`` workers is started here.
+    a pool of ``jobs_n`` workers is started here, warming kernels unless ``warm`` is false.
     """
     from tqdm import tqdm
 
@@ -311,7 +313,7 @@ def execute_jobs(
     else:
         with contextlib.ExitStack() as stack:
             if pool is None:
-                pool = stack.enter_context(render_pool(len(jobs), jobs_n))
+                pool = stack.enter_context(render_pool(len(jobs), jobs_n, warm=warm))
             futures = {pool.submit(run_job, j): j for j in jobs}
             for fut in as_completed(futures):
                 job = futures[fut]

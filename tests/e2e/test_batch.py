@@ -71,6 +71,11 @@ def test_manifest_records_versions(pack):
     assert re.fullmatch(r"[0-9a-f]{40}", v["git_commit"] or "")
 
 
+def test_manifest_records_what_the_compute_cache_gave_and_what_was_computed(pack):
+    used = pack.manifest["cache"]
+    assert sorted(used["hits"] + used["misses"]) == ["clocks", "gate", "values"]
+
+
 def test_manifest_records_status_timing_and_hash_of_each_report(pack):
     for name, r in pack.manifest["reports"].items():
         assert r["status"] == "ok", name

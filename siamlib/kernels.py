@@ -48,12 +48,18 @@ def ipc_kernel_manager() -> type:
     off the network stack entirely (and stops ipykernel warning, per report, that TCP
     traffic is unencrypted). It shuts its kernel down with a shutdown request only, without
     the SIGINT jupyter_client sends first, so a clean run logs no KeyboardInterrupt ERROR.
+    Its kernels keep no IPython history on disk: report kernels never open, lock or (on a
+    write error) move aside the user's ``~/.ipython`` history database.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
     from traitlets import default
 
     class IpcKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            extra = [*(extra_arguments or []), "--HistoryManager.enabled=False"]
+            return super().format_kernel_cmd(extra_arguments=extra)
+
         async def _async_interrupt_kernel(self) -> None:
             # jupyter_client interrupts (SIGINT) the kernel before every shutdown request, so
             # a kernel that is in a message handler or an event loop at that moment logs

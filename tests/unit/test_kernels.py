@@ -84,3 +84,14 @@ def test_warm_worker_starts_no_more_kernels_than_the_shared_budget_and_none_once
     finally:
         kernels.shutdown_all()
     assert not any(km.has_kernel for km in warmed) and kernels.take() is None
+
+
+def test_report_kernels_keep_no_history_on_disk(tmp_path):
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("get_ipython().history_manager.enabled")]
+    )
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nbformat.write(nb, str(tmp_path / "h.ipynb"))
+    for km in (None, kernels.start_warm()):
+        out = report.execute(tmp_path / "h.ipynb", {}, km=km)
+        assert out.cells[0].outputs[0]["data"]["text/plain"] == "False"

@@ -416,7 +416,7 @@ def messages_for_pack(
     message carries ``X-SIAM-Run`` (the manifest's run id) and ``X-SIAM-Figures`` (its
     ``figures_sha256``), so a recipient can tie it to the exact pack.
     """
-    from siamlib import batch, workbook
+    from siamlib import batch, bundles, workbook
     from siamlib.pack import PackError
 
     reports = pack.manifest.get("reports", {})
@@ -442,7 +442,13 @@ def messages_for_pack(
                 f"--period {period}` again"
             )
         log(f"{name}: building the message (charts, PDF)")
-        bundle = workbook.load_bundle(bundle_dir)
+        try:
+            bundle = workbook.load_bundle(bundle_dir)
+        except bundles.BundleError as exc:
+            raise PackError(
+                f"{bundle_dir}: the report's bundle is not as published ({exc}); run `siam "
+                f"run --period {period}` again"
+            ) from None
         link = report_link(params, period, name)
         if link and not (pack.folder / f"{name}.html").is_file():
             link = None

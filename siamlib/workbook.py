@@ -648,11 +648,18 @@ def save_bundle(bundle: dict, folder: Path | str) -> None:
 
 
 def load_bundle(folder: Path | str) -> dict:
-    """Read a bundle written by :func:`save_bundle`."""
+    """Read a bundle written by :func:`save_bundle`, checked as when it was built.
+
+    Raises :class:`siamlib.bundles.BundleError` naming what is missing or foreign (a frame
+    file deleted or added by hand since the run), so a report or an email is never built
+    from a silently incomplete bundle.
+    """
+    from siamlib import bundles
+
     folder = Path(folder)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     frames = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
-    return {"meta": meta, "frames": frames}
+    return bundles.check({"meta": meta, "frames": frames})
 
 
 def write_evidence(work: Work, name: str, folder: Path | str) -> list[Path]:

@@ -178,6 +178,13 @@ def test_the_headline_figures_survive_the_pack_round_trip(tmp_path):
     assert (back.levels, back.net_credits, back.credits_rag) == (0, 0.0, "green")
 
 
+def test_a_bundle_read_back_without_a_required_frame_is_refused_by_name(tmp_path):
+    workbook.save_bundle(_full("tower"), tmp_path / "b")
+    (tmp_path / "b" / "scorecard.parquet").unlink()  # deleted by hand after the run
+    with pytest.raises(BundleError, match="required frame 'scorecard' is missing"):
+        workbook.load_bundle(tmp_path / "b")
+
+
 def test_the_score_trend_is_the_weighted_score_of_each_month():
     trend = pd.concat([CARD.assign(period="2026-09"), CARD.assign(period="2026-10")])
     trend.loc[trend.index.isin([0]) & trend["period"].eq("2026-10"), "points"] = 60.0

@@ -430,6 +430,17 @@ def test_an_unsent_message_is_rewritten_in_the_outbox(tower_message, params, tmp
     assert back["Date"] == later.message["Date"] != tower_message.message["Date"]
 
 
+def _complete(bundle: dict) -> dict:
+    """``bundle`` with every frame its kind requires: those these tests do not read, empty
+    (a pack's bundles are checked when read back, as when they were built)."""
+    from siamlib import bundles
+
+    spec = bundles.SPECS[bundles.kind_of(bundle)]
+    frames = {f: pd.DataFrame({"x": []}) for f in spec.frames}
+    meta = {k: "" for k in spec.meta}
+    return {"meta": {**meta, **bundle["meta"]}, "frames": {**frames, **bundle["frames"]}}
+
+
 def _published(root, reports: dict, bundles: dict) -> tuple:
     """A pack laid out as batch.run publishes it: run folder, link, figures, manifest."""
     from siamlib import workbook
@@ -446,7 +457,7 @@ def _published(root, reports: dict, bundles: dict) -> tuple:
     }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     for name, bundle in bundles.items():
-        workbook.save_bundle(bundle, folder / "bundles" / name)
+        workbook.save_bundle(_complete(bundle), folder / "bundles" / name)
     (root / PERIOD).symlink_to(folder.relative_to(root))
     return folder, manifest
 
@@ -473,4 +484,15 @@ def test_a_report_without_its_bundle_in_the_pack_is_refused(params, tmp_path):
 
     _published(tmp_path, {"service-desk": {"status": "ok"}}, {})
     with pytest.raises(pack.PackError, match="bundle is missing"):
+        delivery.messages_for_pack(pack.read_pack(tmp_path, PERIOD), params)
+
+
+def test_a_report_whose_bundle_lost_a_frame_since_the_run_is_refused(params, tmp_path):
+    from siamlib import pack
+
+    folder, _ = _published(
+        tmp_path, {"service-desk": {"status": "ok"}}, {"service-desk": tower_bundle()}
+    )
+    (folder / "bundles" / "service-desk" / "scorecard.parquet").unlink()
+    with pytest.raises(pack.PackError, match="not as published.*'scorecard' is missing"):
         delivery.messages_for_pack(pack.read_pack(tmp_path, PERIOD), params)

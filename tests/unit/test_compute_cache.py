@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siamlib import compute_cache, demo, figures, io, workbook
+from siamlib import compute_cache, figures, workbook
+from tests.fixtures import datasets
 from tests.fixtures.fixture_params import fixture_params
 
 PARAMS = fixture_params()
@@ -16,18 +17,13 @@ FRAMES = ["clocks", "attribution", "values", "aged_trend", "aged_open"]
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    return demo.write_demo(tmp_path_factory.mktemp("data"), n_tickets=400, seed=5, params=PARAMS)
+    return datasets.small_demo(tmp_path_factory.mktemp("data"), seed=5)
 
 
 @pytest.fixture(scope="module")
 def dirty(tmp_path_factory, data):
-    """The same estate with two satisfaction scores of 9 on a 1-5 scale (quarantined)."""
-    tables, info = io.read_dataset(data), io.read_dataset_info(data)
-    t = tables["tickets"].copy()
-    t.loc[t.index[t["satisfaction"].notna()][:2], "satisfaction"] = 9
-    folder = tmp_path_factory.mktemp("dirty")
-    io.write_dataset(folder, {**tables, "tickets": t}, info)
-    return folder
+    """The same estate with two quarantined rows."""
+    return datasets.with_quarantined_rows(data, tmp_path_factory.mktemp("dirty"))
 
 
 @pytest.fixture(scope="module")

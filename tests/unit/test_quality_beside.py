@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siamlib import demo, figures, io, quality, quality_beside, workbook
+from siamlib import figures, io, quality, quality_beside, workbook
+from tests.fixtures import datasets
 from tests.fixtures.fixture_params import fixture_params
 
 PARAMS = fixture_params()
@@ -15,19 +16,13 @@ PERIOD = "2026-10"
 
 @pytest.fixture(scope="module")
 def clean_data(tmp_path_factory):
-    return demo.write_demo(tmp_path_factory.mktemp("clean"), n_tickets=400, seed=3, params=PARAMS)
+    return datasets.small_demo(tmp_path_factory.mktemp("clean_data"), seed=3)
 
 
 @pytest.fixture(scope="module")
 def dirty_data(tmp_path_factory, clean_data):
-    """Two tickets with a satisfaction score of 9 on a 1-5 scale (a quarantine rule)."""
-    tables, info = io.read_dataset(clean_data), io.read_dataset_info(clean_data)
-    t = tables["tickets"].copy()
-    rated = t.index[t["satisfaction"].notna()][:2]
-    t.loc[rated, "satisfaction"] = 9
-    folder = tmp_path_factory.mktemp("dirty")
-    io.write_dataset(folder, {**tables, "tickets": t}, info)
-    return folder
+    """The same estate with two quarantined rows."""
+    return datasets.with_quarantined_rows(clean_data, tmp_path_factory.mktemp("dirty_data"))
 
 
 def _same(a: workbook.Work, b: workbook.Work) -> None:

@@ -464,6 +464,7 @@ def run(
             beside=beside,
             cache_dir=cache.default_dir() if use_cache else None,
             data_hashes=result.inputs["data"],
+            scheduler=scheduler if executor == "dask" else None,
         )
         result.cache = work.cache_use
         figures_text = figures.to_csv_text(figures.figures_frame(work))

@@ -186,10 +186,14 @@ def gate_result(frames: dict[str, pd.DataFrame]):
     )
 
 
-def clock_frames(store: Store, tables, kept, params: Params, end, period, shown, timeline):
+def clock_frames(
+    store: Store, tables, kept, params: Params, end, period, shown, timeline, clocks_fn=None
+):
     """Clocks, time held and the aged-ticket frames, from ``store`` or computed (and stored).
 
-    ``timeline()`` gives the event timeline (built only when something is computed).
+    ``timeline()`` gives the event timeline (built only when something is computed);
+    ``clocks_fn`` computes the clocks (default :func:`siamlib.clocks.clocks_and_attribution`;
+    on a cluster, :func:`siamlib.scale_out.clocks_and_attribution` bound to its client).
     """
     from siamlib import clocks as clocks_mod
     from siamlib import periods
@@ -199,9 +203,8 @@ def clock_frames(store: Store, tables, kept, params: Params, end, period, shown,
     if found is not None:
         return found
     tz, aged_days = params.estate.timezone, params.estate.aged_after_days
-    clocks, attribution = clocks_mod.clocks_and_attribution(
-        tables["tickets"], tables["ticket_events"], params, end
-    )
+    clocks_fn = clocks_fn or clocks_mod.clocks_and_attribution
+    clocks, attribution = clocks_fn(tables["tickets"], tables["ticket_events"], params, end)
     aged_trend = integrator.aged_ticket_trend(kept, shown, aged_days, events=timeline(), tz=tz)
     aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline())
     frames = {

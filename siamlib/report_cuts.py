@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from siamlib import schema
+from siamlib import periods, schema
 
 FOREIGN_RECORD = "(another supplier's ticket)"
 
@@ -96,3 +96,52 @@ def attribution(
     total = out["held_business_h"].sum()
     out["share"] = out["held_business_h"] / total if total else float("nan")
     return out
+
+
+def front_page_frames(work) -> dict[str, pd.DataFrame]:
+    """What the board's front page needs besides the scorecards (:mod:`siamlib.frontpage`):
+    each supplier's at-risk amount, the period's drivers, clock-stop signals and watermelons."""
+    from siamlib import credits, frontpage
+    from siamlib.measures import integrator
+
+    p = work.params
+    ids = [s.id for s in p.estate.suppliers]
+    t = work.tables
+    return {
+        "at_risk": pd.DataFrame(
+            {
+                "supplier_id": ids,
+                "at_risk_amount": [credits.at_risk_amount(p.contract(i)) for i in ids],
+            }
+        ),
+        "drivers": frontpage.drivers(
+            t.get("outages"), t.get("problems"), t.get("changes"), work.bounds
+        ),
+        "paused_share": integrator.paused_share(
+            work._kept("clocks"), work.period, tz=p.estate.timezone
+        ),
+        "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
+    }
+
+
+def integrator_frames(work, trend_months: int) -> dict[str, pd.DataFrame]:
+    """What the integrator report shows besides its scorecard: handoffs, ping-pong, trends,
+    improvements, watermelons, over the ``trend_months`` to the period (``work``: a Work)."""
+    from siamlib.measures import improvement, integrator, problems
+
+    p = work.params
+    tz = p.estate.timezone
+    # The tickets the figures count: agreed exclusions out of every frame.
+    t, e = work._kept("tickets"), work._kept("ticket_events")
+    months = periods.previous_periods(work.period, trend_months)
+    trends = problems.incident_trends(t, work.tables["problems"], tz=tz)
+    return {
+        "aged_trend": work.aged_trend,
+        "handoff_matrix": integrator.handoff_matrix(e, work.period, tickets=t, tz=tz),
+        "ping_pong_pairs": integrator.ping_pong_pairs(e, work.period, tickets=t, tz=tz),
+        "paused_share": integrator.paused_share(work._kept("clocks"), work.period, tz=tz),
+        "trend_response": trends,
+        "improvements": improvement.register_throughput(work.tables["improvements"], months, tz=tz),
+        "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
+        "all_values": work.values[work.values["period"] == work.period],
+    }

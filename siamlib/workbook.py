@@ -278,7 +278,7 @@ class Work:
             if self.quality:  # optional frames: none when the run was not validated
                 frames["quality"] = q.supplier_view(self.quality, None)
                 frames["quality_scores"] = q.score_table(self.quality, list(meta["supplier_names"]))
-            frames.update(_front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
+            frames.update(cuts.front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
             front = scorecard.board_headline(
                 ledger, frames["at_risk"], frames.get("quality_scores")
             )
@@ -327,55 +327,8 @@ class Work:
                 self.bounds,
             )
         else:
-            frames.update(_integrator_frames(self))
+            frames.update(cuts.integrator_frames(self, TREND_MONTHS))
         return bundles.check({"meta": meta, "frames": frames})
-
-
-def _front_page_frames(work: Work) -> dict[str, pd.DataFrame]:
-    """What the board's front page needs besides the scorecards (:mod:`siamlib.frontpage`):
-    each supplier's at-risk amount, the period's drivers, clock-stop signals and watermelons."""
-    from siamlib import credits, frontpage
-    from siamlib.measures import integrator
-
-    p = work.params
-    ids = [s.id for s in p.estate.suppliers]
-    t = work.tables
-    return {
-        "at_risk": pd.DataFrame(
-            {
-                "supplier_id": ids,
-                "at_risk_amount": [credits.at_risk_amount(p.contract(i)) for i in ids],
-            }
-        ),
-        "drivers": frontpage.drivers(
-            t.get("outages"), t.get("problems"), t.get("changes"), work.bounds
-        ),
-        "paused_share": integrator.paused_share(
-            work._kept("clocks"), work.period, tz=p.estate.timezone
-        ),
-        "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
-    }
-
-
-def _integrator_frames(work: Work) -> dict[str, pd.DataFrame]:
-    from siamlib.measures import improvement, integrator, problems
-
-    p = work.params
-    tz = p.estate.timezone
-    # The tickets the figures count: agreed exclusions out of every frame.
-    t, e = work._kept("tickets"), work._kept("ticket_events")
-    months = periods.previous_periods(work.period, TREND_MONTHS)
-    trends = problems.incident_trends(t, work.tables["problems"], tz=tz)
-    return {
-        "aged_trend": work.aged_trend,
-        "handoff_matrix": integrator.handoff_matrix(e, work.period, tickets=t, tz=tz),
-        "ping_pong_pairs": integrator.ping_pong_pairs(e, work.period, tickets=t, tz=tz),
-        "paused_share": integrator.paused_share(work._kept("clocks"), work.period, tz=tz),
-        "trend_response": trends,
-        "improvements": improvement.register_throughput(work.tables["improvements"], months, tz=tz),
-        "watermelon": integrator.watermelon(work.values[work.values["period"] == work.period]),
-        "all_values": work.values[work.values["period"] == work.period],
-    }
 
 
 def load_inputs(data_dir: Path | str) -> tuple[dict[str, pd.DataFrame], io.DatasetInfo]:
@@ -404,6 +357,7 @@ def compute_period(
     beside: bool | None = None,
     cache_dir: Path | str | None = None,
     data_hashes: dict | None = None,
+    scheduler: str | None = None,
 ) -> Work:
     """Load, validate and compute everything for ``period`` once (see module docstring).
 
@@ -411,9 +365,38 @@ def compute_period(
     (:mod:`siamlib.quality_beside`; only for tables read here from ``data_dir``); ``None``
     decides by the event log's size. ``cache_dir``: read and write the gate's results,
     clocks and measure values there (:mod:`siamlib.compute_cache`, keyed by ``data_hashes``,
-    the SHA-256 of each dataset file, computed here if not given). The figures are the same
-    either way.
+    the SHA-256 of each dataset file, computed here if not given). ``scheduler``: a Dask
+    scheduler address; the clocks are computed there in supplier partitions
+    (:mod:`siamlib.scale_out`). The figures are the same either way.
     """
+    options = dict(validate=validate, stages=stages, tables=tables, info=info, beside=beside)
+    options.update(cache_dir=cache_dir, data_hashes=data_hashes)
+    if not scheduler:
+        return _load_and_compute(data_dir, params, period, **options)
+    from dask.distributed import Client
+
+    from siamlib import scale_out
+
+    with Client(scheduler) as client:
+        clocks_fn = functools.partial(scale_out.clocks_and_attribution, client)
+        return _load_and_compute(data_dir, params, period, clocks_fn=clocks_fn, **options)
+
+
+def _load_and_compute(
+    data_dir: Path | str | None,
+    params: Params,
+    period: str,
+    *,
+    validate: bool,
+    stages: dict | None,
+    tables: dict[str, pd.DataFrame] | None,
+    info: io.DatasetInfo | None,
+    beside: bool | None,
+    cache_dir: Path | str | None,
+    data_hashes: dict | None,
+    clocks_fn=None,
+) -> Work:
+    """:func:`compute_period` once its cluster client (if any) is open."""
     from siamlib import completeness, compute_cache, quality_beside
     from siamlib.quarantine import quarantine
 
@@ -444,6 +427,7 @@ def compute_period(
         run_keys = compute_cache.keys(hashes, params, period, window)
     store = compute_cache.Store(cache_dir, run_keys)
     compute = functools.partial(_compute, params=params, period=period, info=info, store=store)
+    compute = functools.partial(compute, clocks_fn=clocks_fn)
     compute = functools.partial(compute, present=present, data_dir=data_dir, stages=stages)
     t = time.perf_counter()
     work, error = None, None
@@ -493,6 +477,7 @@ def _compute(
     data_dir: Path | str | None,
     stages: dict,
     store,
+    clocks_fn=None,
 ) -> Work:
     """Every figure of ``period`` from validated tables (quarantined rows already out).
 
@@ -515,7 +500,9 @@ def _compute(
     # One event timeline for every "open at instant" question (the aged-ticket measures,
     # trend and evidence), built once and only if something is not read from the cache.
     timeline = functools.cache(lambda: integrator.EventTimeline(kept, tables["ticket_events"]))
-    frames = compute_cache.clock_frames(store, tables, kept, params, end, period, shown, timeline)
+    frames = compute_cache.clock_frames(
+        store, tables, kept, params, end, period, shown, timeline, clocks_fn
+    )
     clocks, attribution = frames["clocks"], frames["attribution"]
     aged_trend, aged_open = frames["aged_trend"], frames["aged_open"]
     # Exclusions applied once, here, for both families (each would otherwise copy the

@@ -31,7 +31,9 @@ def cluster():
         yield c
 
 
-def test_the_batch_renders_its_reports_on_a_dask_cluster(tmp_path, demo_data, cluster):
+def test_the_batch_computes_and_renders_on_a_dask_cluster_with_the_local_figures(
+    tmp_path, demo_data, cluster, pack
+):
     reports = tmp_path / "reports"
     result = batch.run(
         PERIOD,
@@ -41,7 +43,12 @@ def test_the_batch_renders_its_reports_on_a_dask_cluster(tmp_path, demo_data, cl
         executor="dask",
         scheduler=cluster.scheduler_address,
         progress=False,
+        use_cache=False,  # the clocks are computed on the cluster, not read back
     )
+
+    # The clock step ran in supplier partitions on the cluster: the figures are the pack's.
+    assert result.cache == {"hits": [], "misses": []}
+    assert result.figures_sha256 == pack.manifest["figures_sha256"]
 
     assert result.exit_code == 0, {n: r.get("error") for n, r in result.reports.items()}
     folder = (reports / PERIOD).resolve()

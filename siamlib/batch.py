@@ -158,6 +158,19 @@ def run_job(job: Job) -> report.ReportOutcome:
     )
 
 
+def _write_evidence(work, name: str, folder: Path, pool) -> list:
+    """One report's evidence: the CSVs now; the workbook too, or as a ``pool`` job (a future
+    in the list, resolved after rendering)."""
+    from siamlib import evidence as ev
+
+    frames = work.evidence(name)
+    base, tz = f"{name}-{work.period}", work.params.estate.timezone
+    written: list = ev.write_csvs(frames, folder, base)
+    if pool is None:
+        return [*written, ev.write_workbook(frames, folder, base, tz=tz)]
+    return [*written, pool.submit(ev.write_workbook, frames, folder, base, tz=tz)]
+
+
 def _worker_ready() -> None:
     """A no-op job: submitting one per worker starts every worker (and its warm-up) now."""
 
@@ -513,8 +526,9 @@ def run(
                     continue
                 bundle = _with_changes(work.bundle(job.name), changes, result.supersedes)
                 workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
+            # CSVs here; each report's workbook in a render worker, beside the others.
             evidence = {
-                j.name: workbook.write_evidence(work, j.name, run_folder / "evidence")
+                j.name: _write_evidence(work, j.name, run_folder / "evidence", pool)
                 for j in jobs_list
                 if j.name not in blocked
             }
@@ -526,6 +540,11 @@ def run(
         runnable = [j for j in jobs_list if j.name not in blocked]
         report.vega_bundle()  # build the page bundle once here, not once per worker
         outcomes = execute_jobs(runnable, jobs, executor, scheduler, progress, pool=pool)
+        try:
+            evidence = {n: [p if isinstance(p, Path) else p.result() for p in v]
+                        for n, v in evidence.items()}  # fmt: skip
+        except OSError as exc:
+            raise _folder_error(reports_dir, run_folder, exc) from exc
         stages["render"] = time.perf_counter() - t
 
         for job in jobs_list:

@@ -158,19 +158,6 @@ def run_job(job: Job) -> report.ReportOutcome:
     )
 
 
-def _write_evidence(work, name: str, folder: Path, pool) -> list:
-    """One report's evidence: the CSVs now; the workbook too, or as a ``pool`` job (a future
-    in the list, resolved after rendering)."""
-    from siamlib import evidence as ev
-
-    frames = work.evidence(name)
-    base, tz = f"{name}-{work.period}", work.params.estate.timezone
-    written: list = ev.write_csvs(frames, folder, base)
-    if pool is None:
-        return [*written, ev.write_workbook(frames, folder, base, tz=tz)]
-    return [*written, pool.submit(ev.write_workbook, frames, folder, base, tz=tz)]
-
-
 def _worker_ready() -> None:
     """A no-op job: submitting one per worker starts every worker (and its warm-up) now."""
 
@@ -528,7 +515,9 @@ def run(
                 workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
             # CSVs here; each report's workbook in a render worker, beside the others.
             evidence = {
-                j.name: _write_evidence(work, j.name, run_folder / "evidence", pool)
+                j.name: workbook.write_evidence(
+                    work, j.name, run_folder / "evidence", submit=pool.submit if pool else None
+                )
                 for j in jobs_list
                 if j.name not in blocked
             }

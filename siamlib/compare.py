@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from siamlib import periods
+from siamlib.compute_cache import CLOCK_KEYS
 from siamlib.measures import scope_key
 from siamlib.params import Params
 
@@ -70,7 +71,6 @@ LEVEL_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["supplier_id", "period", "weighted_score", "credits", "green", "amber", "red"]
 
-_CLOCK_KEYS = ("calendars", "clock", "sla_targets")
 _NO_FIGURE_KEYS = ("recipients",)
 # Every other contract key is scoring at least: a key added to the contract later (as
 # small_samples was) is re-scored, never silently taken to change nothing.
@@ -131,7 +131,7 @@ def change_scope(current: Params, draft: Params) -> str:
     if current.estate != draft.estate or set(current.contracts) != set(draft.contracts):
         return "clocks"
     pairs = [(current.contracts[k], draft.contracts[k]) for k in current.contracts]
-    if any(getattr(a, key) != getattr(b, key) for a, b in pairs for key in _CLOCK_KEYS):
+    if any(getattr(a, key) != getattr(b, key) for a, b in pairs for key in CLOCK_KEYS):
         return "clocks"
     if current.exclusions != draft.exclusions or not _level_keys(draft) <= _level_keys(current):
         return "measures"

@@ -7,6 +7,7 @@ import multiprocessing as mp
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from siamlib import kernels, paths, report
 
@@ -59,10 +60,8 @@ def test_a_warm_kernel_is_shut_down_when_its_notebook_fails(tmp_path):
     nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, str(tmp_path / "bad.ipynb"))
     km = kernels.start_warm()
-    try:
+    with pytest.raises(report.ReportError, match="ZeroDivisionError"):
         report.execute(tmp_path / "bad.ipynb", {}, km=km)
-    except report.ReportError as exc:
-        assert "ZeroDivisionError" in str(exc)
     assert not km.has_kernel
 
 

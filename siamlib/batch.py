@@ -423,7 +423,8 @@ def run(
     starts; :class:`ReportsFolderError` also when writing the run fails (disk full), with
     nothing published. Report failures do not raise: they are in the result, whose
     ``exit_code`` is 1 when anything failed. ``use_cache``: read and write the compute
-    stage's cache (:mod:`siamlib.compute_cache`, in :func:`siamlib.cache.default_dir`).
+    stage's cache (:mod:`siamlib.compute_cache`, in :func:`siamlib.cache.default_dir`) and
+    reuse evidence workbooks whose cells are unchanged (:func:`siamlib.evidence.write_workbook`).
     """
     from siamlib import workbook
 
@@ -456,13 +457,14 @@ def run(
     with render_pool(0 if dry_run else len(jobs_list), jobs, executor) as pool:
         # One core: no gate beside the compute (--jobs 1 asks for a single process).
         beside = None if jobs >= 2 else False
+        cache_dir = cache.default_dir() if use_cache else None
         work = workbook.compute_period(
             data_dir,
             params,
             period,
             stages=stages,
             beside=beside,
-            cache_dir=cache.default_dir() if use_cache else None,
+            cache_dir=cache_dir,
             data_hashes=result.inputs["data"],
             scheduler=scheduler if executor == "dask" else None,
         )
@@ -516,7 +518,11 @@ def run(
             # CSVs here; each report's workbook in a render worker, beside the others.
             evidence = {
                 j.name: workbook.write_evidence(
-                    work, j.name, run_folder / "evidence", submit=pool.submit if pool else None
+                    work,
+                    j.name,
+                    run_folder / "evidence",
+                    submit=pool.submit if pool else None,
+                    cache_dir=cache_dir,
                 )
                 for j in jobs_list
                 if j.name not in blocked

@@ -126,10 +126,6 @@ def environment() -> str:
     return json.dumps({"code": code_version(), **package_versions()}, sort_keys=True)
 
 
-def _entry_file(folder: Path | str, key: str) -> Path:
-    return Path(folder) / f"{key}.parquet"
-
-
 def write_frames(folder: Path | str, key: str, frames: Mapping[str, pd.DataFrame]) -> None:
     """Store several frames under one key (one entry each; read back by :func:`read_frames`)."""
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -146,8 +142,7 @@ def read_frames(folder: Path | str, key: str, names: list[str]) -> dict | None:
         if frame is None:
             return None
         out[name] = frame
-        with contextlib.suppress(OSError):
-            os.utime(_entry_file(folder, sub))  # recently used: pruned last
+        touch(folder, sub, suffix=".parquet")
     return out
 
 
@@ -161,7 +156,7 @@ def prune(folder: Path | str, max_bytes: int | None = None) -> list[Path]:
         env = os.environ.get("SIAM_CACHE_MAX_MB", "")
         max_bytes = int(env) << 20 if env.isdigit() else MAX_BYTES
     entries = []
-    for path in Path(folder).glob("*.parquet"):
+    for path in [*Path(folder).glob("*.parquet"), *Path(folder).glob("*.bin")]:
         with contextlib.suppress(OSError):
             st = path.stat()
             entries.append((st.st_mtime, st.st_size, path))
@@ -180,16 +175,41 @@ def write_entry(folder: Path | str, key: str, frame: pd.DataFrame) -> None:
     """Store ``frame`` under ``key`` (atomically: a reader never sees half an entry)."""
     buf = io.BytesIO()
     frame.to_parquet(buf, index=False)
-    body = buf.getvalue()
-    header = b" ".join([_MAGIC, key.encode("ascii"), hashlib.sha256(body).hexdigest().encode()])
-    write_bytes_atomic(_entry_file(folder, key), header + b"\n" + body)
+    write_blob(folder, key, buf.getvalue(), suffix=".parquet")
 
 
 def read_entry(folder: Path | str, key: str) -> pd.DataFrame | None:
     """The frame stored under ``key``, or ``None`` when absent, corrupt or foreign."""
-    path = _entry_file(folder, key)
+    body = read_blob(folder, key, suffix=".parquet")
+    if body is None:
+        return None
     try:
-        data = path.read_bytes()
+        return pd.read_parquet(io.BytesIO(body))
+    except (OSError, ValueError):
+        return None
+
+
+def write_blob(folder: Path | str, key: str, body: bytes, *, suffix: str = ".bin") -> None:
+    """Store ``body`` under ``key``: a header line (magic, key, SHA-256 of ``body``), then it.
+
+    Atomic, like every cache write. Used for frames (Parquet bytes) and for files a run
+    writes that are a pure function of their inputs (the evidence workbooks).
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> write_blob(d, "k1", b"bytes")
+    >>> read_blob(d, "k1"), read_blob(d, "k2")
+    (b'bytes', None)
+    """
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    header = b" ".join([_MAGIC, key.encode("ascii"), hashlib.sha256(body).hexdigest().encode()])
+    write_bytes_atomic(Path(folder) / f"{key}{suffix}", header + b"\n" + body)
+
+
+def read_blob(folder: Path | str, key: str, *, suffix: str = ".bin") -> bytes | None:
+    """The bytes stored under ``key``, or ``None`` when absent, corrupt or foreign."""
+    try:
+        data = (Path(folder) / f"{key}{suffix}").read_bytes()
     except OSError:
         return None
     header, _, body = data.partition(b"\n")
@@ -198,7 +218,10 @@ def read_entry(folder: Path | str, key: str) -> pd.DataFrame | None:
         return None
     if hashlib.sha256(body).hexdigest().encode() != parts[2]:
         return None
-    try:
-        return pd.read_parquet(io.BytesIO(body))
-    except (OSError, ValueError):
-        return None
+    return body
+
+
+def touch(folder: Path | str, key: str, *, suffix: str = ".bin") -> None:
+    """Mark an entry recently used, so that :func:`prune` deletes it last."""
+    with contextlib.suppress(OSError):
+        os.utime(Path(folder) / f"{key}{suffix}")

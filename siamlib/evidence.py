@@ -52,6 +52,8 @@ T1,euc,'=cmd|' /C calc'!A0
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -61,8 +63,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from siamlib import cache
 from siamlib.common import DEFAULT_TZ  # the estate default (Estate.timezone)
-from siamlib.io import atomic_path
+from siamlib.io import atomic_path, write_bytes_atomic
 from siamlib.schema import FORMULA_TRIGGERS
 
 EVIDENCE: dict[str, str] = {
@@ -80,6 +83,8 @@ are accepted too."""
 
 XLSX_MAX_ROWS = 1_048_576
 """Rows a worksheet can hold in Excel (and LibreOffice), header row included."""
+WORKBOOK_CREATED = dt.datetime(2000, 1, 1)
+"""The creation date in every evidence workbook's file properties (see :func:`_write_xlsx`)."""
 XLSX_MAX_TEXT = 32_767
 """Characters a cell can hold in Excel; longer text is cut in the workbook (the CSV keeps it)."""
 
@@ -445,6 +450,10 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list], list[
         "strings_to_numbers": False,
     }
     with xlsxwriter.Workbook(str(path), options) as book:
+        # A fixed creation date, not the clock: the same evidence gives the same bytes, so a
+        # rerun can reuse the file (write_workbook's cache_dir). The run's time is in the
+        # pack's manifest.
+        book.set_properties({"created": WORKBOOK_CREATED})
         formats = {k: book.add_format({"num_format": f}) for k, f in FORMATS.items()}
         bold = book.add_format({"bold": True})
         for name, header, columns, kinds, start, stop in sheets:
@@ -567,14 +576,43 @@ def write_workbook(
     *,
     max_rows: int = XLSX_MAX_ROWS,
     tz: str = DEFAULT_TZ,
+    cache_dir: Path | str | None = None,
 ) -> Path:
     """Write all frames as ``<basename>.xlsx`` (see :func:`write_evidence`); its path.
 
     The batch runs it in a render worker, beside the other reports' (the workbook costs
     about 10 microseconds a cell in xlsxwriter: a minute at a million-ticket estate).
+
+    ``cache_dir`` (the compute cache's folder, :func:`siamlib.cache.default_dir`): the
+    workbook's bytes are a pure function of its cells, so they are stored there under the
+    SHA-256 of every cell, sheet name, header, number format and row range
+    (:func:`workbook_key`), the code and xlsxwriter versions; a later run whose evidence is
+    cell for cell the same (a re-issue, a changed target that moves no breach) copies them
+    instead of writing the workbook again. A corrupt or foreign entry is ignored.
     """
     _check(frames, basename, max_rows, tz)
     folder = Path(folder)
+    sheets = _sheets(frames, max_rows, tz)
+    target = folder / f"{basename}.xlsx"
+    key = workbook_key(sheets) if cache_dir is not None else None
+    body = cache.read_blob(cache_dir, key) if key else None
+    if body is not None:
+        cache.touch(cache_dir, key)
+        write_bytes_atomic(target, body)
+        return target
+    with atomic_path(target) as tmp:
+        _write_xlsx(tmp, sheets)
+    if key:
+        try:
+            cache.write_blob(cache_dir, key, target.read_bytes())
+            cache.prune(cache_dir)
+        except OSError:  # a full or read-only cache folder costs speed, never a run
+            pass
+    return target
+
+
+def _sheets(frames: Mapping[str, pd.DataFrame], max_rows: int, tz: str) -> list[tuple]:
+    """The contents sheet and every frame's sheets, as :func:`_write_xlsx` takes them."""
     per_sheet = max_rows - 1  # the header takes a row
     layout = [
         (name, part) for name, f in frames.items() for part in _parts(name, len(f), per_sheet)
@@ -604,7 +642,41 @@ def write_workbook(
     for sheet, (name, (_, start, stop, _)) in zip(contents["sheet"], layout, strict=True):
         header = [str(neutralise(str(c))) for c in frames[name].columns]
         sheets.append((sheet, header, cells[name], kinds[name], start, stop))
-    target = folder / f"{basename}.xlsx"
-    with atomic_path(target) as tmp:
-        _write_xlsx(tmp, sheets)
-    return target
+    return sheets
+
+
+class _Sha256Sink:
+    """A write-only file object that hashes what is written to it (no copy kept)."""
+
+    def __init__(self):
+        self.h = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.h.update(data)
+        return len(data)
+
+
+def workbook_key(sheets: list[tuple]) -> str:
+    """The cache key of a workbook: a hash of its sheets' cells, the code and xlsxwriter.
+
+    The cells are pickled into the hash: a pickle decodes to the values it was made from, so
+    two different workbooks never share a key (equal cells held in other objects may pickle
+    differently: a missed reuse, never a wrong one).
+
+    >>> a = [("contents", ["x"], [[1.0, "a"]], ["general"], 0, 2)]
+    >>> b = [("contents", ["x"], [[1, "a"]], ["general"], 0, 2)]
+    >>> workbook_key(a) == workbook_key(a), workbook_key(a) == workbook_key(b)
+    (True, False)
+    """
+    import xlsxwriter
+
+    sink = _Sha256Sink()
+    pickle.Pickler(sink, protocol=5).dump(sheets)
+    return cache.entry_key(
+        {
+            "kind": "evidence-workbook",
+            "cells": sink.h.hexdigest(),
+            "xlsxwriter": xlsxwriter.__version__,
+            "environment": cache.environment(),
+        }
+    )

@@ -649,12 +649,15 @@ def load_bundle(folder: Path | str) -> dict:
     return bundles.check({"meta": meta, "frames": frames})
 
 
-def write_evidence(work: Work, name: str, folder: Path | str, *, submit=None) -> list:
+def write_evidence(
+    work: Work, name: str, folder: Path | str, *, submit=None, cache_dir=None
+) -> list:
     """Write one report's evidence files (CSV per frame + one XLSX) under ``folder``.
 
     ``submit`` (an executor's ``submit``) writes the workbook there instead, and the last
     item of the list is then its future: the batch writes workbooks in its render workers
-    (xlsxwriter costs about 10 microseconds a cell).
+    (xlsxwriter costs about 10 microseconds a cell). ``cache_dir``: reuse a workbook whose
+    cells are unchanged (:func:`siamlib.evidence.write_workbook`).
     """
     from siamlib import evidence as ev
 
@@ -662,8 +665,8 @@ def write_evidence(work: Work, name: str, folder: Path | str, *, submit=None) ->
     tz = work.params.estate.timezone
     written: list = ev.write_csvs(frames, folder, base)
     if submit is None:
-        return [*written, ev.write_workbook(frames, folder, base, tz=tz)]
-    return [*written, submit(ev.write_workbook, frames, folder, base, tz=tz)]
+        return [*written, ev.write_workbook(frames, folder, base, tz=tz, cache_dir=cache_dir)]
+    return [*written, submit(ev.write_workbook, frames, folder, base, tz=tz, cache_dir=cache_dir)]
 
 
 def open_report(

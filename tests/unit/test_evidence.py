@@ -493,3 +493,92 @@ def test_an_unknown_time_zone_is_refused_before_anything_is_written(tmp_path):
     with pytest.raises(ValueError, match="time zone 'Mars/Olympus'"):
         write_evidence({"credit_ledger": LEDGER}, tmp_path, "z", tz="Mars/Olympus")
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------- workbooks reused by content ----
+def _workbook(folder, frames, cache_dir=None, name="w"):
+    from siamlib.evidence import write_workbook
+
+    folder.mkdir(exist_ok=True)
+    return write_workbook(frames, folder, name, cache_dir=cache_dir).read_bytes()
+
+
+def test_the_same_evidence_gives_the_same_workbook_bytes_at_any_time(tmp_path):
+    frames = {"breaching_tickets": BREACHES, "credit_ledger": LEDGER}
+    first = _workbook(tmp_path / "a", frames)
+    assert _workbook(tmp_path / "b", frames) == first
+
+
+def test_a_workbook_from_the_cache_is_the_workbook_written_without_it(tmp_path):
+    frames = {"breaching_tickets": BREACHES, "credit_ledger": LEDGER}
+    plain = _workbook(tmp_path / "plain", frames)
+    stored = _workbook(tmp_path / "first", frames, cache_dir=tmp_path / "cache")
+    reused = _workbook(tmp_path / "second", frames, cache_dir=tmp_path / "cache")
+    assert plain == stored == reused
+    assert len(list((tmp_path / "cache").glob("*.bin"))) == 1
+
+
+def _planted(tmp_path, frames, body):
+    """Store ``body`` as the cached workbook of ``frames`` (what a previous run would hold)."""
+    from siamlib import cache
+    from siamlib.evidence import _sheets, workbook_key
+
+    key = workbook_key(_sheets(frames, 1_048_576, "Europe/London"))
+    cache.write_blob(tmp_path / "cache", key, body)
+    return key
+
+
+def test_unchanged_cells_copy_the_stored_workbook_instead_of_writing_one(tmp_path):
+    frames = {"credit_ledger": LEDGER}
+    _planted(tmp_path, frames, b"stored workbook")
+    assert _workbook(tmp_path / "out", frames, cache_dir=tmp_path / "cache") == b"stored workbook"
+
+
+def test_one_changed_cell_writes_a_new_workbook(tmp_path):
+    frames = {"credit_ledger": LEDGER}
+    _planted(tmp_path, frames, b"stored workbook")
+    changed = {"credit_ledger": LEDGER.assign(amount=[8640.0, -499.0])}
+    got = _workbook(tmp_path / "out", changed, cache_dir=tmp_path / "cache")
+    assert got == _workbook(tmp_path / "plain", changed)
+    wb = openpyxl.load_workbook(tmp_path / "out" / "w.xlsx")
+    assert wb["credit_ledger"]["B3"].value == -499.0
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b[: len(b) // 2], lambda b: b"x" + b],
+    ids=["flipped-bit", "truncated", "foreign-header"],
+)
+def test_a_corrupt_or_foreign_stored_workbook_is_ignored_and_written_afresh(tmp_path, spoil):
+    frames = {"credit_ledger": LEDGER}
+    key = _planted(tmp_path, frames, b"stored workbook")
+    entry = tmp_path / "cache" / f"{key}.bin"
+    entry.write_bytes(spoil(entry.read_bytes()))
+    got = _workbook(tmp_path / "out", frames, cache_dir=tmp_path / "cache")
+    assert got == _workbook(tmp_path / "plain", frames)
+
+
+def test_a_cache_folder_that_cannot_be_written_still_gives_the_workbook(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    frames = {"credit_ledger": LEDGER}
+    got = _workbook(tmp_path / "out", frames, cache_dir=blocker / "cache")
+    assert got == _workbook(tmp_path / "plain", frames)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=False, width=32)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_workbooks_share_a_key_only_when_their_cells_are_equal(values):
+    from siamlib.evidence import _sheets, workbook_key
+
+    frame = pd.DataFrame({"amount": pd.Series(values, dtype="object")})
+    other = pd.DataFrame({"amount": pd.Series([*values[:-1], "x"], dtype="object")})
+    key = workbook_key(_sheets({"ledger": frame}, 100, "UTC"))
+    assert key == workbook_key(_sheets({"ledger": frame.copy()}, 100, "UTC"))
+    assert key != workbook_key(_sheets({"ledger": other}, 100, "UTC"))

@@ -440,6 +440,28 @@ def test_levels_file_reconciles_every_count_based_level(small_work, tmp_path):
     assert len(listed) == (rows["supplier_id"] == "euc").sum()
 
 
+def test_a_rerun_copies_every_evidence_workbook_byte_for_byte_from_the_cache(small_work, tmp_path):
+    from siamlib.workbook import write_evidence
+
+    names = [*small_work.cards, "board-summary"]
+    cache_dir = tmp_path / "cache"
+    for run in ("plain", "first", "rerun"):
+        (tmp_path / run).mkdir()
+        for name in names:
+            write_evidence(
+                small_work, name, tmp_path / run, cache_dir=None if run == "plain" else cache_dir
+            )
+        if run == "first":
+            stored = {p: p.stat().st_mtime_ns for p in cache_dir.glob("*.bin")}
+    assert len(stored) == len(names)  # one workbook each, none shared by accident
+    assert {p: p.stat().st_mtime_ns for p in cache_dir.glob("*.bin")}.keys() == stored.keys()
+    for name in names:
+        book = f"{name}-2026-10.xlsx"
+        plain = (tmp_path / "plain" / book).read_bytes()
+        assert (tmp_path / "first" / book).read_bytes() == plain
+        assert (tmp_path / "rerun" / book).read_bytes() == plain
+
+
 # ------------------------------------------------------------------ completeness of the data ----
 def _table(name: str, rows: list[dict]) -> pd.DataFrame:
     from siamlib import schema

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from siamlib import periods
+from siamlib import periods, schema
 from siamlib.params import Estate, Raci
 
 RACI_COLUMNS = ["capability", "name", "stage", "party", "letter"]
@@ -133,6 +133,14 @@ def _frame(df: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
     return df[columns]
 
 
+def _opened_in(df: pd.DataFrame | None, column: str, bounds) -> pd.DataFrame | None:
+    """The rows of ``df`` whose ``column`` falls within ``bounds`` (start, end)."""
+    if df is None or column not in df.columns:
+        return df
+    at = pd.to_datetime(df[column], utc=True)
+    return df[(at >= bounds[0]) & (at < bounds[1])]
+
+
 def _ticket_items(tickets: pd.DataFrame | None, events: pd.DataFrame | None) -> pd.DataFrame:
     t = _frame(tickets, ["ticket_id", "ticket_type", "supplier_id", "opened_at"])
     e = _frame(events, ["ticket_id", "supplier_id"])
@@ -187,6 +195,15 @@ def scope_conformance_items(
     >>> items[["supplier_id", "role", "letter", "in_scope"]].values.tolist()
     [['euc', 'resolver', 'R', True], ['integrator', 'holder', 'A', False]]
     """
+    if period is not None:
+        # Every item is dated by its record (a ticket's holders by the ticket's opening), so
+        # the period's records alone give the period's items: no pass over the whole log.
+        bounds = periods.period_bounds(periods.check_period(period), estate.timezone)
+        tickets = _opened_in(tickets, "opened_at", bounds)
+        changes = _opened_in(changes, "planned_start", bounds)
+        problems = _opened_in(problems, "opened_at", bounds)
+        if events is not None and tickets is not None and "ticket_id" in events.columns:
+            events = events[schema.isin(events["ticket_id"], tickets["ticket_id"])]
     c = _frame(changes, ["change_id", "supplier_id", "planned_start"])
     p = _frame(problems, ["problem_id", "supplier_id", "opened_at"])
     items = pd.concat(

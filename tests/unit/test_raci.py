@@ -198,6 +198,16 @@ def test_work_items_fall_in_the_period_of_the_estate_time_zone():
     assert march["record_id"].tolist() == ["INC1", "INC2"]
 
 
+@pytest.mark.parametrize("period", ["2026-02", "2026-03", "2026-04"])
+def test_a_periods_items_are_that_period_of_every_item(period):
+    every = scope_conformance_items(TICKETS, EVENTS, CHANGES, PROBLEMS, SMALL, PARAMS.estate)
+    one = scope_conformance_items(
+        TICKETS, EVENTS, CHANGES, PROBLEMS, SMALL, PARAMS.estate, period=period
+    )
+    want = every[every["period"] == period].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, want, check_dtype=False)
+
+
 def test_scope_conformance_counts_and_shares_per_supplier():
     s = scope_conformance(
         TICKETS, EVENTS, CHANGES, PROBLEMS, SMALL, PARAMS.estate, period="2026-03"

@@ -3,12 +3,16 @@
 Load and compute once (validation off: ``bench_validate.py`` times it), as the batch driver
 does, and print wall and CPU seconds and the peak RSS of this process. With ``--profile`` the
 compute runs under :mod:`cProfile` and the siamlib functions with the largest cumulative time
-are listed (profiling inflates every time; compare only within one profile).
+are listed (profiling inflates every time; compare only within one profile). With
+``--memory`` a thread samples this process's RSS every 10 ms while every measure of the two
+registries, the clock step and the board's evidence rows run, and the steps with the highest
+RSS are listed with the RSS they started at (what the step adds on top of what is held).
 
 Usage::
 
     .venv/bin/python benchmarks/bench_compute.py                        # 100,000 and 1,000,000
     .venv/bin/python benchmarks/bench_compute.py --tickets 1000000 --profile
+    .venv/bin/python benchmarks/bench_compute.py --tickets 1000000 --memory
 
 Each size runs in a fresh process, so its peak RSS is its own. Data come from
 :func:`siamlib.demo.write_demo` in a temporary folder. Nothing is asserted.
@@ -30,7 +34,68 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 MB = 1024 * 1024
 
 
-def measure(folder: str, period: str, profile: bool) -> dict:
+class _RssTrace:
+    """The RSS of this process sampled every 10 ms, attributed to the step running then."""
+
+    def __init__(self):
+        import os
+        import threading
+
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.step, self.steps = "other", {}
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def rss_mb(self) -> float:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * self.page / MB
+
+    def _sample(self):
+        while True:
+            now = self.rss_mb()
+            start_peak = self.steps.setdefault(self.step, [now, now])
+            start_peak[1] = max(start_peak[1], now)
+            time.sleep(0.01)
+
+    def wrap(self, name, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def traced(*a, **k):
+            outer, self.step = self.step, name
+            self.steps.setdefault(name, [self.rss_mb()] * 2)
+            try:
+                return fn(*a, **k)
+            finally:
+                self.step = outer
+
+        return traced
+
+    def install(self):
+        """Trace each registry entry, the clock step and the evidence rows (by name)."""
+        import dataclasses
+
+        from siamlib import compute_cache, levels, raci
+        from siamlib.measures import registry_integrator, registry_tower
+
+        for mod in (registry_tower, registry_integrator):
+            old = mod.ENTRIES
+            new = tuple(
+                dataclasses.replace(e, compute=self.wrap(e.measure, e.compute)) for e in old
+            )
+            mod.ENTRIES = new
+            for fn in vars(mod).values():  # the loops take the entries as a default argument
+                kw = getattr(fn, "__kwdefaults__", None)
+                if kw and kw.get("entries") is old:
+                    kw["entries"] = new
+        compute_cache.clock_frames = self.wrap("clocks (clock_frames)", compute_cache.clock_frames)
+        levels.level_rows = self.wrap("evidence: level_rows", levels.level_rows)
+        levels.record_rows = self.wrap("evidence: record_rows", levels.record_rows)
+        raci.scope_conformance_items = self.wrap(
+            "evidence: scope items", raci.scope_conformance_items
+        )
+
+
+def measure(folder: str, period: str, profile: bool, memory: bool = False) -> dict:
     """Load and compute ``period`` from the dataset ``folder`` in this process."""
     import cProfile
     import io
@@ -39,6 +104,9 @@ def measure(folder: str, period: str, profile: bool) -> dict:
     from siamlib import workbook
     from siamlib.params import load_params
 
+    trace = _RssTrace() if memory else None
+    if trace:
+        trace.install()
     params = load_params()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stages: dict = {}
@@ -60,6 +128,13 @@ def measure(folder: str, period: str, profile: bool) -> dict:
         "tickets": len(work.tables["tickets"]),
         "events": len(work.tables["ticket_events"]),
     }
+    if trace:
+        trace.step = "evidence (other)"
+        work.evidence("board-summary")  # the batch builds every report's rows from this
+        time.sleep(0.05)
+        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        top = sorted(trace.steps.items(), key=lambda kv: -kv[1][1])[:15]
+        out["memory"] = [{"step": k, "start_mb": a, "peak_mb": b} for k, (a, b) in top]
     if prof:
         text = io.StringIO()
         pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats("siamlib", 25)
@@ -73,10 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--period", default="2026-10")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--profile", action="store_true", help="list the costliest siamlib calls")
+    ap.add_argument("--memory", action="store_true", help="list the steps with the highest RSS")
     ap.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)  # internal: folder, period
     args = ap.parse_args(argv)
     if args.measure:
-        print(json.dumps(measure(*args.measure, args.profile)))
+        print(json.dumps(measure(*args.measure, args.profile, args.memory)))
         return
 
     from siamlib import demo
@@ -89,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
             demo.write_demo(tmp, n_tickets=n, seed=args.seed, params=load_params())
             cmd = [sys.executable, __file__, "--measure", tmp, args.period]
             proc = subprocess.run(
-                cmd + (["--profile"] if args.profile else []),
+                cmd + ["--profile"] * args.profile + ["--memory"] * args.memory,
                 capture_output=True,
                 text=True,
                 check=True,
@@ -102,6 +178,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         if args.profile:
             print(r["profile"])
+        for m in r.get("memory", []):
+            print(
+                f"   {m['step']:<40} RSS at its start {m['start_mb']:>6.0f} MB, "
+                f"peak {m['peak_mb']:>6.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
-"""On-disk cache of computed frames (used by :mod:`siamlib.compute_cache`).
+"""On-disk cache of computed frames and files (:mod:`siamlib.compute_cache`, the evidence
+workbooks of :func:`siamlib.evidence.write_workbook`).
 
-An entry is a Parquet frame stored under a key made of content hashes (:func:`entry_key`):
-the inputs it was computed from, the settings that shape it, the code version and the versions
-of the packages that can change a figure (:func:`environment`). Entries live in the user's
-cache folder (:func:`default_dir`), never under the source tree and never in the dataset
-folder (inputs are not modified). Each file starts with a header line holding the entry's key
-and the SHA-256 of the Parquet bytes after it; an entry whose key or checksum does not match
-(corrupt, truncated, or written for another key) is ignored and :func:`read_entry` returns
-``None``: the caller recomputes. Entries are Parquet, never pickles, so a planted file can at
-worst be ignored, not run. :func:`prune` keeps the folder under a size budget, newest first.
+An entry is a Parquet frame, or a file's bytes (:func:`write_blob`), stored under a key made
+of content hashes (:func:`entry_key`): the inputs it was computed from, the settings that
+shape it, the code version and the versions of the packages that can change a figure
+(:func:`environment`). Entries live in the user's cache folder (:func:`default_dir`), never
+under the source tree and never in the dataset folder (inputs are not modified). Each file
+starts with a header line holding the entry's key and the SHA-256 of the bytes after it; an
+entry whose key or checksum does not match (corrupt, truncated, or written for another key) is
+ignored and :func:`read_entry` (:func:`read_blob`) returns ``None``: the caller recomputes.
+Frames are Parquet and files are copied, never unpickled or run, so a planted entry can at
+worst be ignored or copied as a file. :func:`prune` keeps the folder under a size budget,
+least recently used out first.
 
 >>> import tempfile, pandas as pd
 >>> d = tempfile.mkdtemp()

@@ -15,7 +15,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -160,19 +163,20 @@ def run_cmd(
         checks.append(lambda: pathcheck.writable_dir(reports_dir, "--reports", create=False))
     _check(*checks)
     try:
-        result = batch.run(
-            period,
-            data_dir=data,
-            params_dir=params,
-            reports_dir=reports,
-            suppliers=[s.strip() for s in suppliers.split(",")] if suppliers else None,
-            jobs=jobs,
-            dry_run=dry_run,
-            executor=executor,
-            scheduler=scheduler,
-            progress=progress,
-            use_cache=use_cache,
-        )
+        with _sigterm_ends_the_run():
+            result = batch.run(
+                period,
+                data_dir=data,
+                params_dir=params,
+                reports_dir=reports,
+                suppliers=[s.strip() for s in suppliers.split(",")] if suppliers else None,
+                jobs=jobs,
+                dry_run=dry_run,
+                executor=executor,
+                scheduler=scheduler,
+                progress=progress,
+                use_cache=use_cache,
+            )
     except (ParamsError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from None
     code = batch.main_exit(result)
@@ -185,6 +189,26 @@ def run_cmd(
     else:
         typer.echo(f"index: {Path(result.folder).parent.parent / period / 'index.html'}")
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _sigterm_ends_the_run():
+    """Within the block, SIGTERM (a scheduler's timeout, ``kill``, a stopped service) raises
+    ``SystemExit(143)`` like Ctrl-C raises KeyboardInterrupt, so the batch's clean-up runs:
+    warming stops, render workers and kernels are shut down, nothing half-written is published.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command("figures")

@@ -14,7 +14,9 @@ it will render), so no more kernels are started than reports need; a worker aske
 (the run failed before rendering) stops after the kernel it is starting. A kernel that fails
 to start or to import is dropped and the report starts its own (the error, if it is real,
 shows there). Kernels left unused when a worker exits are shut down by a ``multiprocessing``
-finaliser; failing that, ipykernel's parent poller ends a kernel whose parent died.
+finaliser; failing that, ipykernel's parent poller ends a kernel whose parent died. A worker
+whose driver died (killed, or ended by a signal it could not handle) shuts its warm kernels
+down and exits by itself (:func:`exit_with_parent`), so nothing outlives a killed batch.
 
 Examples
 --------
@@ -28,6 +30,9 @@ from __future__ import annotations
 
 import collections
 import functools
+import os
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -38,6 +43,7 @@ WARM_CODE = (
 START_TIMEOUT = 120  # seconds for a kernel to start and run WARM_CODE
 
 _WARM: collections.deque = collections.deque()  # this process's warm kernel managers
+_LIVE: set = set()  # every kernel this process started and has not shut down (warm or in use)
 
 
 @functools.cache
@@ -96,6 +102,7 @@ def start_warm(kernel_name: str = "python3", timeout: float = START_TIMEOUT):
     from jupyter_core.utils import run_sync
 
     km = ipc_kernel_manager()(kernel_name=kernel_name)
+    _LIVE.add(km)
     run_sync(km.start_kernel)()
     kc = km.blocking_client()
     kc.start_channels()
@@ -120,6 +127,7 @@ def shutdown(km) -> None:
     """Shut a kernel down (a request, then a kill if it does not exit); never raises."""
     from jupyter_core.utils import run_sync
 
+    _LIVE.discard(km)
     try:
         if km.has_kernel:
             run_sync(km.shutdown_kernel)()
@@ -144,6 +152,8 @@ def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
     from multiprocessing import util
 
     util.Finalize(None, shutdown_all, exitpriority=10)
+    watchdog = threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True)
+    watchdog.start()
     while not stop.is_set():
         with budget.get_lock():
             if budget.value <= 0:
@@ -153,6 +163,22 @@ def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
             _WARM.append(start_warm(kernel_name))
         except Exception:  # noqa: BLE001 - the report will start (and report) its own kernel
             continue
+
+
+def exit_with_parent(parent_pid: int, poll_s: float = 1.0) -> None:
+    """Thread body of a render worker: when ``parent_pid`` (the driver) is gone, shut this
+    worker's warm kernels down and end the worker.
+
+    A pool worker otherwise waits for work forever once its driver is killed (SIGKILL, or a
+    SIGTERM outside ``siam run``), holding its kernels. A kernel running a report when this
+    happens is shut down too; one papermill started itself (no warm kernel was left) ends by
+    ipykernel's parent poller, which ends a kernel whose parent died.
+    """
+    while os.getppid() == parent_pid:
+        time.sleep(poll_s)
+    for km in list(_LIVE):  # warm ones and the one a report is running in
+        shutdown(km)
+    os._exit(1)
 
 
 def take():

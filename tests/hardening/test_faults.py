@@ -129,6 +129,79 @@ def test_kill_9_at_random_points_never_publishes_a_partial_pack(small_dataset, t
     assert runs == [(reports / PERIOD).resolve().name], history
 
 
+# -------------------------------------------------- the driver alone killed or terminated ----
+def _processes_of_run(runtime: Path) -> list:
+    """Every live process of one run: they all inherit its private JUPYTER_RUNTIME_DIR."""
+    import psutil
+
+    mine = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("JUPYTER_RUNTIME_DIR") == str(runtime):
+                mine.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return mine
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sig", "exit_code"),
+    [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGKILL, -signal.SIGKILL)],
+    ids=["sigterm", "sigkill"],
+)
+def test_a_driver_stopped_alone_leaves_no_worker_or_kernel_running(
+    small_dataset, tmp_path, sig, exit_code
+):
+    # A scheduler's timeout or `kill PID` signals the driver only, not its process group:
+    # its render workers and their kernels must not outlive it.
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}
+    reports = tmp_path / "reports"
+    proc = subprocess.Popen(
+        _run_cmd(small_dataset, reports),
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(
+            lambda: [p for p in _processes_of_run(runtime) if "ipykernel" in " ".join(p.cmdline())],
+            120,
+            "a warm kernel",
+        )
+        os.kill(proc.pid, sig)
+        assert proc.wait(timeout=300) == exit_code
+        _wait_for(lambda: not _processes_of_run(runtime), 60, "the workers and kernels to end")
+        if sig == signal.SIGTERM:
+            # Shut down, not just ended: no socket file left. (After a SIGKILL a kernel caught
+            # mid-start is ended by its parent poller, which may leave its files behind.)
+            assert _kernel_files(runtime) == []
+        _assert_complete_or_absent(reports, f"driver stopped by {sig.name}")
+    finally:
+        for leftover in _processes_of_run(runtime):
+            leftover.kill()
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _kernel_files(runtime: Path) -> list[str]:
+    return sorted(p.name for p in runtime.iterdir() if p.name.startswith(("siam-", "kernel-")))
+
+
 # ------------------------------------------------------------------ one report goes wrong ----
 def _notebook(path: Path, *code: str) -> str:
     params = nbformat.v4.new_code_cell(

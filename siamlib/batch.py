@@ -441,6 +441,11 @@ def run(
     io.read_dataset_info(data_dir)  # fails early with a clear message if not a dataset
     if not dry_run:
         check_reports_folder(reports_dir)
+    cache_dir = cache.default_dir() if use_cache else None
+    if cache_dir is not None:  # written and pruned as the run goes: never among its files
+        cache.check_location(
+            cache_dir, data=data_dir, params=params_dir, reports=reports_dir, source_tree=paths.ROOT
+        )
 
     run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     run_folder = reports_dir / ".runs" / f"{period}-{run_id}"
@@ -457,7 +462,6 @@ def run(
     with render_pool(0 if dry_run else len(jobs_list), jobs, executor) as pool:
         # One core: no gate beside the compute (--jobs 1 asks for a single process).
         beside = None if jobs >= 2 else False
-        cache_dir = cache.default_dir() if use_cache else None
         work = workbook.compute_period(
             data_dir,
             params,

@@ -31,6 +31,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,6 +40,7 @@ import pandas as pd
 from siamlib.io import write_bytes_atomic
 
 _MAGIC = b"siam-cache/1"
+_KEY_RE = re.compile(r"[0-9a-f]{64}")  # an entry's file name: its key (entry_key)
 MAX_BYTES = 4 << 30  # default size budget of the cache folder (SIAM_CACHE_MAX_MB overrides)
 
 
@@ -85,6 +87,32 @@ def default_dir() -> Path:
         return Path(os.environ["SIAM_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "siam-workbook"
+
+
+def check_location(folder: Path | str, **kept_apart: Path | str | None) -> None:
+    """Refuse a cache folder that is, holds or lies inside one of ``kept_apart``.
+
+    The cache is written and pruned as a run goes: inside the dataset, the params, the
+    reports or the source tree it would change inputs or published files. Raises
+    ``ValueError`` naming ``SIAM_CACHE_DIR``, the folder and what it collides with.
+
+    >>> check_location("/tmp/cache", data="/srv/data")
+    >>> check_location("/srv/data/cache", data="/srv/data")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: cache folder /srv/data/cache (SIAM_CACHE_DIR) is inside the data folder ...
+    """
+    here = Path(folder).expanduser().resolve()
+    for name, other in kept_apart.items():
+        if other is None:
+            continue
+        there = Path(other).expanduser().resolve()
+        if here == there or there in here.parents or here in there.parents:
+            how = "is" if here == there else "is inside" if there in here.parents else "holds"
+            raise ValueError(
+                f"cache folder {here} (SIAM_CACHE_DIR) {how} the {name.replace('_', ' ')} "
+                f"folder {there}: set SIAM_CACHE_DIR to a folder of its own, or run with "
+                "--no-cache"
+            )
 
 
 def package_versions() -> dict:
@@ -160,6 +188,8 @@ def prune(folder: Path | str, max_bytes: int | None = None) -> list[Path]:
         max_bytes = int(env) << 20 if env.isdigit() else MAX_BYTES
     entries = []
     for path in [*Path(folder).glob("*.parquet"), *Path(folder).glob("*.bin")]:
+        if not _KEY_RE.fullmatch(path.stem):
+            continue  # not an entry: whatever else is in the folder is never deleted
         with contextlib.suppress(OSError):
             st = path.stat()
             entries.append((st.st_mtime, st.st_size, path))

@@ -57,6 +57,26 @@ def test_siam_run_dry_run_exits_0_on_clean_data(tmp_path, demo_data):
     assert not reports.exists()
 
 
+def test_a_cache_folder_inside_the_dataset_is_refused_before_any_work(tmp_path, demo_data):
+    import os
+
+    before = sorted(p.name for p in demo_data.iterdir())
+    env = {**os.environ, "SIAM_CACHE_DIR": str(demo_data / "cache")}
+    r = subprocess.run(
+        [sys.executable, "-m", "siamlib.cli", "run", "--dry-run", "--no-progress"]
+        + ["--period", PERIOD, "--data", str(demo_data), "--reports", str(tmp_path / "r")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert "(SIAM_CACHE_DIR) is inside the data folder" in r.stderr
+    assert "--no-cache" in r.stderr and "Traceback" not in r.stderr
+    assert sorted(p.name for p in demo_data.iterdir()) == before  # the dataset untouched
+
+
 def test_siam_run_dry_run_exits_1_and_names_the_supplier_the_gate_blocks(tmp_path, demo_data):
     data = tmp_path / "data"
     shutil.copytree(demo_data, data)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,13 +60,37 @@ def test_frames_stored_together_read_back_together_or_not_at_all(tmp_path):
 def test_prune_deletes_the_least_recently_used_entries_first(tmp_path):
     import os
 
-    for i, key in enumerate(["old", "mid", "new"]):
+    keys = {age: cache.entry_key({"age": age}) for age in ("old", "mid", "new")}
+    for i, key in enumerate(keys.values()):
         cache.write_entry(tmp_path, key, _frame())
         os.utime(tmp_path / f"{key}.parquet", (1000 + i, 1000 + i))
-    size = (tmp_path / "old.parquet").stat().st_size
+    size = (tmp_path / f"{keys['old']}.parquet").stat().st_size
     deleted = cache.prune(tmp_path, max_bytes=2 * size)
-    assert [p.name for p in deleted] == ["old.parquet"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mid.parquet", "new.parquet"]
+    assert [p.name for p in deleted] == [f"{keys['old']}.parquet"]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(f"{keys[a]}.parquet" for a in ("mid", "new"))
+
+
+def test_prune_never_deletes_a_file_that_is_not_an_entry(tmp_path):
+    import os
+
+    (tmp_path / "tickets.parquet").write_bytes(b"a dataset table" * 1000)
+    (tmp_path / "notes.bin").write_bytes(b"someone's file" * 1000)
+    for name in ("tickets.parquet", "notes.bin"):
+        os.utime(tmp_path / name, (1, 1))  # the oldest files in the folder
+    key = cache.entry_key({"k": "1"})
+    cache.write_blob(tmp_path, key, b"x" * 10_000)
+    assert cache.prune(tmp_path, max_bytes=0) == [tmp_path / f"{key}.bin"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.bin", "tickets.parquet"]
+
+
+@pytest.mark.parametrize(
+    ("cache_dir", "how"),
+    [("data", "is the data"), ("data/cache", "is inside the data"), (".", "holds the data")],
+)
+def test_a_cache_folder_in_or_around_the_data_is_refused_naming_both(tmp_path, cache_dir, how):
+    with pytest.raises(ValueError, match=f"SIAM_CACHE_DIR\\) {how} folder .*--no-cache"):
+        cache.check_location(tmp_path / cache_dir, data=tmp_path / "data")
 
 
 def test_the_environment_names_the_code_and_the_figure_changing_packages():

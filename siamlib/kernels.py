@@ -16,7 +16,8 @@ to start or to import is dropped and the report starts its own (the error, if it
 shows there). Kernels left unused when a worker exits are shut down by a ``multiprocessing``
 finaliser; failing that, ipykernel's parent poller ends a kernel whose parent died. A worker
 whose driver died (killed, or ended by a signal it could not handle) shuts its warm kernels
-down and exits by itself (:func:`exit_with_parent`), so nothing outlives a killed batch.
+down and exits by itself (:func:`siamlib.procs.watch_parent`, :func:`shutdown_live`), so
+nothing outlives a killed batch.
 
 Examples
 --------
@@ -30,11 +31,10 @@ from __future__ import annotations
 
 import collections
 import functools
-import os
-import threading
-import time
 import uuid
 from pathlib import Path
+
+from siamlib import procs
 
 # Every import line of the report notebooks (tests/unit/test_kernels.py keeps them in step).
 WARM_CODE = (
@@ -152,8 +152,7 @@ def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
     from multiprocessing import util
 
     util.Finalize(None, shutdown_all, exitpriority=10)
-    watchdog = threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True)
-    watchdog.start()
+    procs.watch_parent(on_exit=shutdown_live)  # a killed driver leaves nothing running
     while not stop.is_set():
         with budget.get_lock():
             if budget.value <= 0:
@@ -165,20 +164,12 @@ def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
             continue
 
 
-def exit_with_parent(parent_pid: int, poll_s: float = 1.0) -> None:
-    """Thread body of a render worker: when ``parent_pid`` (the driver) is gone, shut this
-    worker's warm kernels down and end the worker.
-
-    A pool worker otherwise waits for work forever once its driver is killed (SIGKILL, or a
-    SIGTERM outside ``siam run``), holding its kernels. A kernel running a report when this
-    happens is shut down too; one papermill started itself (no warm kernel was left) ends by
-    ipykernel's parent poller, which ends a kernel whose parent died.
-    """
-    while os.getppid() == parent_pid:
-        time.sleep(poll_s)
-    for km in list(_LIVE):  # warm ones and the one a report is running in
+def shutdown_live() -> None:
+    """Shut down every kernel this process started and has not shut down: the warm ones and
+    the one a report is running in (the render worker's clean-up when its driver died; a
+    kernel papermill started itself ends by ipykernel's parent poller)."""
+    for km in list(_LIVE):
         shutdown(km)
-    os._exit(1)
 
 
 def take():

@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
-from siamlib import io, quality
+from siamlib import io, procs, quality
 from siamlib.params import Params
 
 T = TypeVar("T")
@@ -61,7 +61,8 @@ def validate_beside(
     spoken). If the worker dies (out of memory), the gate runs here on ``tables``.
     """
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+    # watch_parent: a driver killed mid-run must not leave the gate's worker behind.
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=procs.watch_parent) as pool:
         future = pool.submit(_validate_folder, str(data_dir), params, window)
         computed, error = None, None
         try:

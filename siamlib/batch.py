@@ -519,7 +519,7 @@ def run(
                     continue
                 bundle = _with_changes(work.bundle(job.name), changes, result.supersedes)
                 workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
-            # CSVs here; each report's workbook in a render worker, beside the others.
+            # Each report's evidence (CSVs and workbook) in a render worker, beside the others.
             evidence = {
                 j.name: workbook.write_evidence(
                     work,
@@ -540,8 +540,7 @@ def run(
         report.vega_bundle()  # build the page bundle once here, not once per worker
         outcomes = execute_jobs(runnable, jobs, executor, scheduler, progress, pool=pool)
         try:
-            evidence = {n: [p if isinstance(p, Path) else p.result() for p in v]
-                        for n, v in evidence.items()}  # fmt: skip
+            evidence = {n: v if isinstance(v, list) else v.result() for n, v in evidence.items()}
         except OSError as exc:
             raise _folder_error(reports_dir, run_folder, exc) from exc
         stages["render"] = time.perf_counter() - t

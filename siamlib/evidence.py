@@ -511,6 +511,7 @@ def write_evidence(
     *,
     max_rows: int = XLSX_MAX_ROWS,
     tz: str = DEFAULT_TZ,
+    cache_dir: Path | str | None = None,
 ) -> list[Path]:
     """Write each frame as ``<basename>-<name>.csv`` and all as ``<basename>.xlsx``.
 
@@ -521,6 +522,7 @@ def write_evidence(
     the most rows a sheet may hold, header included (Excel's limit by default); a longer
     frame is split over several sheets. ``tz`` is the estate's time zone
     (``params.estate.timezone``): the workbook shows times as wall-clock times there.
+    ``cache_dir``: reuse the workbook of identical cells (:func:`write_workbook`).
 
     >>> import pandas as pd, pathlib, tempfile, openpyxl
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -530,7 +532,9 @@ def write_evidence(
     """
     _check(frames, basename, max_rows, tz)  # nothing written for bad arguments
     written = write_csvs(frames, folder, basename)
-    written.append(write_workbook(frames, folder, basename, max_rows=max_rows, tz=tz))
+    written.append(
+        write_workbook(frames, folder, basename, max_rows=max_rows, tz=tz, cache_dir=cache_dir)
+    )
     return written
 
 

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -651,22 +652,22 @@ def load_bundle(folder: Path | str) -> dict:
 
 def write_evidence(
     work: Work, name: str, folder: Path | str, *, submit=None, cache_dir=None
-) -> list:
+) -> list | Future:
     """Write one report's evidence files (CSV per frame + one XLSX) under ``folder``.
 
-    ``submit`` (an executor's ``submit``) writes the workbook there instead, and the last
-    item of the list is then its future: the batch writes workbooks in its render workers
-    (xlsxwriter costs about 10 microseconds a cell). ``cache_dir``: reuse a workbook whose
-    cells are unchanged (:func:`siamlib.evidence.write_workbook`).
+    Returns the paths written. ``submit`` (an executor's ``submit``) writes them there
+    instead and returns the future of that list: the batch writes each report's evidence in
+    its render workers, beside the reports (xlsxwriter costs about 10 microseconds a cell, the
+    CSVs a few seconds at a million tickets). ``cache_dir``: reuse a workbook whose cells are
+    unchanged (:func:`siamlib.evidence.write_workbook`).
     """
     from siamlib import evidence as ev
 
     frames, base = work.evidence(name), f"{name}-{work.period}"
-    tz = work.params.estate.timezone
-    written: list = ev.write_csvs(frames, folder, base)
+    options = {"tz": work.params.estate.timezone, "cache_dir": cache_dir}
     if submit is None:
-        return [*written, ev.write_workbook(frames, folder, base, tz=tz, cache_dir=cache_dir)]
-    return [*written, submit(ev.write_workbook, frames, folder, base, tz=tz, cache_dir=cache_dir)]
+        return ev.write_evidence(frames, folder, base, **options)
+    return submit(ev.write_evidence, frames, folder, base, **options)
 
 
 def open_report(

@@ -465,6 +465,19 @@ def empty(name: str) -> pd.DataFrame:
     )
 
 
+def _holds_numbers(s: pd.Series) -> bool:
+    """Whether an object column holds a number (or a boolean) that is not missing.
+
+    >>> _holds_numbers(pd.Series(["2026-01-01T00:00Z", None, float("nan")], dtype=object))
+    False
+    >>> _holds_numbers(pd.Series(["2026-01-01T00:00Z", 20260101], dtype=object))
+    True
+    """
+    kinds = s.map(type)
+    numbers = [t for t in kinds.unique() if issubclass(t, (int, float, np.number))]
+    return bool(numbers) and bool((kinds.isin(numbers) & s.notna()).any())
+
+
 def _to_timestamp(s: pd.Series, table: str, column: str) -> pd.Series:
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
@@ -479,6 +492,10 @@ def _to_timestamp(s: pd.Series, table: str, column: str) -> pd.Series:
         if s.notna().any():  # epoch numbers are ambiguous (s? ms? which zone?): refuse them
             raise SchemaError(f"{table}.{column}: numbers are not timestamps (got {s.dtype})")
         s = s.astype("object")
+    elif s.dtype == object and _holds_numbers(s):
+        # Numbers among texts: refused here, not left to pandas (whose reading of them is
+        # changing: pandas 4 takes them as epoch offsets).
+        raise SchemaError(f"{table}.{column}: numbers are not timestamps (a cell holds a number)")
     try:
         out = pd.to_datetime(s, utc=False, format="ISO8601")
     except (ValueError, TypeError) as exc:

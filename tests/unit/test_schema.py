@@ -39,6 +39,14 @@ def test_numbers_are_not_accepted_as_timestamps():
         schema.coerce("outages", _outages(start_at=[1_775_000_000]))
 
 
+@pytest.mark.parametrize("cell", [20260329, 1_775_000_000.0, True], ids=["int", "float", "bool"])
+def test_a_number_among_timestamp_texts_is_refused_not_read_as_a_date(cell):
+    start = pd.Series(["2026-03-29T00:30:00Z", cell], dtype="object")
+    frame = pd.concat([_outages()] * 2, ignore_index=True).assign(start_at=start)
+    with pytest.raises(schema.SchemaError, match=r"outages\.start_at: numbers are not"):
+        schema.coerce("outages", frame)
+
+
 def test_a_missing_column_is_named():
     with pytest.raises(schema.SchemaError, match="outages: missing columns planned"):
         schema.coerce("outages", _outages().drop(columns="planned"))

@@ -106,13 +106,19 @@ def check_location(folder: Path | str, **kept_apart: Path | str | None) -> None:
         if other is None:
             continue
         there = Path(other).expanduser().resolve()
-        if here == there or there in here.parents or here in there.parents:
-            how = "is" if here == there else "is inside" if there in here.parents else "holds"
-            raise ValueError(
-                f"cache folder {here} (SIAM_CACHE_DIR) {how} the {name.replace('_', ' ')} "
-                f"folder {there}: set SIAM_CACHE_DIR to a folder of its own, or run with "
-                "--no-cache"
-            )
+        if here == there:
+            how = "is"
+        elif there in here.parents:
+            how = "is inside"
+        elif here in there.parents:
+            how = "holds"
+        else:
+            continue
+        raise ValueError(
+            f"cache folder {here} (SIAM_CACHE_DIR) {how} the {name.replace('_', ' ')} "
+            f"folder {there}: set SIAM_CACHE_DIR to a folder of its own, or run with "
+            "--no-cache"
+        )
 
 
 def package_versions() -> dict:

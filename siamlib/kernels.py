@@ -16,7 +16,7 @@ to start or to import is dropped and the report starts its own (the error, if it
 shows there). Kernels left unused when a worker exits are shut down by a ``multiprocessing``
 finaliser; failing that, ipykernel's parent poller ends a kernel whose parent died. A worker
 whose driver died (killed, or ended by a signal it could not handle) shuts its warm kernels
-down and exits by itself (:func:`siamlib.procs.watch_parent`, :func:`shutdown_live`), so
+down and exits by itself (:func:`siamlib.procs.watch_parent`, :func:`shutdown_all`), so
 nothing outlives a killed batch.
 
 Examples
@@ -136,9 +136,12 @@ def shutdown(km) -> None:
 
 
 def shutdown_all() -> None:
-    """Shut down every warm kernel of this process not taken (at worker exit)."""
-    while _WARM:
-        shutdown(_WARM.popleft())
+    """Shut down every kernel this process started and has not shut down: the warm ones and
+    the one a report may be running in (at worker exit, and when its driver died; a kernel
+    papermill started itself ends by ipykernel's parent poller)."""
+    _WARM.clear()
+    for km in list(_LIVE):
+        shutdown(km)
 
 
 def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
@@ -152,7 +155,7 @@ def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
     from multiprocessing import util
 
     util.Finalize(None, shutdown_all, exitpriority=10)
-    procs.watch_parent(on_exit=shutdown_live)  # a killed driver leaves nothing running
+    procs.watch_parent(on_exit=shutdown_all)  # a killed driver leaves nothing running
     while not stop.is_set():
         with budget.get_lock():
             if budget.value <= 0:
@@ -162,14 +165,6 @@ def warm_worker(budget, stop, kernel_name: str = "python3") -> None:
             _WARM.append(start_warm(kernel_name))
         except Exception:  # noqa: BLE001 - the report will start (and report) its own kernel
             continue
-
-
-def shutdown_live() -> None:
-    """Shut down every kernel this process started and has not shut down: the warm ones and
-    the one a report is running in (the render worker's clean-up when its driver died; a
-    kernel papermill started itself ends by ipykernel's parent poller)."""
-    for km in list(_LIVE):
-        shutdown(km)
 
 
 def take():

@@ -303,7 +303,8 @@ def record_rows(
         "first_time_fix": lambda: _per_record(
             tower.first_time_fix(
                 resolved,
-                _events_of(tables["ticket_events"], resolved),
+                # Its resolved tickets' events only (a tenth of the log): the same count.
+                schema.of_tickets(tables["ticket_events"], resolved),
                 [period],
                 after="supplier_first_group",
                 by=per_ticket,
@@ -346,12 +347,6 @@ def record_rows(
     return out.sort_values(
         ["supplier_id", "service_level", "record_id"], kind="stable", ignore_index=True
     )
-
-
-def _events_of(events: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
-    """The events of ``tickets`` only: first-time fix counts nothing for any other ticket's
-    events, and a month's resolved tickets hold about a tenth of the log (less memory)."""
-    return events[schema.isin(events["ticket_id"], tickets["ticket_id"])]
 
 
 def _integrator_makers(tables: dict[str, pd.DataFrame], params, period: str) -> dict:

@@ -203,7 +203,7 @@ def scope_conformance_items(
         changes = _opened_in(changes, "planned_start", bounds)
         problems = _opened_in(problems, "opened_at", bounds)
         if events is not None and tickets is not None and "ticket_id" in events.columns:
-            events = events[schema.isin(events["ticket_id"], tickets["ticket_id"])]
+            events = schema.of_tickets(events, tickets)
     c = _frame(changes, ["change_id", "supplier_id", "planned_start"])
     p = _frame(problems, ["problem_id", "supplier_id", "opened_at"])
     items = pd.concat(

@@ -29,7 +29,7 @@ def partitions(tickets: pd.DataFrame, events: pd.DataFrame):
     [('x', ['A', 'C'], 3), ('y', ['B'], 1)]
     """
     for supplier, part in tickets.groupby("supplier_id", observed=True, sort=True, dropna=False):
-        yield supplier, part, events[schema.isin(events["ticket_id"], part["ticket_id"])]
+        yield supplier, part, schema.of_tickets(events, part)
 
 
 def _in_local_order(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -597,6 +597,16 @@ def render_markdown() -> str:
     return "\n".join(lines)
 
 
+def of_tickets(frame: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (a table with ``ticket_id``, e.g. the events) of ``tickets`` only.
+
+    >>> events = pd.DataFrame({"ticket_id": ["A", "B", "A"], "event_seq": [1, 1, 2]})
+    >>> of_tickets(events, pd.DataFrame({"ticket_id": ["A"]}))["event_seq"].tolist()
+    [1, 2]
+    """
+    return frame[isin(frame["ticket_id"], tickets["ticket_id"])]
+
+
 def isin(s: pd.Series, values) -> np.ndarray:
     """``s.isin(values)`` as a numpy bool array; missing values are never in.
 

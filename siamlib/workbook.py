@@ -427,9 +427,17 @@ def _load_and_compute(
         hashes = data_hashes if data_hashes is not None else io.dataset_hashes(data_dir)
         run_keys = compute_cache.keys(hashes, params, period, window)
     store = compute_cache.Store(cache_dir, run_keys)
-    compute = functools.partial(_compute, params=params, period=period, info=info, store=store)
-    compute = functools.partial(compute, clocks_fn=clocks_fn)
-    compute = functools.partial(compute, present=present, data_dir=data_dir, stages=stages)
+    compute = functools.partial(
+        _compute,
+        params=params,
+        period=period,
+        info=info,
+        store=store,
+        clocks_fn=clocks_fn,
+        present=present,
+        data_dir=data_dir,
+        stages=stages,
+    )
     t = time.perf_counter()
     work, error = None, None
     gate = store.read("gate") if validate else None

@@ -1,10 +1,17 @@
-"""Shared by every test: the compute cache lives in a temporary folder, never in the user's."""
+"""Shared by every test: the compute cache lives in a temporary folder, never in the user's;
+Hypothesis has no per-example deadline."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+from hypothesis import settings
+
+# Tests never assert wall times. Hypothesis' default 200 ms deadline per example would, and it
+# fails by chance on a loaded 2-core machine (a 17 ms example once took 550 ms in the suite).
+settings.register_profile("siam", deadline=None)
+settings.load_profile("siam")
 
 
 @pytest.fixture(scope="session", autouse=True)

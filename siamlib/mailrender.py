@@ -55,7 +55,7 @@ a { color: #0b5cad; }
 """
 
 PDF_CSS = """
-@page { size: A4; margin: 16mm 14mm 18mm; font-family: "DejaVu Sans", sans-serif;
+@page { size: A4 landscape; margin: 14mm 14mm 16mm; font-family: "DejaVu Sans", sans-serif;
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
                         font-size: 9pt; color: #3c4757; }
         @bottom-left { content: string(doc-title); font-size: 9pt; color: #3c4757; } }
@@ -77,7 +77,7 @@ td.num, th.num { text-align: right; }
 table.tiles { width: auto; } table.tiles td { padding: 2mm 3mm; }
 .label, .sub { font-size: 8pt; color: #3c4757; } .value { font-size: 15pt; font-weight: bold; }
 figure { margin: 6pt 0 12pt; break-inside: avoid; page-break-inside: avoid; }
-figure img { max-width: 100%; }
+figure img { max-width: 100%; max-height: 170mm; }
 .note { color: #3c4757; font-size: 8.5pt; }
 .provenance { margin-top: 16pt; font-size: 8pt; color: #3c4757; }
 """

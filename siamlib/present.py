@@ -300,7 +300,10 @@ def table(
     }
     # Numbers never break inside ("-£4,500" on two lines misreads): no wrap in their cells.
     right = ' class="num" style="text-align:right;white-space:nowrap"'
-    head = "".join(f"<th{right if c in numeric else ''}>{esc(label(c))}</th>" for c in cols)
+    # Headers wrap between words ("change on last month" over three lines), so a number
+    # column is as wide as its numbers, not its label.
+    head_right = ' class="num" style="text-align:right"'
+    head = "".join(f"<th{head_right if c in numeric else ''}>{esc(label(c))}</th>" for c in cols)
     rows = []
     for rec in df.head(max_rows).itertuples(index=False):
         values = dict(zip(cols, rec, strict=True))

@@ -30,6 +30,21 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+# Words of table cells broken over two lines ("Resoluti / on", "a / m / be / r"): a column
+# squeezed below its longest word. Hyphens and slashes are break points of their own.
+BROKEN_WORDS_JS = """() => { const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      for (const m of n.data.matchAll(/[^\\s\\-\u2013\\/]{2,}/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      } } }
+  return broken.slice(0, 10); }"""
+
+
 # The front page: the first section of the board summary, starting on the first screen.
 FIRST_SCREEN_JS = """() => { const f = document.querySelector('section.front-page');
   return f && f.getBoundingClientRect().top < window.innerHeight ? f.innerText : ''; }"""
@@ -56,6 +71,7 @@ def measured(pack, artifacts) -> dict[tuple[str, int], dict]:
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 out[name, width] = page.evaluate(OVERFLOW_JS)
+                out[name, width]["broken"] = page.evaluate(BROKEN_WORDS_JS)
                 if name == batch.BOARD and width == 1400:  # what a board member sees first
                     out["first screen"] = page.evaluate(FIRST_SCREEN_JS)
                 page.screenshot(path=str(artifacts / f"width-{name}-{width}.png"), full_page=True)
@@ -69,6 +85,14 @@ def test_page_has_no_horizontal_overflow(measured, name, width):
     m = measured[name, width]
     assert m["scroll"] <= m["client"], f"{name} at {width} px: {m}"
     assert m["wide"] == [], f"{name} at {width} px: elements past the right edge {m['wide']}"
+
+
+@pytest.mark.parametrize("width", WIDTHS[1:])
+@pytest.mark.parametrize("name", PAGES)
+def test_table_columns_are_never_narrower_than_their_words(measured, name, width):
+    # At tablet and desktop widths a word in a table cell stays on one line (a phone may
+    # break a long word rather than scroll; the table then scrolls in its own box anyway).
+    assert measured[name, width]["broken"] == [], f"{name} at {width} px"
 
 
 def test_a_screenshot_per_page_and_width_is_kept(measured, artifacts):

@@ -1,0 +1,68 @@
+"""Nothing of a report's PDF falls off its page: every line of text and every chart of every
+report of the demo pack lies inside the page's content box, as WeasyPrint lays it out (the
+layout the PDF is drawn from). A table wider than the page used to lose its right-hand
+columns ("counted", "small sample", "Why no figure") with no sign that they were missing."""
+
+from __future__ import annotations
+
+import pytest
+import weasyprint
+from weasyprint.formatting_structure import boxes
+
+from siamlib import delivery, workbook
+
+pytestmark = [pytest.mark.e2e]
+
+REPORTS = ["board-summary", "integrator", "hosting", "service-desk", "euc", "network"]
+REPORTS += ["applications"]
+
+
+def _outside(static_html: str) -> list[tuple[int, str, float]]:
+    """(page, what, how far past the content box in CSS px) for every text and image box
+    that does not fit inside its page's content box (margin boxes such as page numbers sit
+    in the margin by design and are not walked)."""
+    doc = weasyprint.HTML(string=static_html).render()
+    out = []
+    for number, page in enumerate(doc.pages, start=1):
+        pb = page._page_box
+        right = pb.position_x + pb.margin_width() - pb.margin_right
+        bottom = pb.position_y + pb.margin_height() - pb.margin_bottom
+        body = [c for c in pb.children if not isinstance(c, boxes.MarginBox)]
+        for top in body:
+            for b in top.descendants():
+                if isinstance(b, boxes.TextBox) and b.text.strip():
+                    what = b.text[:30]
+                elif isinstance(b, boxes.ReplacedBox):
+                    what = "image"
+                else:
+                    continue
+                past = max(b.position_x + b.width - right, b.position_y + b.height - bottom)
+                if past > 0.5:
+                    out.append((number, what, round(past, 1)))
+    return out
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_table_of_the_pdf_fits_its_page(pack, name):
+    bundle = workbook.load_bundle(pack.folder / "bundles" / name)
+    outside = _outside(delivery.render_static_html(bundle, pngs=[]))
+    assert outside == [], f"{name}: text past the page's content box: {outside[:8]}"
+
+
+@pytest.mark.parametrize("name", ["board-summary", "integrator", "hosting"])
+def test_every_chart_of_the_pdf_fits_its_page(pack, name):
+    bundle = workbook.load_bundle(pack.folder / "bundles" / name)
+    page = delivery.render_static_html(bundle)  # every chart, as PNGs
+    assert "data:image/png" in page
+    outside = _outside(page)
+    assert outside == [], f"{name}: past the page's content box: {outside[:8]}"
+
+
+def test_the_check_sees_a_table_wider_than_the_page():
+    # Control: a table of unbreakable numbers wider than A4 landscape is reported, so a pass
+    # above means the tables fit, not that the walk found nothing.
+    row = "".join(
+        f'<td style="white-space:nowrap">{i:,}{i:,}{i:,}</td>' for i in range(10**6, 10**6 + 40)
+    )
+    page = f"<html><body><table><tr>{row}</tr></table></body></html>"
+    assert _outside(page)

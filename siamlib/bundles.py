@@ -66,7 +66,8 @@ HEADLINE_KEYS = (
     "credits_rag",
 )
 # meta["board_headline"] (siamlib.scorecard.board_headline): the board's credit figures.
-BOARD_HEADLINE_KEYS = ("net_credits", "at_risk", "share", "credits_rag", "blocked")
+BOARD_HEADLINE_KEYS = ("net_credits", "credits_due", "earn_back_due", "owing", "owed")
+BOARD_HEADLINE_KEYS += ("at_risk", "share", "credits_rag", "blocked")
 FAIRNESS_FRAMES = ("fairness_waived", "fairness_small", "fairness_routes", "fairness_alerts")
 SUPPLIER_FRAMES = (
     "scorecard",

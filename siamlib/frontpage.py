@@ -19,6 +19,7 @@ early warning, and costs a line, not a credit.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,8 +75,14 @@ class FrontPage:
     at_risk: float
     credits_sentence: str
     alerts: tuple[str, ...]
-    share: float = float("nan")  # of the at-risk pool
+    share: float = float("nan")  # credits due, of the at-risk pool
     credits_rag: str = "grey"
+    # Who pays whom: credits due from suppliers (name -> amount) and earn-back the customer
+    # repays (name -> amount, positive); their totals differ by the net.
+    credits_due: float = 0.0
+    earn_back_due: float = 0.0
+    owing: tuple[tuple[str, float], ...] = ()
+    owed: tuple[tuple[str, float], ...] = ()
 
 
 # ------------------------------------------------------------------------------ drivers ----
@@ -500,37 +507,92 @@ def front_page(bundle: dict) -> FrontPage:
     blocked = _blocked(bundle)
     lines = []
     if not league.empty:
-        order = league.sort_values(["weighted_score", "supplier_id"], na_position="first")
-        # Blocked suppliers go last: their figures are withheld, not the worst.
-        order = pd.concat(
-            [order[~order["supplier_id"].isin(blocked)], order[order["supplier_id"].isin(blocked)]]
-        )
         lines = [
             supplier_line(r, cards, found, r["supplier_id"] in blocked, tz, _f(bundle, "causes"))
-            for _, r in order.iterrows()
+            for _, r in league.sort_values("supplier_id").iterrows()
         ]
+        lines.sort(key=_worst_first)
     # The credit figures and their RAG come with the bundle (siamlib.scorecard.board_headline).
     head = board_headline(meta)
-    net, pool = head["net_credits"], head["at_risk"]
+    names = {s.supplier_id: s.name for s in lines}
+    owing = tuple((names.get(k, k), v) for k, v in _by_amount(head.get("owing")))
+    owed = tuple((names.get(k, k), v) for k, v in _by_amount(head.get("owed")))
     ledger = _f(bundle, "ledger")
     if not ledger.empty:
         ledger = ledger[~ledger["supplier_id"].isin(blocked)]
-    share = f" ({present.fmt_percent(head['share'], 1)} of the pool)" if pool else ""
-    left_out = " Blocked suppliers are left out of both." if blocked else ""
-    credits_sentence = (
-        f"Net service credits for {meta['period']}: {present.fmt_money(net, currency)} "
-        f"against {present.fmt_money(pool, currency)} at risk across the suppliers{share}."
-        f"{left_out}"
-    )
+    credits_sentence = _credits_sentence(meta["period"], currency, head, owing, owed)
+    credits_sentence += " Blocked suppliers are left out of these figures." if blocked else ""
     credits_sentence += _fairness_note(ledger, cards, blocked)
     return FrontPage(
         period=meta["period"],
         currency=currency,
         suppliers=tuple(lines),
-        net_credits=net,
-        at_risk=pool,
+        net_credits=head["net_credits"],
+        at_risk=head["at_risk"],
         share=head["share"],
         credits_rag=head["credits_rag"],
         credits_sentence=credits_sentence,
         alerts=alerts(bundle),
+        credits_due=head.get("credits_due", 0.0),
+        earn_back_due=head.get("earn_back_due", 0.0),
+        owing=owing,
+        owed=owed,
     )
+
+
+_RAG_RANK = {"red": 0, "amber": 1, "grey": 2, "green": 3}
+
+
+def _worst_first(line: SupplierLine) -> tuple:
+    """Sort key: red suppliers first (most red levels first), then amber, then green, each by
+    weighted score; blocked suppliers last (their figures are withheld, not the worst)."""
+    reds = sum(lv.rag == "red" for lv in line.levels)
+    score = line.score if line.score == line.score else float("-inf")  # NaN: unscored first
+    return (line.blocked, _RAG_RANK.get(line.rag, 2), -reds, score)
+
+
+def _by_amount(amounts) -> list[tuple[str, float]]:
+    """``{supplier: amount}`` as pairs, largest first (then by supplier, for a stable text)."""
+    return sorted((amounts or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _credits_sentence(period: str, currency: str, head, owing, owed) -> str:
+    """Who pays whom this month, in one or two sentences.
+
+    >>> head = {"credits_due": 9360.0, "earn_back_due": 4500.0, "net_credits": 4860.0,
+    ...         "at_risk": 115800.0, "share": 9360 / 115800}
+    >>> _credits_sentence("2026-10", "GBP", head, (("Summit", 7200.0), ("Beacon", 2160.0)),
+    ...                   (("Keystone", 4500.0),))
+    'Service credits due for 2026-10: £9,360 from 2 suppliers (Summit £7,200, Beacon £2,160), \
+8.1% of the £115,800 at risk across the suppliers. Earn-back payable: £4,500 to Keystone \
+(credits charged in an earlier month and earned back under its contract); net £4,860 to the \
+customer.'
+    """
+    money = functools.partial(present.fmt_money, currency=currency)
+    pool = head["at_risk"]
+    of_pool = (
+        f", {present.fmt_percent(head['share'], 1)} of the {money(pool)} at risk across the "
+        "suppliers"
+        if pool
+        else ""
+    )
+    if owing:
+        who = ", ".join(f"{n} {money(v)}" for n, v in owing)
+        plural = "s" * (len(owing) != 1)
+        text = (
+            f"Service credits due for {period}: {money(head['credits_due'])} from "
+            f"{len(owing)} supplier{plural} ({who}){of_pool}."
+        )
+    else:
+        at_risk = f" ({money(pool)} at risk across the suppliers)" if pool else ""
+        text = f"No service credits are due for {period}{at_risk}."
+    if owed:
+        who = ", ".join(f"{money(v)} to {n}" for n, v in owed)
+        net = head["net_credits"]
+        direction = "to the customer" if net >= 0 else "to the suppliers"
+        text += (
+            f" Earn-back payable: {who} (credits charged in an earlier month and earned back "
+            f"under {'its contract' if len(owed) == 1 else 'their contracts'}); net "
+            f"{money(abs(net))} {direction}."
+        )
+    return text

@@ -450,16 +450,23 @@ def board_headline(
 
     ``net_credits`` (the ledgers' total) and ``at_risk`` (the suppliers' at-risk amounts),
     both without the ``blocked`` suppliers (``stopped`` in the data-quality ``quality_scores``:
-    their figures are withheld); ``share`` of the
-    pool (NaN with no pool) and the tile's ``credits_rag``: green when nothing is owed,
-    amber below :data:`CREDITS_RED_SHARE` of the pool, red from it.
+    their figures are withheld). Money flows both ways, so the net is also split by who pays
+    whom: ``credits_due`` is the total of the suppliers whose ledger total is positive (they
+    owe the customer; ``owing``: supplier -> amount) and ``earn_back_due`` that of the
+    suppliers whose total is negative (the customer repays credits they earned back;
+    ``owed``: supplier -> amount, positive). ``credits_due - earn_back_due == net_credits``.
+    ``share`` is ``credits_due`` over the pool (NaN with no pool): an earn-back owed to one
+    supplier does not shrink what the others owe. The tile's ``credits_rag``: green when no
+    supplier owes credits, amber below :data:`CREDITS_RED_SHARE` of the pool, red from it.
 
-    >>> ledger = pd.DataFrame({"supplier_id": ["a", "b"], "amount": [300.0, 900.0]})
-    >>> risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [1000.0, 1000.0]})
-    >>> h = board_headline(ledger, risk, pd.DataFrame({"supplier_id": ["a", "b"],
-    ...                                                 "stopped": [False, True]}))
-    >>> h["net_credits"], h["at_risk"], h["share"], h["credits_rag"]
-    (300.0, 1000.0, 0.3, 'amber')
+    >>> ledger = pd.DataFrame({"supplier_id": ["a", "b", "c"], "amount": [300.0, 900.0, -100.0]})
+    >>> risk = pd.DataFrame({"supplier_id": ["a", "b", "c"], "at_risk_amount": [1000.0] * 3})
+    >>> h = board_headline(ledger, risk, pd.DataFrame({"supplier_id": ["a", "b", "c"],
+    ...                                                 "stopped": [False, True, False]}))
+    >>> h["net_credits"], h["credits_due"], h["earn_back_due"], h["at_risk"], h["share"]
+    (200.0, 300.0, 100.0, 2000.0, 0.15)
+    >>> h["owing"], h["owed"], h["credits_rag"]
+    ({'a': 300.0}, {'c': 100.0}, 'amber')
     """
     blocked = []
     if quality_scores is not None and "stopped" in quality_scores.columns:
@@ -468,13 +475,24 @@ def board_headline(
         ledger = ledger[~ledger["supplier_id"].isin(blocked)]
     if not at_risk.empty:
         at_risk = at_risk[~at_risk["supplier_id"].isin(blocked)]
-    net = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    per = (
+        ledger.groupby("supplier_id", sort=True)["amount"].sum()
+        if not ledger.empty
+        else pd.Series(dtype="float64")
+    )
+    owing = {str(k): float(v) for k, v in per[per > 0].items()}
+    owed = {str(k): float(-v) for k, v in per[per < 0].items()}
+    due = float(sum(owing.values()))
     pool = float(at_risk["at_risk_amount"].sum()) if not at_risk.empty else 0.0
-    share = net / pool if pool else float("nan")
+    share = due / pool if pool else float("nan")
     # NaN (no pool) is not below the red share: owing credits against no pool is red.
-    rag = "green" if net <= 0 else "amber" if share < CREDITS_RED_SHARE else "red"
+    rag = "green" if due <= 0 else "amber" if share < CREDITS_RED_SHARE else "red"
     return {
-        "net_credits": net,
+        "net_credits": float(per.sum()),
+        "credits_due": due,
+        "earn_back_due": float(sum(owed.values())),
+        "owing": owing,
+        "owed": owed,
         "at_risk": pool,
         "share": share,
         "credits_rag": rag,

@@ -118,14 +118,29 @@ def front_page(bundle: dict) -> str:
 
     fp = frontpage.front_page(bundle)
     cur = fp.currency
+    owing = ", ".join(name for name, _ in fp.owing)
     items = [
         {
-            "label": f"Net service credits, {fp.period}",
-            "value": present.fmt_money(fp.net_credits, cur),
-            "sub": f"of {present.fmt_money(fp.at_risk, cur)} at risk "
-            f"({present.fmt_percent(fp.share, 1)})",
+            "label": f"Service credits due, {fp.period}",
+            "value": present.fmt_money(fp.credits_due, cur),
+            "sub": (f"from {owing}; " if owing else "")
+            + f"{present.fmt_percent(fp.share, 1)} of {present.fmt_money(fp.at_risk, cur)} "
+            "at risk",
             "rag": fp.credits_rag,
         },
+    ]
+    if fp.owed:
+        # Money the customer pays back is shown on its own, never netted into the credits.
+        items.append(
+            {
+                "label": "Earn-back payable to suppliers",
+                "value": present.fmt_money(fp.earn_back_due, cur),
+                "sub": f"to {', '.join(name for name, _ in fp.owed)}; net "
+                f"{present.fmt_money(fp.net_credits, cur)} to the customer",
+                "rag": "grey",
+            }
+        )
+    items += [
         {
             "label": "Suppliers with a red level",
             "value": f"{sum(s.rag == 'red' for s in fp.suppliers)} of {len(fp.suppliers)}",
@@ -135,7 +150,8 @@ def front_page(bundle: dict) -> str:
         {
             "label": "Alerts",
             "value": str(len(fp.alerts)),
-            "sub": "gaming, watermelon, blocked data",
+            "sub": "; ".join(dict.fromkeys(a.split(",")[0] for a in fp.alerts))
+            or "no clock-stop signal, watermelon or blocked data",
             "rag": "amber" if fp.alerts else "green",
         },
     ]
@@ -188,7 +204,14 @@ def headline(bundle: dict) -> str:
         {
             "label": f"Service credits, {m['period']}",
             "value": present.fmt_number(h.net_credits, m.get("currency", "GBP"), 0),
-            "sub": "net of earn-back",
+            "sub": "owed by the supplier, net of earn-back",
+            "rag": h.credits_rag,
+        }
+        if h.net_credits >= 0
+        else {  # the customer repays: said in words, not as a negative credit
+            "label": f"Earn-back payable, {m['period']}",
+            "value": present.fmt_number(-h.net_credits, m.get("currency", "GBP"), 0),
+            "sub": "repaid to the supplier: credits of an earlier month earned back",
             "rag": h.credits_rag,
         },
     ]

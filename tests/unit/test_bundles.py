@@ -228,9 +228,10 @@ def test_the_board_credits_tile_shows_the_rag_computed_in_the_bundle():
     b["frames"].update(ledger=LEDGERS, at_risk=AT_RISK, quality_scores=SCORES)
     b["meta"]["board_headline"] = scorecard.board_headline(LEDGERS, AT_RISK, SCORES)
     page = sections.front_page(b)
+    # a owes 900 - 100 = 800 of the 1,600 pool left when b is blocked: 50 %, the red share.
     assert re.search(
-        r'rag-red"[^>]*><div class="label">Net service credits, 2026-10</div>'
-        r'<div class="value">£800</div><div class="sub">of £1,600 at risk \(50%\)',
+        r'rag-red"[^>]*><div class="label">Service credits due, 2026-10</div>'
+        r'<div class="value">£800</div><div class="sub">from [^;<]+; 50% of £1,600 at risk<',
         page,
     )
 

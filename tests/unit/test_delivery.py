@@ -203,7 +203,7 @@ def test_plain_text_states_the_headline_figures_and_every_level():
     # weighted score: points 60 + 0 over weights 60 + 40 with data -> 60 / 100 x 100 = 60
     assert "Weighted score, 2026-10: 60 (out of 100)" in text
     assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
-    assert "Service credits, 2026-10: £500 (net of earn-back)" in text
+    assert "Service credits, 2026-10: £500 (owed by the supplier, net of earn-back)" in text
     assert "- FTF First-time fix: actual 80 % (expected 85, minimum 82) - RED" in text
     assert "Interactive report: https://r.example/x.html" in text
 

@@ -127,22 +127,58 @@ def test_a_lower_is_better_level_reports_how_far_over_target_it_is():
         ["net", "REOPEN", "reopen_rate", "", "Reopen rate", "%", "lower", 3.0, 6.0, 7.25]
         + ["red", 8.0]
     )
-    line = frontpage.front_page(_bundle(cards=cards, drivers=None)).suppliers[1]
+    fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
+    line = next(s for s in fp.suppliers if s.supplier_id == "net")
     assert line.levels[0].text == (
         "Reopen rate red at 7.3% against 3% expected (4.3 points over; better than last month, 8%)"
     )
 
 
-def test_net_credits_are_set_against_the_at_risk_pool():
+def test_credits_due_are_set_against_the_at_risk_pool():
     ledger = pd.DataFrame({"supplier_id": ["host", "host", "net"], "amount": [3000.0, -300.0, 0]})
     at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
     fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
-    # 2,700 of 10,800 = 25 %.
-    assert fp.net_credits == 2700 and fp.at_risk == 10800
+    # Hosting owes 3,000 - 300 = 2,700 of a 10,800 pool = 25 %; network owes nothing.
+    assert fp.net_credits == 2700 and fp.credits_due == 2700 and fp.at_risk == 10800
+    assert fp.earn_back_due == 0 and fp.owed == ()
     assert fp.credits_sentence == (
-        "Net service credits for 2026-10: £2,700 against £10,800 at risk across the "
-        "suppliers (25% of the pool)."
+        "Service credits due for 2026-10: £2,700 from 1 supplier (Summit Hosting £2,700), "
+        "25% of the £10,800 at risk across the suppliers."
     )
+
+
+def test_earn_back_owed_to_one_supplier_is_never_netted_into_the_credits_others_owe():
+    # Hosting owes 3,000; network earned back 500 charged in an earlier month. The board must
+    # see 3,000 due (27.8 % of the 10,800 pool) and 500 payable, not a net 2,500 (23.1 %).
+    ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, -500.0]})
+    at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
+    fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
+    assert (fp.credits_due, fp.earn_back_due, fp.net_credits) == (3000, 500, 2500)
+    assert fp.owing == (("Summit Hosting", 3000.0),) and fp.owed == (("Meridian Networks", 500.0),)
+    assert fp.credits_sentence == (
+        "Service credits due for 2026-10: £3,000 from 1 supplier (Summit Hosting £3,000), "
+        "27.8% of the £10,800 at risk across the suppliers. Earn-back payable: £500 to "
+        "Meridian Networks (credits charged in an earlier month and earned back under its "
+        "contract); net £2,500 to the customer."
+    )
+
+
+def test_no_credit_due_says_so_with_the_pool():
+    ledger = pd.DataFrame({"supplier_id": ["host"], "amount": [0.0]})
+    at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
+    fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
+    assert fp.credits_rag == "green"
+    assert fp.credits_sentence == (
+        "No service credits are due for 2026-10 (£10,800 at risk across the suppliers)."
+    )
+
+
+def test_suppliers_are_ordered_by_red_levels_before_score():
+    # Network scores lower (30) but has no red; hosting scores 40 with a red: hosting first.
+    league = LEAGUE.assign(weighted_score=[30.0, 40.0])
+    cards = CARDS.assign(rag=["red", "amber", "green", "amber"])
+    fp = frontpage.front_page(_bundle(league=league, cards=cards))
+    assert [(s.supplier_id, s.rag) for s in fp.suppliers] == [("host", "red"), ("net", "amber")]
 
 
 def test_a_blocked_supplier_is_named_last_with_no_figures_and_its_credits_left_out():

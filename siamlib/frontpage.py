@@ -459,8 +459,10 @@ resolution; ask why.'
         for _, r in wm[wm["watermelon"].fillna(False).astype(bool)].iterrows():
             signals = str(r.get("red_signals") or "").replace("_", " ")
             out.append(
-                f"Watermelon, {names.get(r['supplier_id'], r['supplier_id'])}: green on "
-                f"service levels but red on experience ({signals})."
+                f"Watermelon, {names.get(r['supplier_id'], r['supplier_id'])}: tickets "
+                f"within their time targets overall ({present.fmt_percent(r['sla_attainment'], 1)}"
+                f", all priorities) but experience red ({signals}); ask what the time targets "
+                "miss."
             )
     q = _f(bundle, "quality_scores")
     for sid in sorted(_blocked(bundle)):

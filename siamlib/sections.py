@@ -18,6 +18,7 @@ import pandas as pd
 from siamlib import charts, present
 from siamlib.bundles import Headline
 from siamlib.common import ALL
+from siamlib.measures import gaming
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import bucket_labels
 from siamlib.sections_causes import causes_section  # noqa: F401 (re-exported)
@@ -628,20 +629,47 @@ def improvements_chart(bundle: dict) -> alt.Chart:
 
 
 def watermelon_table(bundle: dict) -> str:
-    """Suppliers green on SLA but red on experience."""
+    """Suppliers meeting their ticket time targets overall but red on experience.
+
+    The check uses fixed thresholds (:mod:`siamlib.measures.gaming`), not the contracts'
+    levels, so its columns and caption say which: a reader must not take "SLA green" for the
+    scorecard's RAG.
+    """
     w = _f(bundle, "watermelon")
     if w.empty:
         return ""
+    sla = present.fmt_percent(gaming.WATERMELON_SLA_EXPECTED, 0)
+    yes_no = {True: "yes", False: "no"}
     show = _named(bundle, w).drop(columns=["period"], errors="ignore")
+    show = show.assign(
+        sla_green=show["sla_green"].map(yes_no),
+        watermelon=show["watermelon"].map(lambda v: "–" if pd.isna(v) else yes_no[bool(v)]),
+        red_signals=show["red_signals"].fillna("").str.replace("_", " "),
+    ).rename(
+        columns={
+            "sla_attainment": "within target, all priorities (lower of response and resolution)",
+            "sla_green": f"at least {sla}",
+        }
+    )
+    caption = (
+        f"Watermelon check: response and resolution within target at least {sla} over all "
+        f"priorities, yet reopen rate over "
+        f"{present.fmt_percent(gaming.WATERMELON_REOPEN_MAX, 0)}, satisfaction under "
+        f"{present.fmt_number(gaming.WATERMELON_SATISFACTION_MIN, '', 1)} or ping-pong over "
+        f"{present.fmt_percent(gaming.WATERMELON_PING_PONG_MAX, 0)} (fixed thresholds, not "
+        "the contract's levels)"
+    )
     return present.table(
         show,
         formats={
-            "sla_attainment": present.fmt_percent,
+            "within target, all priorities (lower of response and resolution)": (
+                present.fmt_percent
+            ),
             "reopen_rate": present.fmt_percent,
             "ping_pong_rate": present.fmt_percent,
             "satisfaction": lambda v: present.fmt_number(v, "", 2),
         },
-        caption="Watermelon check (green SLA, red experience)",
+        caption=caption,
     )
 
 

@@ -97,15 +97,22 @@ def paused_share(
     return out.astype({"paused_share": "float64", "pause_before_resolution_share": "float64"})
 
 
+# The watermelon check's default thresholds (one place: the report's table states them).
+WATERMELON_SLA_EXPECTED = 0.95
+WATERMELON_REOPEN_MAX = 0.10
+WATERMELON_SATISFACTION_MIN = 3.5
+WATERMELON_PING_PONG_MAX = 0.05
+
+
 def watermelon(
     values: pd.DataFrame,
     *,
-    sla_expected: float | Mapping[str, float] = 0.95,
+    sla_expected: float | Mapping[str, float] = WATERMELON_SLA_EXPECTED,
     sla_measures: Sequence[str] = ("sla_response_attainment", "sla_resolution_attainment"),
     sla_scope: str | None = "",
-    reopen_max: float = 0.10,
-    satisfaction_min: float = 3.5,
-    ping_pong_max: float = 0.05,
+    reopen_max: float = WATERMELON_REOPEN_MAX,
+    satisfaction_min: float = WATERMELON_SATISFACTION_MIN,
+    ping_pong_max: float = WATERMELON_PING_PONG_MAX,
 ) -> pd.DataFrame:
     """Watermelon flags: green on SLA outside, red on experience inside.
 

@@ -208,6 +208,7 @@ def test_gaming_and_watermelon_alerts_name_the_supplier_and_the_signal():
     melon = pd.DataFrame(
         {
             "supplier_id": ["host", "net"],
+            "sla_attainment": [0.964, float("nan")],
             "red_signals": ["reopen_rate", ""],
             "watermelon": pd.array([True, pd.NA], dtype="boolean"),
         }
@@ -216,7 +217,8 @@ def test_gaming_and_watermelon_alerts_name_the_supplier_and_the_signal():
     assert fp.alerts == (
         "Clock-stop signal, Meridian Networks: 30% of clock time paused and 10% of tickets "
         "paused just before resolution; ask why.",
-        "Watermelon, Summit Hosting: green on service levels but red on experience (reopen rate).",
+        "Watermelon, Summit Hosting: tickets within their time targets overall (96.4%, all "
+        "priorities) but experience red (reopen rate); ask what the time targets miss.",
     )
 
 

@@ -224,3 +224,27 @@ def test_no_email_body_shows_a_raw_float(demo_bundles):
         assert not RAW_FLOAT.findall(text), (where, "html", RAW_FLOAT.findall(text)[:3])
         plain = mailrender.render_text(bundle)
         assert not RAW_FLOAT.findall(plain), (where, "text", RAW_FLOAT.findall(plain)[:3])
+
+
+def test_watermelon_table_states_its_own_thresholds_in_words_not_flags():
+    # The check's fixed 95 % is not the contract's level: the table says which it uses, and
+    # shows yes/no and measure names, never True/False or column ids.
+    w = pd.DataFrame(
+        {
+            "supplier_id": ["harbour"],
+            "period": ["2026-10"],
+            "sla_attainment": [0.93],
+            "reopen_rate": [0.02],
+            "satisfaction": [4.4],
+            "ping_pong_rate": [0.12],
+            "sla_green": [False],
+            "red_signals": ["ping_pong_rate"],
+            "watermelon": pd.array([False], dtype="boolean"),
+        }
+    )
+    html = sections.watermelon_table(
+        {"meta": {"supplier_names": {"harbour": "Harbour Apps"}}, "frames": {"watermelon": w}}
+    )
+    assert "at least 95%" in html and "not the contract&#x27;s levels" in html
+    assert ">no<" in html and "ping pong rate" in html and "Harbour Apps" in html
+    assert "True" not in html and "False" not in html and "ping_pong_rate" not in html

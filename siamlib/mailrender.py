@@ -216,11 +216,14 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
         lines += _front_page_lines(bundle)
         lg = frames.get("league")
         if lg is not None and not lg.empty:
-            lines += ["", "League table (weighted score out of 100):"]
+            currency = bundle["meta"].get("currency", "GBP")
+            lines += ["", "League table (weighted score out of 100; credits: + owed by the "
+                      "supplier, - earn-back repaid to it):"]  # fmt: skip
             for r in lg.to_dict("records"):
+                name = r.get("supplier_name") or r.get("supplier_id")
                 lines.append(
-                    f"- {r.get('supplier_id')}: {present.fmt_number(r.get('weighted_score'))}"
-                    f", credits {present.fmt_number(r.get('credits'), '', 0)}"
+                    f"- {name}: {present.fmt_number(r.get('weighted_score'), '', 1)}"
+                    f", credits {present.fmt_money(r.get('credits'), currency)}"
                 )
     else:
         card = frames.get("scorecard")

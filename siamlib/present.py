@@ -48,7 +48,7 @@ LABELS: dict[str, str] = {
     "green": "green",
     "amber": "amber",
     "red": "red",
-    "grey": "no data",
+    "grey": "not scored (grey)",
     "credits": "net credits",
     "currency": "currency",
     "service_level": "service level",

@@ -208,10 +208,11 @@ def test_plain_text_states_the_headline_figures_and_every_level():
     assert "Interactive report: https://r.example/x.html" in text
 
 
-def test_board_text_lists_the_league_table():
+def test_board_text_lists_the_league_table_by_name_with_money():
     text = delivery.render_text(board_bundle())
-    assert "- network: 92.5, credits 0" in text
-    assert "- euc: 71, credits 250" in text
+    assert "- Meridian: 92.5, credits £0" in text
+    assert "- Harbour: 71, credits £250" in text
+    assert "- euc:" not in text and "- network:" not in text
 
 
 def test_email_html_is_static_with_inlined_css_and_cid_images():

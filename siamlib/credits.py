@@ -41,7 +41,7 @@ Examples
 ...     "value": [0.88], "numerator": [88.0], "denominator": [100.0]})
 >>> ledger = service_credits(scorecard(values, p, "hosting", "2026-06"), p.contract("hosting"))
 >>> print(ledger.loc[0, "explanation"])
-P1-RES 88.0% < minimum 90.0%: pool allocation 30% x at-risk £28,800 = £8,640
+P1-RES 88% < minimum 90%: pool allocation 30% x at-risk £28,800 = £8,640
 """
 
 from __future__ import annotations
@@ -151,14 +151,18 @@ def _money(amount: float, currency: str) -> str:
 
 
 def _num(value: float, differ_from: float | None = None) -> str:
-    """At least one decimal, at most two: 88 -> 88.0, 99.45 -> 99.45, 88.333 -> 88.33.
+    """At most two decimals, no trailing zeros: 88 -> 88, 99.45 -> 99.45, 88.333 -> 88.33.
 
-    With ``differ_from``, more decimals (up to six) are shown until the text differs from
-    that level's, so 89.999 is not shown as "90.0 < minimum 90.0".
+    The report shows this text word for word (figures.csv and the evidence carry it too), so
+    it is written once, as a reader writes numbers. With ``differ_from``, more decimals (up
+    to six) are shown until the text differs from that level's, so 89.999 is not shown as
+    "90 < minimum 90".
+
+    >>> _num(88.0), _num(99.45), _num(88.333), _num(89.999, differ_from=90.0)
+    ('88', '99.45', '88.33', '89.999')
     """
     for digits in range(2, 7):
-        text = f"{value:.{digits}f}".rstrip("0")
-        text = text + "0" if text.endswith(".") else text
+        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
         if differ_from is None or text != _num(differ_from):
             break
     return text
@@ -174,7 +178,7 @@ def _level(value: float, unit: str, differ_from: float | None = None) -> str:
 
 
 def _shortfall_text(row: pd.Series) -> str:
-    """'P1-RES 88.0% < minimum 90.0%' (or '> ...' for lower-is-better measures)."""
+    """'P1-RES 88% < minimum 90%' (or '> ...' for lower-is-better measures)."""
     worse = "<" if row["direction"] == "higher" else ">"
     if row["rag"] == "red":
         threshold, level = "minimum", row["minimum"]

@@ -369,10 +369,8 @@ def credits_table(bundle: dict) -> str:
     cur = bundle["meta"].get("currency", "GBP")
     if "line" in show.columns:  # the ledger's kinds as a reader says them
         show["line"] = show["line"].replace({"earn_back": "earn-back"})
-    if "explanation" in show.columns:  # the ledger's prose writes 88 as "88.0"
-        show["explanation"] = show["explanation"].map(
-            lambda t: present.tidy_numbers(t) if isinstance(t, str) else t
-        )
+    # The explanation is shown word for word as the ledger wrote it: the same text as in
+    # figures.csv and the credits evidence, so a reader can search one for the other.
     return present.table(
         _named(bundle, show),
         numeric=["amount"],

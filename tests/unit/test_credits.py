@@ -149,7 +149,7 @@ def test_pool_credit_line_explains_the_amount():
     # at-risk = 240,000 x 12% = 28,800; P1 allocation 30% -> 8,640
     assert line["amount"] == 8640.0
     assert line["explanation"] == (
-        "P1-RES 88.0% < minimum 90.0%: pool allocation 30% x at-risk £28,800 = £8,640"
+        "P1-RES 88% < minimum 90%: pool allocation 30% x at-risk £28,800 = £8,640"
     )
     assert (line["line"], line["regime"], line["currency"]) == ("credit", "pool", "GBP")
     assert (line["actual"], line["expected"], line["minimum"]) == (88.0, 95.0, 90.0)
@@ -159,8 +159,8 @@ def test_pool_credit_line_explains_the_amount():
 def test_explanation_shows_enough_decimals_to_tell_actual_from_the_level():
     c = contract([level(1, 100, pool_allocation_pct=30)])
     ledger = service_credits(card(c, "2026-03", 0.89999), c)
-    # 89.999 rounded to two decimals would read "90.0% < minimum 90.0%"
-    assert ledger.loc[0, "explanation"].startswith("P1-RES 89.999% < minimum 90.0%")
+    # 89.999 rounded to two decimals would read "90% < minimum 90%"
+    assert ledger.loc[0, "explanation"].startswith("P1-RES 89.999% < minimum 90%")
 
 
 def test_pool_credits_are_capped_at_the_at_risk_amount_with_a_cap_line():
@@ -191,7 +191,7 @@ def test_below_expected_trigger_credits_amber_levels_too():
     ledger = service_credits(card(c, "2026-03", 0.92, 0.97), c)
     # P1 amber: 10,000 x 30% = 3,000; P2 green: nothing
     assert ledger[["service_level", "amount"]].values.tolist() == [["P1-RES", 3000.0]]
-    assert ledger.loc[0, "explanation"].startswith("P1-RES 92.0% < expected 95.0%")
+    assert ledger.loc[0, "explanation"].startswith("P1-RES 92% < expected 95%")
 
 
 def test_grey_levels_never_attract_credits():
@@ -218,7 +218,7 @@ def test_lower_is_better_miss_is_explained_with_greater_than():
     ledger = service_credits(scorecard(v, c, "euc", "2026-03"), c)
     # 7.5% > 6%: 10,000 x 10% = 1,000
     assert ledger.loc[0, "explanation"] == (
-        "REOPEN 7.5% > minimum 6.0%: pool allocation 10% x at-risk £10,000 = £1,000"
+        "REOPEN 7.5% > minimum 6%: pool allocation 10% x at-risk £10,000 = £1,000"
     )
 
 
@@ -276,7 +276,7 @@ def test_percentage_regime_credits_the_shortfall_in_points_of_the_charge():
     # 98% - 75% = 23 points x 100,000 = 23,000 (below the 30,000 at-risk amount)
     assert ledger[["line", "amount"]].values.tolist() == [["credit", 23000.0]]
     assert ledger.loc[0, "explanation"] == (
-        "P1-RES 75.0% < minimum 90.0%: shortfall 98.0 - 75.0 = 23.0 percentage points x "
+        "P1-RES 75% < minimum 90%: shortfall 98 - 75 = 23 percentage points x "
         "monthly charge "
         "£100,000 = £23,000"
     )

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from siamlib import sections
+from siamlib import present, sections
 from siamlib.measures import MEASURE_VALUE_COLUMNS
 from siamlib.measures.improvement import register_throughput
 from siamlib.scorecard import scorecard
@@ -248,3 +248,15 @@ def test_watermelon_table_states_its_own_thresholds_in_words_not_flags():
     assert "at least 95%" in html and "not the contract&#x27;s levels" in html
     assert ">no<" in html and "ping pong rate" in html and "Harbour Apps" in html
     assert "True" not in html and "False" not in html and "ping_pong_rate" not in html
+
+
+def test_credit_explanations_are_shown_word_for_word_as_the_ledger_wrote_them():
+    # figures.csv and the credits evidence carry the ledger's text; the report must match it
+    # character for character (it once showed "minimum 99%" for the ledger's "99.0%").
+    text = "AVAIL 98.65% < minimum 99.0%: pool allocation 25% x at-risk £28,800.00 = £7,200.00"
+    led = pd.DataFrame(
+        {"supplier_id": ["hosting"], "line": ["credit"], "service_level": ["AVAIL"],
+         "amount": [7200.0], "explanation": [text]}
+    )  # fmt: skip
+    html = sections.credits_table({"meta": {"currency": "GBP"}, "frames": {"ledger": led}})
+    assert present.esc(text) in html

@@ -28,6 +28,7 @@ from siamlib.sections_fairness import (  # noqa: F401 (re-exported)
     scope_lived_table,
 )
 
+RAG_LETTERS = {"red": "R", "amber": "A", "green": "G", "grey": "–"}
 RAG_SCALE = alt.Scale(domain=list(charts.RAG_COLOURS), range=list(charts.RAG_COLOURS.values()))
 
 
@@ -692,39 +693,60 @@ def rag_grid(bundle: dict) -> alt.Chart:
     """Every supplier's service levels and their RAG status."""
     c = _named(bundle, _f(bundle, "cards"))
     c = c.rename(columns={"service_level": "service level"})
-    return (
-        alt.Chart(c, title=f"RAG status of every service level, {bundle['meta']['period']}")
-        .mark_rect(stroke="white")
-        .encode(
-            x=alt.X("service level:N", title=None),
-            y=alt.Y("supplier:N", title=None),
-            color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG"),
-            tooltip=[
-                "supplier",
-                "service level",
-                "name",
-                alt.Tooltip("actual:Q", format=",.2f"),
-                "expected",
-                "minimum",
-                "rag",
-            ],
-        )
-        .properties(width=charts.WIDTH, height=alt.Step(28))
+    # A letter in every cell: red and green print as the same grey, and some readers do not
+    # tell them apart at all.
+    c = c.assign(letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]))
+    base = alt.Chart(c).encode(
+        x=alt.X("service level:N", title="service level (id, as on each supplier's scorecard)"),
+        y=alt.Y("supplier:N", title=None),
     )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG (letter in each cell)"),
+        tooltip=[
+            "supplier",
+            "service level",
+            "name",
+            alt.Tooltip("actual:Q", format=",.2f"),
+            "expected",
+            "minimum",
+            "rag",
+        ],
+    )
+    dark = "datum.rag == 'red' || datum.rag == 'green'"  # white reads on the dark fills
+    letters = base.mark_text(fontSize=11, fontWeight="bold").encode(
+        text="letter:N", color=alt.condition(dark, alt.value("white"), alt.value("#1d2430"))
+    )
+    return alt.layer(
+        cells, letters, title=f"RAG status of every service level, {bundle['meta']['period']}"
+    ).properties(width=charts.WIDTH, height=alt.Step(28))
 
 
 def credits_chart(bundle: dict) -> alt.Chart:
     """Net service credits per supplier for the period (currency)."""
     led = _f(bundle, "ledger")
     by = _named(bundle, led.groupby("supplier_id", as_index=False)["amount"].sum())
+    # Who pays whom, in the legend: a bar below zero is money repaid to the supplier.
+    by["direction"] = by["amount"].map(
+        lambda v: "earn-back repaid to the supplier" if v < 0 else "owed by the supplier"
+    )
     cur = bundle["meta"].get("currency", "")
     return charts.bar(
         by,
         alt.X("supplier:N", title=None),
-        alt.Y("amount:Q", title=f"net credits ({cur})"),
+        alt.Y("amount:Q", title=cur),
         title=f"Service credits by supplier, {bundle['meta']['period']} ({cur})",
-        tooltip=["supplier", alt.Tooltip("amount:Q", format=",.0f")],
+        tooltip=["supplier", "direction", alt.Tooltip("amount:Q", format=",.0f")],
         height=200,
+    ).encode(
+        color=alt.Color(
+            "direction:N",
+            title=None,
+            scale=alt.Scale(
+                domain=["owed by the supplier", "earn-back repaid to the supplier"],
+                range=[charts.RAG_COLOURS["red"], charts.RAG_COLOURS["grey"]],
+            ),
+            legend=alt.Legend(orient="top"),
+        )
     )
 
 

@@ -260,3 +260,31 @@ def test_credit_explanations_are_shown_word_for_word_as_the_ledger_wrote_them():
     )  # fmt: skip
     html = sections.credits_table({"meta": {"currency": "GBP"}, "frames": {"ledger": led}})
     assert present.esc(text) in html
+
+
+def test_rag_grid_prints_the_status_letter_in_every_cell():
+    # Red and green print as the same grey: the status must be readable without colour.
+    cards = pd.DataFrame(
+        {"supplier_id": ["a", "a", "b", "b"], "service_level": ["X", "Y", "X", "Y"],
+         "name": ["x", "y", "x", "y"], "actual": [1.0, 2.0, 3.0, None],
+         "expected": [1.0] * 4, "minimum": [1.0] * 4, "rag": ["red", "green", "amber", "grey"]}
+    )  # fmt: skip
+    spec = sections.rag_grid({"meta": {"period": "2026-10"}, "frames": {"cards": cards}}).to_dict()
+    text = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert text and text[0]["encoding"]["text"]["field"] == "letter"
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["supplier"], r["letter"]) for r in rows] == [
+        ("a", "R"), ("a", "G"), ("b", "A"), ("b", "–")
+    ]  # fmt: skip
+
+
+def test_credits_chart_tells_earn_back_from_credits_owed():
+    led = pd.DataFrame({"supplier_id": ["a", "b", "b"], "amount": [7200.0, -4500.0, 0.0]})
+    spec = sections.credits_chart(
+        {"meta": {"period": "2026-10", "currency": "GBP"}, "frames": {"ledger": led}}
+    ).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["supplier"]: r["direction"] for r in rows} == {
+        "a": "owed by the supplier",
+        "b": "earn-back repaid to the supplier",
+    }

@@ -83,6 +83,8 @@ class FrontPage:
     earn_back_due: float = 0.0
     owing: tuple[tuple[str, float], ...] = ()
     owed: tuple[tuple[str, float], ...] = ()
+    # What the board is asked to do, one line each (:func:`decisions`).
+    decisions: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ drivers ----
@@ -525,6 +527,7 @@ def front_page(bundle: dict) -> FrontPage:
     credits_sentence = _credits_sentence(meta["period"], currency, head, owing, owed)
     credits_sentence += " Blocked suppliers are left out of these figures." if blocked else ""
     credits_sentence += _fairness_note(ledger, cards, blocked)
+    found_alerts = alerts(bundle)
     return FrontPage(
         period=meta["period"],
         currency=currency,
@@ -534,12 +537,52 @@ def front_page(bundle: dict) -> FrontPage:
         share=head["share"],
         credits_rag=head["credits_rag"],
         credits_sentence=credits_sentence,
-        alerts=alerts(bundle),
+        alerts=found_alerts,
         credits_due=head.get("credits_due", 0.0),
         earn_back_due=head.get("earn_back_due", 0.0),
         owing=owing,
         owed=owed,
+        decisions=decisions(lines, owing, owed, found_alerts, currency),
     )
+
+
+def decisions(lines, owing, owed, found_alerts, currency: str) -> tuple[str, ...]:
+    """What the board is asked to do this month, from the front page's own figures.
+
+    Approve each credit due (largest first), note each earn-back, ask each supplier with a
+    red level for a recovery plan, and discuss the alerts. Nothing here is a new figure: every
+    amount and level is one the front page states.
+
+    >>> red = SupplierLine("h", "Summit", 53.9, "red", False, (
+    ...     LevelLine("AVAIL", "Service availability", "red", ""),
+    ...     LevelLine("CSAT", "Customer satisfaction", "amber", "")), "")
+    >>> for d in decisions([red], (("Summit", 7200.0),), (("Keystone", 4500.0),), ("x",), "GBP"):
+    ...     print(d)
+    Approve the service credit of £7,200 due from Summit.
+    Note the earn-back of £4,500 repayable to Keystone.
+    Ask Summit for a recovery plan for Service availability.
+    Discuss the alert below and the answer it asks for.
+    """
+    out = [f"Approve the service credit of {present.fmt_money(v, currency)} due from {n}."
+           for n, v in owing]  # fmt: skip
+    out += [f"Note the earn-back of {present.fmt_money(v, currency)} repayable to {n}."
+            for n, v in owed]  # fmt: skip
+    for line in lines:
+        reds = [lv.label for lv in line.levels if lv.rag == "red"]
+        if reds and not line.blocked:
+            out.append(f"Ask {line.name} for a recovery plan for {_and(reds)}.")
+    if found_alerts:
+        n = len(found_alerts)
+        out.append(
+            f"Discuss the {'alert' if n == 1 else f'{n} alerts'} below and the answer"
+            f"{'' if n == 1 else 's'} {'it asks' if n == 1 else 'they ask'} for."
+        )
+    return tuple(out)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 _RAG_RANK = {"red": 0, "amber": 1, "grey": 2, "green": 3}

@@ -194,6 +194,8 @@ def _front_page_lines(bundle: Mapping) -> list[str]:
     except (KeyError, ValueError, AttributeError, TypeError):
         return []
     lines = [fp.credits_sentence]
+    if fp.decisions:
+        lines += ["", "For decision:", *[f"{i}. {d}" for i, d in enumerate(fp.decisions, 1)]]
     if fp.alerts:
         lines += ["", "Alerts:", *[f"- {a}" for a in fp.alerts]]
     return [*lines, "", "Suppliers, worst first:", *[f"- {s.sentence}" for s in fp.suppliers]]

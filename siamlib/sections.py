@@ -157,6 +157,12 @@ def front_page(bundle: dict) -> str:
             "rag": "amber" if fp.alerts else "green",
         },
     ]
+    asks = "".join(f"<li>{present.esc(d)}</li>" for d in fp.decisions)
+    decisions = (
+        f'<h3>For decision</h3><ol class="decisions" style="margin:4px 0 12px">{asks}</ol>'
+        if asks
+        else "<p>Nothing for decision: no credit due, no red level, no alert.</p>"
+    )
     alerts = "".join(f"<li>{present.esc(a)}</li>" for a in fp.alerts)
     alert_html = (
         f'<h3>Alerts</h3><ul class="alerts" style="margin:4px 0 12px">{alerts}</ul>'
@@ -174,6 +180,7 @@ def front_page(bundle: dict) -> str:
         '<section class="front-page">'
         + present.tiles(items)
         + f"<p><b>{present.esc(fp.credits_sentence)}</b></p>"
+        + decisions
         + alert_html
         + "<h3>Suppliers, worst first</h3>"
         + lines

@@ -245,3 +245,24 @@ def test_the_credits_sentence_says_how_many_credits_were_waived_and_levels_rest_
         " Fairness: 3 credits waived (one cause, one credit); 1 level on a small sample."
     )
     assert frontpage._fairness_note(ledger.iloc[:1], cards.iloc[1:2], set()) == ""
+
+
+def test_the_board_is_asked_to_approve_each_credit_note_each_earn_back_and_act_on_reds():
+    ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, -500.0]})
+    at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
+    melon = pd.DataFrame(
+        {
+            "supplier_id": ["net"],
+            "sla_attainment": [0.97],
+            "red_signals": ["reopen_rate"],
+            "watermelon": pd.array([True], dtype="boolean"),
+        }
+    )
+    fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk, watermelon=melon))
+    # Hosting's one red level is availability (CARDS); its amber P2 asks for nothing.
+    assert fp.decisions == (
+        "Approve the service credit of £3,000 due from Summit Hosting.",
+        "Note the earn-back of £500 repayable to Meridian Networks.",
+        "Ask Summit Hosting for a recovery plan for Service availability.",
+        "Discuss the alert below and the answer it asks for.",
+    )

@@ -19,7 +19,7 @@ levels, the contract's ``credit_regime.one_credit_per_cause`` rule decides which
 ``all``           every credit stands (no waiver).
 
 The other credits become ``waived`` ledger lines (amount 0) saying why, e.g.
-``waived: same cause as AVAIL, outage OUT00228 (rule: largest)``.
+``waived: same cause as AVAIL, outage OUT00228 (the largest credit stands)``.
 
 Examples
 --------
@@ -56,6 +56,11 @@ linked to the cause, ``breached`` those of them that missed; ``actual`` and ``ac
 are the level's attainment (%) with and without the cause's tickets."""
 
 RULES = ("largest", "first_listed", "all")
+# How a waived line names the rule: the board reads these words, not the params' keys.
+RULE_WORDS = {
+    "largest": "the largest credit stands",
+    "first_listed": "the first-listed level keeps its credit",
+}
 
 
 def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -205,7 +210,7 @@ def waive_credits(
     >>> out[["line", "amount"]].values.tolist()
     [['credit', 500.0], ['waived', 0.0]]
     >>> out.loc[1, "explanation"]
-    'waived: same cause as AVAIL, outage O1 (rule: first_listed)'
+    'waived: same cause as AVAIL, outage O1 (the first-listed level keeps its credit)'
     """
     if rule not in RULES:
         raise ValueError(
@@ -239,7 +244,7 @@ def waive_credits(
             out.loc[i, "amount"] = 0.0
             out.loc[i, "cause_id"] = cid
             out.loc[i, "explanation"] = (
-                f"waived: same cause as {keep_level}, {kind} {cid} (rule: {rule})"
+                f"waived: same cause as {keep_level}, {kind} {cid} ({RULE_WORDS[rule]})"
             )
     return out
 

@@ -476,7 +476,7 @@ def definitions(measure_ids: list[str] | None = None, bundle: dict | None = None
         for m in measure_ids or []
         if m in MEASURES
     ]
-    return present.table(pd.DataFrame(rows), caption="Measure definitions (docs/measures.md)")
+    return present.table(pd.DataFrame(rows), caption="Measure definitions")
 
 
 def provenance(bundle: dict) -> str:

@@ -64,7 +64,7 @@ def fairness_panel(bundle: dict) -> str:
             columns={"denominator": "counted this month", "note": "what applied and why"}
         )
         parts.append(
-            present.table(show, caption="Small-sample levels (below the contract's min_volume)")
+            present.table(show, caption="Small-sample levels (below the contract's minimum volume)")
         )
     parts.append(route_table(bundle))
     alerts = _f(bundle, "fairness_alerts")
@@ -96,5 +96,5 @@ def scope_lived_table(bundle: dict) -> str:
     return present.table(
         show,
         caption="Scope as lived: the equaliser's contracted split beside the split the data "
-        "shows (operations capabilities, this month); drift beyond the tolerance in raci.yaml",
+        "shows (operations capabilities, this month); drift beyond the agreed tolerance",
     )

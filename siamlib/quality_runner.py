@@ -96,10 +96,29 @@ def _unique_first(values: Iterable, n: int) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values))[:n]
 
 
-def _attribution(df: pd.DataFrame, suppliers: list[str]) -> pd.Series:
+def _attribution(
+    df: pd.DataFrame, suppliers: list[str], table: str = "", tickets: pd.DataFrame | None = None
+) -> pd.Series:
+    """The supplier each row of ``df`` counts against (``UNATTRIBUTED`` when unknown).
+
+    A ticket event counts against its ticket's supplier of record, not the supplier that
+    logged it: quarantining an event takes its whole ticket out of that supplier's measures,
+    so that supplier's report must show the finding (events of tickets not in ``tickets``
+    fall back to the event's own supplier).
+
+    >>> t = pd.DataFrame({"ticket_id": ["T1"], "supplier_id": ["hosting"]})
+    >>> e = pd.DataFrame({"ticket_id": ["T1", "T9"], "supplier_id": ["service-desk"] * 2})
+    >>> _attribution(e, ["hosting", "service-desk"], "ticket_events", t).tolist()
+    ['hosting', 'service-desk']
+    """
     if "supplier_id" not in df.columns:
         return pd.Series(UNATTRIBUTED, index=df.index, dtype="str")
     s = df["supplier_id"].astype("str")  # the event log's is a categorical (schema.COMPACT)
+    if table == "ticket_events" and tickets is not None and not tickets.empty:
+        first = tickets.drop_duplicates("ticket_id")
+        pos = pd.Index(first["ticket_id"]).get_indexer(df["ticket_id"])
+        owner = first["supplier_id"].astype("str").to_numpy()[pos]
+        s = pd.Series(np.where(pos >= 0, owner, s.to_numpy()), index=df.index, dtype="str")
     return s.where(s.isin(suppliers), UNATTRIBUTED).astype("str")
 
 
@@ -377,7 +396,7 @@ def run_rules(
             continue
         df = frames[rule.table]
         if rule.table not in attribution:
-            attribution[rule.table] = _attribution(df, suppliers)
+            attribution[rule.table] = _attribution(df, suppliers, rule.table, frames["tickets"])
         attr = attribution[rule.table]
         records.append(
             {

@@ -789,3 +789,23 @@ def test_an_absent_tickets_table_fails_every_tickets_rule_and_blocks_everyone():
     assert not quality.blocking_failures(result, None).empty
     # 27 tickets rules of weight 1 or 3 all fail: far from the 99 a vacuous pass gave.
     assert quality.supplier_score(result, "hosting") < 80
+
+
+def test_a_ticket_events_finding_counts_against_the_tickets_supplier_of_record():
+    # INC1 is hosting's ticket. Its third event, here logged by the service desk, is dated
+    # before the second: the quarantine takes INC1 out of hosting's measures, so the finding
+    # is hosting's, not the service desk's (which logged the failing row).
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    ev.loc[2, "supplier_id"] = "service-desk"  # INC1#3
+    ev.loc[2, "assignment_group"] = "SD-L1"
+    ev.loc[2, "event_at"] = ts("2026-01-05 09:05Z")  # before INC1#2 at 09:10
+    result = quality.validate(tables, PARAMS, WINDOW)
+    rows = result.results
+    failed = rows[~rows["passed"] & (rows["table"] == "ticket_events")]
+    per = failed[failed["supplier_id"] != "all"]
+    assert set(per["supplier_id"]) == {"hosting"}, per[["rule_id", "supplier_id"]]
+    assert set(result.quarantined.loc[result.quarantined["table"] == "ticket_events",
+                                      "supplier_id"]) == {"hosting"}  # fmt: skip
+    assert quality.supplier_score(rows, "hosting") < 100
+    assert quality.supplier_score(rows, "service-desk") == 100

@@ -15,7 +15,14 @@ from siamlib import bundles, scorecard, sections, workbook
 from siamlib.bundles import Bundle, BundleError, Headline, check
 
 ROOT = Path(__file__).resolve().parents[2]
-RENDER_MODULES = ["sections", "sections_fairness", "sections_causes", "frontpage", "mailrender"]
+RENDER_MODULES = [
+    "sections",
+    "sections_base",
+    "sections_board",
+    "sections_fairness",
+    "sections_causes",
+]
+RENDER_MODULES += ["frontpage", "mailrender"]
 
 
 def _headline(**over) -> dict:

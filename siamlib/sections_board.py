@@ -1,0 +1,180 @@
+"""Report sections of the board summary: the front page, league table, RAG grid, credits.
+
+Kept apart from :mod:`siamlib.sections` (which re-exports them) so that module stays under
+the size rule. Nothing is computed here: the figures come with the board bundle.
+
+>>> import pandas as pd
+>>> b = {"meta": {"period": "2026-10", "currency": "GBP"}, "frames": {"league": pd.DataFrame(
+...     {"supplier_id": ["h"], "supplier_name": ["Summit"], "weighted_score": [53.9]})}}
+>>> "Summit" in league_table(b)
+True
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from siamlib import charts, present
+from siamlib.sections_base import RAG_LETTERS, RAG_SCALE, _f, _money, _named
+
+
+def front_page(bundle: dict) -> str:
+    """The board's first screen (:mod:`siamlib.frontpage`): credits against the at-risk pool,
+    alerts, then one sentence per supplier, worst first, coloured by its worst level."""
+    from siamlib import frontpage
+
+    fp = frontpage.front_page(bundle)
+    cur = fp.currency
+    owing = ", ".join(name for name, _ in fp.owing)
+    items = [
+        {
+            "label": f"Service credits due, {fp.period}",
+            "value": present.fmt_money(fp.credits_due, cur),
+            "sub": (f"from {owing}; " if owing else "")
+            + f"{present.fmt_percent(fp.share, 1)} of {present.fmt_money(fp.at_risk, cur)} "
+            "at risk",
+            "rag": fp.credits_rag,
+        },
+    ]
+    if fp.owed:
+        # Money the customer pays back is shown on its own, never netted into the credits.
+        items.append(
+            {
+                "label": "Earn-back payable to suppliers",
+                "value": present.fmt_money(fp.earn_back_due, cur),
+                "sub": f"to {', '.join(name for name, _ in fp.owed)}; net "
+                f"{present.fmt_money(fp.net_credits, cur)} to the customer",
+                "rag": "grey",
+            }
+        )
+    items += [
+        {
+            "label": "Suppliers with a red level",
+            "value": f"{sum(s.rag == 'red' for s in fp.suppliers)} of {len(fp.suppliers)}",
+            "sub": f"{sum(s.rag == 'amber' for s in fp.suppliers)} more with amber only",
+            "rag": "red" if any(s.rag == "red" for s in fp.suppliers) else "green",
+        },
+        {
+            "label": "Alerts",
+            "value": str(len(fp.alerts)),
+            "sub": "; ".join(dict.fromkeys(a.split(",")[0] for a in fp.alerts))
+            or "no clock-stop signal, watermelon or blocked data",
+            "rag": "amber" if fp.alerts else "green",
+        },
+    ]
+    asks = "".join(f"<li>{present.esc(d)}</li>" for d in fp.decisions)
+    decisions = (
+        f'<h3>For decision</h3><ol class="decisions" style="margin:4px 0 12px">{asks}</ol>'
+        if asks
+        else "<p>Nothing for decision: no credit due, no red level, no alert.</p>"
+    )
+    alerts = "".join(f"<li>{present.esc(a)}</li>" for a in fp.alerts)
+    alert_html = (
+        f'<h3>Alerts</h3><ul class="alerts" style="margin:4px 0 12px">{alerts}</ul>'
+        if alerts
+        else "<p>No alerts: no clock-stop signal, watermelon or blocked data this month.</p>"
+    )
+    lines = "".join(
+        f'<p class="front-line rag-{s.rag}" style="border-left:6px solid '
+        f"{charts.RAG_COLOURS[s.rag]};padding:4px 10px;margin:6px 0;"
+        f'background:{present.RAG_BACKGROUND[s.rag]}"><b>{present.esc(s.name)}</b>'
+        f"{present.esc(s.sentence.removeprefix(s.name))}</p>"
+        for s in fp.suppliers
+    )
+    return (
+        '<section class="front-page">'
+        + present.tiles(items)
+        + f"<p><b>{present.esc(fp.credits_sentence)}</b></p>"
+        + decisions
+        + alert_html
+        + "<h3>Suppliers, worst first</h3>"
+        + lines
+        + "</section>"
+    )
+
+
+def league_table(bundle: dict) -> str:
+    """All suppliers ranked by weighted score."""
+    lg = _f(bundle, "league")
+    cols = ["rank", "supplier_name", "role", "weighted_score", "levels"]
+    show = lg[[c for c in [*cols, "green", "amber", "red", "grey", "credits"] if c in lg.columns]]
+    return present.table(
+        show,
+        numeric=["weighted_score", "credits", "green", "amber", "red", "grey"],
+        formats={
+            "weighted_score": lambda v: present.fmt_number(v, "", 1),
+            "credits": _money(bundle),
+        },
+        caption=f"League table, {bundle['meta']['period']} (weighted score out of 100)",
+    )
+
+
+def rag_grid(bundle: dict) -> alt.Chart:
+    """Every supplier's service levels and their RAG status."""
+    c = _named(bundle, _f(bundle, "cards"))
+    c = c.rename(columns={"service_level": "service level"})
+    # A letter in every cell: red and green print as the same grey, and some readers do not
+    # tell them apart at all.
+    c = c.assign(letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]))
+    base = alt.Chart(c).encode(
+        x=alt.X("service level:N", title="service level (id, as on each supplier's scorecard)"),
+        y=alt.Y("supplier:N", title=None),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG (letter in each cell)"),
+        tooltip=[
+            "supplier",
+            "service level",
+            "name",
+            alt.Tooltip("actual:Q", format=",.2f"),
+            "expected",
+            "minimum",
+            "rag",
+        ],
+    )
+    dark = "datum.rag == 'red' || datum.rag == 'green'"  # white reads on the dark fills
+    letters = base.mark_text(fontSize=11, fontWeight="bold").encode(
+        text="letter:N", color=alt.condition(dark, alt.value("white"), alt.value("#1d2430"))
+    )
+    return alt.layer(
+        cells, letters, title=f"RAG status of every service level, {bundle['meta']['period']}"
+    ).properties(width=charts.WIDTH, height=alt.Step(28))
+
+
+def credits_chart(bundle: dict) -> alt.Chart:
+    """Net service credits per supplier for the period (currency)."""
+    led = _f(bundle, "ledger")
+    by = _named(bundle, led.groupby("supplier_id", as_index=False)["amount"].sum())
+    # Who pays whom, in the legend: a bar below zero is money repaid to the supplier.
+    by["direction"] = by["amount"].map(
+        lambda v: "earn-back repaid to the supplier" if v < 0 else "owed by the supplier"
+    )
+    cur = bundle["meta"].get("currency", "")
+    return charts.bar(
+        by,
+        alt.X("supplier:N", title=None),
+        alt.Y("amount:Q", title=cur),
+        title=f"Service credits by supplier, {bundle['meta']['period']} ({cur})",
+        tooltip=["supplier", "direction", alt.Tooltip("amount:Q", format=",.0f")],
+        height=200,
+    ).encode(
+        color=alt.Color(
+            "direction:N",
+            title=None,
+            scale=alt.Scale(
+                domain=["owed by the supplier", "earn-back repaid to the supplier"],
+                range=[charts.RAG_COLOURS["red"], charts.RAG_COLOURS["grey"]],
+            ),
+            legend=alt.Legend(orient="top"),
+        )
+    )
+
+
+def quality_scores_table(bundle: dict) -> str:
+    """Data-quality score per supplier and whether its report was stopped."""
+    q = _named(bundle, _f(bundle, "quality_scores"))
+    return present.table(
+        q,
+        formats={"score": lambda v: present.fmt_number(v, "", 1)},
+        caption="Data quality by supplier (0-100)",
+    )

@@ -4,7 +4,8 @@ Each command imports one file, writes the dataset folder, ``rejects*.csv`` and
 ``import_summary*.json`` into ``--out``, and prints the summary. It exits with status 2 and a
 one-line error, writing nothing, when a path is unusable (checked before any work), ``--out``
 already holds a dataset (event logs; ``--replace`` replaces it whole) or the source cannot be
-imported at all (empty, unreadable, columns missing, bad mapping); it exits 0 otherwise,
+imported at all (empty, unreadable, columns missing, bad mapping, dates in the other
+day/month order, no usable row: :mod:`siamlib.importers.checks`); it exits 0 otherwise,
 rejects or not: rejected rows are data to look at, listed in the rejects file (they never
 reach the dataset).
 

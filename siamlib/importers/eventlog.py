@@ -7,10 +7,15 @@ ServiceNow mapping (:mod:`siamlib.importers.servicenow`).
 
 How rows become events (``docs/importing.md`` has the full rules):
 
+0. File checks (:mod:`siamlib.importers.checks`) stop the import with an
+   :class:`ImporterError`: no timestamp parses, the dates look to be in the other day/month
+   order, an ``opened_at`` / ``resolved_at`` value does not parse, or no row is left.
+   ``NULL`` (any case) is missing in every column, like the mapping's ``missing_values``.
 1. Row checks, first failing reason wins: ``missing case id``, ``missing timestamp``, ``bad
    timestamp``, a ``reject_statuses`` reason (e.g. ServiceNow state -100), ``missing status``,
    ``unknown status``, ``unmapped group`` (a team/organisation no rule maps, unless the mapping
-   sets ``unmapped_group_supplier``).
+   sets ``unmapped_group_supplier``). A case with a rejected row is rejected whole (``case
+   rejected: another row of this case was rejected (<reason>)``).
 2. Rows of a case are put in time order (ties: the ``sequence`` column, then file order).
 3. A row with no team and no organisation keeps the assignment of the row before it; before the
    first assignment the ticket is held by ``unassigned_supplier``.
@@ -44,13 +49,20 @@ Examples
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from siamlib import paths, schema
-from siamlib.importers.files import read_source
+from siamlib.importers.checks import (
+    check_source_dates,
+    check_timestamps,
+    explain_nothing_used,
+    reject_whole_cases,
+)
+from siamlib.importers.files import Source, read_source
 from siamlib.importers.mapping import (
     FROM_SUPPLIER,
     EventLogMapping,
@@ -59,7 +71,13 @@ from siamlib.importers.mapping import (
     display_path,
     load_mapping,
 )
-from siamlib.importers.result import ImporterError, ImportResult, ImportSummary, make_rejects
+from siamlib.importers.result import (
+    ImporterError,
+    ImportResult,
+    ImportSummary,
+    make_rejects,
+    row_offsets,
+)
 from siamlib.importers.timestamps import parse_timestamps
 from siamlib.params import Estate, load_model
 from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, TIMESTAMP_DTYPE
@@ -78,11 +96,18 @@ def load_estate(params_root: Path | str | None = None) -> Estate:
     return load_model(root / "estate.yaml", Estate)
 
 
+# Read as missing in every source, whatever the mapping's missing_values say: ServiceNow and
+# database exports write a null as the text NULL (any case).
+NULL_WORD = "NULL"
+
+
 def _text(df: pd.DataFrame, col: str | None, missing: set[str]) -> pd.Series | None:
+    """Column ``col`` as stripped text, missing values (and ``NULL``, any case) as NA."""
     if col is None:
         return None
     s = df[col].astype("str").str.strip()
-    return s.mask(s.isin(missing) | df[col].isna())
+    null = s.str.upper().eq(NULL_WORD)
+    return s.mask(s.isin(missing) | null | df[col].isna())
 
 
 def _lookup(key: pd.Series, fallback: pd.Series, table: dict[str, str]) -> pd.Series:
@@ -190,8 +215,27 @@ def _support_levels(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series
     return out, unknown
 
 
+def priority_lookup(priority_map: dict[str, int]) -> dict[str, int]:
+    """``priority_map`` plus each ``"N - Label"`` key's raw value ``"N"`` (ServiceNow style).
+
+    An export made without display values writes ``5`` where the display export writes
+    ``5 - Planning``; both must map alike. A key given in the map wins; a raw value two labels
+    disagree about is left out (it stays unknown).
+
+    >>> priority_lookup({"4 - Low": 4, "5 - Planning": 4})
+    {'4': 4, '5': 4, '4 - Low': 4, '5 - Planning': 4}
+    """
+    raw: dict[str, set[int]] = {}
+    for key, p in priority_map.items():
+        m = re.fullmatch(r"\s*(\d+)\s+-\s+\S.*", key)
+        if m:
+            raw.setdefault(m.group(1), set()).add(p)
+    derived = {k: next(iter(v)) for k, v in raw.items() if len(v) == 1}
+    return {**derived, **priority_map}
+
+
 def _priorities(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series, pd.Series]:
-    mapped = pd.to_numeric(raw.map(mapping.priority_map), errors="coerce")
+    mapped = pd.to_numeric(raw.map(priority_lookup(mapping.priority_map)), errors="coerce")
     direct = pd.to_numeric(raw.where(raw.isin(["1", "2", "3", "4"])), errors="coerce")
     out = mapped.fillna(direct).astype("Int64")
     unknown = raw.notna() & out.isna()
@@ -269,7 +313,9 @@ def eventlog_to_model(
     if n == 0:
         raise ImporterError(f"{source}: no data rows")
     first_row = first_row if first_row is not None else mapping.format.header_rows + 1
+    offsets = row_offsets(df)
     df = df.reset_index(drop=True)
+    rows = pd.Series(offsets + first_row, index=df.index)  # spreadsheet row numbers
     missing = set(mapping.format.missing_values) | {""}
     c = mapping.columns
 
@@ -277,9 +323,18 @@ def eventlog_to_model(
         return _text(df, col, missing)
 
     case = text(c.case_id)
-    stamps = parse_timestamps(
-        text(c.timestamp), mapping.timestamps.format, tz, mapping.timestamps.ambiguous
+    seq = (
+        pd.to_numeric(text(c.sequence), errors="coerce")
+        if c.sequence
+        else pd.Series(np.nan, index=df.index)
     )
+    stamp_text = text(c.timestamp)
+    fmt = mapping.timestamps.format
+    stamps = parse_timestamps(stamp_text, fmt, tz, mapping.timestamps.ambiguous)
+    check_timestamps(
+        stamp_text, stamps.utc, fmt, case=case, seq=seq if c.sequence else None, rows=rows,
+        where=source, column=c.timestamp, check_order=mapping.timestamps.check_date_order,
+    )  # fmt: skip
     status_raw = text(c.status)
     status_key = status_raw
     if c.sub_status:
@@ -293,7 +348,9 @@ def eventlog_to_model(
     for s in (team, org):
         if s is not None:
             has_assignment |= s.notna()
-    unmapped = has_assignment & ~matched
+    # Without a valid time no effective-dated rule can match: such rows are rejected for their
+    # timestamp, not reported as unmapped groups.
+    unmapped = has_assignment & ~matched & stamps.utc.notna()
     if mapping.unmapped_group_supplier:
         supplier = supplier.mask(unmapped, mapping.unmapped_group_supplier)
     if c.support_level:
@@ -323,13 +380,10 @@ def eventlog_to_model(
     reason = reason.mask(reason.isna() & status.isna(), "unknown status")
     if not mapping.unmapped_group_supplier:
         reason = reason.mask(reason.isna() & unmapped, "unmapped group")
+    # A ticket rebuilt from some of its rows is a different ticket: reject the whole case.
+    reason = reject_whole_cases(reason, case)
 
     # -- the rows kept so far, in time order per case --------------------------------------
-    seq = (
-        pd.to_numeric(text(c.sequence), errors="coerce")
-        if c.sequence
-        else pd.Series(np.nan, index=df.index)
-    )
     k = pd.DataFrame(
         {
             "pos": np.arange(n),
@@ -362,11 +416,10 @@ def eventlog_to_model(
         k["service"] = service_raw.map(mapping.service_map).astype("str").fillna(service_raw)
     else:
         k["service"] = pd.Series(pd.NA, index=df.index, dtype="str")
-    aux_fmt = (mapping.timestamps.format, tz, mapping.timestamps.ambiguous)
     for name in ("opened_at", "resolved_at"):
         col = getattr(c, name)
         k[f"src_{name}"] = (
-            parse_timestamps(text(col), *aux_fmt).utc
+            _source_dates(text(col), mapping, tz, rows, source, col)
             if col
             else pd.Series(pd.NaT, index=df.index, dtype=TIMESTAMP_DTYPE)
         )
@@ -426,6 +479,10 @@ def eventlog_to_model(
     events = k[changed].copy()
     events["event_seq"] = events.groupby("code").cumcount() + 1
     rows_collapsed = int((~changed).sum())
+    if events.empty:
+        raise ImporterError(
+            explain_nothing_used(reason, _reason_columns(mapping), df, rows, where=source, fmt=fmt)
+        )
 
     tickets = _build_tickets(events, k, mapping)
     ticket_events = schema.coerce(
@@ -435,7 +492,7 @@ def eventlog_to_model(
     # -- rejects and summary -----------------------------------------------------------------
     rejected = reason.notna()
     rej_pos = np.flatnonzero(rejected.to_numpy())
-    rejects = make_rejects(df, rej_pos, reason.to_numpy()[rej_pos], first_row)
+    rejects = make_rejects(df, rej_pos, reason.to_numpy()[rej_pos], first_row, offsets)
     unmapped_report = {
         "status": _counts(status_key[status_raw.notna() & status.isna() & reject_status.isna()]),
         "team": _counts(team[unmapped]) if team is not None else {},
@@ -455,6 +512,7 @@ def eventlog_to_model(
         rows_collapsed=rows_collapsed,
         rows_rejected=int(rejected.sum()),
         rejected_by_reason=_counts(reason),
+        cases_rejected=int(case[rejected].nunique()),
         built={"tickets": len(tickets), "ticket_events": len(ticket_events)},
         unmapped={k_: v for k_, v in unmapped_report.items() if v},
         counts={
@@ -479,6 +537,36 @@ def eventlog_to_model(
         window=window,
         meta={"mapping": mapping.name, "source_timezone": tz},
     )
+
+
+def _source_dates(
+    values: pd.Series, mapping: EventLogMapping, tz: str, rows: pd.Series, where: str, col: str
+) -> pd.Series:
+    """A source ``opened_at`` / ``resolved_at`` column in UTC; an unreadable value stops it."""
+    fmt = mapping.timestamps.format
+    parsed = parse_timestamps(values, fmt, tz, mapping.timestamps.ambiguous)
+    check_source_dates(values, parsed.bad, fmt, rows=rows, where=where, column=col)
+    return parsed.utc
+
+
+def _reason_columns(mapping: EventLogMapping) -> dict[str, str]:
+    """Reject reason -> the source column it is about (for the samples in messages)."""
+    c = mapping.columns
+    group = c.team or c.organisation
+    out = {
+        "missing case id": c.case_id,
+        "case id starts with a spreadsheet formula character (= + - @)": c.case_id,
+        "missing timestamp": c.timestamp,
+        "bad timestamp": c.timestamp,
+        "missing status": c.status,
+        "unknown status": c.status,
+        "unmapped group": group,
+        "ticket never assigned to a group": group,
+        "no priority": c.priority,
+        "no service": c.service,
+    }
+    out.update({why: c.status for why in mapping.reject_statuses.values()})
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMapping):
@@ -591,9 +679,17 @@ def import_eventlog(
         source=display_path(path),
         first_row=src.first_row,
     )
-    _note_encoding(result, src.encoding, mapping.format.encoding)
+    _note_source(result, src, mapping.format.encoding)
     result.meta["mapping_file"] = display_path(mapping_path)
     return result
+
+
+def _note_source(result: ImportResult, src: Source, expected: str) -> None:
+    """Add what reading the file found to the summary: the encoding used, blank rows skipped."""
+    _note_encoding(result, src.encoding, expected)
+    # Blank rows carry no data: skipped (not rows read), counted so the numbers add up to
+    # the rows a spreadsheet shows.
+    result.summary.counts["blank_rows_skipped"] = src.blank_rows
 
 
 def _note_encoding(result: ImportResult, used: str | None, expected: str) -> None:

@@ -49,15 +49,26 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 class Source:
     """A source file read as text."""
 
-    frame: pd.DataFrame  # one str column per source column, "" for empty cells
+    # One str column per source column, "" for empty cells. The index is each row's offset
+    # from ``first_row``: blank rows are left out of the frame but keep their numbers, so
+    # ``index + first_row`` is the row number a spreadsheet shows.
+    frame: pd.DataFrame
     path: Path
     encoding: str | None  # None for Excel
     header_rows: int
+    leading_blank_rows: int = 0  # blank lines above the header
 
     @property
     def first_row(self) -> int:
-        """Spreadsheet row number of the first data row."""
-        return self.header_rows + 1
+        """Spreadsheet row number of the first row under the header."""
+        return self.leading_blank_rows + self.header_rows + 1
+
+    @property
+    def blank_rows(self) -> int:
+        """Blank rows (no cell holds anything) between the data rows, left out of ``frame``."""
+        if self.frame.empty:
+            return 0
+        return int(self.frame.index[-1]) + 1 - len(self.frame)
 
 
 def read_source(path: Path | str, fmt: FileFormat | None = None) -> Source:
@@ -77,12 +88,18 @@ def read_source(path: Path | str, fmt: FileFormat | None = None) -> Source:
     if kind == "auto":
         kind = "excel" if path.suffix.lower() in EXCEL_SUFFIXES else "csv"
     if kind == "excel":
-        frame, encoding = _read_excel(path, fmt, where), None
+        (frame, lead), encoding = _read_excel(path, fmt, where), None
     else:
-        frame, encoding = _read_csv(path, fmt, where)
+        (frame, lead), encoding = _read_csv(path, fmt, where)
     if frame.empty:
         raise ImporterError(f"{where}: no data rows (only {fmt.header_rows} header row(s))")
-    return Source(frame=frame, path=path, encoding=encoding, header_rows=fmt.header_rows)
+    return Source(
+        frame=frame,
+        path=path,
+        encoding=encoding,
+        header_rows=fmt.header_rows,
+        leading_blank_rows=lead,
+    )
 
 
 _SNIFF_BYTES = 1 << 16
@@ -163,8 +180,10 @@ def check_delimiter(columns: list[str], fmt: FileFormat, where: str) -> None:
             )
 
 
-def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, str]:
-    sniff_text(_head_bytes(path, where), fmt, where)
+def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[tuple[pd.DataFrame, int], str]:
+    head = _head_bytes(path, where)
+    sniff_text(head, fmt, where)
+    lead = _leading_blank_lines(head)
     with path.open("rb") as fh:
         # gzip by its magic bytes, so a compressed file without .gz in its name reads too
         compression = "gzip" if fh.read(2) == b"\x1f\x8b" else "infer"
@@ -181,6 +200,10 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
                 na_filter=False,
                 encoding="utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding,
                 compression=compression,
+                # Blank lines are kept (then left out by _with_header) so that every row keeps
+                # the number a spreadsheet shows it with.
+                skip_blank_lines=False,
+                skiprows=lead,
             )
         except UnicodeDecodeError as exc:
             last_error = exc
@@ -196,7 +219,7 @@ def _read_csv(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, st
         except (ValueError, MemoryError) as exc:  # e.g. a field beyond the parser's limits
             raise ImporterError(f"{where}: not a readable CSV: {exc}") from exc
         check_delimiter(raw.iloc[0].tolist() if len(raw) else [], fmt, where)
-        return _with_header(raw, fmt, where, fill_right=True), encoding
+        return (_with_header(raw, fmt, where, fill_right=True), lead), encoding
     assert last_error is not None
     raise ImporterError(
         f"{where}: not valid {' or '.join(tried)} text (byte {last_error.start}: "
@@ -219,7 +242,7 @@ def _cell_text(v: object) -> str:
     return str(v).strip()
 
 
-def _read_excel(path: Path, fmt: FileFormat, where: str) -> pd.DataFrame:
+def _read_excel(path: Path, fmt: FileFormat, where: str) -> tuple[pd.DataFrame, int]:
     import openpyxl
 
     try:
@@ -248,7 +271,33 @@ def _read_excel(path: Path, fmt: FileFormat, where: str) -> pd.DataFrame:
     while rows and not any(rows[-1]):
         rows.pop()
     raw = pd.DataFrame(rows, dtype="str")
-    return _with_header(raw, fmt, where, fill_right=False)
+    return _with_header(raw, fmt, where, fill_right=False), 0
+
+
+def _blank(raw: pd.DataFrame) -> pd.Series:
+    """Rows in which no cell holds anything but spaces (blank lines, rows of delimiters)."""
+    blank = pd.Series(len(raw.columns) > 0, index=raw.index)
+    for col in range(raw.shape[1]):
+        # Column by column over the rows still blank: a data row drops out at its first cell.
+        rest = raw.iloc[:, col][blank].fillna("").astype("str")
+        blank[rest.index] = rest.str.strip().eq("")
+        if not blank.any():
+            break
+    return blank
+
+
+def _leading_blank_lines(head: bytes) -> int:
+    """Blank lines above the header (skipped; counted so row numbers stay right).
+
+    >>> _leading_blank_lines(b"\\n \\r\\nnumber,state\\n")
+    2
+    """
+    lines = head.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    n = 0
+    # The last piece may be cut off by the sniffing limit: only whole lines count.
+    while n < len(lines) - 1 and not lines[n].strip():
+        n += 1
+    return n
 
 
 def _with_header(raw: pd.DataFrame, fmt: FileFormat, where: str, fill_right: bool):
@@ -283,7 +332,8 @@ def _with_header(raw: pd.DataFrame, fmt: FileFormat, where: str, fill_right: boo
         raise ImporterError(f"{where}: duplicate column names: {', '.join(dupes)}")
     body = body.iloc[:, keep]
     body.columns = names
-    return body
+    # Blank rows hold no data: left out, while the index keeps every row's place in the file.
+    return body[~_blank(body)]
 
 
 def _old_part(out: Path, name: str, read):

@@ -116,11 +116,17 @@ class Timestamps(_Strict):
     spring-forward gap does not exist and is shifted forward by the gap (01:30 -> 02:00 local);
     a local time in the repeated autumn hour is read as its ``ambiguous`` occurrence:
     ``first`` (daylight time, the earlier instant) or ``second`` (standard time).
+
+    The day and month order is the one ``format`` gives (``%d/%m`` day first, ``%m/%d`` month
+    first). With ``check_date_order`` (the default) an import stops when the file's dates look
+    to be in the other order (:mod:`siamlib.importers.checks`); set it to false only after
+    checking the dates by hand.
     """
 
     format: str = "ISO8601"
     timezone: str = "UTC"
     ambiguous: Literal["first", "second"] = "first"
+    check_date_order: bool = True
 
     @field_validator("timezone")
     @classmethod

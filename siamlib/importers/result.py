@@ -46,6 +46,8 @@ class ImportSummary:
     rows_collapsed: int
     rows_rejected: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    # Cases (tickets) with a rejected row: every row of such a case is rejected.
+    cases_rejected: int = 0
     built: dict[str, int] = field(default_factory=dict)  # table -> rows written
     # Source values with no mapping, per field: {"status": {"Foo": 3}, "team": {...}}.
     unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -99,6 +101,11 @@ class ImportSummary:
         lines.append(f"  {'rows rejected':<{w}}{self.rows_rejected}")
         for reason, n in sorted(self.rejected_by_reason.items(), key=lambda kv: -kv[1]):
             lines.append(f"    {n:>8}  {reason}")
+        if "ticket_events" in self.built:
+            lines.append(
+                f"  {'cases rejected':<{w}}{self.cases_rejected}  (every row of a case with a "
+                "rejected row)"
+            )
         for table, n in self.built.items():
             lines.append(f"  {table + ' built':<{w}}{n}")
         for what, values in self.unmapped.items():
@@ -133,21 +140,41 @@ class ImportResult:
     meta: dict = field(default_factory=dict)  # mapping, time zone... (for dataset.json)
 
 
-def make_rejects(raw: pd.DataFrame, positions, reasons, first_row: int) -> pd.DataFrame:
+def row_offsets(df: pd.DataFrame) -> np.ndarray:
+    """Each row's offset from the first data row: the index when it is a unique integer one.
+
+    :func:`siamlib.importers.files.read_source` leaves blank rows out of its frame but keeps
+    their place in the index, so ``offset + first_row`` is the row a spreadsheet shows; any
+    other index counts rows by position.
+
+    >>> row_offsets(pd.DataFrame({"a": [1, 2]}, index=[0, 3])).tolist()
+    [0, 3]
+    """
+    idx = df.index
+    if pd.api.types.is_integer_dtype(idx.dtype) and idx.is_unique:
+        return idx.to_numpy(dtype="int64")
+    return np.arange(len(df), dtype="int64")
+
+
+def make_rejects(
+    raw: pd.DataFrame, positions, reasons, first_row: int, offsets=None
+) -> pd.DataFrame:
     """Rejects frame: 1-based source row (as a spreadsheet numbers it), reason, original row.
 
     ``positions`` are 0-based positions in ``raw``; ``first_row`` is the spreadsheet row number
-    of the first data row (header rows + 1).
+    of the first data row (header rows + 1); ``offsets`` (default: positions) gives each row of
+    ``raw`` its offset from ``first_row`` (see :func:`row_offsets`).
 
     >>> raw = pd.DataFrame({"a": ["x", "y"]})
     >>> make_rejects(raw, [1], ["bad"], first_row=2).to_dict("records")
     [{'source_row': 3, 'reason': 'bad', 'a': 'y'}]
     """
     positions = np.asarray(positions, dtype="int64")
+    offsets = np.arange(len(raw)) if offsets is None else np.asarray(offsets, dtype="int64")
     picked = raw.iloc[positions].reset_index(drop=True)
     head = pd.DataFrame(
         {
-            "source_row": positions + first_row,
+            "source_row": offsets[positions] + first_row,
             "reason": pd.Series(np.asarray(reasons, dtype=object), dtype="str"),
         }
     )

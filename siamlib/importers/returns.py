@@ -32,7 +32,13 @@ from siamlib import paths, schema
 from siamlib.importers.eventlog import _note_encoding, load_estate, month_window
 from siamlib.importers.files import read_source
 from siamlib.importers.mapping import FileFormat, check_timezone, display_path
-from siamlib.importers.result import ImporterError, ImportResult, ImportSummary, make_rejects
+from siamlib.importers.result import (
+    ImporterError,
+    ImportResult,
+    ImportSummary,
+    make_rejects,
+    row_offsets,
+)
 from siamlib.importers.timestamps import parse_timestamps
 from siamlib.params import Estate
 from siamlib.periods import PERIOD_RE
@@ -138,6 +144,7 @@ def returns_to_model(
         raise ImporterError(f"{source}: no data rows")
     table = schema.TABLES[kind]
     renamed = {c: _norm(c) for c in df.columns}
+    offsets = row_offsets(df)  # blank rows left out of a file keep their row numbers
     raw = df.reset_index(drop=True)
     d = raw.rename(columns=renamed)
     needed = [c for c in table.column_names if c not in OPTIONAL_COLUMNS[kind]]
@@ -216,7 +223,7 @@ def returns_to_model(
     good = t[~bad].reset_index(drop=True)
     built = schema.coerce(kind, good)
     pos = np.flatnonzero(bad.to_numpy())
-    rejects = make_rejects(raw, pos, p.text.to_numpy()[pos], first_row)
+    rejects = make_rejects(raw, pos, p.text.to_numpy()[pos], first_row, offsets)
     if kind == "improvements":
         stamps = pd.concat([built[c] for c in ("raised_at", "approved_at", "delivered_at")])
     else:

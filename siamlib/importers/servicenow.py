@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from siamlib import paths
-from siamlib.importers.eventlog import _note_encoding, eventlog_to_model, load_estate
+from siamlib.importers.eventlog import _note_source, eventlog_to_model, load_estate
 from siamlib.importers.files import read_source
 from siamlib.importers.mapping import (
     SERVICENOW_MAPPING,
@@ -128,6 +128,6 @@ def import_servicenow(
         source=display_path(path),
         first_row=src.first_row,
     )
-    _note_encoding(result, src.encoding, m.format.encoding)
+    _note_source(result, src, m.format.encoding)
     result.meta["mapping_file"] = display_path(mapping_path)
     return result

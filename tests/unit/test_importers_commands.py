@@ -28,8 +28,10 @@ def test_import_servicenow_writes_dataset_rejects_and_prints_the_summary(tmp_pat
     assert res.exit_code == 0, res.output
     assert "rows read             4040" in res.output
     assert "data error: state -100" in res.output
-    assert len(io.read_table(out, "tickets")) == 600
-    assert len(pd.read_csv(out / "rejects.csv")) == 2
+    assert "cases rejected        1" in res.output
+    # INC0028089 (6 rows, two in state -100) is rejected whole: 599 of the 600 incidents.
+    assert len(io.read_table(out, "tickets")) == 599
+    assert len(pd.read_csv(out / "rejects.csv")) == 6
 
 
 def test_import_eventlog_needs_and_uses_a_mapping(tmp_path):
@@ -200,7 +202,9 @@ def test_placeholder_years_become_rejected_rows_not_a_traceback(tmp_path):
     assert "bad timestamp" in res.output
 
 
-def test_replace_with_a_file_whose_rows_are_all_rejected_keeps_the_dataset(tmp_path):
+def test_replace_with_a_file_whose_rows_are_all_rejected_is_refused_and_keeps_the_dataset(
+    tmp_path,
+):
     out = tmp_path / "ds"
     assert _eventlog(out).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -209,5 +213,33 @@ def test_replace_with_a_file_whose_rows_are_all_rejected_keeps_the_dataset(tmp_p
     (tmp_path / "bad.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
     res = _eventlog(out, "--replace", source=tmp_path / "bad.csv")
     assert res.exit_code == 2
-    assert "was rejected, so the dataset there is kept" in res.output
+    assert "bad.csv: column 'Change Date+Time': no value parses" in res.output
+    assert "'not a time' (row 2)" in res.output
+    assert "Traceback" not in res.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_file_with_no_usable_row_exits_2_naming_the_main_reasons(tmp_path):
+    # Every row's priority is a word the ServiceNow mapping does not know: every case is
+    # rejected ('no priority'), so nothing could be imported.
+    src = tmp_path / "words.csv"
+    src.write_text(
+        "number,incident_state,sys_mod_count,sys_updated_at,assignment_group,priority\n"
+        "INC1,New,0,2/3/2026 09:00,Group 70,Moderate\n"
+        "INC1,Resolved,1,2/3/2026 10:00,Group 70,Moderate\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.yaml"
+    text = FIXTURE_SERVICENOW_MAPPING.read_text(encoding="utf-8")
+    for col in ("category", "ci", "opened_at", "resolved_at", "problem_id", "change_id"):
+        text = "\n".join(x for x in text.splitlines() if not x.startswith(f"  {col}:"))
+    mapping.write_text(text + "\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["import", "servicenow", str(src), "--mapping", str(mapping), "--out",
+              str(tmp_path / "o")],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert "words.csv: no row can be used: all 2 rows were rejected: 2 no priority" in res.output
+    assert "column 'priority', e.g. 'Moderate' (row 2)" in res.output
+    assert "rows used" not in res.output
+    assert not (tmp_path / "o").exists()

@@ -152,40 +152,59 @@ def test_first_matching_rule_wins_and_number_ranges_bound_inclusively():
 
 def test_unmapped_group_goes_to_the_fallback_supplier_when_one_is_set():
     df = frame(
-        [("T1", "2026-02-02 09:00", "Open", "Mystery"), ("T1", "2026-02-02 10:00", "Done", "Net")]
+        [
+            ("T1", "2026-02-02 09:00", "Open", "Mystery"),
+            ("T1", "2026-02-02 10:00", "Done", "Net"),
+            ("T2", "2026-02-02 11:00", "Open", "Desk"),
+        ]
     )
     rejected = eventlog_to_model(df, tiny_mapping())
-    assert rejected.summary.rejected_by_reason == {"unmapped group": 1}
+    # T1's other row goes with it: T1 is rejected whole.
+    assert rejected.summary.rejected_by_reason == {
+        "unmapped group": 1,
+        "case rejected: another row of this case was rejected (unmapped group)": 1,
+    }
     kept = eventlog_to_model(df, tiny_mapping(unmapped_group_supplier="integrator"))
     assert kept.summary.rows_rejected == 0
-    assert kept.tables["ticket_events"]["supplier_id"].tolist() == ["integrator", "network"]
+    ev = kept.tables["ticket_events"]
+    assert ev["supplier_id"].tolist() == ["integrator", "network", "service-desk"]
     assert kept.summary.counts["rows_mapped_to_unmapped_group_supplier"] == 1
     assert kept.summary.unmapped == {"team": {"Mystery": 1}}
 
 
 def test_never_assigned_case_is_rejected_without_an_unassigned_supplier():
-    df = frame([("T1", "2026-02-02 09:00", "Open", ""), ("T1", "2026-02-02 10:00", "Done", "")])
+    df = frame(
+        [
+            ("T1", "2026-02-02 09:00", "Open", ""),
+            ("T1", "2026-02-02 10:00", "Done", ""),
+            ("T2", "2026-02-02 11:00", "Open", "Desk"),
+        ]
+    )
     r = eventlog_to_model(df, tiny_mapping())
     assert r.summary.rejected_by_reason == {"ticket never assigned to a group": 2}
-    assert r.summary.tickets_built == 0
-    assert r.window is None
+    assert r.tables["tickets"]["ticket_id"].tolist() == ["T2"]
+    assert r.summary.cases_rejected == 1
 
 
-def test_case_without_priority_is_rejected_without_a_default():
+def test_cases_without_priority_and_no_default_stop_the_import_naming_the_mapping_key():
     m = tiny_mapping(default_priority=None)
     df = frame([("T1", "2026-02-02 09:00", "Open", "Desk")])
-    r = eventlog_to_model(df, m)
-    assert r.summary.rejected_by_reason == {"no priority": 1}
+    with pytest.raises(
+        ImporterError,
+        match=r"^x\.csv: no row can be used: all 1 rows were rejected: 1 no priority "
+        r"\[mapping: priority_map or default_priority\]",
+    ):
+        eventlog_to_model(df, m, source="x.csv")
 
 
 def test_row_checks_name_missing_and_bad_values():
     df = frame(
         [
             ("", "2026-02-02 09:00", "Open", "Desk"),
-            ("T1", "", "Open", "Desk"),
-            ("T1", "02/02/2026 9am", "Open", "Desk"),
-            ("T1", "2026-02-02 09:00", "", "Desk"),
-            ("T1", "2026-02-02 09:00", "Parked", "Desk"),
+            ("T2", "", "Open", "Desk"),
+            ("T3", "02/02/2026 9am", "Open", "Desk"),
+            ("T4", "2026-02-02 09:00", "", "Desk"),
+            ("T5", "2026-02-02 09:00", "Parked", "Desk"),
             ("T1", "2026-02-02 10:00", "Open", "Desk"),
         ]
     )
@@ -258,12 +277,19 @@ def test_every_row_is_used_collapsed_or_rejected_and_events_are_ordered(rows):
         ]
     )  # fmt: skip
     m = tiny_mapping(unassigned_supplier="service-desk")
-    r = eventlog_to_model(df, m)
+    try:
+        r = eventlog_to_model(df, m)
+    except ImporterError as exc:
+        # Only a file with no usable row stops (the times here are all valid).
+        assert "no row can be used" in str(exc)
+        return
     s = r.summary
     assert s.rows_read == len(df) == s.rows_used + s.rows_collapsed + s.rows_rejected
     assert len(r.rejects) == s.rows_rejected
     ev = r.tables["ticket_events"]
     assert len(ev) == s.rows_used
+    # A case with a rejected row builds nothing.
+    assert not set(r.rejects["Case"]) & set(ev["ticket_id"])
     for _, g in ev.groupby("ticket_id"):
         assert g["event_seq"].tolist() == list(range(1, len(g) + 1))
         assert g["event_at"].is_monotonic_increasing

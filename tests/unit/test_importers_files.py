@@ -347,3 +347,12 @@ def test_a_broken_table_to_merge_into_stops_the_import_and_is_kept(tmp_path):
 def test_gzip_without_gz_in_its_name_reads(tmp_path):
     (tmp_path / "x.csv").write_bytes(gzip.compress(b"Case,When\nA,1\n"))
     assert read_source(tmp_path / "x.csv").frame.to_dict("records") == [{"Case": "A", "When": "1"}]
+
+
+def test_blank_lines_are_skipped_but_keep_the_row_numbers_a_spreadsheet_shows(tmp_path):
+    # Line 1 blank, header on line 2, data on lines 3, 5 and 7; lines 4 and 6 blank or commas.
+    (tmp_path / "b.csv").write_text("\nCase,When\nA,1\n\nB,2\n,\nC,3\n\n", encoding="utf-8")
+    src = read_source(tmp_path / "b.csv")
+    assert src.frame["Case"].tolist() == ["A", "B", "C"]
+    assert (src.frame.index + src.first_row).tolist() == [3, 5, 7]
+    assert src.blank_rows == 2

@@ -141,6 +141,47 @@ def apply_exclusions(
 
 
 # ------------------------------------------------------------------------------ formatting
+def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
+    """Agreed exclusions and upheld disputes whose ticket id is in the data only in another
+    letter case or with spaces: one message each, naming the file and the entry.
+
+    Such an entry would silently exclude nothing, so the agreed money would not follow (an
+    id matching no ticket at all is no such sign: the ticket may be older than the data).
+
+    >>> from siamlib.params import load_params
+    >>> p = load_params()  # exclusions.yaml excludes INC0000042 and INC0000777
+    >>> misnamed_exclusions(pd.Series(["inc0000042", "INC0000777"]), p)  # doctest: +ELLIPSIS
+    ["exclusions.yaml: exclusions[0].ticket_id 'INC0000042' matches no ticket; the data has \
+'inc0000042' (ticket ids are matched exactly): correct the id"]
+    """
+    agreed = {e.ticket_id for e in params.exclusions.exclusions}
+    ids = ticket_ids.dropna().astype("str")
+    missing = agreed - set(ids[ids.isin(list(agreed))])
+    if not missing:
+        return []
+    folded = {m.strip().casefold(): m for m in missing}
+    hits = ids[ids.str.strip().str.casefold().isin(list(folded))].drop_duplicates()
+    near = {folded[h.strip().casefold()]: h for h in hits}
+    disputes = {d.ticket_id: d.id for d in params.disputes.disputes if d.status == "upheld"}
+    out = []
+    # The file's entries come first in params.exclusions (upheld disputes follow), so an
+    # entry's position is its index in exclusions.yaml.
+    for i, e in enumerate(params.exclusions.exclusions):
+        if e.ticket_id not in near:
+            continue
+        from_dispute = e.reason.startswith(f"Dispute {disputes.get(e.ticket_id)} upheld")
+        where = (
+            f"disputes.yaml: dispute {disputes[e.ticket_id]} ticket_id"
+            if from_dispute
+            else f"exclusions.yaml: exclusions[{i}].ticket_id"
+        )
+        out.append(
+            f"{where} {e.ticket_id!r} matches no ticket; the data has {near[e.ticket_id]!r} "
+            "(ticket ids are matched exactly): correct the id"
+        )
+    return out
+
+
 def _money(amount: float, currency: str) -> str:
     sign = "-" if amount < 0 else ""
     amount = abs(amount)

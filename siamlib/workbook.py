@@ -416,6 +416,10 @@ def _load_and_compute(
     )
     where = str(data_dir) if data_dir else (info.name if info else "dataset")
     completeness.check_required(present, where)
+    from siamlib import credits
+
+    if misnamed := credits.misnamed_exclusions(tables["tickets"]["ticket_id"], params):
+        raise ValueError("; ".join(misnamed))
     window = info.window if info is not None else None
     if window is not None:
         periods.check_in_window(period, window, params.estate.timezone, where)

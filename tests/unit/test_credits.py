@@ -704,3 +704,38 @@ def test_service_credits_waives_before_the_cap_in_the_real_ledger():
     assert (waived.line == "waived").sum() == 1
     assert waived.loc[waived.line == "credit", "amount"].sum() == credits_plain["amount"].max()
     assert waived.loc[waived.line == "waived", "cause_id"].tolist() == ["OUT1"]
+
+
+def _with_agreements(exclusions: list[str], upheld: list[str]):
+    from siamlib.params import Dispute, Disputes, Exclusions, upheld_exclusions
+
+    disputes = Disputes(
+        disputes=[
+            Dispute(id=f"D-{i}", ticket_id=t, raised_by="Summit Hosting", reason="clock ran",
+                    status="upheld", decided_on=dt.date(2026, 11, 2), decided_by="J. Okafor")
+            for i, t in enumerate(upheld, start=1)
+        ]
+    )  # fmt: skip
+    on = dt.date(2026, 10, 6)
+    listed = [
+        Exclusion(ticket_id=t, reason="agreed", approver="J. Okafor", approved_on=on)
+        for t in exclusions
+    ]
+    merged = Exclusions(exclusions=[*listed, *upheld_exclusions(disputes)])
+    return fixture_params().model_copy(update={"exclusions": merged, "disputes": disputes})
+
+
+def test_an_exclusion_or_dispute_naming_a_ticket_in_another_letter_case_is_refused():
+    from siamlib.credits import misnamed_exclusions
+
+    # The data holds INC7 and INC9; the agreements name inc7 (exclusions[1]) and inc9 (an
+    # upheld dispute): each would exclude nothing. INC5 is not in the data at all (an older
+    # ticket, say): no message, it changes no figure.
+    p = _with_agreements(["INC5", "inc7"], ["inc9"])
+    assert misnamed_exclusions(pd.Series(["INC7", "INC9", "INC1"]), p) == [
+        "exclusions.yaml: exclusions[1].ticket_id 'inc7' matches no ticket; the data has 'INC7' "
+        "(ticket ids are matched exactly): correct the id",
+        "disputes.yaml: dispute D-1 ticket_id 'inc9' matches no ticket; the data has 'INC9' "
+        "(ticket ids are matched exactly): correct the id",
+    ]
+    assert misnamed_exclusions(pd.Series(["inc7", "inc9", "INC1"]), p) == []

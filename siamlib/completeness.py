@@ -7,8 +7,9 @@ the params:
   every ticket has status events, so a dataset without ``tickets`` or ``ticket_events`` is
   rejected (:func:`check_required`, a :class:`siamlib.io.DatasetError`).
 * **Notes** (:func:`coverage_notes`): one row per month and measure that must not be scored,
-  with the reason a grey level shows. A month with no overlap with the data window is never
-  scored ("month outside the data window ..."), and a measure whose source table (the
+  with the reason a grey level shows. A month with no overlap with the data window, or only
+  part of it inside, is never scored ("month outside the data window ...", "month only partly
+  inside ..."), and a measure whose source table (the
   catalogue's ``sources``) is absent from the dataset is grey ("no outages table in the
   dataset"). :func:`blank_values` turns those measure values into NaN so nothing downstream
   (scorecards, credits, earn-back, the integrator's watermelon) can read them as a figure.
@@ -24,7 +25,7 @@ the params:
 >>> notes = coverage_notes(["tickets", "ticket_events"], window, ["2026-02", "2026-03"])
 >>> notes.loc[notes["measure"].eq("availability"), ["period", "note"]].values.tolist()
 [['2026-02', 'month outside the data window (2026-03-10 to 2026-05-01)'], \
-['2026-03', 'no outages table in the dataset']]
+['2026-03', 'month only partly inside the data window (2026-03-10 to 2026-05-01)']]
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def coverage_notes(
 ) -> pd.DataFrame:
     """Per month and measure, why it must be grey; only rows that must be (``NOTE_COLUMNS``).
 
-    A month outside ``window`` (``None``: no window known, every month in) notes every measure;
+    A month outside ``window``, or only partly inside it (``None``: no window known, every
+    month in), notes every measure;
     otherwise a measure with a source table not in ``present``, or in ``empty`` (a table
     present without a single row: no data, not "nothing happened"), is noted.
 
@@ -93,9 +95,14 @@ def coverage_notes(
     rows = []
     for period in months:
         outside = window is not None and not periods_mod.overlaps(period, window, tz)
+        # A month the window holds only in part is not scored either: the missing days would
+        # read as days without tickets or outages.
+        partial = window is not None and not outside and not periods_mod.covers(window, period, tz)
         for measure in MEASURES.values():
             if outside:
                 note = f"month outside the data window ({window_text(window)})"
+            elif partial:
+                note = f"month only partly inside the data window ({window_text(window)})"
             else:
                 absent = [t for t in measure.sources if t not in have]
                 if not absent:

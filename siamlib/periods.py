@@ -50,10 +50,25 @@ def overlaps(period: str, window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "
     return bool(start < window[1] and end > window[0])
 
 
+def covers(window: tuple[pd.Timestamp, pd.Timestamp], period: str, tz: str = "UTC") -> bool:
+    """Whether a data window ``[start, end)`` holds the whole month (not only part of it).
+
+    >>> w = (pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-01T00:00Z"))
+    >>> [covers(w, p) for p in ("2026-03", "2026-04")]
+    [False, True]
+    """
+    start, end = period_bounds(period, tz)
+    return bool(window[0] <= start and window[1] >= end)
+
+
 def check_in_window(
     period: str, window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "UTC", where: str = ""
 ) -> str:
-    """Return ``period`` if it overlaps ``window``, else raise :class:`PeriodOutsideWindow`.
+    """Return ``period`` if ``window`` covers the whole month, else raise
+    :class:`PeriodOutsideWindow`.
+
+    A month the window covers only in part is refused too: its days without data would count
+    as days without tickets or outages (availability would count them as up-time).
 
     >>> w = (pd.Timestamp("2016-02-01T00:00Z"), pd.Timestamp("2017-03-01T00:00Z"))
     >>> check_in_window("2016-04", w)
@@ -63,17 +78,18 @@ def check_in_window(
     ... except PeriodOutsideWindow as exc:
     ...     print(*str(exc).split("; "), sep=chr(10))  # doctest: +ELLIPSIS
     data/sn: period 2026-10 is outside the data window 2016-02-01 to 2017-03-01 (end ...)
-    pick a month from 2016-02 to 2017-02
+    pick a month from 2016-02 to 2017-02 that the window covers in full
     """
-    if overlaps(period, window, tz):
+    if covers(window, period, tz):
         return period
     first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
     last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
+    how = "only partly covered by" if overlaps(period, window, tz) else "outside"
     raise PeriodOutsideWindow(
-        f"{where or 'dataset'}: period {period} is outside the data window "
+        f"{where or 'dataset'}: period {period} is {how} the data window "
         f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive, dataset.json "
         "window_start/window_end); "
-        f"pick a month from {first} to {last.to_period('M')}"
+        f"pick a month from {first} to {last.to_period('M')} that the window covers in full"
     )
 
 

@@ -78,7 +78,7 @@ def test_months_outside_the_window_note_every_measure():
 
 def test_a_measure_whose_source_table_is_absent_is_noted_with_the_table():
     notes = completeness.coverage_notes(
-        ["tickets", "ticket_events", "outages"], WINDOW, ["2026-03"]
+        ["tickets", "ticket_events", "outages"], WINDOW, ["2026-04"]
     )
     by = notes.set_index("measure")["note"]
     assert by["change_success_rate"] == "no changes table in the dataset"
@@ -159,4 +159,14 @@ def test_the_window_end_clips_a_partial_last_month():
     early = (pd.Timestamp("2026-02-01T00:00Z"), pd.Timestamp("2026-02-02T08:00Z"))
     assert set(completeness.empty_table_blocks(FEB_ONLY, PARAMS, "2026-02", early)) == {
         s.id for s in PARAMS.estate.suppliers
+    }
+
+
+def test_a_month_only_partly_inside_the_window_is_noted_for_every_measure():
+    # WINDOW starts on 10 March: March's first nine days have no data, so no March level is
+    # scored (an earn-back must not read a March verdict either).
+    notes = completeness.coverage_notes(list(completeness.REQUIRED_TABLES), WINDOW, ["2026-03"])
+    assert set(notes["measure"]) == set(MEASURES)
+    assert set(notes["note"]) == {
+        "month only partly inside the data window (2026-03-10 to 2026-05-01)"
     }

@@ -32,15 +32,23 @@ def test_a_bad_period_is_refused(bad):
 WINDOW = (pd.Timestamp("2016-02-01T00:00Z"), pd.Timestamp("2016-05-15T00:00Z"))
 
 
-def test_a_month_overlapping_the_window_even_partly_is_inside():
-    # window ends mid-May: May is a partial last month, still allowed; June is outside
+def test_a_month_the_window_covers_only_in_part_is_refused_as_a_reporting_period():
+    # The window ends mid-May: May overlaps it but is not covered; its missing second half
+    # would read as days without tickets or outages (availability: up-time), so it is refused.
     assert [periods.overlaps(p, WINDOW) for p in ("2016-01", "2016-02", "2016-05", "2016-06")] == [
         False,
         True,
         True,
         False,
     ]
-    assert periods.check_in_window("2016-05", WINDOW) == "2016-05"
+    assert [periods.covers(WINDOW, p) for p in ("2016-02", "2016-04", "2016-05")] == [
+        True,
+        True,
+        False,
+    ]
+    assert periods.check_in_window("2016-04", WINDOW) == "2016-04"
+    with pytest.raises(periods.PeriodOutsideWindow, match="2016-05 is only partly covered"):
+        periods.check_in_window("2016-05", WINDOW)
 
 
 @pytest.mark.parametrize("period", ["2016-01", "2016-06", "2026-10"])

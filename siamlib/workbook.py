@@ -220,6 +220,7 @@ class Work:
             return {k: v for k, v in frames.items() if v is not None}
         if self.params.estate.supplier(name).role == "integrator":
             frames["credits"] = self.ledgers[name]
+            frames["scorecard"] = self.cards[name]  # its report's scorecard, as a tower's
             return frames
         from siamlib.evidence import evidence_frames
 

@@ -238,6 +238,12 @@ def test_integrator_and_board_evidence_hold_every_supplier():
         assert work.evidence(name)["breaches"]["ticket_id"].tolist() == ["A", "B", "C", "D"]
 
 
+def test_the_integrators_evidence_holds_its_own_scorecard_as_a_towers_does():
+    work = _work()
+    for name in ["integrator", "euc"]:
+        pd.testing.assert_frame_equal(work.evidence(name)["scorecard"], work.cards[name])
+
+
 def test_an_excluded_ticket_leaves_level_evidence_clock_table_and_attribution():
     # A (euc, P1, resolved in March, breached) excluded: the P1 level counts B alone, the
     # clock table has 1 resolved P1 ticket (B: 4 business hours, none breached) and the

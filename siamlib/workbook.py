@@ -572,7 +572,7 @@ def _compute(
         "estate": params.estate.name,
         "currency": params.estate.currency,
         "timezone": params.estate.timezone,
-        "data_window": f"{info.window_start} to {info.window_end}" if info else "",
+        "data_window": _window_words(info.window, params.estate.timezone) if info else "",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return Work(
@@ -600,6 +600,17 @@ def _compute(
         quarantined=None,  # set by compute_period
         causes=cause_tables,
     )
+
+
+def _window_words(window: tuple[pd.Timestamp, pd.Timestamp], tz: str) -> str:
+    """The data window as a reader reads it: local dates and times, end exclusive.
+
+    >>> w = (pd.Timestamp("2025-09-30T23:00Z"), pd.Timestamp("2026-11-01T00:00Z"))
+    >>> _window_words(w, "Europe/London")
+    '1 Oct 2025 00:00 to 1 Nov 2026 00:00 Europe/London (end exclusive)'
+    """
+    start, end = (t.tz_convert(tz) for t in window)
+    return f"{start.day} {start:%b %Y %H:%M} to {end.day} {end:%b %Y %H:%M} {tz} (end exclusive)"
 
 
 def _provenance(data_dir: Path | str | None, params: Params) -> dict:

@@ -385,7 +385,7 @@ MEASURES: dict[str, Measure] = {
         ),
         _M(
             id="cross_supplier_handoffs",
-            name="Cross-supplier handoffs per ticket",
+            name="Cross-supplier handoffs per ticket (designed routes excluded)",
             family="integrator",
             unit="per ticket",
             direction="lower",

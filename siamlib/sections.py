@@ -155,7 +155,7 @@ def scorecard_table(bundle: dict) -> str:
             "RAG": card["rag"],
             "weight": card["weight"],
             "points": card["points"].round(1),
-            "change on last month": card["change"].round(2),
+            "change on last month (in its unit)": card["change"].round(2),
             "counted": card["denominator"],
         }
     )
@@ -169,7 +169,8 @@ def scorecard_table(bundle: dict) -> str:
     return present.table(
         show,
         rag_column="RAG",
-        numeric=["expected", "minimum", "actual", "weight", "points", "change on last month"],
+        numeric=["expected", "minimum", "actual", "weight", "points"]
+        + ["change on last month (in its unit)"],
         caption=f"Scorecard for {bundle['meta']['period']} (counted: tickets or records; agreed "
         "minutes for availability)",
     )

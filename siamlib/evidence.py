@@ -29,7 +29,7 @@ Export rules
       U+FFFF) are dropped from the workbook only, and a text longer than a cell can hold
       (32,767 characters) is cut there.
     - A sheet holds at most 1,048,576 rows (Excel's limit, header included). A longer frame
-      is split over several sheets (``breaches``, ``breaches-part2``...); the contents sheet
+      is split over several sheets (``sla_tickets``, ``sla_tickets-part2``...); the contents sheet
       gives each part its own line saying which rows it holds. The CSV always has every row.
     - Missing values (and empty text) are empty cells.
 
@@ -69,14 +69,23 @@ from siamlib.io import atomic_path, write_bytes_atomic
 from siamlib.schema import FORMULA_TRIGGERS
 
 EVIDENCE: dict[str, str] = {
-    "breaching_tickets": "Tickets that breached their response or resolution target.",
-    "excluded_tickets": "Tickets removed by an agreed exclusion, with reason and approver.",
-    "credit_ledger": "Service-credit ledger: one explained line per missed service level.",
+    # the frames of every report's evidence (siamlib.workbook.Work.evidence)
+    "sla_tickets": "Every ticket an SLA level counted, met or breached: in_denominator and "
+    "in_numerator add up to the level's counted and met.",
+    "levels": "Every record each count-based level counted (in_denominator, in_numerator).",
     "aged_tickets": "Open tickets older than the ageing threshold at period end.",
-    "ping_pong_tickets": "Tickets that returned to a supplier they had left (A -> B -> A).",
+    "excluded": "Tickets removed by an agreed exclusion or upheld dispute, with reason and "
+    "approver.",
     "out_of_scope_work": "Work handled by a party not Responsible for it in the RACI.",
-    "dropped_incident_credits": "Per-ticket credits dropped: one credit per incident.",
     "causes": "Causes per level: actual with and without the cause's records; drives the miss?",
+    "credits": "Service-credit ledger: one explained line per missed service level.",
+    "scorecard": "The report's scorecard: every level's actual, expected, minimum, RAG, points.",
+    "scorecards": "Every supplier's scorecard.",
+    # other names callers use
+    "breaching_tickets": "Tickets that breached their response or resolution target.",
+    "credit_ledger": "Service-credit ledger: one explained line per missed service level.",
+    "ping_pong_tickets": "Tickets that returned to a supplier they had left (A -> B -> A).",
+    "dropped_incident_credits": "Per-ticket credits dropped: one credit per incident.",
 }
 """Known evidence frames and what they hold (used on the XLSX contents sheet). Other names
 are accepted too."""

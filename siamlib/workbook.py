@@ -209,7 +209,7 @@ class Work:
             f.copy(deep=False) for f in self._cached("evidence_rows", self._evidence_rows)
         )
         ledger = pd.concat(self.ledgers.values(), ignore_index=True) if self.ledgers else None
-        frames = {"breaches": breached, "levels": records, "aged_tickets": aged}
+        frames = {"sla_tickets": breached, "levels": records, "aged_tickets": aged}
         frames["excluded"] = self.excluded
         scope = self._scope_items()
         frames["out_of_scope_work"] = scope[~scope["in_scope"]].reset_index(drop=True)

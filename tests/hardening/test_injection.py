@@ -117,7 +117,7 @@ def test_evidence_xlsx_cells_are_text_never_formulas(hostile_pack):
 @pytest.mark.slow
 def test_csv_round_trip_of_a_payload_row_keeps_one_row(hostile_pack):
     # Quotes and commas inside payloads must not split or merge rows.
-    f = next(p for p in _pack_files(hostile_pack, ".csv") if p.name.endswith("breaches.csv"))
+    f = next(p for p in _pack_files(hostile_pack, ".csv") if p.name.endswith("sla_tickets.csv"))
     text = f.read_text(encoding="utf-8")
     rows = list(csv.reader(stdio.StringIO(text, newline="")))
     width = len(rows[0])

@@ -218,13 +218,13 @@ def test_each_tower_gets_only_its_own_level_rows_and_aged_tickets():
     # Resolution levels count the tickets resolved in March (completed denominator): euc P1
     # A (breached) and B (met), P2 C (met); hosting P1 D (breached). E was resolved after the
     # period end and F is open: neither counts, whatever their flags.
-    rows = euc["breaches"][["service_level", "ticket_id", "in_denominator", "in_numerator"]]
+    rows = euc["sla_tickets"][["service_level", "ticket_id", "in_denominator", "in_numerator"]]
     assert rows.values.tolist() == [
         ["P1-RES", "A", True, False],
         ["P1-RES", "B", True, True],
         ["P2-RES", "C", True, True],
     ]
-    assert hosting["breaches"][["ticket_id", "in_numerator"]].values.tolist() == [["D", False]]
+    assert hosting["sla_tickets"][["ticket_id", "in_numerator"]].values.tolist() == [["D", False]]
     # aged (30 days): open at the end and opened before 1 March 23:00Z: E and F, both euc's
     assert euc["aged_tickets"]["ticket_id"].tolist() == ["E", "F"]
     assert hosting["aged_tickets"].empty
@@ -235,7 +235,7 @@ def test_each_tower_gets_only_its_own_level_rows_and_aged_tickets():
 def test_integrator_and_board_evidence_hold_every_supplier():
     work = _work()
     for name in ["integrator", "board-summary"]:
-        assert work.evidence(name)["breaches"]["ticket_id"].tolist() == ["A", "B", "C", "D"]
+        assert work.evidence(name)["sla_tickets"]["ticket_id"].tolist() == ["A", "B", "C", "D"]
 
 
 def test_the_integrators_evidence_holds_its_own_scorecard_as_a_towers_does():
@@ -250,7 +250,7 @@ def test_an_excluded_ticket_leaves_level_evidence_clock_table_and_attribution():
     # attribution keeps only B (euc 4 h) and C (hosting 3 h).
     work = _work(excluded=[("A", "euc")])
     ev = work.evidence("euc")
-    assert ev["breaches"]["ticket_id"].tolist() == ["B", "C"]
+    assert ev["sla_tickets"]["ticket_id"].tolist() == ["B", "C"]
     assert ev["excluded"]["ticket_id"].tolist() == ["A"]
     frames = work.bundle("euc")["frames"]
     p1 = frames["clocks_summary"].set_index("priority").loc[1]
@@ -261,19 +261,19 @@ def test_an_excluded_ticket_leaves_level_evidence_clock_table_and_attribution():
 
 def test_a_pickled_work_leaves_its_cache_behind_and_still_answers():
     work = _work()
-    before = work.evidence("euc")["breaches"]
+    before = work.evidence("euc")["sla_tickets"]
     assert "_cache" in work.__dict__
     copy = pickle.loads(pickle.dumps(work))
     assert "_cache" not in copy.__dict__
-    pd.testing.assert_frame_equal(copy.evidence("euc")["breaches"], before)
+    pd.testing.assert_frame_equal(copy.evidence("euc")["sla_tickets"], before)
 
 
 def test_changing_one_reports_evidence_does_not_change_the_next():
     work = _work()
-    first = work.evidence("integrator")["breaches"]
+    first = work.evidence("integrator")["sla_tickets"]
     first["ticket_id"] = "changed"
     first["extra"] = 1
-    again = work.evidence("board-summary")["breaches"]
+    again = work.evidence("board-summary")["sla_tickets"]
     assert again["ticket_id"].tolist() == ["A", "B", "C", "D"]
     assert "extra" not in again.columns
 
@@ -375,14 +375,14 @@ def test_level_evidence_reconciles_with_every_sla_level_of_the_scorecards(small_
     cards = pd.concat(small_work.cards.values(), ignore_index=True)
     sla = cards[cards["measure"].str.startswith("sla_")].set_index(["supplier_id", "service_level"])
     assert len(sla) > 10  # every tower has response and resolution levels
-    rows = small_work.evidence("board-summary")["breaches"]
+    rows = small_work.evidence("board-summary")["sla_tickets"]
     sums = rows.groupby(["supplier_id", "service_level"])[["in_denominator", "in_numerator"]]
     sums = sums.sum().reindex(sla.index, fill_value=0)
     assert sums["in_denominator"].tolist() == sla["denominator"].fillna(0).tolist()
     assert sums["in_numerator"].tolist() == sla["numerator"].fillna(0).tolist()
     # each tower's own evidence holds exactly its rows
     for s in small_work.params.estate.towers:
-        own = small_work.evidence(s.id)["breaches"]
+        own = small_work.evidence(s.id)["sla_tickets"]
         assert len(own) == (rows["supplier_id"] == s.id).sum() and set(own["supplier_id"]) <= {s.id}
 
 

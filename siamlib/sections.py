@@ -511,8 +511,8 @@ def scope_table(bundle: dict) -> str:
         numeric=["work items", "in scope", "out of scope", "conformance %"],
         caption=f"Scope conformance, {bundle['meta']['period']}: work items (tickets held, "
         "changes, problems) handled by a party Responsible (R) for them in the RACI (%). A party "
-        "only Accountable (A), as the integrator is for incident management, scores its "
-        "handling as out of scope even where the equaliser gives it a share of the work",
+        "only Accountable (A) for a capability scores its handling there as out of scope, even "
+        "where the equaliser gives it a share of the work",
     )
 
 

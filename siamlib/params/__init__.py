@@ -46,6 +46,7 @@ from pydantic import (
 from siamlib import paths
 from siamlib.common import DEFAULT_TZ
 from siamlib.params.base import (  # noqa: F401 - the public names of siamlib.params
+    BOOL_NOT_NUMBER,
     DAYS,
     SLUG_RE,
     UNIT_RANGES,
@@ -356,6 +357,11 @@ def load_model(path: Path, model: type[M]) -> M:
         for err in exc.errors():
             key = _format_loc(err["loc"])
             msg = " ".join(err["msg"].removeprefix("Value error, ").split())
+            if err["type"] == BOOL_NOT_NUMBER and err["ctx"]["path"]:
+                # a list item or mapping value inside the field: at_risk_bands[2], share.euc
+                sub = err["ctx"]["path"]
+                key += sub if sub.startswith("[") or not key else f".{sub}"
+                msg = err["ctx"]["problem"]
             # A model's own check may start its message with the key below it ("scope.x: ...")
             joined = f"{key}.{msg}" if key and _SUBKEY.match(msg) else f"{key}: {msg}"
             problems.append(f"{_display(path)}: {joined if key else msg}")

@@ -7,19 +7,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import fractions
 import math
 import re
+import types
 import zoneinfo
-from collections.abc import Iterable
-from typing import Annotated, Literal, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from siamlib.schema import DONE_STATUSES, TICKET_STATUSES
 
@@ -59,8 +65,117 @@ class ParamsError(ValueError):
     """A params file is missing, unreadable or invalid. The message names file, key, problem."""
 
 
+# The error type of a YAML boolean where a number is expected (see _Strict._no_bool_numbers).
+BOOL_NOT_NUMBER = "bool_not_number"
+_NUMBERS = (int, float, decimal.Decimal, fractions.Fraction)
+
+
+def _members(tp) -> list:
+    """The types a value of annotation ``tp`` may take: ``Annotated`` unwrapped, unions split."""
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if get_origin(tp) in (Union, types.UnionType):
+        return [m for arg in get_args(tp) for m in _members(arg)]
+    return [tp]
+
+
+def _takes_bool(tp) -> bool:
+    if tp in (bool, Any, object):
+        return True
+    return get_origin(tp) is Literal and any(isinstance(a, bool) for a in get_args(tp))
+
+
+def _takes_number(tp) -> bool:
+    if isinstance(tp, type) and issubclass(tp, _NUMBERS) and not issubclass(tp, bool):
+        return True
+    return get_origin(tp) is Literal and any(
+        isinstance(a, _NUMBERS) and not isinstance(a, bool) for a in get_args(tp)
+    )
+
+
+def _items(tp, value) -> list[tuple[str, object, object]]:
+    """``(sub-path, annotation, item)`` for each item of a list, tuple or mapping value whose
+    annotation is a container; nested models are left to their own validation."""
+    for m in _members(tp):
+        origin, args = get_origin(m) or m, get_args(m)
+        if not isinstance(origin, type):
+            continue
+        if isinstance(value, Mapping) and issubclass(origin, Mapping):
+            item_tp = args[1] if len(args) == 2 else Any
+            return [(f".{k}", item_tp, v) for k, v in value.items()]
+        if (
+            isinstance(value, list | tuple)
+            and issubclass(origin, Sequence | set | frozenset)
+            and not issubclass(origin, str | bytes)
+        ):
+            if origin is tuple and args and args[-1] is not Ellipsis:
+                # a fixed-length tuple: item i has its own annotation (extra items: pydantic)
+                return [(f"[{i}]", a, v) for i, (a, v) in enumerate(zip(args, value, strict=False))]
+            item_tp = args[0] if args else Any
+            return [(f"[{i}]", item_tp, v) for i, v in enumerate(value)]
+    return []
+
+
+def _find_bool(tp, value, path: str = "") -> tuple[str, bool, list] | None:
+    """``(sub-path, the boolean, the types allowed there)`` for the first boolean in ``value``
+    where annotation ``tp`` expects a number and not a boolean; ``None`` if there is none."""
+    members = _members(tp)
+    if isinstance(value, bool):
+        if any(_takes_bool(m) for m in members) or not any(_takes_number(m) for m in members):
+            return None  # a bool field, or one pydantic refuses a boolean for anyway
+        return path, value, members
+    for sub, item_tp, item in _items(tp, value):
+        found = _find_bool(item_tp, item, path + sub)
+        if found is not None:
+            return found
+    return None
+
+
+def bool_where_number(tp, value) -> str | None:
+    """The sub-path (``""`` for the value itself) of the first boolean in ``value`` where
+    annotation ``tp`` expects a number and not a boolean; ``None`` if there is none.
+
+    YAML 1.1 reads ``yes``/``no``/``on``/``off``/``true``/``false`` as booleans, and pydantic
+    (lax mode) would quietly take them as 1 and 0.
+
+    >>> bool_where_number(float, True)
+    ''
+    >>> bool_where_number(dict[str, list[float]], {"a": [0.5, True]})
+    'a[1]'
+    >>> bool_where_number(bool, True) is None and bool_where_number(float, "2.4e5") is None
+    True
+    """
+    found = _find_bool(tp, value)
+    return None if found is None else found[0].removeprefix(".")
+
+
 class _Strict(BaseModel):
+    """Base of every params model: unknown keys are refused, instances are frozen, and a YAML
+    boolean where a number is expected is refused (any field, list item or mapping value)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, value, info: ValidationInfo):
+        field = cls.model_fields.get(info.field_name) if info.field_name else None
+        if field is None:
+            return value
+        found = _find_bool(field.annotation, value)
+        if found is None:
+            return value
+        sub, bad, members = found
+        sub = sub.removeprefix(".")
+        expected = "a number or text" if str in members else "a number"
+        problem = (
+            f"{expected} is expected, got the boolean {str(bad).lower()} (YAML reads "
+            "yes/no/on/off/true/false as booleans; quote it if text was meant)"
+        )
+        raise PydanticCustomError(
+            BOOL_NOT_NUMBER,
+            "{sub}{problem}",
+            {"sub": f"{sub}: " if sub else "", "path": sub, "problem": problem},
+        )
 
 
 class EffectiveDated(_Strict):

@@ -128,6 +128,7 @@ def validate(
         carrying a supplier; see the module docstring.
     """
     suppliers = [s.id for s in params.estate.suppliers]
+    # The params, not only the supplier ids: the service rules read the estate's services.
     return run_rules(
-        tables, build_rules(suppliers, window), suppliers, window=window, n_examples=n_examples
+        tables, build_rules(params, window), suppliers, window=window, n_examples=n_examples
     )

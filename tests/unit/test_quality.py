@@ -47,7 +47,7 @@ def good_tables() -> dict[str, pd.DataFrame]:
                  service="laptops", category=None, ci=None, priority=4,
                  opened_at="2026-01-12 10:00Z", first_response_at="2026-01-12 10:30Z",
                  resolved_at="2026-01-13 10:00Z", closed_at=None, status="resolved",
-                 reopen_count=1, problem_id=None, change_id=None, satisfaction=5.0),
+                 reopen_count=0, problem_id=None, change_id=None, satisfaction=5.0),
         ]
     )  # fmt: skip
     ev = [
@@ -152,6 +152,18 @@ def drop_column(table: str, column: str):
     return mutate
 
 
+def add_event(*row):
+    """Append one ticket event (the columns of the data model, in order)."""
+
+    def mutate(tables):
+        ev = tables["ticket_events"]
+        extra = pd.DataFrame([row], columns=ev.columns)
+        both = pd.concat([ev.astype(object), extra.astype(object)], ignore_index=True)
+        tables["ticket_events"] = schema.coerce("ticket_events", both)
+
+    return mutate
+
+
 def naive(table: str, column: str):
     def mutate(tables):
         tables[table][column] = tables[table][column].dt.tz_localize(None)
@@ -190,6 +202,16 @@ CASES = {
     "TKT-025": (set_cell("tickets", 1, "status", "resolved"), "INC2"),
     "TKT-026": (set_cell("tickets", 0, "problem_id", "PRB9"), "INC1"),
     "TKT-027": (set_cell("tickets", 1, "change_id", "CHG9"), "INC2"),
+    # A service not in params/estate.yaml (services are case-sensitive ids).
+    "TKT-028": (set_cell("tickets", 1, "service", "WAN"), "INC2"),
+    # The ticket row against its events: INC2's last event is in_progress.
+    "TKT-029": (set_cell("tickets", 1, "status", "assigned"), "INC2"),
+    # REQ3's events enter resolved at 2026-01-13 10:00.
+    "TKT-030": (set_cell("tickets", 2, "resolved_at", ts("2026-01-13 09:00")), "REQ3"),
+    # INC1's events never leave resolved/closed for an open status.
+    "TKT-031": (set_cell("tickets", 0, "reopen_count", 2), "INC1"),
+    # INC2's last event naming a supplier is network's (NET-NOC).
+    "TKT-032": (set_cell("tickets", 1, "supplier_id", "euc"), "INC2"),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -205,6 +227,11 @@ CASES = {
     "EVT-013": (set_cell("ticket_events", 5, "ticket_id", "INC404"), "INC404#2"),
     "EVT-014": (set_cell("ticket_events", 2, "event_at", ts("2026-01-05 09:05")), "INC1#3"),
     "EVT-015": (set_cell("ticket_events", 4, "event_at", ts("2026-01-10 07:00")), "INC2#1"),
+    # Work logged two days after INC1 was closed (2026-01-08 12:00), the ticket left closed.
+    "EVT-016": (
+        add_event("INC1", 5, ts("2026-01-10 09:00"), "in_progress", "HOST-Ops", "hosting", 2),
+        "INC1#5",
+    ),
     "PRB-001": (drop_column("problems", "ci"), "ci"),
     "PRB-002": (naive("problems", "opened_at"), "opened_at (datetime64[us])"),
     "PRB-003": (set_cell("problems", 1, "problem_id", "PRB1"), "PRB1"),
@@ -222,6 +249,7 @@ CASES = {
     "PRB-015": (set_cell("problems", 0, "closed_at", ts("2026-02-15")), "PRB1"),
     "PRB-016": (set_cell("problems", 0, "root_cause_at", ts("2026-01-06 08:00")), "PRB1"),
     "PRB-017": (set_cell("problems", 0, "closed_at", ts("2026-01-06 08:00")), "PRB1"),
+    "PRB-018": (set_cell("problems", 1, "service", "VPN"), "PRB2"),
     "CHG-001": (drop_column("changes", "outcome"), "outcome"),
     "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
     "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
@@ -243,6 +271,9 @@ CASES = {
     "CHG-019": (set_cell("changes", 0, "actual_end", ts("2026-02-09")), "CHG1"),
     "CHG-020": (set_cell("changes", 1, "planned_end", ts("2026-01-20 19:00")), "CHG2"),
     "CHG-021": (set_cell("changes", 0, "actual_end", ts("2026-01-09 20:00")), "CHG1"),
+    "CHG-022": (set_cell("changes", 1, "service", "Email"), "CHG2"),
+    # CHG1 failed: a completed change, counted in change success by its actual_end.
+    "CHG-023": (set_cell("changes", 0, "actual_end", pd.NaT), "CHG1"),
     "OUT-001": (drop_column("outages", "planned"), "planned"),
     "OUT-002": (naive("outages", "end_at"), "end_at (datetime64[us])"),
     "OUT-003": (set_cell("outages", 1, "outage_id", "OUT1"), "OUT1"),
@@ -255,6 +286,9 @@ CASES = {
     "OUT-010": (set_cell("outages", 1, "start_at", ts("1900-12-25")), "OUT2"),
     "OUT-011": (set_cell("outages", 0, "end_at", ts("2026-02-05")), "OUT1"),
     "OUT-012": (set_cell("outages", 0, "end_at", ts("2026-01-05 08:00")), "OUT1"),
+    # A network outage tagged with hosting's email: it would add a service to network's
+    # availability denominator.
+    "OUT-013": (set_cell("outages", 1, "service", "email"), "OUT2"),
     "IMP-001": (drop_column("improvements", "title"), "title"),
     "IMP-002": (naive("improvements", "raised_at"), "raised_at (datetime64[us])"),
     "IMP-003": (set_cell("improvements", 1, "improvement_id", "IMP1"), "IMP1"),
@@ -269,6 +303,8 @@ CASES = {
     "IMP-012": (set_cell("improvements", 0, "approved_at", ts("2026-02-10")), "IMP1"),
     "IMP-013": (set_cell("improvements", 1, "delivered_at", ts("2026-03-01")), "IMP2"),
     "IMP-014": (set_cell("improvements", 1, "delivered_at", ts("2026-01-04 09:00")), "IMP2"),
+    # Delivered without a delivery date: the delivered count (by delivered_at) misses it.
+    "IMP-015": (set_cell("improvements", 1, "delivered_at", pd.NaT), "IMP2"),
     "SRV-001": (drop_column("surveys", "respondent"), "respondent"),
     "SRV-002": (set_cell("surveys", 1, "response_id", "S1"), "S1"),
     "SRV-003": (set_cell("surveys", 1, "response_id", NA), "(row 2)"),
@@ -296,9 +332,16 @@ def all_row(results: pd.DataFrame, rule_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
+def validate_all(tables, window=WINDOW) -> quality.QualityResult:
+    """The full catalogue built from the params (the service rules need the estate's
+    services), run as quality.validate runs it."""
+    rules = quality.build_rules(PARAMS, window)
+    return quality.run_rules(tables, rules, SUPPLIERS, window=window)
+
+
 @pytest.fixture(scope="module")
 def good_result() -> quality.QualityResult:
-    return quality.validate(good_tables(), PARAMS, WINDOW)
+    return validate_all(good_tables())
 
 
 def test_every_rule_has_a_crafted_bad_case():
@@ -334,7 +377,7 @@ def test_demo_estate_passes_every_rule():
     from siamlib import demo
 
     tables = demo.generate(n_tickets=3000)
-    result = quality.validate(tables, PARAMS, demo.window(PARAMS))
+    result = validate_all(tables, demo.window(PARAMS))
     res = result.results
     failed = res[~res["passed"]]
     assert failed.empty, failed[["rule_id", "supplier_id", "examples", "error"]]
@@ -741,8 +784,12 @@ def test_a_bad_event_quarantines_its_whole_ticket():
     clean, listed = quarantine(tables, quality.validate(tables, PARAMS, WINDOW))
     assert "INC1" not in set(clean["tickets"]["ticket_id"])
     assert "INC1" not in set(clean["ticket_events"]["ticket_id"])
-    assert sorted(listed["row_key"]) == ["INC1", "INC1#1", "INC1#2", "INC1#3", "INC1#4"]
-    assert set(listed["rule_id"]) == {"EVT-014"}
+    assert sorted(set(listed["row_key"])) == ["INC1", "INC1#1", "INC1#2", "INC1#3", "INC1#4"]
+    # INC1#3 (resolved) moved to 09:05 also leaves the ticket's resolved_at (12:00) out of
+    # step with its events (TKT-030): the ticket is listed under both rules.
+    bad = listed[listed["row_key"] == "INC1#3"]
+    assert "EVT-014" in set(bad["rule_id"])
+    assert set(listed["rule_id"]) == {"EVT-014", "TKT-030"}
 
 
 def test_nothing_is_quarantined_without_a_quality_result():
@@ -809,3 +856,129 @@ def test_a_ticket_events_finding_counts_against_the_tickets_supplier_of_record()
                                       "supplier_id"]) == {"hosting"}  # fmt: skip
     assert quality.supplier_score(rows, "hosting") < 100
     assert quality.supplier_score(rows, "service-desk") == 100
+
+
+# ------------------------------------------------- tickets against their event history ----
+HISTORY_RULES = ["TKT-029", "TKT-030", "TKT-031", "TKT-032", "EVT-016"]
+
+
+def run_history(tables) -> pd.DataFrame:
+    rules = [RULES[r] for r in HISTORY_RULES]
+    return quality.run_rules(tables, rules, SUPPLIERS, window=WINDOW).results
+
+
+def with_events(tables, ticket: str, rows: list[tuple]) -> dict[str, pd.DataFrame]:
+    """``tables`` with ``ticket``'s events replaced by ``rows`` (seq, at, status, group,
+    supplier, level)."""
+    ev = tables["ticket_events"]
+    keep = ev[ev["ticket_id"] != ticket].astype(object)
+    new = pd.DataFrame([(ticket, *r) for r in rows], columns=ev.columns)
+    both = pd.concat([keep, new.astype(object)], ignore_index=True)
+    return {**tables, "ticket_events": schema.coerce("ticket_events", both)}
+
+
+def test_a_reopened_ticket_agrees_with_its_history():
+    # REQ3 resolved, reopened by the caller, resolved again: one reopen, and resolved_at is
+    # the latest resolution (as the clocks and the importers count them).
+    tables = good_tables()
+    tables = with_events(tables, "REQ3", [
+        (1, ts("2026-01-12 10:00"), "new", "SD-L1", "service-desk", 1),
+        (2, ts("2026-01-12 10:30"), "assigned", "EUC-Field", "euc", 2),
+        (3, ts("2026-01-12 15:00"), "resolved", "EUC-Field", "euc", 2),
+        (4, ts("2026-01-13 08:00"), "in_progress", "EUC-Field", "euc", 2),
+        (5, ts("2026-01-13 10:00"), "resolved", "EUC-Field", "euc", 2),
+    ])  # fmt: skip
+    tables["tickets"].loc[2, "reopen_count"] = 1
+    assert run_history(tables)["passed"].all()
+    tables["tickets"].loc[2, "reopen_count"] = 0
+    tables["tickets"].loc[2, "resolved_at"] = ts("2026-01-12 15:00")  # the first resolution
+    res = run_history(tables)
+    assert sorted(set(res.loc[~res["passed"], "rule_id"])) == ["TKT-030", "TKT-031"]
+
+
+def test_closed_straight_from_an_open_status_keeps_a_resolution_before_the_closure():
+    # No `resolved` event: an importer takes the source's resolution time, which lies between
+    # the last open event and the closure; outside that span it contradicts the events.
+    tables = with_events(good_tables(), "INC1", [
+        (1, ts("2026-01-05 09:00"), "new", "SD-L1", "service-desk", 1),
+        (2, ts("2026-01-05 09:10"), "in_progress", "HOST-Ops", "hosting", 2),
+        (3, ts("2026-01-08 12:00"), "closed", "HOST-Ops", "hosting", 2),
+    ])  # fmt: skip
+    assert run_history(tables)["passed"].all()  # resolved_at 2026-01-05 12:00
+    tables["tickets"].loc[0, "resolved_at"] = ts("2026-01-05 09:05")  # before the work
+    res = run_history(tables)
+    assert res.loc[~res["passed"], "rule_id"].unique().tolist() == ["TKT-030"]
+
+
+def test_history_rules_read_an_unordered_event_log_in_event_seq_order():
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    tables["ticket_events"] = ev.iloc[::-1].reset_index(drop=True)
+    assert run_history(tables)["passed"].all()
+    tables["tickets"].loc[1, "status"] = "new"  # INC2's first event, not its last
+    res = run_history(tables)
+    assert all_row(res, "TKT-029")["examples"] == ["INC2"]
+
+
+def test_tickets_without_events_are_not_judged_by_their_history():
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    tables["ticket_events"] = ev[ev["ticket_id"] != "REQ3"].reset_index(drop=True)
+    tables["tickets"].loc[2, "reopen_count"] = 3
+    assert run_history(tables)["passed"].all()
+
+
+def test_an_event_after_closure_counts_against_the_tickets_supplier_of_record():
+    # Logged by the service desk after hosting's INC1 was closed: the quarantine takes INC1
+    # out of hosting's measures, so the finding is hosting's.
+    tables = good_tables()
+    add_event("INC1", 5, ts("2026-01-10 09:00"), "in_progress", "SD-L1", "service-desk", 1)(tables)
+    result = validate_all(tables)
+    rows = result.results
+    failed = rows[~rows["passed"] & (rows["supplier_id"] != quality.ALL)]
+    # The ticket row contradicts it too: last status, a reopen, the last supplier named.
+    assert set(failed["rule_id"]) == {"EVT-016", "TKT-029", "TKT-031", "TKT-032"}
+    assert set(failed["supplier_id"]) == {"hosting"}
+    assert set(result.quarantined["supplier_id"]) == {"hosting"}
+    assert quality.blocking_failures(result, "hosting").empty  # one row: quarantined
+    clean, _ = quarantine(tables, result)
+    assert "INC1" not in set(clean["tickets"]["ticket_id"])
+
+
+# ------------------------------------------------------------- services and status/dates ----
+def test_service_rules_need_the_params_and_keep_their_numbers_without_them():
+    ids_only = {r.rule_id for r in quality.build_rules(SUPPLIERS, WINDOW)}
+    service = {"TKT-028", "PRB-018", "CHG-022", "OUT-013"}
+    assert ids_only == set(RULES) - service
+
+
+def test_validate_runs_the_service_rules():
+    res = quality.validate(good_tables(), PARAMS, WINDOW).results
+    assert {"TKT-028", "PRB-018", "CHG-022", "OUT-013"} <= set(res["rule_id"])
+
+
+def test_an_outage_on_another_suppliers_service_blocks_that_outages_supplier_only():
+    tables = bad_tables("OUT-013")  # network's OUT2 tagged with hosting's email
+    res = validate_all(tables).results
+    assert quality.blocking_failures(res, "network")["rule_id"].tolist() == ["OUT-013"]
+    assert quality.blocking_failures(res, "hosting").empty
+
+
+def test_an_unknown_ticket_service_is_quarantined_for_the_tickets_supplier():
+    tables = bad_tables("TKT-028")  # INC2 (network) on "WAN"
+    result = validate_all(tables)
+    assert result.quarantined.loc[result.quarantined["table"] == "tickets",
+                                  ["row_key", "supplier_id", "rule_id"]].values.tolist() == [
+        ["INC2", "network", "TKT-028"]]  # fmt: skip
+    assert result.ok
+
+
+def test_a_delivered_improvement_without_a_date_blocks_its_supplier():
+    res = validate_all(bad_tables("IMP-015")).results  # IMP2, hosting
+    assert quality.blocking_failures(res, "hosting")["rule_id"].tolist() == ["IMP-015"]
+    assert quality.blocking_failures(res, "euc").empty
+    # And the other way round: a delivery date on an entry that is not delivered.
+    tables = good_tables()
+    tables["improvements"].loc[0, "delivered_at"] = ts("2026-01-20")  # IMP1, approved
+    res = validate_all(tables).results
+    assert quality.blocking_failures(res, "euc")["rule_id"].tolist() == ["IMP-015"]

@@ -78,18 +78,26 @@ def check_in_window(
     ... except PeriodOutsideWindow as exc:
     ...     print(*str(exc).split("; "), sep=chr(10))  # doctest: +ELLIPSIS
     data/sn: period 2026-10 is outside the data window 2016-02-01 to 2017-03-01 (end ...)
-    pick a month from 2016-02 to 2017-02 that the window covers in full
+    pick a month from 2016-02 to 2017-02, the months it covers in full
     """
     if covers(window, period, tz):
         return period
+    # The whole months of the window: its first and last month, less a partial one at each end.
     first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
     last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
+    last = last.to_period("M")
+    first += 0 if covers(window, str(first), tz) else 1
+    last -= 0 if covers(window, str(last), tz) else 1
     how = "only partly covered by" if overlaps(period, window, tz) else "outside"
+    pick = (
+        f"pick a month from {first} to {last}, the months it covers in full"
+        if first <= last
+        else "it covers no whole month"
+    )
     raise PeriodOutsideWindow(
         f"{where or 'dataset'}: period {period} is {how} the data window "
         f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive, dataset.json "
-        "window_start/window_end); "
-        f"pick a month from {first} to {last.to_period('M')} that the window covers in full"
+        f"window_start/window_end); {pick}"
     )
 
 

@@ -204,8 +204,12 @@ def _us(s: pd.Series) -> np.ndarray:
 
 
 def _codes(s: pd.Series, categories) -> np.ndarray:
-    """Codes of ``s`` in ``categories`` (-1: missing or not among them)."""
-    return np.asarray(pd.Categorical(s, categories=list(categories)).codes, dtype=np.int64)
+    """Codes of ``s`` in ``categories`` (-1: missing or not among them).
+
+    >>> _codes(pd.Series(["b", "x", None]), ["a", "b"]).tolist()
+    [1, -1, -1]
+    """
+    return pd.Index(list(categories)).get_indexer(s.astype("object")).astype(np.int64)
 
 
 def _positions(s: pd.Series, keys: pd.Series) -> np.ndarray:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from siamlib import demo, io
 from siamlib.params import load_params
 from tests.hardening.support import (
     ATTR_PAYLOAD,
+    PAYLOADS,
     PERIOD,
     SCRIPT_PAYLOAD,
     SECRET_ENV,
@@ -59,6 +61,12 @@ def hostile_pack(tmp_path_factory) -> HostilePack:
         text.replace("name: Summit Hosting\n", f"name: {yaml_quote(hostile_name)}\n"),
         encoding="utf-8",
     )
+    # The payloads planted in ticket services are services of the estate (the integrator's),
+    # so the gate's service rule lets them through to the pages, where escaping is tested.
+    doc = yaml.safe_load(estate.read_text(encoding="utf-8"))
+    integrator = next(s for s in doc["suppliers"] if s["role"] == "integrator")
+    integrator["services"] = [*integrator.get("services", []), *PAYLOADS]
+    estate.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     params = load_params(params_dir)
     tables = demo.generate(n_tickets=SMALL_TICKETS, params=params)
     tables["tickets"] = inject_payloads(tables["tickets"], ["service", "category", "ci"])

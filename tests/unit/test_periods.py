@@ -58,5 +58,7 @@ def test_a_period_outside_the_window_is_an_error_naming_the_window(period):
     msg = str(err.value)
     assert isinstance(err.value, ValueError)
     assert msg.startswith(f"data/sn: period {period} is outside the data window")
-    assert "2016-02-01 to 2016-05-15" in msg and "2016-02 to 2016-05" in msg
+    # May is only partly inside the window: the months offered are the whole ones.
+    assert "2016-02-01 to 2016-05-15" in msg
+    assert "pick a month from 2016-02 to 2016-04, the months it covers in full" in msg
     assert "\n" not in msg

@@ -50,7 +50,7 @@ def route_table(bundle: dict) -> str:
 
 def fairness_panel(bundle: dict) -> str:
     """Credits waived and why, small-sample levels, designed-route share, gaming alerts."""
-    parts = ["<h3>Fairness panel</h3>"]
+    parts = []  # the heading is the layout's ("Fairness"), in the notebook and the PDF alike
     waived = _f(bundle, "fairness_waived")
     if waived.empty:
         parts.append("<p>No credit was waived this month (one cause, one credit).</p>")

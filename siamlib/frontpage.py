@@ -592,7 +592,7 @@ def _worst_first(line: SupplierLine) -> tuple:
     """Sort key: red suppliers first (most red levels first), then amber, then green, each by
     weighted score; blocked suppliers last (their figures are withheld, not the worst)."""
     reds = sum(lv.rag == "red" for lv in line.levels)
-    score = line.score if line.score == line.score else float("-inf")  # NaN: unscored first
+    score = float("-inf") if pd.isna(line.score) else line.score  # unscored first
     return (line.blocked, _RAG_RANK.get(line.rag, 2), -reds, score)
 
 

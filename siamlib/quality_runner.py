@@ -22,7 +22,7 @@ import pandas as pd
 from siamlib import quarantine as qr
 from siamlib import schema
 from siamlib.quality_policy import UNATTRIBUTED, QualityResult, results_frame
-from siamlib.quality_rules import Rule, _as_utc, _flag
+from siamlib.quality_rules import Rule, _as_utc, _flag, _positions
 
 N_EXAMPLES = 5
 # Tables without which no figure can be computed: absent or empty, every rule on them fails
@@ -115,9 +115,8 @@ def _attribution(
         return pd.Series(UNATTRIBUTED, index=df.index, dtype="str")
     s = df["supplier_id"].astype("str")  # the event log's is a categorical (schema.COMPACT)
     if table == "ticket_events" and tickets is not None and not tickets.empty:
-        first = tickets.drop_duplicates("ticket_id")
-        pos = pd.Index(first["ticket_id"]).get_indexer(df["ticket_id"])
-        owner = first["supplier_id"].astype("str").to_numpy()[pos]
+        pos = _positions(df["ticket_id"], tickets["ticket_id"])  # first row of each ticket id
+        owner = tickets["supplier_id"].astype("str").to_numpy()[pos]
         s = pd.Series(np.where(pos >= 0, owner, s.to_numpy()), index=df.index, dtype="str")
     return s.where(s.isin(suppliers), UNATTRIBUTED).astype("str")
 

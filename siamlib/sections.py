@@ -21,7 +21,7 @@ from siamlib.common import ALL
 from siamlib.measures import gaming
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import bucket_labels
-from siamlib.sections_base import RAG_LETTERS, RAG_SCALE, _f, _money, _named, _names  # noqa: F401
+from siamlib.sections_base import _f, _money, _named, _names
 from siamlib.sections_board import (  # noqa: F401 (re-exported)
     credits_chart,
     front_page,

@@ -14,19 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from siamlib import present
-
-
-def _f(bundle: dict, name: str) -> pd.DataFrame:
-    return bundle["frames"].get(name, pd.DataFrame())
-
-
-def _names(bundle: dict, df: pd.DataFrame) -> pd.DataFrame:
-    names = dict(bundle["meta"].get("supplier_names") or {})
-    if "supplier_id" not in df.columns:
-        return df
-    out = df.copy()
-    out.insert(0, "supplier", out.pop("supplier_id").map(lambda i: names.get(i, i)))
-    return out
+from siamlib.sections_base import _f, _named
 
 
 def route_table(bundle: dict) -> str:
@@ -55,12 +43,12 @@ def fairness_panel(bundle: dict) -> str:
     if waived.empty:
         parts.append("<p>No credit was waived this month (one cause, one credit).</p>")
     else:
-        parts.append(present.table(_names(bundle, waived), caption="Credits waived and why"))
+        parts.append(present.table(_named(bundle, waived), caption="Credits waived and why"))
     small = _f(bundle, "fairness_small")
     if small.empty:
         parts.append("<p>No service level rests on a small sample this month.</p>")
     else:
-        show = _names(bundle, small).rename(
+        show = _named(bundle, small).rename(
             columns={"denominator": "counted this month", "note": "what applied and why"}
         )
         parts.append(

@@ -40,6 +40,15 @@ ReplaceOpt = Annotated[
         "--replace", help="Replace the dataset already in --out (swapped in whole when done)."
     ),
 ]
+ExtractedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--extracted-at",
+        help="When the export was taken (ISO date or time; no offset: the estate's zone). "
+        "The data window then ends there; without it, at the log's last timestamp, so a "
+        "month the log holds only in part is never reported on as whole.",
+    ),
+]
 ParamsOpt = Annotated[
     Path | None, typer.Option("--params", help="Params folder (default: the project's).")
 ]
@@ -98,6 +107,26 @@ def _finish(result, out: Path, name: str | None, replace: bool = False) -> None:
     typer.echo(f"  wrote {what} to {out} ({written['rejects'].name})")
 
 
+def _check_when(extracted_at: str | None) -> None:
+    """``--extracted-at`` must read as a date or time: checked before the import's work."""
+    import pandas as pd
+
+    if extracted_at is not None:
+        try:
+            pd.Timestamp(extracted_at)
+        except ValueError:
+            _fail(f"--extracted-at {extracted_at}: not a date or time; e.g. 2026-11-01T06:30")
+
+
+def _declare(result, extracted_at: str | None, params: Path | None) -> None:
+    """End the data window at ``--extracted-at`` (read in the estate's zone without offset)."""
+    from siamlib.importers.eventlog import declare_extracted_at, load_estate
+
+    if extracted_at is not None:
+        tz = _run(load_estate, params).timezone
+        _run(declare_extracted_at, result, extracted_at, tz)
+
+
 def _run(fn, *args, **kwargs):
     from siamlib.importers.result import ImporterError
     from siamlib.params import ParamsError
@@ -122,12 +151,15 @@ def servicenow_cmd(
     name: Annotated[str | None, typer.Option(help="Dataset name.")] = None,
     params: ParamsOpt = None,
     replace: ReplaceOpt = False,
+    extracted_at: ExtractedOpt = None,
 ) -> None:
     """Import a ServiceNow incident audit export (one row per update)."""
     from siamlib.importers.servicenow import import_servicenow
 
     _check_paths(file, out, mapping=mapping, params=params, dataset_out=True, replace=replace)
+    _check_when(extracted_at)
     result = _run(import_servicenow, file, mapping, tz, params_root=params)
+    _declare(result, extracted_at, params)
     _run(_finish, result, out, name, replace)
 
 
@@ -140,12 +172,15 @@ def eventlog_cmd(
     name: Annotated[str | None, typer.Option(help="Dataset name.")] = None,
     params: ParamsOpt = None,
     replace: ReplaceOpt = False,
+    extracted_at: ExtractedOpt = None,
 ) -> None:
     """Import any status-change event log with a mapping file."""
     from siamlib.importers.eventlog import import_eventlog
 
     _check_paths(file, out, mapping=mapping, params=params, dataset_out=True, replace=replace)
+    _check_when(extracted_at)
     result = _run(import_eventlog, file, mapping, tz=tz, params_root=params)
+    _declare(result, extracted_at, params)
     _run(_finish, result, out, name, replace)
 
 

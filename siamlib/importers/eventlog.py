@@ -260,6 +260,66 @@ def month_window(
     )
 
 
+def log_window(tickets: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The data window a log speaks for: its first timestamp to just after its last (UTC).
+
+    Not rounded out to whole months: a log says nothing about the days before its first row
+    or after its last, and a month it holds only in part must not be scored as whole (the
+    missing days would read as days without tickets, and open tickets' clocks would run on
+    past the extraction). :func:`declare_extracted_at` moves the end to the time the export
+    was taken, when the user knows it.
+
+    >>> t = pd.DataFrame({"opened_at": pd.to_datetime(["2026-10-03 08:00Z"])})
+    >>> e = pd.DataFrame({"event_at": pd.to_datetime(["2026-10-03 09:00Z", "2026-10-17 10:00Z"])})
+    >>> [str(w) for w in log_window(t, e)]
+    ['2026-10-03 08:00:00+00:00', '2026-10-17 10:00:01+00:00']
+    """
+    stamps = [events["event_at"]] + [
+        tickets[c] for c in tickets.columns if str(tickets[c].dtype).startswith("datetime64")
+    ]
+    lo = min(s.min() for s in stamps if s.notna().any())
+    hi = max(s.max() for s in stamps if s.notna().any())
+    # The next whole second: logs carry seconds at most, and the end is exclusive.
+    return lo, hi.floor("s") + pd.Timedelta(seconds=1)
+
+
+def declare_extracted_at(result: ImportResult, when: str, tz: str) -> ImportResult:
+    """End ``result``'s window at ``when``, the time the export was taken (``siam import
+    --extracted-at``): the log is declared complete up to then.
+
+    ``when`` is ISO 8601; without an offset it is read in ``tz`` (the estate's zone). It may
+    not come before the log's last timestamp: the log would then hold rows from after its
+    own extraction. Returns ``result``, changed in place.
+
+    >>> from siamlib.importers.result import ImportSummary
+    >>> span = (pd.Timestamp("2026-10-03 08:00Z"), pd.Timestamp("2026-10-31 18:00Z"))
+    >>> r = ImportResult({}, pd.DataFrame(), ImportSummary("f", "eventlog", 1, 1, 0, 0), window=span)
+    >>> str(declare_extracted_at(r, "2026-11-01", "Europe/London").window[1])
+    '2026-11-01 00:00:00+00:00'
+    >>> declare_extracted_at(r, "2026-10-20", "Europe/London")
+    Traceback (most recent call last):
+    ...
+    siamlib.importers.result.ImporterError: --extracted-at 2026-10-20: the log has rows up to ...
+    """
+    try:
+        at = pd.Timestamp(when)
+    except ValueError as exc:
+        raise ImporterError(f"--extracted-at {when}: not a date or time ({exc})") from None
+    at = (at.tz_localize(tz) if at.tzinfo is None else at).tz_convert("UTC")
+    if result.window is None:
+        return result
+    last = result.window[1] - pd.Timedelta(seconds=1)
+    if at < last:
+        raise ImporterError(
+            f"--extracted-at {when}: the log has rows up to {last:%Y-%m-%d %H:%M:%S} UTC, after "
+            "the time given; pass the time the export was taken (or leave the option out)"
+        )
+    end = max(at, result.window[1])
+    result.window = (result.window[0], end)
+    result.summary.window = (result.window[0].isoformat(), end.isoformat())
+    return result
+
+
 def eventlog_to_model(
     df: pd.DataFrame,
     mapping: EventLogMapping,
@@ -500,10 +560,7 @@ def eventlog_to_model(
         "priority": _counts(prio_raw[prio_unknown]) if prio_raw is not None else {},
         "support_level": _counts(text(c.support_level)[level_unknown]) if c.support_level else {},
     }
-    window = None
-    if len(events):
-        lo = min(events["event_at"].min(), tickets["opened_at"].min())
-        window = month_window(lo, events["event_at"].max(), estate.timezone)
+    window = log_window(tickets, events) if len(events) else None
     summary = ImportSummary(
         source=source,
         kind=kind,

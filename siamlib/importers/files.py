@@ -43,6 +43,8 @@ from siamlib.importers.mapping import FileFormat, display_path
 from siamlib.importers.result import ImporterError, ImportResult
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: Importers of ticket logs: their dataset's window is the span the log speaks for.
+LOG_IMPORTERS = ("servicenow", "eventlog")
 
 
 @dataclass
@@ -398,12 +400,18 @@ def write_import(
         window = result.window
         tables = result.tables
         if window is not None:
-            old_name = None
+            old_name, generator = None, {"importer": kind, **result.meta}
             if is_return and (tmp / "dataset.json").exists():
                 old = _old_part(out, "dataset.json", lambda: io.read_dataset_info(tmp))
                 old_name = old.name
                 s, e = old.window
-                window = (min(s, window[0]), max(e, window[1]))
+                # A ticket log's window is the span it speaks for: a return covers its own
+                # months only, and widening the log's window to them would declare days
+                # without tickets as complete.
+                if (old.generator or {}).get("importer") in LOG_IMPORTERS:
+                    window, generator = (s, e), old.generator
+                else:
+                    window = (min(s, window[0]), max(e, window[1]))
             if is_return and (tmp / f"{kind}.parquet").exists():
                 tz = result.meta.get("timezone") or "UTC"
                 old_rows = _old_part(out, f"{kind}.parquet", lambda: io.read_table(tmp, kind))
@@ -415,7 +423,7 @@ def write_import(
                 source=result.summary.source,
                 window_start=window[0].isoformat(),
                 window_end=window[1].isoformat(),
-                generator={"importer": kind, **result.meta},
+                generator=generator,
             )
             written.update(
                 {k: out / p.name for k, p in io.write_dataset(tmp, tables, info).items()}

@@ -136,7 +136,7 @@ class ImportResult:
     tables: dict[str, pd.DataFrame]
     rejects: pd.DataFrame  # source_row, reason, then the row's original columns
     summary: ImportSummary
-    window: tuple[pd.Timestamp, pd.Timestamp] | None = None  # UTC month bounds, [start, end)
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None  # UTC, [start, end)
     meta: dict = field(default_factory=dict)  # mapping, time zone... (for dataset.json)
 
 

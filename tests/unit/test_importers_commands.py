@@ -243,3 +243,44 @@ def test_a_file_with_no_usable_row_exits_2_naming_the_main_reasons(tmp_path):
     assert "column 'priority', e.g. 'Moderate' (row 2)" in res.output
     assert "rows used" not in res.output
     assert not (tmp_path / "o").exists()
+
+
+def _import_sample(out, *extra):
+    return runner.invoke(
+        app,
+        ["import", "servicenow", str(SAMPLE), "--mapping", str(FIXTURE_SERVICENOW_MAPPING)]
+        + ["--out", str(out), "--tz", "Europe/London", *extra],
+    )
+
+
+def test_a_log_ending_mid_month_cannot_be_reported_on_for_that_month(tmp_path):
+    # The sample's last row is 7 Feb 2017 18:00: February 2017 is only part of the log, and
+    # scoring it whole would count 21 days without data as days without tickets.
+    out = tmp_path / "sn"
+    assert _import_sample(out).exit_code == 0
+    res = runner.invoke(app, ["figures", "--period", "2017-02", "--data", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "period 2017-02 is only partly covered by the data window 2016-02-29 to 2017-02-07" in (
+        res.output
+    )
+
+
+def test_extracted_at_declares_the_log_complete_up_to_the_export_time(tmp_path):
+    out = tmp_path / "sn"
+    res = _import_sample(out, "--extracted-at", "2017-03-01T06:30")
+    assert res.exit_code == 0, res.output
+    # 06:30 in London in March is GMT, so 06:30Z.
+    assert io.read_dataset_info(out).window[1] == pd.Timestamp("2017-03-01 06:30", tz="UTC")
+
+
+def test_extracted_at_before_the_last_row_exits_2_and_writes_nothing(tmp_path):
+    out = tmp_path / "sn"
+    res = _import_sample(out, "--extracted-at", "2017-02-01")
+    assert res.exit_code == 2
+    assert "--extracted-at 2017-02-01: the log has rows up to 2017-02-07 18:00:00 UTC" in (
+        res.output
+    )
+    assert not out.exists()
+    res = _import_sample(out, "--extracted-at", "last tuesday")
+    assert res.exit_code == 2 and "not a date or time" in res.output
+    assert not out.exists()

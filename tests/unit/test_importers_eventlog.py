@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from siamlib import paths
 from siamlib.importers.eventlog import (
+    declare_extracted_at,
     eventlog_to_model,
     import_eventlog,
     load_estate,
@@ -116,9 +117,32 @@ def test_bpi_tickets_are_built_by_hand_computed_rules(bpi):
     assert (d["reopen_count"], d["resolved_at"], d["priority"]) == (1, ts("2012-08-02 14:00"), 1)
 
 
-def test_bpi_window_covers_whole_months_in_the_estate_zone(bpi):
-    # May..August 2012 in London (BST): 1 May 00:00 BST = 30 Apr 23:00Z; 1 Sep = 31 Aug 23:00Z.
-    assert bpi.window == (ts("2012-04-30 23:00"), ts("2012-08-31 23:00"))
+def test_bpi_window_is_the_span_of_the_log_not_whole_months(bpi):
+    # First row 2012-05-11T13:00+02:00 = 11:00Z; last 2012-08-09T16:00+02:00 = 14:00Z, and the
+    # end is exclusive, so one second after it. May and August are held only in part.
+    assert bpi.window == (ts("2012-05-11 11:00"), ts("2012-08-09 14:00:01"))
+    assert bpi.summary.window == ("2012-05-11T11:00:00+00:00", "2012-08-09T14:00:01+00:00")
+
+
+def test_extracted_at_ends_the_window_at_the_export_time(tmp_path):
+    r = import_eventlog(BPI, BPI_MAPPING)
+    # 1 Sep 2012 00:00 in London (BST) is 31 Aug 23:00Z: August is then declared whole.
+    declare_extracted_at(r, "2012-09-01", "Europe/London")
+    assert r.window == (ts("2012-05-11 11:00"), ts("2012-08-31 23:00"))
+    assert r.summary.window[1] == "2012-08-31T23:00:00+00:00"
+
+
+def test_extracted_at_before_the_logs_last_row_is_refused():
+    r = import_eventlog(BPI, BPI_MAPPING)
+    with pytest.raises(
+        ImporterError,
+        match=r"--extracted-at 2012-08-05: the log has rows up to "
+        r"2012-08-09 14:00:00 UTC",
+    ):
+        declare_extracted_at(r, "2012-08-05", "Europe/London")
+    with pytest.raises(ImporterError, match="--extracted-at soon: not a date or time"):
+        declare_extracted_at(r, "soon", "Europe/London")
+    assert r.window == (ts("2012-05-11 11:00"), ts("2012-08-09 14:00:01"))
 
 
 # ------------------------------------------------------------------ supplier mapping ------

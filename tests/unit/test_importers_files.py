@@ -240,7 +240,7 @@ def test_binary_files_under_a_csv_name_are_named_as_not_csv(tmp_path, content, m
 
 
 # ------------------------------------------------------------------ writing ---------------
-def test_write_import_then_add_a_return_keeps_tables_and_widens_the_window(tmp_path):
+def test_a_return_added_to_a_ticket_log_keeps_the_logs_window(tmp_path):
     bpi = import_eventlog(
         FIXTURES / "bpi2013_volvo_small.csv",
         FIXTURE_BPI_MAPPING,
@@ -257,9 +257,11 @@ def test_write_import_then_add_a_return_keeps_tables_and_widens_the_window(tmp_p
     written = write_import(surveys, out)
     assert written["rejects"].name == "rejects_surveys.csv"
     info = io.read_dataset_info(out)
-    # BPI window starts 1 May 2012 London (30 Apr 23:00Z); surveys for 2026-09 end at
-    # 1 Oct 2026 London = 30 Sep 23:00Z.
-    assert info.window == (ts("2012-04-30 23:00"), ts("2026-09-30 23:00"))
+    # The surveys (September 2026) do not speak for tickets: widening the log's window to
+    # them would declare 14 years without tickets complete. The log's span stands, and so
+    # does what wrote it.
+    assert info.window == (ts("2012-05-11 11:00"), ts("2012-08-09 14:00:01"))
+    assert info.generator["importer"] == "eventlog"
     assert info.name == "volvo-demo"
     tables = io.read_dataset(out)
     assert (len(tables["tickets"]), len(tables["surveys"])) == (4, 2)
@@ -312,7 +314,8 @@ def test_replace_swaps_in_a_folder_holding_only_the_new_import(tmp_path):
         "dataset.json", "import_summary.json", "rejects.csv", "ticket_events.parquet",
         "tickets.parquet",
     ]  # fmt: skip
-    assert io.read_dataset_info(out).window == (ts("2012-04-30 23:00"), ts("2012-08-31 23:00"))
+    # The BPI log's own span: 2012-05-11T13:00+02:00 to 2012-08-09T16:00+02:00, end exclusive.
+    assert io.read_dataset_info(out).window == (ts("2012-05-11 11:00"), ts("2012-08-09 14:00:01"))
     assert [p.name for p in tmp_path.iterdir()] == ["ds"]
 
 

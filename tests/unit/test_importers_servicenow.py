@@ -30,6 +30,8 @@ from tests.fixtures.fixture_params import FIXTURE_SERVICENOW_MAPPING, fixture_pa
 
 FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"
 EDGE = FIXTURES / "servicenow_edge_cases.csv"
+# The committed sample's first and last times (opened_at of INC0000045, its last update).
+SAMPLE_FIRST, SAMPLE_LAST = "2016-02-29 01:16", "2017-02-07 18:00:01"
 
 
 def ts(text: str) -> pd.Timestamp:
@@ -191,10 +193,10 @@ def test_source_time_zone_is_a_parameter():
     assert r.summary.counts["dst_nonexistent_shifted"] == 0
 
 
-def test_window_is_rounded_out_to_months_in_the_estate_zone(edge):
-    # Events from 9 Feb 2026 to 25 Oct 2026 -> [1 Feb 2026, 1 Nov 2026) London time;
-    # 1 Feb and 1 Nov are GMT, so the UTC bounds are midnight.
-    assert edge.window == (ts("2026-02-01"), ts("2026-11-01"))
+def test_window_is_the_span_of_the_export(edge):
+    # First time 9 Feb 2026 14:00 (GMT), last 25 Oct 2026 02:30 London, after that night's
+    # fall back to GMT, so 02:30Z; the end is exclusive, one second after the last row.
+    assert edge.window == (ts("2026-02-09 14:00"), ts("2026-10-25 02:30:01"))
 
 
 def test_pure_function_matches_the_file_importer(edge):
@@ -269,7 +271,8 @@ def test_real_extract_writes_a_readable_dataset(sample, tmp_path):
     tables = io.read_dataset(tmp_path / "sn")
     assert len(tables["tickets"]) == 599
     info = io.read_dataset_info(tmp_path / "sn")
-    assert info.window == (ts("2016-02-01"), ts("2017-03-01"))
+    # The sample's first and last times, 29 Feb 2016 and 15 Feb 2017, both GMT.
+    assert info.window == (ts(SAMPLE_FIRST), ts(SAMPLE_LAST))
     assert info.generator["importer"] == "servicenow"
     rejects = pd.read_csv(written["rejects"], dtype="str", keep_default_na=False)
     assert rejects["source_row"].tolist() == sample.rejects["source_row"].astype(str).tolist()

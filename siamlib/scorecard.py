@@ -296,6 +296,7 @@ def _cards(
         small.policy,
         windows,
     )
+    card["previous_value"] = _previous_as_scored(card, contract, mine, raw, notes)
     scale = card["measure"].map(lambda m: MEASURES[m].scale).astype(float)
     card["ci_low"] = (card["ci_low"] * scale).round(10)
     card["ci_high"] = (card["ci_high"] * scale).round(10)
@@ -326,6 +327,43 @@ def _cards(
     )
     out["small_sample"] = out["small_sample"].astype(bool)
     return out.reset_index(drop=True)
+
+
+def _previous_as_scored(card, contract: Contract, mine, raw, notes) -> np.ndarray:
+    """Each row's previous-month value as that month was scored: where last month's sample
+    was small, its rolling-window figure (or none, when it was not scored), as its own card
+    and the trend show it; the month's own value otherwise. A change "on last month" then
+    compares like with like, instead of a raw month count the board never saw."""
+    prev = card["previous_value"].astype(float).to_numpy()
+    need = {sl.id: sl.min_volume for sl in contract.service_levels if sl.min_volume}
+    if not need:
+        return prev
+    months = sorted(set(card["prev"]))
+    last = _levels_by_month(contract, months)
+    last = last[last["service_level"].isin(need)]
+    if last.empty:
+        return prev
+    last = last.merge(
+        mine[["period", "measure", "scope", "value", "numerator", "denominator"]],
+        on=["period", "measure", "scope"],
+        how="left",
+    )
+    prev_of = {p: periods.previous_periods(p, 2)[0] for p in months}
+    small = contract.small_samples
+    windows = {p: periods.previous_periods(p, small.months) for p in months}
+    scored = apply_small_samples(
+        last, _window_values(raw, notes, prev_of), need, small.policy, windows
+    )
+    scored = scored.loc[scored["small_sample"], ["period", "measure", "scope", "value"]]
+    scored = scored.drop_duplicates(["period", "measure", "scope"]).rename(
+        columns={"period": "prev", "value": "scored"}
+    )
+    scored["was_small"] = True
+    hit = card[["prev", "measure", "scope"]].merge(
+        scored, on=["prev", "measure", "scope"], how="left"
+    )
+    was_small = hit["was_small"].eq(True).to_numpy()
+    return np.where(was_small, hit["scored"].astype(float).to_numpy(), prev)
 
 
 def _levels_by_month(contract: Contract, months: list[str]) -> pd.DataFrame:

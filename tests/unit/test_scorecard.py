@@ -243,6 +243,45 @@ def test_trend_scores_each_small_month_on_its_own_rolling_window():
     assert t["scored_denominator"].tolist() == [7.0, 9.0, 10.0]
 
 
+def test_change_on_last_month_compares_with_last_months_scored_figure():
+    # Same contract and values as above. March was small (2 records) and scored on
+    # 2026-01..2026-03: 7 / 9 = 77.78 %; its raw month count, 1 / 2 = 50 %, was never shown.
+    # April (10 records, 90 %) must compare with the 77.78 % March was scored on.
+    c = contract(
+        [{**RES, "scope": {"priority": 1}, "weight": 100, "min_volume": 5}],
+        small_samples={"policy": "rolling", "months": 3},
+    )
+    res = "sla_resolution_attainment"
+    v = values(
+        ("euc", "2026-01", res, "priority=1", 1.0, 4.0, 4.0),
+        ("euc", "2026-02", res, "priority=1", 2 / 3, 2.0, 3.0),
+        ("euc", "2026-03", res, "priority=1", 0.5, 1.0, 2.0),
+        ("euc", "2026-04", res, "priority=1", 0.9, 9.0, 10.0),
+    )
+    row = scorecard(v, c, "euc", "2026-04").iloc[0]
+    assert row["previous_actual"] == pytest.approx(700 / 9)
+    assert row["change"] == pytest.approx(90 - 700 / 9)  # -> +12.22, not +40
+    # The trend's March (compared with February, 6 / 7 = 85.71 % on its own window) too.
+    t = trend(v, c, "euc", "2026-04", months=2).set_index("period")
+    assert t.loc["2026-03", "previous_actual"] == pytest.approx(600 / 7)
+
+
+def test_last_month_not_scored_for_a_small_sample_shows_no_change():
+    # March: 2 records and nothing before it: 2 counted over the 3 months, below 5, so March
+    # was not scored (grey); April then has no previous figure to compare with.
+    c = contract(
+        [{**RES, "scope": {"priority": 1}, "weight": 100, "min_volume": 5}],
+        small_samples={"policy": "rolling", "months": 3},
+    )
+    res = "sla_resolution_attainment"
+    v = values(
+        ("euc", "2026-03", res, "priority=1", 0.5, 1.0, 2.0),
+        ("euc", "2026-04", res, "priority=1", 0.9, 9.0, 10.0),
+    )
+    row = scorecard(v, c, "euc", "2026-04").iloc[0]
+    assert math.isnan(row["previous_actual"]) and math.isnan(row["change"])
+
+
 def test_trend_defaults_to_twelve_months_ending_at_period():
     t = trend(values(), THREE, "euc", "2026-03")
     months = sorted(t["period"].unique())

@@ -156,12 +156,14 @@ def scorecard_table(bundle: dict) -> str:
             "weight": card["weight"],
             "points": card["points"].round(1),
             "change on last month (in its unit)": card["change"].round(2),
-            "counted": card["denominator"],
+            # What the actual was scored on: the rolling window's count for a small sample.
+            "counted": card.get("scored_denominator", card["denominator"]),
         }
     )
     if "ci_low" in card:  # 95% Wilson interval of record proportions; small samples flagged
         show.insert(6, "95% interval", present.interval_text(card["ci_low"], card["ci_high"]))
-        show["small sample"] = card["small_sample"].map({True: "small sample", False: ""})
+        month = card["denominator"].map(lambda n: "" if pd.isna(n) else f"{n:g}")
+        show["small sample"] = (month + " this month").where(card["small_sample"].eq(True), "")
     # Why a grey level has no actual (no source table, month outside the data window...).
     note = card["note"].fillna("") if "note" in card else pd.Series("", index=card.index)
     if note.ne("").any():
@@ -171,8 +173,11 @@ def scorecard_table(bundle: dict) -> str:
         rag_column="RAG",
         numeric=["expected", "minimum", "actual", "weight", "points"]
         + ["change on last month (in its unit)"],
-        caption=f"Scorecard for {bundle['meta']['period']} (counted: tickets or records; agreed "
-        "minutes for availability)",
+        caption=f"Scorecard for {bundle['meta']['period']} (counted: tickets or records the "
+        "actual is scored on, over the rolling window for a small sample; agreed minutes for "
+        "availability). Change on last month: against last month's figure as computed on "
+        "this month's data, which can differ from last month's report where tickets were "
+        "reopened or corrected since.",
     )
 
 

@@ -288,3 +288,21 @@ def test_credits_chart_tells_earn_back_from_credits_owed():
         "a": "owed by the supplier",
         "b": "earn-back repaid to the supplier",
     }
+
+
+def test_scorecard_counts_what_a_small_sample_was_scored_on():
+    # Network P1: 2 tickets in October, scored on 14 / 15 over the rolling window: the
+    # counted column says 15 (what 93.33 % is 14 of), the small-sample column the month's 2.
+    card = pd.DataFrame(
+        {
+            "service_level": ["P1-RES"], "name": ["Resolution (P1)"], "unit": ["%"],
+            "expected": [95.0], "minimum": [90.0], "actual": [1400 / 15], "rag": ["amber"],
+            "weight": [20.0], "points": [13.3], "change": [-1.67], "denominator": [2.0],
+            "scored_denominator": [15.0], "ci_low": [0.7], "ci_high": [0.99],
+            "small_sample": [True],
+        }
+    )  # fmt: skip
+    html = sections.scorecard_table({"meta": {"period": "2026-10"}, "frames": {"scorecard": card}})
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert "15" in cells and "2 this month" in cells
+    assert "2" not in cells

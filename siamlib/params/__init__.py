@@ -362,6 +362,10 @@ def load_model(path: Path, model: type[M]) -> M:
                 sub = err["ctx"]["path"]
                 key += sub if sub.startswith("[") or not key else f".{sub}"
                 msg = err["ctx"]["problem"]
+            if err["type"] == "finite_number":
+                msg = (
+                    f"a finite number is expected, got {err['input']!r} (.inf and .nan are refused)"
+                )
             # A model's own check may start its message with the key below it ("scope.x: ...")
             joined = f"{key}.{msg}" if key and _SUBKEY.match(msg) else f"{key}: {msg}"
             problems.append(f"{_display(path)}: {joined if key else msg}")

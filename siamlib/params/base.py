@@ -153,7 +153,9 @@ class _Strict(BaseModel):
     """Base of every params model: unknown keys are refused, instances are frozen, and a YAML
     boolean where a number is expected is refused (any field, list item or mapping value)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan: YAML .inf and .nan parse as floats, and an infinite level or a NaN
+    # credit amount would be scored or dropped silently; no params number may be either.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod

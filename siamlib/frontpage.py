@@ -2,9 +2,10 @@
 
 Pure functions from the board bundle's frames to a small typed structure (:class:`FrontPage`):
 one sentence per supplier, worst first, naming each red and amber level with its gap to
-target, its trend against last month and its main driver where the data names one (an
-unplanned outage, a problem, a failed change); the net service credits against the at-risk
-pool; and the alerts a board must not miss (clock-stop gaming signals, watermelons, data the
+target, its trend against last month and its main driver where the supplier's own report
+names one (the cause :mod:`siamlib.causes` proves drove the miss, with the period's counts,
+never another event of the period); the net service credits against the at-risk pool; and
+the alerts a board must not miss (clock-stop gaming signals, watermelons, data the
 quality gate blocked). :func:`siamlib.sections.front_page` renders it.
 
 Amber levels are named as well as red ones: amber is below the expected level, the board's
@@ -36,6 +37,10 @@ GAMING_PAUSE_BEFORE_RESOLUTION = 0.25
 # At most this many levels named per supplier sentence; the rest are counted (the scorecard
 # lists them all).
 MAX_LEVELS = 4
+# Levels are stated as the suppliers' scorecards state them (present.fmt_cell: two decimals);
+# a value off 100% (or a gap off 0) gets more decimals rather than reading as 100% (or 0).
+LEVEL_DIGITS = 2
+MAX_DIGITS = 6  # beyond this a difference is float noise, not a fact
 DRIVER_COLUMNS = ["supplier_id", "service", "kind", "ref", "when", "hours", "incidents"]
 _SEVERITY = {"red": 0, "amber": 1}
 
@@ -48,7 +53,9 @@ class LevelLine:
     label: str
     rag: str
     text: str
-    driver: str = ""
+    driver: str = ""  # the cause and its counts for this level ("" when none drove the miss)
+    cause: str = ""  # the cause alone, as named once per supplier sentence
+    counts: str = ""  # the cause's counts for this level (linked tickets, downtime minutes)
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,10 @@ def drivers(
     changes: pd.DataFrame | None,
     bounds: tuple[pd.Timestamp, pd.Timestamp],
 ) -> pd.DataFrame:
-    """Events of the period that can explain a missed level, per supplier and service.
+    """Events of the period, per supplier and service: what the board says of a cause.
+
+    The page names a cause only from the causes table (:func:`cause_of`); this frame only
+    gives the service and day of the record it names, never a count.
 
     - ``outage``: unplanned outages overlapping the period, ``hours`` inside the period
       (an ongoing one runs to the period end);
@@ -184,59 +194,67 @@ def _scope(scope: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in str(scope or "").split(";") if "=" in part)
 
 
-def main_driver(
-    found: pd.DataFrame, supplier_id: str, measure: str, scope: str
-) -> pd.Series | None:
-    """The event most likely behind a missed level, or None when the data names none.
+def cause_of(caused: pd.DataFrame | None, supplier_id: str, service_level: str) -> pd.Series | None:
+    """The cause that drove a level's miss, as the supplier's own report shows it: its row of
+    the causes table (:mod:`siamlib.causes`) behind most of the level's misses; None when
+    the table names none (then the report says no cause drove a miss, and so does the board).
 
-    Availability looks only at outages (longest first); every other ticket-based level at the
-    failed change or problem with the most incidents, then the longest outage. A level
-    scoped to a service looks only at that service. Integrator levels have no driver here.
+    The ledger's waivers read the same table, so the page and the credits name one cause.
 
-    >>> d = pd.DataFrame({"supplier_id": ["h", "h"], "service": ["email", "erp"],
-    ...     "kind": ["outage", "change"], "ref": ["O1", "C7"], "when": [None, None],
-    ...     "hours": [6.5, 0.0], "incidents": [0, 12]})
-    >>> main_driver(d, "h", "availability", "")["ref"]
-    'O1'
-    >>> main_driver(d, "h", "reopen_rate", "")["ref"]
-    'C7'
-    >>> main_driver(d, "h", "availability", "service=erp") is None
-    True
+    >>> c = pd.DataFrame({"supplier_id": ["h", "h", "h"], "service_level": ["P2"] * 3,
+    ...     "cause_kind": ["problem", "outage", "change"], "cause_id": ["PRB1", "O1", "C1"],
+    ...     "records": [9, 6, 40], "breached": [2, 5, 30], "drives_miss": [True, True, False]})
+    >>> cause_of(c, "h", "P2")["cause_id"], cause_of(c, "h", "P3")
+    ('O1', None)
     """
-    if found is None or found.empty or measure.startswith(("aged", "cross", "ping", "proact")):
+    if caused is None or caused.empty:
         return None
-    own = found[found["supplier_id"] == supplier_id]
-    service = _scope(scope).get("service")
-    if service:
-        own = own[own["service"] == service]
-    outages = own[own["kind"] == "outage"].sort_values(["hours", "ref"], ascending=[False, True])
+    mine = caused[
+        (caused["supplier_id"] == supplier_id)
+        & (caused["service_level"] == service_level)
+        & caused["drives_miss"].fillna(False).astype(bool)
+    ]
+    if mine.empty:
+        return None
+    return mine.sort_values(["breached", "cause_id"], ascending=[False, True]).iloc[0]
+
+
+def cause_name(cause: pd.Series, found: pd.DataFrame | None, tz: str = "UTC") -> str:
+    """A cause in words, its service and day from the period's events when they hold it:
+    ``an unplanned outage of email on 14 Oct (O1)``, ``problem PRB9 on vpn``, ``change C7``.
+    """
+    kind, ref = str(cause["cause_kind"]), str(cause["cause_id"])
+    hit = pd.DataFrame() if found is None or found.empty else found
+    if not hit.empty:
+        hit = hit[(hit["kind"] == kind) & (hit["ref"] == ref)]
+        own = hit[hit["supplier_id"] == cause.get("supplier_id")]
+        hit = own if not own.empty else hit
+    service = f" of {hit['service'].iloc[0]}" if not hit.empty else ""
+    when = hit["when"].iloc[0] if not hit.empty else None
+    on = f" on {pd.Timestamp(when).tz_convert(tz).strftime('%-d %b')}" if pd.notna(when) else ""
+    if kind == "outage":
+        return f"an unplanned outage{service}{on} ({ref})"
+    service = service.replace(" of ", " on ", 1)
+    if kind == "problem":
+        return f"problem {ref}{service}"
+    if kind == "change":
+        return f"change {ref}{service}{on}"
+    return f"{kind.replace('_', ' ')} {ref}{service}"
+
+
+def cause_counts(cause: pd.Series, measure: str) -> str:
+    """A cause's counts for one level, as the causes table has them for the period: downtime
+    minutes for availability, else the level's tickets linked to it and how many missed.
+
+    >>> c = pd.Series({"records": 16, "breached": 9})
+    >>> cause_counts(c, "sla_resolution_attainment"), cause_counts(c, "availability")
+    ('16 linked tickets (9 missed)', '16 minutes of downtime')
+    """
+    n = int(cause["records"])
     if measure == "availability":
-        return outages.iloc[0] if not outages.empty else None
-    others = own[(own["kind"] != "outage") & own["incidents"].gt(0)]
-    others = others.sort_values(["incidents", "ref"], ascending=[False, True])
-    if not others.empty:
-        return others.iloc[0]
-    return outages.iloc[0] if not outages.empty else None
-
-
-def driver_text(row: pd.Series, tz: str = "UTC") -> str:
-    """A driver in words: ``an unplanned outage of email on 14 Oct (6.5 hours, O1)``."""
-    day = (
-        pd.Timestamp(row["when"]).tz_convert(tz).strftime("%-d %b") if pd.notna(row["when"]) else ""
-    )
-    on = f" on {day}" if day else ""
-    if row["kind"] == "outage":
-        hours = present.fmt_number(row["hours"], "hours", 1)
-        return f"an unplanned outage of {row['service']}{on} ({hours}, {row['ref']})"
-    if row["kind"] == "problem":
-        return (
-            f"problem {row['ref']} on {row['service']} "
-            f"({present.fmt_number(row['incidents'], '', 0)} linked incidents)"
-        )
-    return (
-        f"change {row['ref']} on {row['service']}{on} "
-        f"({present.fmt_number(row['incidents'], '', 0)} incidents caused)"
-    )
+        return f"{present.fmt_number(n, '', 0)} minute{'s' * (n != 1)} of downtime"
+    missed = present.fmt_number(int(cause["breached"]), "", 0)
+    return f"{present.fmt_number(n, '', 0)} linked ticket{'s' * (n != 1)} ({missed} missed)"
 
 
 # ------------------------------------------------------------------------------ levels -----
@@ -256,32 +274,55 @@ def level_label(name: str, scope: str) -> str:
     return ", ".join([name, *parts])
 
 
+def _digits(value: float, edge: float) -> int:
+    """Decimals to state ``value`` with: the scorecard's :data:`LEVEL_DIGITS`, more when
+    those would round a value that is not ``edge`` onto it (99.996 is not 100%).
+
+    >>> _digits(98.646532, 100), _digits(99.996, 100), _digits(100.0, 100), _digits(0.004, 0)
+    (2, 3, 2, 3)
+    """
+    digits = LEVEL_DIGITS
+    while (
+        digits < MAX_DIGITS
+        and value != edge
+        and present.fmt_number(value, "", digits) == present.fmt_number(edge, "", digits)
+    ):
+        digits += 1
+    return digits
+
+
 def _value(value: float, unit: str) -> str:
+    """A level's value as the supplier's scorecard states it (two decimals, ``98.65%``).
+
+    >>> _value(98.646532, "%"), _value(99.980736, "%"), _value(2.977273, "score 1-5")
+    ('98.65%', '99.98%', '2.98 of 5')
+    """
     if unit == "%":
-        return present.fmt_number(value, "%", 1)
+        return present.fmt_number(value, "%", _digits(value, 100.0))
     if unit in ("count", "per ticket"):
-        return present.fmt_number(value, "", 2)
+        return present.fmt_number(value, "", LEVEL_DIGITS)
     if unit == "score 1-5":
-        return f"{present.fmt_number(value, '', 2)} of 5"
-    return present.fmt_number(value, unit, 2)
+        return f"{present.fmt_number(value, '', LEVEL_DIGITS)} of 5"
+    return present.fmt_number(value, unit, LEVEL_DIGITS)
 
 
 def _gap(gap: float, unit: str) -> str:
+    digits = _digits(gap, 0.0)
     if unit == "%":
-        return present.fmt_number(gap, "points", 1)
+        return present.fmt_number(gap, "points", digits)
     plain = unit in ("count", "per ticket", "score 1-5")
-    return present.fmt_number(gap, "" if plain else unit, 2)
+    return present.fmt_number(gap, "" if plain else unit, digits)
 
 
 def level_text(row: pd.Series, driver: str = "") -> str:
     """One level's clause: value against expected, gap, trend and driver.
 
     >>> r = pd.Series({"name": "Service availability", "scope": "", "unit": "%",
-    ...     "direction": "higher", "expected": 99.5, "actual": 98.6, "rag": "red",
-    ...     "previous_actual": 99.76})
-    >>> level_text(r, "an unplanned outage of erp on 14 Oct (6.5 hours, O1)")
-    'Service availability red at 98.6% against 99.5% expected (0.9 points short; worse than \
-last month, 99.8%), main driver an unplanned outage of erp on 14 Oct (6.5 hours, O1)'
+    ...     "direction": "higher", "expected": 99.5, "actual": 98.646532, "rag": "red",
+    ...     "previous_actual": 99.980736})
+    >>> level_text(r, "an unplanned outage of erp on 14 Oct (O1)")
+    'Service availability red at 98.65% against 99.5% expected (0.85 points short; worse than \
+last month, 99.98%), main driver an unplanned outage of erp on 14 Oct (O1)'
     """
     unit = str(row["unit"])
     higher = row["direction"] == "higher"
@@ -290,7 +331,7 @@ last month, 99.8%), main driver an unplanned outage of erp on 14 Oct (6.5 hours,
     prev = row.get("previous_actual")
     if present.is_missing(prev):
         trend = "no figure last month"
-    elif abs(row["actual"] - prev) < 1e-9:
+    elif _value(row["actual"], unit) == _value(prev, unit):  # the scorecard's change is 0
         trend = f"same as last month, {_value(prev, unit)}"
     else:
         better = (row["actual"] > prev) == higher
@@ -329,37 +370,6 @@ def _blocked(bundle: dict) -> set[str]:
     return set(q.loc[q["stopped"].astype(bool), "supplier_id"])
 
 
-def linked_driver(
-    caused: pd.DataFrame | None, found: pd.DataFrame, supplier_id: str, service_level: str
-) -> pd.Series | None:
-    """The driver the causes table proves for a missed level (the cause behind most of its
-    misses, :mod:`siamlib.causes`), as its row of ``found``; None when it names none.
-
-    The ledger's waivers read the same table, so the page and the credits name one cause.
-
-    >>> c = pd.DataFrame({"supplier_id": ["h", "h"], "service_level": ["P2", "P2"],
-    ...     "cause_kind": ["problem", "outage"], "cause_id": ["PRB1", "O1"],
-    ...     "breached": [2, 5], "drives_miss": [True, True]})
-    >>> d = pd.DataFrame({"supplier_id": ["h", "h"], "service": ["email", "email"],
-    ...     "kind": ["problem", "outage"], "ref": ["PRB1", "O1"], "when": [None, None],
-    ...     "hours": [0.0, 30.0], "incidents": [9, 0]})
-    >>> linked_driver(c, d, "h", "P2")["ref"]
-    'O1'
-    """
-    if caused is None or caused.empty or found is None or found.empty:
-        return None
-    mine = caused[
-        (caused["supplier_id"] == supplier_id)
-        & (caused["service_level"] == service_level)
-        & caused["drives_miss"].fillna(False).astype(bool)
-    ]
-    for _, c in mine.sort_values(["breached", "cause_id"], ascending=[False, True]).iterrows():
-        hit = found[(found["kind"] == c["cause_kind"]) & (found["ref"] == c["cause_id"])]
-        if not hit.empty:
-            return hit.iloc[0]
-    return None
-
-
 def supplier_line(
     row: pd.Series,
     cards: pd.DataFrame,
@@ -368,8 +378,9 @@ def supplier_line(
     tz: str,
     caused: pd.DataFrame | None = None,
 ) -> SupplierLine:
-    """One supplier's sentence from its league row, the cards and the period's drivers
-    (``caused``: the causes table; a cause it links to a level's misses comes first)."""
+    """One supplier's sentence from its league row, the cards and the causes table
+    (``caused``): a level's driver is the cause that table proves drove its miss, named with
+    the period's counts (``found``, the period's events, only gives its service and day)."""
     sid, name = row["supplier_id"], row.get("supplier_name") or row["supplier_id"]
     score = row.get("weighted_score", float("nan"))
     if blocked:
@@ -381,16 +392,18 @@ def supplier_line(
     failing = _failing(cards, sid)
     levels = []
     for _, lv in failing.iterrows():
-        d = linked_driver(caused, found, sid, lv["service_level"])
-        if d is None:
-            d = main_driver(found, sid, lv["measure"], lv["scope"])
+        c = cause_of(caused, sid, lv["service_level"])
+        cause = cause_name(c, found, tz) if c is not None else ""
+        counts = cause_counts(c, str(lv["measure"])) if c is not None else ""
         levels.append(
             LevelLine(
                 lv["service_level"],
                 level_label(lv["name"], lv["scope"]),
                 lv["rag"],
                 level_text(lv),
-                driver_text(d, tz) if d is not None else "",
+                f"{cause}: {counts}" if cause else "",
+                cause,
+                counts,
             )
         )
     own = cards[cards["supplier_id"] == sid]
@@ -413,19 +426,21 @@ def supplier_line(
 
 
 def _drivers(levels: list[LevelLine]) -> str:
-    """The drivers of a supplier's levels, each named once: ``; main driver: ...``."""
-    by: dict[str, list[str]] = {}
+    """The causes of a supplier's missed levels, each named once with its counts per level:
+    ``; main driver: an unplanned outage of email on 13 Oct (O1): 1,815 minutes of downtime
+    for Service availability``; the cause behind most levels first."""
+    by: dict[str, list[LevelLine]] = {}
     for lv in levels:
-        if lv.driver:
-            by.setdefault(lv.driver, []).append(lv.label)
+        if lv.cause:
+            by.setdefault(lv.cause, []).append(lv)
     if not by:
         return ""
-    if len(by) == 1:
-        return f"; main driver: {next(iter(by))}"
-    # The driver behind most levels is named plainly, each other one with its levels.
     ranked = sorted(by.items(), key=lambda kv: -len(kv[1]))
-    named = [ranked[0][0], *(f"{d} for {', '.join(labels)}" for d, labels in ranked[1:])]
-    return f"; main drivers: {'; '.join(named)}"
+    named = [
+        f"{cause}: {' and '.join(f'{lv.counts} for {lv.label}' for lv in lvs)}"
+        for cause, lvs in ranked
+    ]
+    return f"; main driver{'s' * (len(named) > 1)}: {'; '.join(named)}"
 
 
 def alerts(bundle: dict) -> tuple[str, ...]:

@@ -105,16 +105,28 @@ def test_an_outage_running_past_the_period_end_counts_only_its_hours_inside():
 
 
 def test_each_supplier_gets_one_sentence_worst_first_with_gap_trend_and_driver():
-    fp = frontpage.front_page(_bundle())
+    # The outage drove the availability miss (390 minutes of downtime); the failed change is
+    # linked to P2 tickets, but P2 is amber (not missed): it drives no miss and is not named.
+    causes = pd.DataFrame(
+        {
+            "supplier_id": ["host", "host"],
+            "service_level": ["AVAIL", "P2-RES"],
+            "cause_kind": ["outage", "change"],
+            "cause_id": ["O1", "C7"],
+            "records": [390, 3],
+            "breached": [390, 2],
+            "drives_miss": [True, False],
+        }
+    )
+    fp = frontpage.front_page(_bundle(causes=causes))
     assert [s.supplier_id for s in fp.suppliers] == ["host", "net"]
     assert fp.suppliers[0].sentence == (
         "Summit Hosting (weighted score 40 of 100) is below expected on 2 of 3 levels "
         "(1 red, 1 amber): "
         "Service availability red at 98.6% against 99.5% expected (0.9 points short; worse "
         "than last month, 99.8%); Resolution within target, P2 amber at 85% against 90% "
-        "expected (5 points short; same as last month, 85%); main drivers: an unplanned "
-        "outage of email on 14 Oct (6.5 hours, O1); change C7 on erp on 3 Oct (3 incidents "
-        "caused) for Resolution within target, P2."
+        "expected (5 points short; same as last month, 85%); main driver: an unplanned "
+        "outage of email on 14 Oct (O1): 390 minutes of downtime for Service availability."
     )
     assert fp.suppliers[0].rag == "red"
     assert fp.suppliers[1].sentence == (
@@ -130,7 +142,8 @@ def test_a_lower_is_better_level_reports_how_far_over_target_it_is():
     fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
     line = next(s for s in fp.suppliers if s.supplier_id == "net")
     assert line.levels[0].text == (
-        "Reopen rate red at 7.3% against 3% expected (4.3 points over; better than last month, 8%)"
+        "Reopen rate red at 7.25% against 3% expected (4.25 points over; better than last month, "
+        "8%)"
     )
 
 
@@ -265,4 +278,128 @@ def test_the_board_is_asked_to_approve_each_credit_note_each_earn_back_and_act_o
         "Note the earn-back of £500 repayable to Meridian Networks.",
         "Ask Summit Hosting for a recovery plan for Service availability.",
         "Discuss the alert below and the answer it asks for.",
+    )
+
+
+# ---------------------------------------------------------------- causes and precision ----
+# Hosting misses P2 resolution and availability (red) and is amber on reopen rate; network is
+# amber on P2. Values as the scorecard stores them (unrounded).
+PERIOD_CARDS = _cards(
+    ["host", "P2-RES", "sla_resolution_attainment", "priority=2", "Resolution within target"]
+    + ["%", "higher", 92.0, 88.0, 76.923077, "red", 100.0],
+    ["host", "AVAIL", "availability", "", "Service availability", "%", "higher"]
+    + [99.5, 99.0, 98.646532, "red", 99.980736],
+    ["host", "REOPEN", "reopen_rate", "", "Reopen rate", "%", "lower"]
+    + [3.0, 6.0, 4.779412, "amber", 4.291845],
+    ["net", "P2-RES", "sla_resolution_attainment", "priority=2", "Resolution within target"]
+    + ["%", "higher", 90.0, 85.0, 86.956522, "amber", 95.833333],
+)
+# The events the drivers frame holds: the period's outage, and old problems still open with
+# many lifetime links (none of them in the period, one of them shared with another supplier).
+FOUND = pd.DataFrame(
+    {
+        "supplier_id": ["host", "host", "host", "net"],
+        "service": ["email", "email", "service-desk", "vpn"],
+        "kind": ["outage", "problem", "problem", "problem"],
+        "ref": ["O1", "PRB54", "PRB7", "PRB49"],
+        "when": [_ts("2026-10-13 06:00"), _ts("2026-10-12 09:00")]
+        + [_ts("2025-10-02 09:00"), _ts("2025-11-02 09:00")],
+        "hours": [30.25, 0.0, 0.0, 0.0],
+        "incidents": [0, 30, 7, 334],
+    }
+)
+
+
+def _causes(*rows) -> pd.DataFrame:
+    cols = ["supplier_id", "service_level", "cause_kind", "cause_id", "records", "breached"]
+    return pd.DataFrame(list(rows), columns=[*cols, "drives_miss"])
+
+
+# The period's causes, as each supplier's own report shows them: the outage drives both of
+# hosting's red misses; network's problem has period links but drives no miss.
+PERIOD_CAUSES = _causes(
+    ["host", "P2-RES", "outage", "O1", 16, 9, True],
+    ["host", "P2-RES", "problem", "PRB54", 9, 8, False],
+    ["host", "AVAIL", "outage", "O1", 1815, 1815, True],
+    ["net", "P2-RES", "problem", "PRB49", 28, 4, False],
+)
+
+
+def _period_page(causes: pd.DataFrame = PERIOD_CAUSES) -> frontpage.FrontPage:
+    return frontpage.front_page(_bundle(cards=PERIOD_CARDS, drivers=FOUND, causes=causes))
+
+
+def test_the_main_driver_is_the_cause_of_the_miss_with_the_periods_counts():
+    host = _period_page().suppliers[0]
+    assert host.sentence == (
+        "Summit Hosting (weighted score 40 of 100) is below expected on 3 of 3 levels "
+        "(2 red, 1 amber): Resolution within target, P2 red at 76.92% against 92% expected "
+        "(15.08 points short; worse than last month, 100%); Service availability red at "
+        "98.65% against 99.5% expected (0.85 points short; worse than last month, 99.98%); "
+        "Reopen rate amber at 4.78% against 3% expected (1.78 points over; worse than last "
+        "month, 4.29%); main driver: an unplanned outage of email on 13 Oct (O1): 16 linked "
+        "tickets (9 missed) for Resolution within target, P2 and 1,815 minutes of downtime "
+        "for Service availability."
+    )
+    # The old problem with 30 lifetime links is no driver of reopen rate: no cause row says so.
+    assert [lv.driver for lv in host.levels][2] == ""
+    assert "PRB7" not in host.sentence and "30 linked" not in host.sentence
+
+
+def test_a_supplier_whose_report_names_no_cause_of_a_miss_gets_no_main_driver():
+    # Network's report says no outage, change or problem drove a miss; the drivers frame still
+    # holds an open problem with 334 lifetime links on its service. The board names none.
+    net = next(s for s in _period_page().suppliers if s.supplier_id == "net")
+    assert net.sentence == (
+        "Meridian Networks (weighted score 100 of 100) is below expected on 1 of 1 levels "
+        "(1 amber): Resolution within target, P2 amber at 86.96% against 90% expected (3.04 "
+        "points short; worse than last month, 95.83%)."
+    )
+    assert net.levels[0].driver == ""
+    # With no causes frame at all, no level has a driver either.
+    page = _period_page(causes=_causes())
+    assert all(lv.driver == "" for s in page.suppliers for lv in s.levels)
+    assert all("main driver" not in s.sentence for s in page.suppliers)
+
+
+def test_two_causes_are_each_named_with_their_own_level_and_counts():
+    causes = _causes(
+        ["host", "P2-RES", "outage", "O1", 16, 8, True],
+        ["host", "P2-RES", "problem", "PRB54", 9, 9, True],
+        ["host", "AVAIL", "outage", "O1", 1815, 1815, True],
+    )
+    host = _period_page(causes).suppliers[0]
+    assert host.sentence.endswith(
+        "; main drivers: problem PRB54 on email: 9 linked tickets (9 missed) for Resolution "
+        "within target, P2; an unplanned outage of email on 13 Oct (O1): 1,815 minutes of "
+        "downtime for Service availability."
+    )
+
+
+def test_a_cause_missing_from_the_drivers_frame_is_still_named_from_the_causes():
+    causes = _causes(["host", "AVAIL", "outage", "O9", 1, 1, True])
+    host = _period_page(causes).suppliers[0]
+    assert host.sentence.endswith(
+        "; main driver: an unplanned outage (O9): 1 minute of downtime for Service availability."
+    )
+
+
+def test_levels_use_the_scorecards_two_decimals_and_never_round_up_to_100():
+    # Last month's availability had downtime (99.98, not 100): the board says 99.98%.
+    cards = _cards(
+        ["host", "AVAIL", "availability", "", "Service availability", "%", "higher"]
+        + [99.5, 99.0, 98.646532, "red", 99.980736],
+        ["net", "AVAIL", "availability", "", "Service availability", "%", "higher"]
+        + [99.5, 99.0, 99.2, "amber", 99.996],
+    )
+    fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
+    texts = {s.supplier_id: s.levels[0].text for s in fp.suppliers}
+    assert texts["host"] == (
+        "Service availability red at 98.65% against 99.5% expected (0.85 points short; "
+        "worse than last month, 99.98%)"
+    )
+    # 99.996 rounds to 100.00 at two decimals; it is not 100, so it keeps its third decimal.
+    assert texts["net"] == (
+        "Service availability amber at 99.2% against 99.5% expected (0.3 points short; "
+        "worse than last month, 99.996%)"
     )

@@ -141,9 +141,24 @@ def apply_exclusions(
 
 
 # ------------------------------------------------------------------------------ formatting
+# Characters that do not show: whitespace, controls, and Unicode format characters
+# (zero-width spaces and joiners, bidi marks, the BOM, the soft hyphen, invisible operators).
+_UNSEEN = (
+    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def _fold(ids: pd.Series) -> pd.Series:
+    """An id as a reader sees it: NFKC (full-width letters as ASCII), characters that do not
+    show removed, letter case folded."""
+    return ids.str.normalize("NFKC").str.replace(_UNSEEN, "", regex=True).str.casefold()
+
+
 def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
     """Agreed exclusions and upheld disputes whose ticket id is in the data only in another
-    letter case or with spaces: one message each, naming the file and the entry.
+    letter case, with spaces or with characters that do not show (a zero-width space, a
+    full-width letter): one message each, naming the file and the entry.
 
     Such an entry would silently exclude nothing, so the agreed money would not follow (an
     id matching no ticket at all is no such sign: the ticket may be older than the data).
@@ -159,9 +174,11 @@ def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
     missing = agreed - set(ids[ids.isin(list(agreed))])
     if not missing:
         return []
-    folded = {m.strip().casefold(): m for m in missing}
-    hits = ids[ids.str.strip().str.casefold().isin(list(folded))].drop_duplicates()
-    near = {folded[h.strip().casefold()]: h for h in hits}
+    missing_ids = pd.Series(sorted(missing), dtype="str")
+    folded = dict(zip(_fold(missing_ids), missing_ids, strict=True))
+    data_folded = _fold(ids)
+    hit = data_folded.isin(list(folded))
+    near = {folded[f]: h for f, h in zip(data_folded[hit], ids[hit], strict=True)}
     disputes = {d.ticket_id: d.id for d in params.disputes.disputes if d.status == "upheld"}
     out = []
     # The file's entries come first in params.exclusions (upheld disputes follow), so an

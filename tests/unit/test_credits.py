@@ -739,3 +739,34 @@ def test_an_exclusion_or_dispute_naming_a_ticket_in_another_letter_case_is_refus
         "(ticket ids are matched exactly): correct the id",
     ]
     assert misnamed_exclusions(pd.Series(["inc7", "inc9", "INC1"]), p) == []
+
+
+@pytest.mark.parametrize(
+    ("data_id", "shown"),
+    [
+        ("INC\u200b0000042", "'INC\\u200b0000042'"),  # a zero-width space inside
+        ("\ufeffINC0000042", "'\\ufeffINC0000042'"),  # a byte-order mark in front
+        ("INC0000042\u00a0", "'INC0000042\\xa0'"),  # a no-break space after
+        ("ＩＮＣ0000042", "'ＩＮＣ0000042'"),  # full-width letters
+    ],
+)
+def test_an_exclusion_matching_a_ticket_only_through_unseen_characters_is_refused(data_id, shown):
+    from siamlib.credits import misnamed_exclusions
+
+    # The agreed id and the data's look the same to a reader; an exact match fails, so the
+    # exclusion would silently exclude nothing (the probe moved P3-RES from 100 to 87.5 %).
+    p = _with_agreements(["INC0000042"], [])
+    assert misnamed_exclusions(pd.Series([data_id, "INC1"]), p) == [
+        f"exclusions.yaml: exclusions[0].ticket_id 'INC0000042' matches no ticket; the data has "
+        f"{shown} (ticket ids are matched exactly): correct the id"
+    ]
+
+
+def test_an_exclusion_whose_own_id_hides_a_character_is_refused():
+    from siamlib.credits import misnamed_exclusions
+
+    p = _with_agreements(["INC0000042\u200d"], [])
+    assert misnamed_exclusions(pd.Series(["INC0000042"]), p) == [
+        "exclusions.yaml: exclusions[0].ticket_id 'INC0000042\\u200d' matches no ticket; the "
+        "data has 'INC0000042' (ticket ids are matched exactly): correct the id"
+    ]

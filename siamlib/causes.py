@@ -10,6 +10,23 @@ A *cause* is a record the data names as the reason for tickets:
 The data model has no major-incident table, so ``major_incident`` causes are not linked
 (the kind is reserved in :data:`CAUSE_KINDS`).
 
+An outage cause is an *event*, not a record (:func:`outage_events`): unplanned records whose
+downtime overlaps (or touches) on the same supplier and service are one event, named by its
+earliest-starting record (``cause_id``; ``cause_records`` and a waived line list every id).
+Availability is recomputed "with" and "without" the whole event by the availability measure
+itself, on all the supplier's records, planned windows included (:func:`downtime_causes`), so
+the test counts exactly the minutes the scorecard counts. The supplier would argue that a
+minute counted once in availability is one failure however often it was recorded; the
+customer, that two records may be two failures. We side with the measure: it cannot tell
+overlapping minutes apart, so "the level is met without this cause" can only be asked of the
+merged downtime; testing records one by one would find no cause at all (the other record
+still covers the time) and charge twice for one outage. An unplanned record wholly inside a
+planned window adds no minute, so it is no cause of an availability miss; one partly outside
+counts its outside minutes only. Separate (non-overlapping) outages stay separate causes:
+when only their sum misses the level, none of them drives the miss alone and nothing is
+waived. There the customer's argument holds: two failures, neither of which alone cost the
+level, are not "one cause", and pooling them would waive credits for repeated failure.
+
 A cause *drives* a level's miss when the level is missed (actual below its minimum) and the
 actual recomputed without the cause's tickets is not. When one cause drives misses in several
 levels, the contract's ``credit_regime.one_credit_per_cause`` rule decides which credit stands:
@@ -50,10 +67,13 @@ CAUSES_COLUMNS = [
     "actual_without",
     "minimum",
     "drives_miss",
+    "cause_records",
 ]
 """The ``causes`` table: one row per (level, cause). ``records`` counts the level's tickets
 linked to the cause, ``breached`` those of them that missed; ``actual`` and ``actual_without``
-are the level's attainment (%) with and without the cause's tickets."""
+are the level's attainment (%) with and without the cause's tickets. ``cause_records`` lists
+the data's record ids the cause stands for (", "-joined, earliest first): the ``cause_id``
+itself, or every overlapping record of one outage event (:func:`outage_events`)."""
 
 RULES = ("largest", "first_listed", "all")
 # How a waived line names the rule: the board reads these words, not the params' keys.
@@ -66,7 +86,10 @@ RULE_WORDS = {
 def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> pd.DataFrame:
     """Link tickets to causes: outages (service + time), changes and problems (ids).
 
-    Planned outages are not causes (agreed maintenance). A ticket may link to several causes.
+    Planned outages are not causes (agreed maintenance). Unplanned records whose downtime
+    overlaps on one service are one outage (:func:`outage_events`): a ticket opened during any
+    of them links to the event, named by its earliest record. A ticket may link to several
+    causes.
 
     Returns
     -------
@@ -95,9 +118,11 @@ def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> p
                 )
             )
     if outages is not None and not outages.empty:
-        unplanned = outages[~outages["planned"].fillna(False).astype(bool)]
+        # overlapping records of one outage are one cause, named by the event's id
+        unplanned = outage_events(outages)
+        unplanned = unplanned[unplanned["event"].notna()]
         pairs = tickets[["ticket_id", "service", "opened_at"]].merge(
-            unplanned[["outage_id", "service", "start_at", "end_at"]], on="service"
+            unplanned[["event", "service", "start_at", "end_at"]], on="service"
         )
         during = (pairs["opened_at"] >= pairs["start_at"]) & (
             pairs["end_at"].isna() | (pairs["opened_at"] <= pairs["end_at"])
@@ -107,7 +132,7 @@ def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> p
             pd.DataFrame(
                 {
                     "cause_kind": "outage",
-                    "cause_id": hit["outage_id"].astype(str),
+                    "cause_id": hit["event"].astype(str),
                     "ticket_id": hit["ticket_id"],
                 }
             )
@@ -116,6 +141,56 @@ def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> p
         return pd.DataFrame(columns=LINK_COLUMNS)
     links = pd.concat(parts, ignore_index=True).drop_duplicates()
     return links.sort_values(LINK_COLUMNS).reset_index(drop=True)[LINK_COLUMNS]
+
+
+def outage_events(outages: pd.DataFrame) -> pd.DataFrame:
+    """The unplanned outage records, each with the outage *event* it belongs to.
+
+    Records of one supplier (when the table says) and service whose downtime overlaps or
+    touches are one event: the union the availability measure counts once
+    (:func:`siamlib.measures.availability._merge_intervals`, the measure's own merging; an
+    outage without an end runs on). The event is named (``event``) by its earliest-starting
+    record with an id (ties: the smallest id; missing when no record has one) and
+    ``event_records`` lists its ids, earliest first. Records of no length stand alone.
+
+    >>> t = lambda *v: pd.to_datetime(list(v), utc=True)
+    >>> o = pd.DataFrame({"outage_id": ["B", "A", "C"], "service": "email",
+    ...     "start_at": t("2026-10-01 10:00", "2026-10-01 09:00", "2026-10-02 09:00"),
+    ...     "end_at": t("2026-10-01 12:00", "2026-10-01 11:00", "2026-10-02 10:00"),
+    ...     "planned": False})
+    >>> outage_events(o)[["outage_id", "event", "event_records"]].values.tolist()
+    [['B', 'A', 'A, B'], ['A', 'A', 'A, B'], ['C', 'C', 'C']]
+    """
+    from siamlib.measures._base import _flag, _us
+    from siamlib.measures.availability import _merge_intervals
+
+    un = outages[~_flag(outages["planned"]).to_numpy()]
+    keys = [k for k in ("supplier_id", "service") if k in un.columns]
+    ids = un["outage_id"].astype(object)
+    iv = pd.DataFrame({k: un[k].astype(object).fillna("").to_numpy() for k in keys})
+    iv["start"], iv["end"] = _us(un["start_at"]), _us(un["end_at"])
+    iv["id"] = [str(v) if pd.notna(v) else "" for v in ids]
+    iv["block"] = [f"r{i}" for i in range(len(iv))]  # a record of no length: its own event
+    down = iv[iv["end"] > iv["start"]].reset_index(names="row")
+    if len(down):
+        blocks = _merge_intervals(down, keys).reset_index(names="block").sort_values("start")
+        # each record belongs to the merged block it starts in (blocks are disjoint)
+        member = pd.merge_asof(
+            down.drop(columns="block").sort_values("start"),
+            blocks[[*keys, "start", "block"]],
+            on="start",
+            by=keys,
+            direction="backward",
+        )
+        iv.loc[member["row"].to_numpy(), "block"] = [f"b{b}" for b in member["block"]]
+    named = iv[iv["id"] != ""].sort_values(["block", "start", "id"], kind="stable")
+    named = named.drop_duplicates(["block", "id"])
+    first = named.groupby("block", sort=False)["id"].first()
+    listed = named.groupby("block", sort=False)["id"].agg(", ".join)
+    return un.assign(
+        event=iv["block"].map(first).astype(object).to_numpy(),
+        event_records=iv["block"].map(listed).astype(object).to_numpy(),
+    )
 
 
 def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dict) -> pd.DataFrame:
@@ -184,6 +259,7 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
                 "actual_without": without,
                 "minimum": minimum,
                 "drives_miss": bool(actual < minimum and not missed_without),
+                "cause_records": cid,
             }
         )
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
@@ -239,14 +315,25 @@ def waive_credits(
             winner = cand.sort_values("_rank").index[0]
         keep_level = out.loc[winner, "service_level"]
         kept.add(keep_level)
+        named = f"{kind} {cid}"
+        ids = _record_ids(grp, cid)
+        if ids != [cid]:  # one outage recorded several times: say which records
+            named += f" (overlapping records {', '.join(ids)}: one outage)"
         for i in idx.drop(winner):
             out.loc[i, "line"] = "waived"
             out.loc[i, "amount"] = 0.0
             out.loc[i, "cause_id"] = cid
             out.loc[i, "explanation"] = (
-                f"waived: same cause as {keep_level}, {kind} {cid} ({RULE_WORDS[rule]})"
+                f"waived: same cause as {keep_level}, {named} ({RULE_WORDS[rule]})"
             )
     return out
+
+
+def _record_ids(rows: pd.DataFrame, cid: str) -> list[str]:
+    """The record ids a cause's rows list in ``cause_records`` (the id alone by default)."""
+    listed = rows["cause_records"].dropna() if "cause_records" in rows.columns else ()
+    ids = [i for r in listed for i in str(r).split(", ") if i]
+    return list(dict.fromkeys(ids)) or [cid]
 
 
 def cause_tables(
@@ -284,6 +371,10 @@ def cause_tables(
         if memo is not None:
             memo[key] = evidence
     links = link_causes(tickets, outages) if links is None else links
+    events = {}  # outage event id -> its records, for the ticket levels' rows
+    if outages is not None and len(outages):
+        ev = outage_events(outages).dropna(subset=["event"])
+        events = dict(zip(ev["event"], ev["event_records"], strict=True))
     out = {}
     for s in params.estate.suppliers:
         card = cards[s.id]
@@ -295,10 +386,13 @@ def cause_tables(
         bar = "expected" if trigger == "below_expected" else "minimum"
         bars = dict(zip(card.get("service_level", []), card.get(bar, []), strict=False))
         mine = evidence[evidence["supplier_id"] == s.id]
-        parts = [
-            level_causes(mine, links, bars),
-            downtime_causes(outages, card, params, period, bar),
-        ]
+        ticket_causes = level_causes(mine, links, bars)
+        if events and len(ticket_causes):
+            is_outage = ticket_causes["cause_kind"] == "outage"
+            ticket_causes.loc[is_outage, "cause_records"] = [
+                events.get(c, c) for c in ticket_causes.loc[is_outage, "cause_id"]
+            ]
+        parts = [ticket_causes, downtime_causes(outages, card, params, period, bar)]
         parts = [p for p in parts if not p.empty]
         out[s.id] = (
             pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CAUSES_COLUMNS)
@@ -362,13 +456,17 @@ _NO_LINKS = pd.DataFrame({"cause_kind": [], "cause_id": [], "ticket_id": []})
 def downtime_causes(
     outages: pd.DataFrame | None, card: pd.DataFrame, params, period: str, bar: str = "minimum"
 ) -> pd.DataFrame:
-    """Causes of one supplier's missed availability levels: its unplanned outages' minutes.
+    """Causes of one supplier's missed availability levels: its outage events' minutes.
 
-    For each missed ``availability`` level of ``card`` and each unplanned outage of the
-    supplier, availability is recomputed with that outage left out
-    (:func:`siamlib.measures.tower.availability`, same calendar and totals as the measure);
-    ``actual`` is the card's actual. ``records`` is the outage's downtime minutes counted in the
-    period (``breached`` too: every minute of it is downtime).
+    For each missed ``availability`` level of ``card`` and each outage event of the supplier
+    (:func:`outage_events`: overlapping unplanned records are one event), availability is
+    recomputed without every record of the event by the measure itself
+    (:func:`siamlib.measures.tower.availability` on the supplier's outages, planned windows
+    included: same calendar, merging of overlaps and planned-window rule as the scorecard);
+    ``actual`` is the card's actual. ``records`` is the event's downtime minutes the measure
+    counts in the period (``breached`` too: every minute of it is downtime); an event the
+    measure counts no minute of (outside the period or the level's service, or inside a
+    planned window) is no cause of the level's miss. ``cause_records`` lists its record ids.
     """
     from siamlib.measures import scope_key
     from siamlib.measures.tower import availability
@@ -378,9 +476,11 @@ def downtime_causes(
     if outages is None or outages.empty or missed.empty:
         return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
     supplier = str(missed["supplier_id"].iloc[0])
-    own = outages[
-        (outages["supplier_id"] == supplier) & ~outages["planned"].fillna(False).astype(bool)
-    ]
+    # all the supplier's records, planned windows too: the measure's input, not a subset
+    mine = outages[outages["supplier_id"] == supplier].reset_index(drop=True)
+    events = outage_events(mine) if len(mine) else mine.assign(event=None)
+    # An event without an id cannot be named as a cause (the gate blocks such rows).
+    events = events[events["event"].notna()]
 
     def value(frame: pd.DataFrame, scope: str) -> tuple[float, float]:
         a = availability(frame, period, params) if len(frame) else None
@@ -395,24 +495,24 @@ def downtime_causes(
         )
 
     for level in missed.itertuples(index=False):
-        _, base_minutes = value(own, level.scope)
-        # An outage without an id cannot be named as a cause (the gate blocks such rows).
-        for oid in sorted(set(own["outage_id"].dropna().astype(str))):
-            without, minutes = value(own[own["outage_id"].astype(str) != oid], level.scope)
+        _, base_minutes = value(mine, level.scope)
+        for eid, event in events.groupby("event", sort=True):
+            without, minutes = value(mine.drop(index=event.index), level.scope)
             if base_minutes - minutes <= 0:
-                continue  # outside the period or the level's service: not this level's cause
+                continue  # no minute counted in the period on the level's service
             minimum = float(getattr(level, bar))
             rows.append(
                 {
                     "service_level": level.service_level,
                     "cause_kind": "outage",
-                    "cause_id": oid,
+                    "cause_id": str(eid),
                     "records": int(round(base_minutes - minutes)),
                     "breached": int(round(base_minutes - minutes)),
                     "actual": float(level.actual),
                     "actual_without": without,
                     "minimum": minimum,
                     "drives_miss": bool(without >= minimum),
+                    "cause_records": str(event["event_records"].iloc[0]),
                 }
             )
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)

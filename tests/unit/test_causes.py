@@ -150,3 +150,193 @@ def test_an_outage_without_an_id_is_never_named_and_stops_nothing():
     )
     table = downtime_causes(outages, card, p, "2026-06")
     assert table["cause_id"].tolist() == ["O1"]
+
+
+# --- downtime causes: the cause test mirrors the availability measure --------------------
+# June 2026 (Europe/London, no clock change): 30 days = 43,200 agreed minutes per service on
+# the 24x7 "always" calendar. The levels below are scoped to hosting's email service, so
+# availability = (43,200 - downtime) / 43,200 and the 99% minimum allows 432 minutes.
+
+
+def _downtime(rows):
+    """Hosting email outages from (id, start, end, planned) tuples, all in June 2026."""
+    ts = lambda s: pd.Timestamp(f"2026-06-{s}", tz="UTC")  # noqa: E731
+    return pd.DataFrame(
+        {
+            "outage_id": [r[0] for r in rows],
+            "supplier_id": "hosting",
+            "service": "email",
+            "start_at": [ts(r[1]) for r in rows],
+            "end_at": [ts(r[2]) for r in rows],
+            "planned": [r[3] for r in rows],
+        }
+    )
+
+
+def _avail_card(actual, minimum=99.0):
+    return pd.DataFrame(
+        {
+            "supplier_id": ["hosting"],
+            "service_level": ["AVAIL"],
+            "measure": ["availability"],
+            "scope": ["service=email"],
+            "actual": [actual],
+            "minimum": [minimum],
+        }
+    )
+
+
+def _measured(outages):
+    """The availability measure's email figure (%), the figure the card reports."""
+    from siamlib.measures.tower import availability
+    from tests.fixtures.fixture_params import fixture_params
+
+    a = availability(outages, "2026-06", fixture_params())
+    a = a[(a.supplier_id == "hosting") & (a.service == "email")]
+    return 100.0 * float(a.numerator.sum()) / float(a.denominator.sum())
+
+
+def _downtime_causes(outages):
+    from siamlib.causes import downtime_causes
+    from tests.fixtures.fixture_params import fixture_params
+
+    return downtime_causes(outages, _avail_card(_measured(outages)), fixture_params(), "2026-06")
+
+
+def _p2_and_avail(causes_avail, p2_cause="O1"):
+    """A ledger with AVAIL (7,200) and P2 (5,760) credits, and the causes of both levels:
+    the AVAIL rows given, plus the P2 level driven by ``p2_cause``'s tickets."""
+    ledger = pd.DataFrame(
+        {
+            "line": ["credit", "credit"],
+            "service_level": ["AVAIL", "P2"],
+            "amount": [7200.0, 5760.0],
+            "explanation": ["AVAIL missed", "P2 missed"],
+        }
+    )
+    p2 = pd.DataFrame(
+        {"service_level": ["P2"], "cause_kind": ["outage"], "cause_id": [p2_cause]}
+    ).assign(drives_miss=True)
+    return ledger, pd.concat([causes_avail, p2], ignore_index=True)
+
+
+def test_two_overlapping_records_of_one_outage_are_one_cause_and_keep_the_waiver():
+    # O1 09:00-21:00 (720 min) and O2 10:00-22:00 (720 min) overlap: the measure merges them,
+    # 09:00-22:00 = 780 min -> (43,200 - 780) / 43,200 = 98.1944% < 99: missed.
+    # Each record alone leaves the other's 720 min (98.3333%, still missed), so testing the
+    # records one by one finds no cause. As one event "O1" (the earliest): without it 0 min,
+    # 100% >= 99 -> drives AVAIL. P2 is driven by O1 too: AVAIL 7,200 stands, P2 5,760 waived.
+    out = _downtime([("O1", "03 09:00", "03 21:00", False), ("O2", "03 10:00", "03 22:00", False)])
+    assert _measured(out) == pytest.approx(100 * (43200 - 780) / 43200)
+    table = _downtime_causes(out)
+    assert table[["cause_id", "records", "breached"]].values.tolist() == [["O1", 780, 780]]
+    row = table.iloc[0]
+    assert row.actual_without == pytest.approx(100.0)
+    assert bool(row.drives_miss) is True
+    assert row.cause_records == "O1, O2"
+    led = waive_credits(*_p2_and_avail(table), "largest", ["AVAIL", "P2"])
+    assert led[["line", "amount"]].values.tolist() == [["credit", 7200.0], ["waived", 0.0]]
+    assert led.loc[1, "cause_id"] == "O1"
+    assert led.loc[1, "explanation"] == (
+        "waived: same cause as AVAIL, outage O1 (overlapping records O1, O2: one outage) "
+        "(the largest credit stands)"
+    )
+
+
+def test_a_duplicate_identical_record_is_the_same_outage():
+    # OUT2 and OUT1: the same 09:00-21:00 outage recorded twice: 720 min counted once ->
+    # 98.3333% < 99. Same start, so the event is named by the smaller id, OUT1; without the
+    # event 100% -> drives. (Before: without either record the other's 720 min remain.)
+    out = _downtime(
+        [("OUT2", "03 09:00", "03 21:00", False), ("OUT1", "03 09:00", "03 21:00", False)]
+    )
+    table = _downtime_causes(out)
+    assert table[["cause_id", "records"]].values.tolist() == [["OUT1", 720]]
+    assert table.iloc[0].cause_records == "OUT1, OUT2"
+    assert table.iloc[0].actual == pytest.approx(100 * (43200 - 720) / 43200)
+    assert bool(table.iloc[0].drives_miss) is True
+
+
+def test_an_unplanned_outage_inside_a_planned_window_is_not_downtime_nor_a_cause():
+    # Planned P1 10 Jun 00:00-23:00; unplanned U1 00:10-22:00 inside it: 0 minutes counted.
+    # O1 3 Jun 09:00-21:00: 720 min -> 98.3333% < 99. Without O1: 0 min -> 100% -> drives.
+    # U1 adds no minute, so it is no cause of the miss (no row). Before: U1's 1,310 min were
+    # counted in the test (planned window dropped), so "without O1" read 96.97%: no cause.
+    out = _downtime(
+        [
+            ("P1", "10 00:00", "10 23:00", True),
+            ("U1", "10 00:10", "10 22:00", False),
+            ("O1", "03 09:00", "03 21:00", False),
+        ]
+    )
+    assert _measured(out) == pytest.approx(100 * (43200 - 720) / 43200)
+    table = _downtime_causes(out)
+    assert table[["cause_id", "records"]].values.tolist() == [["O1", 720]]
+    assert table.iloc[0].actual_without == pytest.approx(100.0)
+    assert bool(table.iloc[0].drives_miss) is True
+
+
+def test_an_outage_partly_outside_a_planned_window_counts_only_its_outside_part():
+    # Planned P1 10 Jun 00:00-04:00; unplanned U1 02:00-12:00 (600 min): 120 inside the
+    # window, 480 outside. O2 20 Jun 10:00-11:00: 60 min. Measure: 540 min -> 98.75% < 99.
+    # Without U1: 60 min -> 99.8611% >= 99 -> U1 drives (records 480, not 600).
+    # Without O2: 480 min -> 98.8889% < 99 -> O2 does not drive.
+    out = _downtime(
+        [
+            ("P1", "10 00:00", "10 04:00", True),
+            ("U1", "10 02:00", "10 12:00", False),
+            ("O2", "20 10:00", "20 11:00", False),
+        ]
+    )
+    assert _measured(out) == pytest.approx(100 * (43200 - 540) / 43200)
+    table = _downtime_causes(out).set_index("cause_id")
+    assert table.loc[["O2", "U1"], "records"].tolist() == [60, 480]
+    assert table.loc["U1", "actual_without"] == pytest.approx(100 * (43200 - 60) / 43200)
+    assert table.loc["O2", "actual_without"] == pytest.approx(100 * (43200 - 480) / 43200)
+    assert table["drives_miss"].to_dict() == {"O2": False, "U1": True}
+
+
+def test_two_separate_outages_that_miss_only_together_are_two_causes_and_waive_nothing():
+    # O1 3 Jun 09:00-17:20 and O2 20 Jun 09:00-17:20: 500 min each, no overlap, so two
+    # events. Together 1,000 min -> 97.6852% < 99; without either one 500 min remain ->
+    # 98.8426% < 99, so neither alone drives the miss. The rule is "one cause": two separate
+    # failures are two causes, none of which alone cost the level, so no credit is waived
+    # (P2, driven by O1's tickets, keeps its 5,760 beside AVAIL's 7,200). Each row names its
+    # one record.
+    out = _downtime([("O1", "03 09:00", "03 17:20", False), ("O2", "20 09:00", "20 17:20", False)])
+    table = _downtime_causes(out)
+    assert table[["cause_id", "records", "cause_records"]].values.tolist() == [
+        ["O1", 500, "O1"],
+        ["O2", 500, "O2"],
+    ]
+    assert table.actual_without.tolist() == pytest.approx([100 * (43200 - 500) / 43200] * 2)
+    assert not table.drives_miss.any()
+    led = waive_credits(*_p2_and_avail(table), "largest", ["AVAIL", "P2"])
+    assert led["line"].tolist() == ["credit", "credit"]
+    assert led["amount"].sum() == 7200.0 + 5760.0
+
+
+def test_tickets_during_overlapping_records_link_to_the_one_outage_event():
+    # OUT1 09:00-21:00 and OUT2 10:00-22:00 (email) are one event named OUT1. T5 (21:30) is
+    # only inside OUT2, T6 (12:00) inside both: both link to OUT1, once each; T7 (23:00)
+    # after both, T8 on web: not linked.
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["T5", "T6", "T7", "T8"],
+            "service": ["email", "email", "email", "web"],
+            "opened_at": _ts(
+                "2026-10-01 21:30", "2026-10-01 12:00", "2026-10-01 23:00", "2026-10-01 12:00"
+            ),
+        }
+    )
+    outages = pd.DataFrame(
+        {
+            "outage_id": ["OUT2", "OUT1"],
+            "service": ["email", "email"],
+            "start_at": _ts("2026-10-01 10:00", "2026-10-01 09:00"),
+            "end_at": _ts("2026-10-01 22:00", "2026-10-01 21:00"),
+            "planned": [False, False],
+        }
+    )
+    links = link_causes(tickets, outages)
+    assert links.values.tolist() == [["outage", "OUT1", "T5"], ["outage", "OUT1", "T6"]]

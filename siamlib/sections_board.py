@@ -116,8 +116,16 @@ def rag_grid(bundle: dict) -> alt.Chart:
     # A letter in every cell: red and green print as the same grey, and some readers do not
     # tell them apart at all.
     c = c.assign(letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]))
+    # Columns are measures in scope, not level ids: a level re-issued under a new id
+    # (P2-RES-2026H2 for one supplier, P2-RES for the others) is still one column.
+    c = c.drop(columns=["measure"], errors="ignore").rename(columns={"name": "measure"})
     base = alt.Chart(c).encode(
-        x=alt.X("service level:N", title="service level (id, as on each supplier's scorecard)"),
+        x=alt.X(
+            "measure:N",
+            title=None,
+            sort=list(dict.fromkeys(c["measure"])),
+            axis=alt.Axis(labelAngle=-40, labelLimit=260),
+        ),
         y=alt.Y("supplier:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -125,7 +133,7 @@ def rag_grid(bundle: dict) -> alt.Chart:
         tooltip=[
             "supplier",
             "service level",
-            "name",
+            "measure",
             alt.Tooltip("actual:Q", format=",.2f"),
             "expected",
             "minimum",

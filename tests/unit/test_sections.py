@@ -278,6 +278,22 @@ def test_rag_grid_prints_the_status_letter_in_every_cell():
     ]  # fmt: skip
 
 
+def test_rag_grid_shows_a_reissued_level_in_the_column_of_its_measure():
+    # Hosting's P2 resolution level was re-issued as P2-RES-2026H2; the others keep P2-RES.
+    # A board member sees one column "Resolution (P2)", not two half-empty ones.
+    cards = pd.DataFrame(
+        {"supplier_id": ["a", "b"], "service_level": ["P2-RES", "P2-RES-2026H2"],
+         "name": ["Resolution (P2)", "Resolution (P2)"], "actual": [90.0, 80.0],
+         "expected": [92.0] * 2, "minimum": [85.0] * 2, "rag": ["amber", "red"]}
+    )  # fmt: skip
+    spec = sections.rag_grid({"meta": {"period": "2026-10"}, "frames": {"cards": cards}}).to_dict()
+    rect = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
+    assert rect["encoding"]["x"]["field"] == "measure"
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["measure"] for r in rows} == {"Resolution (P2)"}
+    assert [r["service level"] for r in rows] == ["P2-RES", "P2-RES-2026H2"]  # in the tooltip
+
+
 def test_credits_chart_tells_earn_back_from_credits_owed():
     led = pd.DataFrame({"supplier_id": ["a", "b", "b"], "amount": [7200.0, -4500.0, 0.0]})
     spec = sections.credits_chart(

@@ -417,9 +417,9 @@ def _load_and_compute(
     )
     where = str(data_dir) if data_dir else (info.name if info else "dataset")
     completeness.check_required(present, where)
-    from siamlib import credits
+    from siamlib import agreements
 
-    if misnamed := credits.misnamed_exclusions(tables["tickets"]["ticket_id"], params):
+    if misnamed := agreements.misnamed_exclusions(tables["tickets"]["ticket_id"], params):
         raise ValueError("; ".join(misnamed))
     window = info.window if info is not None else None
     if window is not None:

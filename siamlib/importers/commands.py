@@ -120,7 +120,8 @@ def _check_when(extracted_at: str | None) -> None:
 
 def _declare(result, extracted_at: str | None, params: Path | None) -> None:
     """End the data window at ``--extracted-at`` (read in the estate's zone without offset)."""
-    from siamlib.importers.eventlog import declare_extracted_at, load_estate
+    from siamlib.importers.eventlog import load_estate
+    from siamlib.importers.window import declare_extracted_at
 
     if extracted_at is not None:
         tz = _run(load_estate, params).timezone

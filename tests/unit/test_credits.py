@@ -726,7 +726,7 @@ def _with_agreements(exclusions: list[str], upheld: list[str]):
 
 
 def test_an_exclusion_or_dispute_naming_a_ticket_in_another_letter_case_is_refused():
-    from siamlib.credits import misnamed_exclusions
+    from siamlib.agreements import misnamed_exclusions
 
     # The data holds INC7 and INC9; the agreements name inc7 (exclusions[1]) and inc9 (an
     # upheld dispute): each would exclude nothing. INC5 is not in the data at all (an older
@@ -751,7 +751,7 @@ def test_an_exclusion_or_dispute_naming_a_ticket_in_another_letter_case_is_refus
     ],
 )
 def test_an_exclusion_matching_a_ticket_only_through_unseen_characters_is_refused(data_id, shown):
-    from siamlib.credits import misnamed_exclusions
+    from siamlib.agreements import misnamed_exclusions
 
     # The agreed id and the data's look the same to a reader; an exact match fails, so the
     # exclusion would silently exclude nothing (the probe moved P3-RES from 100 to 87.5 %).
@@ -763,7 +763,7 @@ def test_an_exclusion_matching_a_ticket_only_through_unseen_characters_is_refuse
 
 
 def test_an_exclusion_whose_own_id_hides_a_character_is_refused():
-    from siamlib.credits import misnamed_exclusions
+    from siamlib.agreements import misnamed_exclusions
 
     p = _with_agreements(["INC0000042\u200d"], [])
     assert misnamed_exclusions(pd.Series(["INC0000042"]), p) == [

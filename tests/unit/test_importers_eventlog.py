@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from siamlib import paths
 from siamlib.importers.eventlog import (
-    declare_extracted_at,
     eventlog_to_model,
     import_eventlog,
     load_estate,
@@ -24,6 +23,7 @@ from siamlib.importers.eventlog import (
 )
 from siamlib.importers.mapping import EventLogMapping, load_mapping
 from siamlib.importers.result import ImporterError
+from siamlib.importers.window import declare_extracted_at
 from tests.fixtures.fixture_params import FIXTURE_BPI_MAPPING, FIXTURE_PARAMS_DIR
 
 FIXTURES = paths.ROOT / "tests" / "unit" / "fixtures" / "importers"

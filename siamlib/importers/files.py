@@ -363,8 +363,9 @@ def write_import(
     so a failure leaves the old ``out`` as it was.
 
     - A return *merges*: for each supplier in the file, its rows of the periods the file
-      covers are replaced (:func:`~siamlib.importers.returns.merge_return`); other suppliers'
+      covers are replaced (:func:`~siamlib.importers.returns.merge_into`); other suppliers'
       rows, other periods and other tables are kept and the window is widened to cover both.
+      A row whose id the dataset holds for another supplier is rejected, never merged.
       ``summary.replaced`` says what was replaced.
     - An event log into a folder that already holds a dataset raises :class:`ImporterError`
       unless ``replace``, which swaps in a folder holding only the new import.
@@ -378,7 +379,7 @@ def write_import(
     ['rejects', 'summary', 'surveys']
     """
     from siamlib.importers.publish import building, holds_dataset
-    from siamlib.importers.returns import KINDS, merge_return
+    from siamlib.importers.returns import KINDS, merge_into
 
     out = Path(out)
     kind = result.summary.kind
@@ -397,6 +398,12 @@ def write_import(
     suffix = f"_{kind}" if is_return else ""
     written: dict[str, Path] = {}
     with building(out, keep_old=is_return or not replace) as tmp:
+        merged = None
+        if is_return and result.window is not None and (tmp / f"{kind}.parquet").exists():
+            old_rows = _old_part(out, f"{kind}.parquet", lambda: io.read_table(tmp, kind))
+            # First: rows whose id the dataset holds for another supplier are rejected, which
+            # may leave no row (then the dataset stays as it is) and narrows the window.
+            merged = merge_into(result, old_rows)
         window = result.window
         tables = result.tables
         if window is not None:
@@ -412,12 +419,8 @@ def write_import(
                     window, generator = (s, e), old.generator
                 else:
                     window = (min(s, window[0]), max(e, window[1]))
-            if is_return and (tmp / f"{kind}.parquet").exists():
-                tz = result.meta.get("timezone") or "UTC"
-                old_rows = _old_part(out, f"{kind}.parquet", lambda: io.read_table(tmp, kind))
-                merged, replaced = merge_return(old_rows, result.tables[kind], kind, tz)
+            if merged is not None:
                 tables = {kind: merged}
-                result.summary.replaced = replaced
             info = io.DatasetInfo(
                 name=name or old_name or result.summary.source,
                 source=result.summary.source,

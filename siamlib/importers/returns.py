@@ -9,6 +9,14 @@ Header names are matched ignoring case, surrounding spaces, and spaces vs unders
 Dates are ``YYYY-MM-DD`` (or ``YYYY-MM-DD HH:MM``) in the estate's time zone; Excel date cells
 are accepted as they are.
 
+Into a dataset a return *merges* (:func:`merge_into`): for each supplier in the file, that
+supplier's rows of the periods the file covers are replaced, and its improvements the file
+resubmits wherever they were (a corrected raised date moves one). A return never changes
+another supplier's rows: a row whose id the dataset holds for another supplier (any period,
+with ``--supplier`` or without) is rejected, naming the id and that supplier, and replaces
+nothing; so is a survey response whose id its own supplier has in a period the file does not
+cover (:func:`return_clashes`). Of rows repeating an id in the file only the first can be used.
+
 Examples
 --------
 >>> import pandas as pd
@@ -22,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +62,19 @@ OPTIONAL_COLUMNS = {
     "improvements": ("approved_at", "delivered_at", "estimated_benefit", "realised_benefit"),
     "surveys": (),
 }
+
+
+@dataclass
+class ReturnResult(ImportResult):
+    """A validated return: an :class:`ImportResult` that keeps each used row as it was read.
+
+    Merging into a dataset (:func:`merge_into`) can still reject rows (an id that belongs to
+    another supplier there); they go to the rejects with their source row and original cells.
+    """
+
+    # One row per row of the built table, in its order: source_row, reason (""), the cells.
+    used_rows: pd.DataFrame | None = None
+    estate_tz: str = "UTC"  # the zone whole months are taken in (the data window)
 
 
 def template_path(kind: Kind) -> Path:
@@ -112,7 +134,7 @@ def returns_to_model(
     tz: str | None = None,
     source: str = "(data frame)",
     first_row: int = 2,
-) -> ImportResult:
+) -> ReturnResult:
     """Validate a supplier return read as text and build its table (pure).
 
     Parameters
@@ -124,7 +146,8 @@ def returns_to_model(
     estate : Estate, optional
         Suppliers to check ids against; default: the project's ``params/estate.yaml``.
     supplier_id : str, optional
-        The submitting supplier: rows for any other supplier are rejected.
+        The submitting supplier: rows for any other supplier are rejected. Without it each
+        row speaks for the supplier it names.
     tz : str, optional
         Time zone of the dates; default: the estate's.
     source, first_row
@@ -224,12 +247,9 @@ def returns_to_model(
     built = schema.coerce(kind, good)
     pos = np.flatnonzero(bad.to_numpy())
     rejects = make_rejects(raw, pos, p.text.to_numpy()[pos], first_row, offsets)
-    if kind == "improvements":
-        stamps = pd.concat([built[c] for c in ("raised_at", "approved_at", "delivered_at")])
-    else:
-        stamps = pd.to_datetime(built["period"] + "-01").dt.tz_localize(tz)
-    stamps = stamps.dropna()
-    window = month_window(stamps.min(), stamps.max(), estate.timezone) if len(stamps) else None
+    used = np.flatnonzero(~bad.to_numpy())
+    used_rows = make_rejects(raw, used, [""] * len(used), first_row, offsets)
+    window = _window(built, kind, tz, estate.timezone)
     reasons = p.text[bad].value_counts()
     summary = ImportSummary(
         source=source,
@@ -243,13 +263,27 @@ def returns_to_model(
         window=(window[0].isoformat(), window[1].isoformat()) if window else None,
     )
     summary.check()
-    return ImportResult(
+    return ReturnResult(
         tables={kind: built},
         rejects=rejects,
         summary=summary,
         window=window,
         meta={"return_kind": kind, "submitted_by": supplier_id, "timezone": tz},
+        used_rows=used_rows,
+        estate_tz=estate.timezone,
     )
+
+
+def _window(
+    built: pd.DataFrame, kind: Kind, tz: str, estate_tz: str
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The whole months (``estate_tz``) a return's rows fall in; None without a row."""
+    if kind == "improvements":
+        stamps = pd.concat([built[c] for c in ("raised_at", "approved_at", "delivered_at")])
+    else:
+        stamps = pd.to_datetime(built["period"] + "-01").dt.tz_localize(tz)
+    stamps = stamps.dropna()
+    return month_window(stamps.min(), stamps.max(), estate_tz) if len(stamps) else None
 
 
 def import_returns(
@@ -260,7 +294,7 @@ def import_returns(
     tz: str | None = None,
     params_root: Path | str | None = None,
     fmt: FileFormat | None = None,
-) -> ImportResult:
+) -> ReturnResult:
     """Read a supplier return (CSV or Excel, header as in the template) and validate it.
 
     Examples
@@ -302,12 +336,15 @@ def return_periods(table: pd.DataFrame, kind: Kind, tz: str) -> pd.Series:
 def merge_return(
     old: pd.DataFrame, new: pd.DataFrame, kind: Kind, tz: str
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Merge a return into the rows a dataset already holds (pure).
+    """Merge a return's rows into the rows a dataset already holds (pure).
 
     The new rows replace, for each supplier in ``new``, that supplier's old rows of the
-    periods ``new`` covers; every other supplier's and period's rows are kept. An old row with
-    the key of a new row is replaced as well (an improvement resubmitted with a corrected
-    raised date), so keys stay unique.
+    periods ``new`` covers; every other supplier's and period's rows are kept. An old row of
+    the *same* supplier with the id of a new row is replaced as well, whatever its period (an
+    improvement resubmitted with a corrected raised date), so ids stay unique. Another
+    supplier's row is never removed: a new row with the id of another supplier's old row is
+    refused (``ValueError``); :func:`merge_into` rejects such rows (:func:`return_clashes`)
+    before it merges.
 
     Returns the merged table and what was replaced: one dict per supplier with the table,
     ``supplier_id``, ``periods``, ``rows_removed`` and ``rows_added``.
@@ -324,15 +361,23 @@ def merge_return(
     [('a', ['2026-09'], 1, 1)]
     """
     key = schema.TABLES[kind].key[0]
-    new_pairs = pd.DataFrame(
-        {"supplier_id": new["supplier_id"].astype("str"), "p": return_periods(new, kind, tz)}
-    )
+    new_sid = new["supplier_id"].astype("str")
+    new_pairs = pd.DataFrame({"supplier_id": new_sid, "p": return_periods(new, kind, tz)})
     old_pairs = pd.DataFrame(
         {"supplier_id": old["supplier_id"].astype("str"), "p": return_periods(old, kind, tz)}
     )
     covered = pd.MultiIndex.from_frame(new_pairs.drop_duplicates())
     hit = pd.MultiIndex.from_frame(old_pairs).isin(covered)
-    hit |= old[key].isin(new[key]).to_numpy()
+    old_ids = pd.MultiIndex.from_arrays([old[key].astype("str"), old_pairs["supplier_id"]])
+    same_id = old_ids.isin(pd.MultiIndex.from_arrays([new[key].astype("str"), new_sid]))
+    taken = old[key].isin(new[key]).to_numpy() & ~same_id
+    if taken.any():
+        ids = sorted(set(old.loc[taken, key].astype("str")))
+        raise ValueError(
+            f"{key} {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}: another supplier's "
+            "in the dataset; reject those rows first (return_clashes)"
+        )
+    hit |= same_id
     removed = old_pairs[hit]
     replaced = []
     for sid in sorted(set(new_pairs["supplier_id"]) | set(removed["supplier_id"])):
@@ -352,3 +397,120 @@ def merge_return(
     kept = old[~hit]
     merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new.reset_index(drop=True)
     return merged, replaced
+
+
+def return_clashes(old: pd.DataFrame, new: pd.DataFrame, kind: Kind, tz: str) -> pd.DataFrame:
+    """The rows of a return that must not merge into a dataset's rows ``old``, and why (pure).
+
+    - A row whose id belongs in ``old`` to another supplier, in any period: the id is taken,
+      and a return never changes another supplier's rows (with ``--supplier`` or without).
+    - Surveys: a row whose id its own supplier already has in a period the return does not
+      cover (once the rows above are left out). A response belongs to one period; moving it
+      would change a month the return does not speak for, and more likely the id is reused.
+      To move a response, resubmit both periods. An improvement does move: its month is the
+      one it was raised in, and a resubmission may correct that date.
+
+    Returns a frame on ``new``'s index with ``reason`` (for the rejects: the id, the supplier
+    holding it and its period; NA for a row that merges) and ``count_as`` (the reason without
+    the id, as the summary counts it).
+
+    >>> old = pd.DataFrame({"response_id": ["a1", "b1"], "supplier_id": ["a", "b"],
+    ...                     "period": ["2026-08", "2026-09"]})
+    >>> new = pd.DataFrame({"response_id": ["b1", "a1", "a2"], "supplier_id": ["a"] * 3,
+    ...                     "period": ["2026-09"] * 3})
+    >>> for why in return_clashes(old, new, "surveys", "UTC")["reason"].fillna("-"):
+    ...     print(why)
+    response_id: b1 already in the dataset for supplier 'b' (2026-09)
+    response_id: a1 already in the dataset for 'a' in 2026-08, a period this return does not cover
+    -
+    """
+    key = schema.TABLES[kind].key[0]
+    reason = np.full(len(new), None, dtype=object)
+    count_as = reason.copy()
+    if len(old) and len(new):
+        rows = pd.DataFrame(
+            {
+                "id": new[key].astype("str").to_numpy(),
+                "sid": new["supplier_id"].astype("str").to_numpy(),
+                "p": return_periods(new, kind, tz).to_numpy(),
+                "pos": np.arange(len(new)),
+            }
+        )
+        owners = pd.DataFrame(
+            {
+                "id": old[key].astype("str").to_numpy(),
+                "owner": old["supplier_id"].astype("str").to_numpy(),
+                "p_old": return_periods(old, kind, tz).to_numpy(),
+            }
+        )
+        both = rows.merge(owners, on="id", how="inner")
+        theirs = both[both["owner"] != both["sid"]].drop_duplicates("pos")
+        at = theirs["pos"].to_numpy()
+        reason[at] = (
+            f"{key}: " + theirs["id"] + " already in the dataset for supplier '"
+            + theirs["owner"] + "' (" + theirs["p_old"] + ")"
+        ).to_numpy()  # fmt: skip
+        count_as[at] = (
+            f"{key}: already in the dataset for supplier '" + theirs["owner"] + "'"
+        ).to_numpy()
+        mine = both[both["owner"] == both["sid"]]
+        while kind == "surveys":
+            ok = pd.isna(reason)
+            live = rows[ok]
+            covered = pd.MultiIndex.from_arrays([live["sid"], live["p"]])
+            outside = ~pd.MultiIndex.from_arrays([mine["owner"], mine["p_old"]]).isin(covered)
+            moved = mine[ok[mine["pos"].to_numpy()] & outside].drop_duplicates("pos")
+            if moved.empty:
+                break
+            at = moved["pos"].to_numpy()
+            reason[at] = (
+                f"{key}: " + moved["id"] + " already in the dataset for '" + moved["sid"]
+                + "' in " + moved["p_old"] + ", a period this return does not cover"
+            ).to_numpy()  # fmt: skip
+            count_as[at] = f"{key}: already in the dataset in a period this return does not cover"
+    return pd.DataFrame(
+        {"reason": pd.Series(reason, dtype="str"), "count_as": pd.Series(count_as, dtype="str")}
+    ).set_axis(new.index)
+
+
+def merge_into(result: ImportResult, old: pd.DataFrame) -> pd.DataFrame | None:
+    """Merge a validated return into a dataset's rows ``old``, rejecting the rows that clash.
+
+    The rows :func:`return_clashes` names leave the built table for ``result.rejects``
+    (source row, reason, the cells as read), and the summary's counts, ``built`` and window
+    and ``result.window`` follow; the other rows merge by :func:`merge_return` and
+    ``summary.replaced`` says what they replaced. A rejected row covers no period, so it
+    replaces nothing. ``result`` is updated in place.
+
+    Returns the merged table, or None when no row is left: the dataset is then kept as it is
+    and only the rejects are written, as for a return with no usable row.
+    """
+    if not isinstance(result, ReturnResult) or result.used_rows is None:
+        raise TypeError("merge_into takes the result of returns_to_model or import_returns")
+    s = result.summary
+    kind = s.kind
+    tz = result.meta.get("timezone") or "UTC"
+    new = result.tables[kind]
+    why = return_clashes(old, new, kind, tz)
+    bad = why["reason"].notna().to_numpy()
+    if bad.any():
+        rejected = result.used_rows[bad].assign(reason=why["reason"].to_numpy()[bad])
+        parts = [r for r in (result.rejects, rejected) if len(r)]
+        result.rejects = pd.concat(parts, ignore_index=True).sort_values(
+            "source_row", kind="stable", ignore_index=True
+        )
+        new = new[~bad].reset_index(drop=True)
+        result.tables[kind] = new
+        result.used_rows = result.used_rows[~bad].reset_index(drop=True)
+        s.rows_used -= int(bad.sum())
+        s.rows_rejected += int(bad.sum())
+        for reason, n in why["count_as"][bad].value_counts().items():
+            s.rejected_by_reason[str(reason)] = s.rejected_by_reason.get(str(reason), 0) + int(n)
+        s.built[kind] = len(new)
+        result.window = _window(new, kind, tz, result.estate_tz)
+        s.window = tuple(w.isoformat() for w in result.window) if result.window else None
+        s.check()
+    if len(new) == 0:
+        return None
+    merged, s.replaced = merge_return(old, new, kind, tz)
+    return merged

@@ -289,6 +289,108 @@ def test_a_return_merges_replacing_only_its_suppliers_periods(tmp_path):
     )
 
 
+def _return_file(tmp_path, text):
+    (tmp_path / "return.csv").write_text(text, encoding="utf-8")
+    return tmp_path / "return.csv"
+
+
+SURVEYS_HEADER = "response_id,supplier_id,period,survey_type,respondent,score\n"
+
+
+def test_a_return_never_changes_another_suppliers_rows(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    before = io.read_table(out, "surveys")
+    # Network's return reuses the id of one of euc's September responses.
+    network = import_returns(
+        _return_file(
+            tmp_path,
+            SURVEYS_HEADER + "EUC-2026-09-001,network,2026-09,satisfaction,customer,1\n"
+            "NET-2026-09-002,network,2026-09,satisfaction,customer,4\n",
+        ),
+        "surveys",
+        supplier_id="network",
+    )
+    write_import(network, out)
+    after = io.read_table(out, "surveys")
+
+    def euc(t):
+        return t[t["supplier_id"] == "euc"].reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(euc(after), euc(before))
+    assert sorted(after["response_id"]) == [
+        "EUC-2026-08-001", "EUC-2026-09-001", "EUC-2026-09-002", "NET-2026-09-002"
+    ]  # fmt: skip
+    rejects = pd.read_csv(out / "rejects_surveys.csv", dtype="str")
+    assert rejects[["source_row", "reason", "supplier_id"]].values.tolist() == [
+        ["2", "response_id: EUC-2026-09-001 already in the dataset for supplier 'euc' (2026-09)",
+         "network"]
+    ]  # fmt: skip
+    summary = json.loads((out / "import_summary_surveys.json").read_text())
+    assert (summary["rows_used"], summary["rows_rejected"]) == (1, 1)
+    assert summary["rejected_by_reason"] == {
+        "response_id: already in the dataset for supplier 'euc'": 1
+    }
+    assert summary["replaced"] == [
+        {"table": "surveys", "supplier_id": "network", "periods": ["2026-09"],
+         "rows_removed": 1, "rows_added": 1}
+    ]  # fmt: skip
+
+
+def test_a_return_whose_every_row_takes_another_suppliers_id_changes_no_table(tmp_path):
+    out = tmp_path / "ds"
+    write_import(_surveys("surveys_base.csv"), out)
+    before = {name: (out / name).read_bytes() for name in ("surveys.parquet", "dataset.json")}
+    hosting = import_returns(
+        _return_file(
+            tmp_path,
+            SURVEYS_HEADER + "NET-2026-09-001,hosting,2026-10,satisfaction,customer,1\n"
+            "EUC-2026-08-001,hosting,2026-10,satisfaction,customer,1\n",
+        ),
+        "surveys",
+        supplier_id="hosting",
+    )
+    assert sorted(write_import(hosting, out)) == ["rejects", "summary"]
+    assert {p: (out / p).read_bytes() for p in before} == before
+    assert hosting.window is None
+    summary = json.loads((out / "import_summary_surveys.json").read_text())
+    assert (summary["rows_used"], summary["rows_rejected"], summary["replaced"]) == (0, 2, [])
+    assert "rows used             0" in hosting.summary.to_text()
+
+
+def test_an_improvement_return_never_removes_another_suppliers_entry(tmp_path):
+    out = tmp_path / "ds"
+    header = "improvement_id,supplier_id,title,raised_at,status\n"
+    base = _return_file(
+        tmp_path,
+        header + "CSI0001,integrator,Runbooks,2026-09-01,proposed\n"
+        "CSI0002,integrator,Major incident reviews,2026-10-03,proposed\n",
+    )
+    write_import(import_returns(base, "improvements"), out)
+    before = io.read_table(out, "improvements")
+    hosting = import_returns(
+        _return_file(
+            tmp_path,
+            header + "CSI0002,hosting,Backup checks,2026-10-07,proposed\n"
+            "HOST-001,hosting,Patch windows,2026-10-09,proposed\n",
+        ),
+        "improvements",
+        supplier_id="hosting",
+    )
+    write_import(hosting, out)
+    after = io.read_table(out, "improvements")
+    integrator = after[after["supplier_id"] == "integrator"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(integrator, before)
+    assert after["improvement_id"].tolist() == ["CSI0001", "CSI0002", "HOST-001"]
+    rejects = pd.read_csv(out / "rejects_improvements.csv", dtype="str")
+    assert rejects["reason"].tolist() == [
+        "improvement_id: CSI0002 already in the dataset for supplier 'integrator' (2026-10)"
+    ]
+    assert [(r["supplier_id"], r["rows_removed"]) for r in hosting.summary.replaced] == [
+        ("hosting", 0)
+    ]
+
+
 def test_an_event_log_into_a_folder_with_a_dataset_is_refused_and_changes_nothing(tmp_path):
     out = tmp_path / "ds"
     write_import(_surveys("surveys_base.csv"), out)

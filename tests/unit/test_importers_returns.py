@@ -10,6 +10,7 @@ from siamlib import schema
 from siamlib.importers.result import ImporterError
 from siamlib.importers.returns import (
     import_returns,
+    merge_into,
     merge_return,
     returns_to_model,
     template_path,
@@ -223,3 +224,169 @@ def test_a_survey_period_outside_2000_to_2100_is_rejected():
     assert returns_to_model(df, "surveys").rejects["reason"].tolist() == [
         "period: not between 2000 and 2100"
     ]
+
+
+# ------------------------------------------------ ids that clash with the dataset's -------
+SURVEY_HEADER = ["response_id", "supplier_id", "period", "survey_type", "respondent", "score"]
+
+
+def surveys_return(rows, supplier_id=None):
+    """A survey return of satisfaction rows [id, supplier, period, score], validated."""
+    df = pd.DataFrame(
+        [[i, s, p, "satisfaction", "customer", score] for i, s, p, score in rows],
+        columns=SURVEY_HEADER,
+        dtype="str",
+    )
+    return returns_to_model(df, "surveys", supplier_id=supplier_id)
+
+
+def held(rows):
+    """Survey rows a dataset holds (as a return of them builds them)."""
+    return surveys_return(rows).tables["surveys"]
+
+
+def rows_of(table, supplier):
+    return table[table["supplier_id"] == supplier].reset_index(drop=True)
+
+
+DATASET = [
+    ["SD-1", "service-desk", "2026-10", "5"],
+    ["SD-2", "service-desk", "2026-10", "4"],
+    ["SD-3", "service-desk", "2026-09", "3"],
+    ["H-1", "hosting", "2026-10", "2"],
+    ["H-9", "hosting", "2026-09", "1"],
+]
+
+
+def test_a_row_with_another_suppliers_id_is_rejected_and_their_rows_stay():
+    old = held(DATASET)
+    r = surveys_return(
+        [["SD-1", "hosting", "2026-10", "4"], ["H-2", "hosting", "2026-10", "4"],
+         ["SD-3", "hosting", "2026-10", "4"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    pd.testing.assert_frame_equal(rows_of(merged, "service-desk"), rows_of(old, "service-desk"))
+    # Hosting's own October row is replaced; its September row is kept.
+    assert rows_of(merged, "hosting")["response_id"].tolist() == ["H-9", "H-2"]
+    assert dict(zip(r.rejects["source_row"], r.rejects["reason"], strict=True)) == {
+        2: "response_id: SD-1 already in the dataset for supplier 'service-desk' (2026-10)",
+        4: "response_id: SD-3 already in the dataset for supplier 'service-desk' (2026-09)",
+    }
+    assert r.rejects["supplier_id"].tolist() == ["hosting", "hosting"]  # the cells as read
+    s = r.summary
+    assert (s.rows_read, s.rows_used, s.rows_rejected, s.built) == (3, 1, 2, {"surveys": 1})
+    assert s.rejected_by_reason == {
+        "response_id: already in the dataset for supplier 'service-desk'": 2
+    }
+    assert s.replaced == [
+        {"table": "surveys", "supplier_id": "hosting", "periods": ["2026-10"],
+         "rows_removed": 1, "rows_added": 1}
+    ]  # fmt: skip
+
+
+def test_without_a_submitter_no_row_takes_another_suppliers_id():
+    old = held(DATASET)
+    # A file for several suppliers: each row speaks for the supplier it names, and still
+    # cannot take (and so remove) another supplier's row.
+    r = surveys_return(
+        [["SD-2", "hosting", "2026-09", "1"], ["H-1", "service-desk", "2026-10", "1"],
+         ["SD-4", "service-desk", "2026-10", "2"]]
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    pd.testing.assert_frame_equal(rows_of(merged, "hosting"), rows_of(old, "hosting"))
+    assert rows_of(merged, "service-desk")["response_id"].tolist() == ["SD-3", "SD-4"]
+    assert r.rejects["reason"].tolist() == [
+        "response_id: SD-2 already in the dataset for supplier 'service-desk' (2026-10)",
+        "response_id: H-1 already in the dataset for supplier 'hosting' (2026-10)",
+    ]
+    # The rejected hosting row covers no period: hosting's September row stays.
+    assert [(x["supplier_id"], x["periods"], x["rows_removed"]) for x in r.summary.replaced] == [
+        ("service-desk", ["2026-10"], 2)
+    ]
+
+
+def test_an_id_repeated_in_the_file_and_taken_in_the_dataset_is_rejected_twice():
+    old = held(DATASET)
+    r = surveys_return(
+        [["SD-1", "hosting", "2026-10", "4"], ["SD-1", "hosting", "2026-10", "5"],
+         ["H-2", "hosting", "2026-10", "4"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    pd.testing.assert_frame_equal(rows_of(merged, "service-desk"), rows_of(old, "service-desk"))
+    assert r.rejects["reason"].tolist() == [
+        "response_id: SD-1 already in the dataset for supplier 'service-desk' (2026-10)",
+        "response_id: duplicate of an earlier row",
+    ]
+    assert r.summary.rows_used == 1 and r.summary.replaced[0]["rows_added"] == 1
+
+
+def test_a_survey_id_its_supplier_has_in_a_period_the_return_does_not_cover_is_rejected():
+    old = held(DATASET)
+    # H-9 is hosting's September response; the return covers October only. Moving it would
+    # change September, which the return does not speak for. H-1 (October) is resubmitted.
+    r = surveys_return(
+        [["H-9", "hosting", "2026-10", "5"], ["H-1", "hosting", "2026-10", "5"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    assert r.rejects["reason"].tolist() == [
+        "response_id: H-9 already in the dataset for 'hosting' in 2026-09, a period this "
+        "return does not cover"
+    ]
+    assert merged.set_index("response_id")["score"].to_dict() == {
+        "SD-1": 5.0, "SD-2": 4.0, "SD-3": 3.0, "H-9": 1.0, "H-1": 5.0
+    }  # fmt: skip
+    # A return covering both months may move it: September is replaced as a whole.
+    r = surveys_return(
+        [["H-9", "hosting", "2026-10", "5"], ["H-8", "hosting", "2026-09", "5"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    assert r.summary.rows_rejected == 0
+    assert rows_of(merged, "hosting")["response_id"].tolist() == ["H-9", "H-8"]
+    assert r.summary.replaced[0]["periods"] == ["2026-09", "2026-10"]
+
+
+def test_a_return_whose_every_row_clashes_merges_nothing():
+    old = held(DATASET)
+    r = surveys_return([["SD-1", "hosting", "2026-11", "4"]], supplier_id="hosting")
+    assert merge_into(r, old) is None
+    assert (r.window, r.summary.window, r.summary.rows_used, r.summary.replaced) == (
+        None, None, 0, [],
+    )  # fmt: skip
+    assert len(r.tables["surveys"]) == 0 and r.summary.rows_rejected == 1
+
+
+def test_an_improvement_with_another_suppliers_id_is_rejected_and_an_own_one_moves():
+    old = returns_to_model(
+        improvements(
+            [["CSI0002", "integrator", "Runbook", "2026-09-02", "", "", "", "", "proposed"],
+             ["CSI0003", "hosting", "Patching", "2026-04-02", "", "", "", "", "proposed"]]
+        ),
+        "improvements",
+    ).tables["improvements"]  # fmt: skip
+    r = returns_to_model(
+        improvements(
+            [["CSI0002", "hosting", "Backups", "2026-10-05", "", "", "", "", "proposed"],
+             ["CSI0003", "hosting", "Patching", "2026-10-01", "", "", "", "", "proposed"]]
+        ),
+        "improvements",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    pd.testing.assert_frame_equal(rows_of(merged, "integrator"), rows_of(old, "integrator"))
+    assert r.rejects["reason"].tolist() == [
+        "improvement_id: CSI0002 already in the dataset for supplier 'integrator' (2026-09)"
+    ]
+    # Hosting's own CSI0003 moves to its corrected month (documented for improvements).
+    assert merged["improvement_id"].tolist() == ["CSI0002", "CSI0003"]
+    assert merged.loc[1, "raised_at"] == ts("2026-09-30 23:00")
+    assert r.summary.replaced[0]["periods"] == ["2026-04", "2026-10"]
+
+
+def test_merge_return_never_removes_another_suppliers_row():
+    old = surveys_frame([["X1", "euc", "2026-09"], ["X2", "network", "2026-09"]])
+    new = surveys_frame([["X2", "euc", "2026-10"]])
+    with pytest.raises(ValueError, match="X2: another supplier's in the dataset"):
+        merge_return(old, new, "surveys", "UTC")

@@ -16,6 +16,14 @@ also first-time fix, reopen rate (tickets) and change success and emergency chan
 (changes), and the integrator's routing accuracy, ping-pong rate (estate-wide) and proactive
 problem share.
 
+Weighted levels (:data:`WEIGHTED_MEASURES`: availability, satisfaction, the integrator's
+handoffs and 360 collaboration score) count minutes, scores or moves, not 0/1: their rows
+(:func:`weighted_rows`, in the same file) carry ``adds_to_numerator`` and
+``adds_to_denominator``, whose sums per level are the scorecard's numerator and denominator
+(every row has them: a count row adds its flags as 1 or 0). So every such figure is
+``SUM(adds_to_numerator) / SUM(adds_to_denominator)`` over its level's rows in a spreadsheet,
+and :func:`reconcile` checks it for the pack's manifest.
+
 Examples
 --------
 >>> import pandas as pd
@@ -37,6 +45,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from siamlib import schema
@@ -174,13 +183,27 @@ RECORD_MEASURES = frozenset(
 )
 """Measures whose levels list every record they count (:func:`record_rows`)."""
 
+WEIGHTED_MEASURES = frozenset(
+    {
+        "availability",
+        "satisfaction",
+        "cross_supplier_handoffs",
+        "collaboration_score",
+    }
+)
+"""Measures whose levels list their records with what each adds to the level's numerator
+and denominator (minutes, scores, handoffs), not a 0/1 count (:func:`weighted_rows`)."""
+
 
 def reconcile(cards: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """Each record-counted level of ``cards`` against the sums of its evidence rows.
+    """Each record-listed level of ``cards`` against the sums of its evidence rows.
 
     ``records`` is :func:`record_rows` of the same cards. One row per level of a
-    :data:`RECORD_MEASURES` measure: the card's ``numerator``/``denominator`` (missing counts
-    as 0), the evidence's ``in_numerator``/``in_denominator`` sums, and ``reconciles``.
+    :data:`RECORD_MEASURES` measure, and of a :data:`WEIGHTED_MEASURES` one when ``records``
+    carries ``adds_to_numerator`` and ``adds_to_denominator`` (as :func:`record_rows` always
+    does): the card's ``numerator``/``denominator`` (missing counts as 0), the evidence's sums
+    (``in_numerator``/``in_denominator`` for a count, ``adds_to_*`` for minutes, scores...)
+    and ``reconciles`` (equal to a millionth: minutes are fractions).
 
     >>> cards = pd.DataFrame({"supplier_id": ["euc", "euc"], "service_level": ["R", "A"],
     ...     "measure": ["reopen_rate", "availability"], "numerator": [1.0, 9.0],
@@ -189,20 +212,37 @@ def reconcile(cards: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     ...     "in_denominator": [True, True], "in_numerator": [True, False]})
     >>> reconcile(cards, records)[["service_level", "reconciles"]].values.tolist()
     [['R', True]]
+    >>> records = pd.DataFrame({"supplier_id": "euc", "service_level": ["A", "A"],
+    ...     "in_denominator": [True, False], "in_numerator": [True, True],
+    ...     "adds_to_numerator": [10.0, -1.0], "adds_to_denominator": [10.0, 0.0]})
+    >>> rec = reconcile(cards, records)
+    >>> rec[["service_level", "evidence_numerator", "reconciles"]].values.tolist()
+    [['R', 0.0, False], ['A', 9.0, True]]
     """
     keys = ["supplier_id", "service_level"]
-    levels = cards[cards["measure"].isin(list(RECORD_MEASURES))]
+    parts = ["adds_to_denominator", "adds_to_numerator"]
+    weighted = set(parts) <= set(records.columns)
+    measures = RECORD_MEASURES | (WEIGHTED_MEASURES if weighted else frozenset())
+    levels = cards[cards["measure"].isin(list(measures))]
+    flags = ["in_denominator", "in_numerator"]
+    summed = [*flags, *parts] if weighted else flags
     sums = (
-        records.groupby(keys)[["in_denominator", "in_numerator"]].sum()
+        records.groupby(keys)[summed].sum()
         if len(records)
-        else pd.DataFrame(columns=["in_denominator", "in_numerator"])
+        else pd.DataFrame(columns=summed, dtype="float64")
     )
     out = levels[[*keys, "measure", "numerator", "denominator"]].reset_index(drop=True)
     found = sums.reindex(pd.MultiIndex.from_frame(out[keys])).fillna(0)
-    out["evidence_numerator"] = found["in_numerator"].to_numpy(dtype=float)
-    out["evidence_denominator"] = found["in_denominator"].to_numpy(dtype=float)
-    out["reconciles"] = (out["numerator"].fillna(0).to_numpy() == out["evidence_numerator"]) & (
-        out["denominator"].fillna(0).to_numpy() == out["evidence_denominator"]
+    by_amount = out["measure"].isin(list(WEIGHTED_MEASURES)).to_numpy()
+    for side in ("numerator", "denominator"):
+        counted = found[f"in_{side}"].to_numpy(dtype=float)
+        if weighted:
+            counted = np.where(by_amount, found[f"adds_to_{side}"].to_numpy(dtype=float), counted)
+        out[f"evidence_{side}"] = counted
+    out["reconciles"] = np.isclose(
+        out["numerator"].fillna(0).to_numpy(dtype=float), out["evidence_numerator"], 0, 1e-6
+    ) & np.isclose(
+        out["denominator"].fillna(0).to_numpy(dtype=float), out["evidence_denominator"], 0, 1e-6
     )
     return out
 
@@ -221,24 +261,19 @@ def reconciliation_summary(rec: pd.DataFrame) -> dict:
         "levels_checked": int(len(rec)),
         "levels_reconciled": int(rec["reconciles"].sum()),
         "mismatches": [
-            f"{r.supplier_id} {r.service_level}: numerator {r.numerator:g} against "
-            f"{r.evidence_numerator:g} in the evidence, denominator {r.denominator:g} against "
-            f"{r.evidence_denominator:g}"
+            f"{r.supplier_id} {r.service_level}: numerator {r.numerator:.10g} against "
+            f"{r.evidence_numerator:.10g} in the evidence, denominator {r.denominator:.10g} "
+            f"against {r.evidence_denominator:.10g}"
             for r in bad.fillna(0).itertuples(index=False)
         ],
     }
 
 
-RECORD_COLUMNS = [
-    "supplier_id",
-    "service_level",
-    "measure",
-    "scope",
-    "record_kind",
-    "record_id",
-    "in_denominator",
-    "in_numerator",
-]
+RECORD_COLUMNS = ["supplier_id", "service_level", "measure", "scope", "record_kind", "record_id"]
+RECORD_COLUMNS += ["in_denominator", "in_numerator", "adds_to_numerator", "adds_to_denominator"]
+RECORD_COLUMNS += ["service", "start_at", "end_at", "minutes", "score", "reason"]
+"""The ``levels`` evidence: what each row adds to its level's numerator and denominator (as
+flags and as amounts) and, for weighted levels, the details and ``reason`` behind them."""
 
 
 def _per_record(result: pd.DataFrame, id_col: str, kind: str, measure: str) -> pd.DataFrame:
@@ -264,14 +299,16 @@ def record_rows(
     *,
     sla: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per count-based level of ``cards`` and record it counted (``RECORD_COLUMNS``).
+    """One row per record-listed level of ``cards`` and record it counted (``RECORD_COLUMNS``).
 
     ``clocks`` and ``tables["tickets"]`` must be without the agreed exclusions (the
     scorecard's inputs); ``ticket_events`` and ``changes`` are read from ``tables``. Each
     measure's own function is run grouped per record, with the arguments
     :func:`siamlib.measures.tower.measure_values` gives it, so per level
     ``in_denominator.sum()`` and ``in_numerator.sum()`` are the scorecard's denominator and
-    numerator. ``sla`` is :func:`level_rows` of the same inputs when the caller has it.
+    numerator. ``sla`` is :func:`level_rows` of the same inputs when the caller has it. The
+    weighted levels' rows (:func:`weighted_rows`; ``outages`` and ``surveys`` read from
+    ``tables`` too) follow, each level's rows together.
 
     Examples
     --------
@@ -330,9 +367,7 @@ def record_rows(
     makers.update(_integrator_makers(tables, params, period))
     if sla is None:
         sla = level_rows(clocks, cards, params, period)
-    parts = [
-        sla.assign(record_kind="ticket", record_id=sla["ticket_id"]).reindex(columns=RECORD_COLUMNS)
-    ]
+    parts = [sla.assign(record_kind="ticket", record_id=sla["ticket_id"])]
     for measure, make in makers.items():
         # These measures are emitted in the empty scope only; a level in another scope has
         # no figure, so it counts no record either.
@@ -340,13 +375,29 @@ def record_rows(
         mine = cards.loc[only, ["supplier_id", "service_level", "scope"]]
         if mine.empty or (measure == "first_time_fix" and "ticket_events" not in tables):
             continue
-        parts.append(make().merge(mine, on="supplier_id")[RECORD_COLUMNS])
-    out = pd.concat(parts, ignore_index=True).astype(
-        {"in_denominator": "bool", "in_numerator": "bool"}
-    )
-    return out.sort_values(
-        ["supplier_id", "service_level", "record_id"], kind="stable", ignore_index=True
-    )
+        parts.append(make().merge(mine, on="supplier_id"))
+    counted = _typed(pd.concat([_typed(p) for p in parts], ignore_index=True))
+    counted = counted.sort_values(["supplier_id", "service_level", "record_id"], kind="stable")
+    # A counted record adds 1 to the denominator, a met one 1 to the numerator.
+    counted["adds_to_numerator"] = counted["in_numerator"].astype("float64")
+    counted["adds_to_denominator"] = counted["in_denominator"].astype("float64")
+    weighted = weighted_rows(tables, cards, params, period, resolved=resolved)
+    out = pd.concat([counted, weighted], ignore_index=True) if len(weighted) else counted
+    return out.sort_values(["supplier_id", "service_level"], kind="stable", ignore_index=True)
+
+
+_TYPES = {"in_denominator": "bool", "in_numerator": "bool", "minutes": "float64"}
+_TYPES |= {"adds_to_numerator": "float64", "adds_to_denominator": "float64", "score": "float64"}
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in the ``RECORD_COLUMNS`` layout: missing columns empty, one dtype each."""
+    out = frame.reindex(columns=RECORD_COLUMNS)
+    for c in ("start_at", "end_at"):
+        out[c] = pd.to_datetime(out[c], utc=True).astype(schema.TIMESTAMP_DTYPE)
+    for c in ("service", "reason", "scope", "record_id", "record_kind", "measure"):
+        out[c] = out[c].astype("object")
+    return out.astype(_TYPES)
 
 
 def _integrator_makers(tables: dict[str, pd.DataFrame], params, period: str) -> dict:
@@ -390,3 +441,278 @@ def _integrator_makers(tables: dict[str, pd.DataFrame], params, period: str) -> 
         "ping_pong_rate": ping_pong,
         "proactive_problem_share": proactive,
     }
+
+
+# ------------------------------------------------------------- weighted levels ----
+def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    frame = tables.get(name)
+    return schema.empty(name) if frame is None else frame
+
+
+def _over_levels(rows: pd.DataFrame, levels: pd.DataFrame, scoped: str = "") -> pd.DataFrame:
+    """``rows`` (per ``supplier_id``) under each level of ``levels``: scope ``""`` takes the
+    supplier's rows, ``<scoped>=<value>`` those whose ``scoped`` column holds the value, and
+    ``suppliers=all`` (when ``scoped`` is ``suppliers``) every row; a level in any other
+    scope has no figure, so it lists nothing."""
+    parts = []
+    for level in levels.itertuples(index=False):
+        mine = rows[rows["supplier_id"] == level.supplier_id]
+        if level.scope:
+            key, _, value = level.scope.partition("=")
+            if not scoped or key != scoped:
+                continue
+            wide = level.scope == "suppliers=all"
+            mine = rows.assign(supplier_id=level.supplier_id) if wide else mine[mine[key] == value]
+        parts.append(
+            mine.assign(service_level=level.service_level, measure=level.measure, scope=level.scope)
+        )
+    return pd.concat(parts, ignore_index=True) if parts else rows.iloc[:0]
+
+
+def weighted_rows(
+    tables: dict[str, pd.DataFrame],
+    cards: pd.DataFrame,
+    params,
+    period: str,
+    *,
+    resolved: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The records behind each :data:`WEIGHTED_MEASURES` level of ``cards`` (``RECORD_COLUMNS``).
+
+    Per level, ``adds_to_numerator.sum()`` and ``adds_to_denominator.sum()`` are the
+    scorecard's numerator and denominator, so the figure is their ratio (x 100 for a
+    percentage); ``in_numerator``/``in_denominator`` say whether a row adds anything to them.
+    The amounts come from the measures' own functions, run per record:
+
+    - ``availability``: a ``service`` row per service of the supplier with its agreed service
+      ``minutes`` in the period (added to both), then an ``outage`` row per outage overlapping
+      the period, in start order, whose ``minutes`` (taken from the numerator) are the
+      downtime it adds to its service's: inside the period's agreed time, outside planned
+      windows, less what an earlier-starting outage already counted (``reason`` breaks them
+      down); a planned window adds nothing.
+    - ``satisfaction``: every satisfaction ``survey`` response of the period and every closure
+      score of a ``ticket`` resolved in it: ``score`` and 1 when counted.
+    - the integrator's ``cross_supplier_handoffs`` (per ticket resolved in the period: its
+      handoffs off the designed routes, and 1) and ``collaboration_score`` (per 360
+      ``rating``: its score and 1).
+
+    ``tables`` are the scorecard's inputs (tickets without the agreed exclusions);
+    ``resolved`` the tickets resolved in ``period`` when the caller has cut them.
+    """
+    tz = params.estate.timezone
+    start, end = tower.period_bounds(period, tz)
+    if resolved is None and "tickets" in tables:
+        t = tables["tickets"]
+        resolved = t[t["resolved_at"].ge(start) & t["resolved_at"].lt(end)]
+    makers = {
+        "availability": (lambda lv: _availability_rows(tables, lv, params, period), "service"),
+        "satisfaction": (lambda lv: _satisfaction_rows(tables, lv, resolved, period, tz), ""),
+        "cross_supplier_handoffs": (lambda lv: _handoff_rows(tables, params, period), ""),
+        "collaboration_score": (lambda lv: _rating_rows(tables, lv, period), "suppliers"),
+    }
+    if "denominator" in cards.columns:  # a grey level (its source table absent...) was
+        cards = cards[cards["denominator"].notna()]  # never scored: it lists nothing
+    parts = []
+    for measure, (make, scoped) in makers.items():
+        levels = cards[cards["measure"].eq(measure)]
+        if measure == "cross_supplier_handoffs":  # estate-wide, on the integrator only
+            levels = levels[levels["supplier_id"].eq(params.estate.integrator.id)]
+            if not {"tickets", "ticket_events"} <= set(tables):
+                continue
+        if not levels.empty:
+            parts.append(_typed(_over_levels(make(levels), levels, scoped)))
+    return pd.concat(parts, ignore_index=True) if parts else _typed(pd.DataFrame())
+
+
+def _availability_rows(tables, levels: pd.DataFrame, params, period: str) -> pd.DataFrame:
+    from siamlib.measures._base import _flag
+    from siamlib.measures.availability import availability
+
+    tz = params.estate.timezone
+    start, end = tower.period_bounds(period, tz)
+    every = _table(tables, "outages")
+    every = every[every["supplier_id"].isin(set(levels["supplier_id"]))]
+    # All of their outages: each one's service is in the measure's grid (agreed time).
+    totals = availability(every, period, params, tz=tz)
+    totals = totals[totals["supplier_id"].isin(set(levels["supplier_id"]))]
+    o = every[every["start_at"].lt(end) & ~every["end_at"].le(start)]
+    o = o.assign(planned=_flag(o["planned"]).to_numpy())
+    o = o.sort_values(["supplier_id", "service", "start_at", "end_at", "outage_id"], kind="stable")
+    o = o.reset_index(drop=True)
+    # Each unplanned outage i through the measure itself, as a service of its own: the
+    # downtime of its service's planned windows and outages started up to it ("upto": less
+    # the previous outage's, what i adds), of i alone ("alone") and i beside the windows
+    # ("free"); one call for all of them.
+    planned = o["planned"].to_numpy()
+    pos: list[int] = []
+    keys: list[str] = []
+    previous = np.full(len(o), -1)
+    for idx in o.groupby(["supplier_id", "service"], sort=False).indices.values():
+        windows, down = [i for i in idx if planned[i]], [i for i in idx if not planned[i]]
+        for k, i in enumerate(down):
+            previous[i] = down[k - 1] if k else -1
+            for tag, members in (("upto", windows + down[: k + 1]), ("alone", [i])):
+                pos, keys = pos + members, keys + [f"\x1f{tag} {i}"] * len(members)
+            pos, keys = pos + [*windows, i], keys + [f"\x1ffree {i}"] * (len(windows) + 1)
+    got = availability(o.iloc[pos].assign(service=keys), period, params, tz=tz)
+    got = got.set_index("service")["unplanned_minutes"]
+    upto, alone, free = (
+        got.reindex([f"\x1f{tag} {i}" for i in range(len(o))]).to_numpy()
+        for tag in ("upto", "alone", "free")
+    )
+    before = np.where(previous >= 0, upto[previous], 0.0)
+    minutes = np.where(planned, 0.0, upto - before)
+    outages = pd.DataFrame(
+        {
+            "supplier_id": o["supplier_id"].to_numpy(),
+            "record_kind": "outage",
+            "record_id": o["outage_id"].astype("str").to_numpy(),
+            "in_denominator": False,
+            "in_numerator": minutes > 0,
+            "adds_to_numerator": 0.0 - minutes,  # no "-0.0" for a planned window
+            "adds_to_denominator": 0.0,
+            "service": o["service"].to_numpy(),
+            "start_at": o["start_at"].to_numpy(),
+            "end_at": o["end_at"].to_numpy(),
+            "minutes": minutes,
+            "reason": [
+                _outage_reason(*r, period)
+                for r in zip(planned, alone, free, minutes, o["end_at"].isna(), strict=True)
+            ],
+        }
+    )
+    agreed, down = totals["agreed_minutes"].to_numpy(), totals["unplanned_minutes"].to_numpy()
+    services = pd.DataFrame(
+        {
+            "supplier_id": totals["supplier_id"].to_numpy(),
+            "record_kind": "service",
+            "record_id": totals["service"].to_numpy(),
+            "in_denominator": True,
+            "in_numerator": True,
+            "adds_to_numerator": agreed,
+            "adds_to_denominator": agreed,
+            "service": totals["service"].to_numpy(),
+            "minutes": agreed,
+            "reason": [
+                f"agreed service time in {period}: {a:,.2f} min; unplanned downtime {d:,.2f} "
+                f"min (its outage rows); available {a - d:,.2f} min"
+                for a, d in zip(agreed, down, strict=True)
+            ],
+        }
+    )
+    both = pd.concat([_typed(services), _typed(outages)], ignore_index=True)
+    return both.sort_values(["supplier_id", "service"], kind="stable", ignore_index=True)
+
+
+def _outage_reason(planned, alone, free, minutes, running, period) -> str:
+    if planned:
+        return "planned window: not counted, nor unplanned downtime inside it"
+    if not alone > 0:
+        return f"no agreed service time inside {period}: not counted"
+    said = [f"{alone:,.2f} min of agreed service time in {period}"]
+    said[0] += " (still running: to the period end)" * bool(running)
+    if alone - free > 1e-9:
+        said.append(f"{alone - free:,.2f} inside a planned window")
+    if free - minutes > 1e-9:
+        said.append(f"{free - minutes:,.2f} already counted for an earlier outage")
+    return "; ".join([*said, f"{minutes:,.2f} counted"])
+
+
+def _satisfaction_rows(tables, levels, resolved, period: str, tz: str) -> pd.DataFrame:
+    """Satisfaction responses, each through the measure grouped by response (or ticket)."""
+    from siamlib.measures.satisfaction import satisfaction
+
+    sups = set(levels["supplier_id"])
+    sv = _table(tables, "surveys")
+    sv = sv[sv["supplier_id"].isin(sups) & sv["period"].eq(period)]
+    sv = sv[sv["survey_type"].eq("satisfaction")].rename(columns={"response_id": "record_id"})
+    by = ["supplier_id", "record_id"]
+    got = [sv[[*by, "score"]].merge(satisfaction(sv, None, period, by=by, tz=tz), how="left")]
+    kinds, why = ["survey"] * len(got[0]), ["no score"] * len(got[0])
+    if resolved is not None and "satisfaction" in resolved.columns:
+        t = resolved[resolved["supplier_id"].isin(sups)].rename(columns={"ticket_id": "record_id"})
+        t = t[pd.to_numeric(t["satisfaction"]).notna()]
+        t = t.assign(score=pd.to_numeric(t["satisfaction"]).astype("float64"))
+        none = sv.iloc[:0]  # the tickets' closure scores only
+        got.append(t[[*by, "score"]].merge(satisfaction(none, t, period, by=by, tz=tz), how="left"))
+        kinds += ["ticket"] * len(t)
+        why += [f"ticket {status}" for status in t["status"]]
+    got = pd.concat(got, ignore_index=True)
+    counted = got["denominator"].fillna(0).gt(0).to_numpy()
+    said = np.where(
+        np.array(kinds) == "survey",
+        f"satisfaction survey response for {period}",
+        f"closure survey of a ticket resolved in {period}",
+    )
+    return pd.DataFrame(
+        {
+            "supplier_id": got["supplier_id"].to_numpy(),
+            "record_kind": kinds,
+            "record_id": got["record_id"].astype("str").to_numpy(),
+            "in_denominator": counted,
+            "in_numerator": got["numerator"].fillna(0).ne(0).to_numpy(),
+            "adds_to_numerator": got["numerator"].fillna(0.0).to_numpy(),
+            "adds_to_denominator": got["denominator"].fillna(0.0).to_numpy(),
+            "score": got["score"].astype("float64").to_numpy(),
+            "reason": np.where(counted, said, [f"{w}: left out" for w in why]),
+        }
+    )
+
+
+def _handoff_rows(tables, params, period: str) -> pd.DataFrame:
+    from siamlib.measures import routes
+
+    tz, pairs = params.estate.timezone, routes.estate_pairs(params.estate)
+    h = routes.route_handoffs(
+        tables["ticket_events"], pairs, period, tickets=tables["tickets"], tz=tz
+    )
+    return pd.DataFrame(
+        {
+            "supplier_id": params.estate.integrator.id,
+            "record_kind": "ticket",
+            "record_id": h["ticket_id"].astype("str").to_numpy(),
+            "in_denominator": True,
+            "in_numerator": h["adjusted"].gt(0).to_numpy(),
+            "adds_to_numerator": h["adjusted"].astype("float64").to_numpy(),
+            "adds_to_denominator": 1.0,
+            "reason": [
+                f"resolved in {period}: {n} moves between suppliers, {d} along designed routes"
+                for n, d in zip(h["handoffs"], h["designed"], strict=True)
+            ],
+        }
+    )
+
+
+def _rating_rows(tables, levels: pd.DataFrame, period: str) -> pd.DataFrame:
+    """360 ratings (per rated supplier; :func:`_over_levels` gives ``suppliers=all`` them all)."""
+    from siamlib.measures.collaboration import collaboration_score
+
+    sv = _table(tables, "surveys")
+    sv = sv[sv["survey_type"].eq("collaboration") & sv["period"].eq(period)]
+    if not levels["scope"].eq("suppliers=all").any():
+        sv = sv[sv["supplier_id"].isin(set(levels["supplier_id"]))]
+    # The measure once, each response its own group: the rated supplier and the respondent
+    # both suffixed with the response id, so its self-rating test holds exactly as before.
+    key = sv["supplier_id"] + "\x1f" + sv["response_id"]
+    per = collaboration_score(
+        sv.assign(supplier_id=key, respondent=sv["respondent"] + "\x1f" + sv["response_id"]),
+        period,
+    ).set_index("supplier_id")
+    n = per["responses"].reindex(key).fillna(0).to_numpy(dtype="float64")
+    why = np.where(sv["score"].isna(), "no score: left out", "self-rating: left out")
+    return pd.DataFrame(
+        {
+            "supplier_id": sv["supplier_id"].to_numpy(),
+            "record_kind": "rating",
+            "record_id": sv["response_id"].astype("str").to_numpy(),
+            "in_denominator": n > 0,
+            "in_numerator": n > 0,
+            "adds_to_numerator": per["score_sum"].reindex(key).fillna(0.0).to_numpy(),
+            "adds_to_denominator": n,
+            "score": sv["score"].astype("float64").to_numpy(),
+            "reason": [
+                f"360 collaboration rating of {rated} for {period}" if k else w
+                for rated, k, w in zip(sv["supplier_id"], n > 0, why, strict=True)
+            ],
+        }
+    )

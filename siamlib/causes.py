@@ -10,6 +10,13 @@ A *cause* is a record the data names as the reason for tickets:
 The data model has no major-incident table, so ``major_incident`` causes are not linked
 (the kind is reserved in :data:`CAUSE_KINDS`).
 
+With the contract's ``credit_regime.one_credit_per_incident`` (every shipped contract sets it),
+the incidents behind a level's misses are a cause too (:func:`incident_causes`): kind
+``incident``, id the level whose failed tickets they are. A level whose miss disappears
+without the tickets that failed another missed level was missed by the same incidents, so the
+two credits are one: the rule below keeps one of them, e.g. a P2 incident breaching both its
+response and its resolution target pays the larger of the two credits, not both.
+
 An outage cause is an *event*, not a record (:func:`outage_events`): unplanned records whose
 downtime overlaps (or touches) on the same supplier and service are one event, named by its
 earliest-starting record (``cause_id``; ``cause_records`` and a waived line list every id).
@@ -55,7 +62,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-CAUSE_KINDS = ("outage", "change", "problem", "major_incident")
+CAUSE_KINDS = ("outage", "change", "problem", "major_incident", "incident")
 LINK_COLUMNS = ["cause_kind", "cause_id", "ticket_id"]
 CAUSES_COLUMNS = [
     "service_level",
@@ -265,6 +272,44 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
 
 
+def incident_causes(level_tickets: pd.DataFrame, minimums: dict) -> pd.DataFrame:
+    """One credit per incident: the tickets that failed each level, as a cause of the others.
+
+    For each level, its failed tickets (counted, not met) are one cause, kind ``incident``,
+    id the level. Only causes driving the misses of two or more levels are kept: those are
+    the levels the same incidents missed, of which :func:`waive_credits` keeps one credit.
+
+    >>> lt = pd.DataFrame({"service_level": ["RESP"] * 4 + ["RES"] * 4,
+    ...     "ticket_id": list("ABCD") * 2, "met": [True, True, False, False] * 2})
+    >>> c = incident_causes(lt, {"RESP": 60.0, "RES": 60.0})
+    >>> c[["service_level", "cause_id", "actual", "actual_without"]].values.tolist()
+    [['RES', 'RES', 50.0, 100.0], ['RESP', 'RES', 50.0, 100.0], \
+['RES', 'RESP', 50.0, 100.0], ['RESP', 'RESP', 50.0, 100.0]]
+    """
+    if level_tickets.empty:
+        return pd.DataFrame(columns=CAUSES_COLUMNS)
+    lt = level_tickets
+    if "in_denominator" in lt.columns:
+        failed = lt["in_denominator"].fillna(False).astype(bool) & ~lt["in_numerator"].fillna(
+            False
+        ).astype(bool)
+    else:
+        failed = ~lt["met"].astype(bool)
+    links = pd.DataFrame(
+        {
+            "cause_kind": "incident",
+            "cause_id": lt.loc[failed, "service_level"].astype(str),
+            "ticket_id": lt.loc[failed, "ticket_id"].astype(str),
+        }
+    ).drop_duplicates()
+    rows = level_causes(lt, links, minimums)
+    rows = rows[rows["drives_miss"].astype(bool)]
+    levels_driven = rows.groupby("cause_id")["service_level"].transform("nunique")
+    return (
+        rows[levels_driven >= 2].sort_values(["cause_id", "service_level"]).reset_index(drop=True)
+    )
+
+
 def waive_credits(
     ledger: pd.DataFrame, causes: pd.DataFrame, rule: str, level_order: list[str]
 ) -> pd.DataFrame:
@@ -324,7 +369,10 @@ def waive_credits(
             out.loc[i, "amount"] = 0.0
             out.loc[i, "cause_id"] = cid
             out.loc[i, "explanation"] = (
-                f"waived: same cause as {keep_level}, {named} ({RULE_WORDS[rule]})"
+                f"waived: one credit per incident: this level is met without the incidents "
+                f"that failed {cid}, and {keep_level}'s credit stands ({RULE_WORDS[rule]})"
+                if kind == "incident"
+                else f"waived: same cause as {keep_level}, {named} ({RULE_WORDS[rule]})"
             )
     return out
 
@@ -393,6 +441,8 @@ def cause_tables(
                 events.get(c, c) for c in ticket_causes.loc[is_outage, "cause_id"]
             ]
         parts = [ticket_causes, downtime_causes(outages, card, params, period, bar)]
+        if params.contract(s.id).credit_regime.one_credit_per_incident:
+            parts.append(incident_causes(mine, bars))
         parts = [p for p in parts if not p.empty]
         out[s.id] = (
             pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CAUSES_COLUMNS)

@@ -213,6 +213,8 @@ def cause_of(caused: pd.DataFrame | None, supplier_id: str, service_level: str) 
         (caused["supplier_id"] == supplier_id)
         & (caused["service_level"] == service_level)
         & caused["drives_miss"].fillna(False).astype(bool)
+        # the incidents that failed another level are a credit rule's cause, not a driver
+        & caused["cause_kind"].ne("incident")
     ]
     if mine.empty:
         return None

@@ -890,8 +890,9 @@ MEASURES: dict[str, Measure] = {
             counted="Levels missed per the trigger (below minimum, or below expected) in "
             "the period, after agreed exclusions were removed from the tickets.",
             edge_cases="Grey levels attract nothing; the cap is its own negative ledger "
-            "line; earn-back repays a credit after N following green periods; one incident "
-            "breaching several levels keeps only its largest per-ticket credit.",
+            "line; earn-back repays a credit after N following green periods; with "
+            "one_credit_per_incident, a level missed only by incidents that failed another "
+            "missed level is waived and one of the two credits stands (docs/credits.md).",
         ),
         _M(
             id="scope_conformance",

@@ -340,3 +340,66 @@ def test_tickets_during_overlapping_records_link_to_the_one_outage_event():
     )
     links = link_causes(tickets, outages)
     assert links.values.tolist() == [["outage", "OUT1", "T5"], ["outage", "OUT1", "T6"]]
+
+
+# ------------------------------------------------------------------ one credit per incident
+def _incident_levels():
+    # Network P2, October: 9 resolution tickets (A..I), 38 response tickets (A..D and 34
+    # others). A, B, C and D failed both their response and their resolution target; E also
+    # failed resolution alone. Minimums: RESPONSE 90 %, P2-RES 85 %.
+    # P2-RES: met F..I = 4 of 9 = 44.4 % (missed); RESPONSE: 34 of 38 = 89.47 % (missed).
+    # Without the tickets that failed P2-RES (A..E), RESPONSE is 34 / 34 = 100 %: met.
+    # Without the tickets that failed RESPONSE (A..D), P2-RES is 4 / 5 = 80 %: still missed.
+    res = pd.DataFrame(
+        {"service_level": "P2-RES", "ticket_id": list("ABCDEFGHI"),
+         "met": [False] * 5 + [True] * 4}
+    )  # fmt: skip
+    others = [f"R{i}" for i in range(34)]
+    resp = pd.DataFrame(
+        {"service_level": "RESPONSE", "ticket_id": list("ABCD") + others,
+         "met": [False] * 4 + [True] * 34}
+    )  # fmt: skip
+    return pd.concat([res, resp], ignore_index=True), {"P2-RES": 85.0, "RESPONSE": 90.0}
+
+
+def test_incidents_failing_two_levels_are_one_cause_of_both_misses():
+    from siamlib.causes import incident_causes
+
+    lt, minimums = _incident_levels()
+    rows = incident_causes(lt, minimums)
+    # Only the incidents that failed P2-RES drive both misses; RESPONSE's four do not clear
+    # P2-RES (80 % < 85 %), so that cause drives one level and is left out.
+    assert rows[["service_level", "cause_kind", "cause_id"]].values.tolist() == [
+        ["P2-RES", "incident", "P2-RES"],
+        ["RESPONSE", "incident", "P2-RES"],
+    ]
+    assert rows["actual_without"].round(2).tolist() == [100.0, 100.0]
+
+
+def test_one_credit_per_incident_keeps_the_larger_credit_and_says_why():
+    from siamlib.causes import incident_causes
+
+    lt, minimums = _incident_levels()
+    ledger = pd.DataFrame(
+        {"line": ["credit", "credit"], "service_level": ["RESPONSE", "P2-RES"],
+         "amount": [1800.0, 3600.0], "explanation": ["r", "p"]}
+    )  # fmt: skip
+    out = waive_credits(ledger, incident_causes(lt, minimums), "largest", ["RESPONSE", "P2-RES"])
+    assert out[["service_level", "line", "amount"]].values.tolist() == [
+        ["RESPONSE", "waived", 0.0],
+        ["P2-RES", "credit", 3600.0],
+    ]
+    assert out.loc[0, "explanation"] == (
+        "waived: one credit per incident: this level is met without the incidents that failed "
+        "P2-RES, and P2-RES's credit stands (the largest credit stands)"
+    )
+
+
+def test_levels_failed_by_different_incidents_keep_both_credits():
+    from siamlib.causes import incident_causes
+
+    # RESPONSE's four failures are tickets W..Z, none of which P2-RES counts: two sets of
+    # incidents, two credits.
+    lt, minimums = _incident_levels()
+    lt.loc[lt["service_level"].eq("RESPONSE") & ~lt["met"], "ticket_id"] = list("WXYZ")
+    assert incident_causes(lt, minimums).empty

@@ -72,7 +72,9 @@ EVIDENCE: dict[str, str] = {
     # the frames of every report's evidence (siamlib.workbook.Work.evidence)
     "sla_tickets": "Every ticket an SLA level counted, met or breached: in_denominator and "
     "in_numerator add up to the level's counted and met.",
-    "levels": "Every record each count-based level counted (in_denominator, in_numerator).",
+    "levels": "Every record behind each level's figure: a level's actual is the sum of "
+    "adds_to_numerator over the sum of adds_to_denominator of its rows (tickets, surveys, "
+    "scheduled and outage minutes for availability).",
     "aged_tickets": "Open tickets older than the ageing threshold at period end.",
     "excluded": "Tickets removed by an agreed exclusion or upheld dispute, with reason and "
     "approver.",

@@ -379,7 +379,8 @@ def render_index(result: RunResult, params: Params) -> str:
         + "<table><tr><th>report</th><th>status</th><th>evidence</th></tr>"
         + "".join(rows)
         + "</table><p class='provenance'>Every figure of the pack (one row per supplier and "
-        f"service level, plus credit lines): <a href='{FIGURES_NAME}'>{FIGURES_NAME}</a>. "
+        "service level, plus credit lines and the headline figures: scores, levels met, "
+        f"credits): <a href='{FIGURES_NAME}'>{FIGURES_NAME}</a>. "
         f"The data-quality gate's full results: <a href='{QUALITY_NAME}'>{QUALITY_NAME}</a>. "
         "Inputs, versions and timings: "
         "<a href='manifest.json'>manifest.json</a></p></main></body></html>"

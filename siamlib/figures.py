@@ -5,9 +5,10 @@ clean baseline: if an input changes money, it changes a row here. Rows come from
 computation (:func:`siamlib.workbook.compute_period`); nothing is recomputed.
 
 Columns (``FIGURE_COLUMNS``)
-    ``kind``            ``level`` (a scorecard row), ``credit`` (a credit ledger line) or
-                        ``blocked`` (the data-quality gate blocked this supplier: no figures,
-                        the reason in ``explanation``)
+    ``kind``            ``level`` (a scorecard row), ``credit`` (a credit ledger line),
+                        ``headline`` (a figure shown beside them, below) or ``blocked`` (the
+                        data-quality gate blocked this supplier: no figures, the reason in
+                        ``explanation``)
     ``supplier_id``, ``service_level``, ``measure``, ``scope``
     ``actual``, ``expected``, ``minimum``, ``rag``, ``numerator``, ``denominator``,
     ``weight``, ``points``   for ``level`` rows (shown unit, as in the scorecard)
@@ -16,8 +17,28 @@ Columns (``FIGURE_COLUMNS``)
     ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
                         ledger's line kind: credit, reward, cap, earn_back, waived)
 
-Rows are sorted by supplier (estate order), kind, then service level, so the same inputs give
-the same bytes.
+``headline`` rows hold the figures the reports and emails show beside the scorecard and the
+ledger, each computed here by the same function the report's bundle uses, so these are rows
+of this file too (and a re-issue lists them when they move, :mod:`siamlib.reissue`).
+``measure`` names the figure, ``actual`` is its value as shown, ``rag`` its tile's RAG:
+
+* per supplier (:func:`headline_rows`, :func:`siamlib.scorecard.headline`: the report's
+  tiles, the board's league table and narrative, the emails): ``weighted_score`` (with the
+  ``points`` and ``weight`` of the levels with data it divides), ``levels`` and
+  ``levels_green``/``_amber``/``_red``/``_grey`` (the levels met and the RAG counts),
+  ``net_credits`` (the ledger's total, in ``currency``; negative: earn-back payable to the
+  supplier);
+* for the board summary (``supplier_id`` ``board-summary``, :func:`board_rows`,
+  :func:`siamlib.scorecard.board_headline`; none when the board is blocked):
+  ``net_credits``, ``credits_due``, ``earn_back_due``, ``at_risk`` (in ``currency``) and
+  ``share`` (credits due, % of the at-risk pool).
+
+Money in ``headline`` rows is in ``actual``, never ``amount``: the ``amount`` column still
+adds up to the credit ledger lines only. The data-quality tile's score is not a row: it
+describes the data, not the performance, and is published in ``data-quality.json``.
+
+Rows are sorted by supplier (estate order, the board's rows last), kind (blocked, level,
+credit, headline), then service level, so the same inputs give the same bytes.
 
 Examples
 --------
@@ -41,7 +62,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import io
+from siamlib import credits, io, quality, scorecard
+from siamlib.common import BOARD
 
 FIGURE_COLUMNS = [
     "kind",
@@ -62,7 +84,8 @@ FIGURE_COLUMNS = [
     "currency",
     "explanation",
 ]
-_KIND_ORDER = {"blocked": 0, "level": 1, "credit": 2}
+HEADLINE = "headline"  # the kind of the rows of the figures shown beside the scorecard
+_KIND_ORDER = {"blocked": 0, "level": 1, "credit": 2, "headline": 3}
 _LEVEL_FIELDS = [
     "supplier_id",
     "service_level",
@@ -119,6 +142,86 @@ def credit_rows(ledger: pd.DataFrame) -> pd.DataFrame:
     return _typed(rows)
 
 
+def _headline_frame(supplier_id: str, rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "kind", HEADLINE)
+    frame.insert(1, "supplier_id", supplier_id)
+    return _typed(frame)
+
+
+def headline_rows(
+    supplier_id: str, card: pd.DataFrame, ledger: pd.DataFrame, currency: str
+) -> pd.DataFrame:
+    """A supplier's ``headline`` rows (pure): the figures of :func:`siamlib.scorecard.headline`.
+
+    >>> card = pd.DataFrame({"actual": [92.0, 97.0, None], "weight": [20.0, 30.0, 50.0],
+    ...     "points": [8.0, 30.0, None], "rag": ["amber", "green", "grey"]})
+    >>> rows = headline_rows("euc", card, pd.DataFrame({"amount": [250.0, -50.0]}), "GBP")
+    >>> rows[["measure", "actual", "rag"]].values.tolist()[:3]
+    [['weighted_score', 76.0, 'amber'], ['levels', 3.0, 'amber'], ['levels_green', 1.0, None]]
+    >>> rows.loc[rows["measure"] == "net_credits", ["actual", "currency"]].values.tolist()
+    [[200.0, 'GBP']]
+    """
+    h = scorecard.headline(card, ledger)
+    has = card["actual"].notna() if not card.empty else pd.Series(dtype=bool)
+    rows = [
+        {
+            "measure": "weighted_score",
+            "actual": h["weighted_score"],
+            "rag": h["score_rag"],
+            "points": float(card.loc[has, "points"].sum()) if has.any() else None,
+            "weight": float(card.loc[has, "weight"].sum()) if has.any() else None,
+        },
+        {"measure": "levels", "actual": h["levels"], "rag": h["levels_rag"]},
+        *({"measure": f"levels_{r}", "actual": h[r]} for r in scorecard.RAG_ORDER),
+        {
+            "measure": "net_credits",
+            "actual": h["net_credits"],
+            "rag": h["credits_rag"],
+            "currency": currency,
+        },
+    ]
+    return _headline_frame(supplier_id, rows)
+
+
+def board_rows(
+    ledger: pd.DataFrame,
+    at_risk: pd.DataFrame,
+    quality_scores: pd.DataFrame | None,
+    currency: str,
+) -> pd.DataFrame:
+    """The board summary's ``headline`` rows (pure): :func:`siamlib.scorecard.board_headline`
+    on the same inputs as the board's bundle (blocked suppliers left out, as it does).
+
+    >>> ledger = pd.DataFrame({"supplier_id": ["a", "b"], "amount": [300.0, -100.0]})
+    >>> risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [1000.0, 1000.0]})
+    >>> board_rows(ledger, risk, None, "GBP")[["measure", "actual"]].values.tolist()
+    [['net_credits', 200.0], ['credits_due', 300.0], ['earn_back_due', 100.0], \
+['at_risk', 2000.0], ['share', 15.0]]
+    """
+    h = scorecard.board_headline(ledger, at_risk, quality_scores)
+    money = ("net_credits", "credits_due", "earn_back_due", "at_risk")
+    rows = [{"measure": m, "actual": h[m], "currency": currency} for m in money]
+    rows[0]["rag"] = h["credits_rag"]
+    rows.append({"measure": "share", "actual": h["share"] * 100})
+    return _headline_frame(BOARD, rows)
+
+
+def _board_inputs(work) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """The board bundle's ledger, at-risk pool and data-quality scores (as Work.bundle)."""
+    p = work.params
+    ids = [s.id for s in p.estate.suppliers]
+    ledgers = [lg for lg in work.ledgers.values() if not lg.empty]
+    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame()
+    at_risk = pd.DataFrame(
+        {"supplier_id": ids, "at_risk_amount": [credits.at_risk_amount(p.contract(i)) for i in ids]}
+    )
+    scores = None
+    if work.quality:
+        scores = quality.score_table(work.quality, ids)
+    return ledger, at_risk, scores
+
+
 def blocked_row(supplier_id: str, reason: str) -> pd.DataFrame:
     """The single row standing for a supplier the gate blocked (no figures)."""
     return _typed(
@@ -131,14 +234,19 @@ def figures_frame(work) -> pd.DataFrame:
 
     A supplier the data-quality gate blocks contributes one ``blocked`` row and no figures.
     """
+    currency = work.params.estate.currency
     parts = []
     for s in work.params.estate.suppliers:
         reason = work.blocking_reason(s.id)
         if reason:
             parts.append(blocked_row(s.id, reason))
             continue
-        parts.append(level_rows(work.cards[s.id]))
-        parts.append(credit_rows(work.ledgers[s.id]))
+        card, ledger = work.cards[s.id], work.ledgers[s.id]
+        parts.append(level_rows(card))
+        parts.append(credit_rows(ledger))
+        parts.append(headline_rows(s.id, card, ledger, currency))
+    if not work.blocking_reason(BOARD):
+        parts.append(board_rows(*_board_inputs(work), currency))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return _typed(pd.DataFrame(columns=FIGURE_COLUMNS))
@@ -146,12 +254,14 @@ def figures_frame(work) -> pd.DataFrame:
     order = {s.id: i for i, s in enumerate(work.params.estate.suppliers)}
     keys = pd.DataFrame(
         {
-            "supplier": frame["supplier_id"].map(order).astype(int),
+            # The board's rows (not a supplier) come last.
+            "supplier": frame["supplier_id"].map(order).fillna(len(order)).astype(int),
             "kind": frame["kind"].map(_KIND_ORDER),
             "level": frame["service_level"].astype(object).fillna("").astype(str),
         }
     )
-    # Stable: a service level's credit lines keep the ledger's order (credit, cap, earn-back).
+    # Stable: a service level's credit lines keep the ledger's order (credit, cap, earn-back),
+    # headline rows their order above.
     position = keys.sort_values(["supplier", "kind", "level"], kind="stable").index
     return _typed(frame.loc[position].reset_index(drop=True))
 

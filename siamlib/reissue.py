@@ -2,17 +2,25 @@
 
 When a period already published is run again (an upheld dispute, a corrected import), the
 new pack supersedes the old one and must say exactly what changed. :func:`changes` compares
-the two figures files (:mod:`siamlib.figures`) row by row:
+the two figures files (:mod:`siamlib.figures`) row by row and **every column** of a matched
+row: a figure shown anywhere is a row of the figures file, so every figure that moved is
+listed, and no column is left out of the comparison.
 
-* a ``level`` row is identified by supplier, measure and scope (a service level's id may be
-  re-issued under a new name, the measure and scope it scores may not); it changed when its
-  ``actual``, ``rag``, ``points``, ``numerator``, ``denominator``, ``expected``,
-  ``minimum`` or ``weight`` differs;
-* a ``credit`` row is identified by supplier, service level and ledger line (with a running
-  number when a level has several lines of the same kind, e.g. two earn-backs); it changed
-  when its ``amount`` differs;
-* a ``blocked`` row is identified by supplier;
-* a row only in the old file is ``removed``, only in the new file ``added``.
+Rows are matched within their ``kind`` on:
+
+* ``level``: supplier, measure and scope (a service level's id may be re-issued under a new
+  name, the measure and scope it scores may not: a new id is listed as a change of its
+  ``service_level``);
+* ``credit``: supplier, service level and ledger line;
+* ``headline``: supplier (``board-summary`` for the board's) and measure (the figure's name:
+  weighted score, levels met, net credits...);
+* ``blocked``: supplier; any other kind: supplier, service level, measure, scope and line;
+
+with a running number when a file has several rows of the same key (e.g. two earn-backs),
+in the file's order. A matched row changed in each other column that differs (``actual``,
+``rag``, ``points``, ``amount``, ``explanation``...); a row only in the old file is
+``removed``, only in the new file ``added``: one row per column holding a value, besides the
+service level, measure, scope and line every change row names.
 
 Each changed figure is one row of ``CHANGE_COLUMNS`` (``field`` names what changed,
 ``before``/``after`` its values as text, ``difference`` after - before when numeric).
@@ -35,6 +43,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from siamlib.figures import FIGURE_COLUMNS
+
 CHANGE_COLUMNS = [
     "supplier_id",
     "kind",
@@ -48,24 +58,25 @@ CHANGE_COLUMNS = [
     "after",
     "difference",
 ]
-_LEVEL_FIELDS = (
+_NUMERIC = {
     "actual",
-    "rag",
-    "points",
-    "numerator",
-    "denominator",
     "expected",
     "minimum",
+    "numerator",
+    "denominator",
     "weight",
-)
-_NUMERIC = {"actual", "points", "numerator", "denominator", "expected", "minimum", "weight"}
-_NUMERIC |= {"amount"}
-_KEYS = {
-    "level": ["supplier_id", "measure", "scope"],
-    "credit": ["supplier_id", "service_level", "line", "n"],
-    "blocked": ["supplier_id"],
+    "points",
+    "amount",
 }
-_FIELDS = {"level": _LEVEL_FIELDS, "credit": ("amount",), "blocked": ("explanation",)}
+_KEYS = {
+    "blocked": ["supplier_id"],
+    "level": ["supplier_id", "measure", "scope"],
+    "credit": ["supplier_id", "service_level", "line"],
+    "headline": ["supplier_id", "measure"],
+}
+_OTHER_KEYS = ["supplier_id", "service_level", "measure", "scope", "line"]
+_KIND_ORDER = {"blocked": 0, "level": 1, "credit": 2, "headline": 3}
+_IDENT = ["supplier_id", "service_level", "measure", "scope", "line"]
 
 
 def read_figures_text(text: str) -> pd.DataFrame:
@@ -85,18 +96,15 @@ def _text(value) -> str:
     return str(value)
 
 
-def _prepare(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    rows = frame[frame["kind"].astype(str) == kind].copy()
-    for col in ("supplier_id", "service_level", "measure", "scope", "line", "explanation"):
-        if col not in rows.columns:
-            rows[col] = ""
-        rows[col] = rows[col].map(_text)
-    for col in _FIELDS[kind]:
+def _prepare(frame: pd.DataFrame, kind: str, columns: list[str]) -> pd.DataFrame:
+    """The rows of ``kind``, every column as comparable text, ``n`` numbering repeated keys."""
+    rows = frame[frame["kind"].map(_text) == kind].copy()
+    for col in columns:
         if col not in rows.columns:
             rows[col] = ""
         rows[col] = rows[col].map(lambda v: _text(float(v)) if _is_number(v) else _text(v))
-    rows["n"] = rows.groupby(["supplier_id", "service_level", "line"]).cumcount()
-    return rows
+    rows["n"] = rows.groupby(_KEYS.get(kind, _OTHER_KEYS)).cumcount()
+    return rows[[*columns, "n"]]
 
 
 def _is_number(v) -> bool:
@@ -108,57 +116,63 @@ def _is_number(v) -> bool:
 def changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Every figure that differs between the ``old`` and ``new`` figures (see module doc).
 
-    Rows are in the new file's supplier order, then kind (blocked, level, credit).
+    Rows are in the new file's supplier order, then kind (blocked, level, credit, headline,
+    any other), service level and line.
     """
+    extra = [c for c in (*old.columns, *new.columns) if c not in FIGURE_COLUMNS]
+    columns = [c for c in FIGURE_COLUMNS if c != "kind"] + list(dict.fromkeys(extra))
+    kinds = [*_KEYS, *sorted({*map(_text, old["kind"]), *map(_text, new["kind"])} - {*_KEYS})]
     out = []
-    for kind, keys in _KEYS.items():
-        a, b = _prepare(old, kind), _prepare(new, kind)
+    for kind in kinds:
+        keys = [*_KEYS.get(kind, _OTHER_KEYS), "n"]
+        a, b = _prepare(old, kind, columns), _prepare(new, kind, columns)
         both = a.merge(b, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
         for rec in both.to_dict("records"):
-            where = rec["_merge"]
-            ident = {
-                "supplier_id": rec["supplier_id"],
-                "kind": kind,
-                "service_level": rec.get("service_level")
-                or rec.get("service_level_new")
-                or rec.get("service_level_old")
-                or "",
-                "measure": rec.get("measure") or rec.get("measure_new") or rec.get("measure_old"),
-                "scope": rec.get("scope", rec.get("scope_new", rec.get("scope_old", ""))),
-                "line": rec.get("line") or rec.get("line_new") or rec.get("line_old") or "",
-            }
-            for f in _FIELDS[kind]:
-                before = rec.get(f"{f}_old") if where != "right_only" else ""
-                after = rec.get(f"{f}_new") if where != "left_only" else ""
-                before, after = _text(before), _text(after)
-                if where == "both" and before == after:
-                    continue
-                change = {"both": "changed", "left_only": "removed", "right_only": "added"}[where]
-                diff = np.nan
-                if f in _NUMERIC:
-                    x = float(before) if before else 0.0
-                    y = float(after) if after else 0.0
-                    diff = round(y - x, 10) if (before or after) else np.nan
-                out.append(
-                    {
-                        **ident,
-                        "field": f,
-                        "change": change,
-                        "before": before,
-                        "after": after,
-                        "difference": diff,
-                    }
-                )
+            out.extend(_row_changes(rec, kind, keys, columns))
     frame = pd.DataFrame(out, columns=CHANGE_COLUMNS)
     if frame.empty:
         return frame.astype({c: "str" for c in CHANGE_COLUMNS if c != "difference"})
     order = list(dict.fromkeys([*new.get("supplier_id", pd.Series(dtype=str)).map(_text)]))
     rank = {s: i for i, s in enumerate(order)}
-    kinds = {"blocked": 0, "level": 1, "credit": 2}
     frame["_s"] = frame["supplier_id"].map(rank).fillna(len(rank))
-    frame["_k"] = frame["kind"].map(kinds)
+    frame["_k"] = frame["kind"].map(_KIND_ORDER).fillna(len(_KIND_ORDER))
     frame = frame.sort_values(["_s", "_k", "service_level", "line"], kind="stable")
     return frame.drop(columns=["_s", "_k"]).reset_index(drop=True)
+
+
+def _row_changes(rec: dict, kind: str, keys: list[str], columns: list[str]) -> list[dict]:
+    """The change rows of one matched (or unmatched) row: one per column that differs."""
+    where = rec["_merge"]
+    side = "_new" if where != "left_only" else "_old"
+
+    def value(col: str, suffix: str) -> str:
+        return _text(rec[col] if col in keys else rec.get(f"{col}{suffix}"))
+
+    ident = {"kind": kind, **{c: value(c, side) for c in _IDENT}}
+    out = []
+    for f in columns:
+        # A key is the same on both sides; an added or removed row's identity is in ``ident``.
+        if f in keys or (where != "both" and f in _IDENT):
+            continue
+        before = value(f, "_old") if where != "right_only" else ""
+        after = value(f, "_new") if where != "left_only" else ""
+        if before == after:  # equal, or empty on the only side there is
+            continue
+        change = {"both": "changed", "left_only": "removed", "right_only": "added"}[where]
+        diff = np.nan
+        if f in _NUMERIC and _is_number(before or "0") and _is_number(after or "0"):
+            diff = round(float(after or 0) - float(before or 0), 10)
+        out.append(
+            {
+                **ident,
+                "field": f,
+                "change": change,
+                "before": before,
+                "after": after,
+                "difference": diff,
+            }
+        )
+    return out
 
 
 def run_date(run_id: str) -> str:

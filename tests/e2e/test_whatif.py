@@ -83,10 +83,11 @@ def test_upheld_dispute_reissues_exactly_the_changed_figures(work, tmp_path):
     changes = batch._reissue(previous, new_text, result)
     assert result.supersedes["date"] == "2026-11-03"
     assert result.supersedes["changed_figures"] == len(changes) > 0
-    # Only hosting's figures and the integrator's estate-wide ones change; hosting's P2
-    # resolution level loses one breached ticket: denominator - 1, numerator (met) unchanged.
+    # Only hosting's figures, the integrator's estate-wide ones and the board's totals change;
+    # hosting's P2 resolution level loses one breached ticket: denominator - 1, numerator
+    # (met) unchanged.
     assert "hosting" in set(changes["supplier_id"])
-    assert set(changes["supplier_id"]) <= {"hosting", "integrator"}
+    assert set(changes["supplier_id"]) <= {"hosting", "integrator", "board-summary"}
     p2 = changes[
         (changes["scope"] == "priority=2") & (changes["measure"] == "sla_resolution_attainment")
     ]

@@ -66,10 +66,14 @@ class _Work(SimpleNamespace):
 
 @pytest.fixture
 def work() -> _Work:
-    estate = SimpleNamespace(suppliers=[SimpleNamespace(id="hosting"), SimpleNamespace(id="euc")])
+    estate = SimpleNamespace(
+        suppliers=[SimpleNamespace(id="hosting"), SimpleNamespace(id="euc")], currency="GBP"
+    )
+    # Each supplier's at-risk pool: 100,000 a month x 10% = 10,000.
+    contract = SimpleNamespace(monthly_charge=100_000.0, at_risk_pct=10.0)
     return _Work(
         period="2026-10",
-        params=SimpleNamespace(estate=estate),
+        params=SimpleNamespace(estate=estate, contract=lambda _id: contract),
         quality=None,
         blocked={},
         # P2 before P1 on purpose: the file sorts service levels within a supplier.
@@ -88,7 +92,8 @@ def work() -> _Work:
 
 def test_rows_follow_estate_order_then_kind_then_service_level(work):
     frame = figures.figures_frame(work)
-    got = list(zip(frame["supplier_id"], frame["kind"], frame["service_level"], strict=True))
+    lines = frame[frame["kind"] != "headline"]
+    got = list(zip(lines["supplier_id"], lines["kind"], lines["service_level"], strict=True))
     assert got == [
         ("hosting", "level", "P1-RES"),
         ("hosting", "level", "P2-RES"),
@@ -96,6 +101,9 @@ def test_rows_follow_estate_order_then_kind_then_service_level(work):
         ("hosting", "credit", "P1-RES"),
         ("euc", "level", "P1-RES"),
     ]
+    # Each supplier's headline rows follow its credit lines; the board's come last.
+    assert frame["supplier_id"].tolist() == ["hosting"] * 11 + ["euc"] * 8 + ["board-summary"] * 5
+    assert frame["kind"].tolist()[4:11] == ["headline"] * 7
     assert list(frame.columns) == figures.FIGURE_COLUMNS
 
 
@@ -133,10 +141,12 @@ def test_csv_text_is_exact_and_missing_values_are_empty(work):
     assert lines[1] == (
         "level,hosting,P1-RES,sla_resolution_attainment,priority=1,88,95,90,red,88,100,50,0,,,,"
     )
-    assert lines[5] == (
+    assert lines[12] == (
         "level,euc,P1-RES,sla_resolution_attainment,priority=1,92.5,95,90,amber,92.5,100,50,25,,,,"
     )
     assert lines[3].endswith(",credit,1500,GBP,below minimum")
+    assert lines[5] == "headline,hosting,,weighted_score,,50,,,red,,,100,50,,,,"
+    assert lines[11] == "headline,hosting,,net_credits,,1000,,,red,,,,,,,GBP,"
     assert text.endswith("\n") and "\r" not in text
 
 
@@ -153,7 +163,7 @@ def test_write_figures_chooses_csv_or_json_by_suffix(work, tmp_path):
     csv_path = figures.write_figures(frame, tmp_path / "f.csv")
     assert csv_path.read_text(encoding="utf-8") == figures.to_csv_text(frame)
     records = json.loads(figures.write_figures(frame, tmp_path / "f.JSON").read_text())
-    assert len(records) == 5
+    assert len(records) == 24
     assert records[2]["line"] == "credit" and records[2]["amount"] == 1500.0
     assert records[0]["amount"] is None and records[0]["points"] == 0.0
 
@@ -164,3 +174,71 @@ def test_a_grey_level_carries_its_note_as_the_explanation_and_a_scored_one_none(
     card["note"] = ["", "no outages table in the dataset"]
     rows = figures.level_rows(card)
     assert rows["explanation"].tolist() == [None, "no outages table in the dataset"]
+
+
+# ------------------------------------------------ every figure a report shows is a row of the file
+def _headline(frame: pd.DataFrame, supplier: str) -> dict:
+    rows = frame[(frame["kind"] == "headline") & (frame["supplier_id"] == supplier)]
+    return dict(zip(rows["measure"], rows["actual"], strict=True))
+
+
+def test_each_supplier_has_the_headline_figures_its_report_and_the_board_show(work):
+    from siamlib import scorecard
+
+    frame = figures.figures_frame(work)
+    for sid in ("hosting", "euc"):
+        # The report's tiles, the league table, the board narrative and the emails show these.
+        shown = scorecard.headline(work.cards[sid], work.ledgers[sid])
+        got = _headline(frame, sid)
+        assert got["weighted_score"] == shown["weighted_score"]
+        assert got["net_credits"] == shown["net_credits"]
+        assert got["levels"] == shown["levels"]
+        assert [got[f"levels_{r}"] for r in scorecard.RAG_ORDER] == [
+            shown[r] for r in scorecard.RAG_ORDER
+        ]
+    # hosting: P2 green (50 points), P1 red (0) of weights 50 + 50; credits 1,500 - 500.
+    assert _headline(frame, "hosting")["weighted_score"] == 50.0
+    score = frame[(frame["measure"] == "weighted_score") & (frame["supplier_id"] == "hosting")]
+    assert score[["rag", "points", "weight"]].values.tolist() == [["red", 50.0, 100.0]]
+    assert _headline(frame, "hosting")["net_credits"] == 1000.0
+    # Money of the headline rows is in `actual`: `amount` still adds up to the ledger lines.
+    assert frame["amount"].sum() == 1000.0
+
+
+def test_the_board_credit_figures_are_rows(work):
+    board = _headline(figures.figures_frame(work), "board-summary")
+    # 1,000 due from hosting, nothing earned back, of 2 x 10,000 at risk: 5%.
+    assert board == {
+        "net_credits": 1000.0,
+        "credits_due": 1000.0,
+        "earn_back_due": 0.0,
+        "at_risk": 20000.0,
+        "share": 5.0,
+    }
+
+
+def test_a_blocked_supplier_has_no_headline_rows_and_a_blocked_board_none(work):
+    work.blocked = {"hosting": "tickets: 4 rows without a priority"}
+    frame = figures.figures_frame(work)
+    assert frame.loc[frame["supplier_id"] == "hosting", "kind"].tolist() == ["blocked"]
+    assert _headline(frame, "euc")["levels"] == 1.0  # the others keep theirs
+    work.blocked["board-summary"] = "Report for the board summary stopped: no data"
+    frame = figures.figures_frame(work)
+    assert "board-summary" not in set(frame["supplier_id"])
+    assert _headline(frame, "euc")["levels"] == 1.0
+
+
+def test_a_reissue_of_a_work_whose_score_alone_moved_lists_the_score(work):
+    # A level's points move within its RAG (amber 25 -> 24): the level and every figure
+    # shown from it (weighted score) are listed; nothing else.
+    from siamlib import reissue
+
+    old = reissue.read_figures_text(figures.to_csv_text(figures.figures_frame(work)))
+    work.cards["euc"].loc[0, "points"] = 24.0
+    out = reissue.changes(old, figures.figures_frame(work))
+    got = out[["supplier_id", "kind", "measure", "field", "after"]].values.tolist()
+    assert got == [
+        ["euc", "level", "sla_resolution_attainment", "points", "24"],
+        ["euc", "headline", "weighted_score", "actual", "48"],
+        ["euc", "headline", "weighted_score", "points", "24"],
+    ]

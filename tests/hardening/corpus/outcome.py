@@ -162,7 +162,14 @@ def judge_figures(
     quarantined: int,
     summary: str,
 ) -> tuple[str, str]:
-    """Classify a computed figures frame against the clean baseline."""
+    """Classify a computed figures frame against the clean baseline.
+
+    ``headline`` rows (scores, RAG counts, net credits, the board's totals) are worked out
+    from the level and credit rows, so those are compared; the headlines move with them (a
+    blocked supplier leaves the board's totals, a grey level the score's weights).
+    """
+    frame = frame[frame["kind"] != "headline"]
+    baseline = baseline[baseline["kind"] != "headline"]
     blocked = set(frame.loc[frame["kind"] == "blocked", "supplier_id"])
     if blocked:
         want = set(baseline["supplier_id"]) if touched is None else set(touched)

@@ -83,7 +83,9 @@ def changes_section(bundle: dict) -> str:
     cols += ["change", "before", "after", "difference"]
     note = (
         f"<p class='note'>This pack re-issues run {present.esc(reissue.get('run_id', ''))}: "
-        f"{len(changes)} figure(s) changed, each listed here and in changes.csv.</p>"
+        f"{len(changes)} figure(s) changed, each listed here and in changes.csv (every "
+        "figure of figures.csv is compared; the data-quality score is not one of them: it "
+        "describes the data, and data-quality.json holds it).</p>"
     )
     return head + note + present.table(changes.reindex(columns=cols), max_rows=500)
 

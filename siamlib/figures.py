@@ -11,7 +11,11 @@ Columns (``FIGURE_COLUMNS``)
                         ``explanation``)
     ``supplier_id``, ``service_level``, ``measure``, ``scope``
     ``actual``, ``expected``, ``minimum``, ``rag``, ``numerator``, ``denominator``,
-    ``weight``, ``points``   for ``level`` rows (shown unit, as in the scorecard)
+    ``weight``, ``points``   for ``level`` rows (shown unit, as in the scorecard);
+                        ``numerator``/``denominator`` are the counts ``actual`` was computed
+                        from: the scorecard's ``scored_numerator``/``scored_denominator``, the
+                        month's unless a small sample was scored on a rolling window (its
+                        level evidence lists every month of that window, :mod:`siamlib.levels`)
     ``explanation``     for ``level`` rows: why a grey level has no figure (the scorecard's
                         note, e.g. "no outages table in the dataset"), else empty
     ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
@@ -127,8 +131,21 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def level_rows(card: pd.DataFrame) -> pd.DataFrame:
-    """One ``level`` row per scorecard row (pure); a grey level's note is its explanation."""
+    """One ``level`` row per scorecard row (pure); a grey level's note is its explanation.
+
+    ``numerator``/``denominator`` are the counts the ``actual`` was computed from (the
+    scorecard's ``scored_*``: a small sample's rolling window), so every row reconciles:
+
+    >>> card = pd.DataFrame({"service_level": ["P1-RES"], "actual": [90.0],
+    ...     "numerator": [3.0], "denominator": [4.0], "scored_numerator": [9.0],
+    ...     "scored_denominator": [10.0]})
+    >>> level_rows(card)[["actual", "numerator", "denominator"]].values.tolist()
+    [[90.0, 9.0, 10.0]]
+    """
     rows = card.reindex(columns=_LEVEL_FIELDS).copy()
+    for side in ("numerator", "denominator"):
+        if f"scored_{side}" in card.columns:
+            rows[side] = card[f"scored_{side}"]
     rows.insert(0, "kind", "level")
     if "note" in card.columns:
         rows["explanation"] = card["note"].where(card["note"].fillna("") != "", None)

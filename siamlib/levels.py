@@ -24,6 +24,12 @@ handoffs and 360 collaboration score) count minutes, scores or moves, not 0/1: t
 ``SUM(adds_to_numerator) / SUM(adds_to_denominator)`` over its level's rows in a spreadsheet,
 and :func:`reconcile` checks it for the pack's manifest.
 
+Every row says the ``period`` it counted in. With ``windows=True`` a small-sample level scored
+on a rolling window (:mod:`siamlib.samples`) also lists the records of the window's earlier
+months, built by these same functions month by month (:mod:`siamlib.levels_window`), so its
+rows sum to the card's ``scored_numerator``/``scored_denominator``, the figure's counts, and
+its rows of the month to the month's ``numerator``/``denominator``.
+
 Examples
 --------
 >>> import pandas as pd
@@ -48,7 +54,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from siamlib import schema
+from siamlib import levels_window, schema
+from siamlib.levels_window import reconcile, reconciliation_summary  # noqa: F401 (re-exported)
 from siamlib.measures import tower
 
 LEVEL_MEASURES = {
@@ -62,6 +69,7 @@ LEVEL_COLUMNS = [
     "service_level",
     "measure",
     "scope",
+    "period",
     "ticket_id",
     "priority",
     "service",
@@ -110,7 +118,15 @@ def _ticket_flags(clocks: pd.DataFrame, params, period: str, clock: str) -> pd.D
     )
 
 
-def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -> pd.DataFrame:
+def level_rows(
+    clocks: pd.DataFrame,
+    cards: pd.DataFrame,
+    params,
+    period: str,
+    *,
+    windows: bool = False,
+    notes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every record counted by each count-based level of ``cards``, with its flags.
 
     Parameters
@@ -124,16 +140,28 @@ def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -
         Contracts (attainment denominator) and estate time zone.
     period : str
         ``YYYY-MM``.
+    windows : bool
+        Also list the records of the earlier months of the rolling window of each level
+        scored on one (``scored_on``; :func:`siamlib.levels_window.window_parts`), less the
+        months ``notes`` (:func:`siamlib.completeness.coverage_notes`) blank.
 
     Returns
     -------
     DataFrame
-        ``LEVEL_COLUMNS``: one row per (level, ticket counted); ``target_h``, ``elapsed_h``
-        and ``breached`` are those of the level's clock. Per level,
-        ``in_denominator.sum()`` is the scorecard's denominator and ``in_numerator.sum()``
-        its numerator.
+        ``LEVEL_COLUMNS``: one row per (level, month, ticket counted); ``target_h``,
+        ``elapsed_h`` and ``breached`` are those of the level's clock. Per level, the
+        ``in_denominator`` and ``in_numerator`` sums of the rows of ``period`` are the
+        scorecard's denominator and numerator, of all its rows its scored ones.
     """
     levels = cards[cards["measure"].isin(list(LEVEL_MEASURES))]
+    rolled = levels_window.rolled(levels) if windows else levels.iloc[:0]
+    if len(rolled):  # the window's earlier months first, the month's rows last
+        window = levels_window.window_clocks(clocks, rolled)
+        month = level_rows(clocks, levels, params, period)
+        parts = levels_window.window_parts(
+            rolled, params, period, lambda lv, m: level_rows(window, lv, params, m), notes=notes
+        )
+        return _sorted(pd.concat([*parts, month], ignore_index=True), "ticket_id")
     tz = params.estate.timezone
     pool = _candidates(clocks, period, tz) if len(levels) else clocks.iloc[:0]
     parts = []
@@ -163,10 +191,14 @@ def level_rows(clocks: pd.DataFrame, cards: pd.DataFrame, params, period: str) -
             )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LEVEL_COLUMNS})
-    out = pd.concat(parts, ignore_index=True)[LEVEL_COLUMNS]
-    return out.sort_values(
-        ["supplier_id", "service_level", "ticket_id"], kind="stable", ignore_index=True
-    )
+    out = pd.concat(parts, ignore_index=True).assign(period=period)[LEVEL_COLUMNS]
+    return _sorted(out, "ticket_id")
+
+
+def _sorted(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per supplier and level, its months in order, each month's records by ``key``."""
+    by = ["supplier_id", "service_level", "period", key]
+    return rows.sort_values(by, kind="stable", ignore_index=True)
 
 
 RECORD_MEASURES = frozenset(
@@ -195,81 +227,8 @@ WEIGHTED_MEASURES = frozenset(
 and denominator (minutes, scores, handoffs), not a 0/1 count (:func:`weighted_rows`)."""
 
 
-def reconcile(cards: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """Each record-listed level of ``cards`` against the sums of its evidence rows.
-
-    ``records`` is :func:`record_rows` of the same cards. One row per level of a
-    :data:`RECORD_MEASURES` measure, and of a :data:`WEIGHTED_MEASURES` one when ``records``
-    carries ``adds_to_numerator`` and ``adds_to_denominator`` (as :func:`record_rows` always
-    does): the card's ``numerator``/``denominator`` (missing counts as 0), the evidence's sums
-    (``in_numerator``/``in_denominator`` for a count, ``adds_to_*`` for minutes, scores...)
-    and ``reconciles`` (equal to a millionth: minutes are fractions).
-
-    >>> cards = pd.DataFrame({"supplier_id": ["euc", "euc"], "service_level": ["R", "A"],
-    ...     "measure": ["reopen_rate", "availability"], "numerator": [1.0, 9.0],
-    ...     "denominator": [2.0, 10.0]})
-    >>> records = pd.DataFrame({"supplier_id": "euc", "service_level": ["R", "R"],
-    ...     "in_denominator": [True, True], "in_numerator": [True, False]})
-    >>> reconcile(cards, records)[["service_level", "reconciles"]].values.tolist()
-    [['R', True]]
-    >>> records = pd.DataFrame({"supplier_id": "euc", "service_level": ["A", "A"],
-    ...     "in_denominator": [True, False], "in_numerator": [True, True],
-    ...     "adds_to_numerator": [10.0, -1.0], "adds_to_denominator": [10.0, 0.0]})
-    >>> rec = reconcile(cards, records)
-    >>> rec[["service_level", "evidence_numerator", "reconciles"]].values.tolist()
-    [['R', 0.0, False], ['A', 9.0, True]]
-    """
-    keys = ["supplier_id", "service_level"]
-    parts = ["adds_to_denominator", "adds_to_numerator"]
-    weighted = set(parts) <= set(records.columns)
-    measures = RECORD_MEASURES | (WEIGHTED_MEASURES if weighted else frozenset())
-    levels = cards[cards["measure"].isin(list(measures))]
-    flags = ["in_denominator", "in_numerator"]
-    summed = [*flags, *parts] if weighted else flags
-    sums = (
-        records.groupby(keys)[summed].sum()
-        if len(records)
-        else pd.DataFrame(columns=summed, dtype="float64")
-    )
-    out = levels[[*keys, "measure", "numerator", "denominator"]].reset_index(drop=True)
-    found = sums.reindex(pd.MultiIndex.from_frame(out[keys])).fillna(0)
-    by_amount = out["measure"].isin(list(WEIGHTED_MEASURES)).to_numpy()
-    for side in ("numerator", "denominator"):
-        counted = found[f"in_{side}"].to_numpy(dtype=float)
-        if weighted:
-            counted = np.where(by_amount, found[f"adds_to_{side}"].to_numpy(dtype=float), counted)
-        out[f"evidence_{side}"] = counted
-    out["reconciles"] = np.isclose(
-        out["numerator"].fillna(0).to_numpy(dtype=float), out["evidence_numerator"], 0, 1e-6
-    ) & np.isclose(
-        out["denominator"].fillna(0).to_numpy(dtype=float), out["evidence_denominator"], 0, 1e-6
-    )
-    return out
-
-
-def reconciliation_summary(rec: pd.DataFrame) -> dict:
-    """The manifest's record of :func:`reconcile`: levels checked, reconciled, mismatches.
-
-    >>> rec = pd.DataFrame({"supplier_id": ["euc"], "service_level": ["R"], "numerator": [1.0],
-    ...     "denominator": [2.0], "evidence_numerator": [1.0], "evidence_denominator": [3.0],
-    ...     "reconciles": [False]})
-    >>> reconciliation_summary(rec)["mismatches"]
-    ['euc R: numerator 1 against 1 in the evidence, denominator 2 against 3']
-    """
-    bad = rec[~rec["reconciles"]]
-    return {
-        "levels_checked": int(len(rec)),
-        "levels_reconciled": int(rec["reconciles"].sum()),
-        "mismatches": [
-            f"{r.supplier_id} {r.service_level}: numerator {r.numerator:.10g} against "
-            f"{r.evidence_numerator:.10g} in the evidence, denominator {r.denominator:.10g} "
-            f"against {r.evidence_denominator:.10g}"
-            for r in bad.fillna(0).itertuples(index=False)
-        ],
-    }
-
-
-RECORD_COLUMNS = ["supplier_id", "service_level", "measure", "scope", "record_kind", "record_id"]
+RECORD_COLUMNS = ["supplier_id", "service_level", "measure", "scope", "period"]
+RECORD_COLUMNS += ["record_kind", "record_id"]
 RECORD_COLUMNS += ["in_denominator", "in_numerator", "adds_to_numerator", "adds_to_denominator"]
 RECORD_COLUMNS += ["service", "start_at", "end_at", "minutes", "score", "reason"]
 """The ``levels`` evidence: what each row adds to its level's numerator and denominator (as
@@ -298,6 +257,8 @@ def record_rows(
     period: str,
     *,
     sla: pd.DataFrame | None = None,
+    windows: bool = False,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per record-listed level of ``cards`` and record it counted (``RECORD_COLUMNS``).
 
@@ -308,7 +269,9 @@ def record_rows(
     ``in_denominator.sum()`` and ``in_numerator.sum()`` are the scorecard's denominator and
     numerator. ``sla`` is :func:`level_rows` of the same inputs when the caller has it. The
     weighted levels' rows (:func:`weighted_rows`; ``outages`` and ``surveys`` read from
-    ``tables`` too) follow, each level's rows together.
+    ``tables`` too) follow, each level's rows together. ``windows`` and ``notes`` as in
+    :func:`level_rows`: a level scored on a rolling window also lists its earlier months'
+    records (this function run on each), so all its rows add up to the scored counts.
 
     Examples
     --------
@@ -366,7 +329,7 @@ def record_rows(
     }
     makers.update(_integrator_makers(tables, params, period))
     if sla is None:
-        sla = level_rows(clocks, cards, params, period)
+        sla = level_rows(clocks, cards, params, period, windows=windows, notes=notes)
     parts = [sla.assign(record_kind="ticket", record_id=sla["ticket_id"])]
     for measure, make in makers.items():
         # These measures are emitted in the empty scope only; a level in another scope has
@@ -377,13 +340,26 @@ def record_rows(
             continue
         parts.append(make().merge(mine, on="supplier_id"))
     counted = _typed(pd.concat([_typed(p) for p in parts], ignore_index=True))
-    counted = counted.sort_values(["supplier_id", "service_level", "record_id"], kind="stable")
+    counted["period"] = counted["period"].fillna(period)  # the SLA rows say theirs
+    counted = _sorted(counted, "record_id")
     # A counted record adds 1 to the denominator, a met one 1 to the numerator.
     counted["adds_to_numerator"] = counted["in_numerator"].astype("float64")
     counted["adds_to_denominator"] = counted["in_denominator"].astype("float64")
     weighted = weighted_rows(tables, cards, params, period, resolved=resolved)
-    out = pd.concat([counted, weighted], ignore_index=True) if len(weighted) else counted
-    return out.sort_values(["supplier_id", "service_level"], kind="stable", ignore_index=True)
+    out = [counted, weighted.assign(period=period)] if len(weighted) else [counted]
+    if windows:  # the other measures' levels scored on a rolling window: its earlier months
+        others = cards[~cards["measure"].isin(list(LEVEL_MEASURES))]
+        out += levels_window.window_parts(
+            others,
+            params,
+            period,
+            lambda lv, m: record_rows(clocks, tables, lv, params, m),
+            notes=notes,
+        )
+    out = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
+    return out.sort_values(
+        ["supplier_id", "service_level", "period"], kind="stable", ignore_index=True
+    )
 
 
 _TYPES = {"in_denominator": "bool", "in_numerator": "bool", "minutes": "float64"}
@@ -395,7 +371,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reindex(columns=RECORD_COLUMNS)
     for c in ("start_at", "end_at"):
         out[c] = pd.to_datetime(out[c], utc=True).astype(schema.TIMESTAMP_DTYPE)
-    for c in ("service", "reason", "scope", "record_id", "record_kind", "measure"):
+    for c in ("service", "reason", "scope", "period", "record_id", "record_kind", "measure"):
         out[c] = out[c].astype("object")
     return out.astype(_TYPES)
 

@@ -250,13 +250,15 @@ class Work:
         if cards is None or "service_level" not in cards.columns:
             cards = _NO_LEVELS
         clocks = self._kept("clocks")
-        breached = levels.level_rows(clocks, cards, self.params, self.period)
+        rolling = {"windows": True, "notes": self.notes}  # small samples: the window's months too
+        breached = levels.level_rows(clocks, cards, self.params, self.period, **rolling)
         tables = {
             **self.tables,
             "tickets": self._kept("tickets"),
             "ticket_events": self._kept("ticket_events"),
         }
-        records = levels.record_rows(clocks, tables, cards, self.params, self.period, sla=breached)
+        rolling["sla"] = breached
+        records = levels.record_rows(clocks, tables, cards, self.params, self.period, **rolling)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the
         # period end, under the supplier holding them then, exclusions left out.
         aged = self.aged_open[

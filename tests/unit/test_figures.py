@@ -242,3 +242,31 @@ def test_a_reissue_of_a_work_whose_score_alone_moved_lists_the_score(work):
         ["euc", "headline", "weighted_score", "actual", "48"],
         ["euc", "headline", "weighted_score", "points", "24"],
     ]
+
+
+def test_a_small_sample_row_carries_the_counts_its_actual_was_computed_from():
+    # euc's P1-RES (min_volume 10, rolling 3 months) met 7 of 8 in August, 4 of 4 in
+    # September and 1 of 2 in October: October is small (2 < 10) and scored on
+    # August..October, (7 + 4 + 1) / (8 + 4 + 2) = 12 / 14 = 85.71 %. P2-RES (no minimum
+    # volume) is scored on its month, 45 of 50 = 90 %.
+    from siamlib import scorecard
+    from tests.fixtures.fixture_params import fixture_params
+
+    counts = [("2026-08", 7, 8), ("2026-09", 4, 4), ("2026-10", 1, 2)]
+    values = pd.DataFrame(
+        [("euc", p, "priority=1", n / d, n, d) for p, n, d in counts]
+        + [("euc", "2026-10", "priority=2", 0.9, 45, 50)],
+        columns=["supplier_id", "period", "scope", "value", "numerator", "denominator"],
+    ).assign(measure="sla_resolution_attainment")
+    card = scorecard.scorecard(values, fixture_params(), "euc", "2026-10")
+    rows = figures.level_rows(card).set_index("service_level")
+    p1 = rows.loc["P1-RES"]
+    assert (p1["numerator"], p1["denominator"]) == (12.0, 14.0)
+    assert p1["actual"] == pytest.approx(100 * 12 / 14)
+    assert "rolling 3 months (2026-08..2026-10): 12 / 14" in p1["explanation"]
+    assert tuple(rows.loc["P2-RES", ["actual", "numerator", "denominator"]]) == (90.0, 45, 50)
+    # Every scored row reconciles with itself: actual = numerator / denominator.
+    scored = rows[rows["actual"].notna()]
+    assert scored["actual"].to_numpy() == pytest.approx(
+        100 * scored["numerator"] / scored["denominator"]
+    )

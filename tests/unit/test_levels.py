@@ -321,3 +321,162 @@ def test_every_availability_and_satisfaction_figure_is_recomputed_from_its_evide
     weighted = ["availability", "satisfaction", "cross_supplier_handoffs", "collaboration_score"]
     assert len(rec[rec["measure"].isin(weighted)]) == cards["measure"].isin(weighted).sum() == 11
     assert rec["reconciles"].all(), rec[~rec["reconciles"]]
+
+
+# ----------------------------------------- small samples scored on a rolling window ----
+# euc's P1-RES has min_volume 10 and the contract scores small samples on rolling 3 months
+# (tests/fixtures/params/contracts/euc.yaml). P1 tickets of euc, each resolved mid-month:
+#   August 2026     A1..A8: A8 late                     -> 7 met of 8 (target then 8 h)
+#   September 2026  S1..S4: all in time                 -> 4 met of 4
+#   October 2026    O1 in time, O2 late                 -> 1 met of 2: a small sample (2 < 10)
+# October is scored on August..October: (7 + 4 + 1) / (8 + 4 + 2) = 12 / 14 = 85.71 %.
+# Not in the window: J1 (euc P1, July), S5 (euc P2, September), N1 (network P1, September).
+# Reopened: A1 and O2. With REOPEN given min_volume 10 too, it counts every euc ticket
+# resolved: October 1 of 2 (O2) is small, August..October (1 + 0 + 1) / (8 + 5 + 2) = 2 / 15.
+_ROLL_IDS = [f"A{i}" for i in range(1, 9)] + [f"S{i}" for i in range(1, 5)] + ["O1", "O2"]
+_ROLL_IDS += ["J1", "S5", "N1"]
+_ROLL_DAYS = ["2026-08-12"] * 8 + ["2026-09-15"] * 4 + ["2026-10-14"] * 2
+_ROLL_DAYS += ["2026-07-15", "2026-09-15", "2026-09-15"]
+
+
+def _rolling_clocks() -> pd.DataFrame:
+    late = {"A8", "O2"}
+    return pd.DataFrame(
+        {
+            "ticket_id": _ROLL_IDS,
+            "supplier_id": ["euc"] * 16 + ["network"],
+            "priority": pd.array([1] * 15 + [2, 1], dtype="Int64"),
+            "service": "laptops",
+            "opened_at": _utc([f"{d} 09:00" for d in _ROLL_DAYS]),
+            "first_response_at": _utc([f"{d} 09:10" for d in _ROLL_DAYS]),
+            "resolved_at": _utc(
+                [
+                    f"{d} {'18' if t in late else '11'}:00"
+                    for d, t in zip(_ROLL_DAYS, _ROLL_IDS, strict=True)
+                ]
+            ),
+            "status": "closed",
+            "response_target_h": 1.0,
+            # The P1 resolution target was 8 h until September, 4 h since: each ticket counts
+            # against its own clock's target, as its month's figure counted it.
+            "resolution_target_h": [8.0] * 8 + [4.0] * 9,
+            "response_breached": False,
+            "resolution_breached": [t in late for t in _ROLL_IDS],
+            "reopen_count": [int(t in {"A1", "O2"}) for t in _ROLL_IDS],
+        }
+    )
+
+
+def _rolling_card(clocks: pd.DataFrame, notes=None, params=PARAMS) -> pd.DataFrame:
+    """euc's October card scored by siamlib.scorecard on the measures' own values."""
+    from siamlib import scorecard
+    from siamlib.completeness import blank_values
+    from siamlib.measures.tower import reopen_rate, sla_attainment
+
+    months = ["2026-07", "2026-08", "2026-09", "2026-10"]
+    sla = sla_attainment(clocks, months, params=params, by=["supplier_id", "priority"])
+    sla = sla.assign(
+        measure="sla_resolution_attainment", scope="priority=" + sla["priority"].astype(str)
+    )
+    reopen = reopen_rate(clocks, months, tz=params.estate.timezone).assign(
+        measure="reopen_rate", scope=""
+    )
+    values = pd.concat([sla, reopen], ignore_index=True)[
+        ["supplier_id", "period", "measure", "scope", "value", "numerator", "denominator"]
+    ]
+    if notes is not None:  # as the workbook does: noted months are blank before scoring
+        values = blank_values(values, notes)
+    card = scorecard.scorecard(values, params, "euc", "2026-10", notes=notes)
+    return card[card["measure"].isin(["sla_resolution_attainment", "reopen_rate"])]
+
+
+def _sums(rows: pd.DataFrame) -> tuple[int, int]:
+    return int(rows["in_numerator"].sum()), int(rows["in_denominator"].sum())
+
+
+def test_a_small_sample_scored_on_its_window_lists_every_month_of_it():
+    clocks = _rolling_clocks()
+    card = _rolling_card(clocks)
+    p1 = card.set_index("service_level").loc["P1-RES"]
+    assert p1["scored_on"] == "rolling 3 months (2026-08..2026-10)"
+    assert (p1["numerator"], p1["denominator"]) == (1, 2)
+    assert (p1["scored_numerator"], p1["scored_denominator"]) == (12, 14)
+    rows = level_rows(clocks, card, PARAMS, "2026-10", windows=True)
+    mine = _frame(rows, "P1-RES")
+    assert list(zip(mine["period"], mine["ticket_id"], mine["in_numerator"], strict=True)) == [
+        *(("2026-08", f"A{i}", i != 8) for i in range(1, 9)),
+        *(("2026-09", f"S{i}", True) for i in range(1, 5)),
+        ("2026-10", "O1", True),
+        ("2026-10", "O2", False),
+    ]
+    assert _sums(mine) == (12, 14)  # the scored counts
+    assert _sums(mine[mine["period"] == "2026-10"]) == (1, 2)  # the month's
+    # A level scored on its month lists that month only (P2-RES: S5 is September's), and so
+    # does every level without windows (the month's rows, as siamlib.causes reads them).
+    assert _frame(rows, "P2-RES").empty
+    month_only = level_rows(clocks, card, PARAMS, "2026-10")
+    assert set(month_only["period"]) == {"2026-10"}
+    assert _sums(_frame(month_only, "P1-RES")) == (1, 2)
+
+
+def test_a_window_month_the_notes_blank_lists_nothing():
+    # September noted (e.g. only partly inside the data window): its values are blank, so the
+    # window adds August and October: (7 + 1) / (8 + 2) = 8 / 10, still the minimum volume.
+    notes = pd.DataFrame(
+        {"period": ["2026-09"], "measure": ["sla_resolution_attainment"], "note": ["noted"]}
+    )
+    clocks = _rolling_clocks()
+    card = _rolling_card(clocks, notes)
+    p1 = card.set_index("service_level").loc["P1-RES"]
+    assert (p1["scored_numerator"], p1["scored_denominator"]) == (8, 10)
+    rows = _frame(level_rows(clocks, card, PARAMS, "2026-10", windows=True, notes=notes), "P1-RES")
+    assert sorted(set(rows["period"])) == ["2026-08", "2026-10"]
+    assert _sums(rows) == (8, 10)
+
+
+def _with_reopen_min_volume():
+    c = PARAMS.contracts["euc"]
+    sls = [
+        sl.model_copy(update={"min_volume": 10}) if sl.id == "REOPEN" else sl
+        for sl in c.service_levels
+    ]
+    contracts = {**PARAMS.contracts, "euc": c.model_copy(update={"service_levels": sls})}
+    return PARAMS.model_copy(update={"contracts": contracts})
+
+
+def test_the_levels_file_reconciles_with_the_scored_counts_and_names_a_dropped_window_row():
+    params = _with_reopen_min_volume()
+    clocks = _rolling_clocks()
+    card = _rolling_card(clocks, params=params)
+    reopen = card.set_index("service_level").loc["REOPEN"]
+    assert (reopen["scored_numerator"], reopen["scored_denominator"]) == (2, 15)
+    tables = {"tickets": clocks}
+    rows = record_rows(clocks, tables, card, params, "2026-10", windows=True)
+    assert _sums(_frame(rows, "REOPEN")) == (2, 15)
+    assert _frame(rows, "REOPEN")["period"].value_counts().sort_index().tolist() == [8, 5, 2]
+    assert _sums(_frame(rows, "P1-RES")) == (12, 14)
+    assert levels.reconcile(card, rows)["reconciles"].all()
+    # The month's rows alone (the evidence before small samples listed their window) do not
+    # back the figure: the check names what the figure rests on.
+    month_only = record_rows(clocks, tables, card, params, "2026-10")
+    summary = levels.reconciliation_summary(levels.reconcile(card, month_only))
+    assert summary["mismatches"] == [
+        "euc P1-RES: scored numerator 12 against 1 in the evidence of all its months, scored "
+        "denominator 14 against 2",
+        "euc REOPEN: scored numerator 2 against 1 in the evidence of all its months, scored "
+        "denominator 15 against 2",
+    ]
+    dropped = rows[~((rows["service_level"] == "P1-RES") & (rows["record_id"] == "A3"))]
+    summary = levels.reconciliation_summary(levels.reconcile(card, dropped))
+    assert summary["mismatches"] == [
+        "euc P1-RES: scored numerator 12 against 11 in the evidence of all its months, scored "
+        "denominator 14 against 13"
+    ]
+    # A month row gone breaks both checks.
+    dropped = rows[~((rows["service_level"] == "P1-RES") & (rows["record_id"] == "O2"))]
+    summary = levels.reconciliation_summary(levels.reconcile(card, dropped))
+    assert summary["mismatches"] == [
+        "euc P1-RES: numerator 1 against 1 in the evidence, denominator 2 against 1; scored "
+        "numerator 12 against 12 in the evidence of all its months, scored denominator 14 "
+        "against 13"
+    ]

@@ -394,6 +394,7 @@ def cause_tables(
     *,
     links: pd.DataFrame | None = None,
     memo: dict | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per supplier, the causes table of its count-based levels, from the level evidence.
 
@@ -404,6 +405,8 @@ def cause_tables(
     depends on the data only). ``memo``: a dict the caller keeps for the same ``tickets``
     and ``clocks``; the level evidence of a period and set of levels is worked out once (it
     does not depend on the levels' targets), as a what-if replay re-scoring drafts needs.
+    A level scored on its rolling window (small sample) is tested over the window's records,
+    the rows its actual was computed from, less the months ``notes`` blank (as the scoring).
     """
     from siamlib import levels  # here: levels reads the params, causes stays import-light
 
@@ -415,7 +418,7 @@ def cause_tables(
     if memo is not None and key in memo:
         evidence = memo[key]
     else:
-        evidence = levels.level_rows(clocks, all_cards, params, period)
+        evidence = levels.level_rows(clocks, all_cards, params, period, windows=True, notes=notes)
         if memo is not None:
             memo[key] = evidence
     links = link_causes(tickets, outages) if links is None else links
@@ -457,6 +460,7 @@ def cause_tables_by_month(
     trends: dict[str, pd.DataFrame],
     params,
     months,
+    notes: pd.DataFrame | None = None,
 ) -> dict[str, dict[str, pd.DataFrame]]:
     """:func:`cause_tables` of several months, each from that month's rows of the suppliers'
     stacked scorecards ``trends`` (:func:`siamlib.scorecard.trend`): ``{month: {supplier:
@@ -469,6 +473,7 @@ def cause_tables_by_month(
             {sid: t[t["period"] == month].reset_index(drop=True) for sid, t in trends.items()},
             params,
             month,
+            notes=notes,
         )
         for month in sorted(months)
     }

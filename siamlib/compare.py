@@ -276,7 +276,15 @@ def _month_causes(
             for sid, h in histories.items()
         }
         out[month] = causes.cause_tables(
-            tickets, clocks, outages, cards, params, month, links=links, memo=memo
+            tickets,
+            clocks,
+            outages,
+            cards,
+            params,
+            month,
+            links=links,
+            memo=memo,
+            notes=work.notes,
         )
     return out
 

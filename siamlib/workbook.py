@@ -544,14 +544,14 @@ def _compute(
     # Causes read the level evidence (the tickets each level counted), so a level's actual
     # with its cause is the scorecard's actual, and without it is recomputed from the same rows.
     cause_tables = causes.cause_tables(
-        kept, kept_clocks, tables.get("outages"), cards, params, period
+        kept, kept_clocks, tables.get("outages"), cards, params, period, notes=notes
     )
     # Earn-back gives back what an earlier period charged: that period's own waivers apply.
     sources = {
         credits.earn_back_source(period, params.contract(s.id)) for s in params.estate.suppliers
     }
     source_causes = causes.cause_tables_by_month(
-        kept, kept_clocks, tables.get("outages"), trends, params, sources - {None}
+        kept, kept_clocks, tables.get("outages"), trends, params, sources - {None}, notes
     )
     del kept_clocks
     for s in params.estate.suppliers:

@@ -403,3 +403,30 @@ def test_levels_failed_by_different_incidents_keep_both_credits():
     lt, minimums = _incident_levels()
     lt.loc[lt["service_level"].eq("RESPONSE") & ~lt["met"], "ticket_id"] = list("WXYZ")
     assert incident_causes(lt, minimums).empty
+
+
+def test_a_small_samples_causes_are_tested_over_its_rolling_window():
+    from siamlib.causes import cause_tables
+    from tests.unit.test_levels import PARAMS, _rolling_card, _rolling_clocks
+
+    # euc's October P1 resolution is a small sample scored on August..October: 12 of 14 met
+    # (85.71 %, below the 90 % minimum). The two late tickets, A8 (August) and O2 (October),
+    # link to problem PRB1: without them the window is 12 / 12 = 100 %, so PRB1 drives the
+    # miss. On October's rows alone the table would start from 1 / 2 = 50 %, a figure the
+    # scorecard never showed.
+    clocks = _rolling_clocks()
+    card = _rolling_card(clocks)
+    tickets = clocks[["ticket_id", "service", "opened_at"]].assign(
+        change_id=None,
+        problem_id=[("PRB1" if t in {"A8", "O2"} else None) for t in clocks["ticket_id"]],
+    )
+    cards = {s.id: card.iloc[:0] for s in PARAMS.estate.suppliers} | {"euc": card}
+    row = (
+        cause_tables(tickets, clocks, None, cards, PARAMS, "2026-10")["euc"]
+        .set_index("service_level")
+        .loc["P1-RES"]
+    )
+    assert (row["cause_id"], row["records"], row["breached"]) == ("PRB1", 2, 2)
+    assert row["actual"] == pytest.approx(1200 / 14)
+    assert row["actual"] == pytest.approx(card.set_index("service_level").loc["P1-RES", "actual"])
+    assert row["actual_without"] == pytest.approx(100.0) and row["drives_miss"]

@@ -528,8 +528,10 @@ def _availability_rows(tables, levels: pd.DataFrame, params, period: str) -> pd.
         for k, i in enumerate(down):
             previous[i] = down[k - 1] if k else -1
             for tag, members in (("upto", windows + down[: k + 1]), ("alone", [i])):
-                pos, keys = pos + members, keys + [f"\x1f{tag} {i}"] * len(members)
-            pos, keys = pos + [*windows, i], keys + [f"\x1ffree {i}"] * (len(windows) + 1)
+                pos.extend(members)
+                keys.extend([f"\x1f{tag} {i}"] * len(members))
+            pos.extend([*windows, i])
+            keys.extend([f"\x1ffree {i}"] * (len(windows) + 1))
     got = availability(o.iloc[pos].assign(service=keys), period, params, tz=tz)
     got = got.set_index("service")["unplanned_minutes"]
     upto, alone, free = (

@@ -21,8 +21,9 @@ import pandas as pd
 
 from siamlib import quarantine as qr
 from siamlib import schema
+from siamlib.quality_cross import _flag, _positions
 from siamlib.quality_policy import UNATTRIBUTED, QualityResult, results_frame
-from siamlib.quality_rules import Rule, _as_utc, _flag, _positions
+from siamlib.quality_rules import Rule, _as_utc
 
 N_EXAMPLES = 5
 # Tables without which no figure can be computed: absent or empty, every rule on them fails
@@ -280,6 +281,7 @@ def run_rules(
     fmt_detail = {**fmt_summary, "result_format": "COMPLETE"}
     outcomes: dict[str, _Outcome] = {}
     detail: dict[str, _Outcome] = {}
+    also: dict[str, pd.Series] = {}  # rule id -> a second supplier per row (Rule.also_counts)
     for name in REQUIRED_TABLES:
         if frames[name].empty:
             why = "absent" if name not in tables else "empty"
@@ -321,6 +323,8 @@ def run_rules(
                     if len(s) != len(df):
                         raise ValueError(f"derived column has {len(s)} rows, table {len(df)}")
                     derived[r.derived_column] = s.reset_index(drop=True).astype("boolean")
+                    if r.also_counts is not None and r.per_supplier:
+                        also[r.rule_id] = r.also_counts(frames).reset_index(drop=True)
                 except Exception as exc:  # noqa: BLE001 - reported as this rule's error row
                     outcomes[r.rule_id] = _Outcome(error=f"cannot compute the check: {exc!r}")
                     continue
@@ -409,17 +413,29 @@ def run_rules(
             }
         )
         counts, examples = pd.Series(dtype="int64"), {}
+        rows_per = attr.value_counts()
+        second = also.get(rule.rule_id)
+        if second is not None:
+            # Rows also counted against a second supplier (Rule.also_counts, <NA> where it is
+            # the row's own): that supplier sees the failures, as a share of those rows.
+            rows_per = rows_per.add(second.value_counts(), fill_value=0)
         if d is not None and d.index and rule.severity == "quarantine":
             quarantined.append(_quarantine_rows(df, rule, np.asarray(d.index), attr))
         if d is not None and d.index:
             failing = pd.DataFrame({"who": attr.to_numpy()[np.asarray(d.index, dtype=np.int64)]})
             failing["pos"] = np.asarray(d.index, dtype=np.int64)
+            if second is not None:
+                who2 = second.iloc[failing["pos"]].astype("object").to_numpy()
+                own = pd.Series(who2).isin(suppliers).to_numpy() & (
+                    who2 != failing["who"].to_numpy()
+                )
+                extra = pd.DataFrame({"who": who2[own], "pos": failing["pos"].to_numpy()[own]})
+                failing = pd.concat([failing, extra.astype({"who": "str"})], ignore_index=True)
             counts = failing["who"].value_counts()
             # A few more candidates than needed: duplicate keys collapse to one example.
             firsts = failing.groupby("who", sort=False).head(4 * n_examples)
             for who, pos in firsts.groupby("who", sort=False)["pos"]:
                 examples[who] = _examples(df, rule.table, pos.tolist(), n_examples)
-        rows_per = attr.value_counts()
         who_list = list(suppliers) + ([UNATTRIBUTED] if UNATTRIBUTED in counts.index else [])
         for who in who_list:
             bad = int(counts.get(who, 0))

@@ -145,6 +145,53 @@ def _orphan_events(folder: Path):
     return _touched(e, rows)
 
 
+# The baseline's period (runner.PERIOD, 2026-10): cases whose damage must reach its figures.
+MONTH = pd.Timestamp("2026-10-01", tz="UTC"), pd.Timestamp("2026-11-01", tz="UTC")
+
+
+def _resolved_in_month(t: pd.DataFrame) -> pd.Series:
+    return (t["resolved_at"] >= MONTH[0]) & (t["resolved_at"] < MONTH[1])
+
+
+def _responded_after_resolution(folder: Path):
+    """The victim's tickets resolved in the month, first answered three days after it (the
+    probe's case: the response level fell from 100 to 14 % and a credit appeared)."""
+    t = pd.read_parquet(_path(folder, "tickets"))
+    m = (t["supplier_id"] == VICTIM) & _resolved_in_month(t) & t["first_response_at"].notna()
+    t.loc[m, "first_response_at"] = t.loc[m, "resolved_at"] + pd.Timedelta(days=3)
+    _write(folder, "tickets", t)
+    return frozenset({VICTIM})
+
+
+def _dispatch_relabelled(folder: Path):
+    """The integrator's dispatch events (group SIAM-Dispatch) on the victim's tickets resolved
+    in the month, labelled service-desk: the integrator's dispatch and routing levels lose
+    them. Last events are untouched (TKT-032 cannot see it)."""
+    t = pd.read_parquet(_path(folder, "tickets"))
+    e = pd.read_parquet(_path(folder, "ticket_events"))
+    ids = t.loc[(t["supplier_id"] == VICTIM) & _resolved_in_month(t), "ticket_id"]
+    e["supplier_id"] = e["supplier_id"].astype(object)
+    m = e["ticket_id"].isin(ids) & (e["assignment_group"] == "SIAM-Dispatch")
+    e.loc[m, "supplier_id"] = "service-desk"
+    _write(folder, "ticket_events", e)
+    return frozenset({VICTIM, "integrator"})
+
+
+def _twin_with_zero_width_space(folder: Path):
+    """The victim's tickets resolved in the month written a second time, events and all, under
+    the same id with a zero-width space (U+200B) at its end: the ids differ, so the duplicate
+    id rule cannot see the twin, and each ticket counted twice."""
+    t = pd.read_parquet(_path(folder, "tickets"))
+    ids = t.loc[(t["supplier_id"] == VICTIM) & _resolved_in_month(t), "ticket_id"]
+    for table in ("tickets", "ticket_events"):
+        df = pd.read_parquet(_path(folder, table))
+        twin = df[df["ticket_id"].isin(ids)].copy()
+        twin["ticket_id"] = twin["ticket_id"].astype(object) + "\u200b"
+        _write(folder, table, pd.concat([df.astype({"ticket_id": object}), twin],
+                                        ignore_index=True))  # fmt: skip
+    return frozenset({VICTIM})
+
+
 def _info_edit(fn):
     def apply(folder: Path):
         p = folder / "dataset.json"
@@ -318,6 +365,10 @@ def data_cases() -> list[Case]:
     )
     add("ticket_events/before-open", _events_before_open, ev)
     add("ticket_events/orphans", _orphan_events, ev)
+    add("tickets/responded-after-resolution", _responded_after_resolution,
+        (*ts, "first_response_at"))  # fmt: skip
+    add("ticket_events/supplier-not-its-groups", _dispatch_relabelled, (*ev, "supplier_id"))
+    add("tickets/twin-id-with-zero-width-space", _twin_with_zero_width_space, (*ts, "ticket_id"))
     sv = "surveys", "surveys.parquet"
     add("surveys/score-11", _row_edit("surveys", _set_value("score", 11.0)), (*sv, "score"))
     add("surveys/score-negative", _row_edit("surveys", _set_value("score", -4.0)), (*sv, "score"))

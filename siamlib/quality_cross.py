@@ -323,6 +323,17 @@ def _supplier_matches_events(tables) -> pd.Series:
                  pd.Series(h.has & named & (sup != ""), index=tk.index))  # fmt: skip
 
 
+def _events_holder(tables) -> pd.Series:
+    """TKT-032's second supplier: the one the events say held the ticket last, where the
+    ticket row names another. Its figures lose the ticket too (the ticket is quarantined),
+    so its report must show the finding, not only the relabelled supplier's."""
+    tk = tables["tickets"]
+    h = _history(tables)
+    sup = tk["supplier_id"].astype("str").to_numpy(dtype=object, na_value="")
+    other = h.has & (h.last_supplier != "") & (sup != h.last_supplier)
+    return pd.Series(np.where(other, h.last_supplier, None), index=tk.index, dtype="object")
+
+
 def _no_event_after_close(tables) -> pd.Series:
     ev, tk = tables["ticket_events"], tables["tickets"]
     pos = _event_ticket_rows(tables)
@@ -532,7 +543,8 @@ def _cross_rules(
              "its events (an open status right after resolved, closed or cancelled).",
              _reopens_match_events),
             ("supplier_id", "quarantine", "A ticket's supplier of record is the supplier of its "
-             "last event naming one (the supplier holding it last).", _supplier_matches_events),
+             "last event naming one (the supplier holding it last).", _supplier_matches_events,
+             {"also_counts": _events_holder}),
             ("first_response_at", "quarantine", "A ticket's first response is not after it was "
              "resolved (the resolution answers the caller: a later response is a wrong date).",
              _ordered("tickets", "resolved_at", "first_response_at")),

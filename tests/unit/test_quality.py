@@ -997,3 +997,17 @@ def test_a_delivered_improvement_without_a_date_blocks_its_supplier():
     tables["improvements"].loc[0, "delivered_at"] = ts("2026-01-20")  # IMP1, approved
     res = validate_all(tables).results
     assert quality.blocking_failures(res, "euc")["rule_id"].tolist() == ["IMP-015"]
+
+
+def test_a_relabelled_supplier_of_record_counts_against_both_suppliers():
+    # INC2's events say the ticket was held last by its own tower; the row relabels it euc.
+    # The quarantine takes INC2 out of both suppliers' figures, so both reports show TKT-032,
+    # not only euc's (the supplier that lost the ticket used to see nothing).
+    tables = good_tables()
+    holder = tables["tickets"].loc[1, "supplier_id"]
+    assert holder != "euc"
+    tables["tickets"].loc[1, "supplier_id"] = "euc"
+    res = run_history(tables)
+    failed = res[~res["passed"] & (res["rule_id"] == "TKT-032") & (res["supplier_id"] != "all")]
+    assert set(failed["supplier_id"]) == {"euc", holder}
+    assert failed["unexpected_count"].tolist() == [1, 1]

@@ -216,19 +216,26 @@ def test_trend_scores_each_month_with_its_own_levels():
     assert list(t.columns) == SCORECARD_COLUMNS
 
 
-def test_trend_scores_each_small_month_on_its_own_rolling_window():
-    # P1 resolution needs 5 records a month, else the 3 months up to it (rolling).
-    c = contract(
+def small_p1() -> Contract:
+    """P1 resolution needs 5 records a month, else the 3 months up to it (rolling)."""
+    return contract(
         [{**RES, "scope": {"priority": 1}, "weight": 100, "min_volume": 5}],
         small_samples={"policy": "rolling", "months": 3},
     )
+
+
+def p1_months(*months: str) -> pd.DataFrame:
+    """euc's P1 resolution counts: January 4 / 4, February 2 / 3, March 1 / 2, April 9 / 10."""
+    counts = {"2026-01": (4.0, 4.0), "2026-02": (2.0, 3.0), "2026-03": (1.0, 2.0),
+              "2026-04": (9.0, 10.0)}  # fmt: skip
     res = "sla_resolution_attainment"
-    v = values(
-        ("euc", "2026-01", res, "priority=1", 1.0, 4.0, 4.0),
-        ("euc", "2026-02", res, "priority=1", 2 / 3, 2.0, 3.0),
-        ("euc", "2026-03", res, "priority=1", 0.5, 1.0, 2.0),
-        ("euc", "2026-04", res, "priority=1", 0.9, 9.0, 10.0),
+    return values(
+        *(("euc", m, res, "priority=1", counts[m][0] / counts[m][1], *counts[m]) for m in months)
     )
+
+
+def test_trend_scores_each_small_month_on_its_own_rolling_window():
+    c, v = small_p1(), p1_months("2026-01", "2026-02", "2026-03", "2026-04")
     t = trend(v, c, "euc", "2026-04", months=3).set_index("period")
     # February: 2025-12..2026-02 = (4 + 2) / (4 + 3) = 6 / 7 = 85.714...%
     # March: 2026-01..2026-03 = (4 + 2 + 1) / (4 + 3 + 2) = 7 / 9 = 77.777...%
@@ -247,17 +254,7 @@ def test_change_on_last_month_compares_with_last_months_scored_figure():
     # Same contract and values as above. March was small (2 records) and scored on
     # 2026-01..2026-03: 7 / 9 = 77.78 %; its raw month count, 1 / 2 = 50 %, was never shown.
     # April (10 records, 90 %) must compare with the 77.78 % March was scored on.
-    c = contract(
-        [{**RES, "scope": {"priority": 1}, "weight": 100, "min_volume": 5}],
-        small_samples={"policy": "rolling", "months": 3},
-    )
-    res = "sla_resolution_attainment"
-    v = values(
-        ("euc", "2026-01", res, "priority=1", 1.0, 4.0, 4.0),
-        ("euc", "2026-02", res, "priority=1", 2 / 3, 2.0, 3.0),
-        ("euc", "2026-03", res, "priority=1", 0.5, 1.0, 2.0),
-        ("euc", "2026-04", res, "priority=1", 0.9, 9.0, 10.0),
-    )
+    c, v = small_p1(), p1_months("2026-01", "2026-02", "2026-03", "2026-04")
     row = scorecard(v, c, "euc", "2026-04").iloc[0]
     assert row["previous_actual"] == pytest.approx(700 / 9)
     assert row["change"] == pytest.approx(90 - 700 / 9)  # -> +12.22, not +40
@@ -269,15 +266,7 @@ def test_change_on_last_month_compares_with_last_months_scored_figure():
 def test_last_month_not_scored_for_a_small_sample_shows_no_change():
     # March: 2 records and nothing before it: 2 counted over the 3 months, below 5, so March
     # was not scored (grey); April then has no previous figure to compare with.
-    c = contract(
-        [{**RES, "scope": {"priority": 1}, "weight": 100, "min_volume": 5}],
-        small_samples={"policy": "rolling", "months": 3},
-    )
-    res = "sla_resolution_attainment"
-    v = values(
-        ("euc", "2026-03", res, "priority=1", 0.5, 1.0, 2.0),
-        ("euc", "2026-04", res, "priority=1", 0.9, 9.0, 10.0),
-    )
+    c, v = small_p1(), p1_months("2026-03", "2026-04")
     row = scorecard(v, c, "euc", "2026-04").iloc[0]
     assert math.isnan(row["previous_actual"]) and math.isnan(row["change"])
 

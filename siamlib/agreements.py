@@ -10,19 +10,26 @@ them. An id matching no ticket at all is no such sign (the ticket may be older t
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-# Characters that do not show: whitespace, controls, and Unicode format characters
-# (zero-width spaces and joiners, bidi marks, the BOM, the soft hyphen, invisible operators).
-_UNSEEN = (
-    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
+# Characters that do not show, by Unicode category (RE2 syntax, for pyarrow): every space
+# and separator (Z, and \s for tabs and line breaks), control (Cc) and format characters (Cf:
+# zero-width spaces and joiners, bidi marks, the BOM, the soft hyphen, tag characters...), as
+# the gate's id rules (siamlib.quality_cross) refuse them in the data.
+_UNSEEN = r"[\s\p{Z}\p{Cc}\p{Cf}]"
 
 
 def _fold(ids: pd.Series) -> pd.Series:
     """An id as a reader sees it: NFKC (full-width letters as ASCII), characters that do not
-    show removed, letter case folded."""
-    return ids.str.normalize("NFKC").str.replace(_UNSEEN, "", regex=True).str.casefold()
+    show removed, letter case folded.
+
+    >>> _fold(pd.Series(["INC\u200b1", "ｉｎｃ1 ", "INC1\U000e0020"])).tolist()
+    ['inc1', 'inc1', 'inc1']
+    """
+    normal = pa.array(ids.str.normalize("NFKC").to_numpy(dtype=object), type=pa.string())
+    shown = pc.replace_substring_regex(normal, _UNSEEN, "")
+    return pd.Series(shown.to_pandas(), index=ids.index, dtype="str").str.casefold()
 
 
 def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
@@ -49,7 +56,10 @@ def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
     data_folded = _fold(ids)
     hit = data_folded.isin(list(folded))
     near = {folded[f]: h for f, h in zip(data_folded[hit], ids[hit], strict=True)}
-    disputes = {d.ticket_id: d.id for d in params.disputes.disputes if d.status == "upheld"}
+    disputes: dict[str, str] = {}
+    for d in params.disputes.disputes:  # the first upheld dispute per ticket, as
+        if d.status == "upheld":  # params.upheld_exclusions turns them into exclusions
+            disputes.setdefault(d.ticket_id, d.id)
     out = []
     # The file's entries come first in params.exclusions (upheld disputes follow), so an
     # entry's position is its index in exclusions.yaml.

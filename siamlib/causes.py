@@ -200,6 +200,15 @@ def outage_events(outages: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _den_num(lt: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """What each row adds to its level's denominator and numerator (1.0 or 0.0): the level
+    evidence's ``in_denominator``/``in_numerator``, or every row counted and ``met`` met."""
+    if "in_denominator" in lt.columns:
+        den = lt["in_denominator"].fillna(False).astype(float)
+        return den, lt["in_numerator"].fillna(False).astype(float)
+    return pd.Series(1.0, index=lt.index), lt["met"].astype(float)
+
+
 def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dict) -> pd.DataFrame:
     """The causes table: each level's attainment with and without each linked cause.
 
@@ -225,12 +234,7 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     (50.0, 66.7, True)
     """
     lt = level_tickets
-    if "in_denominator" in lt.columns:
-        den = lt["in_denominator"].fillna(False).astype(float)
-        num = lt["in_numerator"].fillna(False).astype(float)
-    else:
-        den = pd.Series(1.0, index=lt.index)
-        num = lt["met"].astype(float)
+    den, num = _den_num(lt)
     lt = pd.DataFrame(
         {
             "service_level": lt["service_level"],
@@ -289,12 +293,8 @@ def incident_causes(level_tickets: pd.DataFrame, minimums: dict) -> pd.DataFrame
     if level_tickets.empty:
         return pd.DataFrame(columns=CAUSES_COLUMNS)
     lt = level_tickets
-    if "in_denominator" in lt.columns:
-        failed = lt["in_denominator"].fillna(False).astype(bool) & ~lt["in_numerator"].fillna(
-            False
-        ).astype(bool)
-    else:
-        failed = ~lt["met"].astype(bool)
+    den, num = _den_num(lt)
+    failed = den.astype(bool) & ~num.astype(bool)
     links = pd.DataFrame(
         {
             "cause_kind": "incident",
@@ -404,7 +404,8 @@ def cause_tables(
     :func:`link_causes` of ``tickets`` and ``outages`` when the caller already has it (it
     depends on the data only). ``memo``: a dict the caller keeps for the same ``tickets``
     and ``clocks``; the level evidence of a period and set of levels is worked out once (it
-    does not depend on the levels' targets), as a what-if replay re-scoring drafts needs.
+    does not depend on the levels' targets, only on the levels and the window each was scored
+    on), as a what-if replay re-scoring drafts needs.
     A level scored on its rolling window (small sample) is tested over the window's records,
     the rows its actual was computed from, less the months ``notes`` blank (as the scoring).
     """
@@ -414,7 +415,12 @@ def cause_tables(
     if not stacked:
         return {s.id: level_causes(_NO_ROWS, _NO_LINKS, {}) for s in params.estate.suppliers}
     all_cards = pd.concat(stacked, ignore_index=True)
-    key = (period, *all_cards[["supplier_id", "service_level", "measure", "scope"]].itertuples())
+    # The evidence depends on the levels and, for a small sample, on the window it was scored
+    # on (a draft may change min_volume or small_samples): both are in the key.
+    keyed = all_cards.reindex(
+        columns=["supplier_id", "service_level", "measure", "scope", "scored_on"]
+    )
+    key = (period, *keyed.itertuples())
     if memo is not None and key in memo:
         evidence = memo[key]
     else:

@@ -201,6 +201,19 @@ def at_risk_amount(contract: Contract) -> float:
     return round(contract.monthly_charge * contract.at_risk_pct / 100, 2)
 
 
+def at_risk_frame(params) -> pd.DataFrame:
+    """Every supplier's at-risk amount (``supplier_id``, ``at_risk_amount``), estate order:
+    the pool the board's credits are a share of, in its bundle and in the figures file.
+
+    >>> from siamlib.params import load_params
+    >>> at_risk_frame(load_params())["at_risk_amount"].sum()
+    np.float64(115800.0)
+    """
+    ids = [s.id for s in params.estate.suppliers]
+    amounts = [at_risk_amount(params.contract(i)) for i in ids]
+    return pd.DataFrame({"supplier_id": ids, "at_risk_amount": amounts})
+
+
 def _check_card(card: pd.DataFrame) -> tuple[str, str]:
     suppliers = card["supplier_id"].unique()
     months = card["period"].unique()

@@ -230,9 +230,7 @@ def _board_inputs(work) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None
     ids = [s.id for s in p.estate.suppliers]
     ledgers = [lg for lg in work.ledgers.values() if not lg.empty]
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame()
-    at_risk = pd.DataFrame(
-        {"supplier_id": ids, "at_risk_amount": [credits.at_risk_amount(p.contract(i)) for i in ids]}
-    )
+    at_risk = credits.at_risk_frame(p)
     scores = None
     if work.quality:
         scores = quality.score_table(work.quality, ids)

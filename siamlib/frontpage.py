@@ -53,9 +53,13 @@ class LevelLine:
     label: str
     rag: str
     text: str
-    driver: str = ""  # the cause and its counts for this level ("" when none drove the miss)
     cause: str = ""  # the cause alone, as named once per supplier sentence
     counts: str = ""  # the cause's counts for this level (linked tickets, downtime minutes)
+
+    @property
+    def driver(self) -> str:
+        """The cause and its counts for this level (``""`` when none drove the miss)."""
+        return f"{self.cause}: {self.counts}" if self.cause else ""
 
 
 @dataclass(frozen=True)
@@ -403,7 +407,6 @@ def supplier_line(
                 level_label(lv["name"], lv["scope"]),
                 lv["rag"],
                 level_text(lv),
-                f"{cause}: {counts}" if cause else "",
                 cause,
                 counts,
             )

@@ -57,6 +57,7 @@ import pandas as pd
 from siamlib import levels_window, schema
 from siamlib.levels_window import reconcile, reconciliation_summary  # noqa: F401 (re-exported)
 from siamlib.measures import tower
+from siamlib.measures.registry_integrator import _table  # a table, or empty if absent
 
 LEVEL_MEASURES = {
     "sla_resolution_attainment": "resolution",
@@ -420,11 +421,6 @@ def _integrator_makers(tables: dict[str, pd.DataFrame], params, period: str) -> 
 
 
 # ------------------------------------------------------------- weighted levels ----
-def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    frame = tables.get(name)
-    return schema.empty(name) if frame is None else frame
-
-
 def _over_levels(rows: pd.DataFrame, levels: pd.DataFrame, scoped: str = "") -> pd.DataFrame:
     """``rows`` (per ``supplier_id``) under each level of ``levels``: scope ``""`` takes the
     supplier's rows, ``<scoped>=<value>`` those whose ``scoped`` column holds the value, and

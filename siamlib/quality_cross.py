@@ -227,9 +227,11 @@ def _history(tables) -> _History:
     ticket: one sort, then segment reductions, as in siamlib.clocks). Cached for the frames
     of one run: five rules read it."""
     tk, ev = tables["tickets"], tables["ticket_events"]
-    hit = _HISTORY.get("key")
-    if hit and hit[0]() is tk and hit[1]() is ev:
-        return _HISTORY["value"]
+    return _cached(_HISTORY, (tk, ev), lambda: _reduce_history(tables))
+
+
+def _reduce_history(tables) -> _History:
+    tk, ev = tables["tickets"], tables["ticket_events"]
     n = len(tk)
     tpos = _event_ticket_rows(tables)
     seq = pd.to_numeric(ev["event_seq"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -276,8 +278,6 @@ def _history(tables) -> _History:
         names = np.asarray(sup_cats.astype("str"), dtype=object)
         has_name = named >= 0
         out.last_supplier[t[has_name]] = names[sup[named[has_name]]]
-    _HISTORY.clear()
-    _HISTORY.update(key=(weakref.ref(tk), weakref.ref(ev)), value=out)
     return out
 
 

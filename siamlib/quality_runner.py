@@ -21,7 +21,7 @@ import pandas as pd
 
 from siamlib import quarantine as qr
 from siamlib import schema
-from siamlib.quality_cross import _flag, _positions
+from siamlib.quality_cross import _event_ticket_rows, _flag, _positions
 from siamlib.quality_policy import UNATTRIBUTED, QualityResult, results_frame
 from siamlib.quality_rules import Rule, _as_utc
 
@@ -98,7 +98,11 @@ def _unique_first(values: Iterable, n: int) -> list[str]:
 
 
 def _attribution(
-    df: pd.DataFrame, suppliers: list[str], table: str = "", tickets: pd.DataFrame | None = None
+    df: pd.DataFrame,
+    suppliers: list[str],
+    table: str = "",
+    tickets: pd.DataFrame | None = None,
+    positions: np.ndarray | None = None,
 ) -> pd.Series:
     """The supplier each row of ``df`` counts against (``UNATTRIBUTED`` when unknown).
 
@@ -116,7 +120,8 @@ def _attribution(
         return pd.Series(UNATTRIBUTED, index=df.index, dtype="str")
     s = df["supplier_id"].astype("str")  # the event log's is a categorical (schema.COMPACT)
     if table == "ticket_events" and tickets is not None and not tickets.empty:
-        pos = _positions(df["ticket_id"], tickets["ticket_id"])  # first row of each ticket id
+        # first row of each ticket id; the gate's rules already looked it up (same frames)
+        pos = _positions(df["ticket_id"], tickets["ticket_id"]) if positions is None else positions
         owner = tickets["supplier_id"].astype("str").to_numpy()[pos]
         s = pd.Series(np.where(pos >= 0, owner, s.to_numpy()), index=df.index, dtype="str")
     return s.where(s.isin(suppliers), UNATTRIBUTED).astype("str")
@@ -399,7 +404,10 @@ def run_rules(
             continue
         df = frames[rule.table]
         if rule.table not in attribution:
-            attribution[rule.table] = _attribution(df, suppliers, rule.table, frames["tickets"])
+            known = _event_ticket_rows(frames) if rule.table == "ticket_events" else None
+            attribution[rule.table] = _attribution(
+                df, suppliers, rule.table, frames["tickets"], positions=known
+            )
         attr = attribution[rule.table]
         records.append(
             {

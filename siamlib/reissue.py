@@ -43,7 +43,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from siamlib.figures import FIGURE_COLUMNS
+from siamlib.figures import _KIND_ORDER, FIGURE_COLUMNS
 
 CHANGE_COLUMNS = [
     "supplier_id",
@@ -74,8 +74,7 @@ _KEYS = {
     "credit": ["supplier_id", "service_level", "line"],
     "headline": ["supplier_id", "measure"],
 }
-_OTHER_KEYS = ["supplier_id", "service_level", "measure", "scope", "line"]
-_KIND_ORDER = {"blocked": 0, "level": 1, "credit": 2, "headline": 3}
+# What names a row, and the key of a kind without its own (_KEYS).
 _IDENT = ["supplier_id", "service_level", "measure", "scope", "line"]
 
 
@@ -103,7 +102,7 @@ def _prepare(frame: pd.DataFrame, kind: str, columns: list[str]) -> pd.DataFrame
         if col not in rows.columns:
             rows[col] = ""
         rows[col] = rows[col].map(lambda v: _text(float(v)) if _is_number(v) else _text(v))
-    rows["n"] = rows.groupby(_KEYS.get(kind, _OTHER_KEYS)).cumcount()
+    rows["n"] = rows.groupby(_KEYS.get(kind, _IDENT)).cumcount()
     return rows[[*columns, "n"]]
 
 
@@ -124,7 +123,7 @@ def changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     kinds = [*_KEYS, *sorted({*map(_text, old["kind"]), *map(_text, new["kind"])} - {*_KEYS})]
     out = []
     for kind in kinds:
-        keys = [*_KEYS.get(kind, _OTHER_KEYS), "n"]
+        keys = [*_KEYS.get(kind, _IDENT), "n"]
         a, b = _prepare(old, kind, columns), _prepare(new, kind, columns)
         both = a.merge(b, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
         for rec in both.to_dict("records"):

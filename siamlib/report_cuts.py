@@ -105,15 +105,9 @@ def front_page_frames(work) -> dict[str, pd.DataFrame]:
     from siamlib.measures import integrator
 
     p = work.params
-    ids = [s.id for s in p.estate.suppliers]
     t = work.tables
     return {
-        "at_risk": pd.DataFrame(
-            {
-                "supplier_id": ids,
-                "at_risk_amount": [credits.at_risk_amount(p.contract(i)) for i in ids],
-            }
-        ),
+        "at_risk": credits.at_risk_frame(p),
         "drivers": frontpage.drivers(
             t.get("outages"), t.get("problems"), t.get("changes"), work.bounds
         ),

@@ -79,7 +79,7 @@ from siamlib.importers.result import (
     row_offsets,
 )
 from siamlib.importers.timestamps import parse_timestamps
-from siamlib.importers.window import log_window, month_window  # noqa: F401 - month_window: returns
+from siamlib.importers.window import log_window, month_window  # noqa: F401 - month_window: still importable from here
 from siamlib.params import Estate, load_model
 from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, TIMESTAMP_DTYPE
 

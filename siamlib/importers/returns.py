@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from siamlib import paths, schema
-from siamlib.importers.eventlog import _note_encoding, load_estate, month_window
+from siamlib.importers.eventlog import _note_encoding, load_estate
 from siamlib.importers.files import read_source
 from siamlib.importers.mapping import FileFormat, check_timezone, display_path
 from siamlib.importers.result import (
@@ -49,6 +49,7 @@ from siamlib.importers.result import (
     row_offsets,
 )
 from siamlib.importers.timestamps import parse_timestamps
+from siamlib.importers.window import month_window
 from siamlib.params import Estate
 from siamlib.periods import PERIOD_RE
 

@@ -82,6 +82,11 @@ def declare_extracted_at(result: ImportResult, when: str, tz: str) -> ImportResu
     at = (at.tz_localize(tz) if at.tzinfo is None else at).tz_convert("UTC")
     if result.window is None:
         return result
+    if at > pd.Timestamp.now(tz="UTC"):
+        # A mistyped year would declare months without a row complete: scored as no tickets.
+        raise ImporterError(
+            f"--extracted-at {when}: is in the future; pass the time the export was taken"
+        )
     last = result.window[1] - pd.Timedelta(seconds=1)
     if at < last:
         raise ImporterError(

@@ -748,6 +748,8 @@ def test_an_exclusion_or_dispute_naming_a_ticket_in_another_letter_case_is_refus
         ("\ufeffINC0000042", "'\\ufeffINC0000042'"),  # a byte-order mark in front
         ("INC0000042\u00a0", "'INC0000042\\xa0'"),  # a no-break space after
         ("ＩＮＣ0000042", "'ＩＮＣ0000042'"),  # full-width letters
+        ("INC0000042\U000e0020", "'INC0000042\\U000e0020'"),  # a tag character (Cf)
+        ("INC\u06dd0000042", "'INC\\u06dd0000042'"),  # Arabic end of ayah (Cf)
     ],
 )
 def test_an_exclusion_matching_a_ticket_only_through_unseen_characters_is_refused(data_id, shown):
@@ -769,4 +771,16 @@ def test_an_exclusion_whose_own_id_hides_a_character_is_refused():
     assert misnamed_exclusions(pd.Series(["INC0000042"]), p) == [
         "exclusions.yaml: exclusions[0].ticket_id 'INC0000042\\u200d' matches no ticket; the "
         "data has 'INC0000042' (ticket ids are matched exactly): correct the id"
+    ]
+
+
+def test_a_misnamed_ticket_with_two_upheld_disputes_names_the_dispute_that_excludes_it():
+    from siamlib.agreements import misnamed_exclusions
+
+    # Two upheld disputes on inc9: the first (D-1) becomes the exclusion, so the message
+    # names it, in disputes.yaml, not exclusions.yaml.
+    p = _with_agreements([], ["inc9", "inc9"])
+    assert misnamed_exclusions(pd.Series(["INC9"]), p) == [
+        "disputes.yaml: dispute D-1 ticket_id 'inc9' matches no ticket; the data has 'INC9' "
+        "(ticket ids are matched exactly): correct the id"
     ]

@@ -326,3 +326,11 @@ def test_every_row_is_used_collapsed_or_rejected_and_events_are_ordered(rows):
     done = t["status"].isin(["resolved", "closed"])
     assert t.loc[done, "resolved_at"].notna().all()
     assert t.loc[~done, "resolved_at"].isna().all()
+
+
+def test_extracted_at_in_the_future_is_refused():
+    # 2062 for 2026: the months up to it would be declared complete with no row in them.
+    r = import_eventlog(BPI, BPI_MAPPING)
+    with pytest.raises(ImporterError, match="--extracted-at 2062-11-01: is in the future"):
+        declare_extracted_at(r, "2062-11-01", "Europe/London")
+    assert r.window == (ts("2012-05-11 11:00"), ts("2012-08-09 14:00:01"))

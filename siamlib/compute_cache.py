@@ -55,7 +55,7 @@ from siamlib.params import Params
 
 KINDS = {
     "gate": ["results", "quarantined", "meta"],
-    "clocks": ["clocks", "attribution", "aged_trend", "aged_open"],
+    "clocks": ["clocks", "attribution", "aged_trend", "aged_start", "aged_open"],
     "values": ["values"],
 }
 SCORING_KEYS = ("monthly_charge", "at_risk_pct", "credit_regime", "small_samples", "recipients")
@@ -206,12 +206,15 @@ def clock_frames(
     clocks_fn = clocks_fn or clocks_mod.clocks_and_attribution
     clocks, attribution = clocks_fn(tables["tickets"], tables["ticket_events"], params, end)
     aged_trend = integrator.aged_ticket_trend(kept, shown, aged_days, events=timeline(), tz=tz)
-    aged_open = integrator.open_at(kept, periods.period_bounds(period, tz)[1], events=timeline())
+    # The tickets aged at the period's bounds: INT-AGED's evidence (the trend asked the
+    # timeline for both instants already, so these are its cached answers).
+    start, end = periods.period_bounds(period, tz)
     frames = {
         "clocks": clocks,
         "attribution": attribution,
         "aged_trend": aged_trend,
-        "aged_open": aged_open[aged_open["age_days"] > aged_days].reset_index(drop=True),
+        "aged_start": integrator.aged_at(kept, start, aged_days, events=timeline()),
+        "aged_open": integrator.aged_at(kept, end, aged_days, events=timeline()),
     }
     store.write("clocks", frames)
     return frames

@@ -17,12 +17,15 @@ also first-time fix, reopen rate (tickets) and change success and emergency chan
 problem share.
 
 Weighted levels (:data:`WEIGHTED_MEASURES`: availability, satisfaction, the integrator's
-handoffs and 360 collaboration score) count minutes, scores or moves, not 0/1: their rows
-(:func:`weighted_rows`, in the same file) carry ``adds_to_numerator`` and
-``adds_to_denominator``, whose sums per level are the scorecard's numerator and denominator
-(every row has them: a count row adds its flags as 1 or 0). So every such figure is
-``SUM(adds_to_numerator) / SUM(adds_to_denominator)`` over its level's rows in a spreadsheet,
-and :func:`reconcile` checks it for the pack's manifest.
+handoffs, 360 collaboration score and aged-ticket reduction) count minutes, scores, moves or
++1/-1, not 0/1: their rows (:func:`weighted_rows`, in the same file) carry
+``adds_to_numerator`` and ``adds_to_denominator``, whose sums per level are the scorecard's
+numerator and denominator (every row has them: a count row adds its flags as 1 or 0). So every
+such figure is ``SUM(adds_to_numerator) / SUM(adds_to_denominator)`` over its level's rows in a
+spreadsheet, and :func:`reconcile` checks it for the pack's manifest. The integrator's dispatch
+time (a median of its rows' ``minutes``, in hours) and improvements delivered (a count of its
+rows) are checked on their figure (:data:`VALUE_MEASURES`); the integrator's makers live in
+:mod:`siamlib.levels_integrator`.
 
 Every row says the ``period`` it counted in. With ``windows=True`` a small-sample level scored
 on a rolling window (:mod:`siamlib.samples`) also lists the records of the window's earlier
@@ -54,7 +57,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from siamlib import levels_window, schema
+from siamlib import levels_integrator, levels_window, schema
+from siamlib.levels_integrator import VALUE_MEASURES  # noqa: F401 (re-exported)
 from siamlib.levels_window import reconcile, reconciliation_summary  # noqa: F401 (re-exported)
 from siamlib.measures import tower
 from siamlib.measures.registry_integrator import _table  # a table, or empty if absent
@@ -222,6 +226,7 @@ WEIGHTED_MEASURES = frozenset(
         "satisfaction",
         "cross_supplier_handoffs",
         "collaboration_score",
+        "aged_ticket_reduction",
     }
 )
 """Measures whose levels list their records with what each adds to the level's numerator
@@ -260,6 +265,7 @@ def record_rows(
     sla: pd.DataFrame | None = None,
     windows: bool = False,
     notes: pd.DataFrame | None = None,
+    aged: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """One row per record-listed level of ``cards`` and record it counted (``RECORD_COLUMNS``).
 
@@ -273,6 +279,8 @@ def record_rows(
     ``tables`` too) follow, each level's rows together. ``windows`` and ``notes`` as in
     :func:`level_rows`: a level scored on a rolling window also lists its earlier months'
     records (this function run on each), so all its rows add up to the scored counts.
+    ``aged``: the tickets aged at the period's start and end, when the caller has them
+    (:func:`siamlib.levels_integrator.aged_rows`).
 
     Examples
     --------
@@ -328,7 +336,7 @@ def record_rows(
             "emergency_change_ratio",
         ),
     }
-    makers.update(_integrator_makers(tables, params, period))
+    makers.update(levels_integrator.count_makers(tables, params, period))
     if sla is None:
         sla = level_rows(clocks, cards, params, period, windows=windows, notes=notes)
     parts = [sla.assign(record_kind="ticket", record_id=sla["ticket_id"])]
@@ -346,7 +354,7 @@ def record_rows(
     # A counted record adds 1 to the denominator, a met one 1 to the numerator.
     counted["adds_to_numerator"] = counted["in_numerator"].astype("float64")
     counted["adds_to_denominator"] = counted["in_denominator"].astype("float64")
-    weighted = weighted_rows(tables, cards, params, period, resolved=resolved)
+    weighted = weighted_rows(tables, cards, params, period, resolved=resolved, aged=aged)
     out = [counted, weighted.assign(period=period)] if len(weighted) else [counted]
     if windows:  # the other measures' levels scored on a rolling window: its earlier months
         others = cards[~cards["measure"].isin(list(LEVEL_MEASURES))]
@@ -377,49 +385,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype(_TYPES)
 
 
-def _integrator_makers(tables: dict[str, pd.DataFrame], params, period: str) -> dict:
-    """Per-record makers of the integrator's count-based levels (estate-wide, scope "")."""
-    from siamlib.measures import integrator, problems
-
-    tz, integ = params.estate.timezone, params.estate.integrator.id
-
-    def frame(ids: pd.Series, kind: str, measure: str, met: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "supplier_id": integ,
-                "measure": measure,
-                "record_kind": kind,
-                "record_id": ids.astype("str").to_numpy(),
-                "in_denominator": True,
-                "in_numerator": met.astype(bool).to_numpy(),
-            }
-        )
-
-    def routing() -> pd.DataFrame:
-        r = integrator.routing_accuracy(
-            tables["ticket_events"], tables["tickets"], integ, period, tz=tz
-        )
-        r = r[r["routed_right"].notna()]
-        return frame(r["ticket_id"], "ticket", "routing_accuracy", r["routed_right"])
-
-    def ping_pong() -> pd.DataFrame:
-        r = integrator.ping_pong(tables["ticket_events"], period, tickets=tables["tickets"], tz=tz)
-        return frame(r["ticket_id"], "ticket", "ping_pong_rate", r["ping_pong"])
-
-    def proactive() -> pd.DataFrame:
-        p = tables["problems"]
-        p = p[problems._opened_in(p["opened_at"], period, tz)]
-        return frame(
-            p["problem_id"], "problem", "proactive_problem_share", p["origin"].eq("proactive")
-        )
-
-    return {
-        "routing_accuracy": routing,
-        "ping_pong_rate": ping_pong,
-        "proactive_problem_share": proactive,
-    }
-
-
 # ------------------------------------------------------------- weighted levels ----
 def _over_levels(rows: pd.DataFrame, levels: pd.DataFrame, scoped: str = "") -> pd.DataFrame:
     """``rows`` (per ``supplier_id``) under each level of ``levels``: scope ``""`` takes the
@@ -448,8 +413,10 @@ def weighted_rows(
     period: str,
     *,
     resolved: pd.DataFrame | None = None,
+    aged: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """The records behind each :data:`WEIGHTED_MEASURES` level of ``cards`` (``RECORD_COLUMNS``).
+    """The records behind each :data:`WEIGHTED_MEASURES` level of ``cards`` (``RECORD_COLUMNS``),
+    then those of each :data:`VALUE_MEASURES` level.
 
     Per level, ``adds_to_numerator.sum()`` and ``adds_to_denominator.sum()`` are the
     scorecard's numerator and denominator, so the figure is their ratio (x 100 for a
@@ -466,30 +433,48 @@ def weighted_rows(
       score of a ``ticket`` resolved in it: ``score`` and 1 when counted.
     - the integrator's ``cross_supplier_handoffs`` (per ticket resolved in the period: its
       handoffs off the designed routes, and 1) and ``collaboration_score`` (per 360
-      ``rating``: its score and 1).
+      ``rating``: its score and 1), and ``aged_ticket_reduction`` (per ticket aged at the
+      period's start, 1 and 1; at its end, -1 and 0).
+    - ``dispatch_time`` (a median) and ``improvement_delivery`` (a count): per ticket held by
+      the integrator, its dispatch ``minutes``; per improvement delivered, 1
+      (:mod:`siamlib.levels_integrator`).
 
     ``tables`` are the scorecard's inputs (tickets without the agreed exclusions);
-    ``resolved`` the tickets resolved in ``period`` when the caller has cut them.
+    ``resolved`` the tickets resolved in ``period`` when the caller has cut them; ``aged`` as
+    in :func:`record_rows`.
     """
     tz = params.estate.timezone
     start, end = tower.period_bounds(period, tz)
     if resolved is None and "tickets" in tables:
         t = tables["tickets"]
         resolved = t[t["resolved_at"].ge(start) & t["resolved_at"].lt(end)]
+    li = levels_integrator
     makers = {
         "availability": (lambda lv: _availability_rows(tables, lv, params, period), "service"),
         "satisfaction": (lambda lv: _satisfaction_rows(tables, lv, resolved, period, tz), ""),
-        "cross_supplier_handoffs": (lambda lv: _handoff_rows(tables, params, period), ""),
-        "collaboration_score": (lambda lv: _rating_rows(tables, lv, period), "suppliers"),
+        "collaboration_score": (lambda lv: li.rating_rows(tables, lv, period), "suppliers"),
     }
-    if "denominator" in cards.columns:  # a grey level (its source table absent...) was
-        cards = cards[cards["denominator"].notna()]  # never scored: it lists nothing
+    # The integrator's estate-wide levels, and the tables each needs.
+    wide = {"tickets", "ticket_events"}
+    estate = {
+        "cross_supplier_handoffs": (lambda lv: li.handoff_rows(tables, params, period), wide),
+        "aged_ticket_reduction": (lambda lv: li.aged_rows(tables, params, period, aged), set()),
+        "dispatch_time": (lambda lv: li.dispatch_rows(tables, params, period), wide),
+        "improvement_delivery": (lambda lv: li.delivery_rows(tables, params, period), set()),
+    }
+    makers |= {m: (make, "") for m, (make, _) in estate.items()}
+    # A grey level (its source table absent...) was never scored: it lists nothing. A median
+    # or a count has no denominator: its figure says whether it was scored.
+    value = cards["measure"].isin(list(VALUE_MEASURES))
+    value &= cards["actual"].notna() if "actual" in cards.columns else True
+    if "denominator" in cards.columns:
+        cards = cards[cards["denominator"].notna() | value]
     parts = []
     for measure, (make, scoped) in makers.items():
         levels = cards[cards["measure"].eq(measure)]
-        if measure == "cross_supplier_handoffs":  # estate-wide, on the integrator only
+        if measure in estate:  # estate-wide, on the integrator only
             levels = levels[levels["supplier_id"].eq(params.estate.integrator.id)]
-            if not {"tickets", "ticket_events"} <= set(tables):
+            if not estate[measure][1] <= set(tables):
                 continue
         if not levels.empty:
             parts.append(_typed(_over_levels(make(levels), levels, scoped)))
@@ -629,64 +614,5 @@ def _satisfaction_rows(tables, levels, resolved, period: str, tz: str) -> pd.Dat
             "adds_to_denominator": got["denominator"].fillna(0.0).to_numpy(),
             "score": got["score"].astype("float64").to_numpy(),
             "reason": np.where(counted, said, [f"{w}: left out" for w in why]),
-        }
-    )
-
-
-def _handoff_rows(tables, params, period: str) -> pd.DataFrame:
-    from siamlib.measures import routes
-
-    tz, pairs = params.estate.timezone, routes.estate_pairs(params.estate)
-    h = routes.route_handoffs(
-        tables["ticket_events"], pairs, period, tickets=tables["tickets"], tz=tz
-    )
-    return pd.DataFrame(
-        {
-            "supplier_id": params.estate.integrator.id,
-            "record_kind": "ticket",
-            "record_id": h["ticket_id"].astype("str").to_numpy(),
-            "in_denominator": True,
-            "in_numerator": h["adjusted"].gt(0).to_numpy(),
-            "adds_to_numerator": h["adjusted"].astype("float64").to_numpy(),
-            "adds_to_denominator": 1.0,
-            "reason": [
-                f"resolved in {period}: {n} moves between suppliers, {d} along designed routes"
-                for n, d in zip(h["handoffs"], h["designed"], strict=True)
-            ],
-        }
-    )
-
-
-def _rating_rows(tables, levels: pd.DataFrame, period: str) -> pd.DataFrame:
-    """360 ratings (per rated supplier; :func:`_over_levels` gives ``suppliers=all`` them all)."""
-    from siamlib.measures.collaboration import collaboration_score
-
-    sv = _table(tables, "surveys")
-    sv = sv[sv["survey_type"].eq("collaboration") & sv["period"].eq(period)]
-    if not levels["scope"].eq("suppliers=all").any():
-        sv = sv[sv["supplier_id"].isin(set(levels["supplier_id"]))]
-    # The measure once, each response its own group: the rated supplier and the respondent
-    # both suffixed with the response id, so its self-rating test holds exactly as before.
-    key = sv["supplier_id"] + "\x1f" + sv["response_id"]
-    per = collaboration_score(
-        sv.assign(supplier_id=key, respondent=sv["respondent"] + "\x1f" + sv["response_id"]),
-        period,
-    ).set_index("supplier_id")
-    n = per["responses"].reindex(key).fillna(0).to_numpy(dtype="float64")
-    why = np.where(sv["score"].isna(), "no score: left out", "self-rating: left out")
-    return pd.DataFrame(
-        {
-            "supplier_id": sv["supplier_id"].to_numpy(),
-            "record_kind": "rating",
-            "record_id": sv["response_id"].astype("str").to_numpy(),
-            "in_denominator": n > 0,
-            "in_numerator": n > 0,
-            "adds_to_numerator": per["score_sum"].reindex(key).fillna(0.0).to_numpy(),
-            "adds_to_denominator": n,
-            "score": sv["score"].astype("float64").to_numpy(),
-            "reason": [
-                f"360 collaboration rating of {rated} for {period}" if k else w
-                for rated, k, w in zip(sv["supplier_id"], n > 0, why, strict=True)
-            ],
         }
     )

@@ -138,8 +138,11 @@ def reconcile(cards: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     ``scored_denominator`` (the counts its figure was computed from,
     :mod:`siamlib.samples`) is also checked against the sums of all its rows
     (``evidence_scored_*``): the whole window's for a small sample scored on a rolling window
-    (:func:`window_parts`), the month's otherwise. ``reconciles``: every check holds (equal
-    to a millionth).
+    (:func:`window_parts`), the month's otherwise. A scored level of a
+    :data:`~siamlib.levels_integrator.VALUE_MEASURES` measure (when ``cards`` carry ``actual``
+    and ``records`` ``minutes``) is checked on its figure: ``actual`` against
+    ``evidence_actual``, the median of its month's rows' ``minutes`` / 60 or the number of
+    them ``in_numerator``. ``reconciles``: every check holds (equal to a millionth).
 
     >>> cards = pd.DataFrame({"supplier_id": ["euc", "euc"], "service_level": ["R", "A"],
     ...     "measure": ["reopen_rate", "availability"], "numerator": [1.0, 9.0],
@@ -205,6 +208,31 @@ denominator 10 against 9']
         out[f"evidence_scored_{side}"] = counted(every, side)
         ok &= _same(out[f"scored_{side}"], out[f"evidence_scored_{side}"])
     out["reconciles"] = ok
+    return pd.concat([out, _on_figure(cards, records, group)], ignore_index=True)
+
+
+def _on_figure(cards: pd.DataFrame, records: pd.DataFrame, group: list) -> pd.DataFrame:
+    """:func:`reconcile`'s check of the scored median and count levels on their ``actual``."""
+    from siamlib.levels_integrator import VALUE_MEASURES
+
+    if "actual" not in cards.columns or "minutes" not in records.columns:
+        return pd.DataFrame()
+    levels = cards[cards["measure"].isin(list(VALUE_MEASURES)) & cards["actual"].notna()]
+    if levels.empty:
+        return pd.DataFrame()
+    out = levels[["supplier_id", "service_level", "measure", "actual"]].reset_index(drop=True)
+    rows = records.groupby(group, dropna=False)
+    at = levels[group].astype({"period": "str"} if "period" in group else {})
+    found = pd.DataFrame(
+        {"median": rows["minutes"].median() / 60, "count": rows["in_numerator"].sum()}
+    ).reindex(pd.MultiIndex.from_frame(at))
+    kind = out["measure"].map(VALUE_MEASURES)
+    median, count = found["median"].to_numpy(), found["count"].fillna(0).to_numpy()
+    out["evidence_actual"] = np.where(kind.eq("median"), median, count)
+    # a median over no rows is no figure: it cannot back one
+    out["reconciles"] = _same(out["actual"], out["evidence_actual"]) & (
+        out["evidence_actual"].notna() | kind.eq("count")
+    )
     return out
 
 
@@ -217,8 +245,15 @@ def reconciliation_summary(rec: pd.DataFrame) -> dict:
     >>> reconciliation_summary(rec)["mismatches"]
     ['euc R: numerator 1 against 1 in the evidence, denominator 2 against 3']
     """
-    bad = rec[~rec["reconciles"]].fillna(0)
+    raw = rec[~rec["reconciles"]]
+    bad = raw.fillna(0)
     said = [[] for _ in range(len(bad))]
+    if "evidence_actual" in rec.columns:  # a median or a count, checked on its figure
+        for i in np.flatnonzero(raw["evidence_actual"].notna() | raw["actual"].notna()):
+            said[i].append(
+                f"actual {raw['actual'].iloc[i]:.10g} against "
+                f"{raw['evidence_actual'].iloc[i]:.10g} from the evidence"
+            )
     checks = [("", "in the evidence"), ("scored_", "in the evidence of all its months")]
     for prefix, where in checks:
         num, den = f"{prefix}numerator", f"{prefix}denominator"

@@ -65,10 +65,11 @@ class Work:
     league: pd.DataFrame
     quality: object | None  # siamlib.quality.QualityResult
     meta: dict = field(default_factory=dict)
-    # Open and aged tickets at the period end (holder, age) and the integrator's monthly aged
-    # trend, both from the same event timeline and exclusions as the aged-ticket measures.
+    # Aged tickets at the period end (holder, age) and start, and the integrator's monthly
+    # aged trend, all from the same event timeline and exclusions as the aged measures.
     aged_open: pd.DataFrame | None = None
     aged_trend: pd.DataFrame | None = None
+    aged_start: pd.DataFrame | None = None
     # Data completeness (siamlib.completeness): the tables the dataset holds, the months and
     # measures left grey (period, measure, note) and the suppliers blocked because a table
     # where "no rows" means missing data has none for the period.
@@ -252,12 +253,9 @@ class Work:
         clocks = self._kept("clocks")
         rolling = {"windows": True, "notes": self.notes}  # small samples: the window's months too
         breached = levels.level_rows(clocks, cards, self.params, self.period, **rolling)
-        tables = {
-            **self.tables,
-            "tickets": self._kept("tickets"),
-            "ticket_events": self._kept("ticket_events"),
-        }
-        rolling["sla"] = breached
+        tables = {**self.tables, "tickets": self._kept("tickets")}
+        tables["ticket_events"] = self._kept("ticket_events")
+        rolling |= {"sla": breached, "aged": (self.aged_start, self.aged_open)}
         records = levels.record_rows(clocks, tables, cards, self.params, self.period, **rolling)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the
         # period end, under the supplier holding them then, exclusions left out.
@@ -596,6 +594,7 @@ def _compute(
             kept[["ticket_id", "priority", "service", "status"]], on="ticket_id", how="left"
         ),
         aged_trend=aged_trend,
+        aged_start=frames["aged_start"],
         present_tables=present,
         notes=notes,
         incomplete=incomplete,

@@ -199,6 +199,38 @@ def open_at(
     return out.loc[is_open].reset_index(drop=True)
 
 
+def is_aged(age_days: pd.Series, aged_after_days: int) -> pd.Series:
+    """Whether an open ticket of ``age_days`` is aged: open *more* than ``aged_after_days``.
+
+    >>> is_aged(pd.Series([30.0, 30.5]), 30).tolist()
+    [False, True]
+    """
+    return age_days > aged_after_days
+
+
+def aged_at(
+    tickets: pd.DataFrame,
+    at: pd.Timestamp,
+    aged_after_days: int = 30,
+    *,
+    events: pd.DataFrame | EventTimeline | None = None,
+) -> pd.DataFrame:
+    """The tickets aged at instant ``at``: :func:`open_at`'s rows opened more than
+    ``aged_after_days`` days before ``at`` (the one definition of *aged*).
+
+    Examples
+    --------
+    >>> none = pd.to_datetime([None] * 2, utc=True)
+    >>> t = pd.DataFrame({"ticket_id": ["A", "B"], "supplier_id": "net", "status": "assigned",
+    ...     "opened_at": pd.to_datetime(["2026-01-01", "2026-01-30"], utc=True),
+    ...     "resolved_at": none, "closed_at": none})
+    >>> aged_at(t, pd.Timestamp("2026-03-01", tz="UTC"), 30)["ticket_id"].tolist()  # 59, 30 days
+    ['A']
+    """
+    o = open_at(tickets, at, events=events)
+    return o[is_aged(o["age_days"], aged_after_days)].reset_index(drop=True)
+
+
 def aged_tickets(
     tickets: pd.DataFrame,
     at: pd.Timestamp,
@@ -242,7 +274,7 @@ def aged_tickets(
     2       (all)     3     2    0.666667
     """
     o = open_at(tickets, at, events=events)
-    o["aged"] = o["age_days"] > aged_after_days
+    o["aged"] = is_aged(o["age_days"], aged_after_days)
     per = o.groupby("supplier_id").agg(open=("ticket_id", "size"), aged=("aged", "sum"))
     per = per.astype("int64")
     out = _with_all(per, {"open": len(o), "aged": int(o["aged"].sum())}, suppliers)

@@ -42,6 +42,7 @@ from siamlib.measures import scope_key
 # other modules and tests that import them from here.
 from siamlib.measures.aged import (  # noqa: F401
     EventTimeline,
+    aged_at,
     aged_ticket_reduction,
     aged_ticket_trend,
     aged_tickets,

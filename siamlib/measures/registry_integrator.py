@@ -95,15 +95,7 @@ class IntegratorRun:
         self.clocks = clocks
         named = tickets  # ticket ids as given: what a caller's timeline knows them by
         self.tickets, self.events = _coded_ids(tickets, events)
-        self.hours_between = None
-        calendars = params.contracts[self.integ].calendars if self.integ in params.contracts else {}
-        if "business" in calendars:
-            from siamlib.calendar import business_hours_between
-
-            def hours_between(a: pd.Series, b: pd.Series) -> pd.Series:
-                return business_hours_between(calendars["business"], a, b)
-
-            self.hours_between = hours_between
+        self.hours_between = dispatch_clock(params)
         self.responses = _problems.incident_trends(self.tickets, self.problems, tz=self.tz)
         self.designed = _routes.estate_pairs(estate)
         if timeline is not None:
@@ -114,6 +106,21 @@ class IntegratorRun:
                 EventTimeline(self.tickets, self.events) if len(self.events) else None
             )
         self.parts = _split_by_resolution(self.tickets, self.events, periods, self.tz)
+
+
+def dispatch_clock(params):
+    """How ``dispatch_time`` measures hours: the integrator's ``business`` calendar when its
+    contract has one (business hours between two instants), else ``None`` (wall-clock)."""
+    integ = params.estate.integrator.id
+    calendars = params.contracts[integ].calendars if integ in params.contracts else {}
+    if "business" not in calendars:
+        return None
+    from siamlib.calendar import business_hours_between
+
+    def hours_between(a: pd.Series, b: pd.Series) -> pd.Series:
+        return business_hours_between(calendars["business"], a, b)
+
+    return hours_between
 
 
 class Period:

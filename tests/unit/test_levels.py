@@ -320,6 +320,11 @@ def test_every_availability_and_satisfaction_figure_is_recomputed_from_its_evide
     rec = levels.reconcile(cards, work.evidence("board-summary")["levels"])
     weighted = ["availability", "satisfaction", "cross_supplier_handoffs", "collaboration_score"]
     assert len(rec[rec["measure"].isin(weighted)]) == cards["measure"].isin(weighted).sum() == 11
+    # The integrator's aged-ticket reduction (weighted +1/-1), dispatch median and
+    # improvements delivered are checked too, each on the rows the compute stage kept.
+    integ = rec[rec["supplier_id"] == "integrator"].set_index("service_level")
+    assert {"INT-AGED", "INT-DISPATCH", "INT-CSI"} <= set(integ.index)
+    assert integ.loc["INT-AGED", "denominator"] > 0 and integ.loc["INT-CSI", "actual"] > 0
     assert rec["reconciles"].all(), rec[~rec["reconciles"]]
 
 

@@ -122,7 +122,7 @@ SPECS: dict[str, Spec] = {
             "all_values",
         ),
         SUPPLIER_META,
-        ("quality", "changes"),
+        ("quality", "quality_beside", "changes"),
         ("dq_score", "reissue"),
     ),
     "board": Spec(

@@ -66,7 +66,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import credits, io, quality, scorecard
+from siamlib import credits, io, scorecard
+from siamlib import report_cuts as cuts
 from siamlib.common import BOARD
 
 FIGURE_COLUMNS = [
@@ -227,13 +228,12 @@ def board_rows(
 def _board_inputs(work) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """The board bundle's ledger, at-risk pool and data-quality scores (as Work.bundle)."""
     p = work.params
-    ids = [s.id for s in p.estate.suppliers]
     ledgers = [lg for lg in work.ledgers.values() if not lg.empty]
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame()
     at_risk = credits.at_risk_frame(p)
     scores = None
     if work.quality:
-        scores = quality.score_table(work.quality, ids)
+        scores = cuts.quality_scores(work.quality, p, work.period)
     return ledger, at_risk, scores
 
 

@@ -66,6 +66,7 @@ from siamlib.quality_policy import (  # noqa: F401 - re-exported: quality.blocks
     blocking_failures,
     blocking_message,
     blocks,
+    estate_quarantine,
     results_frame,
     score_table,
     supplier_score,
@@ -73,6 +74,8 @@ from siamlib.quality_policy import (  # noqa: F401 - re-exported: quality.blocks
 )
 from siamlib.quality_report import (  # noqa: F401 - re-exported: quality.render_html ...
     APPENDIX_NAME,
+    beside_html,
+    beside_lines,
     from_json,
     quarantine_lines,
     render_appendix_html,

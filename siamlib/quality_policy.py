@@ -155,6 +155,70 @@ def supplier_view(results: pd.DataFrame | QualityResult, supplier_id: str | None
     return df[keep].reset_index(drop=True)
 
 
+def estate_quarantine(
+    results: pd.DataFrame | QualityResult, supplier_id: str, estate_tables: Iterable[str]
+) -> pd.DataFrame:
+    """Rows quarantined in other suppliers' data that ``supplier_id``'s levels also leave out.
+
+    The integrator's levels are estate-wide: they read every supplier's rows of
+    ``estate_tables`` (``siamlib.completeness.estate_tables``), so a row quarantined in a
+    tower's tickets moves the integrator's figure too, although :func:`supplier_view` (own
+    rows only) never lists it. This is what its report shows beside its own rows, so the
+    figure can be explained from the report.
+
+    Parameters
+    ----------
+    results
+        The gate's results (or the :class:`QualityResult`).
+    supplier_id
+        The report's supplier (the integrator).
+    estate_tables
+        The tables whose every supplier's rows its levels read; empty for a tower, which then
+        gets an empty frame.
+
+    Returns
+    -------
+    DataFrame
+        The failed, not blocking, per-supplier rows of quarantine rules on those tables whose
+        supplier is another one (``"(unattributed)"`` included), columns
+        :data:`RESULT_COLUMNS` plus ``rule_rows``: the rule's failing rows not counted against
+        ``supplier_id`` (the estate row's count less its own; a row of a rule with a second
+        supplier can be counted against two suppliers, so the per-supplier counts may add up
+        to more). A rule none of whose rows is left once its own are counted is not listed.
+        Tickets and ticket events go together: quarantining one takes the other out.
+
+    >>> df = results_frame([
+    ...     {"rule_id": "T", "table": "tickets", "supplier_id": "all", "scope": "supplier",
+    ...      "severity": "quarantine", "passed": False, "unexpected_count": 3},
+    ...     {"rule_id": "T", "table": "tickets", "supplier_id": "si", "scope": "supplier",
+    ...      "severity": "quarantine", "passed": False, "unexpected_count": 1},
+    ...     {"rule_id": "T", "table": "tickets", "supplier_id": "x", "scope": "supplier",
+    ...      "severity": "quarantine", "passed": False, "unexpected_count": 2}])
+    >>> estate_quarantine(df, "si", ["ticket_events"])[["supplier_id", "rule_rows"]].values.tolist()
+    [['x', 2]]
+    >>> estate_quarantine(df, "x", []).empty  # a tower reads its own rows only
+    True
+    """
+    df = _frame(results)
+    tables = set(estate_tables)
+    if tables & {"tickets", "ticket_events"}:
+        # siamlib.quarantine takes a ticket's events with it and a bad event's ticket.
+        tables |= {"tickets", "ticket_events"}
+    quar = (df["severity"] == "quarantine") & ~df["passed"] & ~blocks(df)
+    others = (df["scope"] == "supplier") & ~df["supplier_id"].isin([ALL, supplier_id])
+    out = df[quar & others & df["table"].isin(list(tables))].reset_index(drop=True)
+    key = ["rule_id", "table"]
+    total = df[df["supplier_id"] == ALL].groupby(key)["unexpected_count"].sum()
+    own = df[df["supplier_id"] == supplier_id].groupby(key)["unexpected_count"].sum()
+    summed = out.groupby(key)["unexpected_count"].transform("sum")
+    idx = pd.MultiIndex.from_frame(out[key])
+    # Hand-made results may lack the estate row: the per-supplier sum stands in for it.
+    rule_rows = total.reindex(idx).to_numpy() - own.reindex(idx).fillna(0).to_numpy()
+    out["rule_rows"] = pd.Series(rule_rows).fillna(summed).astype("int64")
+    # A rule whose every failing row is also counted against the supplier is in its own list.
+    return out[out["rule_rows"] > 0].reset_index(drop=True)
+
+
 def supplier_score(results: pd.DataFrame | QualityResult, supplier_id: str | None) -> float:
     """Data-quality score 0-100: the severity-weighted share of applicable rules that passed.
 
@@ -248,8 +312,17 @@ def blocking_message(
     return "\n".join(lines)
 
 
-def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str]) -> pd.DataFrame:
+def score_table(
+    results: pd.DataFrame | QualityResult,
+    suppliers: Iterable[str],
+    estate_tables: Mapping[str, Iterable[str]] | None = None,
+) -> pd.DataFrame:
     """Per-supplier data-quality score, failed rule counts and whether the report is stopped.
+
+    ``estate_tables`` (supplier -> ``siamlib.completeness.estate_tables``) makes ``stopped``
+    agree with the run's :func:`blocking_failures` for the integrator, whose estate-wide
+    levels are stopped by any supplier's rows of those tables; without it only a supplier's
+    own rows and the failures that stop everyone count.
 
     >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
     ...                      "severity": "warning", "passed": False}])
@@ -257,7 +330,7 @@ def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str])
     supplier_id  score  blocking_failed  warnings_failed  rows_quarantined  stopped
               x    0.0                0                1                 0    False
     """
-    rows = []
+    rows, whole = [], estate_tables or {}
     for s in suppliers:
         view = supplier_view(results, s)
         failed = view[~view["passed"]]
@@ -270,7 +343,7 @@ def score_table(results: pd.DataFrame | QualityResult, suppliers: Iterable[str])
                 "blocking_failed": int(blocked.sum()),
                 "warnings_failed": int((failed["severity"] == "warning").sum()),
                 "rows_quarantined": int(quarantined["unexpected_count"].sum()),
-                "stopped": not blocking_failures(results, s).empty,
+                "stopped": not blocking_failures(results, s, whole.get(s, ())).empty,
             }
         )
     cols = ["supplier_id", "score", "blocking_failed", "warnings_failed", "rows_quarantined"]

@@ -25,6 +25,7 @@ from siamlib.quality_policy import (
     blocking_failures,
     blocking_message,
     blocks,
+    estate_quarantine,  # noqa: F401 - used by the doctests
     results_frame,
     score_table,
     supplier_score,
@@ -111,12 +112,15 @@ def render_html(
     supplier_id: str | None = None,
     *,
     only_failed: bool = False,
+    beside: pd.DataFrame | None = None,
 ) -> str:
     """A small self-contained HTML section (no script, no external files) for a report.
 
     ``supplier_id`` shows that supplier's data quality only (its own rows and the estate-wide
     rules); ``None`` shows the estate totals for the board, with a per-supplier score table.
-    All text is HTML-escaped.
+    ``beside`` (the integrator's: :func:`siamlib.quality_policy.estate_quarantine`) adds the
+    rows quarantined in other suppliers' data its estate-wide levels read, as a list of its
+    own after the supplier's (see :func:`quarantine_lines`). All text is HTML-escaped.
 
     >>> df = results_frame([{"rule_id": "A<1>", "supplier_id": "x", "scope": "supplier",
     ...                      "description": "a & b", "passed": False}])
@@ -139,11 +143,7 @@ def render_html(
     stop = blocking_message(df, supplier_id)
     if stop:
         parts.append(f"<p class='fail'>{e(stop.splitlines()[0])}</p>")
-    quarantined = quarantine_lines(view)
-    if quarantined:
-        parts.append(f"<p class='warn'>{e(quarantined[0])}</p><ul>")
-        parts.extend(f"<li>{e(line)}</li>" for line in quarantined[1:])
-        parts.append("</ul>")
+    parts.append(_lines_html(quarantine_lines(view)) + _lines_html(beside_lines(beside)))
     if supplier_id is None:
         suppliers = [s for s in dict.fromkeys(df["supplier_id"]) if s not in (ALL, UNATTRIBUTED)]
         if suppliers:
@@ -187,12 +187,34 @@ def render_html(
     return "".join(parts)
 
 
-def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
+def _lines_html(lines: list[str]) -> str:
+    """A block of :func:`quarantine_lines` as HTML: the total line, then a list; escaped."""
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines[1:])
+    return f"<p class='warn'>{html.escape(lines[0])}</p><ul>{items}</ul>"
+
+
+def beside_html(beside: pd.DataFrame | None) -> str:
+    """:func:`beside_lines` alone as an HTML section (``""`` when none): for a report whose
+    own checks all passed, where :func:`render_html` of its failed checks would be empty.
+
+    >>> beside_html(None)
+    ''
+    """
+    block = _lines_html(beside_lines(beside))
+    return f"<section class='dq'><style>{_CSS}</style>{block}</section>" if block else ""
+
+
+def quarantine_lines(
+    results: pd.DataFrame | QualityResult, beside: pd.DataFrame | None = None
+) -> list[str]:
     """Plain-text lines on rows quarantined: a total line, then one line per rule; ``[]`` if none.
 
     Counted from the result rows given (a :func:`supplier_view`: the supplier's own rows, or
     the estate totals), for quarantine rules that failed without blocking. A quarantined
     ticket also takes its ticket events out (listed in ``QualityResult.quarantined``).
+    ``beside`` (the integrator's) appends :func:`beside_lines`.
 
     >>> df = results_frame([{"rule_id": "TKT-017", "table": "tickets", "column": "satisfaction",
     ...     "severity": "quarantine", "passed": False, "unexpected_count": 1,
@@ -206,7 +228,7 @@ def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
     df = _frame(results)
     q = df[(df["severity"] == "quarantine") & ~df["passed"] & ~blocks(df)]
     if q.empty:
-        return []
+        return beside_lines(beside)
     total = int(q["unexpected_count"].sum())
     lines = [
         f"{total} row{'s' * (total != 1)} quarantined (taken out of every measure; a ticket "
@@ -218,6 +240,54 @@ def quarantine_lines(results: pd.DataFrame | QualityResult) -> list[str]:
         lines.append(
             f"{r.rule_id} {r.table}.{r.column}: {n} row{'s' * (n != 1)} quarantined{eg} "
             f"(rule: {r.description})"
+        )
+    return lines + beside_lines(beside)
+
+
+def _beside_total(beside: pd.DataFrame) -> int:
+    """Distinct rows of the rules in ``beside`` not counted against the report's supplier."""
+    if "rule_rows" not in beside.columns:
+        return int(beside["unexpected_count"].sum())
+    return int(beside.drop_duplicates(["rule_id", "table"])["rule_rows"].sum())
+
+
+def beside_lines(beside: pd.DataFrame | None) -> list[str]:
+    """Lines on rows quarantined in other suppliers' data an estate-wide report also leaves out.
+
+    ``beside`` is :func:`siamlib.quality_policy.estate_quarantine` (the integrator's report);
+    a total line, then one line per rule and supplier; ``[]`` when ``None`` or empty. These
+    rows are not the report's supplier's, so they do not lower its data-quality score; they
+    are listed because its figures are computed without them.
+
+    >>> df = results_frame([{"rule_id": "TKT-033", "table": "tickets", "supplier_id": "all",
+    ...     "scope": "supplier", "severity": "quarantine", "passed": False,
+    ...     "unexpected_count": 6}, {"rule_id": "TKT-033", "table": "tickets",
+    ...     "column": "first_response_at", "supplier_id": "hosting", "scope": "supplier",
+    ...     "severity": "quarantine", "passed": False, "unexpected_count": 6,
+    ...     "examples": ["INC7", "INC9"], "description": "Response not after resolution."}])
+    >>> for line in beside_lines(estate_quarantine(df, "integrator", ["tickets"])):
+    ...     print(line)
+    Rows quarantined in other suppliers' data that the estate-wide measures here also leave out: 6 (TKT-033 hosting: 6):
+    TKT-033 tickets.first_response_at, hosting: 6 rows quarantined, e.g. INC7, INC9 (rule: Response not after resolution.)
+    """  # noqa: E501
+    if beside is None or beside.empty:
+        return []
+    total = _beside_total(beside)
+    # ``beside`` holds failed rows only, but a hand-built frame may not: keep those with rows.
+    rows = beside[beside["unexpected_count"] > 0]
+    parts = ", ".join(
+        f"{r.rule_id} {r.supplier_id}: {int(r.unexpected_count)}" for r in rows.itertuples()
+    )
+    lines = [
+        "Rows quarantined in other suppliers' data that the estate-wide measures here also "
+        f"leave out: {total} ({parts}):"
+    ]
+    for r in rows.itertuples(index=False):
+        n = int(r.unexpected_count)
+        eg = f", e.g. {', '.join(r.examples)}" if len(r.examples) else ""
+        lines.append(
+            f"{r.rule_id} {r.table}.{r.column}, {r.supplier_id}: {n} row{'s' * (n != 1)} "
+            f"quarantined{eg} (rule: {r.description})"
         )
     return lines
 
@@ -287,8 +357,15 @@ def summary_text(result: QualityResult) -> str:
 APPENDIX_NAME = "data-quality.html"  # the full rule list, one file in the pack
 
 
-def summary_line(results: pd.DataFrame | QualityResult, supplier_id: str | None = None) -> str:
+def summary_line(
+    results: pd.DataFrame | QualityResult,
+    supplier_id: str | None = None,
+    beside: pd.DataFrame | None = None,
+) -> str:
     """Data quality in one plain-text line: score, checks failed, blocking ones, quarantine.
+
+    ``beside`` (the integrator's, :func:`siamlib.quality_policy.estate_quarantine`) adds how
+    many rows quarantined in other suppliers' data its estate-wide measures also leave out.
 
     >>> df = results_frame([{"rule_id": "A", "supplier_id": "x", "scope": "supplier",
     ...     "severity": "warning", "passed": False}, {"rule_id": "B", "supplier_id": "x",
@@ -305,7 +382,15 @@ def summary_line(results: pd.DataFrame | QualityResult, supplier_id: str | None 
         f"{len(view)} checks failed ({n_block} blocking)"
     )
     quarantined = quarantine_lines(view)
-    return line + (f"; {quarantined[0].split(' (')[0]}." if quarantined else ".")
+    if quarantined:
+        line += f"; {quarantined[0].split(' (')[0]}"
+    if beside is not None and not beside.empty:
+        n = _beside_total(beside)
+        line += (
+            f"; {n} row{'s' * (n != 1)} quarantined in other suppliers' data also left out of "
+            "its estate-wide measures"
+        )
+    return line + "."
 
 
 def render_appendix_html(result: QualityResult, title: str) -> str:

@@ -31,6 +31,37 @@ def mask_foreign_records(items: pd.DataFrame, tickets: pd.DataFrame, supplier_id
     return out
 
 
+def quality_frames(result, params, supplier_id: str, period: str) -> dict[str, pd.DataFrame]:
+    """A supplier report's data-quality frames: ``quality`` (its :func:`supplier_view`) and,
+    for the integrator, ``quality_beside``: the rows quarantined in other suppliers' data its
+    estate-wide levels read (:func:`siamlib.quality_policy.estate_quarantine`), left out of
+    its figures too; absent when there are none (a tower's levels read its own rows only).
+
+    ``result`` is the run's :class:`siamlib.quality.QualityResult`, ``params`` the params.
+    """
+    from siamlib import completeness
+    from siamlib import quality_policy as qp
+
+    frames = {"quality": qp.supplier_view(result, supplier_id)}
+    whole = completeness.estate_tables(params, supplier_id, period)
+    beside = qp.estate_quarantine(result, supplier_id, whole) if whole else None
+    if beside is not None and not beside.empty:
+        frames["quality_beside"] = beside
+    return frames
+
+
+def quality_scores(result, params, period: str) -> pd.DataFrame:
+    """The board's per-supplier data-quality table (:func:`siamlib.quality.score_table`),
+    ``stopped`` as the run decides it: the integrator by every supplier's rows of the
+    tables its estate-wide levels read too."""
+    from siamlib import completeness
+    from siamlib import quality_policy as qp
+
+    ids = [s.id for s in params.estate.suppliers]
+    whole = {s: completeness.estate_tables(params, s, period) for s in ids}
+    return qp.score_table(result, ids, whole)
+
+
 def own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:
     """RACI rows of the retained organisation, the integrator and this supplier only."""
     return table[table["party"].isin(["retained", integrator_id, supplier_id])].reset_index(

@@ -341,30 +341,41 @@ def raci_table(bundle: dict) -> str:
 
 
 def quality_section(bundle: dict) -> str:
-    """Data-quality results this report may show (own rows and estate-wide rules)."""
+    """Data-quality results this report may show (own rows and estate-wide rules).
+
+    The integrator's report also lists the rows quarantined in other suppliers' data its
+    estate-wide levels read (frame ``quality_beside``): its figures are computed without
+    them, so they are said where the figures are.
+    """
     from siamlib import quality
 
     q = _f(bundle, "quality")
     if q.empty:
         return "<p>Data quality was not checked for this run.</p>"
-    if "examples" in q.columns:
-        q = q.copy()
-        q["examples"] = q["examples"].map(
-            lambda v: [x for x in str(v).split(", ") if x] if isinstance(v, str) else v
-        )
+    q, beside = _listed_examples(q), _listed_examples(_f(bundle, "quality_beside"))
+    who = bundle["meta"].get("supplier_id")
     # One line (score, failures), then only the failed and warning checks; every rule is in
     # the pack's appendix file.
-    line = present.esc(
-        present.tidy_numbers(quality.summary_line(q, bundle["meta"].get("supplier_id")))
-    )
+    line = present.esc(present.tidy_numbers(quality.summary_line(q, who, beside)))
     link = (
         f'<p class="dq-line"><b>{line}</b> The full rule list is in '
         f'<a href="{quality.APPENDIX_NAME}">{quality.APPENDIX_NAME}</a> in the pack.</p>'
     )
     if bool(q["passed"].astype(bool).all()):
-        return link
-    html = quality.render_html(q, bundle["meta"].get("supplier_id"), only_failed=True)
+        return link + present.tidy_numbers(quality.beside_html(beside))
+    html = quality.render_html(q, who, only_failed=True, beside=beside)
     return link + present.tidy_numbers(html)
+
+
+def _listed_examples(q: pd.DataFrame) -> pd.DataFrame:
+    """``q`` with ``examples`` as lists again: a saved bundle holds them as one string."""
+    if "examples" not in q.columns:
+        return q
+    q = q.copy()
+    q["examples"] = q["examples"].map(
+        lambda v: [x for x in str(v).split(", ") if x] if isinstance(v, str) else v
+    )
+    return q
 
 
 def definitions(measure_ids: list[str] | None = None, bundle: dict | None = None) -> str:

@@ -279,7 +279,7 @@ class Work:
             frames["causes"] = self.causes_table(BOARD)
             if self.quality:  # optional frames: none when the run was not validated
                 frames["quality"] = q.supplier_view(self.quality, None)
-                frames["quality_scores"] = q.score_table(self.quality, list(meta["supplier_names"]))
+                frames["quality_scores"] = cuts.quality_scores(self.quality, p, self.period)
             frames.update(cuts.front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
             front = scorecard.board_headline(
                 ledger, frames["at_risk"], frames.get("quality_scores")
@@ -304,7 +304,7 @@ class Work:
         frames.update(fairness.panel_for(self, name).frames())
         frames["scope_lived"] = scope_lived.for_report(self, name)
         if self.quality is not None:
-            frames["quality"] = q.supplier_view(self.quality, name)
+            frames.update(cuts.quality_frames(self.quality, p, name, self.period))
             meta["dq_score"] = q.supplier_score(self.quality, name)
         meta.update(
             supplier_id=name,

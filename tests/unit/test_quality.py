@@ -1017,3 +1017,110 @@ def test_a_relabelled_supplier_of_record_counts_against_both_suppliers():
     failed = res[~res["passed"] & (res["rule_id"] == "TKT-032") & (res["supplier_id"] != "all")]
     assert set(failed["supplier_id"]) == {"euc", holder}
     assert failed["unexpected_count"].tolist() == [1, 1]
+
+
+# ------------------------------------------- the integrator's view of other suppliers' rows ----
+def integrator_tables(period: str = "2026-01") -> list[str]:
+    from siamlib import completeness
+
+    return sorted(completeness.estate_tables(PARAMS, "integrator", period))
+
+
+def test_the_integrator_lists_another_suppliers_quarantined_ticket_its_levels_leave_out():
+    # INC1 is hosting's; its first response after its resolution quarantines it (TKT-033), so
+    # the integrator's estate-wide levels are computed without it too.
+    result = quality.validate(bad_tables("TKT-033"), PARAMS, WINDOW)
+    beside = quality.estate_quarantine(result, "integrator", integrator_tables())
+    assert beside[["rule_id", "supplier_id", "unexpected_count"]].values.tolist() == [
+        ["TKT-033", "hosting", 1]
+    ]
+    assert beside["examples"].tolist() == [["INC1"]]
+    own = quality.supplier_view(result, "integrator")
+    lines = quality.quarantine_lines(own, beside)
+    assert lines[0] == (
+        "Rows quarantined in other suppliers' data that the estate-wide measures here also "
+        "leave out: 1 (TKT-033 hosting: 1):"
+    )
+    assert "INC1" in lines[1] and "hosting" in lines[1]
+    assert "INC1" in quality.render_html(own, "integrator", beside=beside)
+    assert quality.summary_line(own, "integrator", beside).endswith(
+        "1 row quarantined in other suppliers' data also left out of its estate-wide measures."
+    )
+    # Not the integrator's own data: its score is that of its own rows only.
+    assert quality.supplier_score(result, "integrator") == 100.0
+
+
+def test_a_towers_view_never_lists_another_towers_quarantined_rows():
+    result = quality.validate(bad_tables("TKT-033"), PARAMS, WINDOW)  # INC1: hosting's
+    from siamlib import completeness
+
+    assert completeness.estate_tables(PARAMS, "network", "2026-01") == set()
+    assert quality.estate_quarantine(result, "network", set()).empty
+    view = quality.supplier_view(result, "network")
+    assert quality.quarantine_lines(view) == []
+    assert "INC1" not in quality.render_html(view, "network")
+    # hosting's own report lists it as its own row, not as another supplier's.
+    own = quality.quarantine_lines(quality.supplier_view(result, "hosting"))
+    assert own[0].startswith("1 row quarantined") and "INC1" in own[1]
+
+
+def test_the_integrators_own_rows_are_not_listed_again_as_another_suppliers():
+    # A row counted against hosting and against the integrator (a rule with a second
+    # supplier) is in the integrator's own list: the other suppliers' total leaves it out.
+    df = quality.results_frame(
+        [
+            {"rule_id": "EVT-017", "table": "ticket_events", "supplier_id": who,
+             "scope": "supplier", "severity": "quarantine", "passed": False,
+             "unexpected_count": n, "examples": ex}
+            for who, n, ex in [("all", 2, ["INC1#2", "INC5#1"]), ("integrator", 1, ["INC1#2"]),
+                               ("hosting", 2, ["INC1#2", "INC5#1"])]
+        ]
+    )  # fmt: skip
+    beside = quality.estate_quarantine(df, "integrator", integrator_tables())
+    assert beside["rule_rows"].tolist() == [1]
+    assert ": 1 (EVT-017 hosting: 2):" in quality.beside_lines(beside)[0]
+    # Every failing row also the integrator's: nothing more to list.
+    df.loc[df["supplier_id"] == "integrator", "unexpected_count"] = 2
+    assert quality.estate_quarantine(df, "integrator", integrator_tables()).empty
+
+
+def two_towers_tickets(bad_each: int) -> dict[str, pd.DataFrame]:
+    """10 hosting tickets (H1..H10) and 10 network ones (H11..H20), ``bad_each`` of each
+    scored 9 of 5 (TKT-017)."""
+    tables = many_tickets(20, 0)
+    tk = tables["tickets"]
+    tk.loc[10:, "supplier_id"] = "network"
+    tk.loc[: bad_each - 1, "satisfaction"] = 9.0
+    tk.loc[10 : 10 + bad_each - 1, "satisfaction"] = 9.0
+    return tables
+
+
+def test_other_suppliers_quarantined_rows_count_towards_the_integrators_limit():
+    # 6 of hosting's 10 and 6 of network's 10: each tower is under the 10-row limit and keeps
+    # its report, but the integrator's levels read all 20 tickets, 12 of them quarantined
+    # (>= 10 rows and 60% > 5%): too many to quarantine for its figures, so it is stopped.
+    res = quality.run_rules(two_towers_tickets(6), [RULES["TKT-017"]], SUPPLIERS, window=WINDOW)
+    whole = integrator_tables()
+    assert quality.blocking_failures(res, "hosting").empty
+    assert quality.blocking_failures(res, "network").empty
+    assert quality.blocking_failures(res, None).empty
+    stop = quality.blocking_failures(res, "integrator", whole)
+    assert stop[["rule_id", "supplier_id"]].values.tolist() == [["TKT-017", "all"]]
+    message = quality.blocking_message(res, "integrator", whole)
+    assert "12 rows" in message and "too many rows to quarantine" in message
+    # The board's score table says so too when given the integrator's estate tables.
+    table = quality.score_table(res, SUPPLIERS, {"integrator": whole}).set_index("supplier_id")
+    assert table.loc["integrator", "stopped"] and not table.loc["hosting", "stopped"]
+
+
+def test_a_few_quarantined_tower_rows_are_listed_for_the_integrator_without_stopping_it():
+    # 4 of hosting's and 4 of network's: 8 rows in all, under the 10-row limit.
+    res = quality.run_rules(two_towers_tickets(4), [RULES["TKT-017"]], SUPPLIERS, window=WINDOW)
+    whole = integrator_tables()
+    assert quality.blocking_failures(res, "integrator", whole).empty
+    beside = quality.estate_quarantine(res, "integrator", whole)
+    assert beside[["supplier_id", "unexpected_count"]].values.tolist() == [
+        ["hosting", 4],
+        ["network", 4],
+    ]
+    assert ": 8 (TKT-017 hosting: 4, TKT-017 network: 4):" in quality.beside_lines(beside)[0]

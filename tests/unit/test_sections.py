@@ -214,6 +214,52 @@ def test_quality_section_is_one_line_and_only_the_failed_checks_with_a_link_to_t
     assert f'href="{quality.APPENDIX_NAME}"' in html
 
 
+def _hosting_quarantined_inc7():
+    """Hand-made gate result: TKT-033 quarantines hosting's INC7; the others pass it."""
+    from siamlib import quality
+
+    rule = {"rule_id": "TKT-033", "table": "tickets", "column": "first_response_at",
+            "scope": "supplier", "severity": "quarantine",
+            "description": "A ticket's first response is not after its resolution."}  # fmt: skip
+    rows = [
+        {**rule, "supplier_id": who, "passed": not n, "unexpected_count": n,
+         "examples": ["INC7"] * n, "element_count": 40, "unexpected_pct": 2.5 * n}
+        for who, n in [("all", 1), ("integrator", 0), ("hosting", 1), ("network", 0)]
+    ]  # fmt: skip
+    return quality.QualityResult(quality.results_frame(rows))
+
+
+def _quality_bundle(supplier_id: str) -> dict:
+    from siamlib import report_cuts
+
+    frames = report_cuts.quality_frames(
+        _hosting_quarantined_inc7(), fixture_params(), supplier_id, "2026-10"
+    )
+    meta = {"period": "2026-10", "supplier_id": supplier_id}
+    return {"meta": meta, "frames": frames}
+
+
+def test_the_integrators_quality_section_lists_another_suppliers_quarantined_ticket():
+    # The integrator's levels read hosting's tickets too: INC7 is out of its figures, so its
+    # report says so, labelled as another supplier's row; its own checks all passed.
+    b = _quality_bundle("integrator")
+    assert set(b["frames"]) == {"quality", "quality_beside"}
+    html = sections.quality_section(b)
+    assert "0 of 1 checks failed" in html
+    assert "1 row quarantined in other suppliers&#x27; data" in html
+    assert "TKT-033 hosting: 1" in html and "INC7" in html
+    # As a saved bundle holds it: examples as one string.
+    b["frames"]["quality_beside"] = b["frames"]["quality_beside"].assign(examples="INC7")
+    assert "e.g. INC7 (rule" in sections.quality_section(b)
+
+
+def test_a_towers_quality_section_does_not_list_another_towers_quarantined_rows():
+    b = _quality_bundle("network")
+    assert set(b["frames"]) == {"quality"}
+    html = sections.quality_section(b)
+    assert "INC7" not in html and "hosting" not in html and "quarantined" not in html
+
+
 def test_no_email_body_shows_a_raw_float(demo_bundles):
     from siamlib import mailrender
 

@@ -638,3 +638,34 @@ def test_without_validation_nothing_is_quarantined():
     clean, listed = quarantine({"tickets": tickets}, None)
     assert listed.empty
     assert clean["tickets"] is tickets
+
+
+def test_the_integrators_bundle_lists_a_towers_quarantined_tickets_and_the_towers_do_not(
+    tmp_path,
+):
+    # Three of hosting's October tickets answered after their resolution (TKT-033) are
+    # quarantined: out of hosting's figures and of the integrator's estate-wide ones. The
+    # integrator's bundle carries them (and survives saving); another tower's does not.
+    from siamlib import demo, io, sections
+    from siamlib.workbook import compute_period, load_bundle, save_bundle
+
+    folder = demo.write_demo(tmp_path / "estate", n_tickets=1500)
+    tables, info = io.read_dataset(folder), io.read_dataset_info(folder)
+    tk = tables["tickets"]
+    hosting = (tk["supplier_id"] == "hosting") & tk["first_response_at"].notna()
+    bad = tk[hosting & (tk["resolved_at"] >= pd.Timestamp("2026-10-01", tz="UTC"))].index[:3]
+    tk.loc[bad, "first_response_at"] = tk.loc[bad, "resolved_at"] + pd.Timedelta(hours=2)
+    ids = tk.loc[bad, "ticket_id"].tolist()
+    work = compute_period(None, PARAMS, "2026-10", tables=tables, info=info)
+    assert work.blocking_reason("integrator") == ""
+    beside = work.bundle("integrator")["frames"]["quality_beside"]
+    assert beside[["rule_id", "supplier_id", "unexpected_count"]].values.tolist() == [
+        ["TKT-033", "hosting", 3]
+    ]
+    save_bundle(work.bundle("integrator"), tmp_path / "integrator")
+    html = sections.quality_section(load_bundle(tmp_path / "integrator"))
+    assert "TKT-033 hosting: 3" in html and all(i in html for i in ids)
+    for tower in ("network", "euc"):
+        frames = work.bundle(tower)["frames"]
+        assert "quality_beside" not in frames
+        assert not any(i in sections.quality_section(work.bundle(tower)) for i in ids)

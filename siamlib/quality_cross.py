@@ -422,15 +422,17 @@ def _event_group(estate) -> tuple[Derive | None, Derive | None]:
             # the estate does not list, no mapping in force then, or no event_at). Worked on
             # the group column's category codes: per-category lookups, one gather each.
             grp = ev["assignment_group"]
-            if isinstance(grp.dtype, pd.CategoricalDtype):
-                cats, c = list(grp.cat.categories), grp.cat.codes.to_numpy()
-            else:
-                cats, c = groups, _codes(grp, groups)
+            if not isinstance(grp.dtype, pd.CategoricalDtype):
+                grp = grp.astype("category")
+            cats, c = list(grp.cat.categories), grp.cat.codes.to_numpy()
             at = _us(ev["event_at"])
             sup = np.full(len(cats) + 1, -1, dtype=np.int64)
             lo = np.full(len(cats) + 1, top, dtype=np.int64)
             dated = []
-            for k, gi in enumerate(_codes(pd.Series(cats, dtype="object"), groups)):
+            # A group is matched as a reader reads it: 'SIAM-Dispatch ' or 'siam-dispatch' is
+            # the estate's SIAM-Dispatch (a variant must not evade the check).
+            folded = pd.Series(cats, dtype="object").map(_fold_group)
+            for k, gi in enumerate(_codes(folded, [_fold_group(g) for g in groups])):
                 if gi >= 0:
                     sup[k], lo[k], hi = spans[gi][0]
                     if len(spans[gi]) > 1 or hi != top:
@@ -460,6 +462,78 @@ def _event_group(estate) -> tuple[Derive | None, Derive | None]:
         return pd.Series(pd.Categorical.from_codes(codes, categories=sup_ids), index=ev.index)
 
     return derive, also_counts
+
+
+def _fold_group(name) -> str:
+    """An assignment group's name as a reader reads it: NFKC, spaces trimmed, case folded.
+
+    >>> _fold_group(" SIAM-Dispatch\u00a0"), _fold_group("siam-dispatch")
+    ('siam-dispatch', 'siam-dispatch')
+    """
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(name)).strip().casefold()
+
+
+# ------------------------------------------------------------------ who answered a survey ----
+def _satisfaction_by_customer(tables) -> pd.Series:
+    """SRV-014: a satisfaction response is the customer's (a supplier rating its own service
+    would score itself; the importer refuses such rows, the gate the same in a dataset)."""
+    sv = tables["surveys"]
+    sat = sv["survey_type"].eq("satisfaction").fillna(False).astype(bool)
+    return _flag(sv["respondent"].eq("customer"), sat & sv["respondent"].notna())
+
+
+def _collaboration_by_party(estate) -> Derive | None:
+    """SRV-015: a collaboration rating comes from a party of the estate: the retained
+    organisation or one of its suppliers (an outsider's rating is no 360 rating)."""
+    if estate is None:
+        return None
+    parties = ["retained", *(s.id for s in estate.suppliers)]
+
+    def derive(tables):
+        sv = tables["surveys"]
+        collab = sv["survey_type"].eq("collaboration").fillna(False).astype(bool)
+        ok = pd.Series(schema.isin(sv["respondent"], parties), index=sv.index)
+        return _flag(ok, collab & sv["respondent"].notna())
+
+    return derive
+
+
+# ------------------------------------------------------------------- first response -------
+def _response_is_an_event(tables) -> pd.Series:
+    """TKT-037: a ticket's first_response_at is the time of one of its events (the importers
+    take it from the event log: the first event in a response status), for a ticket with
+    events; a response no event shows would start or stop the response clock unseen."""
+    tk, ev = tables["tickets"], tables["ticket_events"]
+    rows = _event_ticket_rows(tables)
+    first = tk["first_response_at"]
+    if not len(ev) or not first.notna().any():
+        return _flag(pd.Series(True, index=tk.index), first.notna() & False)
+    fr = np.append(_us(first), _NAT)
+    at = _us(ev["event_at"])
+    hit = (rows >= 0) & (at == fr[rows]) & (at != _NAT)
+    matched = np.bincount(rows[hit], minlength=len(tk)) > 0
+    has_events = np.bincount(rows[rows >= 0], minlength=len(tk)) > 0
+    return _flag(pd.Series(matched, index=tk.index), first.notna() & has_events)
+
+
+def _late_rules(services=None, estate=None) -> dict[str, list]:
+    """Cross-table rules added after the id rules (so that no existing rule id moves); the
+    same shape as :func:`_cross_rules`."""
+    return {
+        "tickets": [
+            ("first_response_at", "quarantine", "A ticket's first response is the time of one "
+             "of its events (the first in a response status), for a ticket with events.",
+             _response_is_an_event),
+        ],
+        "surveys": [
+            ("respondent", "quarantine", "A satisfaction response's respondent is 'customer'.",
+             _satisfaction_by_customer),
+            ("respondent", "quarantine", "A collaboration rating's respondent is 'retained' or "
+             "a supplier of the estate (params/estate.yaml).", _collaboration_by_party(estate)),
+        ],
+    }  # fmt: skip
 
 
 # ------------------------------------------------------------------ ids without invisibles ----

@@ -14,7 +14,7 @@ import pandas as pd
 
 from siamlib import schema
 from siamlib.params import Params
-from siamlib.quality_cross import Derive, _clean_id, _cross_rules
+from siamlib.quality_cross import Derive, _clean_id, _cross_rules, _late_rules
 
 # blocking: a failure blocks the suppliers it touches. quarantine: failing rows are taken out of
 # every measure (siamlib.quarantine), unless too many, then it blocks. warning: kept only where
@@ -144,7 +144,8 @@ def build_rules(
     start = end = None
     if window is not None:
         start, end = (_as_utc(w) for w in window)
-    cross = _cross_rules(services, params.estate if isinstance(params, Params) else None)
+    estate = params.estate if isinstance(params, Params) else None
+    cross, late = _cross_rules(services, estate), _late_rules(services, estate)
     rules: list[Rule] = []
     for name, table in schema.TABLES.items():
         noun = NOUN[name]
@@ -247,12 +248,7 @@ def build_rules(
                      description=f"{a_noun}'s {col} is a plausible date: {what}.",
                      expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
             )  # fmt: skip
-        for col, sev, desc, derive, *more in cross.get(name, []):
-            specs.append(
-                dict(column=col, severity=sev, description=desc, derive=derive,
-                     skip=derive is None, expectation="ExpectColumnValuesToBeInSet",
-                     kwargs={"value_set": [True]}, **(more[0] if more else {}))
-            )  # fmt: skip
+        specs += _derived(cross.get(name, []))
         # Ids hold no invisible character (after the cross-table rules: no rule id moves). An
         # exclusion, dispute or evidence list names a row by its id: INC\u200b0000042 is not
         # INC0000042. The table's own id blocks; a link to another table's id quarantines.
@@ -269,6 +265,7 @@ def build_rules(
                      derive=_clean_id(name, c.name),
                      expectation="ExpectColumnValuesToBeInSet", kwargs={"value_set": [True]})
             )  # fmt: skip
+        specs += _derived(late.get(name, []))  # newer cross-table rules: after the id rules
         for i, spec in enumerate(specs, start=1):
             rule_id = f"{PREFIX[name]}-{i:03d}"
             if spec.pop("skip", False):
@@ -277,3 +274,13 @@ def build_rules(
                 spec["kwargs"] = {**spec["kwargs"], "column": f"__{rule_id}"}
             rules.append(Rule(rule_id=rule_id, table=name, **spec))
     return rules
+
+
+def _derived(cross: list) -> list[dict]:
+    """Rule specs of :func:`siamlib.quality_cross._cross_rules`-shaped entries."""
+    return [
+        dict(column=col, severity=sev, description=desc, derive=derive, skip=derive is None,
+             expectation="ExpectColumnValuesToBeInSet", kwargs={"value_set": [True]},
+             **(more[0] if more else {}))
+        for col, sev, desc, derive, *more in cross
+    ]  # fmt: skip

@@ -213,11 +213,14 @@ CASES = {
     # INC2's last event naming a supplier is network's (NET-NOC).
     "TKT-032": (set_cell("tickets", 1, "supplier_id", "euc"), "INC2"),
     # INC1 resolved at 12:00 and first answered an hour later.
-    "TKT-033": (set_cell("tickets", 0, "first_response_at", ts("2026-01-05 13:00")), "INC1"),
+    # At INC1's closure event, after its resolution (an event's time: TKT-037 passes).
+    "TKT-033": (set_cell("tickets", 0, "first_response_at", ts("2026-01-08 12:00")), "INC1"),
     # Invisible characters in ids (zero-width space, no-break space, a leading space).
     "TKT-034": (set_cell("tickets", 1, "ticket_id", "INC\u200b2"), "INC\u200b2"),
     "TKT-035": (set_cell("tickets", 0, "problem_id", "PRB1\u00a0"), "INC1"),
     "TKT-036": (set_cell("tickets", 1, "change_id", " CHG1"), "INC2"),
+    # A first response no event shows (INC1's events: 09:00 new, 09:10 assigned).
+    "TKT-037": (set_cell("tickets", 0, "first_response_at", ts("2026-01-05 09:05")), "INC1"),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -331,6 +334,9 @@ CASES = {
     "SRV-011": (set_cell("surveys", 1, "survey_type", "exit"), "S2"),
     "SRV-012": (set_cell("surveys", 1, "score", 0.0), "S2"),
     "SRV-013": (set_cell("surveys", 1, "response_id", "S\u00ad2"), "S\u00ad2"),
+    # A supplier answering its own satisfaction survey; an outsider's 360 rating.
+    "SRV-014": (set_cell("surveys", 0, "respondent", "hosting"), "S1"),
+    "SRV-015": (set_cell("surveys", 1, "respondent", "acme"), "S2"),
 }
 
 
@@ -968,8 +974,8 @@ def test_an_event_after_closure_counts_against_the_tickets_supplier_of_record():
 # ------------------------------------------------------------- services and status/dates ----
 def test_service_rules_need_the_params_and_keep_their_numbers_without_them():
     ids_only = {r.rule_id for r in quality.build_rules(SUPPLIERS, WINDOW)}
-    # The service rules, and EVT-017 (the estate's assignment groups).
-    need_params = {"TKT-028", "PRB-018", "CHG-022", "OUT-013", "EVT-017"}
+    # The service rules, EVT-017 (the estate's assignment groups) and SRV-015 (its parties).
+    need_params = {"TKT-028", "PRB-018", "CHG-022", "OUT-013", "EVT-017", "SRV-015"}
     assert ids_only == set(RULES) - need_params
 
 

@@ -70,6 +70,58 @@ def test_an_event_whose_supplier_is_not_its_groups_fails_and_unlisted_groups_are
     assert r["element_count"] == 9
 
 
+def test_evt_017_matches_a_group_spelt_with_spaces_or_another_case():
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    ev["supplier_id"] = ev["supplier_id"].astype(object)
+    ev["assignment_group"] = ev["assignment_group"].astype(object)
+    ev.loc[1, ["assignment_group", "supplier_id"]] = ["HOST-Ops ", "network"]  # INC1#2: wrong
+    ev.loc[2, ["assignment_group", "supplier_id"]] = ["host-ops", "hosting"]  # INC1#3: right
+    ev.loc[7, ["assignment_group", "supplier_id"]] = ["\u00a0EUC-FIELD", "hosting"]  # REQ3#2
+    tables["ticket_events"] = schema.coerce("ticket_events", ev)
+    r = row(run(tables, "EVT-017"), "EVT-017")
+    assert (r["unexpected_count"], r["examples"]) == (2, ["INC1#2", "REQ3#2"])
+
+
+# ------------------------------------ TKT-037, SRV-014/015: responses and respondents ----
+def test_a_first_response_no_event_shows_fails_and_one_at_an_event_passes():
+    tables = good_tables()
+    tk = tables["tickets"]
+    tk.loc[0, "first_response_at"] = ts("2026-01-05 09:05")  # INC1: events at 09:00, 09:10
+    tk.loc[2, "first_response_at"] = ts("2026-01-13 10:00")  # REQ3: its resolved event
+    r = row(run(tables, "TKT-037"), "TKT-037")
+    assert (r["unexpected_count"], r["examples"]) == (1, ["INC1"])
+
+
+def test_a_ticket_without_events_or_response_is_not_judged_on_its_response():
+    tables = good_tables()
+    tables["ticket_events"] = tables["ticket_events"].iloc[4:].reset_index(drop=True)  # no INC1
+    tables["tickets"].loc[2, "first_response_at"] = pd.NaT  # REQ3: no response
+    r = row(run(tables, "TKT-037"), "TKT-037")
+    assert r["unexpected_count"] == 0 and r["passed"]
+
+
+def test_surveys_answered_by_the_wrong_party_are_quarantined():
+    tables = good_tables()
+    sv = tables["surveys"]
+    extra = pd.DataFrame(
+        [
+            dict(response_id="S3", supplier_id="euc", period="2026-01",
+                 survey_type="collaboration", respondent="retained", score=4.0),
+            dict(response_id="S4", supplier_id="euc", period="2026-01",
+                 survey_type="satisfaction", respondent="euc", score=5.0),
+            dict(response_id="S5", supplier_id="euc", period="2026-01",
+                 survey_type="collaboration", respondent="customer", score=1.0),
+        ]
+    )  # fmt: skip
+    tables["surveys"] = schema.coerce("surveys", pd.concat([sv, extra], ignore_index=True))
+    result = run(tables, "SRV-014", "SRV-015")
+    sat, collab = row(result, "SRV-014"), row(result, "SRV-015")
+    assert (sat["unexpected_count"], sat["examples"]) == (1, ["S4"])
+    assert (collab["unexpected_count"], collab["examples"]) == (1, ["S5"])
+    assert sat["severity"] == collab["severity"] == "quarantine"
+
+
 def test_a_group_that_moved_supplier_is_read_on_the_events_local_date():
     # Messaging moved from applications to hosting on 2026-04-01 (params/estate.yaml), a date
     # in the estate's time zone: Europe/London is on BST then, so the move is at 23:00 UTC.

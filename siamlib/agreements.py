@@ -4,10 +4,15 @@ An agreement names a ticket by its id, and ids are matched exactly (an exclusion
 exactly the ticket it names). An entry whose id is in the data only in another letter case,
 with spaces or with characters that do not show would silently exclude nothing, so the agreed
 money would not follow: :func:`misnamed_exclusions` finds those, and the run stops naming
-them. An id matching no ticket at all is no such sign (the ticket may be older than the data).
+them. So is an id matching no ticket that holds a character outside ASCII (a Cyrillic
+``І`` for the Latin ``I`` looks the same and folds to nothing else): the run stops naming the
+entry and the character. Otherwise, an id matching no ticket at all is no such sign (the
+ticket may be older than the data): a pure-ASCII id with a wrong digit changes no figure.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 import pandas as pd
 import pyarrow as pa
@@ -32,13 +37,25 @@ def _fold(ids: pd.Series) -> pd.Series:
     return pd.Series(shown.to_pandas(), index=ids.index, dtype="str").str.casefold()
 
 
+def _foreign(ticket_id: str) -> str:
+    """The characters of an id outside ASCII, by code point and name.
+
+    >>> _foreign("\u0406NC1\u200b")
+    'U+0406 CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I, U+200B ZERO WIDTH SPACE'
+    """
+    chars = dict.fromkeys(c for c in ticket_id if not c.isascii())
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '(unnamed)')}" for c in chars)
+
+
 def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
     """Agreed exclusions and upheld disputes whose ticket id is in the data only in another
     letter case, with spaces or with characters that do not show (a zero-width space, a
-    full-width letter): one message each, naming the file and the entry.
+    full-width letter), or that match no ticket and hold a character outside ASCII (a
+    Cyrillic ``І`` for ``I``): one message each, naming the file and the entry.
 
-    Such an entry would silently exclude nothing, so the agreed money would not follow (an
-    id matching no ticket at all is no such sign: the ticket may be older than the data).
+    Such an entry would silently exclude nothing, so the agreed money would not follow (a
+    plain-ASCII id matching no ticket at all is no such sign: the ticket may be older than
+    the data).
 
     >>> from siamlib.params import load_params
     >>> p = load_params()  # exclusions.yaml excludes INC0000042 and INC0000777
@@ -64,7 +81,7 @@ def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
     # The file's entries come first in params.exclusions (upheld disputes follow), so an
     # entry's position is its index in exclusions.yaml.
     for i, e in enumerate(params.exclusions.exclusions):
-        if e.ticket_id not in near:
+        if e.ticket_id not in missing or (e.ticket_id not in near and e.ticket_id.isascii()):
             continue
         from_dispute = e.reason.startswith(f"Dispute {disputes.get(e.ticket_id)} upheld")
         where = (
@@ -72,8 +89,14 @@ def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
             if from_dispute
             else f"exclusions.yaml: exclusions[{i}].ticket_id"
         )
-        out.append(
-            f"{where} {e.ticket_id!r} matches no ticket; the data has {near[e.ticket_id]!r} "
-            "(ticket ids are matched exactly): correct the id"
-        )
+        if e.ticket_id in near:
+            out.append(
+                f"{where} {e.ticket_id!r} matches no ticket; the data has "
+                f"{near[e.ticket_id]!r} (ticket ids are matched exactly): correct the id"
+            )
+        else:
+            out.append(
+                f"{where} {e.ticket_id!r} holds {_foreign(e.ticket_id)} (not ASCII) and no "
+                "ticket has that id: retype the id in plain letters and digits"
+            )
     return out

@@ -6,6 +6,10 @@ fail to be a YAML mapping (a folder, an empty file, binary or non-UTF-8 bytes, a
 list at the top), each as a one-line :class:`YamlFileError` naming the file; callers add
 their own error type (``siamlib.params.ParamsError``).
 
+YAML 1.1 (PyYAML) also reads an unquoted number with a leading zero as octal (``025`` is 21)
+and one with colons as base 60 (``24:00`` is 1440), so a figure would change without a word:
+such a number is refused, naming the key and the line. Quoted, it stays text.
+
 Examples
 --------
 >>> load_yaml_text("a: 1\\nb: [x, y]\\n", "demo.yaml")
@@ -14,6 +18,13 @@ Examples
 Traceback (most recent call last):
 ...
 siamlib.yamlload.YamlFileError: demo.yaml: a: duplicate key at line 2 (first at line 1); keep one
+>>> load_yaml_text("pct: 025\\n", "demo.yaml")
+Traceback (most recent call last):
+...
+siamlib.yamlload.YamlFileError: demo.yaml: pct: 025 at line 1 is read by YAML 1.1 as the octal \
+number 21; write 25, or quote it
+>>> load_yaml_text("a: 0\\nb: 0.5\\nc: 1_000\\nd: '025'\\ne: '24:00'\\n", "demo.yaml")
+{'a': 0, 'b': 0.5, 'c': 1000, 'd': '025', 'e': '24:00'}
 """
 
 from __future__ import annotations
@@ -22,9 +33,10 @@ from pathlib import Path
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, ScalarNode
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class YamlFileError(ValueError):
@@ -37,13 +49,69 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.first = key, line, first
 
 
+class _OddNumber(Exception):
+    def __init__(self, problem: str, line: int, key: str | None = None):
+        super().__init__(problem)
+        self.problem, self.line, self.key = problem, line, key
+
+
+def _odd_number(text: str) -> str | None:
+    """What YAML 1.1 makes of a number written in octal or base-60 form; ``None`` for any
+    other number (``0``, ``0.5``, ``1_000``, ``25``, ``0x1F``).
+
+    >>> _odd_number("012")
+    'is read by YAML 1.1 as the octal number 10; write 12, or quote it'
+    >>> _odd_number("8:30")
+    'is read by YAML 1.1 as the base-60 number 510; write 8.5 if hours:minutes were meant, \
+or quote it'
+    >>> [_odd_number(t) for t in ("0", "-0", "0.5", "1_000", "25", "0x1F", "025.5")]
+    [None, None, None, None, None, None, None]
+    """
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    if ":" in digits:
+        value = 0.0
+        for part in digits.split(":"):
+            value = value * 60 + float(part)
+        shown = f"{sign * value:g}" if "." in digits else str(int(sign * value))
+        hours, minutes = digits.split(":")[:2]
+        meant = sign * (float(hours) + float(minutes) / 60)
+        return (
+            f"is read by YAML 1.1 as the base-60 number {shown}; write {meant:g} if "
+            "hours:minutes were meant, or quote it"
+        )
+    if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+        meant = sign * int(digits)
+        return (
+            f"is read by YAML 1.1 as the octal number {sign * int(digits, 8)}; write {meant}, "
+            "or quote it"
+        )
+    return None
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that fails on a key written twice in one mapping (merge keys ``<<`` aside)."""
+    """SafeLoader that fails on a key written twice in one mapping (merge keys ``<<`` aside)
+    and on a plain number YAML 1.1 reads as octal (``025``) or base 60 (``24:00``)."""
+
+    def _check_number(self, node, key: object = None) -> None:
+        plain = isinstance(node, ScalarNode) and node.tag in _NUMBER_TAGS and node.style is None
+        if plain and (problem := _odd_number(node.value)):
+            line = node.start_mark.line + 1
+            raise _OddNumber(f"{node.value} at line {line} {problem}", line, key)
+
+    def construct_yaml_int(self, node):
+        self._check_number(node)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node):
+        self._check_number(node)
+        return super().construct_yaml_float(node)
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, MappingNode):
             seen: dict[object, int] = {}
-            for key_node, _ in node.value:
+            for key_node, value_node in node.value:
                 if key_node.tag == _MERGE_TAG:
                     continue
                 key = self.construct_object(key_node, deep=True)
@@ -55,7 +123,12 @@ class _StrictLoader(yaml.SafeLoader):
                 if first is not None:
                     raise _DuplicateKey(str(key), line, first)
                 seen[key] = line
+                self._check_number(value_node, key)
         return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(_NUMBER_TAGS[0], _StrictLoader.construct_yaml_int)
+_StrictLoader.add_constructor(_NUMBER_TAGS[1], _StrictLoader.construct_yaml_float)
 
 
 def _where(exc: yaml.YAMLError) -> str:
@@ -78,6 +151,9 @@ def load_yaml_text(text: str, name: str) -> object:
             f"{name}: {exc.key}: duplicate key at line {exc.line} (first at line {exc.first}); "
             "keep one"
         ) from None
+    except _OddNumber as exc:
+        where = f"{exc.key}: " if exc.key is not None else ""
+        raise YamlFileError(f"{name}: {where}{exc.problem}") from None
     except ConstructorError as exc:
         problem = " ".join(str(exc.problem or exc).split())
         raise YamlFileError(f"{name}: invalid YAML{_where(exc)}: {problem}") from None

@@ -7,6 +7,8 @@ into an :class:`~siamlib.params.Exclusion` that :func:`siamlib.params.load_param
 ``Params.exclusions``, so the ticket leaves every measure, level, credit and evidence row the
 same way an exclusion does, and is listed in the exclusions evidence with the dispute's reason.
 Open and rejected disputes change no figure. The file is optional (absent: no disputes).
+One ticket upheld in one dispute and rejected in another is refused (the verdicts contradict
+each other, and neither date nor order in the file decides which stands): keep one.
 
 >>> import datetime as dt
 >>> d = Disputes(disputes=[Dispute(id="D-1", ticket_id="INC1", raised_by="Summit Hosting",
@@ -68,6 +70,18 @@ class Disputes(_Strict):
                 f"disputes[{i}] and disputes[{j}] share the id {did!r}; "
                 "give each dispute its own id"
             )
+        decided: dict[tuple[str, str], tuple[int, str]] = {}
+        for i, d in enumerate(self.disputes):
+            if d.status == "open":
+                continue
+            decided.setdefault((d.ticket_id, d.status), (i, d.id))
+            other = "rejected" if d.status == "upheld" else "upheld"
+            if (d.ticket_id, other) in decided:
+                j, jid = decided[(d.ticket_id, other)]
+                raise ValueError(
+                    f"disputes[{j}] ({jid}, {other}) and disputes[{i}] ({d.id}, {d.status}) "
+                    f"decide ticket {d.ticket_id!r} both ways; keep the decision that stands"
+                )
         return self
 
 

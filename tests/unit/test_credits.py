@@ -784,3 +784,42 @@ def test_a_misnamed_ticket_with_two_upheld_disputes_names_the_dispute_that_exclu
         "disputes.yaml: dispute D-1 ticket_id 'inc9' matches no ticket; the data has 'INC9' "
         "(ticket ids are matched exactly): correct the id"
     ]
+
+
+def test_an_exclusion_id_with_a_cyrillic_letter_matching_no_ticket_is_refused():
+    from siamlib.agreements import misnamed_exclusions
+
+    # 'ІNC0000042' starts with a Cyrillic capital I (U+0406): it looks like the data's
+    # INC0000042 but folds to nothing else, so it would silently exclude nothing.
+    p = _with_agreements(["\u0406NC0000042"], [])
+    assert misnamed_exclusions(pd.Series(["INC0000042", "INC1"]), p) == [
+        "exclusions.yaml: exclusions[0].ticket_id '\u0406NC0000042' holds U+0406 CYRILLIC "
+        "CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I (not ASCII) and no ticket has that id: retype "
+        "the id in plain letters and digits"
+    ]
+
+
+def test_an_upheld_dispute_id_with_a_greek_letter_matching_no_ticket_is_refused():
+    from siamlib.agreements import misnamed_exclusions
+
+    # Greek capital omicron (U+039F) for the letter O, in a ticket the data does not hold
+    p = _with_agreements([], ["INC\u039f9"])
+    assert misnamed_exclusions(pd.Series(["INC1"]), p) == [
+        "disputes.yaml: dispute D-1 ticket_id 'INC\u039f9' holds U+039F GREEK CAPITAL LETTER "
+        "OMICRON (not ASCII) and no ticket has that id: retype the id in plain letters and digits"
+    ]
+
+
+def test_a_non_ascii_exclusion_id_that_matches_a_ticket_exactly_is_accepted():
+    from siamlib.agreements import misnamed_exclusions
+
+    p = _with_agreements(["\u0406NC7"], [])
+    assert misnamed_exclusions(pd.Series(["\u0406NC7", "INC1"]), p) == []
+
+
+def test_a_plain_ascii_exclusion_id_matching_no_ticket_stays_accepted():
+    from siamlib.agreements import misnamed_exclusions
+
+    # a mistyped digit: a documented limitation (the ticket may be older than the data)
+    p = _with_agreements(["INC0000043"], [])
+    assert misnamed_exclusions(pd.Series(["INC0000042", "INC1"]), p) == []

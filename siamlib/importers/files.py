@@ -366,7 +366,8 @@ def write_import(
       covers are replaced (:func:`~siamlib.importers.returns.merge_into`); other suppliers'
       rows, other periods and other tables are kept and the window is widened to cover both.
       A row whose id the dataset holds for another supplier is rejected, never merged.
-      ``summary.replaced`` says what was replaced.
+      A rejected row removes nothing: the held rows of a (supplier, period) it may belong to
+      are kept unless a valid row has their id. ``summary.replaced`` says what was replaced.
     - An event log into a folder that already holds a dataset raises :class:`ImporterError`
       unless ``replace``, which swaps in a folder holding only the new import.
 

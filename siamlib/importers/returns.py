@@ -16,6 +16,10 @@ another supplier's rows: a row whose id the dataset holds for another supplier (
 with ``--supplier`` or without) is rejected, naming the id and that supplier, and replaces
 nothing; so is a survey response whose id its own supplier has in a period the file does not
 cover (:func:`return_clashes`). Of rows repeating an id in the file only the first can be used.
+A rejected row replaces nothing and removes nothing: the rows already held for a (supplier,
+period) it may belong to, and rows with its id, are kept unless a valid row has their id
+(:func:`merge_return`), and the summary names them. Two header names equal under the matching
+above (``score`` and ``Score``) are an error naming both.
 
 Examples
 --------
@@ -76,6 +80,9 @@ class ReturnResult(ImportResult):
     # One row per row of the built table, in its order: source_row, reason (""), the cells.
     used_rows: pd.DataFrame | None = None
     estate_tz: str = "UTC"  # the zone whole months are taken in (the data window)
+    # One row per rejected row: its id, supplier_id and period as far as they could be read
+    # (NA when not: the row may be any supplier's / period's). See merge_return's rejected.
+    rejected_keys: pd.DataFrame | None = None
 
 
 def template_path(kind: Kind) -> Path:
@@ -91,6 +98,26 @@ def template_path(kind: Kind) -> Path:
 
 def _norm(name: str) -> str:
     return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+def _refuse_duplicate_columns(columns: pd.Index, source: str) -> None:
+    """Raise when two header names are one column once case, spaces and ``_`` are ignored.
+
+    >>> _refuse_duplicate_columns(pd.Index(["score", "Score"]), "r.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    siamlib.importers.result.ImporterError: r.csv: duplicate column names: 'score', 'Score' ...
+    """
+    names: dict[str, list[str]] = {}
+    for c in columns:
+        names.setdefault(_norm(c), []).append(str(c))
+    dupes = [v for v in names.values() if len(v) > 1]
+    if dupes:
+        both = "; ".join(", ".join(map(repr, v)) for v in dupes)
+        raise ImporterError(
+            f"{source}: duplicate column names: {both} (header names match ignoring case, "
+            "spaces and underscores, so these are the same column); keep one of them"
+        )
 
 
 class _Problems:
@@ -168,6 +195,7 @@ def returns_to_model(
         raise ImporterError(f"{source}: no data rows")
     table = schema.TABLES[kind]
     renamed = {c: _norm(c) for c in df.columns}
+    _refuse_duplicate_columns(df.columns, source)
     offsets = row_offsets(df)  # blank rows left out of a file keep their row numbers
     raw = df.reset_index(drop=True)
     d = raw.rename(columns=renamed)
@@ -244,6 +272,16 @@ def returns_to_model(
         p.add(collab & t["respondent"].eq(t["supplier_id"]), "respondent: rates itself")
 
     bad = p.bad
+    if kind == "surveys":
+        period = t["period"].where(
+            t["period"].str.fullmatch(PERIOD_RE.pattern).fillna(False)
+            & t["period"].between("2000-01", "2099-12")
+        )
+    else:
+        period = t["raised_at"].dt.tz_convert(tz).dt.strftime("%Y-%m")
+    rejected_keys = _keys(
+        t[key][bad], t["supplier_id"].where(t["supplier_id"].isin(suppliers))[bad], period[bad]
+    )
     good = t[~bad].reset_index(drop=True)
     built = schema.coerce(kind, good)
     pos = np.flatnonzero(bad.to_numpy())
@@ -272,6 +310,15 @@ def returns_to_model(
         meta={"return_kind": kind, "submitted_by": supplier_id, "timezone": tz},
         used_rows=used_rows,
         estate_tz=estate.timezone,
+        rejected_keys=rejected_keys,
+    )
+
+
+def _keys(ids, sids, periods) -> pd.DataFrame:
+    """The frame of what rejected rows may reach: id, supplier_id, period (NA: unknown)."""
+    cols = {"id": ids, "supplier_id": sids, "period": periods}
+    return pd.DataFrame(
+        {k: pd.Series(np.asarray(v, dtype=object), dtype="str") for k, v in cols.items()}
     )
 
 
@@ -335,7 +382,11 @@ def return_periods(table: pd.DataFrame, kind: Kind, tz: str) -> pd.Series:
 
 
 def merge_return(
-    old: pd.DataFrame, new: pd.DataFrame, kind: Kind, tz: str
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    kind: Kind,
+    tz: str,
+    rejected: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[dict]]:
     """Merge a return's rows into the rows a dataset already holds (pure).
 
@@ -347,8 +398,16 @@ def merge_return(
     refused (``ValueError``); :func:`merge_into` rejects such rows (:func:`return_clashes`)
     before it merges.
 
+    ``rejected`` (columns ``id``, ``supplier_id``, ``period``; NA where a rejected row's value
+    could not be read, so it may be any) are the return's rejected rows. A rejected row
+    replaces nothing, and the row it was meant to be may be any old row of its supplier and
+    period: in a covered (supplier, period) that a rejected row may belong to, and for an old
+    row with a rejected row's id, an old row is kept unless a new row has its id. So a return
+    with rejected rows never shrinks a period: it can only add rows and replace them by id.
+
     Returns the merged table and what was replaced: one dict per supplier with the table,
-    ``supplier_id``, ``periods``, ``rows_removed`` and ``rows_added``.
+    ``supplier_id``, ``periods``, ``rows_removed`` and ``rows_added``, and ``rows_kept`` (old
+    rows left in place because of rejected rows) when there are any.
 
     Examples
     --------
@@ -360,7 +419,43 @@ def merge_return(
     ['a1', 'b1', 'a3']
     >>> [(r["supplier_id"], r["periods"], r["rows_removed"], r["rows_added"]) for r in replaced]
     [('a', ['2026-09'], 1, 1)]
+    >>> rejected = pd.DataFrame({"id": ["a9"], "supplier_id": ["a"], "period": [None]})
+    >>> merged, replaced = merge_return(old, new, "surveys", "UTC", rejected)
+    >>> merged["response_id"].tolist(), replaced[0]["rows_removed"], replaced[0]["rows_kept"]
+    (['a1', 'a2', 'b1', 'a3'], 0, 1)
     """
+    merged, replaced, _ = _merge(old, new, kind, tz, rejected)
+    return merged, replaced
+
+
+def _reached(sids: pd.Series, periods: pd.Series, rejected: pd.DataFrame) -> np.ndarray:
+    """Which (supplier, period) pairs a rejected row may belong to (NA in ``rejected``: any).
+
+    >>> rej = pd.DataFrame({"supplier_id": ["a", None], "period": [None, "2026-10"]})
+    >>> _reached(pd.Series(["a", "b", "b"]), pd.Series(["2026-01", "2026-10", "2026-09"]),
+    ...          rej).tolist()
+    [True, True, False]
+    """
+    r_sid, r_p = rejected["supplier_id"], rejected["period"]
+    sids, periods = sids.reset_index(drop=True), periods.reset_index(drop=True)
+    if (r_sid.isna() & r_p.isna()).any():
+        return np.ones(len(sids), dtype=bool)
+    both = r_sid.notna() & r_p.notna()
+    exact = pd.MultiIndex.from_arrays([r_sid[both].astype("str"), r_p[both].astype("str")])
+    out = pd.MultiIndex.from_arrays([sids.astype("str"), periods.astype("str")]).isin(exact)
+    out |= sids.isin(set(r_sid[r_p.isna()])).to_numpy()
+    out |= periods.isin(set(r_p[r_sid.isna()])).to_numpy()
+    return np.asarray(out, dtype=bool)
+
+
+def _merge(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    kind: Kind,
+    tz: str,
+    rejected: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, list[dict], pd.DataFrame]:
+    """:func:`merge_return`, and the old rows kept because of ``rejected``."""
     key = schema.TABLES[kind].key[0]
     new_sid = new["supplier_id"].astype("str")
     new_pairs = pd.DataFrame({"supplier_id": new_sid, "p": return_periods(new, kind, tz)})
@@ -378,7 +473,12 @@ def merge_return(
             f"{key} {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}: another supplier's "
             "in the dataset; reject those rows first (return_clashes)"
         )
-    hit |= same_id
+    keep = np.zeros(len(old), dtype=bool)
+    if rejected is not None and len(rejected):
+        ids = set(rejected["id"].dropna().astype("str"))
+        reached = _reached(old_pairs["supplier_id"], old_pairs["p"], rejected)
+        keep = hit & ~same_id & (reached | old[key].astype("str").isin(ids).to_numpy())
+    hit = (hit & ~keep) | same_id
     removed = old_pairs[hit]
     replaced = []
     for sid in sorted(set(new_pairs["supplier_id"]) | set(removed["supplier_id"])):
@@ -386,18 +486,27 @@ def merge_return(
             set(new_pairs.loc[new_pairs["supplier_id"] == sid, "p"])
             | set(removed.loc[removed["supplier_id"] == sid, "p"])
         )
-        replaced.append(
-            {
-                "table": kind,
-                "supplier_id": sid,
-                "periods": periods,
-                "rows_removed": int((removed["supplier_id"] == sid).sum()),
-                "rows_added": int((new_pairs["supplier_id"] == sid).sum()),
-            }
-        )
+        entry = {
+            "table": kind,
+            "supplier_id": sid,
+            "periods": periods,
+            "rows_removed": int((removed["supplier_id"] == sid).sum()),
+            "rows_added": int((new_pairs["supplier_id"] == sid).sum()),
+        }
+        n_kept = int((old_pairs["supplier_id"][keep] == sid).sum())
+        if n_kept:
+            entry["rows_kept"] = n_kept
+        replaced.append(entry)
     kept = old[~hit]
     merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new.reset_index(drop=True)
-    return merged, replaced
+    protected = pd.DataFrame(
+        {
+            "id": old[key][keep].astype("str").to_numpy(),
+            "supplier_id": old_pairs["supplier_id"][keep].to_numpy(),
+            "period": old_pairs["p"][keep].to_numpy(),
+        }
+    )
+    return merged, replaced, protected
 
 
 def return_clashes(old: pd.DataFrame, new: pd.DataFrame, kind: Kind, tz: str) -> pd.DataFrame:
@@ -480,8 +589,11 @@ def merge_into(result: ImportResult, old: pd.DataFrame) -> pd.DataFrame | None:
     The rows :func:`return_clashes` names leave the built table for ``result.rejects``
     (source row, reason, the cells as read), and the summary's counts, ``built`` and window
     and ``result.window`` follow; the other rows merge by :func:`merge_return` and
-    ``summary.replaced`` says what they replaced. A rejected row covers no period, so it
-    replaces nothing. ``result`` is updated in place.
+    ``summary.replaced`` says what they replaced. A rejected row (here or by
+    :func:`returns_to_model`) covers no period, so it replaces nothing: the old rows it may
+    have been meant to replace are kept (see ``rejected`` in :func:`merge_return`), counted
+    as ``rows_kept_for_rejects`` and named in a note of the summary. ``result`` is updated in
+    place.
 
     Returns the merged table, or None when no row is left: the dataset is then kept as it is
     and only the rejects are written, as for a return with no usable row.
@@ -494,7 +606,11 @@ def merge_into(result: ImportResult, old: pd.DataFrame) -> pd.DataFrame | None:
     new = result.tables[kind]
     why = return_clashes(old, new, kind, tz)
     bad = why["reason"].notna().to_numpy()
+    key = schema.TABLES[kind].key[0]
+    reach = [result.rejected_keys] if result.rejected_keys is not None else []
     if bad.any():
+        clashed = new[bad]
+        reach.append(_keys(clashed[key], clashed["supplier_id"], return_periods(clashed, kind, tz)))
         rejected = result.used_rows[bad].assign(reason=why["reason"].to_numpy()[bad])
         parts = [r for r in (result.rejects, rejected) if len(r)]
         result.rejects = pd.concat(parts, ignore_index=True).sort_values(
@@ -513,5 +629,20 @@ def merge_into(result: ImportResult, old: pd.DataFrame) -> pd.DataFrame | None:
         s.check()
     if len(new) == 0:
         return None
-    merged, s.replaced = merge_return(old, new, kind, tz)
+    reach = [r for r in reach if len(r)]
+    merged, s.replaced, protected = _merge(
+        old, new, kind, tz, pd.concat(reach, ignore_index=True) if reach else None
+    )
+    if len(protected):
+        s.counts["rows_kept_for_rejects"] = len(protected)
+        for sid, rows in protected.groupby("supplier_id", sort=True):
+            ids = sorted(rows["id"])
+            more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+            s.notes.append(
+                f"kept {len(ids)} {kind} row(s) of {sid} for "
+                f"{', '.join(sorted(set(rows['period'])))} that this return would have "
+                f"replaced, as it has rejected rows that may be them (a rejected row replaces "
+                f"nothing): {', '.join(ids[:10])}{more}. Fix the rejects and send the return "
+                "again to replace them"
+            )
     return merged

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
-from siamlib import schema
+from siamlib import io, schema
+from siamlib.cli import app
+from siamlib.importers.files import write_import
 from siamlib.importers.result import ImporterError
 from siamlib.importers.returns import (
     import_returns,
@@ -267,8 +272,9 @@ def test_a_row_with_another_suppliers_id_is_rejected_and_their_rows_stay():
     )  # fmt: skip
     merged = merge_into(r, old)
     pd.testing.assert_frame_equal(rows_of(merged, "service-desk"), rows_of(old, "service-desk"))
-    # Hosting's own October row is replaced; its September row is kept.
-    assert rows_of(merged, "hosting")["response_id"].tolist() == ["H-9", "H-2"]
+    # Hosting's rejected October rows may have been meant as its October row H-1: a rejected
+    # row replaces nothing, so H-1 is kept (and its September row, outside the return).
+    assert rows_of(merged, "hosting")["response_id"].tolist() == ["H-1", "H-9", "H-2"]
     assert dict(zip(r.rejects["source_row"], r.rejects["reason"], strict=True)) == {
         2: "response_id: SD-1 already in the dataset for supplier 'service-desk' (2026-10)",
         4: "response_id: SD-3 already in the dataset for supplier 'service-desk' (2026-09)",
@@ -281,8 +287,9 @@ def test_a_row_with_another_suppliers_id_is_rejected_and_their_rows_stay():
     }
     assert s.replaced == [
         {"table": "surveys", "supplier_id": "hosting", "periods": ["2026-10"],
-         "rows_removed": 1, "rows_added": 1}
+         "rows_removed": 0, "rows_added": 1, "rows_kept": 1}
     ]  # fmt: skip
+    assert s.counts["rows_kept_for_rejects"] == 1 and "H-1" in s.notes[0]
 
 
 def test_without_a_submitter_no_row_takes_another_suppliers_id():
@@ -295,14 +302,17 @@ def test_without_a_submitter_no_row_takes_another_suppliers_id():
     )  # fmt: skip
     merged = merge_into(r, old)
     pd.testing.assert_frame_equal(rows_of(merged, "hosting"), rows_of(old, "hosting"))
-    assert rows_of(merged, "service-desk")["response_id"].tolist() == ["SD-3", "SD-4"]
+    # The rejected H-1 row names service-desk's October: its rows there are kept.
+    assert rows_of(merged, "service-desk")["response_id"].tolist() == [
+        "SD-1", "SD-2", "SD-3", "SD-4"
+    ]  # fmt: skip
     assert r.rejects["reason"].tolist() == [
         "response_id: SD-2 already in the dataset for supplier 'service-desk' (2026-10)",
         "response_id: H-1 already in the dataset for supplier 'hosting' (2026-10)",
     ]
     # The rejected hosting row covers no period: hosting's September row stays.
     assert [(x["supplier_id"], x["periods"], x["rows_removed"]) for x in r.summary.replaced] == [
-        ("service-desk", ["2026-10"], 2)
+        ("service-desk", ["2026-10"], 0)
     ]
 
 
@@ -390,3 +400,164 @@ def test_merge_return_never_removes_another_suppliers_row():
     new = surveys_frame([["X2", "euc", "2026-10"]])
     with pytest.raises(ValueError, match="X2: another supplier's in the dataset"):
         merge_return(old, new, "surveys", "UTC")
+
+
+# ------------------------------------------------ header names that repeat a column --------
+def test_a_header_repeating_a_column_in_another_case_is_a_one_line_error_exit_2(tmp_path):
+    src = tmp_path / "return.csv"
+    src.write_text(
+        "response_id,supplier_id,period,survey_type,respondent,score,Score\n"
+        "SRV7000001,hosting,2026-10,satisfaction,customer,5,5\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app, ["import", "returns", str(src), "--kind", "surveys", "--out", str(out)]
+    )
+    assert res.exit_code == 2, res.output
+    assert res.output.strip().count("\n") == 0, res.output  # one line, no traceback
+    assert "return.csv: duplicate column names: 'score', 'Score'" in res.output
+    assert not out.exists()  # nothing written
+
+
+def test_header_names_equal_once_spaces_and_case_are_ignored_are_refused_by_name():
+    df = pd.DataFrame(
+        [["R1", "euc", "2026-09", "satisfaction", "customer", "4", "x", "y"]],
+        columns=[*SURVEY_HEADER, "Survey Type", " SURVEY_type "],
+        dtype="str",
+    )
+    with pytest.raises(ImporterError, match=r"x\.csv: duplicate column names: 'survey_type', "):
+        returns_to_model(df, "surveys", source="x.csv")
+
+
+# ------------------------------------------------ rejected rows replace nothing ------------
+FULL = [  # response_id, supplier_id, period, survey_type, respondent, score
+    ["H-S1", "hosting", "2026-10", "satisfaction", "customer", "2"],
+    ["H-S2", "hosting", "2026-10", "satisfaction", "customer", "1"],
+    ["H-S3", "hosting", "2026-10", "satisfaction", "customer", "2"],
+    ["H-C1", "hosting", "2026-10", "collaboration", "retained", "3"],
+    ["H-S9", "hosting", "2026-09", "satisfaction", "customer", "1"],
+    ["SD-1", "service-desk", "2026-10", "satisfaction", "customer", "5"],
+]
+
+
+def full_return(rows, supplier_id=None):
+    df = pd.DataFrame(rows, columns=SURVEY_HEADER, dtype="str")
+    return returns_to_model(df, "surveys", supplier_id=supplier_id)
+
+
+def outside_hosting_october(t):
+    return t[(t["supplier_id"] != "hosting") | (t["period"] != "2026-10")].reset_index(drop=True)
+
+
+def test_rejected_satisfaction_rows_do_not_delete_the_periods_customer_responses():
+    old = full_return(FULL).tables["surveys"]
+    # Hosting re-sends October: its satisfaction rows now name itself as respondent (all
+    # rejected), its collaboration row is valid and corrected.
+    r = full_return(
+        [["H-S1", "hosting", "2026-10", "satisfaction", "hosting", "5"],
+         ["H-S2", "hosting", "2026-10", "satisfaction", "hosting", "5"],
+         ["H-S3", "hosting", "2026-10", "satisfaction", "hosting", "5"],
+         ["H-C1", "hosting", "2026-10", "collaboration", "retained", "4"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    assert r.summary.rows_rejected == 3
+    by_id = merged.set_index("response_id")
+    assert by_id.loc[["H-S1", "H-S2", "H-S3"], "score"].tolist() == [2.0, 1.0, 2.0]
+    assert by_id.loc[["H-S1", "H-S2", "H-S3"], "respondent"].tolist() == ["customer"] * 3
+    assert by_id.loc["H-C1", "score"] == 4.0  # the valid row still replaces its original
+    pd.testing.assert_frame_equal(outside_hosting_october(merged), outside_hosting_october(old))
+    assert r.summary.replaced == [
+        {"table": "surveys", "supplier_id": "hosting", "periods": ["2026-10"],
+         "rows_removed": 1, "rows_added": 1, "rows_kept": 3}
+    ]  # fmt: skip
+    assert r.summary.counts["rows_kept_for_rejects"] == 3
+    assert "kept 3 surveys row(s) of hosting for 2026-10" in r.summary.to_text()
+    assert "H-S1, H-S2, H-S3" in r.summary.to_text()
+
+
+def test_scores_with_a_decimal_comma_are_rejected_and_their_originals_kept():
+    old = full_return(FULL).tables["surveys"]
+    r = full_return(
+        [["H-S1", "hosting", "2026-10", "satisfaction", "customer", "4,5"],
+         ["H-S4", "hosting", "2026-10", "satisfaction", "customer", "5"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    assert r.rejects["reason"].tolist() == ["score: not a number"]
+    hosting_oct = merged[(merged["supplier_id"] == "hosting") & (merged["period"] == "2026-10")]
+    # Nothing of October is lost: H-S1 keeps its valid original score, H-S4 is added.
+    assert sorted(hosting_oct["response_id"]) == ["H-C1", "H-S1", "H-S2", "H-S3", "H-S4"]
+    assert merged.set_index("response_id").loc["H-S1", "score"] == 2.0
+    pd.testing.assert_frame_equal(outside_hosting_october(merged), outside_hosting_october(old))
+
+
+def test_a_rejected_row_whose_period_cannot_be_read_keeps_every_covered_period():
+    old = full_return(FULL).tables["surveys"]
+    r = full_return(
+        [["H-X", "hosting", "Oct 2026", "satisfaction", "customer", "5"],
+         ["H-S5", "hosting", "2026-09", "satisfaction", "customer", "5"],
+         ["H-S6", "hosting", "2026-10", "satisfaction", "customer", "5"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    hosting = merged[merged["supplier_id"] == "hosting"]
+    assert sorted(hosting["response_id"]) == [
+        "H-C1", "H-S1", "H-S2", "H-S3", "H-S5", "H-S6", "H-S9"
+    ]  # fmt: skip
+    assert [x["rows_removed"] for x in r.summary.replaced] == [0]
+    pd.testing.assert_frame_equal(rows_of(merged, "service-desk"), rows_of(old, "service-desk"))
+
+
+def test_a_return_without_rejects_still_replaces_its_covered_period_whole():
+    old = full_return(FULL).tables["surveys"]
+    r = full_return(
+        [["H-S7", "hosting", "2026-10", "satisfaction", "customer", "5"]], supplier_id="hosting"
+    )
+    merged = merge_into(r, old)
+    assert sorted(merged["response_id"]) == ["H-S7", "H-S9", "SD-1"]
+    assert "rows_kept_for_rejects" not in r.summary.counts and r.summary.notes == []
+
+
+def test_a_rejected_improvement_keeps_the_entries_of_its_month():
+    rows = [
+        ["CSI1", "hosting", "Patching", "2026-10-02", "", "", "", "", "proposed"],
+        ["CSI2", "hosting", "Backups", "2026-10-03", "", "", "", "", "proposed"],
+        ["CSI3", "euc", "Imaging", "2026-10-03", "", "", "", "", "proposed"],
+    ]
+    old = returns_to_model(improvements(rows), "improvements").tables["improvements"]
+    r = returns_to_model(
+        improvements(
+            [["CSI1", "hosting", "Patching", "2026-10-02", "", "", "-5", "", "proposed"],
+             ["CSI4", "hosting", "Runbooks", "2026-10-09", "", "", "", "", "proposed"]]
+        ),
+        "improvements",
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    assert r.summary.rows_rejected == 1
+    assert sorted(merged["improvement_id"]) == ["CSI1", "CSI2", "CSI3", "CSI4"]
+    pd.testing.assert_frame_equal(rows_of(merged, "euc"), rows_of(old, "euc"))
+
+
+def test_a_partly_rejected_return_written_into_a_dataset_loses_no_row(tmp_path):
+    out = tmp_path / "ds"
+    base = tmp_path / "base.csv"
+    pd.DataFrame(FULL, columns=SURVEY_HEADER).to_csv(base, index=False)
+    write_import(import_returns(base, "surveys"), out)
+    before = io.read_table(out, "surveys")
+    again = tmp_path / "again.csv"
+    again.write_text(
+        ",".join(SURVEY_HEADER) + "\n"
+        "H-S1,hosting,2026-10,satisfaction,hosting,5\n"
+        "H-C1,hosting,2026-10,collaboration,retained,4\n",
+        encoding="utf-8",
+    )
+    write_import(import_returns(again, "surveys", supplier_id="hosting"), out)
+    after = io.read_table(out, "surveys")
+    assert sorted(after["response_id"]) == sorted(before["response_id"])
+    pd.testing.assert_frame_equal(outside_hosting_october(after), outside_hosting_october(before))
+    summary = json.loads((out / "import_summary_surveys.json").read_text())
+    assert summary["counts"] == {"rows_kept_for_rejects": 3}
+    assert summary["notes"][0].startswith("kept 3 surveys row(s) of hosting for 2026-10")

@@ -586,14 +586,15 @@ def watermelon_table(bundle: dict) -> str:
         f"{present.fmt_percent(gaming.WATERMELON_PING_PONG_MAX, 0)} (fixed thresholds, not "
         "the contract's levels)"
     )
+    # Two decimals, as the scorecard: a reopen rate of 3.05 % against a 3 % level must not
+    # read "3%" here while the scorecard says amber.
+    pct = lambda v: present.fmt_percent(v, 2)  # noqa: E731
     return present.table(
         show,
         formats={
-            "within target, all priorities (lower of response and resolution)": (
-                present.fmt_percent
-            ),
-            "reopen_rate": present.fmt_percent,
-            "ping_pong_rate": present.fmt_percent,
+            "within target, all priorities (lower of response and resolution)": pct,
+            "reopen_rate": pct,
+            "ping_pong_rate": pct,
             "satisfaction": lambda v: present.fmt_number(v, "", 2),
         },
         caption=caption,

@@ -280,7 +280,7 @@ def test_watermelon_table_states_its_own_thresholds_in_words_not_flags():
             "supplier_id": ["harbour"],
             "period": ["2026-10"],
             "sla_attainment": [0.93],
-            "reopen_rate": [0.02],
+            "reopen_rate": [0.030457],
             "satisfaction": [4.4],
             "ping_pong_rate": [0.12],
             "sla_green": [False],
@@ -294,6 +294,8 @@ def test_watermelon_table_states_its_own_thresholds_in_words_not_flags():
     assert "at least 95%" in html and "not the contract&#x27;s levels" in html
     assert ">no<" in html and "ping pong rate" in html and "Harbour Apps" in html
     assert "True" not in html and "False" not in html and "ping_pong_rate" not in html
+    # Rates at the scorecard's two decimals: 3.05 %, not a "3%" that reads as on target.
+    assert "3.05%" in html and "93%" in html
 
 
 def test_credit_explanations_are_shown_word_for_word_as_the_ledger_wrote_them():

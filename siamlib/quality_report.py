@@ -234,14 +234,18 @@ def quarantine_lines(
         f"{total} row{'s' * (total != 1)} quarantined (taken out of every measure; a ticket "
         "takes its events with it):"
     ]
-    for r in q.itertuples(index=False):
-        n = int(r.unexpected_count)
-        eg = f", e.g. {', '.join(r.examples)}" if len(r.examples) else ""
-        lines.append(
-            f"{r.rule_id} {r.table}.{r.column}: {n} row{'s' * (n != 1)} quarantined{eg} "
-            f"(rule: {r.description})"
-        )
+    lines += [_rule_line(r) for r in q.itertuples(index=False)]
     return lines + beside_lines(beside)
+
+
+def _rule_line(r, whose: str = "") -> str:
+    """One quarantine rule's line: rule, column, (``whose`` rows,) count, examples, rule text."""
+    n = int(r.unexpected_count)
+    eg = f", e.g. {', '.join(r.examples)}" if len(r.examples) else ""
+    return (
+        f"{r.rule_id} {r.table}.{r.column}{whose}: {n} row{'s' * (n != 1)} quarantined{eg} "
+        f"(rule: {r.description})"
+    )
 
 
 def _beside_total(beside: pd.DataFrame) -> int:
@@ -282,13 +286,7 @@ def beside_lines(beside: pd.DataFrame | None) -> list[str]:
         "Rows quarantined in other suppliers' data that the estate-wide measures here also "
         f"leave out: {total} ({parts}):"
     ]
-    for r in rows.itertuples(index=False):
-        n = int(r.unexpected_count)
-        eg = f", e.g. {', '.join(r.examples)}" if len(r.examples) else ""
-        lines.append(
-            f"{r.rule_id} {r.table}.{r.column}, {r.supplier_id}: {n} row{'s' * (n != 1)} "
-            f"quarantined{eg} (rule: {r.description})"
-        )
+    lines += [_rule_line(r, f", {r.supplier_id}") for r in rows.itertuples(index=False)]
     return lines
 
 

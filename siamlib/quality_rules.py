@@ -243,8 +243,10 @@ def build_rules(
                     f" and before {latest:%Y-%m-%d %H:%M} UTC (the dataset window's end "
                     f"plus {DATE_MARGIN.days} day)"
                 )
+            # Quarantining an outage would drop real downtime and raise its supplier's
+            # availability (as OUT-013): an implausible outage date blocks instead.
             specs.append(
-                dict(column=col, severity="quarantine",
+                dict(column=col, severity="blocking" if name == "outages" else "quarantine",
                      description=f"{a_noun}'s {col} is a plausible date: {what}.",
                      expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs)
             )  # fmt: skip

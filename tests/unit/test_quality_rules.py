@@ -272,3 +272,15 @@ def test_every_tables_own_id_is_checked(rule_id, table, column, key):
     assert row(result, rule_id)["examples"] == [key]
     assert row(result, rule_id)["unexpected_count"] == 1
     assert run(good_tables(), rule_id).ok
+
+
+# ------------------------------------------------ OUT-010/011: an outage's dates block ----
+def test_an_outage_ending_after_the_window_blocks_its_supplier_rather_than_dropping_downtime():
+    tables = good_tables()
+    tables["outages"].loc[0, "end_at"] = WINDOW[1] + pd.Timedelta(days=30)  # OUT1, hosting
+    result = run(tables, "OUT-011")
+    r = row(result, "OUT-011")
+    assert (r["severity"], r["unexpected_count"], r["examples"]) == ("blocking", 1, ["OUT1"])
+    assert not quality.blocking_failures(result, "hosting").empty
+    assert quality.blocking_failures(result, "network").empty
+    assert result.quarantined.empty  # the outage's downtime is never silently dropped

@@ -237,6 +237,8 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
                     f"{present.fmt_number(r['actual'], '', 2)} {r['unit']} (expected "
                     f"{present.fmt_number(r['expected'], '', 2)}, minimum "
                     f"{present.fmt_number(r['minimum'], '', 2)}) - {str(r['rag']).upper()}"
+                    # a grey level says why it has no figure, as the HTML scorecard does
+                    + (f" ({r['note']})" if r["rag"] == "grey" and r.get("note") else "")
                 )
     lines += ["", "The full report is attached as PDF."]
     if link:

@@ -109,7 +109,8 @@ def headline(bundle: dict) -> str:
         {
             "label": "Service levels met",
             "value": f"{h.green} of {h.levels}",
-            "sub": f"{h.amber} amber, {h.red} red",
+            # A level not scored (small sample, no data) is said, so the counts add up.
+            "sub": f"{h.amber} amber, {h.red} red" + (f", {h.grey} not scored" if h.grey else ""),
             "rag": h.levels_rag,
         },
         {

@@ -208,6 +208,23 @@ def test_plain_text_states_the_headline_figures_and_every_level():
     assert "Interactive report: https://r.example/x.html" in text
 
 
+def test_plain_text_says_why_a_level_is_grey_and_counts_it_in_the_headline():
+    # FTF greyed as a small sample: the tile's counts add up (1 of 2: 0 amber, 0 red and 1
+    # not scored) and its line gives the scorecard's reason, as the HTML report does.
+    bundle = tower_bundle()
+    note = "small sample: 3 records < minimum volume 10; not scored"
+    card = bundle["frames"]["scorecard"]
+    bundle["frames"]["scorecard"] = card.assign(
+        actual=[97.0, float("nan")], rag=["green", "grey"], note=["", note]
+    )
+    bundle["meta"]["headline"] |= {"red": 0, "grey": 1}
+    text = delivery.render_text(bundle)
+    assert "Service levels met: 1 of 2 (0 amber, 0 red, 1 not scored)" in text
+    assert f"- FTF First-time fix: actual – % (expected 85, minimum 82) - GREY ({note})" in text
+    assert "- P2-RES Resolution within target (priority 2): actual 97 %" in text
+    assert "GREEN (" not in text
+
+
 def test_board_text_lists_the_league_table_by_name_with_money():
     text = delivery.render_text(board_bundle())
     assert "- Meridian: 92.5, credits £0" in text

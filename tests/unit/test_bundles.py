@@ -161,7 +161,9 @@ def test_the_headline_renders_exactly_the_score_in_the_bundle():
         r'<div class="value">72.5</div>',
         tiles,
     )
-    assert '<div class="value">1 of 3</div><div class="sub">1 amber, 0 red</div>' in tiles
+    # The third level is grey: said, so the counts add up to the 3 levels.
+    sub = '<div class="sub">1 amber, 0 red, 1 not scored</div>'
+    assert f'<div class="value">1 of 3</div>{sub}' in tiles
     assert "£750" in tiles
     assert "Data quality" not in tiles  # no data-quality score: validation was off
 

@@ -25,7 +25,6 @@ from siamlib.quality_policy import (
     blocking_failures,
     blocking_message,
     blocks,
-    estate_quarantine,  # noqa: F401 - used by the doctests
     results_frame,
     score_table,
     supplier_score,
@@ -269,6 +268,7 @@ def beside_lines(beside: pd.DataFrame | None) -> list[str]:
     ...     "column": "first_response_at", "supplier_id": "hosting", "scope": "supplier",
     ...     "severity": "quarantine", "passed": False, "unexpected_count": 6,
     ...     "examples": ["INC7", "INC9"], "description": "Response not after resolution."}])
+    >>> from siamlib.quality_policy import estate_quarantine
     >>> for line in beside_lines(estate_quarantine(df, "integrator", ["tickets"])):
     ...     print(line)
     Rows quarantined in other suppliers' data that the estate-wide measures here also leave out: 6 (TKT-033 hosting: 6):

@@ -284,3 +284,19 @@ def test_an_outage_ending_after_the_window_blocks_its_supplier_rather_than_dropp
     assert not quality.blocking_failures(result, "hosting").empty
     assert quality.blocking_failures(result, "network").empty
     assert result.quarantined.empty  # the outage's downtime is never silently dropped
+
+
+def test_an_outage_without_a_service_blocks_its_supplier_rather_than_dropping_downtime():
+    tables = good_tables()
+    tables["outages"].loc[0, "service"] = pd.NA  # OUT1, hosting
+    result = run(tables, "OUT-005")
+    r = row(result, "OUT-005")
+    assert (r["severity"], r["unexpected_count"], r["examples"]) == ("blocking", 1, ["OUT1"])
+    assert not quality.blocking_failures(result, "hosting").empty
+    assert quality.blocking_failures(result, "network").empty
+    assert result.quarantined.empty
+
+
+def test_no_rule_quarantines_an_outage():
+    severities = {r.severity for r in RULES.values() if r.table == "outages"}
+    assert "quarantine" not in severities

@@ -15,26 +15,8 @@ from __future__ import annotations
 import unicodedata
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-# Characters that do not show, by Unicode category (RE2 syntax, for pyarrow): every space
-# and separator (Z, and \s for tabs and line breaks), control (Cc) and format characters (Cf:
-# zero-width spaces and joiners, bidi marks, the BOM, the soft hyphen, tag characters...), as
-# the gate's id rules (siamlib.quality_cross) refuse them in the data.
-_UNSEEN = r"[\s\p{Z}\p{Cc}\p{Cf}]"
-
-
-def _fold(ids: pd.Series) -> pd.Series:
-    """An id as a reader sees it: NFKC (full-width letters as ASCII), characters that do not
-    show removed, letter case folded.
-
-    >>> _fold(pd.Series(["INC\u200b1", "ｉｎｃ1 ", "INC1\U000e0020"])).tolist()
-    ['inc1', 'inc1', 'inc1']
-    """
-    normal = pa.array(ids.str.normalize("NFKC").to_numpy(dtype=object), type=pa.string())
-    shown = pc.replace_substring_regex(normal, _UNSEEN, "")
-    return pd.Series(shown.to_pandas(), index=ids.index, dtype="str").str.casefold()
+from siamlib.common import fold_text
 
 
 def _foreign(ticket_id: str) -> str:
@@ -69,8 +51,8 @@ def misnamed_exclusions(ticket_ids: pd.Series, params) -> list[str]:
     if not missing:
         return []
     missing_ids = pd.Series(sorted(missing), dtype="str")
-    folded = dict(zip(_fold(missing_ids), missing_ids, strict=True))
-    data_folded = _fold(ids)
+    folded = dict(zip(fold_text(missing_ids, spaces=""), missing_ids, strict=True))
+    data_folded = fold_text(ids, spaces="")
     hit = data_folded.isin(list(folded))
     near = {folded[f]: h for f, h in zip(data_folded[hit], ids[hit], strict=True)}
     disputes: dict[str, str] = {}

@@ -10,6 +10,8 @@ nothing from :mod:`siamlib`, so any module may use it.
 - :data:`BOARD`: the report name of the board summary (its bundle, HTML and email name).
 - :data:`DEFAULT_AGE_BUCKETS` and :func:`bucket_labels`: the backlog ageing buckets.
 - :func:`ratio`: numerator / denominator, NaN when nothing was counted.
+- :func:`fold_text`: a name or id as a reader reads it, so that a variant cannot pass for, or
+  evade, the one the params name.
 
 Examples
 --------
@@ -27,6 +29,8 @@ from collections.abc import Sequence
 from typing import overload
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Default reporting time zone of the estate (``estate.timezone`` in params/estate.yaml).
 DEFAULT_TZ: str = "Europe/London"
@@ -73,3 +77,38 @@ def ratio(numerator, denominator):
     if isinstance(denominator, pd.Series):
         return (numerator / denominator.where(denominator > 0)).astype("float64")
     return float(numerator) / float(denominator) if denominator else float("nan")
+
+
+# Characters that do not show, by Unicode category (RE2 syntax, for pyarrow): control (Cc) and
+# format characters (Cf: zero-width spaces and joiners, bidi marks, the BOM, the soft hyphen,
+# tag characters...), as the gate's id rules (siamlib.quality_cross) refuse them in ids.
+_UNSEEN = r"[\p{Cc}\p{Cf}]"
+_SPACE = r"[\s\p{Z}]"  # every space and separator: tabs, line breaks, no-break spaces
+
+
+def fold_text(values: pd.Series, *, spaces: str = " ") -> pd.Series:
+    """Text as a reader reads it: NFKC (full-width letters as ASCII), every run of spaces as
+    ``spaces``, characters that do not show removed, trimmed, letter case folded.
+
+    Parameters
+    ----------
+    values
+        Strings (missing values stay missing).
+    spaces
+        What a run of spaces becomes: ``" "`` for names (``"Service  Desk"`` is ``"service
+        desk"``), ``""`` for ids, which hold no space.
+
+    Examples
+    --------
+    >>> fold_text(pd.Series([" SIAM-\u200bDispatch\u00a0", "siam  dispatch"])).tolist()
+    ['siam-dispatch', 'siam dispatch']
+    >>> fold_text(pd.Series(["INC\u200b1", "ｉｎｃ1 ", "INC1\U000e0020"]), spaces="").tolist()
+    ['inc1', 'inc1', 'inc1']
+    """
+    text = values.astype("object")
+    normal = text.where(text.isna(), text.astype("str").str.normalize("NFKC"))
+    arr = pa.array(normal.where(normal.notna(), None).to_numpy(dtype=object), type=pa.string())
+    arr = pc.replace_substring_regex(arr, _SPACE, " ")
+    arr = pc.replace_substring_regex(arr, _UNSEEN, "")
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, " +", spaces))
+    return pd.Series(arr.to_pandas(), index=values.index, dtype="object").str.casefold()

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from siamlib import schema
+from siamlib.common import fold_text
 
 Derive = Callable[[Mapping[str, pd.DataFrame]], pd.Series]
 
@@ -429,10 +430,11 @@ def _event_group(estate) -> tuple[Derive | None, Derive | None]:
             sup = np.full(len(cats) + 1, -1, dtype=np.int64)
             lo = np.full(len(cats) + 1, top, dtype=np.int64)
             dated = []
-            # A group is matched as a reader reads it: 'SIAM-Dispatch ' or 'siam-dispatch' is
-            # the estate's SIAM-Dispatch (a variant must not evade the check).
-            folded = pd.Series(cats, dtype="object").map(_fold_group)
-            for k, gi in enumerate(_codes(folded, [_fold_group(g) for g in groups])):
+            # A group is matched as a reader reads it: 'SIAM-Dispatch ', 'siam-dispatch' or
+            # 'SIAM-\u200bDispatch' is the estate's SIAM-Dispatch (a variant must not evade
+            # the check).
+            folded = fold_text(pd.Series(cats, dtype="object"))
+            for k, gi in enumerate(_codes(folded, list(fold_text(pd.Series(groups))))):
                 if gi >= 0:
                     sup[k], lo[k], hi = spans[gi][0]
                     if len(spans[gi]) > 1 or hi != top:
@@ -464,17 +466,6 @@ def _event_group(estate) -> tuple[Derive | None, Derive | None]:
     return derive, also_counts
 
 
-def _fold_group(name) -> str:
-    """An assignment group's name as a reader reads it: NFKC, spaces trimmed, case folded.
-
-    >>> _fold_group(" SIAM-Dispatch\u00a0"), _fold_group("siam-dispatch")
-    ('siam-dispatch', 'siam-dispatch')
-    """
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", str(name)).strip().casefold()
-
-
 # ------------------------------------------------------------------ who answered a survey ----
 def _satisfaction_by_customer(tables) -> pd.Series:
     """SRV-014: a satisfaction response is the customer's (a supplier rating its own service
@@ -496,6 +487,32 @@ def _collaboration_by_party(estate) -> Derive | None:
         collab = sv["survey_type"].eq("collaboration").fillna(False).astype(bool)
         ok = pd.Series(schema.isin(sv["respondent"], parties), index=sv.index)
         return _flag(ok, collab & sv["respondent"].notna())
+
+    return derive
+
+
+# --------------------------------------------------------------- group names as spelt ----
+def _group_spelt(estate) -> Derive | None:
+    """EVT-019: an event's assignment group that is one of the estate's groups as a reader
+    reads it (:func:`siamlib.common.fold_text`) is spelt as the estate spells it. The
+    hand-off measures compare group names as written: 'EUC-Field\u200b' after 'EUC-Field'
+    would count as a reassignment, and no other rule sees it (EVT-017 folds, as it must)."""
+    if estate is None:
+        return None
+    groups = sorted({g.group for g in estate.assignment_groups})
+    canon = dict(zip(fold_text(pd.Series(groups, dtype="object")), groups, strict=True))
+
+    def derive(tables):
+        grp = tables["ticket_events"]["assignment_group"]
+        if not isinstance(grp.dtype, pd.CategoricalDtype):
+            grp = grp.astype("category")
+        cats = pd.Series(grp.cat.categories, dtype="object")
+        want = fold_text(cats).map(canon)
+        known = np.append(want.notna().to_numpy(), False)
+        spelt = np.append((want == cats).to_numpy(), True)
+        codes = grp.cat.codes.to_numpy()
+        index = tables["ticket_events"].index
+        return _flag(pd.Series(spelt[codes], index=index), pd.Series(known[codes], index=index))
 
     return derive
 
@@ -526,6 +543,12 @@ def _late_rules(services=None, estate=None) -> dict[str, list]:
             ("first_response_at", "quarantine", "A ticket's first response is the time of one "
              "of its events (the first in a response status), for a ticket with events.",
              _response_is_an_event),
+        ],
+        "ticket_events": [
+            ("assignment_group", "quarantine", "A ticket event's assignment_group that is one "
+             "of the estate's groups (params/estate.yaml) but for spaces, invisible "
+             "characters, width or case is spelt as the estate spells it (a variant would "
+             "count as a hand-off).", _group_spelt(estate)),
         ],
         "surveys": [
             ("respondent", "quarantine", "A satisfaction response's respondent is 'customer'.",

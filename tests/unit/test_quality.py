@@ -244,6 +244,7 @@ CASES = {
     # INC2#2 is held by NET-NOC, network's group: relabelled to the service desk.
     "EVT-017": (set_cell("ticket_events", 5, "supplier_id", "service-desk"), "INC2#2"),
     "EVT-018": (set_cell("ticket_events", 4, "ticket_id", "INC2\ufeff"), "INC2\ufeff#1"),
+    "EVT-019": (set_cell("ticket_events", 5, "assignment_group", "NET-NOC "), "INC2#2"),
     "PRB-001": (drop_column("problems", "ci"), "ci"),
     "PRB-002": (naive("problems", "opened_at"), "opened_at (datetime64[us])"),
     "PRB-003": (set_cell("problems", 1, "problem_id", "PRB1"), "PRB1"),
@@ -974,8 +975,8 @@ def test_an_event_after_closure_counts_against_the_tickets_supplier_of_record():
 # ------------------------------------------------------------- services and status/dates ----
 def test_service_rules_need_the_params_and_keep_their_numbers_without_them():
     ids_only = {r.rule_id for r in quality.build_rules(SUPPLIERS, WINDOW)}
-    # The service rules, EVT-017 (the estate's assignment groups) and SRV-015 (its parties).
-    need_params = {"TKT-028", "PRB-018", "CHG-022", "OUT-013", "EVT-017", "SRV-015"}
+    # The service rules, EVT-017/019 (the estate's assignment groups) and SRV-015 (its parties).
+    need_params = {"TKT-028", "PRB-018", "CHG-022", "OUT-013", "EVT-017", "EVT-019", "SRV-015"}
     assert ids_only == set(RULES) - need_params
 
 

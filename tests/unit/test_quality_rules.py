@@ -70,17 +70,35 @@ def test_an_event_whose_supplier_is_not_its_groups_fails_and_unlisted_groups_are
     assert r["element_count"] == 9
 
 
-def test_evt_017_matches_a_group_spelt_with_spaces_or_another_case():
+def test_evt_017_matches_a_group_spelt_with_spaces_invisible_characters_or_another_case():
     tables = good_tables()
     ev = tables["ticket_events"]
     ev["supplier_id"] = ev["supplier_id"].astype(object)
     ev["assignment_group"] = ev["assignment_group"].astype(object)
+    ev.loc[0, ["assignment_group", "supplier_id"]] = ["SD-\u200bL1", "hosting"]  # INC1#1: wrong
     ev.loc[1, ["assignment_group", "supplier_id"]] = ["HOST-Ops ", "network"]  # INC1#2: wrong
     ev.loc[2, ["assignment_group", "supplier_id"]] = ["host-ops", "hosting"]  # INC1#3: right
     ev.loc[7, ["assignment_group", "supplier_id"]] = ["\u00a0EUC-FIELD", "hosting"]  # REQ3#2
     tables["ticket_events"] = schema.coerce("ticket_events", ev)
     r = row(run(tables, "EVT-017"), "EVT-017")
-    assert (r["unexpected_count"], r["examples"]) == (2, ["INC1#2", "REQ3#2"])
+    assert (r["unexpected_count"], r["examples"]) == (3, ["INC1#1", "INC1#2", "REQ3#2"])
+
+
+# --------------------------------------- EVT-019: a group is spelt as the estate spells it ----
+def test_a_variant_spelling_of_an_estate_group_fails_and_unlisted_groups_are_left_out():
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    ev["assignment_group"] = ev["assignment_group"].astype(object)
+    ev.loc[1, "assignment_group"] = "HOST-Ops\u200b"  # INC1#2: zero-width space
+    ev.loc[2, "assignment_group"] = "host-ops"  # INC1#3: another case
+    ev.loc[7, "assignment_group"] = "EUC-Contractor"  # REQ3#2: not an estate group at all
+    tables["ticket_events"] = schema.coerce("ticket_events", ev)
+    r = row(run(tables, "EVT-019"), "EVT-019")
+    assert (r["unexpected_count"], r["examples"]) == (2, ["INC1#2", "INC1#3"])
+    assert r["element_count"] == 9
+    clean, _ = quarantine(tables, run(tables, "EVT-019"))
+    assert "INC1" not in set(clean["ticket_events"]["ticket_id"])  # the whole ticket goes
+    assert "INC1" not in set(clean["tickets"]["ticket_id"])
 
 
 # ------------------------------------ TKT-037, SRV-014/015: responses and respondents ----

@@ -384,6 +384,37 @@ def _record_ids(rows: pd.DataFrame, cid: str) -> list[str]:
     return list(dict.fromkeys(ids)) or [cid]
 
 
+def level_evidence(
+    clocks: pd.DataFrame,
+    cards: pd.DataFrame,
+    params,
+    period: str,
+    *,
+    memo: dict | None = None,
+    notes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The level evidence of ``cards``' levels (:func:`siamlib.levels.level_rows`, rolling
+    windows of small samples included), worked out once per ``memo``.
+
+    The causes tables and the evidence files read the same frame through one ``memo`` (the
+    run keeps it on its :class:`siamlib.workbook.Work`), so the tickets a cause waives are
+    the tickets the evidence lists, and the evidence is not computed twice. The frame depends
+    on the levels and, for a small sample, on the window it was scored on (a draft may change
+    ``min_volume`` or ``small_samples``), not on targets: both are in the memo's key, so a
+    what-if replay re-scoring drafts reuses it.
+    """
+    from siamlib import levels  # here: levels reads the params, causes stays import-light
+
+    keyed = cards.reindex(columns=["supplier_id", "service_level", "measure", "scope", "scored_on"])
+    key = (period, *keyed.itertuples(index=False, name=None))
+    if memo is not None and key in memo:
+        return memo[key]
+    evidence = levels.level_rows(clocks, cards, params, period, windows=True, notes=notes)
+    if memo is not None:
+        memo[key] = evidence
+    return evidence
+
+
 def cause_tables(
     tickets: pd.DataFrame,
     clocks: pd.DataFrame,
@@ -409,24 +440,11 @@ def cause_tables(
     A level scored on its rolling window (small sample) is tested over the window's records,
     the rows its actual was computed from, less the months ``notes`` blank (as the scoring).
     """
-    from siamlib import levels  # here: levels reads the params, causes stays import-light
-
     stacked = [c for c in cards.values() if not c.empty and "service_level" in c.columns]
     if not stacked:
         return {s.id: level_causes(_NO_ROWS, _NO_LINKS, {}) for s in params.estate.suppliers}
     all_cards = pd.concat(stacked, ignore_index=True)
-    # The evidence depends on the levels and, for a small sample, on the window it was scored
-    # on (a draft may change min_volume or small_samples): both are in the key.
-    keyed = all_cards.reindex(
-        columns=["supplier_id", "service_level", "measure", "scope", "scored_on"]
-    )
-    key = (period, *keyed.itertuples())
-    if memo is not None and key in memo:
-        evidence = memo[key]
-    else:
-        evidence = levels.level_rows(clocks, all_cards, params, period, windows=True, notes=notes)
-        if memo is not None:
-            memo[key] = evidence
+    evidence = level_evidence(clocks, all_cards, params, period, memo=memo, notes=notes)
     links = link_causes(tickets, outages) if links is None else links
     events = {}  # outage event id -> its records, for the ticket levels' rows
     if outages is not None and len(outages):

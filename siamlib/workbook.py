@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import causes, io, paths, periods, schema
+from siamlib import causes, io, paths, periods, provenance, schema
 from siamlib import report_cuts as cuts
 from siamlib.common import BOARD
 from siamlib.params import Params, load_params
@@ -84,6 +84,7 @@ class Work:
     # the level's actual with and without the cause's tickets; the ledgers' waived lines
     # come from these.
     causes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    level_memo: dict = field(default_factory=dict)  # causes.level_evidence: causes + evidence
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -129,6 +130,7 @@ class Work:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_cache", None)  # derived frames: recomputed on demand, not shipped
+        state["level_memo"] = {}
         return state
 
     def _cached(self, key: str, make):
@@ -252,7 +254,9 @@ class Work:
             cards = _NO_LEVELS
         clocks = self._kept("clocks")
         rolling = {"windows": True, "notes": self.notes}  # small samples: the window's months too
-        breached = levels.level_rows(clocks, cards, self.params, self.period, **rolling)
+        breached = causes.level_evidence(
+            clocks, cards, self.params, self.period, memo=self.level_memo, notes=self.notes
+        )
         tables = {**self.tables, "tickets": self._kept("tickets")}
         tables["ticket_events"] = self._kept("ticket_events")
         rolling |= {"sla": breached, "aged": (self.aged_start, self.aged_open)}
@@ -541,8 +545,16 @@ def _compute(
         cards[s.id] = trends[s.id][trends[s.id]["period"] == period].reset_index(drop=True)
     # Causes read the level evidence (the tickets each level counted), so a level's actual
     # with its cause is the scorecard's actual, and without it is recomputed from the same rows.
+    level_memo: dict = {}  # the level evidence: computed here once, the evidence files read it
     cause_tables = causes.cause_tables(
-        kept, kept_clocks, tables.get("outages"), cards, params, period, notes=notes
+        kept,
+        kept_clocks,
+        tables.get("outages"),
+        cards,
+        params,
+        period,
+        memo=level_memo,
+        notes=notes,
     )
     # Earn-back gives back what an earlier period charged: that period's own waivers apply.
     sources = {
@@ -568,11 +580,11 @@ def _compute(
     stages["compute"] = time.perf_counter() - t
 
     meta = {
-        **_provenance(data_dir, params),
+        **provenance.provenance(data_dir, params),
         "estate": params.estate.name,
         "currency": params.estate.currency,
         "timezone": params.estate.timezone,
-        "data_window": _window_words(info.window, params.estate.timezone) if info else "",
+        "data_window": provenance.window_words(info.window, params.estate.timezone) if info else "",
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     return Work(
@@ -600,47 +612,8 @@ def _compute(
         incomplete=incomplete,
         quarantined=None,  # set by compute_period
         causes=cause_tables,
+        level_memo=level_memo,
     )
-
-
-def _window_words(window: tuple[pd.Timestamp, pd.Timestamp], tz: str) -> str:
-    """The data window as a reader reads it: local dates and times, end exclusive.
-
-    >>> w = (pd.Timestamp("2025-09-30T23:00Z"), pd.Timestamp("2026-11-01T00:00Z"))
-    >>> _window_words(w, "Europe/London")
-    '1 Oct 2025 00:00 to 1 Nov 2026 00:00 Europe/London (end exclusive)'
-    """
-    start, end = (t.tz_convert(tz) for t in window)
-    return f"{start.day} {start:%b %Y %H:%M} to {end.day} {end:%b %Y %H:%M} {tz} (end exclusive)"
-
-
-def _provenance(data_dir: Path | str | None, params: Params) -> dict:
-    """Code version and hashes of the inputs and params, for every report's footer."""
-    import subprocess
-
-    from siamlib import __version__
-    from siamlib.params import params_files
-
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=paths.ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ""
-    data_hash = ""
-    if data_dir is not None and Path(data_dir).is_dir():
-        files = io.dataset_hashes(data_dir)
-        data_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
-    files = {str(p.relative_to(params.root)): io.sha256_file(p) for p in params_files(params.root)}
-    return {
-        "code_version": f"siamlib {__version__}" + (f" (git {commit})" if commit else ""),
-        "inputs_sha256": data_hash,
-        "params_sha256": hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest(),
-    }
 
 
 # ---------------------------------------------------------------------- bundle files

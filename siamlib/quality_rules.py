@@ -14,7 +14,8 @@ import pandas as pd
 
 from siamlib import schema
 from siamlib.params import Params
-from siamlib.quality_cross import Derive, _clean_id, _cross_rules, _late_rules
+from siamlib.quality_cross import Derive, _clean_id, _cross_rules
+from siamlib.quality_late import late_rules
 
 # blocking: a failure blocks the suppliers it touches. quarantine: failing rows are taken out of
 # every measure (siamlib.quarantine), unless too many, then it blocks. warning: kept only where
@@ -51,10 +52,11 @@ NOUN = {
     "surveys": "survey response",
 }
 # Required columns no measure, clock or credit reads: a gap is a harmless warning.
-_WARNING_NOT_NULL = {"title", "respondent"}
-# Required columns a measure reads only for scoping (contract scope, exclusions): a gap
-# quarantines the row rather than stopping a report.
-_QUARANTINE_NOT_NULL = {"service"}
+_WARNING_NOT_NULL = {"title"}
+# Required columns a measure reads only for scoping (contract scope, exclusions, who answered
+# a survey: SRV-014/015 cannot check a response without its respondent): a gap quarantines
+# the row rather than stopping a report.
+_QUARANTINE_NOT_NULL = {"service", "respondent"}
 # Numeric ranges by the unit declared in the schema; (min, max, severity).
 _UNIT_RANGES = {
     "1-4": (1, 4, "blocking"),
@@ -151,7 +153,7 @@ def build_rules(
     if window is not None:
         start, end = (_as_utc(w) for w in window)
     estate = params.estate if isinstance(params, Params) else None
-    cross, late = _cross_rules(services, estate), _late_rules(services, estate)
+    cross, late = _cross_rules(services, estate), late_rules(services, estate)
     rules: list[Rule] = []
     for name, table in schema.TABLES.items():
         noun = NOUN[name]

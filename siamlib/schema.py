@@ -74,6 +74,18 @@ OPEN_STATUSES = (
     "awaiting_problem",
 )
 DONE_STATUSES = ("resolved", "closed", "cancelled")
+# Statuses that show a resolver working the ticket. A ticket's first response is no later than
+# its first event in one of them (gate rule TKT-037); an import mapping's response_statuses
+# hold all of them (and may add "assigned").
+WORKED_STATUSES = (
+    "in_progress",
+    "awaiting_user",
+    "awaiting_supplier",
+    "awaiting_change",
+    "awaiting_problem",
+    "resolved",
+    "closed",
+)
 
 
 @dataclass(frozen=True)

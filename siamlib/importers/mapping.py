@@ -33,6 +33,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from siamlib import paths
+from siamlib.schema import WORKED_STATUSES
 from siamlib.params import (
     EffectiveDated,
     Estate,
@@ -194,17 +195,8 @@ class EventLogMapping(_Strict):
     # Informative only: the contract (params/contracts/*.yaml clock.pause_statuses) decides.
     suggested_pause_statuses: list[Status] = Field(default_factory=list)
     # Statuses that count as the first response by a resolver (tickets.first_response_at).
-    response_statuses: list[Status] = Field(
-        default_factory=lambda: [
-            "in_progress",
-            "awaiting_user",
-            "awaiting_supplier",
-            "awaiting_change",
-            "awaiting_problem",
-            "resolved",
-            "closed",
-        ]
-    )
+    # All of schema.WORKED_STATUSES (the gate's TKT-037 bound), and "assigned" if it counts.
+    response_statuses: list[Status] = Field(default_factory=lambda: list(WORKED_STATUSES))
     priority_map: dict[str, int] = Field(default_factory=dict)
     default_priority: int | None = Field(default=None, ge=1, le=4)
     support_level_map: dict[str, int] = Field(default_factory=dict)
@@ -238,6 +230,19 @@ class EventLogMapping(_Strict):
         bad = [k for k, p in v.items() if not 1 <= p <= 3]
         if bad:
             raise ValueError(f"support levels must be 1-3 (check {', '.join(map(repr, bad))})")
+        return v
+
+    @field_validator("response_statuses")
+    @classmethod
+    def _responses(cls, v):
+        missing = [st for st in WORKED_STATUSES if st not in v]
+        if missing or set(v) & {"new", "cancelled"}:
+            raise ValueError(
+                "must hold every status that shows a resolver working the ticket "
+                f"({', '.join(WORKED_STATUSES)}), may add 'assigned', never 'new' or "
+                f"'cancelled' (the gate's TKT-037 bounds a first response by them)"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+            )
         return v
 
     @field_validator("suggested_pause_statuses")

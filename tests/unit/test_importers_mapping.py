@@ -96,6 +96,21 @@ def test_pause_suggestion_cannot_be_a_done_status(tmp_path):
         load_mapping(write(tmp_path, text))
 
 
+def test_response_statuses_missing_a_worked_status_are_refused_naming_it(tmp_path):
+    text = MINIMAL + "response_statuses: [in_progress, resolved, closed]\n"
+    with pytest.raises(ParamsError, match=r"response_statuses.*missing: awaiting_user"):
+        load_mapping(write(tmp_path, text))
+
+
+def test_response_statuses_may_add_assigned_but_never_new(tmp_path):
+    worked = "in_progress, awaiting_user, awaiting_supplier, awaiting_change, awaiting_problem"
+    ok = MINIMAL + f"response_statuses: [assigned, {worked}, resolved, closed]\n"
+    assert "assigned" in load_mapping(write(tmp_path, ok)).response_statuses
+    bad = MINIMAL + f"response_statuses: [new, {worked}, resolved, closed]\n"
+    with pytest.raises(ParamsError, match=r"never 'new'"):
+        load_mapping(write(tmp_path, bad))
+
+
 def test_supplier_unknown_to_the_estate_is_named_with_its_key(tmp_path):
     text = MINIMAL + "supplier_rules: [{equals: X, supplier_id: acme}]\nunassigned_supplier: zeta\n"
     m = load_mapping(write(tmp_path, text))

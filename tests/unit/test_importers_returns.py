@@ -119,6 +119,17 @@ def test_survey_rules():
     assert r.window == (ts("2026-08-31 23:00"), ts("2026-11-01 00:00"))
 
 
+def test_a_survey_response_without_a_respondent_is_rejected():
+    df = pd.DataFrame(
+        {"response_id": ["R1", "R2"], "supplier_id": ["euc", "euc"], "period": ["2026-09"] * 2,
+         "survey_type": ["collaboration", "satisfaction"], "respondent": ["", "customer"],
+         "score": ["2", "4"]}
+    )  # fmt: skip
+    r = returns_to_model(df, "surveys")
+    assert r.rejects["reason"].tolist() == ["respondent: missing"]
+    assert r.tables["surveys"]["response_id"].tolist() == ["R2"]
+
+
 def test_missing_required_columns_is_a_clear_error():
     df = pd.DataFrame({"response_id": ["R1"], "score": ["4"]})
     with pytest.raises(ImporterError, match=r"missing column\(s\) supplier_id, period"):

@@ -111,12 +111,52 @@ def test_a_first_response_no_event_shows_fails_and_one_at_an_event_passes():
     assert (r["unexpected_count"], r["examples"]) == (1, ["INC1"])
 
 
-def test_a_ticket_without_events_or_response_is_not_judged_on_its_response():
+def test_a_ticket_without_events_or_without_work_is_not_judged_on_its_response():
     tables = good_tables()
-    tables["ticket_events"] = tables["ticket_events"].iloc[4:].reset_index(drop=True)  # no INC1
-    tables["tickets"].loc[2, "first_response_at"] = pd.NaT  # REQ3: no response
+    ev = tables["ticket_events"]
+    # INC1 loses its events; REQ3 keeps only new and assigned: no event shows work on it.
+    tables["ticket_events"] = ev.iloc[4:8].reset_index(drop=True)
+    tables["tickets"].loc[2, "first_response_at"] = pd.NaT  # REQ3: no response, none due
     r = row(run(tables, "TKT-037"), "TKT-037")
     assert r["unexpected_count"] == 0 and r["passed"]
+
+
+def test_a_first_response_after_the_first_work_at_the_opening_or_missing_fails():
+    tables = good_tables()
+    tk = tables["tickets"]
+    # INC1: events new 09:00, assigned 09:10, resolved 12:00 (first worked), closed 8 Jan.
+    tk.loc[0, "first_response_at"] = ts("2026-01-08 12:00")  # the closure: after first work
+    tk.loc[1, "first_response_at"] = pd.NaT  # INC2: blank, yet in_progress at 08:05
+    tk.loc[2, "first_response_at"] = ts("2026-01-12 10:00")  # REQ3: its opening (new) event
+    r = row(run(tables, "TKT-037"), "TKT-037")
+    assert (r["unexpected_count"], r["examples"]) == (3, ["INC1", "INC2", "REQ3"])
+
+
+def test_a_first_response_at_the_first_worked_event_or_an_earlier_assignment_passes():
+    tables = good_tables()
+    tables["tickets"].loc[0, "first_response_at"] = ts("2026-01-05 12:00")  # INC1: resolved
+    # REQ3 keeps 10:30 (assigned), INC2 08:05 (in_progress): both already at or before work.
+    assert row(run(tables, "TKT-037"), "TKT-037")["passed"]
+
+
+# ------------------------------------------- TKT-038/039: a ticket's life is in its events ----
+def test_a_ticket_opened_more_than_a_day_before_its_first_event_fails():
+    tables = good_tables()
+    tk = tables["tickets"]
+    tk.loc[1, "opened_at"] = ts("2026-01-09 07:59")  # INC2: first event 10 Jan 08:00
+    tk.loc[2, "opened_at"] = ts("2026-01-11 10:00")  # REQ3: exactly one day before, allowed
+    r = row(run(tables, "TKT-038"), "TKT-038")
+    assert (r["unexpected_count"], r["examples"]) == (1, ["INC2"])
+
+
+def test_a_ticket_without_events_fails_only_when_the_dataset_has_events():
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    tables["ticket_events"] = ev[ev["ticket_id"] != "INC2"].reset_index(drop=True)
+    r = row(run(tables, "TKT-039"), "TKT-039")
+    assert (r["unexpected_count"], r["examples"]) == (1, ["INC2"])
+    tables["ticket_events"] = ev.iloc[:0]  # no event log at all: tickets' own dates only
+    assert row(run(tables, "TKT-039"), "TKT-039")["passed"]
 
 
 def test_surveys_answered_by_the_wrong_party_are_quarantined():

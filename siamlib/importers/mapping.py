@@ -33,7 +33,6 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from siamlib import paths
-from siamlib.schema import WORKED_STATUSES
 from siamlib.params import (
     EffectiveDated,
     Estate,
@@ -44,6 +43,7 @@ from siamlib.params import (
     check_pausable,
     load_model,
 )
+from siamlib.schema import WORKED_STATUSES
 
 MAPPINGS_DIR = paths.PARAMS_DIR / "mappings"
 SERVICENOW_MAPPING = MAPPINGS_DIR / "servicenow.yaml"

@@ -255,34 +255,44 @@ def figures_cmd(
 
 @app.command("validate")
 def validate_cmd(
+    period: str = typer.Option(
+        None,
+        "--period",
+        help="Reporting month, YYYY-MM (default: the last month the data window covers in full).",
+    ),
     data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
     params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
     out: str = typer.Option(None, "--out", help="Write the results as JSON to this .json file."),
 ) -> None:
-    """Run the data-quality gate; exit 1 when a blocking rule fails."""
-    from siamlib import io, paths, quality
+    """Run the data-quality gate and name the reports `siam run` would stop for the month.
+
+    The run's own checks and decision (siamlib.gate): exit 0 when no report would be stopped,
+    1 when one would (named on the BLOCKED line, with why), 2 on bad options or inputs,
+    with the message the run gives (a missing table, a misspelt exclusion, a month outside
+    the data window ...).
+    """
+    from siamlib import gate, io, paths
     from siamlib.params import ParamsError, load_params
 
+    if period is not None:
+        _period(period)
     folder = Path(data) if data else paths.DEMO_DATA_DIR
     checks = [_data(data), _params(params)]
     if out:
         checks.append(lambda: pathcheck.writable_file(out, "--out", (".json",), create=False))
     _check(*checks)
     try:
-        p = load_params(params)
-        window = io.read_dataset_info(folder).window
-        tables = io.read_dataset(folder)
+        result = gate.check(folder, load_params(params), period)
     except (ParamsError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from None
-    result = quality.validate(tables, p, window)
-    typer.echo(quality.summary_text(result))
+    typer.echo(result.summary_text())
     if out:
         try:
-            io.write_json_atomic(out, quality.to_json(result))
+            io.write_json_atomic(out, result.to_json())
         except OSError as exc:
             raise _fail(f"--out {out}: cannot write ({exc.strerror or exc})") from None
         typer.echo(f"results: {out}")
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("docs")

@@ -82,16 +82,11 @@ def check_in_window(
     """
     if covers(window, period, tz):
         return period
-    # The whole months of the window: its first and last month, less a partial one at each end.
-    first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
-    last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
-    last = last.to_period("M")
-    first += 0 if covers(window, str(first), tz) else 1
-    last -= 0 if covers(window, str(last), tz) else 1
+    whole = whole_months(window, tz)
     how = "only partly covered by" if overlaps(period, window, tz) else "outside"
     pick = (
-        f"pick a month from {first} to {last}, the months it covers in full"
-        if first <= last
+        f"pick a month from {whole[0]} to {whole[1]}, the months it covers in full"
+        if whole
         else "it covers no whole month"
     )
     raise PeriodOutsideWindow(
@@ -99,6 +94,39 @@ def check_in_window(
         f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive, dataset.json "
         f"window_start/window_end); {pick}"
     )
+
+
+def whole_months(
+    window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "UTC"
+) -> tuple[str, str] | None:
+    """The first and last month a data window covers in full; ``None`` when it covers none.
+
+    >>> w = (pd.Timestamp("2016-02-10T00:00Z"), pd.Timestamp("2017-03-01T00:00Z"))
+    >>> whole_months(w), whole_months((w[0], pd.Timestamp("2016-03-01T00:00Z")))
+    (('2016-03', '2017-02'), None)
+    """
+    # Its first and last month, less a partial one at each end.
+    first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
+    last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
+    last = last.to_period("M")
+    first += 0 if covers(window, str(first), tz) else 1
+    last -= 0 if covers(window, str(last), tz) else 1
+    return (str(first), str(last)) if first <= last else None
+
+
+def latest_month(window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "UTC") -> str:
+    """The last month a data window covers in full (the latest month a run can report), or,
+    when it covers none, the month of its last instant (which :func:`check_in_window` refuses).
+
+    >>> w = (pd.Timestamp("2016-02-01T00:00Z"), pd.Timestamp("2017-03-10T00:00Z"))
+    >>> latest_month(w), latest_month((w[1] - pd.Timedelta(days=2), w[1]))
+    ('2017-02', '2017-03')
+    """
+    whole = whole_months(window, tz)
+    if whole:
+        return whole[1]
+    end = window[1] - pd.Timedelta(microseconds=1)
+    return str(end.tz_convert(tz).tz_localize(None).to_period("M"))
 
 
 def first_day(period: str) -> dt.date:

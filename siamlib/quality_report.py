@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from siamlib import quarantine as qr
+from siamlib.common import BOARD
 from siamlib.quality_policy import (
     ALL,
     RESULT_COLUMNS,
     UNATTRIBUTED,
     QualityResult,
     _frame,
-    blocking_failures,
     blocking_message,
     blocks,
     results_frame,
@@ -304,13 +304,20 @@ def render_markdown_rules(rules: Iterable[Rule]) -> str:
     return "\n".join(lines)
 
 
-def summary_text(result: QualityResult) -> str:
+def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
     """A plain-text summary for the command line: failed rules, supplier scores, verdict.
+
+    ``stopped`` is the run's decision, ``{report: reason}`` (:func:`siamlib.gate.stopped_reports`:
+    the gate's blocking failures, the integrator's estate-wide rows and data missing for the
+    period): the score table's ``stopped`` column, the reasons and the ``BLOCKED`` line name
+    exactly those reports; ``OK`` when it is empty.
 
     >>> r = QualityResult(results_frame([{"rule_id": "A", "table": "t", "column": "c",
     ...     "severity": "warning", "passed": False, "unexpected_count": 2}]), suppliers=["x"])
-    >>> print(summary_text(r).splitlines()[0])
+    >>> print(summary_text(r, {}).splitlines()[0])
     1 rules checked: 0 passed, 1 failed (0 blocking), 0 errors.
+    >>> print(summary_text(r, {"x": "Report for x stopped: no rows"}).splitlines()[-1])
+    BLOCKED: reports stopped for x
     """
     res = result.results
     top = res[res["supplier_id"] == ALL]
@@ -337,18 +344,19 @@ def summary_text(result: QualityResult) -> str:
     if quarantined:
         lines += ["", *quarantined]
     if result.suppliers:
-        lines += ["", score_table(res, result.suppliers).to_string(index=False)]
+        table = score_table(res, result.suppliers)
+        table["stopped"] = table["supplier_id"].isin(list(stopped))
+        lines += ["", table.to_string(index=False)]
     lines.append("")
-    stopped = [s for s in result.suppliers if not blocking_failures(res, s).empty]
-    if not blocking_failures(res, None).empty:
-        stopped.append("the board summary")
-    if result.ok:
+    if not stopped:
         quar = (top["severity"] == "quarantine") & ~top["passed"]
         n = int(top.loc[quar, "unexpected_count"].sum())
         tail = f" ({n} row{'s' * (n != 1)} quarantined)" if n else ""
-        lines.append(f"OK: no blocking failures{tail}.")
-    else:
-        lines.append("BLOCKED: reports stopped for " + ", ".join(stopped))
+        lines.append(f"OK: no report stopped{tail}.")
+        return "\n".join(lines)
+    lines += [*stopped.values(), ""]
+    names = ["the board summary" if n == BOARD else n for n in stopped]
+    lines.append("BLOCKED: reports stopped for " + ", ".join(names))
     return "\n".join(lines)
 
 

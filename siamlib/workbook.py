@@ -101,26 +101,11 @@ class Work:
         return figures.text_sha256(figures.to_csv_text(figures.figures_frame(self)))
 
     def blocking_reason(self, name: str) -> str:
-        """Why a report must not be produced, or ``""``.
+        """Why a report must not be produced, or ``""`` (:func:`siamlib.gate.stop_reason`,
+        the decision ``siam validate`` names too)."""
+        from siamlib import gate
 
-        A blocking data-quality failure (the gate), or data missing for the period
-        (:func:`siamlib.completeness.empty_table_blocks`); the board summary is stopped by
-        missing data only when every supplier is.
-        """
-        reasons = []
-        if self.quality is not None:
-            from siamlib import completeness, quality
-
-            who = None if name == BOARD else name
-            whole = completeness.estate_tables(self.params, name, self.period) if who else ()
-            reasons.append(quality.blocking_message(self.quality, who, whole))
-        if name == BOARD:
-            ids = [s.id for s in self.params.estate.suppliers]
-            if self.incomplete and all(i in self.incomplete for i in ids):
-                reasons.append(f"Report for the board summary stopped: {self.incomplete[ids[0]]}")
-        elif name in self.incomplete:
-            reasons.append(f"Report for {name} stopped: {self.incomplete[name]}")
-        return "\n".join(r for r in reasons if r)
+        return gate.stop_reason(name, self.quality, self.params, self.period, self.incomplete)
 
     # ------------------------------------------------------------------ bundles
     def _own_tickets(self, supplier_id: str) -> pd.Series:
@@ -338,17 +323,10 @@ class Work:
 
 
 def load_inputs(data_dir: Path | str) -> tuple[dict[str, pd.DataFrame], io.DatasetInfo]:
-    """Read a dataset folder (all tables of the data model and ``dataset.json``).
+    """:func:`siamlib.gate.load_inputs` (the same loader as ``siam validate``)."""
+    from siamlib import gate
 
-    ``info.tables`` lists the tables whose file exists; absent optional tables read as empty.
-    Raises :class:`siamlib.io.DatasetError` when ``dataset.json`` or a table file is bad or a
-    required table (:data:`siamlib.completeness.REQUIRED_TABLES`) is absent.
-    """
-    from siamlib import completeness
-
-    info = io.read_dataset_info(data_dir)
-    completeness.check_required(info.tables or [], str(data_dir))
-    return io.read_dataset(data_dir), info
+    return gate.load_inputs(data_dir)
 
 
 def compute_period(
@@ -403,8 +381,7 @@ def _load_and_compute(
     clocks_fn=None,
 ) -> Work:
     """:func:`compute_period` once its cluster client (if any) is open."""
-    from siamlib import completeness, compute_cache, quality_beside
-    from siamlib.quarantine import quarantine
+    from siamlib import compute_cache, gate, quality_beside
 
     stages = stages if stages is not None else {}
     periods.check_period(period)
@@ -414,20 +391,10 @@ def _load_and_compute(
         data_dir = Path(data_dir) if data_dir else paths.DEMO_DATA_DIR
         tables, info = load_inputs(data_dir)
     stages["load"] = time.perf_counter() - t
-    present = (
-        list(info.tables)
-        if info is not None and info.tables is not None
-        else [n for n in schema.TABLES if n in tables]
-    )
     where = str(data_dir) if data_dir else (info.name if info else "dataset")
-    completeness.check_required(present, where)
-    from siamlib import agreements
-
-    if misnamed := agreements.misnamed_exclusions(tables["tickets"]["ticket_id"], params):
-        raise ValueError("; ".join(misnamed))
+    # The refusals before any work, as `siam validate` refuses them (siamlib.gate).
+    present = gate.check_inputs(tables, params, period, info, where)
     window = info.window if info is not None else None
-    if window is not None:
-        periods.check_in_window(period, window, params.estate.timezone, where)
 
     if beside is None:
         beside = quality_beside.worth_it(len(tables["ticket_events"]))
@@ -449,9 +416,9 @@ def _load_and_compute(
     )
     t = time.perf_counter()
     work, error = None, None
-    gate = store.read("gate") if validate else None
-    if gate is not None:
-        quality_result = compute_cache.gate_result(gate)
+    cached = store.read("gate") if validate else None
+    if cached is not None:
+        quality_result = compute_cache.gate_result(cached)
         stages["validate"] = time.perf_counter() - t
     elif validate and beside and loaded:
         # The gate on the other core; the computation here is used if nothing is quarantined
@@ -468,12 +435,11 @@ def _load_and_compute(
         stages["validate"] = time.perf_counter() - t
     else:
         quality_result = None
-    if quality_result is not None and gate is None:
+    if quality_result is not None and cached is None:
         store.write("gate", compute_cache.gate_frames(quality_result))
-    # Quarantined rows (and their dependants) leave here, before any figure reads them.
-    clean, quarantined = quarantine(tables, quality_result)
-    if quality_result is not None:
-        quality_result.quarantined = quarantined  # the audit trail lists dependants too
+    # Quarantined rows (and their dependants, which the audit trail lists too) leave here,
+    # before any figure reads them.
+    clean, quarantined = gate.take_out_quarantined(tables, quality_result)
     if not quarantined.empty or (work is None and error is None):
         store.discard()  # frames computed before quarantine are never cached
         work = compute(clean)  # computed on the gate's tables (again, if rows were taken out)

@@ -1,4 +1,5 @@
-"""The ``siam`` command in-process: version and help flags, ``siam figures`` on a tiny estate."""
+"""The ``siam`` command in-process: version and help flags, ``siam figures`` on a tiny estate,
+``siam validate`` refusing and stopping what ``siam run`` refuses and stops."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typer.testing import CliRunner
 
 from siamlib import __version__, demo, figures
 from siamlib.cli import app
-from tests.fixtures.fixture_params import FIXTURE_DRAFT_DIR
+from tests.fixtures.fixture_params import FIXTURE_DRAFT_DIR, FIXTURE_PARAMS_DIR
+from tests.unit.test_gate import tower_tickets, write_folder
+from tests.unit.test_quality import good_tables
 
 PERIOD = "2026-10"
 
@@ -88,3 +91,61 @@ def test_compare_bad_draft_is_one_line_naming_the_drafts_file_and_key(tmp_path):
 def test_compare_refuses_thirteen_months():
     result = _invoke(["compare", "--period", "2026-10", "--months", "13", "--against", "."])
     assert result.exit_code == 2 and "between 1 and 12" in result.output
+
+
+# ------------------------------------------------- siam validate says what siam run would do
+def _dry_run(period: str, data, params=FIXTURE_PARAMS_DIR):
+    return _invoke(
+        ["run", "--period", period, "--dry-run", "--no-progress", "--no-cache", "--jobs", "1"]
+        + ["--data", str(data), "--params", str(params)]
+    )
+
+
+def test_validate_names_the_integrator_stopped_by_the_towers_quarantined_rows_as_run_does(
+    tmp_path,
+):
+    # 6 of hosting's 10 tickets and 6 of network's 10 scored 9 of 5: each tower is under the
+    # 10-row limit, but the integrator's levels read all 20 tickets, 12 of them (60 %) out.
+    data = write_folder(tmp_path, tower_tickets(6))
+    checked = _invoke(["validate", "--data", str(data), "--params", str(FIXTURE_PARAMS_DIR)])
+    lines = checked.stdout.strip().splitlines()
+    assert checked.exit_code == 1, checked.output
+    # No --period: the last month the window (January 2026) covers in full.
+    assert lines[0] == "Period 2026-01: what `siam run --period 2026-01` would stop."
+    assert "Report for integrator stopped by 1 blocking data-quality failure:" in lines
+    assert lines[-1] == "BLOCKED: reports stopped for integrator"
+    run = _dry_run("2026-01", data)
+    assert run.exit_code == checked.exit_code
+    assert "blocked by data quality: integrator\n" in run.stderr
+
+
+def test_validate_refuses_a_homoglyph_exclusion_with_the_runs_message_and_exit_2(tmp_path):
+    import shutil
+
+    # 'ІNC0000042' with a Cyrillic capital I (U+0406): no ticket has it, so it would exclude
+    # nothing; the run refuses it before any work.
+    params = tmp_path / "params"
+    shutil.copytree(FIXTURE_PARAMS_DIR, params)
+    exclusions = params / "exclusions.yaml"
+    text = exclusions.read_text(encoding="utf-8")
+    exclusions.write_text(text.replace("ticket_id: INC0000042", "ticket_id: \u0406NC0000042"))
+    data = write_folder(tmp_path, good_tables())
+    checked = _invoke(["validate", "--data", str(data), "--params", str(params)])
+    run = _dry_run("2026-01", data, params)
+    assert checked.exit_code == run.exit_code == 2
+    message = (
+        "error: exclusions.yaml: exclusions[0].ticket_id '\u0406NC0000042' holds U+0406 "
+        "CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I (not ASCII) and no ticket has that "
+        "id: retype the id in plain letters and digits\n"
+    )
+    assert checked.stderr == run.stderr == message
+    assert checked.stdout == ""
+
+
+def test_validate_refuses_a_month_outside_the_data_window_as_run_does(tmp_path):
+    data = write_folder(tmp_path, good_tables())
+    checked = _invoke(["validate", "--period", "2026-03", "--data", str(data)])
+    run = _dry_run("2026-03", data)
+    assert checked.exit_code == run.exit_code == 2
+    assert checked.stderr == run.stderr
+    assert "period 2026-03 is outside the data window 2026-01-01 to 2026-02-01" in run.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import figures, quality, workbook
+from siamlib import figures, gate, quality, workbook
 from siamlib.params import Params, load_params
 from tests.hardening.corpus import outcome as O
 from tests.hardening.corpus.cli_cases import CliPaths
@@ -78,7 +78,10 @@ def compute_verdict(params: Params, data_dir: Path, base: Baseline, touched, nam
         return O.judge_error(exc, names)
     result = figures.from_work(work)
     n = O.quarantined_rows(work, result, work.quality)
-    summary = quality.summary_text(work.quality) if work.quality is not None else ""
+    summary = ""
+    if work.quality is not None:
+        stopped = gate.stopped_reports(work.quality, params, PERIOD, work.incomplete)
+        summary = quality.summary_text(work.quality, stopped)
     return O.judge_figures(result.frame, base.frame, touched, n, summary)
 
 

@@ -1,0 +1,184 @@
+"""siamlib.gate: the run's refusals and its decision which reports stop, shared by ``siam run``
+and ``siam validate``.
+
+The parity tests build a small dataset (the hand-written one of test_quality.py, mutated), ask
+:func:`siamlib.gate.check` (what ``siam validate`` runs) which reports it stops, and compare with
+what the run decides on the same folder: :meth:`siamlib.workbook.Work.blocking_reason` of every
+report after :func:`siamlib.workbook.compute_period`. The expected reports are worked out by
+hand from the policy (docs/data-quality.md): a tower is stopped by its own rows over a limit
+(>= 10 rows and > 5 % failing one quarantine rule) or a blocking failure; the integrator's
+levels read every supplier's tickets, events, problems, improvements and surveys, so it is
+stopped by any supplier's blocking failure in those tables and by the estate's rows over the
+limit there; a month without a ticket stops every supplier whose levels read the ticket log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from siamlib import gate, io, periods, schema, workbook
+from siamlib.common import BOARD
+from tests.fixtures.fixture_params import fixture_params
+from tests.unit.test_quality import WINDOW, bad_tables, good_tables, many_tickets
+
+PARAMS = fixture_params()
+SUPPLIERS = [s.id for s in PARAMS.estate.suppliers]  # integrator first, then the towers
+DEC_JAN = (pd.Timestamp("2025-12-01", tz="UTC"), WINDOW[1])
+
+
+def write_folder(root: Path, tables: dict, window=WINDOW) -> Path:
+    folder = root / "data"
+    start, end = (t.isoformat() for t in window)
+    io.write_dataset(folder, tables, io.DatasetInfo("t", "test", start, end))
+    return folder
+
+
+def tower_tickets(bad_each: int) -> dict[str, pd.DataFrame]:
+    """10 hosting tickets (H1..H10) and 10 network ones (H11..H20, with network's service and
+    assignment group), ``bad_each`` of each scored 9 of 5 (TKT-017, a quarantine rule)."""
+    tables = many_tickets(20, 0)
+    tk = tables["tickets"].copy()
+    net = tk.index >= 10
+    tk.loc[net, ["supplier_id", "service"]] = ["network", "wan"]
+    tk.loc[[*range(bad_each), *range(10, 10 + bad_each)], "satisfaction"] = 9.0
+    ev = tables["ticket_events"].copy()
+    moved = ev["ticket_id"].isin(tk.loc[net, "ticket_id"]) & ev["supplier_id"].eq("hosting")
+    ev.loc[moved, ["assignment_group", "supplier_id"]] = ["NET-NOC", "network"]
+    return {**tables, "tickets": schema.coerce("tickets", tk), "ticket_events": ev}
+
+
+def tower_changes(bad_each: int) -> dict[str, pd.DataFrame]:
+    """CHG1 and 20 standard changes (C1..C10 hosting's, C11..C20 network's), ``bad_each`` of
+    each planned to end before it starts (CHG-020, a quarantine rule on changes)."""
+    tables = good_tables()
+    changes = tables["changes"]
+    copies = pd.concat([changes.iloc[[1]]] * 20, ignore_index=True)
+    copies["change_id"] = [f"C{i}" for i in range(1, 21)]
+    copies.loc[10:, ["supplier_id", "service"]] = ["network", "wan"]
+    bad = [*range(bad_each), *range(10, 10 + bad_each)]
+    copies.loc[bad, "planned_end"] = copies.loc[bad, "planned_start"] - pd.Timedelta(hours=1)
+    both = pd.concat([changes.iloc[[0]], copies], ignore_index=True)
+    return {**tables, "changes": schema.coerce("changes", both)}
+
+
+def run_decision(folder: Path, period: str) -> dict[str, str]:
+    """The reports the run stops, with why: Work.blocking_reason, as batch.run and figures ask."""
+    work = workbook.compute_period(folder, PARAMS, period)
+    reasons = {n: work.blocking_reason(n) for n in [*SUPPLIERS, BOARD]}
+    return {n: r for n, r in reasons.items() if r}
+
+
+PARITY = {
+    # INC2, network's, has priority 7 (TKT-015, blocking): network's own rows, and a table
+    # the integrator's levels read.
+    "a-towers-blocking-ticket": (lambda: bad_tables("TKT-015"), "2026-01", WINDOW,
+                                 ["integrator", "network"]),
+    # 6 of hosting's 10 and 6 of network's 10: each tower is under 10 rows; the integrator
+    # reads all 20 tickets, 12 of them (60 %) out of scale.
+    "towers-rows-over-the-integrators-limit": (lambda: tower_tickets(6), "2026-01", WINDOW,
+                                               ["integrator"]),
+    # 4 and 4: 8 rows, under the 10-row limit for everyone; they are quarantined.
+    "towers-rows-under-every-limit": (lambda: tower_tickets(4), "2026-01", WINDOW, []),
+    # 12 of hosting's 20 tickets: hosting's own limit, and the estate's for the integrator.
+    "one-towers-rows-over-its-limit": (lambda: many_tickets(20, 12), "2026-01", WINDOW,
+                                       ["integrator", "hosting"]),
+    # 6 + 6 of 21 changes: over the limit only for a reader of every supplier's changes, and
+    # the integrator's levels read none; every report runs without them.
+    "changes-over-the-limit-nobody-reads-whole": (lambda: tower_changes(6), "2026-01", WINDOW,
+                                                  []),
+    # December is in the window but holds no ticket and no event: every supplier's levels
+    # read the ticket log, so every report stops, the board's too (all suppliers are).
+    "a-month-without-tickets": (good_tables, "2025-12", DEC_JAN, [*SUPPLIERS, BOARD]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(PARITY))
+def test_validate_stops_exactly_the_reports_the_run_stops_with_the_same_reasons(case, tmp_path):
+    build, period, window, expected = PARITY[case]
+    folder = write_folder(tmp_path, build(), window)
+    checked = gate.check(folder, PARAMS, period)
+    assert list(checked.stopped) == expected
+    assert checked.stopped == run_decision(folder, period)
+    assert checked.exit_code == (1 if expected else 0)
+
+
+def test_the_integrator_is_stopped_by_the_estates_rows_with_the_rule_and_the_count():
+    from siamlib import quality
+
+    result = quality.validate(tower_tickets(6), PARAMS, WINDOW)
+    reason = gate.stop_reason("integrator", result, PARAMS, "2026-01", {})
+    assert reason.splitlines() == [
+        "Report for integrator stopped by 1 blocking data-quality failure:",
+        "- TKT-017 tickets.satisfaction: A ticket's satisfaction is between 1 and 5. "
+        "12 rows (60%), e.g. H1, H2, H3, H4, H5 (too many rows to quarantine)",
+    ]
+    assert gate.stop_reason("hosting", result, PARAMS, "2026-01", {}) == ""
+    assert gate.stop_reason(BOARD, result, PARAMS, "2026-01", {}) == ""
+
+
+def test_data_missing_for_the_month_stops_the_supplier_and_the_board_only_when_all_are():
+    missing = {"euc": "no rows in tickets for 2026-01: ..."}
+    assert gate.stopped_reports(None, PARAMS, "2026-01", missing) == {
+        "euc": "Report for euc stopped: no rows in tickets for 2026-01: ..."
+    }
+    everyone = dict.fromkeys(SUPPLIERS, "no rows in tickets for 2026-01: x")
+    stopped = gate.stopped_reports(None, PARAMS, "2026-01", everyone)
+    assert list(stopped) == [*SUPPLIERS, BOARD]
+    board = "Report for the board summary stopped: no rows in tickets for 2026-01: x"
+    assert stopped[BOARD] == board
+
+
+def test_check_without_a_period_checks_the_last_month_the_window_covers_in_full(tmp_path):
+    folder = write_folder(tmp_path, good_tables(), (DEC_JAN[0], pd.Timestamp("2026-02-10T00:00Z")))
+    checked = gate.check(folder, PARAMS)
+    assert checked.period == "2026-01"
+    assert checked.stopped == {} and checked.exit_code == 0
+    assert checked.summary_text().splitlines()[-1] == "OK: no report stopped."
+    data = checked.to_json()
+    assert data["period"] == "2026-01" and data["stopped"] == {} and data["ok"] is True
+
+
+def test_a_homoglyph_exclusion_is_refused_by_check_as_by_compute_period(tmp_path):
+    from siamlib.params import Exclusion, Exclusions
+
+    excluded = Exclusion(
+        ticket_id="\u0406NC2", reason="agreed", approver="J. Okafor", approved_on="2026-01-20"
+    )
+    params = PARAMS.model_copy(update={"exclusions": Exclusions(exclusions=[excluded])})
+    folder = write_folder(tmp_path, good_tables())
+    message = (
+        "exclusions.yaml: exclusions[0].ticket_id '\u0406NC2' holds U+0406 CYRILLIC CAPITAL "
+        "LETTER BYELORUSSIAN-UKRAINIAN I (not ASCII) and no ticket has that id: retype the id "
+        "in plain letters and digits"
+    )
+    with pytest.raises(ValueError) as by_check:
+        gate.check(folder, params, "2026-01")
+    with pytest.raises(ValueError) as by_run:
+        workbook.compute_period(folder, params, "2026-01")
+    assert str(by_check.value) == str(by_run.value) == message
+
+
+def test_a_month_outside_the_window_is_refused_by_check_as_by_compute_period(tmp_path):
+    folder = write_folder(tmp_path, good_tables())
+    with pytest.raises(periods.PeriodOutsideWindow) as by_check:
+        gate.check(folder, PARAMS, "2026-03")
+    with pytest.raises(periods.PeriodOutsideWindow) as by_run:
+        workbook.compute_period(folder, PARAMS, "2026-03")
+    assert str(by_check.value) == str(by_run.value)
+    assert "period 2026-03 is outside the data window 2026-01-01 to 2026-02-01" in str(
+        by_check.value
+    )
+
+
+def test_a_dataset_without_ticket_events_is_refused_by_check_as_by_compute_period(tmp_path):
+    tables = {k: v for k, v in good_tables().items() if k != "ticket_events"}
+    folder = write_folder(tmp_path, tables)
+    with pytest.raises(io.DatasetError) as by_check:
+        gate.check(folder, PARAMS, "2026-01")
+    with pytest.raises(io.DatasetError) as by_run:
+        workbook.compute_period(folder, PARAMS, "2026-01")
+    assert str(by_check.value) == str(by_run.value)
+    assert "no ticket_events table (ticket_events.parquet)" in str(by_check.value)

@@ -258,11 +258,23 @@ def validate_cmd(
     data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
     params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),
     out: str = typer.Option(None, "--out", help="Write the results as JSON to this .json file."),
+    period: str = typer.Option(
+        None,
+        "--period",
+        help="Reported month, YYYY-MM, whose rows the quarantine limit is also applied to "
+        "(default: the last month the data window covers in full).",
+    ),
 ) -> None:
-    """Run the data-quality gate; exit 1 when a blocking rule fails."""
-    from siamlib import io, paths, quality
+    """Run the data-quality gate; exit 1 when a blocking rule fails.
+
+    The gate is the run's: with the same --period it blocks what `siam run --period` blocks,
+    a quarantine concentrated in that month included.
+    """
+    from siamlib import io, paths, periods, quality
     from siamlib.params import ParamsError, load_params
 
+    if period is not None:
+        _period(period)
     folder = Path(data) if data else paths.DEMO_DATA_DIR
     checks = [_data(data), _params(params)]
     if out:
@@ -272,9 +284,15 @@ def validate_cmd(
         p = load_params(params)
         window = io.read_dataset_info(folder).window
         tables = io.read_dataset(folder)
+        tz = p.estate.timezone
+        if period is not None and window is not None:
+            periods.check_in_window(period, window, tz, str(folder))
+        elif window is not None:
+            first, last = periods.whole_months(window, tz)
+            period = last if first <= last else None  # no whole month: the window's limit only
     except (ParamsError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from None
-    result = quality.validate(tables, p, window)
+    result = quality.validate(tables, p, window, period=period)
     typer.echo(quality.summary_text(result))
     if out:
         try:

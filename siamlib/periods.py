@@ -82,12 +82,7 @@ def check_in_window(
     """
     if covers(window, period, tz):
         return period
-    # The whole months of the window: its first and last month, less a partial one at each end.
-    first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
-    last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
-    last = last.to_period("M")
-    first += 0 if covers(window, str(first), tz) else 1
-    last -= 0 if covers(window, str(last), tz) else 1
+    first, last = whole_months(window, tz)
     how = "only partly covered by" if overlaps(period, window, tz) else "outside"
     pick = (
         f"pick a month from {first} to {last}, the months it covers in full"
@@ -99,6 +94,24 @@ def check_in_window(
         f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d} (end exclusive, dataset.json "
         f"window_start/window_end); {pick}"
     )
+
+
+def whole_months(window: tuple[pd.Timestamp, pd.Timestamp], tz: str = "UTC") -> tuple[str, str]:
+    """The first and last month a data window covers in full (first after last: none).
+
+    >>> w = (pd.Timestamp("2025-10-01T00:00Z"), pd.Timestamp("2026-11-01T00:00Z"))
+    >>> whole_months(w)
+    ('2025-10', '2026-10')
+    >>> whole_months((pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-20T00:00Z")))
+    ('2026-04', '2026-04')
+    """
+    # Its first and last month, less a partial one at each end.
+    first = window[0].tz_convert(tz).tz_localize(None).to_period("M")
+    last = (window[1] - pd.Timedelta(microseconds=1)).tz_convert(tz).tz_localize(None)
+    last = last.to_period("M")
+    first += 0 if covers(window, str(first), tz) else 1
+    last -= 0 if covers(window, str(last), tz) else 1
+    return str(first), str(last)
 
 
 def first_day(period: str) -> dt.date:

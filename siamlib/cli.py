@@ -258,7 +258,8 @@ def validate_cmd(
     period: str = typer.Option(
         None,
         "--period",
-        help="Reporting month, YYYY-MM (default: the last month the data window covers in full).",
+        help="Reporting month, YYYY-MM, whose rows the quarantine limit is also applied to "
+        "(default: the last month the data window covers in full).",
     ),
     data: str = typer.Option(None, "--data", help="Dataset folder (default: data/demo)."),
     params: str = typer.Option(None, "--params", help="Params folder (default: params/)."),

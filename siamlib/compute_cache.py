@@ -9,7 +9,10 @@ code and package versions (:func:`siamlib.cache.environment`) and only the param
 ========  ==========================================  =========================================
 kind      frames                                      params in the key
 ========  ==========================================  =========================================
-gate      the gate's results, quarantine list, meta   the estate's suppliers (the rule catalogue)
+gate      the gate's results, quarantine list, meta   estate (the rule catalogue reads its
+                                                      suppliers, services and groups; the
+                                                      month limit its time zone);
+                                                      :data:`GATE_FORMAT`
 clocks    clocks, time held, aged-ticket frames       estate; every contract's calendars, clock
                                                       rules and SLA targets; exclusions, disputes
 values    every measure's monthly values              all params except the pure scoring keys
@@ -63,6 +66,10 @@ SCORING_KEYS = ("monthly_charge", "at_risk_pct", "credit_regime", "small_samples
 CLOCK_KEYS = ("calendars", "clock", "sla_targets")
 LEVEL_KEYS = ("measure", "scope", "effective_from", "effective_to")
 """What a measure value depends on in a service level (its numbers are scoring only)."""
+GATE_FORMAT = 2
+"""The gate entry's format: 2 since results carry the reported month's quarantine counts (the
+month limit, :func:`siamlib.quarantine.over_month_limit`); an entry of another format is never
+read, so results that never checked the month cannot pass a run."""
 
 
 def _json(obj) -> str:
@@ -88,7 +95,6 @@ def keys(data_hashes: dict, params: Params, period: str, window) -> dict[str, st
         "window": _json([str(w) for w in window] if window else None),
         "environment": cache.environment(),
     }
-    suppliers = [s.id for s in params.estate.suppliers]
     contracts = {
         k: c.model_dump(mode="json", include=set(CLOCK_KEYS)) for k, c in params.contracts.items()
     }
@@ -99,7 +105,9 @@ def keys(data_hashes: dict, params: Params, period: str, window) -> dict[str, st
         "disputes": _json(params.disputes.model_dump(mode="json")),
     }
     return {
-        "gate": cache.entry_key({**base, "kind": "gate", "suppliers": _json(suppliers)}),
+        "gate": cache.entry_key(
+            {**base, "kind": "gate", "format": GATE_FORMAT, "estate": clocks["estate"]}
+        ),
         "clocks": cache.entry_key({**base, "kind": "clocks", **clocks}),
         "values": cache.entry_key({**base, "kind": "values", "view": _json(_values_view(params))}),
     }
@@ -162,6 +170,7 @@ def gate_frames(result) -> dict[str, pd.DataFrame]:
                 "created_at": result.created_at,
                 "seconds": float(result.seconds),
                 "gx_version": result.gx_version,
+                "period": result.period,
             }
         ]
     )
@@ -183,6 +192,7 @@ def gate_result(frames: dict[str, pd.DataFrame]):
         seconds=float(meta["seconds"]),
         gx_version=str(meta["gx_version"]),
         quarantined=frames["quarantined"],
+        period=str(meta.get("period", "")),
     )
 
 

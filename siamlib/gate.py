@@ -184,7 +184,7 @@ def check(data_dir: Path | str, params: Params, period: str | None = None) -> Ga
         period = periods.latest_month(info.window, params.estate.timezone)
     periods.check_period(period)
     check_inputs(tables, params, period, info, str(data_dir))
-    result = quality.validate(tables, params, info.window)
+    result = quality.validate(tables, params, info.window, period=period)
     clean, _ = take_out_quarantined(tables, result)
     incomplete = completeness.empty_table_blocks(clean, params, period, info.window)
     stopped = stopped_reports(result, params, period, incomplete)

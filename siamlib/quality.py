@@ -58,6 +58,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from siamlib.params import Params
+from siamlib.periods import check_period
 from siamlib.quality_policy import (  # noqa: F401 - re-exported: quality.blocks, quality.ALL ...
     ALL,
     RESULT_COLUMNS,
@@ -67,6 +68,8 @@ from siamlib.quality_policy import (  # noqa: F401 - re-exported: quality.blocks
     blocking_message,
     blocks,
     estate_quarantine,
+    month_text,
+    over_month,
     results_frame,
     score_table,
     supplier_score,
@@ -107,6 +110,7 @@ def validate(
     params: Params,
     window: tuple[pd.Timestamp, pd.Timestamp] | None,
     *,
+    period: str | None = None,
     n_examples: int = N_EXAMPLES,
 ) -> QualityResult:
     """Validate a dataset once, in the driver process, against the generated rule catalogue.
@@ -121,6 +125,11 @@ def validate(
     window
         The dataset's declared window ``(start, end)``, start inclusive, end exclusive
         (``siamlib.io.read_dataset_info(folder).window``); ``None`` skips the window rules.
+    period
+        The reported month (``YYYY-MM``, in the estate's time zone): the quarantine limit is
+        then also applied to each supplier's rows of that month
+        (:func:`siamlib.quarantine.over_month_limit`), so a quarantine concentrated in it
+        blocks. ``None`` applies the window's limit only.
     n_examples
         How many example ids each result row keeps.
 
@@ -131,7 +140,15 @@ def validate(
         carrying a supplier; see the module docstring.
     """
     suppliers = [s.id for s in params.estate.suppliers]
+    if period is not None:
+        check_period(period)
     # The params, not only the supplier ids: the service rules read the estate's services.
     return run_rules(
-        tables, build_rules(params, window), suppliers, window=window, n_examples=n_examples
+        tables,
+        build_rules(params, window),
+        suppliers,
+        window=window,
+        period=period,
+        tz=params.estate.timezone,
+        n_examples=n_examples,
     )

@@ -38,11 +38,13 @@ def worth_it(n_events: int) -> bool:
     return n_events >= MIN_EVENTS
 
 
-def _validate_folder(data_dir: str, params: Params, window) -> tuple[quality.QualityResult, float]:
+def _validate_folder(
+    data_dir: str, params: Params, window, period: str | None = None
+) -> tuple[quality.QualityResult, float]:
     """Worker side: read the dataset folder and validate it (and time the validation)."""
     t = time.perf_counter()
     tables = io.read_dataset(data_dir)
-    result = quality.validate(tables, params, window)
+    result = quality.validate(tables, params, window, period=period)
     return result, time.perf_counter() - t
 
 
@@ -52,8 +54,12 @@ def validate_beside(
     window,
     compute: Callable[[], T],
     tables: dict | None = None,
+    *,
+    period: str | None = None,
 ) -> tuple[quality.QualityResult, T | None, BaseException | None, float]:
     """Validate ``data_dir`` in a worker process while ``compute()`` runs here.
+
+    ``period`` is the reported month, as for :func:`siamlib.quality.validate`.
 
     Returns ``(quality_result, computed, error, validate_seconds)``: ``computed`` is what
     ``compute`` returned, or ``None`` with ``error`` the exception it raised (bad rows the
@@ -63,7 +69,7 @@ def validate_beside(
     ctx = mp.get_context("spawn")
     # watch_parent: a driver killed mid-run must not leave the gate's worker behind.
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=procs.watch_parent) as pool:
-        future = pool.submit(_validate_folder, str(data_dir), params, window)
+        future = pool.submit(_validate_folder, str(data_dir), params, window, period)
         computed, error = None, None
         try:
             computed = compute()
@@ -75,6 +81,6 @@ def validate_beside(
             if tables is None:
                 raise
             t = time.perf_counter()
-            result = quality.validate(tables, params, window)
+            result = quality.validate(tables, params, window, period=period)
             seconds = time.perf_counter() - t
     return result, computed, error, seconds

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from siamlib import quarantine as qr
-from siamlib.quality_rules import SEVERITY_WEIGHT
+from siamlib.quality_rules import NOUN, SEVERITY_WEIGHT
 
 ALL = "all"
 UNATTRIBUTED = "(unattributed)"
@@ -34,6 +34,12 @@ RESULT_COLUMNS = [
     "unexpected_pct",
     "examples",
     "error",
+    # The reported month (quarantine rules, when the gate was given one; "" otherwise): the
+    # rows of it (month_elements), how many fail (month_count) and their share (month_pct).
+    "period",
+    "month_elements",
+    "month_count",
+    "month_pct",
 ]
 
 
@@ -46,7 +52,8 @@ class QualityResult:
     window as ISO strings; ``suppliers`` the known supplier ids; ``seconds`` the time taken;
     ``quarantined`` every row failing a ``quarantine`` rule (columns
     :data:`siamlib.quarantine.QUARANTINE_COLUMNS`), applied by
-    :func:`siamlib.quarantine.quarantine`.
+    :func:`siamlib.quarantine.quarantine`; ``period`` the reported month whose rows the
+    quarantine limit was also applied to (``""``: none, the window's limit only).
     """
 
     results: pd.DataFrame
@@ -56,6 +63,7 @@ class QualityResult:
     seconds: float = 0.0
     gx_version: str = ""
     quarantined: pd.DataFrame = field(default_factory=qr.quarantined_frame)
+    period: str = ""
 
     @property
     def ok(self) -> bool:
@@ -86,6 +94,10 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         "unexpected_count": 0,
         "unexpected_pct": 0.0,
         "error": "",
+        "period": "",
+        "month_elements": 0,
+        "month_count": 0,
+        "month_pct": 0.0,
     }
     rows = []
     for rec in records:
@@ -97,11 +109,13 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         df = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
     for c in ("rule_id", "table", "column", "supplier_id", "scope", "severity", "description"):
         df[c] = df[c].astype("str")
-    df["error"] = df["error"].fillna("").astype("str")
+    for c in ("error", "period"):
+        df[c] = df[c].fillna("").astype("str")
     df["passed"] = df["passed"].astype(bool)
-    df["element_count"] = df["element_count"].astype("int64")
-    df["unexpected_count"] = df["unexpected_count"].astype("int64")
-    df["unexpected_pct"] = df["unexpected_pct"].astype("float64")
+    for c in ("element_count", "unexpected_count", "month_elements", "month_count"):
+        df[c] = df[c].astype("int64")
+    for c in ("unexpected_pct", "month_pct"):
+        df[c] = df[c].astype("float64")
     df["examples"] = df["examples"].astype(object)
     return df
 
@@ -109,24 +123,59 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- policy/score ----
 def blocks(results: pd.DataFrame) -> pd.Series:
     """Result rows that block: failed blocking rules, and quarantine rules that could not be
-    checked (their rows cannot be found to take out) or fail on too many rows
-    (:func:`siamlib.quarantine.over_limit`).
+    checked (their rows cannot be found to take out) or fail on too many rows, over the data
+    window (:func:`siamlib.quarantine.over_limit`) or over the reported month's rows
+    (:func:`over_month`).
 
     >>> df = results_frame([
     ...     {"rule_id": "A", "severity": "quarantine", "passed": False, "unexpected_count": 1,
     ...      "unexpected_pct": 50.0},
     ...     {"rule_id": "B", "severity": "quarantine", "passed": False, "unexpected_count": 12,
     ...      "unexpected_pct": 60.0},
-    ...     {"rule_id": "C", "severity": "warning", "passed": False, "error": "boom"}])
+    ...     {"rule_id": "C", "severity": "warning", "passed": False, "error": "boom"},
+    ...     {"rule_id": "D", "severity": "quarantine", "passed": False, "unexpected_count": 9,
+    ...      "unexpected_pct": 4.5, "period": "2026-10", "month_count": 9, "month_pct": 75.0}])
     >>> blocks(df).tolist()
-    [False, True, False]
+    [False, True, False, True]
     """
     sev = results["severity"]
     quar = (sev == "quarantine") & (
         (results["error"] != "")
         | qr.over_limit(results["unexpected_count"], results["unexpected_pct"])
+        | over_month(results)
     )
     return ((sev == "blocking") | quar) & ~results["passed"]
+
+
+def over_month(results: pd.DataFrame) -> pd.Series:
+    """Quarantine result rows failing on too many of the reported month's rows
+    (:func:`siamlib.quarantine.over_month_limit`); all false when no month was checked.
+
+    >>> df = results_frame([{"rule_id": "D", "severity": "quarantine", "passed": False,
+    ...     "period": "2026-10", "month_count": 4, "month_pct": 33.3}])
+    >>> over_month(df).tolist()  # 4 rows of the month: under the month's minimum of 5
+    [False]
+    """
+    if "month_count" not in results.columns:  # a results table from before the month limit
+        return pd.Series(False, index=results.index)
+    month = qr.over_month_limit(results["month_count"], results["month_pct"])
+    return (results["severity"] == "quarantine") & (results["period"] != "") & month
+
+
+def month_text(r) -> str:
+    """Why a quarantine result row (a row of :func:`results_frame`) is over the month's limit.
+
+    >>> r = next(results_frame([{"rule_id": "TKT-017", "table": "tickets", "period": "2026-10",
+    ...     "month_elements": 40, "month_count": 12, "month_pct": 30.0}]).itertuples())
+    >>> month_text(r)
+    "in 2026-10, 12 of 40 tickets (30%) fail TKT-017: more than 5% of the month's, too many \
+to quarantine"
+    """
+    noun = NOUN.get(r.table, f"{r.table} row") + "s" * (r.month_elements != 1)
+    return (
+        f"in {r.period}, {r.month_count} of {r.month_elements} {noun} ({r.month_pct:g}%) fail "
+        f"{r.rule_id}: more than {qr.BLOCK_PCT:g}% of the month's, too many to quarantine"
+    )
 
 
 def _frame(results) -> pd.DataFrame:
@@ -297,7 +346,10 @@ def blocking_message(
     who = "the board summary" if supplier_id is None else supplier_id
     n = len(bad)
     lines = [f"Report for {who} stopped by {n} blocking data-quality failure{'s' * (n != 1)}:"]
-    for r in bad.itertuples(index=False):
+    window = qr.over_limit(bad["unexpected_count"], bad["unexpected_pct"])
+    for r, over_window, in_month in zip(
+        bad.itertuples(index=False), window, over_month(bad), strict=True
+    ):
         if r.error:
             detail = f"could not be checked ({r.error})"
         else:
@@ -306,8 +358,10 @@ def blocking_message(
                 detail += ", e.g. " + ", ".join(r.examples)
             if r.supplier_id == UNATTRIBUTED:
                 detail += " with no known supplier"
-            if r.severity == "quarantine":
+            if r.severity == "quarantine" and over_window:
                 detail += " (too many rows to quarantine)"
+            if r.severity == "quarantine" and in_month:
+                detail += f"; {month_text(r)}"
         lines.append(f"- {r.rule_id} {r.table}.{r.column}: {r.description} {detail}")
     return "\n".join(lines)
 

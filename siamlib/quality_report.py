@@ -25,6 +25,8 @@ from siamlib.quality_policy import (
     _frame,
     blocking_message,
     blocks,
+    month_text,
+    over_month,
     results_frame,
     score_table,
     supplier_score,
@@ -69,6 +71,7 @@ def to_json(result: QualityResult) -> dict:
         "suppliers": list(result.suppliers),
         "seconds": _plain(result.seconds),
         "gx_version": result.gx_version,
+        "period": result.period,
         "ok": bool(result.ok),
         "results": [
             {c: _plain(rec[c]) for c in RESULT_COLUMNS} for rec in result.results.to_dict("records")
@@ -95,6 +98,7 @@ def from_json(data: Mapping) -> QualityResult:
         seconds=float(data.get("seconds") or 0.0),
         gx_version=data.get("gx_version") or "",
         quarantined=qr.quarantined_frame(data.get("quarantined") or []),
+        period=data.get("period") or "",
     )
 
 
@@ -164,7 +168,8 @@ def render_html(
         "<table><thead><tr><th>rule</th><th>table.column</th><th>severity</th><th>result</th>"
         "<th>rows failing</th><th>%</th><th>examples</th><th>check</th></tr></thead><tbody>"
     )
-    for r, blocked in zip(view.itertuples(index=False), blocks(view), strict=True):
+    rows = zip(view.itertuples(index=False), blocks(view), over_month(view), strict=True)
+    for r, blocked, in_month in rows:
         if r.error:
             status = "<span class='fail'>error</span>"
         elif r.passed:
@@ -175,6 +180,8 @@ def render_html(
             cls = "fail" if blocked else "warn"
             status = f"<span class='{cls}'>fail</span>"
         desc = e(r.description) + (f"<br><i>{e(r.error)}</i>" if r.error else "")
+        if in_month and not r.passed:
+            desc += f"<br><i>{e(month_text(r))}</i>"
         parts.append(
             f"<tr><td>{e(r.rule_id)}</td><td>{e(r.table)}.{e(r.column)}</td>"
             f"<td>{e(r.severity)}</td><td>{status}</td>"
@@ -330,12 +337,13 @@ def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
     ]
     if not failed.empty:
         lines.append("")
-        for r in failed.itertuples(index=False):
+        for r, in_month in zip(failed.itertuples(index=False), over_month(failed), strict=True):
             what = (
                 f"error: {r.error}"
                 if r.error
                 else f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
                 + (f", e.g. {', '.join(r.examples)}" if len(r.examples) else "")
+                + (f"; {month_text(r)}" if in_month else "")
             )
             lines.append(
                 f"{r.rule_id:<8} {r.severity:<8} {r.table}.{r.column}: {r.description} {what}"
@@ -343,6 +351,11 @@ def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
     quarantined = quarantine_lines(top)
     if quarantined:
         lines += ["", *quarantined]
+    # A supplier's month is in its own row, not the estate's: name each one over the limit.
+    month = res[(res["supplier_id"] != ALL) & ~res["passed"] & over_month(res)]
+    if not month.empty:
+        lines += ["", "Quarantine too concentrated in the reported month (blocked):"]
+        lines += [f"{r.rule_id} {r.supplier_id}: {month_text(r)}" for r in month.itertuples()]
     if result.suppliers:
         table = score_table(res, result.suppliers)
         table["stopped"] = table["supplier_id"].isin(list(stopped))

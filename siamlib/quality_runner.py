@@ -250,6 +250,8 @@ def run_rules(
     suppliers: Iterable[str],
     *,
     window: tuple | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
     n_examples: int = N_EXAMPLES,
 ) -> QualityResult:
     """Run ``rules`` (:func:`~siamlib.quality_rules.build_rules`) on ``tables``: the engine behind
@@ -259,6 +261,11 @@ def run_rules(
     derived column cannot be computed, whose expectation cannot be built or raises, or whose
     result cannot be read becomes an error row (``passed=False``, severity kept, ``error`` set)
     and every other rule still reports.
+
+    ``period`` (the reported month, ``YYYY-MM`` in time zone ``tz``) fills, for the per-supplier
+    rows of quarantine rules, the month's rows (:func:`siamlib.quarantine.month_rows`), how many
+    of them fail and their share: the counts :func:`siamlib.quality_policy.over_month` blocks
+    on. ``None`` leaves them 0 (the window's limit only).
     """
     t0 = time.perf_counter()
     gx, context = _gx()
@@ -375,6 +382,14 @@ def run_rules(
     records = []
     quarantined = []
     attribution: dict[str, pd.Series] = {}
+    months: dict[str, np.ndarray] = {}  # table -> its rows of the reported month
+
+    def month_of(table: str) -> np.ndarray:
+        if table not in months:
+            known = _event_ticket_rows(frames) if table == "ticket_events" else None
+            months[table] = qr.month_rows(frames, table, period, tz, ticket_rows=known)
+        return months[table]
+
     for rule in rules:
         o = outcomes.get(rule.rule_id) or _Outcome(error="not run")
         base = {
@@ -409,6 +424,11 @@ def run_rules(
                 df, suppliers, rule.table, frames["tickets"], positions=known
             )
         attr = attribution[rule.table]
+        bad_pos = np.unique(np.asarray(d.index if d is not None else [], dtype=np.int64))
+        # The reported month's rows: for quarantine rules (the limit), when a month is given.
+        inm = month_of(rule.table) if period and rule.severity == "quarantine" else None
+        month = period if inm is not None else None
+        in_all = (int(inm.sum()), int(inm[bad_pos].sum())) if inm is not None else (0, 0)
         records.append(
             {
                 **base,
@@ -418,15 +438,15 @@ def run_rules(
                 "unexpected_count": o.count,
                 "unexpected_pct": _pct(o.count, len(df)),
                 "examples": _examples(df, rule.table, o.index, n_examples),
+                **_month_fields(month, *in_all),
             }
         )
         counts, examples = pd.Series(dtype="int64"), {}
-        rows_per = attr.value_counts()
         second = also.get(rule.rule_id)
-        if second is not None:
-            # Rows also counted against a second supplier (Rule.also_counts, <NA> where it is
-            # the row's own): that supplier sees the failures, as a share of those rows.
-            rows_per = rows_per.add(second.value_counts(), fill_value=0)
+        # Rows also counted against a second supplier (Rule.also_counts, <NA> where it is the
+        # row's own): that supplier sees the failures, as a share of those rows.
+        rows_per = _rows_per(attr, second)
+        failing = pd.DataFrame({"who": pd.Series([], dtype="str"), "pos": bad_pos[:0]})
         if d is not None and d.index and rule.severity == "quarantine":
             quarantined.append(_quarantine_rows(df, rule, np.asarray(d.index), attr))
         if d is not None and d.index:
@@ -444,6 +464,10 @@ def run_rules(
             firsts = failing.groupby("who", sort=False).head(4 * n_examples)
             for who, pos in firsts.groupby("who", sort=False)["pos"]:
                 examples[who] = _examples(df, rule.table, pos.tolist(), n_examples)
+        month_rows, month_bad = pd.Series(dtype="int64"), pd.Series(dtype="int64")
+        if inm is not None:
+            month_rows = _rows_per(attr[inm], None if second is None else second[inm])
+            month_bad = failing.loc[inm[failing["pos"].to_numpy()], "who"].value_counts()
         who_list = list(suppliers) + ([UNATTRIBUTED] if UNATTRIBUTED in counts.index else [])
         for who in who_list:
             bad = int(counts.get(who, 0))
@@ -458,6 +482,7 @@ def run_rules(
                     "unexpected_count": bad,
                     "unexpected_pct": _pct(bad, total),
                     "examples": examples.get(who, []),
+                    **_month_fields(month, month_rows.get(who, 0), month_bad.get(who, 0)),
                 }
             )
     try:
@@ -474,7 +499,36 @@ def run_rules(
         quarantined=qr.quarantined_frame(
             pd.concat(quarantined, ignore_index=True) if quarantined else ()
         ),
+        period=period or "",
     )
+
+
+def _rows_per(attr: pd.Series, second: pd.Series | None) -> pd.Series:
+    """Rows per supplier: each row's own, plus a second supplier's (Rule.also_counts).
+
+    >>> _rows_per(pd.Series(["x", "x", "y"]), pd.Series(["y", None, None])).to_dict()
+    {'x': 2.0, 'y': 2.0}
+    """
+    rows = attr.value_counts()
+    return rows if second is None else rows.add(second.value_counts(), fill_value=0)
+
+
+def _month_fields(period: str | None, rows: int, bad: int) -> dict:
+    """The month columns of a result row: ``bad`` of the month's ``rows`` fail (``period``
+    ``None``: the rule's month is not checked, the columns keep their defaults).
+
+    >>> _month_fields("2026-10", 12, 9)
+    {'period': '2026-10', 'month_elements': 12, 'month_count': 9, 'month_pct': 75.0}
+    """
+    if period is None:
+        return {}
+    rows, bad = int(rows), int(bad)
+    return {
+        "period": period,
+        "month_elements": rows,
+        "month_count": bad,
+        "month_pct": _pct(bad, rows),
+    }
 
 
 def _quarantine_rows(df: pd.DataFrame, rule: Rule, pos: np.ndarray, attr: pd.Series):

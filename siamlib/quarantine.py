@@ -15,6 +15,26 @@ Too many bad rows is not a quarantine but a block: a supplier with at least
 :data:`BLOCK_MIN_ROWS` rows *and* more than :data:`BLOCK_PCT` percent of a table's rows failing
 one quarantine rule is blocked (see :func:`over_limit`), as the data is then not trustworthy.
 
+The same limit is applied a second time to the reported month alone (:func:`over_month_limit`),
+since the window's 13 months can hide a month whose figures the quarantine empties: 9 of a
+tower's 12 October P2 tickets failing one rule are 0.3 % of its 13 months of tickets, yet they
+may be every breach of its October P2 level, and taking them out would turn the level green
+and drop its service credit. So a supplier is also blocked when at least
+:data:`MONTH_BLOCK_MIN_ROWS` of its rows *of the month* and more than :data:`BLOCK_PCT` percent
+of them fail one quarantine rule. A row belongs to the month when its life overlaps it
+(:func:`month_rows`): the rows any measure of the month can read.
+
+Why 5 rows: a month holds about a thirteenth of the window's rows, so the window's 10 would let
+9 of 12 tickets through; below 5, failures are isolated keying errors the report lists by id,
+and blocking on one or two rows of a quiet month (one row is more than 5 % of any month under
+20 rows) would stop reports for noise. The share is the window's 5 %, of the month's rows.
+
+Limits: up to 4 rows of a month can still be quarantined, and on a level with a very small
+sample 4 rows can move its figure (the gate does not know the levels; the rows are listed by
+id). Only the reported month is checked: a concentration in an earlier month of the window is
+caught by the window's limit only, though rolling small-sample windows and earn-back read those
+months too (``docs/data-quality.md``, *The month limit*).
+
 Examples
 --------
 >>> import pandas as pd
@@ -37,7 +57,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from siamlib import schema
+from siamlib import periods, schema
 
 QUARANTINE_COLUMNS = ["table", "row_key", "ticket_id", "supplier_id", "rule_id", "reason"]
 # A supplier with this many rows failing one quarantine rule, and more than BLOCK_PCT percent of
@@ -45,6 +65,17 @@ QUARANTINE_COLUMNS = ["table", "row_key", "ticket_id", "supplier_id", "rule_id",
 # a large share says the supplier's extract itself is broken.
 BLOCK_MIN_ROWS = 10
 BLOCK_PCT = 5.0
+# The reported month's minimum (its share is BLOCK_PCT of the supplier's rows of the month):
+# lower than the window's, as a month holds about a thirteenth of its rows (see "Why 5 rows").
+MONTH_BLOCK_MIN_ROWS = 5
+# Rows still open while every one of these columns is missing: they last to the data's end, so
+# they belong to every month from their first timestamp (a ticket, problem or outage in
+# progress is read by the backlog, aged-ticket and availability measures of each month).
+OPEN_WHILE_MISSING = {
+    "tickets": ("resolved_at", "closed_at"),
+    "problems": ("closed_at",),
+    "outages": ("end_at",),
+}
 
 
 def quarantined_frame(records: Iterable[Mapping] | pd.DataFrame = ()) -> pd.DataFrame:
@@ -63,13 +94,94 @@ def quarantined_frame(records: Iterable[Mapping] | pd.DataFrame = ()) -> pd.Data
     return df.astype({c: "str" for c in QUARANTINE_COLUMNS}).reset_index(drop=True)
 
 
-def over_limit(unexpected_count: pd.Series, unexpected_pct: pd.Series) -> pd.Series:
+def over_limit(
+    unexpected_count: pd.Series, unexpected_pct: pd.Series, min_rows: int = BLOCK_MIN_ROWS
+) -> pd.Series:
     """True where a quarantine rule's failing rows are too many to quarantine (block instead).
+
+    At least ``min_rows`` rows and more than :data:`BLOCK_PCT` percent of them.
 
     >>> over_limit(pd.Series([1, 10, 10]), pd.Series([50.0, 5.0, 5.1])).tolist()
     [False, False, True]
     """
-    return (unexpected_count >= BLOCK_MIN_ROWS) & (unexpected_pct > BLOCK_PCT)
+    return (unexpected_count >= min_rows) & (unexpected_pct > BLOCK_PCT)
+
+
+def over_month_limit(month_count: pd.Series, month_pct: pd.Series) -> pd.Series:
+    """:func:`over_limit` on the reported month's rows: at least :data:`MONTH_BLOCK_MIN_ROWS`.
+
+    ``month_count`` failing rows of the month, ``month_pct`` their share (per cent) of the
+    supplier's rows of the month. 9 of 12 (75 %) blocks; 4 of 12 does not (under 5 rows);
+    5 of 200 (2.5 %) does not (not more than 5 %).
+
+    >>> over_month_limit(pd.Series([9, 4, 5]), pd.Series([75.0, 33.3, 2.5])).tolist()
+    [True, False, False]
+    """
+    return over_limit(month_count, month_pct, MONTH_BLOCK_MIN_ROWS)
+
+
+def _us(s: pd.Series) -> np.ndarray:
+    """Timestamps as float microseconds since the epoch (missing: NaN; exact below 2**53)."""
+    t = pd.to_datetime(s, utc=True)
+    out = t.array.as_unit("us").asi8.astype("float64")
+    out[t.isna().to_numpy()] = np.nan
+    return out
+
+
+def month_rows(
+    tables: Mapping[str, pd.DataFrame],
+    table: str,
+    period: str,
+    tz: str = "UTC",
+    ticket_rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which rows of ``tables[table]`` belong to ``period`` (the month limit's rows).
+
+    A row belongs to the month when its life overlaps the month (its bounds in the estate's
+    time zone, :func:`siamlib.periods.period_bounds`, as every measure counts months): from its
+    earliest timestamp to its latest, or to the data's end while it is still open
+    (:data:`OPEN_WHILE_MISSING`). That is every row a measure of the month can read, whichever
+    date it counts a row by (a ticket resolved, opened or still open in the month, a change
+    ending in it, an outage overlapping it), and it holds for a row whose dates are out of
+    order, which is often why it fails. A survey belongs to its ``period``. A ticket event
+    belongs to the month of its ticket (a failing event takes its whole ticket out), found
+    through ``ticket_rows`` (each event's row in ``tickets``, -1 when absent; computed when
+    not given); an event of no known ticket, by its own ``event_at``.
+
+    >>> tickets = pd.DataFrame({
+    ...     "opened_at": pd.to_datetime(["2026-09-20", "2026-10-05", "2026-08-01",
+    ...                                  "2026-11-02"], utc=True),
+    ...     "resolved_at": pd.to_datetime(["2026-10-02", None, "2026-08-03", None], utc=True),
+    ...     "closed_at": pd.to_datetime([None] * 4, utc=True)})
+    >>> month_rows({"tickets": tickets}, "tickets", "2026-10").tolist()
+    [True, True, False, False]
+    """
+    df = tables.get(table)
+    if df is None or df.empty:
+        return np.zeros(0 if df is None else len(df), dtype=bool)
+    if table == "surveys":
+        return (df["period"].astype("str") == period).to_numpy(dtype=bool)
+    start, end = (t.value / 1000 for t in periods.period_bounds(period, tz))
+    cols = [c.name for c in schema.TABLES[table].columns if c.type == "timestamp"]
+    cols = [c for c in cols if c in df.columns]
+    if not cols:  # no dates to place it by (a structure rule fails): every row counts
+        return np.ones(len(df), dtype=bool)
+    stamps = np.column_stack([_us(df[c]) for c in cols])
+    with np.errstate(invalid="ignore"):
+        first = np.fmin.reduce(stamps, axis=1)
+        last = np.fmax.reduce(stamps, axis=1)
+    still = [c for c in OPEN_WHILE_MISSING.get(table, ()) if c in df.columns]
+    open_ = df[still].isna().all(axis=1).to_numpy() if still else np.zeros(len(df), bool)
+    inside = (first < end) & (open_ | (last >= start))
+    if table != "ticket_events" or "tickets" not in tables:
+        return inside
+    if ticket_rows is None:
+        from siamlib.quality_cross import _positions
+
+        ticket_rows = _positions(df["ticket_id"], tables["tickets"]["ticket_id"])
+    own = month_rows(tables, "tickets", period, tz)
+    pos = np.asarray(ticket_rows, dtype=np.int64)
+    return np.where(pos >= 0, own[np.clip(pos, 0, None)] if len(own) else False, inside)
 
 
 def row_labels(df: pd.DataFrame, table: str, positions: np.ndarray) -> list[str]:

@@ -425,13 +425,13 @@ def _load_and_compute(
         # (until then it is not cached: it read the tables before quarantine).
         store.defer()
         quality_result, work, error, stages["validate"] = quality_beside.validate_beside(
-            data_dir, params, window, functools.partial(compute, tables), tables
+            data_dir, params, window, functools.partial(compute, tables), tables, period=period
         )
         stages["waiting_for_validate"] = time.perf_counter() - t - stages.get("compute", 0.0)
     elif validate:
         from siamlib import quality
 
-        quality_result = quality.validate(tables, params, window)
+        quality_result = quality.validate(tables, params, window, period=period)
         stages["validate"] = time.perf_counter() - t
     else:
         quality_result = None

@@ -76,19 +76,23 @@ PARITY = {
     # the integrator's levels read.
     "a-towers-blocking-ticket": (lambda: bad_tables("TKT-015"), "2026-01", WINDOW,
                                  ["integrator", "network"]),
-    # 6 of hosting's 10 and 6 of network's 10: each tower is under 10 rows; the integrator
-    # reads all 20 tickets, 12 of them (60 %) out of scale.
-    "towers-rows-over-the-integrators-limit": (lambda: tower_tickets(6), "2026-01", WINDOW,
+    # All the tickets are January's, the month checked. 6 of hosting's 10 and 6 of network's
+    # 10: each tower is under the window's 10 rows but over the month's limit (5 rows and
+    # more than 5 %), and so is the integrator, which reads all 20 (12 out of scale).
+    "towers-rows-over-the-month-limit": (lambda: tower_tickets(6), "2026-01", WINDOW,
+                                         ["integrator", "hosting", "network"]),
+    # 4 and 4: each tower under the month's 5 rows; the integrator reads 8 of 20: stopped.
+    "towers-rows-over-the-integrators-limit": (lambda: tower_tickets(4), "2026-01", WINDOW,
                                                ["integrator"]),
-    # 4 and 4: 8 rows, under the 10-row limit for everyone; they are quarantined.
-    "towers-rows-under-every-limit": (lambda: tower_tickets(4), "2026-01", WINDOW, []),
+    # 2 and 2: 4 rows, under every limit; they are quarantined.
+    "towers-rows-under-every-limit": (lambda: tower_tickets(2), "2026-01", WINDOW, []),
     # 12 of hosting's 20 tickets: hosting's own limit, and the estate's for the integrator.
     "one-towers-rows-over-its-limit": (lambda: many_tickets(20, 12), "2026-01", WINDOW,
                                        ["integrator", "hosting"]),
-    # 6 + 6 of 21 changes: over the limit only for a reader of every supplier's changes, and
-    # the integrator's levels read none; every report runs without them.
-    "changes-over-the-limit-nobody-reads-whole": (lambda: tower_changes(6), "2026-01", WINDOW,
-                                                  []),
+    # 6 + 6 of 21 changes, all January's: each tower's 6 of its 10 changes is over its month
+    # limit; the integrator's levels read no change, so it runs without them.
+    "changes-over-each-towers-month-limit": (lambda: tower_changes(6), "2026-01", WINDOW,
+                                             ["hosting", "network"]),
     # December is in the window but holds no ticket and no event: every supplier's levels
     # read the ticket log, so every report stops, the board's too (all suppliers are).
     "a-month-without-tickets": (good_tables, "2025-12", DEC_JAN, [*SUPPLIERS, BOARD]),

@@ -36,13 +36,12 @@ level, are not "one cause", and pooling them would waive credits for repeated fa
 
 A cause *drives* a level's miss when the level is missed (actual below its minimum) and the
 actual recomputed without the cause's tickets is not. When one cause drives misses in several
-levels, the contract's ``credit_regime.one_credit_per_cause`` rule decides which credit stands:
-
-``largest``       the largest credit stands (ties: the level listed first in the contract);
-``first_listed``  the credit of the level listed first in the contract's ``service_levels``;
-``all``           every credit stands (no waiver).
-
-The other credits become ``waived`` ledger lines (amount 0) saying why, e.g.
+levels, their credits conflict, and the contract's ``credit_regime.one_credit_per_cause``
+rule decides which stand, on all the conflicts at once (:mod:`siamlib.waivers`): under
+``largest`` the set of credits with the largest total in which no two share a cause (within
+one cause, its largest credit), under ``first_listed`` the earlier-listed levels', under
+``all`` every one. The other credits become ``waived`` ledger lines (amount 0) naming the
+credit that stands, e.g.
 ``waived: same cause as AVAIL, outage OUT00228 (the largest credit stands)``.
 
 Examples
@@ -61,6 +60,9 @@ Examples
 from __future__ import annotations
 
 import pandas as pd
+
+# the waiver reads the causes table; re-exported here, where the causes are
+from siamlib.waivers import RULE_WORDS, RULES, waive_credits  # noqa: F401
 
 CAUSE_KINDS = ("outage", "change", "problem", "major_incident", "incident")
 LINK_COLUMNS = ["cause_kind", "cause_id", "ticket_id"]
@@ -81,13 +83,6 @@ linked to the cause, ``breached`` those of them that missed; ``actual`` and ``ac
 are the level's attainment (%) with and without the cause's tickets. ``cause_records`` lists
 the data's record ids the cause stands for (", "-joined, earliest first): the ``cause_id``
 itself, or every overlapping record of one outage event (:func:`outage_events`)."""
-
-RULES = ("largest", "first_listed", "all")
-# How a waived line names the rule: the board reads these words, not the params' keys.
-RULE_WORDS = {
-    "largest": "the largest credit stands",
-    "first_listed": "the first-listed level keeps its credit",
-}
 
 
 def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -280,8 +275,10 @@ def incident_causes(level_tickets: pd.DataFrame, minimums: dict) -> pd.DataFrame
     """One credit per incident: the tickets that failed each level, as a cause of the others.
 
     For each level, its failed tickets (counted, not met) are one cause, kind ``incident``,
-    id the level. Only causes driving the misses of two or more levels are kept: those are
-    the levels the same incidents missed, of which :func:`waive_credits` keeps one credit.
+    id the level. Only causes driving the misses of two or more levels are kept: each other
+    level a cause drives was missed by the level's failed incidents, so its credit and the
+    level's are one (:func:`siamlib.waivers.waive_credits`; not the other levels' between
+    them: two levels met without one level's failures may be failed by different tickets).
 
     >>> lt = pd.DataFrame({"service_level": ["RESP"] * 4 + ["RES"] * 4,
     ...     "ticket_id": list("ABCD") * 2, "met": [True, True, False, False] * 2})
@@ -308,80 +305,6 @@ def incident_causes(level_tickets: pd.DataFrame, minimums: dict) -> pd.DataFrame
     return (
         rows[levels_driven >= 2].sort_values(["cause_id", "service_level"]).reset_index(drop=True)
     )
-
-
-def waive_credits(
-    ledger: pd.DataFrame, causes: pd.DataFrame, rule: str, level_order: list[str]
-) -> pd.DataFrame:
-    """Apply one cause, one credit to a ledger's ``credit`` lines; any regime.
-
-    For each cause (in ``cause_id`` order) driving misses in two or more levels with a credit
-    line, the rule picks the credit that stands; the others become ``waived`` lines with
-    amount 0, ``cause_id`` set and the reason in ``explanation``. A credit already kept for
-    one cause is not waived for another, so each driving cause keeps one credit. Apply before
-    the cap (the cap is worked out on what is left).
-
-    Examples
-    --------
-    >>> led = pd.DataFrame({"line": ["credit", "credit"], "service_level": ["AVAIL", "P2-RES"],
-    ...                     "amount": [500.0, 800.0], "explanation": ["a", "b"]})
-    >>> c = pd.DataFrame({"service_level": ["AVAIL", "P2-RES"], "cause_kind": ["outage"] * 2,
-    ...                   "cause_id": ["O1", "O1"], "drives_miss": [True, True]})
-    >>> out = waive_credits(led, c, "first_listed", ["AVAIL", "P2-RES"])
-    >>> out[["line", "amount"]].values.tolist()
-    [['credit', 500.0], ['waived', 0.0]]
-    >>> out.loc[1, "explanation"]
-    'waived: same cause as AVAIL, outage O1 (the first-listed level keeps its credit)'
-    """
-    if rule not in RULES:
-        raise ValueError(
-            f"one_credit_per_cause: unknown rule {rule!r}; use one of {', '.join(RULES)}"
-        )
-    out = ledger.copy()
-    # lines without a cause carry "" (a reindexed ledger brings NaN floats)
-    out["cause_id"] = out.get("cause_id", pd.Series("", index=out.index)).astype(object)
-    out["cause_id"] = out["cause_id"].where(out["cause_id"].notna(), "")
-    if rule == "all" or causes.empty:
-        return out
-    rank = {sl: i for i, sl in enumerate(level_order)}
-    kept: set[str] = set()
-    driving = causes[causes["drives_miss"].astype(bool)]
-    for (kind, cid), grp in driving.groupby(["cause_kind", "cause_id"], sort=True):
-        idx = out.index[(out["line"] == "credit") & out["service_level"].isin(grp["service_level"])]
-        if len(idx) < 2:
-            continue
-        cand = out.loc[idx].assign(_rank=out.loc[idx, "service_level"].map(rank).fillna(len(rank)))
-        already = cand[cand["service_level"].isin(kept)]
-        if not already.empty:
-            winner = already.sort_values("_rank").index[0]
-        elif rule == "largest":
-            winner = cand.sort_values(["amount", "_rank"], ascending=[False, True]).index[0]
-        else:
-            winner = cand.sort_values("_rank").index[0]
-        keep_level = out.loc[winner, "service_level"]
-        kept.add(keep_level)
-        named = f"{kind} {cid}"
-        ids = _record_ids(grp, cid)
-        if ids != [cid]:  # one outage recorded several times: say which records
-            named += f" (overlapping records {', '.join(ids)}: one outage)"
-        for i in idx.drop(winner):
-            out.loc[i, "line"] = "waived"
-            out.loc[i, "amount"] = 0.0
-            out.loc[i, "cause_id"] = cid
-            out.loc[i, "explanation"] = (
-                f"waived: one credit per incident: this level is met without the incidents "
-                f"that failed {cid}, and {keep_level}'s credit stands ({RULE_WORDS[rule]})"
-                if kind == "incident"
-                else f"waived: same cause as {keep_level}, {named} ({RULE_WORDS[rule]})"
-            )
-    return out
-
-
-def _record_ids(rows: pd.DataFrame, cid: str) -> list[str]:
-    """The record ids a cause's rows list in ``cause_records`` (the id alone by default)."""
-    listed = rows["cause_records"].dropna() if "cause_records" in rows.columns else ()
-    ids = [i for r in listed for i in str(r).split(", ") if i]
-    return list(dict.fromkeys(ids)) or [cid]
 
 
 def level_evidence(

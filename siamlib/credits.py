@@ -52,8 +52,8 @@ import numpy as np
 import pandas as pd
 
 from siamlib import periods
-from siamlib.causes import waive_credits
 from siamlib.params import Contract, Exclusion, Exclusions
+from siamlib.waivers import waive_credits
 
 LEDGER_COLUMNS = [
     "supplier_id",
@@ -75,7 +75,7 @@ LEDGER_COLUMNS = [
 """Ledger columns. ``line`` is ``credit`` (amount > 0 or a zero-allocation miss), ``reward``
 (negative band), ``cap`` (negative adjustment down to the at-risk amount) or ``earn_back``
 (negative, repaying the credit of ``source_period``) or ``waived`` (amount 0: one cause, one
-credit, see :func:`siamlib.causes.waive_credits`; ``cause_id`` names the cause, "" elsewhere)."""
+credit, see :func:`siamlib.waivers.waive_credits`; ``cause_id`` names the cause, "" elsewhere)."""
 
 EXCLUDED_COLUMNS = ["ticket_id", "supplier_id", "reason", "approver", "approved_on"]
 
@@ -486,7 +486,8 @@ def service_credits(
     causes
         The supplier's causes table (:func:`siamlib.causes.level_causes`). When given, one
         cause driving several missed levels keeps one credit under the contract's
-        ``credit_regime.one_credit_per_cause`` rule; the others become ``waived`` lines
+        ``credit_regime.one_credit_per_cause`` rule, decided on all the causes at once
+        (:func:`siamlib.waivers.waive_credits`); the others become ``waived`` lines
         (amount 0), applied before the cap.
     source_causes
         The supplier's causes table of the earn-back source period

@@ -255,7 +255,7 @@ class CreditRegime(_Strict):
     earn_back: EarnBack = EarnBack()
     one_credit_per_incident: bool = True
     # One cause (outage, change, problem) driving misses in several levels: which credit
-    # stands (siamlib.causes). "all" keeps every credit (no waiver).
+    # stands (siamlib.waivers, all causes at once). "all" keeps every credit (no waiver).
     one_credit_per_cause: Literal["largest", "first_listed", "all"] = "largest"
 
 

@@ -355,10 +355,7 @@ def render_index(result: RunResult, params: Params) -> str:
             link = f'<a href="{html.escape(r["file"])}">{label}</a>'
         else:
             link = label
-        ev = " ".join(
-            f'<a href="{html.escape(e)}">{html.escape(Path(e).suffix[1:].upper())}</a>'
-            for e in r.get("evidence", [])
-        )
+        ev = "; ".join(report.evidence_link(e, name, result.period) for e in r.get("evidence", []))
         status = html.escape(r["status"]) + (
             f" - {html.escape(r['error'])}" if r.get("error") else ""
         )
@@ -376,7 +373,8 @@ def render_index(result: RunResult, params: Params) -> str:
         f"<p class='note'>Run {html.escape(result.run_id)}; status <b>{result.status}</b>. "
         "Every report is a single self-contained page that works offline.</p>"
         + _reissue_note(result)
-        + "<table><tr><th>report</th><th>status</th><th>evidence</th></tr>"
+        + '<table><tr><th scope="col">report</th><th scope="col">status</th>'
+        + '<th scope="col">evidence</th></tr>'
         + "".join(rows)
         + "</table><p class='provenance'>Every figure of the pack (one row per supplier and "
         "service level, plus credit lines and the headline figures: scores, levels met, "

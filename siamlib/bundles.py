@@ -56,6 +56,8 @@ SUPPLIER_META = (
 HEADLINE_KEYS = (
     "weighted_score",
     "score_rag",
+    "scored_points",
+    "scored_weight",
     "levels",
     "green",
     "amber",
@@ -204,7 +206,9 @@ class Headline:
     in ``meta["headline"]``: the render layer shows them and computes nothing."""
 
     weighted_score: float = float("nan")
-    score_rag: str = "grey"
+    score_rag: str = "grey"  # the worst level's RAG (siamlib.scorecard.worst_rag)
+    scored_points: float = float("nan")  # points of the levels with data
+    scored_weight: float = float("nan")  # their weight: the score is points / weight x 100
     levels: int = 0
     green: int = 0
     amber: int = 0
@@ -213,7 +217,6 @@ class Headline:
     levels_rag: str = "grey"
     net_credits: float = 0.0
     credits_rag: str = "grey"
-    score_thresholds: Mapping | None = None
     dq_score: float | None = None
     dq_rag: str | None = None
     dq_thresholds: Mapping | None = None

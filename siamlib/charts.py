@@ -97,8 +97,9 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     reader sees how far from target a level is and which way it moves.
 
     ``trend`` has one row per level and month: ``service_level``, ``unit``, ``period``,
-    ``actual``, ``expected``, ``minimum``, ``rag``. Each panel keeps its own y scale (levels
-    have different units).
+    ``actual``, ``expected``, ``minimum``, ``rag``, optionally ``direction``: a lower-is-better
+    level's panel says so and its tooltip names its limit a maximum (at most), not a minimum.
+    Each panel keeps its own y scale (levels have different units).
 
     >>> t = pd.DataFrame({"service_level": ["A", "A"], "unit": ["%", "%"],
     ...     "period": ["2026-09", "2026-10"], "actual": [91.0, 88.0], "expected": [95.0] * 2,
@@ -107,7 +108,15 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     >>> [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
     ['line', 'line', 'line', 'circle']
     """
-    df = trend.assign(level=trend["service_level"] + " (" + trend["unit"] + ")")
+    lower = trend["direction"].eq("lower") if "direction" in trend else False
+    df = trend.assign(
+        level=trend["service_level"]
+        + " ("
+        + trend["unit"]
+        + pd.Series(lower, index=trend.index).map({True: ", lower is better", False: ""})
+        + ")",
+        limit=pd.Series(lower, index=trend.index).map({True: "maximum", False: "minimum"}),
+    )
     x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45))
     base = alt.Chart().encode(x=x)
     target = base.mark_line(color=RAG_COLOURS["green"], strokeDash=[6, 3]).encode(
@@ -127,7 +136,8 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
             "period",
             alt.Tooltip("actual:Q", format=",.2f"),
             alt.Tooltip("expected:Q", title="target", format=",.2f"),
-            alt.Tooltip("minimum:Q", format=",.2f"),
+            alt.Tooltip("limit:N", title="limit"),
+            alt.Tooltip("minimum:Q", title="minimum or maximum", format=",.2f"),
             "rag",
         ],
     )

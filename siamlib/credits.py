@@ -178,10 +178,17 @@ def _level(value: float, unit: str, differ_from: float | None = None) -> str:
 
 
 def _shortfall_text(row: pd.Series) -> str:
-    """'P1-RES 88% < minimum 90%' (or '> ...' for lower-is-better measures)."""
+    """'P1-RES 88% < minimum 90%', or for a lower-is-better measure, whose contract limit is a
+    maximum, 'REOPEN 7.5% > maximum 6%'.
+
+    >>> _shortfall_text(pd.Series({"service_level": "REOPEN", "direction": "lower",
+    ...     "rag": "red", "actual": 7.5, "expected": 3.0, "minimum": 6.0, "unit": "%"}))
+    'REOPEN 7.5% > maximum 6%'
+    """
     worse = "<" if row["direction"] == "higher" else ">"
     if row["rag"] == "red":
-        threshold, level = "minimum", row["minimum"]
+        limit = "minimum" if row["direction"] == "higher" else "maximum"
+        threshold, level = limit, row["minimum"]
     else:
         threshold, level = "expected", row["expected"]
     return (

@@ -15,7 +15,9 @@ Columns (``FIGURE_COLUMNS``)
                         ``numerator``/``denominator`` are the counts ``actual`` was computed
                         from: the scorecard's ``scored_numerator``/``scored_denominator``, the
                         month's unless a small sample was scored on a rolling window (its
-                        level evidence lists every month of that window, :mod:`siamlib.levels`)
+                        level evidence lists every month of that window, :mod:`siamlib.levels`);
+                        a median or a count (``dispatch_time``, ``improvement_delivery``) has
+                        no numerator and the records it is taken over as ``denominator``
     ``explanation``     for ``level`` rows: why a grey level has no figure (the scorecard's
                         note, e.g. "no outages table in the dataset"), else empty
     ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
@@ -28,7 +30,8 @@ of this file too (and a re-issue lists them when they move, :mod:`siamlib.reissu
 
 * per supplier (:func:`headline_rows`, :func:`siamlib.scorecard.headline`: the report's
   tiles, the board's league table and narrative, the emails): ``weighted_score`` (with the
-  ``points`` and ``weight`` of the levels with data it divides), ``levels`` and
+  ``points`` and ``weight`` of the levels with data it divides; its ``rag`` is the worst
+  level's, :func:`siamlib.scorecard.worst_rag`, not a band of the score), ``levels`` and
   ``levels_green``/``_amber``/``_red``/``_grey`` (the levels met and the RAG counts),
   ``net_credits`` (the ledger's total, in ``currency``; negative: earn-back payable to the
   supplier);
@@ -181,14 +184,14 @@ def headline_rows(
     [[200.0, 'GBP']]
     """
     h = scorecard.headline(card, ledger)
-    has = card["actual"].notna() if not card.empty else pd.Series(dtype=bool)
+    scored = bool(h["scored_weight"])
     rows = [
         {
             "measure": "weighted_score",
             "actual": h["weighted_score"],
             "rag": h["score_rag"],
-            "points": float(card.loc[has, "points"].sum()) if has.any() else None,
-            "weight": float(card.loc[has, "weight"].sum()) if has.any() else None,
+            "points": h["scored_points"] if scored else None,
+            "weight": h["scored_weight"] if scored else None,
         },
         {"measure": "levels", "actual": h["levels"], "rag": h["levels_rag"]},
         *({"measure": f"levels_{r}", "actual": h[r]} for r in scorecard.RAG_ORDER),

@@ -1,7 +1,8 @@
 """The board summary's front page: what is at stake this month, and why, in a minute's read.
 
 Pure functions from the board bundle's frames to a small typed structure (:class:`FrontPage`):
-one sentence per supplier, worst first, naming each red and amber level with its gap to
+one sentence per supplier, in the board's one order (:func:`board_order`, stated by
+:data:`ORDER_CAPTION`), naming each red and amber level with its gap to
 target, its trend against last month and its main driver where the supplier's own report
 names one (the cause :mod:`siamlib.causes` proves drove the miss, with the period's counts,
 never another event of the period); the net service credits against the at-risk pool; and
@@ -43,6 +44,12 @@ LEVEL_DIGITS = 2
 MAX_DIGITS = 6  # beyond this a difference is float noise, not a fact
 DRIVER_COLUMNS = ["supplier_id", "service", "kind", "ref", "when", "hours", "incidents"]
 _SEVERITY = {"red": 0, "amber": 1}
+# The one order of suppliers on the board page and in the board email (:func:`board_order`).
+ORDER_CAPTION = (
+    "ordered worst first: by the colour of each supplier's worst level (red: a level failed; "
+    "then amber, grey, green), then by weighted score, lowest first; suppliers whose data "
+    "was blocked last"
+)
 
 
 @dataclass(frozen=True)
@@ -389,6 +396,7 @@ def supplier_line(
     the period's counts (``found``, the period's events, only gives its service and day)."""
     sid, name = row["supplier_id"], row.get("supplier_name") or row["supplier_id"]
     score = row.get("weighted_score", float("nan"))
+    weight = row.get("scored_weight", float("nan"))
     if blocked:
         sentence = (
             f"{name}: no figures this month; the data-quality gate blocked its data, so its "
@@ -412,8 +420,12 @@ def supplier_line(
             )
         )
     own = cards[cards["supplier_id"] == sid]
-    head = f"{name} (weighted score {present.fmt_number(score, '', 1)} of 100)"
+    basis = present.score_basis(weight).removeprefix("out of 100")
+    head = f"{name} (weighted score {present.fmt_number(score, '', 1)} of 100{basis})"
     if not levels:
+        if own.empty or own["rag"].eq("grey").all():
+            sentence = f"{head} had no service level scored ({len(own)} in force)."
+            return SupplierLine(sid, name, score, "grey", False, (), sentence)
         sentence = f"{head} met all {len(own)} of its service levels."
         return SupplierLine(sid, name, score, "green", False, (), sentence)
     shown = "; ".join(lv.text for lv in levels[:MAX_LEVELS])
@@ -531,11 +543,11 @@ def front_page(bundle: dict) -> FrontPage:
     blocked = _blocked(bundle)
     lines = []
     if not league.empty:
+        rows = league.set_index("supplier_id", drop=False).loc[board_order(bundle)]
         lines = [
             supplier_line(r, cards, found, r["supplier_id"] in blocked, tz, _f(bundle, "causes"))
-            for _, r in league.sort_values("supplier_id").iterrows()
+            for _, r in rows.iterrows()
         ]
-        lines.sort(key=_worst_first)
     # The credit figures and their RAG come with the bundle (siamlib.scorecard.board_headline).
     head = board_headline(meta)
     names = {s.supplier_id: s.name for s in lines}
@@ -608,12 +620,56 @@ def _and(items: list[str]) -> str:
 _RAG_RANK = {"red": 0, "amber": 1, "grey": 2, "green": 3}
 
 
-def _worst_first(line: SupplierLine) -> tuple:
-    """Sort key: red suppliers first (most red levels first), then amber, then green, each by
-    weighted score; blocked suppliers last (their figures are withheld, not the worst)."""
-    reds = sum(lv.rag == "red" for lv in line.levels)
-    score = float("-inf") if pd.isna(line.score) else line.score  # unscored first
-    return (line.blocked, _RAG_RANK.get(line.rag, 2), -reds, score)
+def supplier_rags(bundle: dict) -> dict[str, str]:
+    """Supplier id -> the RAG the board shows: the league's ``rag`` (its worst level, as its
+    score tile: :func:`siamlib.scorecard.worst_rag`), else its cards' worst; blocked: grey."""
+    league, cards, blocked = _f(bundle, "league"), _f(bundle, "cards"), _blocked(bundle)
+    if league.empty:
+        return {}
+    if "rag" in league.columns:
+        rags = dict(zip(league["supplier_id"], league["rag"], strict=True))
+    else:
+        rags = {}
+        for sid in league["supplier_id"]:
+            own = set(cards.loc[cards["supplier_id"] == sid, "rag"]) if not cards.empty else set()
+            rags[sid] = next((r for r in ("red", "amber", "green") if r in own), "grey")
+    return {sid: "grey" if sid in blocked else rag for sid, rag in rags.items()}
+
+
+def board_order(bundle: dict) -> list[str]:
+    """The board's one order of suppliers (:data:`ORDER_CAPTION`), for every list of them.
+
+    Parameters
+    ----------
+    bundle : dict
+        A board bundle (``league``; ``cards`` and ``quality_scores`` when it has them).
+
+    Returns
+    -------
+    list of str
+        Supplier ids, worst first by their worst level's RAG (:func:`supplier_rags`: red,
+        amber, grey, green), then weighted score, lowest (none) first, then name; blocked last.
+
+    Examples
+    --------
+    >>> league = pd.DataFrame({"supplier_id": ["a", "b", "c"], "supplier_name": ["A", "B", "C"],
+    ...     "weighted_score": [75.0, 53.9, 68.4], "rag": ["red", "red", "amber"]})
+    >>> board_order({"meta": {}, "frames": {"league": league}})
+    ['b', 'a', 'c']
+    """
+    league = _f(bundle, "league")
+    if league.empty:
+        return []
+    rags, blocked = supplier_rags(bundle), _blocked(bundle)
+
+    def key(row) -> tuple:
+        score = row.get("weighted_score")
+        score = float("-inf") if present.is_missing(score) else float(score)
+        name = str(row.get("supplier_name") or row["supplier_id"])
+        sid = row["supplier_id"]
+        return (sid in blocked, _RAG_RANK.get(rags.get(sid, "grey"), 2), score, name, sid)
+
+    return [r["supplier_id"] for r in sorted(league.to_dict("records"), key=key)]
 
 
 def _by_amount(amounts) -> list[tuple[str, float]]:

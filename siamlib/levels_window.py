@@ -212,7 +212,9 @@ denominator 10 against 9']
 
 
 def _on_figure(cards: pd.DataFrame, records: pd.DataFrame, group: list) -> pd.DataFrame:
-    """:func:`reconcile`'s check of the scored median and count levels on their ``actual``."""
+    """:func:`reconcile`'s check of the scored median and count levels on their ``actual``,
+    and, when the cards carry it, on their ``denominator``: the records the figure is
+    computed from (the scorecard's "counted"), against the evidence rows ``in_denominator``."""
     from siamlib.levels_integrator import VALUE_MEASURES
 
     if "actual" not in cards.columns or "minutes" not in records.columns:
@@ -220,11 +222,17 @@ def _on_figure(cards: pd.DataFrame, records: pd.DataFrame, group: list) -> pd.Da
     levels = cards[cards["measure"].isin(list(VALUE_MEASURES)) & cards["actual"].notna()]
     if levels.empty:
         return pd.DataFrame()
-    out = levels[["supplier_id", "service_level", "measure", "actual"]].reset_index(drop=True)
+    counted = ["denominator"] if "denominator" in levels.columns else []
+    keep = ["supplier_id", "service_level", "measure", "actual", *counted]
+    out = levels[keep].reset_index(drop=True)
     rows = records.groupby(group, dropna=False)
     at = levels[group].astype({"period": "str"} if "period" in group else {})
     found = pd.DataFrame(
-        {"median": rows["minutes"].median() / 60, "count": rows["in_numerator"].sum()}
+        {
+            "median": rows["minutes"].median() / 60,
+            "count": rows["in_numerator"].sum(),
+            "rows": rows["in_denominator"].sum(),
+        }
     ).reindex(pd.MultiIndex.from_frame(at))
     kind = out["measure"].map(VALUE_MEASURES)
     median, count = found["median"].to_numpy(), found["count"].fillna(0).to_numpy()
@@ -233,6 +241,9 @@ def _on_figure(cards: pd.DataFrame, records: pd.DataFrame, group: list) -> pd.Da
     out["reconciles"] = _same(out["actual"], out["evidence_actual"]) & (
         out["evidence_actual"].notna() | kind.eq("count")
     )
+    if counted:
+        out["evidence_denominator"] = found["rows"].fillna(0).to_numpy(dtype=float)
+        out["reconciles"] &= _same(out["denominator"], out["evidence_denominator"])
     return out
 
 
@@ -249,7 +260,9 @@ def reconciliation_summary(rec: pd.DataFrame) -> dict:
     bad = raw.fillna(0)
     said = [[] for _ in range(len(bad))]
     if "evidence_actual" in rec.columns:  # a median or a count, checked on its figure
-        for i in np.flatnonzero(raw["evidence_actual"].notna() | raw["actual"].notna()):
+        valued = raw["evidence_actual"].notna() | raw["actual"].notna()
+        off = valued & ~_same(raw["actual"], raw["evidence_actual"])
+        for i in np.flatnonzero(off | (valued & raw["evidence_actual"].isna())):
             said[i].append(
                 f"actual {raw['actual'].iloc[i]:.10g} against "
                 f"{raw['evidence_actual'].iloc[i]:.10g} from the evidence"

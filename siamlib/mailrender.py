@@ -27,14 +27,18 @@ FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
     for k, secs in layout.LAYOUT.items()
 }
 
-# Outlook (Word engine) ignores max-width, flex and inline-block: the layout is tables with
-# explicit widths (a 640 px column), which phones shrink and Outlook keeps.
+# A fluid column: 100 % of a phone's width, at most 640 px (max-width) elsewhere. Outlook's
+# Word engine ignores max-width, so a 640 px table only Outlook reads (an `[if mso]`
+# conditional comment) holds the column there. Every table inside is 100 % wide with few
+# columns (:func:`email_scorecard`, :func:`email_league`), so it fits 375 px.
 EMAIL_WIDTH = 640
 EMAIL_CSS = """
 body { margin: 0; padding: 0; background: #ffffff; color: #1d2430;
        font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; }
-table.wrap { width: 100%; border-collapse: collapse; }
+table.wrap { width: 100%; max-width: 640px; border-collapse: collapse; margin: 0 auto; }
 table.wrap > tbody > tr > td, table.wrap > tr > td { border: 0; padding: 12px; }
+table.data { width: 100%; }
+td, th { overflow-wrap: break-word; word-wrap: break-word; }
 h1 { font-size: 22px; margin: 4px 0 8px; }
 h2 { font-size: 17px; margin: 20px 0 6px; border-bottom: 2px solid #d8dde6; }
 h3 { font-size: 15px; margin: 14px 0 4px; }
@@ -125,8 +129,177 @@ def chart_pngs(bundle: Mapping, which: str = "email", scale: float = 1.5) -> lis
 
 def _summary_table(bundle: Mapping) -> str:
     if report_kind(bundle) == "board":
-        return sections.league_table(bundle)
-    return sections.scorecard_table(bundle)
+        return email_league(bundle)
+    return email_scorecard(bundle)
+
+
+def _email_rows(head: list[tuple[str, bool]], rows: list[tuple], caption: str) -> str:
+    """A 100 %-wide email table: ``head`` is (label, numeric) per column, each row its RAG
+    (None: no colour) and cells (HTML, already escaped); header cells carry ``scope="col"``."""
+    num = ' class="num"'
+    ths = "".join(
+        f'<th scope="col"{num if right else ""}>{present.esc(lab)}</th>' for lab, right in head
+    )
+    body = []
+    for rag, cells in rows:
+        colour = present.RAG_BACKGROUND.get(rag, "#e5e7eb")
+        tr = f'<tr class="rag-{rag}" bgcolor="{colour}">' if rag else "<tr>"
+        tds = (f"<td{num if r else ''}>{c}</td>" for (_, r), c in zip(head, cells, strict=True))
+        body.append(tr + "".join(tds) + "</tr>")
+    return (
+        '<table class="data" width="100%" cellpadding="0" cellspacing="0">'
+        f"<caption>{present.esc(caption)}</caption><thead><tr>{ths}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def email_changes(changes) -> str:
+    """A re-issue's changed figures in three columns that fit a phone.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        The bundle's ``changes`` frame (:mod:`siamlib.reissue`).
+
+    Returns
+    -------
+    str
+        A 100 %-wide table: which figure (and field), before, after; the full table is the
+        PDF's and changes.csv's.
+    """
+    rows = []
+    for r in changes.to_dict("records"):
+        keys = ("supplier_id", "service_level", "measure", "scope", "line")
+        said = [str(r[c]) for c in keys if c in r and not present.is_missing(r[c])]
+        what = " · ".join(x for x in said if x)
+        rows.append(
+            (
+                None,
+                [
+                    present.esc(what) + _sub(f"{r.get('field', '')}: {r.get('change', '')}"),
+                    present.esc(present.fmt_cell(r.get("before"))),
+                    present.esc(present.fmt_cell(r.get("after"))),
+                ],
+            )
+        )
+    head = [("figure", False), ("before", False), ("after", False)]
+    return _email_rows(head, rows, "Figures changed since the pack re-issued")
+
+
+def _sub(text: str) -> str:
+    return f'<br><span class="sub">{present.esc(text)}</span>' if text else ""
+
+
+def level_bounds(row: Mapping, with_unit: bool = True) -> str:
+    """A level's expected value and contract limit in its direction: ``expected at most 3%;
+    maximum 6%`` for a lower-is-better level; a unit other than per cent leads when
+    ``with_unit`` (where no actual beside it says it).
+
+    >>> r = {"expected": 4.2, "minimum": 3.8, "direction": "higher", "unit": "score 1-5"}
+    >>> level_bounds(r), level_bounds(r, with_unit=False)
+    ('score 1-5: expected at least 4.2; minimum 3.8', 'expected at least 4.2; minimum 3.8')
+    """
+    d, unit = str(row.get("direction", "higher")), str(row.get("unit", ""))
+    pct = "%" if unit == "%" else ""
+    text = (
+        f"expected {present.bound_text(row['expected'], d, pct)}; {present.limit_name(d)} "
+        f"{present.fmt_number(row['minimum'], pct, 2)}"
+    )
+    return f"{unit}: {text}" if with_unit and unit and not pct else text
+
+
+def email_scorecard(bundle: Mapping) -> str:
+    """The email's scorecard, in three columns that fit a phone.
+
+    Parameters
+    ----------
+    bundle : mapping
+        A tower or integrator bundle (its ``scorecard`` frame).
+
+    Returns
+    -------
+    str
+        A 100 %-wide table: the level (its expected value and limit in the measure's direction
+        under its name, :func:`level_bounds`, and why a grey level has no figure), the actual
+        and the RAG word; the attached PDF has every column.
+    """
+    card = bundle["frames"].get("scorecard")
+    if card is None or card.empty:
+        return "<p>No service levels are in force for this period.</p>"
+    rows = []
+    for r in card.to_dict("records"):
+        rag = r["rag"] if r["rag"] in present.RAGS else "grey"
+        why = r.get("note") if rag == "grey" else ""
+        level = f"<b>{present.esc(r['name'])}</b> ({present.esc(r['service_level'])})"
+        pct = "%" if r["unit"] == "%" else ""
+        rows.append(
+            (
+                rag,
+                [
+                    level + _sub(level_bounds(r)) + _sub(str(why or "")),
+                    present.esc(present.fmt_number(r["actual"], pct, 2)),
+                    present.rag_word(rag),
+                ],
+            )
+        )
+    head = [("service level", False), ("actual", True), ("RAG", False)]
+    caption = (
+        f"Scorecard for {bundle['meta']['period']}: every level's actual against its expected "
+        "value and the contract's limit (at least where higher is better, at most where lower "
+        "is better); the PDF has every column"
+    )
+    return _email_rows(head, rows, caption)
+
+
+def _league_words(row: Mapping, rag: str) -> tuple[str, str]:
+    """A league row's score basis after "of 100" (``", on the 80 weight scored"`` or ``""``)
+    and what its colour means (:func:`siamlib.present.worst_level_text`)."""
+    basis = present.score_basis(row.get("scored_weight")).removeprefix("out of 100")
+    red, amber = (int(row.get(c, 0) or 0) for c in ("red", "amber"))
+    return basis, present.worst_level_text(rag, red, amber)
+
+
+def email_league(bundle: Mapping) -> str:
+    """The board email's league table, in three columns that fit a phone.
+
+    Parameters
+    ----------
+    bundle : mapping
+        A board bundle (its ``league`` frame).
+
+    Returns
+    -------
+    str
+        A 100 %-wide table in the board's one order (:func:`siamlib.frontpage.board_order`,
+        said in the caption): supplier (with what its colour means), weighted score (with
+        the weight it was computed on) and net credits.
+    """
+    from siamlib import frontpage
+
+    lg = bundle["frames"].get("league")
+    if lg is None or lg.empty:
+        return "<p>No supplier was scored this period.</p>"
+    rags = frontpage.supplier_rags(dict(bundle))
+    by = lg.set_index("supplier_id", drop=False)
+    cur = bundle["meta"].get("currency", "GBP")
+    rows = []
+    for sid in frontpage.board_order(dict(bundle)):
+        r, rag = by.loc[sid], rags.get(sid, "grey")
+        basis, what = _league_words(r, rag)
+        rows.append(
+            (
+                rag,
+                [
+                    f"<b>{present.esc(r.get('supplier_name') or sid)}</b>" + _sub(what),
+                    present.esc(present.fmt_number(r["weighted_score"], "", 1))
+                    + _sub(f"of 100{basis}"),
+                    present.esc(present.fmt_money(r.get("credits"), cur)),
+                ],
+            )
+        )
+    head = [("supplier", False), ("weighted score", True), ("net credits", True)]
+    caption = f"League table, {bundle['meta']['period']}: suppliers {frontpage.ORDER_CAPTION}"
+    return _email_rows(head, rows, caption)
 
 
 def _headline(bundle: Mapping) -> str:
@@ -146,22 +319,24 @@ _TILE = re.compile(
 )
 
 
-def table_tiles(markup: str, width: int = EMAIL_WIDTH) -> str:
+def table_tiles(markup: str, width: int | str = "100%") -> str:
     """``markup`` with its flex tiles (:func:`siamlib.present.tiles`) as a two-column table:
     one tile per row (label and note, then the value), which Outlook and phones both keep.
+    ``width``: the table's (``100%`` in the email, fluid; pixels for the PDF); the columns
+    split it two thirds to one third.
 
     >>> from siamlib import present
     >>> t = table_tiles(present.tiles([{"label": "Score", "value": "91", "rag": "green"}]))
-    >>> "<table" in t, "flex" in t, "91" in t
-    (True, False, True)
+    >>> "<table" in t, "flex" in t, "91" in t, 'width="100%"' in t
+    (True, False, True, True)
     """
 
     def one(m: re.Match) -> str:
         rows = "".join(
-            f'<tr class="rag-{rag}"><td width="{width * 2 // 3}" bgcolor="'
+            f'<tr class="rag-{rag}"><td width="67%" bgcolor="'
             f'{present.RAG_BACKGROUND.get(rag, "#e5e7eb")}"><div class="label">{lab}</div>'
             + (f'<div class="sub">{sub}</div>' if sub else "")
-            + f'</td><td width="{width // 3}" class="num" bgcolor="'
+            + '</td><td width="33%" class="num" bgcolor="'
             f'{present.RAG_BACKGROUND.get(rag, "#e5e7eb")}"><div class="value">{val}</div></td>'
             "</tr>"
             for rag, lab, val, sub in _TILE.findall(m.group(0))
@@ -185,20 +360,47 @@ def _tile_lines(tiles_html: str) -> list[str]:
     ]
 
 
-def _front_page_lines(bundle: Mapping) -> list[str]:
-    """The board's front page as text: credits against the pool, alerts, one line a supplier."""
+def _front_page_lines(bundle: Mapping, tiles: list[str]) -> list[str]:
+    """The board's front page as text, in the page's order: what is for decision first, then
+    the tiles, credits against the pool, alerts and one line a supplier (the board's order,
+    said)."""
     from siamlib import frontpage
 
     try:
         fp = frontpage.front_page(bundle)
     except (KeyError, ValueError, AttributeError, TypeError):
-        return []
-    lines = [fp.credits_sentence]
-    if fp.decisions:
-        lines += ["", "For decision:", *[f"{i}. {d}" for i, d in enumerate(fp.decisions, 1)]]
+        return tiles
+    asks = [f"{i}. {d}" for i, d in enumerate(fp.decisions, 1)]
+    lines = ["For decision:", *(asks or ["Nothing for decision: no credit due, no red level, "
+                                         "no alert."])]  # fmt: skip
+    lines += ["", *tiles, fp.credits_sentence]
     if fp.alerts:
         lines += ["", "Alerts:", *[f"- {a}" for a in fp.alerts]]
-    return [*lines, "", "Suppliers, worst first:", *[f"- {s.sentence}" for s in fp.suppliers]]
+    said = f"Suppliers ({frontpage.ORDER_CAPTION}):"
+    return [*lines, "", said, *[f"- {s.sentence}" for s in fp.suppliers]]
+
+
+def _league_lines(bundle: Mapping) -> list[str]:
+    """The league table as text, in the board's one order, each supplier's colour in words."""
+    from siamlib import frontpage
+
+    lg = bundle["frames"].get("league")
+    if lg is None or lg.empty:
+        return []
+    currency = bundle["meta"].get("currency", "GBP")
+    rags, by = frontpage.supplier_rags(dict(bundle)), lg.set_index("supplier_id", drop=False)
+    lines = ["", "League table (weighted score out of 100, on the weight of the levels scored; "
+             "credits: + owed by the supplier, - earn-back repaid to it; suppliers "
+             f"{frontpage.ORDER_CAPTION}):"]  # fmt: skip
+    for sid in frontpage.board_order(dict(bundle)):
+        r = by.loc[sid]
+        basis, what = _league_words(r, rags.get(sid, "grey"))
+        score = present.fmt_number(r.get("weighted_score"), "", 1)
+        lines.append(
+            f"- {r.get('supplier_name') or sid}: {score}{basis}, credits "
+            f"{present.fmt_money(r.get('credits'), currency)} ({what})"
+        )
+    return lines
 
 
 def render_text(bundle: Mapping, link: str | None = None) -> str:
@@ -212,31 +414,22 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
     Acme: board summary for 2026-10
     """
     lines = [sections.title(bundle), ""]
-    lines += _tile_lines(_headline(bundle))
+    tiles = _tile_lines(_headline(bundle))
     frames = bundle["frames"]
     if report_kind(bundle) == "board":
-        lines += _front_page_lines(bundle)
-        lg = frames.get("league")
-        if lg is not None and not lg.empty:
-            currency = bundle["meta"].get("currency", "GBP")
-            lines += ["", "League table (weighted score out of 100; credits: + owed by the "
-                      "supplier, - earn-back repaid to it):"]  # fmt: skip
-            for r in lg.to_dict("records"):
-                name = r.get("supplier_name") or r.get("supplier_id")
-                lines.append(
-                    f"- {name}: {present.fmt_number(r.get('weighted_score'), '', 1)}"
-                    f", credits {present.fmt_money(r.get('credits'), currency)}"
-                )
+        lines += _front_page_lines(bundle, tiles)
+        lines += _league_lines(bundle)
     else:
+        lines += tiles
         card = frames.get("scorecard")
         if card is not None and not card.empty:
             lines += ["", f"Scorecard for {bundle['meta']['period']}:"]
             for r in card.to_dict("records"):
                 lines.append(
                     f"- {r['service_level']} {r['name']}: actual "
-                    f"{present.fmt_number(r['actual'], '', 2)} {r['unit']} (expected "
-                    f"{present.fmt_number(r['expected'], '', 2)}, minimum "
-                    f"{present.fmt_number(r['minimum'], '', 2)}) - {str(r['rag']).upper()}"
+                    f"{present.fmt_number(r['actual'], '', 2)} {r['unit']} "
+                    f"({level_bounds(r, with_unit=False)})"
+                    f" - {str(r['rag']).upper()}"
                     # a grey level says why it has no figure, as the HTML scorecard does
                     + (f" ({r['note']})" if r["rag"] == "grey" and r.get("note") else "")
                 )
@@ -246,11 +439,10 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _email_table(markup: str) -> str:
-    """Data tables at the column's explicit width (Outlook sizes tables by attribute)."""
-    return markup.replace(
-        "<table>", f'<table width="{EMAIL_WIDTH}" cellpadding="0" cellspacing="0">'
-    )
+def _fluid(markup: str) -> str:
+    """Any other table of the body (the board's front page has none) 100 % wide, never a
+    fixed width a phone cuts."""
+    return markup.replace("<table>", '<table width="100%" cellpadding="0" cellspacing="0">')
 
 
 def render_email_html(
@@ -274,7 +466,7 @@ def render_email_html(
 
     imgs = "".join(
         f'<img class="chart" src="cid:{html.escape(cid)}" alt="{html.escape(alt)}" '
-        f'width="{EMAIL_WIDTH}" style="width:100%;max-width:{EMAIL_WIDTH}px">'
+        f'width="{EMAIL_WIDTH}" style="width:100%;max-width:{EMAIL_WIDTH}px;height:auto">'
         for cid, alt in chart_refs
     )
     link_html = (
@@ -287,13 +479,18 @@ def render_email_html(
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{present.esc(sections.title(bundle))}</title>"
         f"<style>{EMAIL_CSS}</style></head><body>"
-        f'<table class="wrap" role="presentation" width="{EMAIL_WIDTH + 24}" align="center" '
+        # Outlook only: a fixed 640 px column (it ignores max-width); others read the fluid one.
+        f'<!--[if mso]><table role="presentation" width="{EMAIL_WIDTH}" align="center" '
+        'cellpadding="0" cellspacing="0"><tr><td><![endif]-->'
+        '<table class="wrap" role="presentation" width="100%" align="center" '
         'cellpadding="0" cellspacing="0"><tr><td>'
-        f"{sections.intro(bundle)}{table_tiles(_headline(bundle))}"
-        f"<h2>Scorecard</h2>{_email_table(_summary_table(bundle))}"
+        f"{sections.intro(bundle, email_changes)}{_fluid(table_tiles(_headline(bundle)))}"
+        f"<h2>{'League table' if report_kind(bundle) == 'board' else 'Scorecard'}</h2>"
+        f"{_summary_table(bundle)}"
         f"<h2>Key charts</h2>{imgs}"
         "<p class='note'>The full report, with every section and its definitions, is attached "
-        f"as PDF.</p>{link_html}</td></tr></table></body></html>"
+        f"as PDF.</p>{link_html}</td></tr></table>"
+        "<!--[if mso]></td></tr></table><![endif]--></body></html>"
     )
     inliner = css_inline.CSSInliner(
         keep_style_tags=False, load_remote_stylesheets=False, keep_at_rules=False

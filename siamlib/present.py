@@ -235,6 +235,114 @@ def tidy_numbers(text: str) -> str:
     return _TRAILING_ZERO.sub(r"\1", text)
 
 
+def limit_name(direction: str) -> str:
+    """The name of a level's contract limit (params ``minimum``) in the measure's direction:
+    ``minimum`` where higher is better, ``maximum`` where lower is better (a reopen rate of
+    at most 6 %).
+
+    >>> limit_name("higher"), limit_name("lower")
+    ('minimum', 'maximum')
+    """
+    return "maximum" if direction == "lower" else "minimum"
+
+
+def bound_text(value: object, direction: str, unit: str = "", digits: int = 2) -> str:
+    """A level's expected value or limit as a bound in the measure's direction.
+
+    Parameters
+    ----------
+    value : float
+        The level (the contract's ``expected`` or ``minimum``), in the shown unit.
+    direction : {"higher", "lower"}
+        The measure's direction (:attr:`siamlib.measures.catalogue.Measure.direction`).
+    unit : str
+        ``%`` or a currency to print with the number; any other unit is left to the caller.
+    digits : int
+        Decimals at most.
+
+    Returns
+    -------
+    str
+        ``at least 95%`` where higher is better, ``at most 6%`` where lower is better (a
+        maximum); ``–`` when missing.
+
+    Examples
+    --------
+    >>> bound_text(95.0, "higher", "%"), bound_text(6.0, "lower", "%"), bound_text(4.2, "higher")
+    ('at least 95%', 'at most 6%', 'at least 4.2')
+    """
+    if is_missing(value):
+        return NO_DATA
+    shown = unit if unit == "%" or (len(unit) == 3 and unit.isupper()) else ""
+    word = "at most" if direction == "lower" else "at least"
+    return f"{word} {fmt_number(value, shown, digits)}"
+
+
+def worst_level_text(rag: str, red: int, amber: int) -> str:
+    """What a supplier-wide RAG says, in words, so a colour is never read as more (or less).
+
+    Parameters
+    ----------
+    rag : str
+        The supplier's RAG: its worst level's (:func:`siamlib.scorecard.worst_rag`).
+    red, amber : int
+        Its levels worse than their minimum (or maximum), and worse than expected only.
+
+    Returns
+    -------
+    str
+        ``<rag>: ...``, e.g. ``amber: no level failed; 3 worse than expected``.
+
+    Examples
+    --------
+    >>> worst_level_text("amber", 0, 3)
+    'amber: no level failed; 3 worse than expected'
+    >>> worst_level_text("red", 1, 0)
+    'red: 1 level failed, worse than its minimum or maximum'
+    """
+    if rag == "red":
+        its = "its" if red == 1 else "their"
+        return f"red: {red} level{'s' * (red != 1)} failed, worse than {its} minimum or maximum"
+    if rag == "amber":
+        return f"amber: no level failed; {amber} worse than expected"
+    if rag == "green":
+        return "green: every level scored met expected"
+    return "grey: no level scored"
+
+
+def score_basis(weight: object, points: object = None) -> str:
+    """What a weighted score is out of.
+
+    Weights in force total 100; levels without data are left out and the score is the points
+    over the weight left, x 100, so a score on less than the full weight says that weight.
+
+    Parameters
+    ----------
+    weight : float
+        The weight of the levels scored (:func:`siamlib.scorecard.scored_totals`).
+    points : float, optional
+        Their points, said when given.
+
+    Returns
+    -------
+    str
+        ``out of 100``, or with the weight (and points) when it is less than 100.
+
+    Examples
+    --------
+    >>> score_basis(100.0), score_basis(80.0, 60.0)
+    ('out of 100', 'out of 100: 60 points of the 80 weight scored')
+    >>> score_basis(80.0)
+    'out of 100, on the 80 weight scored'
+    """
+    if is_missing(weight) or not 0 < float(weight) < 100 - 1e-9:
+        return "out of 100"  # every level scored, or none (no score)
+    weight = fmt_number(weight, "", 1)
+    if is_missing(points):
+        return f"out of 100, on the {weight} weight scored"
+    return f"out of 100: {fmt_number(points, '', 1)} points of the {weight} weight scored"
+
+
 def rag_word(rag: str) -> str:
     """A RAG status as a coloured word (inline style)."""
     rag = rag if rag in RAGS else "grey"
@@ -286,8 +394,11 @@ def table(
     column to the function that turns its values into text (default :func:`fmt_cell`);
     numeric columns (``numeric`` or any number dtype) are right-aligned.
 
+    Every header cell is a column header (``scope="col"``), so a screen reader reads each
+    cell with its column's name.
+
     >>> t = table(pd.DataFrame({"supplier_id": ["x"], "credits": [21600.0]}))
-    >>> "<th>supplier</th>" in t and ">21,600<" in t and "21600.0" not in t
+    >>> '<th scope="col">supplier</th>' in t and ">21,600<" in t and "21600.0" not in t
     True
     """
     formats = dict(formats or {})
@@ -303,7 +414,9 @@ def table(
     # Headers wrap between words ("change on last month" over three lines), so a number
     # column is as wide as its numbers, not its label.
     head_right = ' class="num" style="text-align:right"'
-    head = "".join(f"<th{head_right if c in numeric else ''}>{esc(label(c))}</th>" for c in cols)
+    head = "".join(
+        f'<th scope="col"{head_right if c in numeric else ""}>{esc(label(c))}</th>' for c in cols
+    )
     rows = []
     for rec in df.head(max_rows).itertuples(index=False):
         values = dict(zip(cols, rec, strict=True))

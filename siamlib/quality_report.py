@@ -150,11 +150,8 @@ def render_html(
     if supplier_id is None:
         suppliers = [s for s in dict.fromkeys(df["supplier_id"]) if s not in (ALL, UNATTRIBUTED)]
         if suppliers:
-            parts.append(
-                "<table><thead><tr><th>supplier</th><th>score</th><th>blocking failed</th>"
-                "<th>warnings failed</th><th>rows quarantined</th><th>report</th></tr></thead>"
-                "<tbody>"
-            )
+            head = ["supplier", "score", "blocking failed", "warnings failed"]
+            parts.append(_head([*head, "rows quarantined", "report"]) + "<tbody>")
             for r in score_table(df, suppliers).itertuples(index=False):
                 parts.append(
                     f"<tr><td>{e(r.supplier_id)}</td><td class='num'>{r.score:.1f}</td>"
@@ -164,10 +161,8 @@ def render_html(
                     f"<td>{'<span class=fail>stopped</span>' if r.stopped else 'runs'}</td></tr>"
                 )
             parts.append("</tbody></table>")
-    parts.append(
-        "<table><thead><tr><th>rule</th><th>table.column</th><th>severity</th><th>result</th>"
-        "<th>rows failing</th><th>%</th><th>examples</th><th>check</th></tr></thead><tbody>"
-    )
+    head = ["rule", "table.column", "severity", "result", "rows failing", "%", "examples"]
+    parts.append(_head([*head, "check"]) + "<tbody>")
     rows = zip(view.itertuples(index=False), blocks(view), over_month(view), strict=True)
     for r, blocked, in_month in rows:
         if r.error:
@@ -191,6 +186,16 @@ def render_html(
         )
     parts.append("</tbody></table></section>")
     return "".join(parts)
+
+
+def _head(labels: list[str]) -> str:
+    """A table's opening and header row, each header cell a column header (``scope="col"``).
+
+    >>> _head(["rule", "%"])
+    '<table><thead><tr><th scope="col">rule</th><th scope="col">%</th></tr></thead>'
+    """
+    cells = "".join(f'<th scope="col">{html.escape(x)}</th>' for x in labels)
+    return f"<table><thead><tr>{cells}</tr></thead>"
 
 
 def _lines_html(lines: list[str]) -> str:

@@ -110,6 +110,60 @@ def chart_figure(spec: dict) -> str:
     )
 
 
+# What each evidence file holds, as the pack's index names its link (the file's last name
+# part: <report>-<period>-<frame>.csv; the workbook <report>-<period>.xlsx holds them all).
+EVIDENCE_LABELS = {
+    "sla_tickets": "SLA tickets",
+    "levels": "records behind each level",
+    "aged_tickets": "aged tickets",
+    "excluded": "agreed exclusions",
+    "out_of_scope_work": "out-of-scope work",
+    "causes": "causes of missed levels",
+    "credits": "credit ledger",
+    "scorecard": "scorecard",
+    "scorecards": "every supplier's scorecard",
+}
+
+
+def evidence_link(path: str, report: str, period: str) -> str:
+    """An evidence file's link in the pack's index, labelled with what it holds.
+
+    Parameters
+    ----------
+    path : str
+        The file, relative to the run folder (``evidence/<report>-<period>-<frame>.csv`` or
+        the workbook ``evidence/<report>-<period>.xlsx``).
+    report, period : str
+        The report's name and the period, to find the frame's name in the file's.
+
+    Returns
+    -------
+    str
+        ``<a>`` labelled with what the file holds and its format ("SLA tickets (CSV)"), its
+        ``title`` the fuller description (:data:`siamlib.evidence.EVIDENCE`).
+
+    Examples
+    --------
+    >>> evidence_link("evidence/euc-2026-10-sla_tickets.csv", "euc", "2026-10")
+    '<a href="evidence/euc-2026-10-sla_tickets.csv" title="Every ticket an SLA level counted, \
+met or breached: in_denominator and in_numerator add up to the level&#x27;s counted and met.">\
+SLA tickets (CSV)</a>'
+    >>> evidence_link("evidence/euc-2026-10.xlsx", "euc", "2026-10")[-41:]
+    '>all evidence, one sheet each (Excel)</a>'
+    """
+    from siamlib.evidence import EVIDENCE
+
+    file = Path(path)
+    frame = file.stem.removeprefix(f"{report}-{period}").lstrip("-")
+    if file.suffix.lower() == ".xlsx":
+        text, title = "all evidence, one sheet each (Excel)", "Every evidence table of the report"
+    else:
+        text = f"{EVIDENCE_LABELS.get(frame, frame.replace('_', ' '))} ({file.suffix[1:].upper()})"
+        title = EVIDENCE.get(frame, "")
+    title_attr = f' title="{html.escape(title)}"' if title else ""
+    return f'<a href="{html.escape(path)}"{title_attr}>{html.escape(text)}</a>'
+
+
 def _title(spec: dict) -> str:
     title = spec.get("title")
     return title.get("text", "") if isinstance(title, dict) else (title or "")

@@ -86,11 +86,9 @@ figure in the shown unit (NaN for measures that are not record proportions)."""
 
 NOTHING_COUNTED = "nothing counted in the month"
 
-# The headline tiles' RAG: a weighted score of 90 or more (out of 100) is green, 70 or more
-# amber, below red; a data-quality score of 95 or more green, 80 or more amber. Params carry
-# no such thresholds, so these constants are the one place they live; the bundle carries
-# the RAG (and the thresholds), the render layer only shows it.
-SCORE_RAG = {"green": 90.0, "amber": 70.0}
+# The data-quality tile's RAG (95 or more green, 80 or more amber): params carry no such
+# thresholds, so this is their one place. The weighted score has none: its tile takes the
+# worst level's RAG (worst_rag). The bundle carries every RAG; the render layer shows it.
 DQ_RAG = {"green": 95.0, "amber": 80.0}
 # The board's credits tile: amber while the net credits stay under half the at-risk pool of
 # the suppliers shown, red from half (green when nothing is owed).
@@ -102,6 +100,8 @@ LEAGUE_COLUMNS = [
     "supplier_name",
     "role",
     "weighted_score",
+    "scored_weight",
+    "rag",
     "levels",
     "green",
     "amber",
@@ -110,6 +110,8 @@ LEAGUE_COLUMNS = [
     "credits",
     "currency",
 ]
+"""League columns. ``scored_weight`` is the total weight of the levels with data (the score is
+their points over it, x 100); ``rag`` the supplier's worst level (:func:`worst_rag`)."""
 
 
 def _contract(params: Params | Contract, supplier_id: str) -> Contract:
@@ -427,11 +429,62 @@ def weighted_score(card: pd.DataFrame) -> float:
     return float(min(100.0, max(0.0, round(score, 10))))
 
 
-def rag_of(score: float, thresholds: Mapping[str, float] = SCORE_RAG) -> str:
+def scored_totals(card: pd.DataFrame) -> tuple[float, float]:
+    """The points and the weight of the levels with data: the score's numerator and divisor.
+
+    Parameters
+    ----------
+    card : DataFrame
+        A scorecard (``actual``, ``weight``, ``points``).
+
+    Returns
+    -------
+    tuple of float
+        ``(points, weight)``: weight 100 unless levels are grey ("60 points of the 80 weight").
+
+    Examples
+    --------
+    >>> scored_totals(pd.DataFrame({"actual": [92.0, 97.0, None], "weight": [20.0, 30.0, 50.0],
+    ...                             "points": [8.0, 30.0, None]}))
+    (38.0, 50.0)
+    """
+    if card.empty:
+        return 0.0, 0.0
+    has = card["actual"].notna()
+    return float(card.loc[has, "points"].sum()), float(card.loc[has, "weight"].sum())
+
+
+def worst_rag(counts: Mapping[str, int]) -> str:
+    """The RAG of a supplier: its worst scored level's.
+
+    Parameters
+    ----------
+    counts : mapping of str to int
+        Levels per RAG status (:func:`rag_counts`).
+
+    Returns
+    -------
+    str
+        ``red`` when a level is worse than its minimum (maximum where lower is better), else
+        ``amber`` when one is worse than expected, else ``green``; ``grey``: none scored. The
+        contracts define RAG per level only: a supplier's colour is never a band of its score.
+
+    Examples
+    --------
+    >>> worst_rag({"green": 6, "amber": 3, "red": 0}), worst_rag({"grey": 2})
+    ('amber', 'grey')
+    """
+    for rag in ("red", "amber", "green"):
+        if counts.get(rag):
+            return rag
+    return "grey"
+
+
+def rag_of(score: float, thresholds: Mapping[str, float]) -> str:
     """RAG of a 0-100 score against ``{"green": at_least, "amber": at_least}``; NaN is grey.
 
-    >>> rag_of(90.0), rag_of(89.9), rag_of(70.0), rag_of(69.9), rag_of(float("nan"))
-    ('green', 'amber', 'amber', 'red', 'grey')
+    >>> rag_of(95.0, DQ_RAG), rag_of(94.9, DQ_RAG), rag_of(79.9, DQ_RAG), rag_of(None, DQ_RAG)
+    ('green', 'amber', 'red', 'grey')
     """
     if score is None or pd.isna(score):
         return "grey"
@@ -449,12 +502,12 @@ def headline(
 ) -> dict[str, object]:
     """The figures of a supplier report's headline tiles, computed once before rendering.
 
-    ``weighted_score`` (:func:`weighted_score`, NaN with no level) and its ``score_rag``
-    (:data:`SCORE_RAG`, thresholds kept beside it); ``levels`` and the count per RAG status
-    with ``levels_rag`` (red if any level is red, else amber if any is amber, else green);
-    ``net_credits`` (the ledger's total, credits net of earn-back) and ``credits_rag`` (green
-    when nothing is owed); ``dq_score`` and ``dq_rag`` (:data:`DQ_RAG`) when a data-quality
-    score is given. Plain Python values: the dict travels in the bundle's ``meta.json``.
+    ``weighted_score`` (:func:`weighted_score`, NaN with no level), the ``scored_points`` and
+    ``scored_weight`` it divides (:func:`scored_totals`), its ``score_rag``: the worst level's
+    (:func:`worst_rag`, as ``levels_rag``; 68 with no level below its minimum is amber);
+    ``levels`` and the count per RAG status; ``net_credits`` (the ledger's total, net of
+    earn-back) and ``credits_rag`` (green when nothing is owed); ``dq_score`` and ``dq_rag``
+    (:data:`DQ_RAG`) when a data-quality score is given. Plain values: it travels in JSON.
 
     >>> card = pd.DataFrame({"actual": [92.0, 97.0, None], "weight": [20.0, 30.0, 50.0],
     ...     "points": [8.0, 30.0, None], "rag": ["amber", "green", "grey"]})
@@ -465,13 +518,15 @@ def headline(
     score = weighted_score(card) if not card.empty else float("nan")
     counts = rag_counts(card) if not card.empty else dict.fromkeys(RAG_ORDER, 0)
     credits = float(ledger["amount"].sum()) if not ledger.empty else 0.0
+    points, weight = scored_totals(card)
     out: dict[str, object] = {
         "weighted_score": score,
-        "score_rag": rag_of(score, SCORE_RAG),
-        "score_thresholds": dict(SCORE_RAG),
+        "score_rag": worst_rag(counts),
+        "scored_points": points,
+        "scored_weight": weight,
         "levels": len(card),
         **counts,
-        "levels_rag": "red" if counts["red"] else "amber" if counts["amber"] else "green",
+        "levels_rag": worst_rag(counts),
         "net_credits": credits,
         "credits_rag": "green" if credits <= 0 else "red",
     }
@@ -640,14 +695,17 @@ def scorecards(
             ledger = service_credits(
                 card, contract, history=history, currency=params.estate.currency
             )
+        counts = rag_counts(card)
         rows.append(
             {
                 "supplier_id": supplier.id,
                 "supplier_name": supplier.name,
                 "role": supplier.role,
                 "weighted_score": weighted_score(card),
+                "scored_weight": scored_totals(card)[1],
+                "rag": worst_rag(counts),
                 "levels": len(card),
-                **rag_counts(card),
+                **counts,
                 "credits": round(float(ledger["amount"].sum()), 2),
                 "currency": params.estate.currency,
             }

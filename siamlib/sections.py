@@ -21,7 +21,7 @@ from siamlib.common import ALL
 from siamlib.measures import gaming
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import bucket_labels
-from siamlib.sections_base import _f, _money, _named, _names
+from siamlib.sections_base import _f, _in_board_order, _money, _named, _names
 from siamlib.sections_board import (  # noqa: F401 (re-exported)
     credits_chart,
     front_page,
@@ -45,8 +45,9 @@ def title(bundle: dict) -> str:
     return f"{who}: {kind} for {m['period']}"
 
 
-def intro(bundle: dict) -> str:
-    """The opening paragraph (HTML)."""
+def intro(bundle: dict, changes_table=None) -> str:
+    """The opening paragraph (HTML), then a re-issue's changes (:func:`changes_section`, its
+    table drawn by ``changes_table`` when given: the email's fits a phone)."""
     m = bundle["meta"]
     if m.get("role") == "board":
         text = (
@@ -66,12 +67,13 @@ def intro(bundle: dict) -> str:
             f"{m['period']}. Times are business hours on the contract calendar unless stated."
         )
     head = f"<h1>{present.esc(title(bundle))}</h1><p>{present.esc(text)}</p>"
-    return head + changes_section(bundle)
+    return head + changes_section(bundle, changes_table)
 
 
-def changes_section(bundle: dict) -> str:
+def changes_section(bundle: dict, changes_table=None) -> str:
     """A re-issued pack's "What changed since the pack of DATE" list (:mod:`siamlib.reissue`);
-    ``""`` when the pack is not a re-issue."""
+    ``""`` when the pack is not a re-issue. ``changes_table`` (the changes frame in, HTML out)
+    draws the list instead of the full table."""
     reissue = bundle["meta"].get("reissue")
     if not reissue:
         return ""
@@ -87,6 +89,8 @@ def changes_section(bundle: dict) -> str:
         "figure of figures.csv is compared; the data-quality score is not one of them: it "
         "describes the data, and data-quality.json holds it).</p>"
     )
+    if changes_table is not None:
+        return head + note + changes_table(changes)
     return head + note + present.table(changes.reindex(columns=cols), max_rows=500)
 
 
@@ -95,15 +99,18 @@ def headline(bundle: dict) -> str:
     """RAG tiles: weighted score, levels met, net credits, data quality.
 
     Every figure and RAG comes from ``meta["headline"]`` (:func:`siamlib.scorecard.headline`,
-    computed with the bundle); this only formats them.
+    computed with the bundle); this only formats them. The score's tile says what it is out of
+    (the weight of the levels scored, when some are not) and what its colour means: the RAG of
+    the worst level, the only RAG the contract defines, never a band of the score.
     """
     m = bundle["meta"]
     h = Headline.of(m)
+    basis = present.score_basis(h.scored_weight, h.scored_points)
     items = [
         {
             "label": f"Weighted score, {m['period']}",
             "value": present.fmt_number(h.weighted_score, "", 1),
-            "sub": "out of 100",
+            "sub": f"{basis}; {present.worst_level_text(h.score_rag, h.red, h.amber)}",
             "rag": h.score_rag,
         },
         {
@@ -152,8 +159,10 @@ def scorecard_table(bundle: dict) -> str:
             "service level": card["service_level"],
             "measure": card["name"],
             "unit": card["unit"],
-            "expected": card["expected"].round(2),
-            "minimum": card["minimum"].round(2),
+            # The levels as bounds in the measure's direction: at least (a minimum) where
+            # higher is better, at most (a maximum) where lower is better.
+            "expected": _bounds(card, "expected"),
+            "minimum or maximum": _bounds(card, "minimum"),
             "actual": card["actual"].round(2),
             "RAG": card["rag"],
             "weight": card["weight"],
@@ -174,13 +183,25 @@ def scorecard_table(bundle: dict) -> str:
     return present.table(
         show,
         rag_column="RAG",
-        numeric=["expected", "minimum", "actual", "weight", "points"]
+        numeric=["expected", "minimum or maximum", "actual", "weight", "points"]
         + ["change on last month (in its unit)"],
-        caption=f"Scorecard for {bundle['meta']['period']} (counted: tickets or records the "
-        "actual is scored on, over the rolling window for a small sample; agreed minutes for "
-        "availability). Change on last month: against last month's figure as computed on "
-        "this month's data, which can differ from last month's report where tickets were "
-        "reopened or corrected since.",
+        caption=f"Scorecard for {bundle['meta']['period']} (expected and the contract's limit: "
+        "at least where higher is better, at most where lower is better; worse than the limit "
+        "is red. Counted: tickets or records the actual is scored on, over the rolling window "
+        "for a small sample; agreed minutes for availability; the tickets a median is taken "
+        "over; the records a count counts). Change on last month: against last month's figure "
+        "as computed on this month's data, which can differ from last month's report where "
+        "tickets were reopened or corrected since.",
+    )
+
+
+def _bounds(card: pd.DataFrame, column: str) -> pd.Series:
+    """A scorecard's expected or limit column as bounds: ``at least 95``, ``at most 6``."""
+    direction = card["direction"] if "direction" in card else pd.Series("higher", card.index)
+    return pd.Series(
+        [present.bound_text(v, d) for v, d in zip(card[column], direction, strict=True)],
+        index=card.index,
+        dtype="object",
     )
 
 
@@ -196,11 +217,12 @@ def score_trend_chart(bundle: dict) -> alt.Chart:
 
 
 def level_trend_chart(bundle: dict) -> alt.FacetChart:
-    """A small trend per service level over 12 months, with its target and minimum lines."""
+    """A small trend per service level over 12 months, with its target and its limit (the
+    contract's minimum, a maximum where lower is better) as lines."""
     return charts.level_trends(
         _f(bundle, "trend"),
         title=f"Service levels, 12 months to {bundle['meta']['period']} (dashed: target; "
-        "dotted: minimum)",
+        "dotted: minimum, or maximum where lower is better)",
     )
 
 
@@ -283,6 +305,8 @@ def credits_table(bundle: dict) -> str:
     show = led[[c for c in cols if c in led.columns]].copy()
     if bundle["meta"].get("role") != "board":
         show = show.drop(columns=["supplier_id"], errors="ignore")
+    else:  # the board lists suppliers in its one order (siamlib.frontpage.board_order)
+        show = _in_board_order(bundle, show)
     cur = bundle["meta"].get("currency", "GBP")
     if "line" in show.columns:  # the ledger's kinds as a reader says them
         show["line"] = show["line"].replace({"earn_back": "earn-back"})

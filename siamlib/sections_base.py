@@ -45,3 +45,15 @@ def _named(bundle: dict, df: pd.DataFrame, column: str = "supplier_id") -> pd.Da
 def _money(bundle: dict):
     cur = bundle["meta"].get("currency", "GBP")
     return lambda v: present.fmt_money(v, cur)
+
+
+def _in_board_order(bundle: dict, df: pd.DataFrame, column: str = "supplier_id") -> pd.DataFrame:
+    """``df``'s rows by supplier in the board's one order (:func:`siamlib.frontpage.board_order`),
+    each supplier's rows in their own order; suppliers the order does not know last."""
+    from siamlib import frontpage
+
+    if df.empty or column not in df.columns:
+        return df
+    order = {sid: i for i, sid in enumerate(frontpage.board_order(bundle))}
+    pos = df[column].map(order).fillna(len(order))
+    return df.iloc[pos.reset_index(drop=True).sort_values(kind="stable").index]

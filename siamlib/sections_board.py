@@ -13,14 +13,26 @@ True
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from siamlib import charts, present
-from siamlib.sections_base import RAG_LETTERS, RAG_SCALE, _f, _money, _named
+from siamlib.sections_base import (
+    RAG_LETTERS,
+    RAG_SCALE,
+    _f,
+    _in_board_order,
+    _money,
+    _named,
+    _names,
+)
 
 
 def front_page(bundle: dict) -> str:
-    """The board's first screen (:mod:`siamlib.frontpage`): credits against the at-risk pool,
-    alerts, then one sentence per supplier, worst first, coloured by its worst level."""
+    """The board's first screen (:mod:`siamlib.frontpage`): what the board is asked to decide
+    first, then the tiles, the credits against the at-risk pool, the alerts and one sentence
+    per supplier in the board's one order (:func:`siamlib.frontpage.board_order`, stated in a
+    caption), coloured by its worst level. Headings are ``h2``: the page's ``h1`` is the
+    report title (:func:`siamlib.sections.intro`), and no level is skipped."""
     from siamlib import frontpage
 
     fp = frontpage.front_page(bundle)
@@ -63,14 +75,14 @@ def front_page(bundle: dict) -> str:
         },
     ]
     asks = "".join(f"<li>{present.esc(d)}</li>" for d in fp.decisions)
-    decisions = (
-        f'<h3>For decision</h3><ol class="decisions" style="margin:4px 0 12px">{asks}</ol>'
+    decisions = "<h2>For decision</h2>" + (
+        f'<ol class="decisions" style="margin:4px 0 12px">{asks}</ol>'
         if asks
         else "<p>Nothing for decision: no credit due, no red level, no alert.</p>"
     )
     alerts = "".join(f"<li>{present.esc(a)}</li>" for a in fp.alerts)
     alert_html = (
-        f'<h3>Alerts</h3><ul class="alerts" style="margin:4px 0 12px">{alerts}</ul>'
+        f'<h2>Alerts</h2><ul class="alerts" style="margin:4px 0 12px">{alerts}</ul>'
         if alerts
         else "<p>No alerts: no clock-stop signal, watermelon or blocked data this month.</p>"
     )
@@ -83,39 +95,64 @@ def front_page(bundle: dict) -> str:
     )
     return (
         '<section class="front-page">'
-        + present.tiles(items)
-        + f"<p><b>{present.esc(fp.credits_sentence)}</b></p>"
         + decisions
+        + "<h2>This month at a glance</h2>"
+        + present.tiles(items)
+        + f"<p>{present.esc(fp.credits_sentence)}</p>"
         + alert_html
-        + "<h3>Suppliers, worst first</h3>"
+        + "<h2>Suppliers</h2>"
+        + f'<p class="note">Suppliers {present.esc(frontpage.ORDER_CAPTION)}.</p>'
         + lines
         + "</section>"
     )
 
 
 def league_table(bundle: dict) -> str:
-    """All suppliers ranked by weighted score."""
+    """All suppliers in the board's one order (:func:`siamlib.frontpage.board_order`, said in
+    the caption), each row coloured by its worst level as the supplier's score tile is; the
+    weight each score was computed on (100 unless some levels were not scored)."""
+    from siamlib import frontpage
+
     lg = _f(bundle, "league")
-    cols = ["rank", "supplier_name", "role", "weighted_score", "levels"]
+    if lg.empty:
+        return "<p>No supplier was scored this period.</p>"
+    lg = lg.set_index("supplier_id", drop=False).loc[frontpage.board_order(bundle)]
+    rags = frontpage.supplier_rags(bundle)
+    lg = lg.assign(rag=lg["supplier_id"].map(rags)).reset_index(drop=True)
+    cols = ["supplier_name", "role", "rag", "weighted_score", "scored_weight", "levels"]
     show = lg[[c for c in [*cols, "green", "amber", "red", "grey", "credits"] if c in lg.columns]]
+    show = show.rename(columns={"rag": "worst level", "scored_weight": "weight scored"})
     return present.table(
         show,
-        numeric=["weighted_score", "credits", "green", "amber", "red", "grey"],
+        rag_column="worst level",
+        numeric=["weighted_score", "weight scored", "credits", "green", "amber", "red", "grey"],
         formats={
             "weighted_score": lambda v: present.fmt_number(v, "", 1),
+            "weight scored": lambda v: present.fmt_number(v, "", 1),
             "credits": _money(bundle),
         },
-        caption=f"League table, {bundle['meta']['period']} (weighted score out of 100)",
+        caption=f"League table, {bundle['meta']['period']}: weighted score out of 100, on the "
+        "weight of the levels scored (100 when every level was); suppliers "
+        f"{frontpage.ORDER_CAPTION}",
     )
 
 
 def rag_grid(bundle: dict) -> alt.Chart:
     """Every supplier's service levels and their RAG status."""
+    from siamlib import frontpage
+
+    order = [_names(bundle).get(i, i) for i in frontpage.board_order(bundle)]
     c = _named(bundle, _f(bundle, "cards"))
     c = c.rename(columns={"service_level": "service level"})
     # A letter in every cell: red and green print as the same grey, and some readers do not
     # tell them apart at all.
     c = c.assign(letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]))
+    # Expected and the limit in the measure's direction: at least (minimum) or at most (maximum).
+    direction = c["direction"] if "direction" in c else pd.Series("higher", index=c.index)
+    for col in ("expected", "minimum"):
+        if col in c:
+            bounds = zip(c[col], direction, strict=True)
+            c[col] = [present.bound_text(v, d) for v, d in bounds]
     # Columns are measures in scope, not level ids: a level re-issued under a new id
     # (P2-RES-2026H2 for one supplier, P2-RES for the others) is still one column.
     c = c.drop(columns=["measure"], errors="ignore").rename(columns={"name": "measure"})
@@ -126,7 +163,7 @@ def rag_grid(bundle: dict) -> alt.Chart:
             sort=list(dict.fromkeys(c["measure"])),
             axis=alt.Axis(labelAngle=-40, labelLimit=260),
         ),
-        y=alt.Y("supplier:N", title=None),
+        y=alt.Y("supplier:N", title=None, sort=order or None),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG (letter in each cell)"),
@@ -136,7 +173,7 @@ def rag_grid(bundle: dict) -> alt.Chart:
             "measure",
             alt.Tooltip("actual:Q", format=",.2f"),
             "expected",
-            "minimum",
+            alt.Tooltip("minimum:N", title="minimum or maximum"),
             "rag",
         ],
     )
@@ -144,13 +181,17 @@ def rag_grid(bundle: dict) -> alt.Chart:
     letters = base.mark_text(fontSize=11, fontWeight="bold").encode(
         text="letter:N", color=alt.condition(dark, alt.value("white"), alt.value("#1d2430"))
     )
-    return alt.layer(
-        cells, letters, title=f"RAG status of every service level, {bundle['meta']['period']}"
-    ).properties(width=charts.WIDTH, height=alt.Step(28))
+    title = f"RAG status of every service level, {bundle['meta']['period']} (worst first)"
+    return alt.layer(cells, letters, title=title).properties(
+        width=charts.WIDTH, height=alt.Step(28)
+    )
 
 
 def credits_chart(bundle: dict) -> alt.Chart:
     """Net service credits per supplier for the period (currency)."""
+    from siamlib import frontpage
+
+    order = [_names(bundle).get(i, i) for i in frontpage.board_order(bundle)]
     led = _f(bundle, "ledger")
     by = _named(bundle, led.groupby("supplier_id", as_index=False)["amount"].sum())
     # Who pays whom, in the legend: a bar below zero is money repaid to the supplier.
@@ -160,7 +201,7 @@ def credits_chart(bundle: dict) -> alt.Chart:
     cur = bundle["meta"].get("currency", "")
     return charts.bar(
         by,
-        alt.X("supplier:N", title=None),
+        alt.X("supplier:N", title=None, sort=order or None),
         alt.Y("amount:Q", title=cur),
         title=f"Service credits by supplier, {bundle['meta']['period']} ({cur})",
         tooltip=["supplier", "direction", alt.Tooltip("amount:Q", format=",.0f")],
@@ -179,8 +220,8 @@ def credits_chart(bundle: dict) -> alt.Chart:
 
 
 def quality_scores_table(bundle: dict) -> str:
-    """Data-quality score per supplier and whether its report was stopped."""
-    q = _named(bundle, _f(bundle, "quality_scores"))
+    """Data-quality score per supplier and whether its report was stopped (board order)."""
+    q = _named(bundle, _in_board_order(bundle, _f(bundle, "quality_scores")))
     return present.table(
         q,
         formats={"score": lambda v: present.fmt_number(v, "", 1)},

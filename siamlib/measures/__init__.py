@@ -15,7 +15,9 @@ scope           str      ``""`` (all) or ``key=value`` pairs joined by ``;`` in 
 value           float    computed value in the computed unit (rates as fractions);
                          NaN when the denominator is empty
 numerator       float    what was counted above the line (NaN if not a ratio)
-denominator     float    what was counted below the line (NaN if not a ratio)
+denominator     float    what was counted below the line (NaN if not a ratio); for the
+                         median and the count scored as levels (``dispatch_time``,
+                         ``improvement_delivery``) the records the figure is computed from
 ==============  =======  =========================================================
 
 Where each measure's rows come from is its entry in :mod:`siamlib.measures.registry`.

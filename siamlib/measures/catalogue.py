@@ -507,7 +507,8 @@ MEASURES: dict[str, Measure] = {
             counted="Tickets with resolved_at in the month with any event whose supplier is "
             "the integrator. Held: from such an event in an open status to the ticket's next "
             "event, in business hours of the integrator contract's 'business' calendar "
-            "(actual hours when it has none).",
+            "(actual hours when it has none). The tickets the median is over are the "
+            "measure value's denominator (the scorecard's counted).",
             edge_cases="Several spells in dispatch add up; intervals in a done status do not "
             "count; events with a missing supplier are held by nobody. No dispatched "
             "tickets: NaN. The 90th percentile and mean come from dispatch_stats().",
@@ -609,7 +610,8 @@ MEASURES: dict[str, Measure] = {
             function="siamlib.measures.improvement.register_throughput",
             formula="count of register entries with delivered_at in the period",
             counted="Every supplier's entries in the improvements register, by delivered_at in "
-            "the reporting time zone, whatever their current status.",
+            "the reporting time zone, whatever their current status. The entries counted are "
+            "also the measure value's denominator (the scorecard's counted).",
             edge_cases="A count: 0 when nothing was delivered. Entries marked delivered "
             "without a date are not counted.",
         ),

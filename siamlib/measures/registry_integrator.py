@@ -242,9 +242,11 @@ def _routing_accuracy(c: Period) -> pd.DataFrame:
 
 
 def _dispatch_time(c: Period) -> pd.DataFrame:
+    """The median dispatch hours; the denominator is the tickets it is the median of."""
     r = c.run
     dt_ = dispatch_time(c.ev_p, r.integ, c.per_p, hours_between=r.hours_between, **c.in_scope)
-    return c.one(dispatch_stats(dt_)["median_h"])
+    stats = dispatch_stats(dt_)
+    return c.one(stats["median_h"], denominator=stats["tickets"])
 
 
 def _push_to_front(c: Period) -> pd.DataFrame:
@@ -271,8 +273,11 @@ def _trend_to_problem(c: Period) -> pd.DataFrame:
 
 
 def _improvement_delivery(c: Period) -> pd.DataFrame:
+    """The improvements delivered; the denominator is the register entries counted (the same
+    number: a count is computed from the records it counts)."""
     thr = _improvement.register_throughput(c.run.improvements, [c.period], tz=c.run.tz)
-    return c.one(thr.loc[thr["supplier_id"] == ALL, "delivered"].sum())
+    delivered = thr.loc[thr["supplier_id"] == ALL, "delivered"].sum()
+    return c.one(delivered, denominator=delivered)
 
 
 def _improvement_ageing(c: Period) -> pd.DataFrame:
@@ -286,6 +291,9 @@ def _benefit_realisation(c: Period) -> pd.DataFrame:
 
 
 _COUNT = {"numerator": None, "denominator": None}
+# A median or a count scored as a level: no numerator, and the records it is computed from as
+# its denominator (the scorecard's "counted", figures.csv's denominator).
+_COUNTED = {"numerator": None}
 _INTEG = {"family": "integrator", "roles": ("integrator",)}
 _BOTH = {"family": "integrator", "roles": ("tower", "integrator")}
 _RATE = {"value": "ping_pong_rate", "numerator": "ping_pong_tickets", "denominator": "tickets"}
@@ -323,7 +331,7 @@ ENTRIES: tuple[Entry, ...] = (
         **_INTEG,
     ),
     Entry("routing_accuracy", compute=_routing_accuracy, **_INTEG),
-    Entry("dispatch_time", compute=_dispatch_time, **_COUNT, **_INTEG),  # median hours
+    Entry("dispatch_time", compute=_dispatch_time, **_COUNTED, **_INTEG),  # median hours
     Entry(
         "push_to_front_violations",
         compute=_push_to_front,
@@ -347,7 +355,7 @@ ENTRIES: tuple[Entry, ...] = (
         compute=_problem_share(_problems.problem_linked_share, "tickets"),
         **_INTEG,
     ),
-    Entry("improvement_delivery", compute=_improvement_delivery, **_COUNT, **_INTEG),
+    Entry("improvement_delivery", compute=_improvement_delivery, **_COUNTED, **_INTEG),
     Entry("improvement_ageing", compute=_improvement_ageing, **_COUNT, **_INTEG),  # median
     Entry(
         "benefit_realisation",

@@ -29,6 +29,8 @@ def _headline(**over) -> dict:
     h = {
         "weighted_score": 100.0,
         "score_rag": "green",
+        "scored_points": 100.0,
+        "scored_weight": 100.0,
         "levels": 0,
         "green": 0,
         "amber": 0,
@@ -138,18 +140,70 @@ LEDGER = pd.DataFrame({"line": ["credit", "earn_back"], "amount": [1200.0, -450.
 
 def test_headline_figures_are_computed_from_card_and_ledger():
     h = scorecard.headline(CARD, LEDGER, dq_score=82.0)
-    # score: (42 + 30.5) / (60 + 40) x 100 = 72.5, C (grey) left out: amber (70 <= 72.5 < 90)
+    # score: (42 + 30.5) / (60 + 40) x 100 = 72.5, C (grey) left out: 72.5 points of the
+    # 100 weight scored; its RAG is the worst level's: A is amber
     assert h["weighted_score"] == 72.5 and h["score_rag"] == "amber"
-    assert h["score_thresholds"] == {"green": 90.0, "amber": 70.0}
+    assert (h["scored_points"], h["scored_weight"]) == (72.5, 100.0)
+    assert "score_thresholds" not in h  # the score has no bands of its own
     assert (h["levels"], h["green"], h["amber"], h["red"], h["grey"]) == (3, 1, 1, 0, 1)
     assert h["levels_rag"] == "amber"  # no red level, one amber
     assert h["net_credits"] == 750.0 and h["credits_rag"] == "red"  # 1200 - 450 owed
     assert h["dq_score"] == 82.0 and h["dq_rag"] == "amber"  # 80 <= 82 < 95
 
 
-def test_score_rag_thresholds_are_inclusive_at_their_lower_bound():
-    got = [scorecard.rag_of(v) for v in (100.0, 90.0, 89.99, 70.0, 69.99, 0.0, float("nan"))]
-    assert got == ["green", "green", "amber", "amber", "red", "red", "grey"]
+def test_the_data_quality_rag_thresholds_are_inclusive_at_their_lower_bound():
+    got = [scorecard.rag_of(v, scorecard.DQ_RAG) for v in (95.0, 94.99, 80.0, 79.99, None)]
+    assert got == ["green", "amber", "amber", "red", "grey"]
+
+
+def test_a_score_below_70_with_no_level_failed_is_amber_not_red():
+    # Lattice Applications in the demo: 68.4, three levels amber, none red. A red tile says
+    # a level failed (worse than its minimum); none did, so the tile is amber.
+    card = pd.DataFrame(
+        {
+            "actual": [90.0, 3.8, 3.53, 100.0],
+            "weight": [20.0, 5.0, 10.0, 65.0],
+            "points": [0.0, 0.0, 1.37, 65.0],
+            "rag": ["amber", "amber", "amber", "green"],
+        }
+    )
+    h = scorecard.headline(card, LEDGER.iloc[:0])
+    assert h["weighted_score"] < 70 and h["score_rag"] == "amber" == h["levels_rag"]
+
+
+def test_a_high_score_with_a_failed_level_is_red():
+    # 95 of 100, but the 5-weight level is worse than its minimum: the tile says it.
+    card = pd.DataFrame(
+        {"actual": [99.0, 50.0], "weight": [95.0, 5.0], "points": [95.0, 0.0]}
+        | {"rag": ["green", "red"]}
+    )
+    h = scorecard.headline(card, LEDGER.iloc[:0])
+    assert (h["weighted_score"], h["score_rag"]) == (95.0, "red")
+
+
+def test_a_supplier_with_no_level_scored_is_grey_on_both_tiles():
+    card = CARD.assign(actual=None, points=None, rag="grey")
+    h = scorecard.headline(card, LEDGER.iloc[:0])
+    assert (h["score_rag"], h["levels_rag"], h["scored_weight"]) == ("grey", "grey", 0.0)
+
+
+def test_the_league_carries_each_suppliers_worst_level_and_the_weight_it_scored():
+    from siamlib.params import load_params
+
+    p = load_params()
+    cards = {
+        s.id: CARD.assign(supplier_id=s.id, rag=["amber", "green", "grey"])
+        for s in p.estate.suppliers
+    }
+    ledgers = {s.id: LEDGER.iloc[:0] for s in p.estate.suppliers}
+    league = scorecard.scorecards(
+        pd.DataFrame(columns=scorecard.MEASURE_VALUE_COLUMNS),
+        p,
+        "2026-10",
+        cards=cards,
+        ledgers=ledgers,
+    )
+    assert set(league["rag"]) == {"amber"} and set(league["scored_weight"]) == {100.0}
 
 
 def test_the_headline_renders_exactly_the_score_in_the_bundle():
@@ -158,7 +212,8 @@ def test_the_headline_renders_exactly_the_score_in_the_bundle():
     tiles = sections.headline(b)
     assert re.search(
         r'rag-amber"[^>]*><div class="label">Weighted score, 2026-10</div>'
-        r'<div class="value">72.5</div>',
+        r'<div class="value">72.5</div><div class="sub">out of 100; amber: no level failed; '
+        r"1 worse than expected</div>",
         tiles,
     )
     # The third level is grey: said, so the counts add up to the 3 levels.
@@ -257,3 +312,20 @@ def test_render_modules_do_not_import_the_scorecard_or_compute_scores(module):
             imported |= {a.name for a in node.names}
     assert "siamlib.scorecard" not in imported
     assert "weighted_score(" not in source and "_score_rag" not in source
+
+
+def test_a_score_on_part_of_the_weight_says_the_weight_it_was_computed_on():
+    # C (weight 25) not scored: 60 points of the 80 weight left, shown as 75 out of 100, and
+    # the tile says so rather than a bare "out of 100"; red because B failed.
+    card = pd.DataFrame(
+        {"service_level": ["A", "B", "C"], "actual": [97.0, 50.0, None]}
+        | {"weight": [60.0, 20.0, 20.0], "points": [60.0, 0.0, None]}
+        | {"rag": ["green", "red", "grey"]}
+    )
+    b = _full("tower")
+    b["meta"]["headline"] = scorecard.headline(card, LEDGER.iloc[:0])
+    tiles = sections.headline(b)
+    assert (
+        '<div class="value">75</div><div class="sub">out of 100: 60 points of the 80 weight '
+        "scored; red: 1 level failed, worse than its minimum or maximum</div>" in tiles
+    )

@@ -199,7 +199,7 @@ def test_grey_levels_never_attract_credits():
     assert service_credits(card(c, "2026-03", float("nan")), c).empty
 
 
-def test_lower_is_better_miss_is_explained_with_greater_than():
+def test_lower_is_better_miss_is_explained_with_greater_than_its_maximum():
     c = contract(
         [
             {
@@ -216,9 +216,10 @@ def test_lower_is_better_miss_is_explained_with_greater_than():
         [("euc", "2026-03", "reopen_rate", "", 0.075, 3.0, 40.0)], columns=MEASURE_VALUE_COLUMNS
     )
     ledger = service_credits(scorecard(v, c, "euc", "2026-03"), c)
-    # 7.5% > 6%: 10,000 x 10% = 1,000
+    # 7.5% > 6%: 10,000 x 10% = 1,000. A reopen rate's limit is a maximum (at most 6%),
+    # so the explanation names it so, never "minimum".
     assert ledger.loc[0, "explanation"] == (
-        "REOPEN 7.5% > minimum 6%: pool allocation 10% x at-risk £10,000 = £1,000"
+        "REOPEN 7.5% > maximum 6%: pool allocation 10% x at-risk £10,000 = £1,000"
     )
 
 

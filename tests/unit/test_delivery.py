@@ -88,11 +88,13 @@ def tower_bundle(supplier_name: str = "Beacon Service Desk", b_actual: float = 8
             "role": "tower",
             "run_at": "2026-11-01T06:00:00+00:00",
             # The tiles' figures as Work.bundle computes them (siamlib.scorecard.headline):
-            # 60 points over weights 60 + 40 -> 60 (red, below 70); 1 green and 1 red level;
-            # the ledger's one credit line, 500 owed (red).
+            # 60 points over weights 60 + 40 -> 60 (red: FTF failed); 1 green and 1 red
+            # level; the ledger's one credit line, 500 owed (red).
             "headline": {
                 "weighted_score": 60.0,
                 "score_rag": "red",
+                "scored_points": 60.0,
+                "scored_weight": 100.0,
                 "levels": 2,
                 "green": 1,
                 "amber": 0,
@@ -201,10 +203,14 @@ def test_subject_never_carries_a_line_break_from_a_name(params):
 def test_plain_text_states_the_headline_figures_and_every_level():
     text = delivery.render_text(tower_bundle(), link="https://r.example/x.html")
     # weighted score: points 60 + 0 over weights 60 + 40 with data -> 60 / 100 x 100 = 60
-    assert "Weighted score, 2026-10: 60 (out of 100)" in text
+    # its colour is the worst level's, and the text says what that means
+    assert (
+        "Weighted score, 2026-10: 60 (out of 100; red: 1 level failed, worse than its minimum "
+        "or maximum)" in text
+    )
     assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
     assert "Service credits, 2026-10: £500 (owed by the supplier, net of earn-back)" in text
-    assert "- FTF First-time fix: actual 80 % (expected 85, minimum 82) - RED" in text
+    assert "- FTF First-time fix: actual 80 % (expected at least 85%; minimum 82%) - RED" in text
     assert "Interactive report: https://r.example/x.html" in text
 
 
@@ -220,7 +226,8 @@ def test_plain_text_says_why_a_level_is_grey_and_counts_it_in_the_headline():
     bundle["meta"]["headline"] |= {"red": 0, "grey": 1}
     text = delivery.render_text(bundle)
     assert "Service levels met: 1 of 2 (0 amber, 0 red, 1 not scored)" in text
-    assert f"- FTF First-time fix: actual – % (expected 85, minimum 82) - GREY ({note})" in text
+    line = "- FTF First-time fix: actual – % (expected at least 85%; minimum 82%) - GREY"
+    assert f"{line} ({note})" in text
     assert "- P2-RES Resolution within target (priority 2): actual 97 %" in text
     assert "GREEN (" not in text
 
@@ -239,6 +246,35 @@ def test_email_html_is_static_with_inlined_css_and_cid_images():
     assert 'style="' in body
     assert re.findall(r'src="(cid:[^"]+)"', body) == ["cid:c1@x", "cid:c2@x"]
     assert "data:" not in body
+
+
+def test_the_email_column_is_fluid_and_only_outlook_reads_a_fixed_width():
+    # A phone shows the body at its own width: every table 100 % wide inside a column of at
+    # most 640 px; Outlook's Word engine, which ignores max-width, alone reads the 640 px
+    # table of the [if mso] conditional comment.
+    for bundle in (tower_bundle(), board_bundle()):
+        body = delivery.render_email_html(bundle, [("c1@x", "Score")])
+        assert body.count("<!--[if mso]>") == 2
+        seen = re.sub(r"<!--\[if mso\]>.*?<!\[endif\]-->", "", body, flags=re.S)
+        widths = re.findall(r'<table[^>]*\swidth="([^"]+)"', seen)
+        assert widths and set(widths) == {"100%"}, widths
+        assert "max-width: 640px" in seen
+        assert not re.search(r"(?<![-\w])width:\s*\d+px", seen)  # no fixed CSS width either
+        assert not re.findall(r'<t[dh][^>]*\swidth="\d+"', seen)  # nor a fixed cell
+
+
+def test_the_email_tables_have_few_enough_columns_for_a_phone():
+    tower = delivery.render_email_html(tower_bundle(), [])
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", tower)
+    assert heads == ["service level", "actual", "RAG"]
+    # what the dropped columns said is in the level's cell, in the measure's direction
+    assert "expected at least 85%; minimum 82%" in tower
+    board = delivery.render_email_html(board_bundle(), [])
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", board) == [
+        "supplier",
+        "weighted score",
+        "net credits",
+    ]
 
 
 def test_email_html_escapes_names_from_the_data():

@@ -403,3 +403,32 @@ def test_levels_use_the_scorecards_two_decimals_and_never_round_up_to_100():
         "Service availability amber at 99.2% against 99.5% expected (0.3 points short; "
         "worse than last month, 99.996%)"
     )
+
+
+def test_a_supplier_with_no_level_scored_is_grey_and_listed_after_amber_before_green():
+    # Network's one level has no data this month: its line says so and is grey (never
+    # "met all its levels", green), listed after hosting's red and before a green supplier.
+    cards = pd.concat(
+        [
+            CARDS.assign(rag=CARDS["rag"].where(CARDS["supplier_id"] == "host", "grey")),
+            _cards(["euc", "CSAT", "satisfaction", "", "Satisfaction", "score 1-5", "higher"]
+                   + [4.2, 3.8, 4.5, "green", 4.4]),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    league = pd.DataFrame(
+        {
+            "supplier_id": ["euc", "net", "host"],
+            "supplier_name": ["Harbour", "Meridian Networks", "Summit Hosting"],
+            "weighted_score": [100.0, float("nan"), 40.0],
+        }
+    )
+    fp = frontpage.front_page(_bundle(league=league, cards=cards))
+    assert [(s.supplier_id, s.rag) for s in fp.suppliers] == [
+        ("host", "red"),
+        ("net", "grey"),
+        ("euc", "green"),
+    ]
+    assert fp.suppliers[1].sentence == (
+        "Meridian Networks (weighted score – of 100) had no service level scored (1 in force)."
+    )

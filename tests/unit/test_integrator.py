@@ -652,6 +652,37 @@ def test_measure_values_hand_computed_for_a_small_estate(params):
     assert get.loc[("integrator", "improvement_delivery", ""), "value"] == 0.0
 
 
+def test_a_median_and_a_count_level_carry_the_records_they_are_computed_from(params):
+    # The scorecard's "counted" of INT-DISPATCH (a median) and INT-CSI (a count) is the
+    # measure value's denominator: the tickets the median is over, the entries counted.
+    tables = mini_estate()
+    when = pd.to_datetime(["2026-03-10 12:00", "2026-03-20 12:00", "2026-02-10 12:00"], utc=True)
+    tables["improvements"] = schema.coerce(
+        "improvements",
+        pd.DataFrame(
+            {
+                "improvement_id": ["CSI1", "CSI2", "CSI3"],
+                "supplier_id": ["network", "euc", "hosting"],
+                "title": ["Runbook", "Self-heal", "Patching"],
+                "raised_at": pd.to_datetime(["2026-01-05"] * 3, utc=True),
+                "approved_at": pd.to_datetime([None] * 3, utc=True),
+                "delivered_at": when,  # two in March, one in February
+                "estimated_benefit": [None] * 3,
+                "realised_benefit": [None] * 3,
+                "status": ["delivered"] * 3,
+            }
+        ),
+    )
+    mv = measure_values(None, tables, params, ["2026-03"])
+    get = mv.set_index(["supplier_id", "measure", "scope"])
+    dispatch = get.loc[("integrator", "dispatch_time", "")]
+    # T1, T2 and T3 passed the integrator's queue (INC0000042 is an agreed exclusion)
+    assert math.isnan(dispatch["numerator"]) and dispatch["denominator"] == 3.0
+    delivered = get.loc[("integrator", "improvement_delivery", "")]
+    assert (delivered["value"], delivered["denominator"]) == (2.0, 2.0)
+    assert math.isnan(delivered["numerator"])
+
+
 def test_measure_values_can_keep_excluded_tickets(params):
     mv = measure_values(None, mini_estate(), params, ["2026-03"], apply_exclusions=False)
     h = mv.set_index(["supplier_id", "measure", "scope"]).loc[

@@ -135,12 +135,22 @@ def test_dispatch_rows_list_each_held_ticket_with_its_business_minutes():
 
 def test_a_dispatch_median_its_rows_do_not_give_back_is_a_named_mismatch():
     tables = {"tickets": DISPATCHED, "ticket_events": DISPATCH}
-    card = _card("INT-DISPATCH", "dispatch_time", actual=2.0)
+    card = _card("INT-DISPATCH", "dispatch_time", actual=2.0, denominator=3.0)
     rows = record_rows(DISPATCHED.iloc[:0], tables, card, PARAMS, "2026-10")
     assert levels.reconcile(card, rows)["reconciles"].all()
     wrong = card.assign(actual=2.5)
     assert levels.reconciliation_summary(levels.reconcile(wrong, rows))["mismatches"] == [
         "integrator INT-DISPATCH: actual 2.5 against 2 from the evidence"
+    ]
+
+
+def test_a_dispatch_level_counted_on_other_tickets_than_its_evidence_is_a_named_mismatch():
+    # The median is right (2 h) but the card says it is over 4 tickets; the evidence lists 3.
+    tables = {"tickets": DISPATCHED, "ticket_events": DISPATCH}
+    card = _card("INT-DISPATCH", "dispatch_time", actual=2.0, denominator=4.0)
+    rows = record_rows(DISPATCHED.iloc[:0], tables, card, PARAMS, "2026-10")
+    assert levels.reconciliation_summary(levels.reconcile(card, rows))["mismatches"] == [
+        "integrator INT-DISPATCH: numerator 0 against 0 in the evidence, denominator 4 against 3"
     ]
 
 
@@ -161,7 +171,7 @@ REGISTER = pd.DataFrame(
 def test_delivery_rows_count_every_suppliers_improvement_delivered_in_the_local_month():
     rows = delivery_rows({"improvements": REGISTER}, PARAMS, "2026-10")
     assert sorted(rows["record_id"]) == ["CSI1", "CSI3"]
-    card = _card("INT-CSI", "improvement_delivery", actual=2.0)
+    card = _card("INT-CSI", "improvement_delivery", actual=2.0, denominator=2.0)
     rows = record_rows(
         REGISTER.iloc[:0], {"tickets": AGED, "improvements": REGISTER}, card, PARAMS, "2026-10"
     )

@@ -50,7 +50,7 @@ def test_dates_are_shown_in_the_estate_zone():
 def test_table_headers_are_human_labels_and_cells_formatted():
     df = pd.DataFrame({"supplier_id": ["hosting"], "weighted_score": [87.0], "credits": [21600.0]})
     html = present.table(df)
-    assert "<th>supplier</th>" in html
+    assert '<th scope="col">supplier</th>' in html
     assert "weighted score (0-100)" in html and "weighted_score" not in html
     assert ">87<" in html and ">21,600<" in html and "21600.0" not in html
 

@@ -186,7 +186,7 @@ def test_the_board_front_page_names_every_supplier_and_the_at_risk_pool(demo_bun
     html = sections.front_page(board)
     for supplier_name in board["meta"]["supplier_names"].values():
         assert supplier_name in html
-    assert "at risk" in html and "Suppliers, worst first" in html
+    assert "at risk" in html and "<h2>Suppliers</h2>" in html and "ordered worst first" in html
 
 
 def test_quality_section_is_one_line_and_only_the_failed_checks_with_a_link_to_the_appendix():
@@ -370,3 +370,70 @@ def test_scorecard_counts_what_a_small_sample_was_scored_on():
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
     assert "15" in cells and "2 this month" in cells
     assert "2" not in cells
+
+
+def _rows(html: str, needle: str) -> list[str]:
+    return [r for r in re.findall(r"<tr[^>]*>.*?</tr>", html) if needle in r]
+
+
+def test_a_median_and_a_count_level_show_what_they_were_counted_on(demo_bundles):
+    # INT-DISPATCH (a median) and INT-CSI (a count) have no numerator, but the records they
+    # are computed from are their denominator: the scorecard's "counted" shows it, not "–".
+    integ = next(b for b in demo_bundles if b["meta"]["role"] == "integrator")
+    card = integ["frames"]["scorecard"].set_index("service_level")
+    html = sections.scorecard_table(integ)
+    for level in ("INT-DISPATCH", "INT-CSI"):
+        counted = card.loc[level, "scored_denominator"]
+        assert counted == card.loc[level, "denominator"] and counted >= 0, level
+        (row,) = _rows(html, f">{level}<")
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        heads = re.findall(r"<th[^>]*>(.*?)</th>", html)
+        assert cells[heads.index("counted")] == present.fmt_cell(counted), (level, row)
+
+
+def test_a_lower_is_better_levels_limit_is_said_as_a_maximum_everywhere(demo_bundles):
+    from siamlib import mailrender
+
+    for b in demo_bundles:
+        card = b["frames"].get("scorecard")
+        lower = card["direction"].eq("lower") & card["unit"].eq("%") if card is not None else None
+        if lower is None or not lower.any():
+            continue
+        where = b["meta"]["report"]
+        r = card[lower].iloc[0]  # a reopen or ping-pong rate
+        expected, limit = (present.fmt_number(r[c], "", 2) for c in ("expected", "minimum"))
+        (row,) = _rows(sections.scorecard_table(b), f">{r['service_level']}<")
+        assert f">at most {expected}<" in row and f">at most {limit}<" in row, where
+        assert ">minimum or maximum<" in sections.scorecard_table(b)
+        said = f"expected at most {expected}%; maximum {limit}%"
+        assert said in mailrender.render_text(b), where
+        assert said in mailrender.render_email_html(b, []), where
+        higher = card[card["direction"].eq("higher")].iloc[0]
+        assert f"minimum {present.fmt_number(higher['minimum'], '%', 2)}" in (
+            mailrender.render_text(b)
+        )
+
+
+def _pages(bundle: dict) -> dict[str, str]:
+    from siamlib import mailrender
+
+    return {
+        "pdf source": mailrender.render_static_html(bundle, pngs=[]),
+        "email": mailrender.render_email_html(bundle, [("c1@x", "chart")]),
+    }
+
+
+def test_every_header_cell_says_whether_it_heads_a_column_or_a_row(demo_bundles):
+    for bundle in demo_bundles:
+        for kind, page in _pages(bundle).items():
+            cells = re.findall(r"<th\b[^>]*>", page)
+            bare = [c for c in cells if not re.search(r'scope="(col|row)"', c)]
+            assert cells and not bare, (bundle["meta"]["report"], kind, bare[:2])
+
+
+def test_no_rendering_of_a_report_skips_a_heading_level(demo_bundles):
+    for bundle in demo_bundles:
+        for kind, page in _pages(bundle).items():
+            seen = [int(h) for h in re.findall(r"<h([1-6])[\s>]", page)]
+            skips = [(a, b) for a, b in zip(seen, seen[1:], strict=False) if b > a + 1]
+            assert seen[0] == 1 and not skips, (bundle["meta"]["report"], kind, seen)

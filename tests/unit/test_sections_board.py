@@ -1,6 +1,10 @@
-"""The board summary's rendered front page: the reports' precision, and only period causes."""
+"""The board summary's rendered front page: the reports' precision, only period causes, one
+order of suppliers, each coloured by its worst level, decisions first, no skipped heading."""
 
 from __future__ import annotations
+
+import html
+import re
 
 import pandas as pd
 
@@ -68,3 +72,145 @@ def test_the_rendered_front_page_shows_the_reports_precision_and_only_period_cau
     )
     assert html.count("main driver") == 1
     assert "PRB49" not in html and "334" not in html
+
+
+# ------------------------------------------------------- one order, one colour, one basis ----
+# Four suppliers: Summit has a failed (red) level and the lowest score; Beacon a red level on
+# a score of 75 computed on 80 of its 100 weight (a level not scored); Lattice scores 68.4
+# with no level failed (amber); Harbour met every level. The league (as
+# siamlib.scorecard.scorecards computes it) is best score first.
+SUPPLIERS = [  # id, name, score, scored weight, worst level's RAG of its one scored level
+    ("euc", "Harbour End-User Computing", 96.4, 100.0, "green"),
+    ("desk", "Beacon Service Desk", 75.0, 80.0, "red"),
+    ("apps", "Lattice Applications", 68.4, 100.0, "amber"),
+    ("host", "Summit Hosting", 53.9, 100.0, "red"),
+]
+WORST_FIRST = ["Summit Hosting", "Beacon Service Desk", "Lattice Applications"]
+WORST_FIRST += ["Harbour End-User Computing"]
+
+
+def _four() -> dict:
+    cols = ["supplier_id", "service_level", "measure", "scope", "name", "unit", "direction"]
+    cols += ["expected", "minimum", "actual", "rag", "previous_actual"]
+    actual = {"green": 2.0, "amber": 4.0, "red": 7.0}
+    cards = pd.DataFrame(
+        [
+            [sid, "REOPEN", "reopen_rate", "", "Reopen rate", "%", "lower", 3.0, 6.0]
+            + [actual[rag], rag, 3.0]
+            for sid, _, _, _, rag in SUPPLIERS
+        ],
+        columns=cols,
+    )
+    league = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "supplier_id": [s[0] for s in SUPPLIERS],
+            "supplier_name": [s[1] for s in SUPPLIERS],
+            "role": "tower",
+            "weighted_score": [s[2] for s in SUPPLIERS],
+            "scored_weight": [s[3] for s in SUPPLIERS],
+            "rag": [s[4] for s in SUPPLIERS],
+            "levels": 1,
+            "green": [int(s[4] == "green") for s in SUPPLIERS],
+            "amber": [int(s[4] == "amber") for s in SUPPLIERS],
+            "red": [int(s[4] == "red") for s in SUPPLIERS],
+            "grey": 0,
+            "credits": [0.0, 1440.0, 0.0, 7200.0],
+            "currency": "GBP",
+        }
+    )
+    ledger = pd.DataFrame(
+        {"supplier_id": ["desk", "host"], "line": "credit", "service_level": "REOPEN"}
+        | {"amount": [1440.0, 7200.0], "explanation": ["x", "y"]}
+    )
+    meta = {"period": "2026-10", "currency": "GBP", "timezone": "Europe/London"}
+    meta |= {"role": "board", "estate": "Demo", "report": "board-summary"}
+    meta["board_headline"] = scorecard.board_headline(ledger, pd.DataFrame())
+    frames = {"league": league, "cards": cards, "ledger": ledger}
+    frames |= {"drivers": pd.DataFrame(), "causes": pd.DataFrame()}
+    return {"meta": meta, "frames": frames}
+
+
+def _order_in(html: str) -> list[str]:
+    found = {name: html.find(name) for name in WORST_FIRST}
+    assert all(at >= 0 for at in found.values()), found
+    return sorted(found, key=found.get)
+
+
+def test_the_board_lists_suppliers_in_one_order_everywhere_and_says_which():
+    from siamlib import frontpage, mailrender
+
+    b = _four()
+    caption = html.escape(frontpage.ORDER_CAPTION)  # as the pages write it
+    front = sections_board.front_page(b)
+    listed = front[front.index("<h2>Suppliers</h2>") :]  # the decisions name some before
+    league = sections_board.league_table(b)
+    assert _order_in(listed) == _order_in(league) == WORST_FIRST
+    assert caption in front and caption in league
+    email = mailrender.email_league(b)
+    assert _order_in(email) == WORST_FIRST and caption in email
+    text = mailrender.render_text(b)
+    table = text[text.index("League table (") :]
+    assert _order_in(table) == WORST_FIRST and frontpage.ORDER_CAPTION in table
+    # the charts list the suppliers in the same order
+    grid = sections_board.rag_grid(b).to_dict()["layer"][0]["encoding"]["y"]["sort"]
+    bars = sections_board.credits_chart(b).to_dict()["encoding"]["x"]["sort"]
+    assert grid == WORST_FIRST and bars == WORST_FIRST
+
+
+def test_each_suppliers_colour_on_the_board_is_its_worst_level_and_says_so():
+    from siamlib import mailrender
+
+    b = _four()
+    league = sections_board.league_table(b)
+    # Lattice: 68.4 but no level failed: amber, as its own score tile
+    row = league[league.index("Lattice Applications") - 200 : league.index("Lattice Applications")]
+    assert 'class="rag-amber"' in row and "rag-red" not in row
+    email = mailrender.email_league(b)
+    assert "amber: no level failed; 1 worse than expected" in email
+    text = mailrender.render_text(b)
+    assert (
+        "- Lattice Applications: 68.4, credits £0 (amber: no level failed; 1 worse than "
+        "expected)" in text
+    )
+
+
+def test_the_board_says_the_weight_a_score_was_computed_on():
+    from siamlib import mailrender
+
+    b = _four()
+    front = sections_board.front_page(b)
+    assert "Beacon Service Desk</b> (weighted score 75 of 100, on the 80 weight scored)" in front
+    assert "Lattice Applications</b> (weighted score 68.4 of 100)" in front
+    assert ">weight scored</th>" in sections_board.league_table(b)
+    assert "- Beacon Service Desk: 75, on the 80 weight scored, credits £1,440" in (
+        mailrender.render_text(b)
+    )
+
+
+def test_the_front_page_asks_for_decisions_before_the_figures():
+    html = sections_board.front_page(_four())
+    asks = html.index("<h2>For decision</h2>")
+    assert asks < html.index('class="tiles') and asks < html.index("Service credits due for")
+    from siamlib import mailrender
+
+    text = mailrender.render_text(_four())
+    assert text.index("For decision:") < text.index("Service credits due, 2026-10:")
+
+
+def _levels(html: str) -> list[int]:
+    return [int(h) for h in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def test_the_board_page_and_email_never_skip_a_heading_level():
+    from siamlib import mailrender, sections
+
+    b = _four()
+    for page in (
+        sections.intro(b) + sections_board.front_page(b),
+        mailrender.render_email_html(b, []),
+        mailrender.render_static_html(b, pngs=[]),
+    ):
+        seen = _levels(page)
+        assert seen[0] == 1, seen
+        assert all(b - a <= 1 for a, b in zip(seen, seen[1:], strict=False)), seen

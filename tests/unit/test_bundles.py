@@ -189,8 +189,9 @@ def test_a_supplier_with_no_level_scored_is_grey_on_both_tiles():
 
 def test_the_league_carries_each_suppliers_worst_level_and_the_weight_it_scored():
     from siamlib.params import load_params
+    from tests.fixtures.fixture_params import FIXTURE_PARAMS_DIR
 
-    p = load_params()
+    p = load_params(FIXTURE_PARAMS_DIR)
     cards = {
         s.id: CARD.assign(supplier_id=s.id, rag=["amber", "green", "grey"])
         for s in p.estate.suppliers

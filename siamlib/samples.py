@@ -89,13 +89,32 @@ def rolling_counts(
     >>> rolling_counts(v, "m", "", ["2026-08", "2026-09", "2026-10"])   # 3+4+1, 3+5+1
     (8.0, 9.0)
     """
-    rows = values[
-        values["measure"].eq(measure) & values["scope"].eq(scope) & values["period"].isin(months)
-    ]
+    rows = _window_rows(values, measure, scope, months)
     den = rows["denominator"].astype(float)
     if den.notna().sum() == 0:
         return float("nan"), float("nan")
     return float(rows["numerator"].astype(float).sum()), float(den.sum())
+
+
+def _window_rows(values: pd.DataFrame, measure: str, scope: str, months: list[str]):
+    keep = values["measure"].eq(measure) & values["scope"].eq(scope)
+    return values[keep & values["period"].isin(months)]
+
+
+def months_without_counts(
+    values: pd.DataFrame, measure: str, scope: str, months: list[str]
+) -> list[str]:
+    """The months of ``months`` that add nothing to :func:`rolling_counts` (no row, or NaN
+    counts: a month outside the data window is blanked), so a note never claims them.
+
+    >>> v = pd.DataFrame({"measure": ["m"] * 2, "scope": [""] * 2,
+    ...                   "period": ["2026-09", "2026-10"], "denominator": [float("nan"), 1.0]})
+    >>> months_without_counts(v, "m", "", ["2026-08", "2026-09", "2026-10"])
+    ['2026-08', '2026-09']
+    """
+    rows = _window_rows(values, measure, scope, months)
+    counted = set(rows.loc[rows["denominator"].astype(float).notna(), "period"])
+    return [m for m in months if m not in counted]
 
 
 def apply_small_samples(
@@ -166,15 +185,18 @@ def apply_small_samples(
         if policy == "rolling":
             source = values(row_periods[i]) if callable(values) else values
             rn, rd = rolling_counts(source, measure, scope, window_months)
+            gaps = months_without_counts(source, measure, scope, window_months)
+            # Months with no counts (outside the data window, or nothing logged) are named.
+            gap = f"; no counts in {', '.join(gaps)}" if gaps else ""
             if not np.isnan(rd) and rd >= need:
                 num[i], den[i], value[i] = rn, rd, rn / rd
-                scored_on[i] = f"rolling {len(window_months)} months ({window})"
+                scored_on[i] = f"rolling {len(window_months)} months ({window}{gap})"
                 notes[i] = f"small sample: {counted}; scored on {scored_on[i]}: {rn:g} / {rd:g}"
                 continue
             shown = "no counts" if np.isnan(rd) else f"{rd:g} counted"
             notes[i] = (
                 f"small sample: {counted}, and {shown} over {len(window_months)} months "
-                f"({window}); not scored, no credit"
+                f"({window}{gap}); not scored, no credit"
             )
         else:
             notes[i] = f"small sample: {counted}; not scored, no credit (contract: grey)"

@@ -88,6 +88,24 @@ def test_rolling_window_still_too_small_is_grey():
     assert math.isnan(out["value"]) and out["scored_on"] == "not scored"  # 3 < 5
 
 
+def test_a_note_names_the_window_months_that_had_no_counts():
+    nan = float("nan")
+    # August and September blanked (outside the data window): 1 counted in October alone.
+    out = apply_small_samples(
+        _card(0, 1), _values([nan, nan, 0], [nan, nan, 1]), {"P1": 5}, "rolling", MONTHS
+    ).iloc[0]
+    assert out["small_note"] == (
+        "small sample: 1 counted in the month, below the minimum volume of 5, and 1 counted "
+        "over 3 months (2026-08..2026-10; no counts in 2026-08, 2026-09); not scored, no credit"
+    )
+    # Scored on the window: the months that added nothing are said beside it.
+    out = apply_small_samples(
+        _card(0, 1), _values([nan, 4, 0], [nan, 5, 1]), {"P1": 5}, "rolling", MONTHS
+    ).iloc[0]
+    assert out["scored_on"] == "rolling 3 months (2026-08..2026-10; no counts in 2026-08)"
+    assert out["value"] == pytest.approx(4 / 6)
+
+
 def test_grey_policy_leaves_a_small_level_without_a_figure():
     out = apply_small_samples(
         _card(0, 1), _values([3, 4, 0], [3, 5, 1]), {"P1": 5}, "grey", MONTHS

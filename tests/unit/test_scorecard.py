@@ -242,7 +242,7 @@ def test_trend_scores_each_small_month_on_its_own_rolling_window():
     # April: 10 records, scored on the month alone: 90%
     assert t["actual"].tolist() == pytest.approx([600 / 7, 700 / 9, 90.0])
     assert t["scored_on"].tolist() == [
-        "rolling 3 months (2025-12..2026-02)",
+        "rolling 3 months (2025-12..2026-02; no counts in 2025-12)",  # no December values
         "rolling 3 months (2026-01..2026-03)",
         "month",
     ]

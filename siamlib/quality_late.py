@@ -15,7 +15,7 @@ import pandas as pd
 
 from siamlib import schema
 from siamlib.common import fold_text
-from siamlib.quality_cross import _NAT, Derive, _event_ticket_rows, _flag, _us
+from siamlib.quality_cross import _NAT, Derive, _event_ticket_rows, _flag, _history, _us
 
 
 # ------------------------------------------------------------------ who answered a survey ----
@@ -116,7 +116,7 @@ def _response_is_an_event(tables) -> pd.Series:
     has_worked = first_worked < np.iinfo(np.int64).max
     given = first.notna().to_numpy()
     ok = np.where(given, matched & (fr[:-1] <= first_worked), ~has_worked)
-    has_events = np.bincount(rows[kept], minlength=n) > 0
+    has_events = _history(tables).has
     return _flag(
         pd.Series(ok, index=tk.index), pd.Series(has_events & (given | has_worked), index=tk.index)
     )
@@ -140,8 +140,7 @@ def _has_events(tables) -> pd.Series:
     partial log (a probe took the events of 367 network tickets with pauses out: P2-RES
     87.0 to 69.6 %, +£5,400) would move figures unsaid."""
     tk, ev = tables["tickets"], tables["ticket_events"]
-    rows, _, kept = _ticket_events(tables)
-    has = np.bincount(rows[rows >= 0], minlength=len(tk)) > 0
+    has = _history(tables).has  # the per-ticket reduction the history rules share (cached)
     return _flag(pd.Series(has, index=tk.index), pd.Series(len(ev) > 0, index=tk.index))
 
 

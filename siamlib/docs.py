@@ -29,7 +29,8 @@ def measures_markdown() -> str:
     lines = [
         "# Measure catalogue",
         "",
-        "Generated from `siamlib/measures/catalogue.py` by `siam docs`; do not edit by hand (a "
+        "Generated from `siamlib/measures/catalogue.py` (entries in `catalogue_tower.py`, "
+        "`catalogue_integrator.py`, `catalogue_derived.py`) by `siam docs`; do not edit by hand (a "
         "test checks this file matches the code). Each entry names the function computing the "
         "measure; its hand-computed tests are in `tests/unit/test_<module>.py`.",
         "",

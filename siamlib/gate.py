@@ -9,8 +9,9 @@ whatever report the run stops validate names:
   ``ValueError`` (exit 2 on the command line): a dataset without a required table
   (:func:`siamlib.completeness.check_required`), an agreed exclusion or upheld dispute whose
   ticket id is in the data only under another spelling, or matches no ticket and holds a
-  character outside ASCII (:func:`siamlib.agreements.misnamed_exclusions`), a period the data
-  window does not cover in full (:func:`siamlib.periods.check_in_window`).
+  character outside ASCII (:func:`siamlib.agreements.misnamed_exclusions`), or was approved
+  before its ticket was opened (:func:`siamlib.agreements.approved_before_opened`), a period
+  the data window does not cover in full (:func:`siamlib.periods.check_in_window`).
 * :func:`stop_reason` and :func:`stopped_reports`: why a report is stopped, from the
   data-quality gate's results (:func:`siamlib.quality_policy.blocking_message`: blocking
   failures, quarantine rules over their limit; for the integrator, whose levels are
@@ -76,8 +77,11 @@ def check_inputs(
         else [n for n in schema.TABLES if n in tables]
     )
     completeness.check_required(present, where)
-    if misnamed := agreements.misnamed_exclusions(tables["tickets"]["ticket_id"], params):
-        raise ValueError("; ".join(misnamed))
+    tickets = tables["tickets"]
+    refused = agreements.misnamed_exclusions(tickets["ticket_id"], params)
+    refused += agreements.approved_before_opened(tickets, params)
+    if refused:
+        raise ValueError("; ".join(refused))
     if info is not None:
         periods.check_in_window(period, info.window, params.estate.timezone, where)
     return present

@@ -10,6 +10,10 @@ YAML 1.1 (PyYAML) also reads an unquoted number with a leading zero as octal (``
 and one with colons as base 60 (``24:00`` is 1440), so a figure would change without a word:
 such a number is refused, naming the key and the line. Quoted, it stays text.
 
+A plain float keeps the text it was written as (:class:`WrittenFloat`), for checks the number
+alone cannot make: ``monthly_charge: 240.000`` is 240 to YAML, but written with three
+decimals it is a thousands separator, not money (:func:`siamlib.params.base.money_problem`).
+
 Examples
 --------
 >>> load_yaml_text("a: 1\\nb: [x, y]\\n", "demo.yaml")
@@ -41,6 +45,28 @@ _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 class YamlFileError(ValueError):
     """A file is not a readable YAML mapping. The message is one line naming the file."""
+
+
+class WrittenFloat(float):
+    """A float read from a plain YAML scalar, with the text it was written as (``.text``).
+
+    Validation turns it into a plain ``float``; until then a check can see what YAML alone
+    cannot tell apart (``240.000`` from ``240``).
+
+    >>> v = load_yaml_text("charge: 240.000", "x.yaml")["charge"]
+    >>> (v, v.text)
+    (240.0, '240.000')
+    """
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> WrittenFloat:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+    def __reduce__(self):
+        return WrittenFloat, (float(self), self.text)
 
 
 class _DuplicateKey(Exception):
@@ -106,7 +132,8 @@ class _StrictLoader(yaml.SafeLoader):
 
     def construct_yaml_float(self, node):
         self._check_number(node)
-        return super().construct_yaml_float(node)
+        value = super().construct_yaml_float(node)
+        return WrittenFloat(value, node.value) if isinstance(node, ScalarNode) else value
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, MappingNode):

@@ -52,7 +52,9 @@ from siamlib.params.base import (  # noqa: F401 - the public names of siamlib.pa
     UNIT_RANGES,
     WORK_KINDS,
     EffectiveDated,
+    Money,
     ParamsError,
+    Percent,
     Slug,
     Status,
     TimeZone,
@@ -214,7 +216,7 @@ class Raci(_Strict):
     # Scope as lived (siamlib.scope_lived): a party whose actual share of an operations
     # capability's work items differs from its contracted share by more than this many
     # percentage points is flagged as drifting.
-    drift_tolerance_pct: float = Field(default=15, gt=0, le=100)
+    drift_tolerance_pct: Percent = Field(default=15, gt=0, le=100)
 
     @model_validator(mode="after")
     def _known_parties(self):

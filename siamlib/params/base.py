@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     StringConstraints,
     ValidationInfo,
@@ -28,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from siamlib.schema import DONE_STATUSES, TICKET_STATUSES
+from siamlib.yamlload import WrittenFloat
 
 SLUG_RE = r"^[a-z][a-z0-9-]{1,31}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
@@ -59,6 +61,82 @@ UNIT_RANGES = {
     "per ticket": (0.0, math.inf),
     "flag": (0.0, 1.0),
 }
+
+
+def fraction_hint(value: float) -> str:
+    """What to write instead of a fraction where per cent is meant.
+
+    >>> fraction_hint(0.995)
+    'looks like a fraction: write per cent (99.5 for 99.5 %)'
+    """
+    pct = f"{value * 100:.6g}"
+    return f"looks like a fraction: write per cent ({pct} for {pct} %)"
+
+
+def _not_a_fraction(value: float) -> float:
+    # 0.12 for 12 % at risk cut a £7,200 credit to £72; no contract shares less than 1 %
+    if 0 < value < 1:
+        raise ValueError(
+            f"{value:g} {fraction_hint(value)}; values between 0 and 1 are refused as fractions"
+        )
+    return value
+
+
+Percent = Annotated[float, AfterValidator(_not_a_fraction)]
+"""A share in per cent (the ``*_pct`` fields): 0, or 1 to 100 with the field's bounds; a value
+between 0 and 1 is a fraction written where per cent is meant (``0.12`` for 12 %)."""
+
+# A dot or comma between groups of three digits: 240.000, 1.200.000, 240,000, 240,000.50
+_DOT_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")
+_COMMA_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d{1,2})?$")
+_DECIMALS = re.compile(r"^[-+]?[\d_]*\.([\d_]+)$")
+
+
+def money_problem(text: str) -> str | None:
+    """Why an amount of money written as ``text`` is not what it looks like, or ``None``.
+
+    Money has at most two decimals, so three after a dot are a thousands separator
+    (``240.000`` is 240 to YAML, not 240,000); more decimals are no amount either. A comma
+    between groups of three is a thousands separator too (text to YAML, no number).
+
+    >>> money_problem("240.000")
+    'looks like a dot used as a thousands separator (money has at most two decimals) and \
+reads as 240; write 240000'
+    >>> money_problem("240,000")
+    'looks like a comma used as a thousands separator; write 240000'
+    >>> money_problem("0.125")
+    'has 3 decimals, but money has at most two; round it to two'
+    >>> [money_problem(t) for t in ("240000", "240000.50", "2.4e5", "240.5", "1_000.00")]
+    [None, None, None, None, None]
+    """
+    text = text.strip()
+    if _DOT_THOUSANDS.match(text):
+        meant = text.replace(".", "")
+        reads = f" and reads as {float(text):g}" if text.count(".") == 1 else ""
+        return (
+            "looks like a dot used as a thousands separator (money has at most two decimals)"
+            f"{reads}; write {meant.lstrip('+')}"
+        )
+    if _COMMA_THOUSANDS.match(text):
+        return f"looks like a comma used as a thousands separator; write {text.replace(',', '')}"
+    decimals = _DECIMALS.match(text)
+    if decimals and len(decimals.group(1).replace("_", "")) > 2:
+        n = len(decimals.group(1).replace("_", ""))
+        return f"has {n} decimals, but money has at most two; round it to two"
+    return None
+
+
+def _money(value):
+    # The text as written: a YAML float keeps it (siamlib.yamlload), quoted text is it.
+    text = value.text if isinstance(value, WrittenFloat) else value
+    if isinstance(text, str) and (problem := money_problem(text)):
+        raise ValueError(f"{text.strip()} {problem}")
+    return value
+
+
+Money = Annotated[float, BeforeValidator(_money)]
+"""An amount of money (``monthly_charge``, a band's ``amount``): refused when written with a
+thousands separator or more than two decimals (:func:`money_problem`)."""
 
 
 class ParamsError(ValueError):

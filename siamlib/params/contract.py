@@ -26,11 +26,14 @@ from siamlib.params.base import (
     DAYS,
     UNIT_RANGES,
     EffectiveDated,
+    Money,
+    Percent,
     Slug,
     Status,
     TimeZone,
     _Strict,
     check_pausable,
+    fraction_hint,
     in_force,
     overlapping,
 )
@@ -138,7 +141,7 @@ class Band(_Strict):
 
     from_level: float = Field(alias="from")
     to_level: float = Field(alias="to")
-    amount: float
+    amount: Money
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -159,7 +162,7 @@ class ServiceLevel(EffectiveDated):
     expected: float
     minimum: float
     weight: float = Field(gt=0, le=100)
-    pool_allocation_pct: float = Field(default=0, ge=0, le=100)
+    pool_allocation_pct: Percent = Field(default=0, ge=0, le=100)
     bands: list[Band] = Field(default_factory=list)
     # Fewest records (the scorecard's denominator) a month must count for the level to be
     # scored on that month alone; below it the contract's small_samples policy applies.
@@ -188,6 +191,8 @@ class ServiceLevel(EffectiveDated):
                     f"(unit {m.unit!r}); write the level in the measure's shown unit"
                 )
         higher = m.direction == "higher"
+        if higher and m.unit == "%":
+            self._check_not_fractions()
         if (higher and self.minimum > self.expected) or (
             not higher and self.minimum < self.expected
         ):
@@ -198,6 +203,17 @@ class ServiceLevel(EffectiveDated):
         self._check_scope_keys(m)
         self._check_bands(lo, hi)
         return self
+
+    def _check_not_fractions(self) -> None:
+        # AVAIL written 0.995 / 0.99 turned red into green (a £7,200 credit gone). A lower-is-
+        # better level may be small (a reopen rate of at most 0.5 %): that is not checked.
+        for name in ("expected", "minimum"):
+            v = getattr(self, name)
+            if 0 < v < 1:
+                raise ValueError(
+                    f"{name}: {v:g} {fraction_hint(v)}; a higher-is-better per-cent level "
+                    f"between 0 and 1 is never meant ({self.measure})"
+                )
 
     def _check_scope_keys(self, m) -> None:
         allowed = ", ".join(m.scope_keys) or "none (remove the scope)"
@@ -274,8 +290,8 @@ class SmallSamples(_Strict):
 class Contract(_Strict):
     supplier_id: Slug
     # plausibility bound: a charge of 10^11 or more a month is a typo (extra zeros)
-    monthly_charge: float = Field(ge=0, lt=1e11)
-    at_risk_pct: float = Field(default=0, ge=0, le=100)
+    monthly_charge: Money = Field(ge=0, lt=1e11)
+    at_risk_pct: Percent = Field(default=0, ge=0, le=100)
     calendars: dict[str, Calendar]
     clock: ClockRules = ClockRules()
     sla_targets: list[SlaTarget] = Field(default_factory=list)

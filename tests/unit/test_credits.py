@@ -494,8 +494,9 @@ def test_at_risk_amount_is_charge_times_at_risk_pct():
     regime=st.sampled_from(["pool", "percentage", "bands"]),
     trigger=st.sampled_from(["below_minimum", "below_expected"]),
     charge=st.floats(0, 1e7),
-    at_risk=st.floats(0, 100),
-    allocations=st.lists(st.floats(0, 100), min_size=3, max_size=3),
+    # shares in per cent: 0 or 1-100 (params refuse 0 < x < 1 as a fraction)
+    at_risk=st.one_of(st.just(0.0), st.floats(1, 100)),
+    allocations=st.lists(st.one_of(st.just(0.0), st.floats(1, 100)), min_size=3, max_size=3),
     actuals=st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=3, max_size=3),
     band_amounts=st.lists(st.floats(-1e6, 1e6), min_size=3, max_size=3),
 )

@@ -186,3 +186,24 @@ def test_a_dataset_without_ticket_events_is_refused_by_check_as_by_compute_perio
         workbook.compute_period(folder, PARAMS, "2026-01")
     assert str(by_check.value) == str(by_run.value)
     assert "no ticket_events table (ticket_events.parquet)" in str(by_check.value)
+
+
+def test_an_exclusion_approved_before_its_ticket_opened_is_refused_by_check_as_by_run(tmp_path):
+    from siamlib.params import Exclusion, Exclusions
+
+    # INC2 was opened on 2026-01-10; an exclusion approved on the 5th names another ticket
+    excluded = Exclusion(
+        ticket_id="INC2", reason="agreed", approver="J. Okafor", approved_on="2026-01-05"
+    )
+    params = PARAMS.model_copy(update={"exclusions": Exclusions(exclusions=[excluded])})
+    folder = write_folder(tmp_path, good_tables())
+    message = (
+        "exclusions.yaml: exclusions[0] (ticket INC2) was approved on 2026-01-05, before the "
+        "ticket was opened on 2026-01-10 (tickets.opened_at): an agreement cannot come before "
+        "its ticket; check the ticket id (a mistyped id excludes another ticket) and the date"
+    )
+    with pytest.raises(ValueError) as by_check:
+        gate.check(folder, params, "2026-01")
+    with pytest.raises(ValueError) as by_run:
+        workbook.compute_period(folder, params, "2026-01")
+    assert str(by_check.value) == str(by_run.value) == message

@@ -74,3 +74,14 @@ def test_a_mapping_file_with_a_key_written_twice_is_a_params_error(tmp_path):
     path.write_text(text + "ticket_type: request\n", encoding="utf-8")
     with pytest.raises(ParamsError, match=r"m.yaml: ticket_type: duplicate key at line \d+"):
         load_mapping(path)
+
+
+def test_a_plain_float_keeps_the_text_it_was_written_as():
+    # money checks need it: 240.000 and 240 are the same number to YAML (probe 05)
+    from siamlib.yamlload import WrittenFloat
+
+    data = load_yaml_text("a: 240.000\nb: [1.50]\nc: 240000\nd: '240.000'\n", "f.yaml")
+    assert data == {"a": 240.0, "b": [1.5], "c": 240000, "d": "240.000"}
+    assert isinstance(data["a"], WrittenFloat) and data["a"].text == "240.000"
+    assert data["b"][0].text == "1.50"
+    assert type(data["c"]) is int and type(data["d"]) is str

@@ -7,6 +7,7 @@ through their first element (one representative per level keeps the corpus fast)
 
 from __future__ import annotations
 
+import re
 import shutil
 import types
 import typing
@@ -243,6 +244,28 @@ def _scoped(fn):
     return edit
 
 
+def _higher_per_cent(measure: str) -> bool:
+    from siamlib.measures.catalogue import MEASURES
+
+    m = MEASURES.get(measure)
+    return m is not None and m.unit == "%" and m.direction == "higher"
+
+
+def _thousands_dot(rel: str):
+    """``monthly_charge: 240000`` written ``240.000`` (YAML reads 240): a text edit, as a dump
+    would write the number YAML read."""
+
+    def apply(folder: Path) -> None:
+        path = folder / rel
+        text = path.read_text(encoding="utf-8")
+        charge = int(_load(folder, rel)["monthly_charge"])
+        dotted = f"{charge // 1000}.{charge % 1000:03d}"
+        new = re.sub(r"(?m)^monthly_charge: .*$", f"monthly_charge: {dotted}", text, count=1)
+        path.write_text(new, encoding="utf-8")
+
+    return apply
+
+
 def semantic_cases(base: Path) -> list[Case]:
     """Named bad values: per cent > 100, levels swapped, scopes, dates, zones, ids."""
     cases: list[Case] = []
@@ -329,6 +352,17 @@ def semantic_cases(base: Path) -> list[Case]:
         def bad_email(contract):
             contract["recipients"] = ["not an email"]
 
+        def at_risk_fraction(contract):  # 12 written 0.12 (probe 05: £7,200 credit to £72)
+            contract["at_risk_pct"] = contract["at_risk_pct"] / 100
+
+        def pool_fraction(contract):
+            sl = next(s for s in contract["service_levels"] if s.get("pool_allocation_pct"))
+            sl["pool_allocation_pct"] = sl["pool_allocation_pct"] / 100
+
+        def level_fraction(contract):  # 99.5 / 99 written 0.995 / 0.99
+            sl = next(s for s in contract["service_levels"] if _higher_per_cent(s["measure"]))
+            sl["expected"], sl["minimum"] = sl["expected"] / 100, sl["minimum"] / 100
+
         named = {
             "percent-over-100": _first_level(over100),
             "expected-worse-than-minimum": _first_level(swap),
@@ -350,6 +384,12 @@ def semantic_cases(base: Path) -> list[Case]:
             "recipient-not-email": bad_email,
         }
         data = _load(base, rel)
+        if data.get("at_risk_pct"):
+            named["at-risk-pct-as-fraction"] = at_risk_fraction
+        if any(sl.get("pool_allocation_pct") for sl in data.get("service_levels", [])):
+            named["pool-allocation-as-fraction"] = pool_fraction
+        if any(_higher_per_cent(sl["measure"]) for sl in data.get("service_levels", [])):
+            named["per-cent-level-as-fraction"] = level_fraction
         if not data.get("sla_targets"):
             del named["overlapping-sla-targets"], named["sla-target-unknown-calendar"]
         if any(s.get("scope") for s in data.get("service_levels", [])):
@@ -357,6 +397,8 @@ def semantic_cases(base: Path) -> list[Case]:
             named["scope-value-matches-nothing"] = _scoped(nomatch)
         for what, fn in named.items():
             cases.append(_case(rel, what, _edit(rel, (), fn)))
+        if data.get("monthly_charge", 0) >= 1000:
+            cases.append(_case(rel, "monthly-charge-thousands-dot", _thousands_dot(rel)))
 
     rel = "estate.yaml"
 
@@ -432,11 +474,15 @@ def semantic_cases(base: Path) -> list[Case]:
     def excl_future(x):
         x["exclusions"][0]["approved_on"] = "2200-01-01"
 
+    def excl_before_ticket(x):  # the window starts 2025-10: before any ticket was opened
+        x["exclusions"][0]["approved_on"] = "2025-09-30"
+
     cases += [
         _case(rel, "unknown-ticket", excl(excl_unknown)),
         _case(rel, "duplicate-exclusion", excl(excl_dup)),
         _case(rel, "bad-date", excl(excl_date)),
         _case(rel, "approved-in-2200", excl(excl_future)),
+        _case(rel, "approved-before-the-ticket-opened", excl(excl_before_ticket)),
     ]
 
     rel = "delivery.yaml"

@@ -70,6 +70,8 @@ HEADLINE_KEYS = (
 # meta["board_headline"] (siamlib.scorecard.board_headline): the board's credit figures.
 BOARD_HEADLINE_KEYS = ("net_credits", "credits_due", "earn_back_due", "owing", "owed")
 BOARD_HEADLINE_KEYS += ("at_risk", "share", "credits_rag", "blocked")
+# Also ``waived`` (credits given up under one cause, one credit, never in the credits due):
+# not required, so a pack written before it still reads (as nothing waived).
 FAIRNESS_FRAMES = ("fairness_waived", "fairness_small", "fairness_routes", "fairness_alerts")
 SUPPLIER_FRAMES = (
     "scorecard",

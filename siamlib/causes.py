@@ -40,9 +40,10 @@ levels, their credits conflict, and the contract's ``credit_regime.one_credit_pe
 rule decides which stand, on all the conflicts at once (:mod:`siamlib.waivers`): under
 ``largest`` the set of credits with the largest total in which no two share a cause (within
 one cause, its largest credit), under ``first_listed`` the earlier-listed levels', under
-``all`` every one. The other credits become ``waived`` ledger lines (amount 0) naming the
-credit that stands, e.g.
-``waived: same cause as AVAIL, outage OUT00228 (the largest credit stands)``.
+``all`` every one. The other credits become ``waived`` ledger lines (amount 0, the amount
+given up in ``waived_amount``) naming the credit that stands, e.g. ``£5,760 waived: same
+cause as Service availability (outage OUT00228); one cause, one credit (the largest credit
+stands)``.
 
 Examples
 --------

@@ -21,6 +21,8 @@ import pandas as pd
 
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#f0a500", "red": "#c62828", "grey": "#9e9e9e"}
+# Money repaid to a supplier (earn-back): no RAG, never the grey that means "not scored".
+REPAID_COLOUR = "#0072B2"
 # Colour-blind-safe palette (Okabe-Ito) for suppliers and series.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000"]
 WIDTH = 640
@@ -101,6 +103,11 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     level's panel says so and its tooltip names its limit a maximum (at most), not a minimum.
     Each panel keeps its own y scale (levels have different units).
 
+    One panel per level *name* (``name``; the id without one): a level the contract re-issued
+    under a new id within the window (P2-RES, then P2-RES-2026H2 with a higher target from
+    2026-07) is one measure, so one panel whose dashed target steps, titled by the name with
+    each id and the months it was in force (:func:`panel_titles`).
+
     >>> t = pd.DataFrame({"service_level": ["A", "A"], "unit": ["%", "%"],
     ...     "period": ["2026-09", "2026-10"], "actual": [91.0, 88.0], "expected": [95.0] * 2,
     ...     "minimum": [90.0] * 2, "rag": ["amber", "red"]})
@@ -110,11 +117,7 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     """
     lower = trend["direction"].eq("lower") if "direction" in trend else False
     df = trend.assign(
-        level=trend["service_level"]
-        + " ("
-        + trend["unit"]
-        + pd.Series(lower, index=trend.index).map({True: ", lower is better", False: ""})
-        + ")",
+        level=panel_titles(trend),
         limit=pd.Series(lower, index=trend.index).map({True: "maximum", False: "minimum"}),
     )
     x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45))
@@ -147,6 +150,38 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
         .facet(facet=alt.Facet("level:N", title=None), columns=columns, title=title)
         .resolve_scale(y="independent")
     )
+
+
+def panel_titles(trend: pd.DataFrame) -> pd.Series:
+    """Each trend row's panel title: the level's name (its id without one), unit and
+    direction, and, when the name had several ids in the window (a level re-issued by a
+    contract change), each id with the months it was in force.
+
+    >>> t = pd.DataFrame({"service_level": ["P2-RES", "P2-RES-2026H2", "AVAIL"],
+    ...     "name": ["Resolution (P2)", "Resolution (P2)", "Availability"], "unit": "%",
+    ...     "period": ["2026-06", "2026-07", "2026-07"]})
+    >>> panel_titles(t).tolist()[1:]
+    ['Resolution (P2) (%; P2-RES to 2026-06, P2-RES-2026H2 from 2026-07)', 'Availability (%)']
+    """
+    ids = trend["service_level"].astype(str)
+    names = trend["name"].fillna(ids) if "name" in trend else ids
+    lower = trend["direction"].eq("lower") if "direction" in trend else pd.Series(False, ids.index)
+    titles = {}
+    for name, rows in trend.assign(_name=names).groupby("_name", sort=False):
+        spans = rows.groupby("service_level", sort=False)["period"].agg(["min", "max"])
+        spans = spans.sort_values("min")
+        dated = ""
+        if len(spans) > 1:  # a contract change mid-window: each id with its months
+            said = [
+                f"{sl} {'to ' + hi if i == 0 else 'from ' + lo}"
+                if i in (0, len(spans) - 1)
+                else f"{sl} {lo}..{hi}"
+                for i, (sl, lo, hi) in enumerate(spans.itertuples(name=None))
+            ]
+            dated = f"; {', '.join(said)}"
+        better = ", lower is better" if lower[rows.index].any() else ""
+        titles[name] = f"{name} ({rows['unit'].iloc[0]}{better}{dated})"
+    return names.map(titles)
 
 
 def heatmap(

@@ -40,8 +40,10 @@ Examples
 ...     "measure": ["sla_resolution_attainment"], "scope": ["priority=1"],
 ...     "value": [0.88], "numerator": [88.0], "denominator": [100.0]})
 >>> ledger = service_credits(scorecard(values, p, "hosting", "2026-06"), p.contract("hosting"))
->>> print(ledger.loc[0, "explanation"])
-P1-RES 88% < minimum 90%: pool allocation 30% x at-risk £28,800 = £8,640
+>>> print(ledger.loc[0, "reason"])  # the explanation's words, then its arithmetic
+Resolution within target (priority 1) 88%, below its 90% minimum
+>>> ledger.loc[0, "explanation"].removeprefix(ledger.loc[0, "reason"])
+': 30% of the £28,800 at risk = £8,640'
 """
 
 from __future__ import annotations
@@ -71,11 +73,17 @@ LEDGER_COLUMNS = [
     "explanation",
     "source_period",
     "cause_id",
+    "name",
+    "reason",
+    "waived_amount",
 ]
 """Ledger columns. ``line`` is ``credit`` (amount > 0 or a zero-allocation miss), ``reward``
 (negative band), ``cap`` (negative adjustment down to the at-risk amount) or ``earn_back``
 (negative, repaying the credit of ``source_period``) or ``waived`` (amount 0: one cause, one
-credit, see :func:`siamlib.waivers.waive_credits`; ``cause_id`` names the cause, "" elsewhere)."""
+credit, see :func:`siamlib.waivers.waive_credits`; ``cause_id`` names the cause, "" elsewhere;
+``waived_amount`` the credit it gave up, 0 elsewhere and in no total). ``name`` is the level's
+name, ``reason`` the explanation's words before its arithmetic (the level's figure against its
+limit, or the credit earned back): what the board's decision list names; "" on a cap line."""
 
 EXCLUDED_COLUMNS = ["ticket_id", "supplier_id", "reason", "approver", "approved_on"]
 
@@ -177,23 +185,27 @@ def _level(value: float, unit: str, differ_from: float | None = None) -> str:
     return f"{shown}%" if unit == "%" else f"{shown} {unit}"
 
 
-def _shortfall_text(row: pd.Series) -> str:
-    """'P1-RES 88% < minimum 90%', or for a lower-is-better measure, whose contract limit is a
-    maximum, 'REOPEN 7.5% > maximum 6%'.
+def _shortfall_text(row: Mapping) -> str:
+    """A missed level by its name against the limit it missed: 'Resolution within target
+    (priority 1) 88%, below its 90% minimum'; a lower-is-better measure's limit is a maximum
+    ('Reopen rate 7.5%, above its 6% maximum'); a unit other than per cent is said once.
 
-    >>> _shortfall_text(pd.Series({"service_level": "REOPEN", "direction": "lower",
-    ...     "rag": "red", "actual": 7.5, "expected": 3.0, "minimum": 6.0, "unit": "%"}))
-    'REOPEN 7.5% > maximum 6%'
+    >>> _shortfall_text({"service_level": "CSAT", "name": "Customer satisfaction",
+    ...     "direction": "higher", "rag": "red", "actual": 2.98, "expected": 4.2,
+    ...     "minimum": 3.8, "unit": "score 1-5"})
+    'Customer satisfaction 2.98, below its 3.8 minimum (score 1-5)'
     """
-    worse = "<" if row["direction"] == "higher" else ">"
+    worse = "below" if row["direction"] == "higher" else "above"
     if row["rag"] == "red":
         limit = "minimum" if row["direction"] == "higher" else "maximum"
         threshold, level = limit, row["minimum"]
     else:
-        threshold, level = "expected", row["expected"]
+        threshold, level = "expected level", row["expected"]
+    pct = "%" if row["unit"] == "%" else ""
+    unit = f" ({row['unit']})" if row["unit"] and not pct else ""
     return (
-        f"{row['service_level']} {_level(row['actual'], row['unit'], level)} {worse} {threshold} "
-        f"{_level(level, row['unit'])}"
+        f"{row.get('name') or row['service_level']} {_num(row['actual'], level)}{pct}, "
+        f"{worse} its {_num(level)}{pct} {threshold}{unit}"
     )
 
 
@@ -282,9 +294,10 @@ def _period_lines(
         hit = card[missed(card, contract) & has].copy()
         alloc = hit["service_level"].map(lambda i: levels[i].pool_allocation_pct).astype(float)
         hit["amount"] = (at_risk * alloc / 100).round(2)
+        hit["reason"] = [_shortfall_text(r) for r in _records(hit)]
         hit["explanation"] = [
-            f"{_shortfall_text(r)}: pool allocation {_pct(a)} x at-risk "
-            f"{_money(at_risk, currency)} = {_money(r['amount'], currency)}"
+            f"{r['reason']}: {_pct(a)} of the {_money(at_risk, currency)} at risk = "
+            f"{_money(r['amount'], currency)}"
             for r, a in zip(_records(hit), alloc, strict=True)
         ]
     elif regime == "percentage":
@@ -293,15 +306,18 @@ def _period_lines(
         points = (hit["expected"] - hit["actual"]).where(higher, hit["actual"] - hit["expected"])
         points = points.clip(lower=0).round(10)
         hit["amount"] = (contract.monthly_charge * points / 100).round(2)
+        hit["reason"] = [_shortfall_text(r) for r in _records(hit)]
         hit["explanation"] = [
-            f"{_shortfall_text(r)}: shortfall "
+            f"{r['reason']}: "
             + (
-                f"{_num(r['expected'])} - {_num(r['actual'])}"
+                f"{_level(r['expected'], r['unit'])} expected - {_level(r['actual'], r['unit'])}"
                 if r["direction"] == "higher"
-                else f"{_num(r['actual'])} - {_num(r['expected'])}"
+                else f"{_level(r['actual'], r['unit'])} - {_level(r['expected'], r['unit'])} "
+                "expected"
             )
-            + f" = {_num(pts)} percentage points x monthly charge "
-            f"{_money(contract.monthly_charge, currency)} = {_money(r['amount'], currency)}"
+            + f" = {_num(pts)} percentage points of the "
+            f"{_money(contract.monthly_charge, currency)} monthly charge = "
+            f"{_money(r['amount'], currency)}"
             for r, pts in zip(_records(hit), points, strict=True)
         ]
     else:  # bands
@@ -309,15 +325,15 @@ def _period_lines(
         hit = card.join(band)
         hit = hit[has & hit["amount"].notna() & (hit["amount"] != 0)].copy()
         hit["line"] = np.where(hit["amount"] < 0, "reward", "credit")
-        hit["explanation"] = [
-            f"{r['service_level']} {_level(r['actual'], r['unit'])} in band "
+        hit["reason"] = [
+            f"{r.get('name') or r['service_level']} {_level(r['actual'], r['unit'])} in band "
             f"[{_num(r['band_from'])}, {_num(r['band_to'])}"
-            f"{']' if r['actual'] == r['band_to'] else ')'}: "
-            + (
-                f"credit {_money(r['amount'], currency)}"
-                if r["amount"] > 0
-                else f"reward {_money(r['amount'], currency)}"
-            )
+            f"{']' if r['actual'] == r['band_to'] else ')'}"
+            for r in _records(hit)
+        ]
+        hit["explanation"] = [
+            f"{r['reason']}: {'credit' if r['amount'] > 0 else 'reward'} "
+            f"{_money(r['amount'], currency)}"
             for r in _records(hit)
         ]
 
@@ -333,6 +349,9 @@ def _period_lines(
             causes,
             contract.credit_regime.one_credit_per_cause,
             [sl.id for sl in contract.service_levels],
+            names=dict(
+                zip(card["service_level"], card.get("name", card["service_level"]), strict=True)
+            ),
         ).reindex(columns=LEDGER_COLUMNS)
 
     gross = float(lines.loc[lines["amount"] > 0, "amount"].sum())
@@ -373,22 +392,15 @@ def _empty_ledger() -> pd.DataFrame:
 
 
 def _typed(ledger: pd.DataFrame) -> pd.DataFrame:
-    text = [
-        "supplier_id",
-        "period",
-        "line",
-        "service_level",
-        "measure",
-        "scope",
-        "regime",
-        "currency",
-        "explanation",
-        "source_period",
-        "cause_id",
-    ]
-    numbers = ["actual", "expected", "minimum", "amount"]
-    # lines without a cause carry "" (not "nan") so the column reads cleanly in evidence
-    ledger = ledger.assign(cause_id=ledger["cause_id"].astype(object).fillna(""))
+    text = ["supplier_id", "period", "line", "service_level", "measure", "scope", "regime"]
+    text += ["currency", "explanation", "source_period", "cause_id", "name", "reason"]
+    numbers = ["actual", "expected", "minimum", "amount", "waived_amount"]
+    # lines without a cause (name, reason) carry "" (not "nan"): clean text in evidence;
+    # a line waiving nothing, 0
+    ledger = ledger.assign(
+        **{c: ledger[c].astype(object).fillna("") for c in ("cause_id", "name", "reason")},
+        waived_amount=ledger["waived_amount"].astype(float).fillna(0.0),
+    )
     wanted = {**dict.fromkeys(text, "str"), **dict.fromkeys(numbers, "float64")}
     # only the columns not yet of their type: converting a column to its own type is a copy
     todo = {c: t for c, t in wanted.items() if ledger[c].dtype != pd.api.types.pandas_dtype(t)}
@@ -448,12 +460,20 @@ def _earn_back_lines(
         return _empty_ledger()
     paid = (earned["amount"] * paid_share).round(2)
     span = f"{following[0]}..{following[-1]}" if n > 1 else following[0]
+    # the level by its name, the one verb the reports use for money back to the supplier
+    names = (
+        earned["name"].fillna("").where(earned["name"].fillna("") != "", earned["service_level"])
+    )
+    earned["reason"] = [
+        f"{name} credit of {_money(p, currency)} for {source} earned back"
+        for name, p in zip(names, paid, strict=True)
+    ]
     earned["explanation"] = [
-        f"{sl} credit {_money(p, currency)} paid for {source} earned back: expected met in "
+        f"{why}, repaid to the supplier: expected met in "
         + (f"each of the {n} following periods" if n > 1 else "the following period")
         + f" ({span})"
         + (" (amount as paid after the cap)" if paid_share < 1 else "")
-        for sl, p in zip(earned["service_level"], paid, strict=True)
+        for why in earned["reason"]
     ]
     current = card.set_index(["measure", "scope"])
     key = pd.MultiIndex.from_frame(earned[["measure", "scope"]])

@@ -5,9 +5,11 @@ one sentence per supplier, in the board's one order (:func:`board_order`, stated
 :data:`ORDER_CAPTION`), naming each red and amber level with its gap to
 target, its trend against last month and its main driver where the supplier's own report
 names one (the cause :mod:`siamlib.causes` proves drove the miss, with the period's counts,
-never another event of the period); the net service credits against the at-risk pool; and
-the alerts a board must not miss (clock-stop gaming signals, watermelons, data the
-quality gate blocked). :func:`siamlib.sections.front_page` renders it.
+never another event of the period); the alerts a board must not miss (clock-stop gaming
+signals, watermelons, data the quality gate blocked); and the money lines of
+:mod:`siamlib.frontpage_money` (decisions naming each credit's levels, credits against the
+at-risk pool, what was waived, levels left unscored that would have failed).
+:func:`siamlib.sections.front_page` renders it.
 
 Amber levels are named as well as red ones: amber is below the expected level, the board's
 early warning, and costs a line, not a credit.
@@ -21,11 +23,11 @@ early warning, and costs a line, not a credit.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import pandas as pd
 
+from siamlib import frontpage_money as money_lines
 from siamlib import present
 from siamlib.bundles import board_headline
 from siamlib.common import ALL
@@ -62,6 +64,7 @@ class LevelLine:
     text: str
     cause: str = ""  # the cause alone, as named once per supplier sentence
     counts: str = ""  # the cause's counts for this level (linked tickets, downtime minutes)
+    value: str = ""  # its figure as the scorecard states it (98.65%), for a brief mention
 
     @property
     def driver(self) -> str:
@@ -101,8 +104,12 @@ class FrontPage:
     earn_back_due: float = 0.0
     owing: tuple[tuple[str, float], ...] = ()
     owed: tuple[tuple[str, float], ...] = ()
-    # What the board is asked to do, one line each (:func:`decisions`).
+    # What the board is asked to do, one line each (:func:`frontpage_money.decisions`).
     decisions: tuple[str, ...] = ()
+    # Credits given up under one cause, one credit (never in the credits due), and the levels
+    # the small-sample rule left unscored whose month alone fails (information, not money).
+    waived: float = 0.0
+    unscored: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ drivers ----
@@ -356,19 +363,41 @@ last month, 99.98%), main driver an unplanned outage of erp on 14 Oct (O1)'
     return f"{text}, main driver {driver}" if driver else text
 
 
+def _past_expected(own: pd.DataFrame) -> pd.Series:
+    """How far past expected, in widths of the expected-minimum band: a 0.9-point miss on a
+    0.5-point availability band outranks a 3-point miss on a 10-point resolution band."""
+    higher = own["direction"] == "higher"
+    gap = (own["expected"] - own["actual"]).where(higher, own["actual"] - own["expected"])
+    band = (own["expected"] - own["minimum"]).abs()
+    return gap / band.where(band > 0, own["expected"].abs().where(own["expected"] != 0, 1))
+
+
 def _failing(cards: pd.DataFrame, supplier_id: str) -> pd.DataFrame:
     own = cards[(cards["supplier_id"] == supplier_id) & cards["rag"].isin(list(_SEVERITY))]
     if own.empty:
         return own
-    higher = own["direction"] == "higher"
-    gap = (own["expected"] - own["actual"]).where(higher, own["actual"] - own["expected"])
-    # How far past expected, in widths of the expected-minimum band: a 0.9-point miss on a
-    # 0.5-point availability band outranks a 3-point miss on a 10-point resolution band.
-    band = (own["expected"] - own["minimum"]).abs()
-    rel = gap / band.where(band > 0, own["expected"].abs().where(own["expected"] != 0, 1))
-    return own.assign(_sev=own["rag"].map(_SEVERITY), _rel=rel).sort_values(
+    return own.assign(_sev=own["rag"].map(_SEVERITY), _rel=_past_expected(own)).sort_values(
         ["_sev", "_rel", "service_level"], ascending=[True, False, True]
     )
+
+
+def worst_first(card: pd.DataFrame) -> pd.DataFrame:
+    """A scorecard's levels worst first, as the board orders suppliers: red, amber, not
+    scored (grey), green; red and amber levels furthest past expected first (as the front
+    page names them), the others in the contract's order.
+
+    >>> card = pd.DataFrame({"service_level": ["P1", "P2", "AVAIL"],
+    ...     "rag": ["green", "grey", "red"], "direction": "higher", "expected": [95.0] * 3,
+    ...     "minimum": [90.0] * 3, "actual": [96.0, None, 80.0]})
+    >>> worst_first(card)["service_level"].tolist()
+    ['AVAIL', 'P2', 'P1']
+    """
+    if card.empty:
+        return card
+    rank = card["rag"].map(_RAG_RANK).fillna(_RAG_RANK["grey"])
+    past = _past_expected(card).where(card["rag"].isin(list(_SEVERITY)), 0.0).fillna(0.0)
+    order = pd.DataFrame({"rank": rank, "past": -past}, index=card.index)
+    return card.loc[order.sort_values(["rank", "past"], kind="stable").index]
 
 
 # ------------------------------------------------------------------------------ the page ---
@@ -417,10 +446,12 @@ def supplier_line(
                 level_text(lv),
                 cause,
                 counts,
+                _value(lv["actual"], str(lv["unit"])),
             )
         )
     own = cards[cards["supplier_id"] == sid]
-    basis = present.score_basis(weight).removeprefix("out of 100")
+    left_out = present.unscored_levels(own)
+    basis = present.score_basis(weight, unscored=left_out).removeprefix("out of 100")
     head = f"{name} (weighted score {present.fmt_number(score, '', 1)} of 100{basis})"
     if not levels:
         if own.empty or own["rag"].eq("grey").all():
@@ -430,7 +461,9 @@ def supplier_line(
         return SupplierLine(sid, name, score, "green", False, (), sentence)
     shown = "; ".join(lv.text for lv in levels[:MAX_LEVELS])
     more = len(levels) - MAX_LEVELS
-    tail = f"; and {more} more below expected (see the scorecard)" if more > 0 else ""
+    # the rest named briefly: the board's email has no scorecard to send a reader to
+    brief = "; ".join(f"{lv.label} {lv.rag} at {lv.value}" for lv in levels[MAX_LEVELS:])
+    tail = f"; and {more} more below expected: {brief}" if more > 0 else ""
     reds = sum(lv.rag == "red" for lv in levels)
     ambers = len(levels) - reds
     counted = ", ".join(f"{n} {rag}" for n, rag in ((reds, "red"), (ambers, "amber")) if n)
@@ -509,29 +542,6 @@ resolution; ask why.'
     return tuple(out)
 
 
-def _fairness_note(ledger: pd.DataFrame, cards: pd.DataFrame, blocked: set[str]) -> str:
-    """ " Fairness: ..." when credits were waived or levels rest on small samples, else "".
-
-    >>> ledger = pd.DataFrame({"supplier_id": ["h", "h"], "line": ["credit", "waived"]})
-    >>> cards = pd.DataFrame({"supplier_id": ["h", "e"], "small_sample": [True, False]})
-    >>> _fairness_note(ledger, cards, set())
-    ' Fairness: 1 credit waived (one cause, one credit); 1 level on a small sample.'
-    """
-    parts = []
-    if not ledger.empty and "line" in ledger.columns:
-        n = int((ledger["line"] == "waived").sum())
-        if n:
-            parts.append(f"{n} credit{'s' * (n != 1)} waived (one cause, one credit)")
-    if not cards.empty and "small_sample" in cards.columns:
-        own = cards[~cards["supplier_id"].isin(blocked)]
-        n = int(own["small_sample"].fillna(False).astype(bool).sum())
-        if n:
-            parts.append(
-                f"{n} level{'s' * (n != 1)} on {'a ' * (n == 1)}small sample{'s' * (n != 1)}"
-            )
-    return f" Fairness: {'; '.join(parts)}." if parts else ""
-
-
 def front_page(bundle: dict) -> FrontPage:
     """The front page of a board bundle (see module docstring)."""
     meta = bundle["meta"]
@@ -550,15 +560,17 @@ def front_page(bundle: dict) -> FrontPage:
         ]
     # The credit figures and their RAG come with the bundle (siamlib.scorecard.board_headline).
     head = board_headline(meta)
-    names = {s.supplier_id: s.name for s in lines}
-    owing = tuple((names.get(k, k), v) for k, v in _by_amount(head.get("owing")))
-    owed = tuple((names.get(k, k), v) for k, v in _by_amount(head.get("owed")))
+    names = {**(meta.get("supplier_names") or {}), **{s.supplier_id: s.name for s in lines}}
+    owing = tuple((names.get(k, k), v) for k, v in money_lines.by_amount(head.get("owing")))
+    owed = tuple((names.get(k, k), v) for k, v in money_lines.by_amount(head.get("owed")))
     ledger = _f(bundle, "ledger")
     if not ledger.empty:
         ledger = ledger[~ledger["supplier_id"].isin(blocked)]
-    credits_sentence = _credits_sentence(meta["period"], currency, head, owing, owed)
+    waived = float(head.get("waived", 0.0))
+    credits_sentence = money_lines.credits_sentence(meta["period"], currency, head, owing, owed)
     credits_sentence += " Blocked suppliers are left out of these figures." if blocked else ""
-    credits_sentence += _fairness_note(ledger, cards, blocked)
+    credits_sentence += money_lines.fairness_note(ledger, cards, blocked, waived, names, currency)
+    unblocked = cards[~cards["supplier_id"].isin(blocked)] if not cards.empty else cards
     found_alerts = alerts(bundle)
     return FrontPage(
         period=meta["period"],
@@ -574,47 +586,17 @@ def front_page(bundle: dict) -> FrontPage:
         earn_back_due=head.get("earn_back_due", 0.0),
         owing=owing,
         owed=owed,
-        decisions=decisions(lines, owing, owed, found_alerts, currency),
+        decisions=money_lines.decisions(
+            lines,
+            owing,
+            owed,
+            found_alerts,
+            currency,
+            money_lines.credit_reasons(ledger, names, currency),
+        ),
+        waived=waived,
+        unscored=money_lines.unscored_notes(unblocked, names),
     )
-
-
-def decisions(lines, owing, owed, found_alerts, currency: str) -> tuple[str, ...]:
-    """What the board is asked to do this month, from the front page's own figures.
-
-    Approve each credit due (largest first), note each earn-back, ask each supplier with a
-    red level for a recovery plan, and discuss the alerts. Nothing here is a new figure: every
-    amount and level is one the front page states.
-
-    >>> red = SupplierLine("h", "Summit", 53.9, "red", False, (
-    ...     LevelLine("AVAIL", "Service availability", "red", ""),
-    ...     LevelLine("CSAT", "Customer satisfaction", "amber", "")), "")
-    >>> for d in decisions([red], (("Summit", 7200.0),), (("Keystone", 4500.0),), ("x",), "GBP"):
-    ...     print(d)
-    Approve the service credit of £7,200 due from Summit.
-    Note the earn-back of £4,500 repayable to Keystone.
-    Ask Summit for a recovery plan for Service availability.
-    Discuss the alert below and the answer it asks for.
-    """
-    out = [f"Approve the service credit of {present.fmt_money(v, currency)} due from {n}."
-           for n, v in owing]  # fmt: skip
-    out += [f"Note the earn-back of {present.fmt_money(v, currency)} repayable to {n}."
-            for n, v in owed]  # fmt: skip
-    for line in lines:
-        reds = [lv.label for lv in line.levels if lv.rag == "red"]
-        if reds and not line.blocked:
-            out.append(f"Ask {line.name} for a recovery plan for {_and(reds)}.")
-    if found_alerts:
-        n = len(found_alerts)
-        out.append(
-            f"Discuss the {'alert' if n == 1 else f'{n} alerts'} below and the answer"
-            f"{'' if n == 1 else 's'} {'it asks' if n == 1 else 'they ask'} for."
-        )
-    return tuple(out)
-
-
-def _and(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 _RAG_RANK = {"red": 0, "amber": 1, "grey": 2, "green": 3}
@@ -670,50 +652,3 @@ def board_order(bundle: dict) -> list[str]:
         return (sid in blocked, _RAG_RANK.get(rags.get(sid, "grey"), 2), score, name, sid)
 
     return [r["supplier_id"] for r in sorted(league.to_dict("records"), key=key)]
-
-
-def _by_amount(amounts) -> list[tuple[str, float]]:
-    """``{supplier: amount}`` as pairs, largest first (then by supplier, for a stable text)."""
-    return sorted((amounts or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _credits_sentence(period: str, currency: str, head, owing, owed) -> str:
-    """Who pays whom this month, in one or two sentences.
-
-    >>> head = {"credits_due": 9360.0, "earn_back_due": 4500.0, "net_credits": 4860.0,
-    ...         "at_risk": 115800.0, "share": 9360 / 115800}
-    >>> _credits_sentence("2026-10", "GBP", head, (("Summit", 7200.0), ("Beacon", 2160.0)),
-    ...                   (("Keystone", 4500.0),))
-    'Service credits due for 2026-10: £9,360 from 2 suppliers (Summit £7,200, Beacon £2,160), \
-8.1% of the £115,800 at risk across the suppliers. Earn-back payable: £4,500 to Keystone \
-(credits charged in an earlier month and earned back under its contract); net £4,860 to the \
-customer.'
-    """
-    money = functools.partial(present.fmt_money, currency=currency)
-    pool = head["at_risk"]
-    of_pool = (
-        f", {present.fmt_percent(head['share'], 1)} of the {money(pool)} at risk across the "
-        "suppliers"
-        if pool
-        else ""
-    )
-    if owing:
-        who = ", ".join(f"{n} {money(v)}" for n, v in owing)
-        plural = "s" * (len(owing) != 1)
-        text = (
-            f"Service credits due for {period}: {money(head['credits_due'])} from "
-            f"{len(owing)} supplier{plural} ({who}){of_pool}."
-        )
-    else:
-        at_risk = f" ({money(pool)} at risk across the suppliers)" if pool else ""
-        text = f"No service credits are due for {period}{at_risk}."
-    if owed:
-        who = ", ".join(f"{money(v)} to {n}" for n, v in owed)
-        net = head["net_credits"]
-        direction = "to the customer" if net >= 0 else "to the suppliers"
-        text += (
-            f" Earn-back payable: {who} (credits charged in an earlier month and earned back "
-            f"under {'its contract' if len(owed) == 1 else 'their contracts'}); net "
-            f"{money(abs(net))} {direction}."
-        )
-    return text

@@ -50,6 +50,7 @@ th { background: #eef1f5; }
 td.num, th.num { text-align: right; }
 .rag-green { background: #d7f0dd; } .rag-amber { background: #ffe8b3; }
 .rag-red { background: #f8d0d0; } .rag-grey { background: #e5e7eb; }
+.rag-repaid { background: #dbe7f5; }
 table.tiles td { padding: 6px 10px; border: 1px solid #c9d0db; }
 .label { font-size: 11px; color: #3c4757; } .value { font-size: 20px; font-weight: bold; }
 .sub { font-size: 11px; color: #3c4757; }
@@ -77,6 +78,7 @@ th { background: #eef1f5; }
 td.num, th.num { text-align: right; }
 .rag-green { background: #d7f0dd; } .rag-amber { background: #ffe8b3; }
 .rag-red { background: #f8d0d0; } .rag-grey { background: #e5e7eb; }
+.rag-repaid { background: #dbe7f5; }
 .tiles { break-inside: avoid; page-break-inside: avoid; }
 table.tiles { width: auto; } table.tiles td { padding: 2mm 3mm; }
 .label, .sub { font-size: 8pt; color: #3c4757; } .value { font-size: 15pt; font-weight: bold; }
@@ -219,17 +221,20 @@ def email_scorecard(bundle: Mapping) -> str:
     Returns
     -------
     str
-        A 100 %-wide table: the level (its expected value and limit in the measure's direction
-        under its name, :func:`level_bounds`, and why a grey level has no figure), the actual
-        and the RAG word; the attached PDF has every column.
+        A 100 %-wide table, worst levels first (:func:`siamlib.frontpage.worst_first`): the
+        level (its expected value and limit in the measure's direction under its name,
+        :func:`level_bounds`, and why a grey level has no figure), the actual and the RAG
+        word; the attached PDF has every column.
     """
+    from siamlib import frontpage
+
     card = bundle["frames"].get("scorecard")
     if card is None or card.empty:
         return "<p>No service levels are in force for this period.</p>"
     rows = []
-    for r in card.to_dict("records"):
+    for r in frontpage.worst_first(card).to_dict("records"):
         rag = r["rag"] if r["rag"] in present.RAGS else "grey"
-        why = r.get("note") if rag == "grey" else ""
+        why = _why_grey(r) if rag == "grey" else ""
         level = f"<b>{present.esc(r['name'])}</b> ({present.esc(r['service_level'])})"
         pct = "%" if r["unit"] == "%" else ""
         rows.append(
@@ -244,17 +249,22 @@ def email_scorecard(bundle: Mapping) -> str:
         )
     head = [("service level", False), ("actual", True), ("RAG", False)]
     caption = (
-        f"Scorecard for {bundle['meta']['period']}: every level's actual against its expected "
-        "value and the contract's limit (at least where higher is better, at most where lower "
-        "is better); the PDF has every column"
+        f"Scorecard for {bundle['meta']['period']}, worst first (red, amber, not scored, "
+        "green): every level's actual against its expected value and the contract's limit (at "
+        "least where higher is better, at most where lower is better); the PDF has every column"
     )
     return _email_rows(head, rows, caption)
 
 
-def _league_words(row: Mapping, rag: str) -> tuple[str, str]:
-    """A league row's score basis after "of 100" (``", on the 80 weight scored"`` or ``""``)
-    and what its colour means (:func:`siamlib.present.worst_level_text`)."""
-    basis = present.score_basis(row.get("scored_weight")).removeprefix("out of 100")
+def _league_words(row: Mapping, rag: str, cards=None) -> tuple[str, str]:
+    """A league row's score basis (``out of 100``, or the weighting points scored and the
+    levels left out, :func:`siamlib.present.score_basis`, from the board's ``cards``) and
+    what its colour means (:func:`siamlib.present.worst_level_text`)."""
+    own = None
+    if cards is not None and not cards.empty and "supplier_id" in cards:
+        own = cards[cards["supplier_id"] == row.get("supplier_id")]
+    left_out = present.unscored_levels(own)
+    basis = present.score_basis(row.get("scored_weight"), unscored=left_out)
     red, amber = (int(row.get(c, 0) or 0) for c in ("red", "amber"))
     return basis, present.worst_level_text(rag, red, amber)
 
@@ -283,22 +293,25 @@ def email_league(bundle: Mapping) -> str:
     by = lg.set_index("supplier_id", drop=False)
     cur = bundle["meta"].get("currency", "GBP")
     rows = []
+    cards = bundle["frames"].get("cards")
     for sid in frontpage.board_order(dict(bundle)):
         r, rag = by.loc[sid], rags.get(sid, "grey")
-        basis, what = _league_words(r, rag)
+        basis, what = _league_words(r, rag, cards)
         rows.append(
             (
                 rag,
                 [
                     f"<b>{present.esc(r.get('supplier_name') or sid)}</b>" + _sub(what),
-                    present.esc(present.fmt_number(r["weighted_score"], "", 1))
-                    + _sub(f"of 100{basis}"),
+                    present.esc(present.fmt_number(r["weighted_score"], "", 1)) + _sub(basis),
                     present.esc(present.fmt_money(r.get("credits"), cur)),
                 ],
             )
         )
     head = [("supplier", False), ("weighted score", True), ("net credits", True)]
-    caption = f"League table, {bundle['meta']['period']}: suppliers {frontpage.ORDER_CAPTION}"
+    caption = (
+        f"League table, {bundle['meta']['period']} ({present.CREDIT_SIGNS}): suppliers "
+        f"{frontpage.ORDER_CAPTION}"
+    )
     return _email_rows(head, rows, caption)
 
 
@@ -334,10 +347,10 @@ def table_tiles(markup: str, width: int | str = "100%") -> str:
     def one(m: re.Match) -> str:
         rows = "".join(
             f'<tr class="rag-{rag}"><td width="67%" bgcolor="'
-            f'{present.RAG_BACKGROUND.get(rag, "#e5e7eb")}"><div class="label">{lab}</div>'
+            f'{present.TILE_BACKGROUND.get(rag, "#e5e7eb")}"><div class="label">{lab}</div>'
             + (f'<div class="sub">{sub}</div>' if sub else "")
             + '</td><td width="33%" class="num" bgcolor="'
-            f'{present.RAG_BACKGROUND.get(rag, "#e5e7eb")}"><div class="value">{val}</div></td>'
+            f'{present.TILE_BACKGROUND.get(rag, "#e5e7eb")}"><div class="value">{val}</div></td>'
             "</tr>"
             for rag, lab, val, sub in _TILE.findall(m.group(0))
         )
@@ -362,9 +375,9 @@ def _tile_lines(tiles_html: str) -> list[str]:
 
 def _front_page_lines(bundle: Mapping, tiles: list[str]) -> list[str]:
     """The board's front page as text, in the page's order: what is for decision first, then
-    the tiles, credits against the pool, alerts and one line a supplier (the board's order,
-    said)."""
-    from siamlib import frontpage
+    the tiles, credits against the pool, alerts, the levels left unscored that would have
+    failed, and one line a supplier (the board's order, said)."""
+    from siamlib import frontpage, frontpage_money
 
     try:
         fp = frontpage.front_page(bundle)
@@ -376,6 +389,9 @@ def _front_page_lines(bundle: Mapping, tiles: list[str]) -> list[str]:
     lines += ["", *tiles, fp.credits_sentence]
     if fp.alerts:
         lines += ["", "Alerts:", *[f"- {a}" for a in fp.alerts]]
+    if fp.unscored:
+        heading = frontpage_money.UNSCORED_HEADING
+        lines += ["", f"{heading}:", *[f"- {u}" for u in fp.unscored]]
     said = f"Suppliers ({frontpage.ORDER_CAPTION}):"
     return [*lines, "", said, *[f"- {s.sentence}" for s in fp.suppliers]]
 
@@ -389,18 +405,57 @@ def _league_lines(bundle: Mapping) -> list[str]:
         return []
     currency = bundle["meta"].get("currency", "GBP")
     rags, by = frontpage.supplier_rags(dict(bundle)), lg.set_index("supplier_id", drop=False)
-    lines = ["", "League table (weighted score out of 100, on the weight of the levels scored; "
-             "credits: + owed by the supplier, - earn-back repaid to it; suppliers "
+    lines = ["", "League table (weighted score out of 100, on the weighting points of the "
+             f"levels scored; {present.CREDIT_SIGNS}; suppliers "
              f"{frontpage.ORDER_CAPTION}):"]  # fmt: skip
+    cards = bundle["frames"].get("cards")
     for sid in frontpage.board_order(dict(bundle)):
         r = by.loc[sid]
-        basis, what = _league_words(r, rags.get(sid, "grey"))
+        basis, what = _league_words(r, rags.get(sid, "grey"), cards)
         score = present.fmt_number(r.get("weighted_score"), "", 1)
         lines.append(
-            f"- {r.get('supplier_name') or sid}: {score}{basis}, credits "
+            f"- {r.get('supplier_name') or sid}: weighted score {score} ({basis}), net credits "
             f"{present.fmt_money(r.get('credits'), currency)} ({what})"
         )
     return lines
+
+
+def _scorecard_lines(bundle: Mapping) -> list[str]:
+    """A supplier's scorecard as text, worst levels first (as its email table): each level by
+    name (code in brackets), its figure and bounds in the level's own unit
+    (:func:`siamlib.present.level_value`), its RAG, and why a grey level has no figure."""
+    from siamlib import frontpage
+
+    card = bundle["frames"].get("scorecard")
+    if card is None or card.empty:
+        return []
+    lines = ["", f"Scorecard for {bundle['meta']['period']}, worst first:"]
+    for r in frontpage.worst_first(card).to_dict("records"):
+        unit, d = str(r["unit"]), str(r.get("direction", "higher"))
+        bounds = (
+            f"expected {'at most' if d == 'lower' else 'at least'} "
+            f"{present.level_value(r['expected'], unit)}; {present.limit_name(d)} "
+            f"{present.level_value(r['minimum'], unit)}"
+        )
+        lines.append(
+            f"- {r['name']} ({r['service_level']}): {present.level_value(r['actual'], unit)} "
+            f"({bounds}) - {str(r['rag']).upper()}"
+            # a grey level says why it has no figure, as the HTML scorecard does
+            + (f" ({_why_grey(r)})" if r["rag"] == "grey" and r.get("note") else "")
+        )
+    return lines
+
+
+def _why_grey(row: Mapping) -> str:
+    """Why a level has no figure (its note) and, when the small-sample rule left it unscored
+    though its month alone fails, what the month shows
+    (:func:`siamlib.frontpage_money.month_alone`)."""
+    from siamlib import frontpage_money
+
+    flag = row.get("unscored_fail")
+    if present.is_missing(flag) or not flag:
+        return str(row.get("note") or "")
+    return f"{row.get('note')}; the month alone: {frontpage_money.month_alone(row)}"
 
 
 def render_text(bundle: Mapping, link: str | None = None) -> str:
@@ -415,24 +470,11 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
     """
     lines = [sections.title(bundle), ""]
     tiles = _tile_lines(_headline(bundle))
-    frames = bundle["frames"]
     if report_kind(bundle) == "board":
         lines += _front_page_lines(bundle, tiles)
         lines += _league_lines(bundle)
     else:
-        lines += tiles
-        card = frames.get("scorecard")
-        if card is not None and not card.empty:
-            lines += ["", f"Scorecard for {bundle['meta']['period']}:"]
-            for r in card.to_dict("records"):
-                lines.append(
-                    f"- {r['service_level']} {r['name']}: actual "
-                    f"{present.fmt_number(r['actual'], '', 2)} {r['unit']} "
-                    f"({level_bounds(r, with_unit=False)})"
-                    f" - {str(r['rag']).upper()}"
-                    # a grey level says why it has no figure, as the HTML scorecard does
-                    + (f" ({r['note']})" if r["rag"] == "grey" and r.get("note") else "")
-                )
+        lines += tiles + _scorecard_lines(bundle)
     lines += ["", "The full report is attached as PDF."]
     if link:
         lines.append(f"Interactive report: {link}")

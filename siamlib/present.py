@@ -34,6 +34,12 @@ NO_DATA = "–"
 # Background of a RAG row or tile, and the colour of a RAG word (inline: survives JupyterLab).
 RAG_BACKGROUND = {"green": "#d7f0dd", "amber": "#ffe8b3", "red": "#f8d0d0", "grey": "#e5e7eb"}
 RAG_INK = {"green": "#1b5e20", "amber": "#8a5a00", "red": "#b71c1c", "grey": "#4b5563"}
+# Tiles may also show money repaid to a supplier (earn-back): no RAG, and never the grey that
+# means "not scored", so a colour of its own.
+REPAID = "repaid"
+TILE_BACKGROUND = {**RAG_BACKGROUND, REPAID: "#dbe7f5"}
+# What the sign of a league's net credits means, in every league table the board reads.
+CREDIT_SIGNS = "net credits: + owed by the supplier, - earn-back repaid to it"
 
 # Stored column name -> what a reader sees. Every table a report shows maps its headers here.
 LABELS: dict[str, str] = {
@@ -310,37 +316,94 @@ def worst_level_text(rag: str, red: int, amber: int) -> str:
     return "grey: no level scored"
 
 
-def score_basis(weight: object, points: object = None) -> str:
-    """What a weighted score is out of.
+def score_basis(
+    weight: object, points: object = None, unscored: Iterable[tuple[str, float, str]] = ()
+) -> str:
+    """What a weighted score is out of, in words a board member reads without a glossary.
 
-    Weights in force total 100; levels without data are left out and the score is the points
-    over the weight left, x 100, so a score on less than the full weight says that weight.
+    The levels' weighting points total 100; levels not scored are left out and the score is
+    the points earned over the weighting points left, x 100, so a score on fewer than 100
+    says how many, and which levels were left out and why.
 
     Parameters
     ----------
     weight : float
-        The weight of the levels scored (:func:`siamlib.scorecard.scored_totals`).
+        The weighting points of the levels scored (:func:`siamlib.scorecard.scored_totals`).
     points : float, optional
-        Their points, said when given.
+        The points they earned, said when given.
+    unscored : iterable of (str, float, str)
+        The levels left out: name, weighting points, why (:func:`unscored_levels`).
 
     Returns
     -------
     str
-        ``out of 100``, or with the weight (and points) when it is less than 100.
+        ``out of 100``, or with the weighting points scored (and points earned, and the
+        levels left out) when fewer than 100 were.
 
     Examples
     --------
-    >>> score_basis(100.0), score_basis(80.0, 60.0)
-    ('out of 100', 'out of 100: 60 points of the 80 weight scored')
-    >>> score_basis(80.0)
-    'out of 100, on the 80 weight scored'
+    >>> score_basis(100.0), score_basis(80.0)
+    ('out of 100', 'out of 100, scored on 80 of 100 weighting points')
+    >>> score_basis(80.0, 60.0)
+    'out of 100: 60 points earned, scored on 80 of 100 weighting points'
+    >>> score_basis(80.0, unscored=[("Resolution (P1)", 20.0, "small sample")])
+    'out of 100, scored on 80 of 100 weighting points; Resolution (P1), 20 points, not \
+scored: small sample'
     """
     if is_missing(weight) or not 0 < float(weight) < 100 - 1e-9:
         return "out of 100"  # every level scored, or none (no score)
-    weight = fmt_number(weight, "", 1)
+    text = f"scored on {fmt_number(weight, '', 1)} of 100 weighting points"
+    left = "".join(
+        f"; {name}, {fmt_number(w, '', 1)} points, not scored: {why}" for name, w, why in unscored
+    )
     if is_missing(points):
-        return f"out of 100, on the {weight} weight scored"
-    return f"out of 100: {fmt_number(points, '', 1)} points of the {weight} weight scored"
+        return f"out of 100, {text}{left}"
+    return f"out of 100: {fmt_number(points, '', 1)} points earned, {text}{left}"
+
+
+def unscored_levels(card: pd.DataFrame) -> list[tuple[str, float, str]]:
+    """The levels of a scorecard left out of its weighted score: name, weighting points, why
+    (``small sample`` where the small-sample rule left it unscored, else ``no data``).
+
+    >>> card = pd.DataFrame({"name": ["P1", "P2"], "weight": [20.0, 80.0],
+    ...     "rag": ["grey", "green"], "scored_on": ["not scored", "month"]})
+    >>> unscored_levels(card)
+    [('P1', 20.0, 'small sample')]
+    """
+    if card is None or card.empty or "rag" not in card or "weight" not in card:
+        return []
+    grey = card[card["rag"].eq("grey")]
+    on = grey["scored_on"] if "scored_on" in grey else pd.Series("", index=grey.index)
+    why = on.eq("not scored").map({True: "small sample", False: "no data"})
+    names = grey["name"] if "name" in grey else grey.get("service_level", grey.index)
+    return [(str(n), float(w), str(y)) for n, w, y in zip(names, grey["weight"], why, strict=True)]
+
+
+def level_value(value: object, unit: str) -> str:
+    """A level's figure (or target) as a reader says it, in the level's own unit.
+
+    Two decimals at most; a score out of 5 says so; a time under an hour is in minutes.
+
+    >>> level_value(76.923077, "%"), level_value(4.3333, "score 1-5"), level_value(3.0, "count")
+    ('76.92%', '4.33 of 5', '3')
+    >>> level_value(0.15, "hours"), level_value(1.0, "hours"), level_value(float("nan"), "%")
+    ('9 minutes', '1 hour', 'not scored')
+    """
+    if is_missing(value):
+        return "not scored"
+    value = float(value)
+    if unit == "%":
+        return fmt_number(value, "%", 2)
+    if unit == "score 1-5":
+        return f"{fmt_number(value, '', 2)} of 5"
+    if unit == "count":
+        return fmt_number(value, "", 2)
+    if unit in ("hours", "days"):
+        if unit == "hours" and 0 < abs(value) < 1:
+            value, unit = value * 60, "minutes"
+        one = fmt_number(value, "", 2) == "1"
+        return f"{fmt_number(value, '', 2)} {unit.removesuffix('s') if one else unit}"
+    return fmt_number(value, unit, 2)
 
 
 def rag_word(rag: str) -> str:
@@ -358,7 +421,8 @@ _TILE_STYLE = (
 
 
 def tiles(items: Iterable[Mapping]) -> str:
-    """RAG tiles: each item has label, value, optional sub and rag (green/amber/red/grey)."""
+    """RAG tiles: each item has label, value, optional sub and rag (green/amber/red/grey, or
+    ``repaid``: money back to a supplier, :data:`TILE_BACKGROUND`)."""
     out = []
     box = (
         "flex:1 1 150px;border-radius:6px;padding:10px 12px;border:1px solid #c9d0db;"
@@ -366,10 +430,10 @@ def tiles(items: Iterable[Mapping]) -> str:
     )
     for it in items:
         rag = it.get("rag", "grey")
-        rag = rag if rag in RAGS else "grey"
+        rag = rag if rag in TILE_BACKGROUND else "grey"
         sub = f'<div class="sub">{esc(it["sub"])}</div>' if it.get("sub") else ""
         out.append(
-            f'<div class="tile rag-{rag}" style="{box.format(bg=RAG_BACKGROUND[rag])}">'
+            f'<div class="tile rag-{rag}" style="{box.format(bg=TILE_BACKGROUND[rag])}">'
             f'<div class="label">{esc(it["label"])}</div>'
             f'<div class="value">{esc(it["value"])}</div>{sub}</div>'
         )

@@ -19,6 +19,11 @@ Minimum volume
     ``min_volume`` records, or the measure has no counts to sum, the level is grey. ``grey``:
     no figure, no credit. The note says which applied.
 
+Unscored, yet failing
+    A level left unscored still has its month's own counts: where they fall worse than the
+    level's limit, the scorecard says so (:func:`flag_unscored_failures`), so the board hears
+    of it; it stays grey and attracts no credit.
+
 >>> lo, hi = wilson_interval(1, 1)
 >>> round(lo, 4), hi       # one ticket met: anywhere from 20.7 % to 100 %
 (0.2065, 1.0)
@@ -31,7 +36,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from siamlib.measures.catalogue import COUNTED, PROPORTIONS  # noqa: F401 (re-exported)
+from siamlib.measures.catalogue import COUNTED, MEASURES, PROPORTIONS  # noqa: F401 (re-exported)
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
@@ -46,6 +51,8 @@ SAMPLE_COLUMNS = [
 """Columns the small-sample rule adds to a scorecard: the 95% interval (shown unit) of the
 figure scored, whether the month was a small sample, what the level was scored on (``month``,
 ``rolling 3 months (2026-08..2026-10)`` or ``not scored``) and the counts it was scored on."""
+UNSCORED_COLUMNS = ["month_actual", "month_missed", "unscored_fail"]
+"""What the month alone shows of a level the rule left unscored (:func:`flag_unscored_failures`)."""
 
 
 def wilson_interval(successes, trials, z: float = Z95):
@@ -210,4 +217,54 @@ def apply_small_samples(
     low, high = wilson_interval(np.where(prop, num, np.nan), np.where(prop, den, np.nan))
     out["ci_low"], out["ci_high"] = low, high
     out["small_note"] = pd.Series(notes, index=out.index, dtype="str")
+    return out
+
+
+def flag_unscored_failures(card: pd.DataFrame) -> pd.DataFrame:
+    """Say what the month alone shows of each level the small-sample rule left unscored.
+
+    A level not scored on a small sample earns no credit; the board must still hear when its
+    month's own figure is worse than the contract's limit (a minimum, or a maximum where lower
+    is better). This is information, never money: nothing here changes a RAG or a credit.
+
+    Parameters
+    ----------
+    card
+        Scorecard rows (``measure``, ``direction``, ``minimum`` in the shown unit, the month's
+        ``numerator`` and ``denominator``, ``scored_on``).
+
+    Returns
+    -------
+    DataFrame
+        ``card`` with :data:`UNSCORED_COLUMNS`: for a level ``not scored``, ``month_actual``
+        (the month's numerator over its denominator, shown unit), ``month_missed`` (records
+        counted against the level: those not meeting it where higher is better, those
+        counted by it where lower is better; NaN for a mean such as a satisfaction score) and
+        ``unscored_fail`` (worse than the limit); NaN, NaN and False on every other level.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"measure": ["sla_resolution_attainment"], "direction": ["higher"],
+    ...     "minimum": [90.0], "numerator": [5.0], "denominator": [6.0],
+    ...     "scored_on": ["not scored"]})
+    >>> out = flag_unscored_failures(card)   # 5 of 6 met: 83.33% < 90%, 1 missed
+    >>> round(float(out.loc[0, "month_actual"]), 2), float(out.loc[0, "month_missed"])
+    (83.33, 1.0)
+    >>> bool(out.loc[0, "unscored_fail"])
+    True
+    """
+    out = card.copy()
+    unscored = out["scored_on"].astype("str").eq("not scored").to_numpy()
+    num = out["numerator"].astype(float).to_numpy()
+    den = out["denominator"].astype(float).to_numpy()
+    scale = out["measure"].map(lambda m: MEASURES[m].scale).astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        month = np.where(unscored & (den > 0), np.round(num / den * scale, 10), np.nan)
+    higher = out["direction"].eq("higher").to_numpy()
+    against = np.where(higher, den - num, num)
+    proportion = out["measure"].isin(PROPORTIONS).to_numpy()
+    out["month_actual"] = month
+    out["month_missed"] = np.where(proportion & ~np.isnan(month), against, np.nan)
+    limit = out["minimum"].astype(float).to_numpy()
+    out["unscored_fail"] = np.where(higher, month < limit, month > limit) & ~np.isnan(month)
     return out

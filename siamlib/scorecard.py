@@ -48,7 +48,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from siamlib import periods
+from siamlib import periods, samples
 from siamlib.measures import MEASURE_VALUE_COLUMNS, scope_key
 from siamlib.measures.catalogue import MEASURES
 from siamlib.params import Contract, Params
@@ -76,13 +76,16 @@ SCORECARD_COLUMNS = [
     "numerator",
     "denominator",
     *SAMPLE_COLUMNS,
+    *samples.UNSCORED_COLUMNS,
     "note",
 ]
 """Scorecard columns. ``note`` says why a grey level has no actual ("no outages table in the
 dataset", "month outside the data window (...)", "nothing counted in the month"); it is ``""``
 for scored levels, and says why a small-sample level was scored on a rolling window or not at
-all (:mod:`siamlib.samples`). ``ci_low``/``ci_high`` are the 95% Wilson interval of the scored
-figure in the shown unit (NaN for measures that are not record proportions)."""
+all (:mod:`siamlib.samples`; one left unscored says its month's own figure, ``month_actual``,
+and whether that fails its limit, ``unscored_fail``). ``ci_low``/``ci_high`` are the 95%
+Wilson interval of the scored figure in the shown unit (NaN for measures that are not record
+proportions)."""
 
 NOTHING_COUNTED = "nothing counted in the month"
 
@@ -324,10 +327,10 @@ def _cards(
     )
     note = note.where(note.notna(), NOTHING_COUNTED).where(grey, "")
     card["note"] = card["small_note"].where(card["small_note"].ne(""), note)
-    out = card[SCORECARD_COLUMNS].astype(
+    out = samples.flag_unscored_failures(card)[SCORECARD_COLUMNS].astype(
         {"supplier_id": "str", "period": "str", "rag": "str", "note": "str"}
     )
-    out["small_sample"] = out["small_sample"].astype(bool)
+    out[["small_sample", "unscored_fail"]] = out[["small_sample", "unscored_fail"]].astype(bool)
     return out.reset_index(drop=True)
 
 
@@ -371,15 +374,8 @@ def _previous_as_scored(card, contract: Contract, mine, raw, notes) -> np.ndarra
 def _levels_by_month(contract: Contract, months: list[str]) -> pd.DataFrame:
     """The levels in force on each month's first day, months in order, with ``period``."""
     rows = [
-        (
-            p,
-            sl.id,
-            sl.measure,
-            scope_key(sl.scope),
-            float(sl.expected),
-            float(sl.minimum),
-            float(sl.weight),
-        )
+        (p, sl.id, sl.measure, scope_key(sl.scope))
+        + (float(sl.expected), float(sl.minimum), float(sl.weight))
         for p in months
         for sl in contract.service_levels_on(periods.first_day(p))
     ]
@@ -551,6 +547,8 @@ def board_headline(
     ``share`` is ``credits_due`` over the pool (NaN with no pool): an earn-back owed to one
     supplier does not shrink what the others owe. The tile's ``credits_rag``: green when no
     supplier owes credits, amber below :data:`CREDITS_RED_SHARE` of the pool, red from it.
+    ``waived``: the credits given up under one cause, one credit (the ledgers'
+    ``waived_amount``), said beside the credits, never counted in them.
 
     >>> ledger = pd.DataFrame({"supplier_id": ["a", "b", "c"], "amount": [300.0, 900.0, -100.0]})
     >>> risk = pd.DataFrame({"supplier_id": ["a", "b", "c"], "at_risk_amount": [1000.0] * 3})
@@ -574,6 +572,7 @@ def board_headline(
         else pd.Series(dtype="float64")
     )
     owing = {str(k): float(v) for k, v in per[per > 0].items()}
+    waived = ledger.get("waived_amount", pd.Series(dtype="float64")).astype(float).sum()
     owed = {str(k): float(-v) for k, v in per[per < 0].items()}
     due = float(sum(owing.values()))
     pool = float(at_risk["at_risk_amount"].sum()) if not at_risk.empty else 0.0
@@ -589,6 +588,7 @@ def board_headline(
         "at_risk": pool,
         "share": share,
         "credits_rag": rag,
+        "waived": float(waived),
         "credits_red_share": CREDITS_RED_SHARE,
         "blocked": blocked,
     }

@@ -105,7 +105,8 @@ def headline(bundle: dict) -> str:
     """
     m = bundle["meta"]
     h = Headline.of(m)
-    basis = present.score_basis(h.scored_weight, h.scored_points)
+    left_out = present.unscored_levels(_f(bundle, "scorecard"))
+    basis = present.score_basis(h.scored_weight, h.scored_points, left_out)
     items = [
         {
             "label": f"Weighted score, {m['period']}",
@@ -127,11 +128,12 @@ def headline(bundle: dict) -> str:
             "rag": h.credits_rag,
         }
         if h.net_credits >= 0
-        else {  # the customer repays: said in words, not as a negative credit
-            "label": f"Earn-back payable, {m['period']}",
+        else {  # the customer repays: said in words, not as a negative credit, and in a
+            # colour of its own (no RAG, never the grey of "not scored")
+            "label": f"Earn-back repaid to the supplier, {m['period']}",
             "value": present.fmt_number(-h.net_credits, m.get("currency", "GBP"), 0),
-            "sub": "repaid to the supplier: credits of an earlier month earned back",
-            "rag": h.credits_rag,
+            "sub": "credits of an earlier month earned back",
+            "rag": present.REPAID,
         },
     ]
     if h.dq_rag is not None:
@@ -303,6 +305,11 @@ def credits_table(bundle: dict) -> str:
         return "<p>No service credits are due for this period.</p>"
     cols = ["supplier_id", "line", "service_level", "amount", "explanation"]
     show = led[[c for c in cols if c in led.columns]].copy()
+    if "name" in led.columns and "service_level" in show.columns:  # the level by name, code after
+        code = show["service_level"].fillna("").astype(str)
+        name = led["name"].fillna("").astype(str)
+        named = (name + " (" + code + ")").where(code != "", name)
+        show["service_level"] = named.where(name != "", code)
     if bundle["meta"].get("role") != "board":
         show = show.drop(columns=["supplier_id"], errors="ignore")
     else:  # the board lists suppliers in its one order (siamlib.frontpage.board_order)
@@ -316,7 +323,9 @@ def credits_table(bundle: dict) -> str:
         _named(bundle, show),
         numeric=["amount"],
         formats={"amount": _money(bundle)},
-        caption=f"Service credits ({cur}; negative amounts are earn-back or rewards)",
+        caption=f"Service credits ({cur}; negative amounts are earn-back repaid to the "
+        "supplier, or rewards; a waived line's amount is 0 and its explanation says what it gave "
+        "up)",
     )
 
 

@@ -32,8 +32,9 @@ def front_page(bundle: dict) -> str:
     first, then the tiles, the credits against the at-risk pool, the alerts and one sentence
     per supplier in the board's one order (:func:`siamlib.frontpage.board_order`, stated in a
     caption), coloured by its worst level. Headings are ``h2``: the page's ``h1`` is the
-    report title (:func:`siamlib.sections.intro`), and no level is skipped."""
-    from siamlib import frontpage
+    report title (:func:`siamlib.sections.intro`), and no level is skipped. The levels the
+    small-sample rule left unscored though their month alone fails follow the alerts."""
+    from siamlib import frontpage, frontpage_money
 
     fp = frontpage.front_page(bundle)
     cur = fp.currency
@@ -49,14 +50,15 @@ def front_page(bundle: dict) -> str:
         },
     ]
     if fp.owed:
-        # Money the customer pays back is shown on its own, never netted into the credits.
+        # Money the customer pays back is shown on its own, never netted into the credits,
+        # in a colour of its own: no RAG, and not the grey that means "not scored".
         items.append(
             {
-                "label": "Earn-back payable to suppliers",
+                "label": "Earn-back repaid to suppliers",
                 "value": present.fmt_money(fp.earn_back_due, cur),
                 "sub": f"to {', '.join(name for name, _ in fp.owed)}; net "
                 f"{present.fmt_money(fp.net_credits, cur)} to the customer",
-                "rag": "grey",
+                "rag": present.REPAID,
             }
         )
     items += [
@@ -86,6 +88,13 @@ def front_page(bundle: dict) -> str:
         if alerts
         else "<p>No alerts: no clock-stop signal, watermelon or blocked data this month.</p>"
     )
+    # Levels the small-sample rule left unscored whose month alone fails: told, not charged.
+    unscored = "".join(f"<li>{present.esc(u)}</li>" for u in fp.unscored)
+    if unscored:
+        alert_html += (
+            f"<h2>{frontpage_money.UNSCORED_HEADING}</h2>"
+            f'<ul class="unscored" style="margin:4px 0 12px">{unscored}</ul>'
+        )
     lines = "".join(
         f'<p class="front-line rag-{s.rag}" style="border-left:6px solid '
         f"{charts.RAG_COLOURS[s.rag]};padding:4px 10px;margin:6px 0;"
@@ -121,19 +130,20 @@ def league_table(bundle: dict) -> str:
     lg = lg.assign(rag=lg["supplier_id"].map(rags)).reset_index(drop=True)
     cols = ["supplier_name", "role", "rag", "weighted_score", "scored_weight", "levels"]
     show = lg[[c for c in [*cols, "green", "amber", "red", "grey", "credits"] if c in lg.columns]]
-    show = show.rename(columns={"rag": "worst level", "scored_weight": "weight scored"})
+    points = "weighting points scored (of 100)"
+    show = show.rename(columns={"rag": "worst level", "scored_weight": points})
     return present.table(
         show,
         rag_column="worst level",
-        numeric=["weighted_score", "weight scored", "credits", "green", "amber", "red", "grey"],
+        numeric=["weighted_score", points, "credits", "green", "amber", "red", "grey"],
         formats={
             "weighted_score": lambda v: present.fmt_number(v, "", 1),
-            "weight scored": lambda v: present.fmt_number(v, "", 1),
+            points: lambda v: present.fmt_number(v, "", 1),
             "credits": _money(bundle),
         },
         caption=f"League table, {bundle['meta']['period']}: weighted score out of 100, on the "
-        "weight of the levels scored (100 when every level was); suppliers "
-        f"{frontpage.ORDER_CAPTION}",
+        "weighting points of the levels scored (100 when every level was; the front page names "
+        f"the levels not scored); {present.CREDIT_SIGNS}; suppliers {frontpage.ORDER_CAPTION}",
     )
 
 
@@ -210,9 +220,10 @@ def credits_chart(bundle: dict) -> alt.Chart:
         color=alt.Color(
             "direction:N",
             title=None,
+            # earn-back in a colour of its own, not the grey that means "not scored"
             scale=alt.Scale(
                 domain=["owed by the supplier", "earn-back repaid to the supplier"],
-                range=[charts.RAG_COLOURS["red"], charts.RAG_COLOURS["grey"]],
+                range=[charts.RAG_COLOURS["red"], charts.REPAID_COLOUR],
             ),
             legend=alt.Legend(orient="top"),
         )

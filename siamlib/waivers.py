@@ -28,7 +28,9 @@ the order of the rows cannot change it:
 Every other credit becomes a ``waived`` line (amount 0) naming the credit that stands in its
 place, at least as large under ``largest``; when no single conflicting credit is as large
 (its conflicts stand in two separate groups), the line names them all and their total,
-which is at least the waived amount.
+which is at least the waived amount. The line keeps what was given up in ``waived_amount``
+(0 on every other line), decided here once: the reports say it, no total of credits due
+counts it.
 
 Examples
 --------
@@ -44,12 +46,15 @@ RESPONSE's failures. The largest total with no two credits sharing a cause is AV
 >>> out = waive_credits(led, c, "largest", ["AVAIL", "P2", "RESPONSE"])
 >>> out[["service_level", "line", "amount"]].values.tolist()
 [['P2', 'waived', 0.0], ['RESPONSE', 'credit', 2880.0], ['AVAIL', 'credit', 7200.0]]
->>> out.loc[0, "explanation"]
-'waived: same cause as AVAIL, outage O1 (the largest credit stands)'
+>>> out["waived_amount"].tolist()  # what P2's waiver gave up; in no total of credits due
+[5760.0, 0.0, 0.0]
+>>> print(out.loc[0, "explanation"])
+5,760 waived: same cause as AVAIL (outage O1); one cause, one credit (the largest credit stands)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 
 import pandas as pd
@@ -62,10 +67,16 @@ RULE_WORDS = {
 }
 TOTAL_WORDS = "the largest total stands"
 """The ``largest`` rule's words when a credit gives way to several smaller ones together."""
+ONE_CAUSE = "one cause, one credit"
+"""The rule's name as every waived line and the board's front page say it."""
 
 
 def waive_credits(
-    ledger: pd.DataFrame, causes: pd.DataFrame, rule: str, level_order: list[str]
+    ledger: pd.DataFrame,
+    causes: pd.DataFrame,
+    rule: str,
+    level_order: list[str],
+    names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Apply one cause, one credit to a ledger's ``credit`` lines; any regime.
 
@@ -81,13 +92,17 @@ def waive_credits(
         ``largest``, ``first_listed`` or ``all`` (module docstring).
     level_order
         The contract's service level ids, in the order listed (ties, ``first_listed``).
+    names
+        Service level id -> the level's name, as the explanation names the credit that
+        stands (the id where none is given).
 
     Returns
     -------
     pandas.DataFrame
         The ledger, rows in the same order; each waived credit has ``line`` ``waived``, amount
-        0, ``cause_id`` the cause linking it to the credit named, and the reason in
-        ``explanation``. ``cause_id`` is "" on every other line. Apply before the cap.
+        0, ``waived_amount`` the amount it gave up, ``cause_id`` the cause linking it to the
+        credit named, and the reason in ``explanation``. ``cause_id`` is "" and
+        ``waived_amount`` 0 on every other line. Apply before the cap.
 
     Examples
     --------
@@ -95,11 +110,13 @@ def waive_credits(
     ...                     "amount": [500.0, 800.0], "explanation": ["a", "b"]})
     >>> c = pd.DataFrame({"service_level": ["AVAIL", "P2-RES"], "cause_kind": ["outage"] * 2,
     ...                   "cause_id": ["O1", "O1"], "drives_miss": [True, True]})
-    >>> out = waive_credits(led, c, "first_listed", ["AVAIL", "P2-RES"])
-    >>> out[["line", "amount"]].values.tolist()
-    [['credit', 500.0], ['waived', 0.0]]
-    >>> out.loc[1, "explanation"]
-    'waived: same cause as AVAIL, outage O1 (the first-listed level keeps its credit)'
+    >>> out = waive_credits(led, c, "first_listed", ["AVAIL", "P2-RES"],
+    ...                     names={"AVAIL": "Service availability"})
+    >>> out[["line", "amount", "waived_amount"]].values.tolist()
+    [['credit', 500.0, 0.0], ['waived', 0.0, 800.0]]
+    >>> print(out.loc[1, "explanation"])
+    800 waived: same cause as Service availability (outage O1); one cause, one credit (the \
+first-listed level keeps its credit)
     """
     if rule not in RULES:
         raise ValueError(
@@ -109,6 +126,7 @@ def waive_credits(
     # lines without a cause carry "" (a reindexed ledger brings NaN floats)
     out["cause_id"] = out.get("cause_id", pd.Series("", index=out.index)).astype(object)
     out["cause_id"] = out["cause_id"].where(out["cause_id"].notna(), "")
+    out["waived_amount"] = 0.0
     if rule == "all" or causes.empty or out.empty:
         return out
     is_credit = out["line"] == "credit"
@@ -128,9 +146,10 @@ def waive_credits(
     rank = {level: rank.get(level, len(rank)) for level in amount}
     stand = standing(amount, adj, rank, rule)
     currency = _currency(out)
+    said = {level: (names or {}).get(level) or level for level in amount}
     for level in sorted(set(amount) - stand):
         named = _named(level, adj[level] & stand, amount, rank, rule)
-        reasons = [_reason(level, s, links[tuple(sorted((level, s)))]) for s in named]
+        reasons = [_reason(said[s], links[tuple(sorted((level, s)))], s) for s in named]
         words = RULE_WORDS[rule]
         if len(named) > 1:  # several smaller credits that together outweigh this one
             total = sum((amount[s] for s in named), Fraction(0))
@@ -139,10 +158,14 @@ def waive_credits(
                 f"{_money(amount[level], currency)}: {TOTAL_WORDS}"
             )
         idx = lines.index[lines == level]
+        out.loc[idx, "waived_amount"] = out.loc[idx, "amount"].astype(float).fillna(0.0)
         out.loc[idx, "line"] = "waived"
         out.loc[idx, "amount"] = 0.0
         out.loc[idx, "cause_id"] = ", ".join(dict.fromkeys(str(cid) for cid, _ in reasons))
-        out.loc[idx, "explanation"] = f"waived: {'; '.join(t for _, t in reasons)} ({words})"
+        out.loc[idx, "explanation"] = (
+            f"{_money(amount[level], currency)} waived: {'; '.join(t for _, t in reasons)}; "
+            f"{ONE_CAUSE} ({words})"
+        )
     return out
 
 
@@ -254,24 +277,25 @@ def _named(
     return ranked[:1] if amount[ranked[0]] >= amount[level] else ranked
 
 
-def _reason(level: str, kept: str, linked: list[tuple]) -> tuple[str, str]:
-    """(cause id, words) saying why ``level``'s credit gives way to ``kept``'s: the first of
-    the causes linking them (a record before one credit per incident)."""
+def _reason(kept: str, linked: list[tuple], kept_id: str) -> tuple[str, str]:
+    """(cause id, words) saying why a credit gives way to the one named ``kept`` (id
+    ``kept_id``): the first of the causes linking them (a record before one credit per
+    incident)."""
     kind, cid, rows = linked[0]
     if kind != "incident":
         named = f"{kind} {cid}"
         ids = _record_ids(rows, cid)
         if ids != [cid]:  # one outage recorded several times: say which records
-            named += f" (overlapping records {', '.join(ids)}: one outage)"
-        return str(cid), f"same cause as {kept}, {named}"
-    if str(cid) == kept:
+            named += f"; overlapping records {', '.join(ids)}: one outage"
+        return str(cid), f"same cause as {kept} ({named})"
+    if str(cid) == kept_id:
         return str(cid), (
             f"one credit per incident: this level is met without the incidents that failed "
-            f"{kept}, and {kept}'s credit stands"
+            f"{kept}, whose credit stands"
         )
     return str(cid), (
         f"one credit per incident: {kept} is met without the incidents that failed this "
-        f"level, and {kept}'s credit stands"
+        f"level, and its credit stands"
     )
 
 

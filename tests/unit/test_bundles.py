@@ -22,7 +22,7 @@ RENDER_MODULES = [
     "sections_fairness",
     "sections_causes",
 ]
-RENDER_MODULES += ["frontpage", "mailrender"]
+RENDER_MODULES += ["frontpage", "frontpage_money", "mailrender"]
 
 
 def _headline(**over) -> dict:
@@ -327,6 +327,13 @@ def test_a_score_on_part_of_the_weight_says_the_weight_it_was_computed_on():
     b["meta"]["headline"] = scorecard.headline(card, LEDGER.iloc[:0])
     tiles = sections.headline(b)
     assert (
-        '<div class="value">75</div><div class="sub">out of 100: 60 points of the 80 weight '
-        "scored; red: 1 level failed, worse than its minimum or maximum</div>" in tiles
+        '<div class="value">75</div><div class="sub">out of 100: 60 points earned, scored on '
+        "80 of 100 weighting points; red: 1 level failed, worse than its minimum or "
+        "maximum</div>" in tiles
+    )
+    # the level left out, by name, with its weighting points and why (its scorecard row)
+    b["frames"]["scorecard"] = card.assign(name=["A", "B", "Level C"], scored_on="month")
+    assert (
+        "scored on 80 of 100 weighting points; Level C, 20 points, not scored: no data; red:"
+        in sections.headline(b)
     )

@@ -238,8 +238,8 @@ def test_two_overlapping_records_of_one_outage_are_one_cause_and_keep_the_waiver
     assert led[["line", "amount"]].values.tolist() == [["credit", 7200.0], ["waived", 0.0]]
     assert led.loc[1, "cause_id"] == "O1"
     assert led.loc[1, "explanation"] == (
-        "waived: same cause as AVAIL, outage O1 (overlapping records O1, O2: one outage) "
-        "(the largest credit stands)"
+        "5,760 waived: same cause as AVAIL (outage O1; overlapping records O1, O2: one "
+        "outage); one cause, one credit (the largest credit stands)"
     )
 
 
@@ -390,8 +390,8 @@ def test_one_credit_per_incident_keeps_the_larger_credit_and_says_why():
         ["P2-RES", "credit", 3600.0],
     ]
     assert out.loc[0, "explanation"] == (
-        "waived: one credit per incident: this level is met without the incidents that failed "
-        "P2-RES, and P2-RES's credit stands (the largest credit stands)"
+        "1,800 waived: one credit per incident: this level is met without the incidents that "
+        "failed P2-RES, whose credit stands; one cause, one credit (the largest credit stands)"
     )
 
 

@@ -48,3 +48,27 @@ def test_heatmap_outlines_only_the_worst_pair_and_starts_its_scale_at_zero():
     assert cells["encoding"]["color"]["scale"]["domainMin"] == 0
     assert worst["transform"] == [{"filter": "datum._worst"}]
     assert labels["encoding"]["text"]["field"] == "n"
+
+
+def test_level_trends_show_one_panel_per_level_name_and_date_a_level_reissued_in_the_window():
+    # Hosting's P2 resolution level was re-issued from 2026-07 as P2-RES-2026H2 (expected 90
+    # -> 92): one measure, one panel, titled by its name, each id with its months.
+    name = "Resolution within target (priority 2)"
+    t = pd.DataFrame(
+        {
+            "service_level": ["P2-RES", "P2-RES", "P2-RES-2026H2", "P2-RES-2026H2", "AVAIL"],
+            "name": [name] * 4 + ["Service availability"],
+            "unit": ["%"] * 5,
+            "period": ["2026-05", "2026-06", "2026-07", "2026-08", "2026-08"],
+            "actual": [91.0, 93.0, 90.0, 76.9, 98.6],
+            "expected": [90.0, 90.0, 92.0, 92.0, 99.5],
+            "minimum": [85.0, 85.0, 88.0, 88.0, 99.0],
+            "rag": ["green", "green", "amber", "red", "red"],
+        }
+    )
+    spec = charts.level_trends(t, "T").to_dict()
+    levels = {row["level"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
+    assert levels == {
+        f"{name} (%; P2-RES to 2026-06, P2-RES-2026H2 from 2026-07)",
+        "Service availability (%)",
+    }

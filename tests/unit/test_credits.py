@@ -148,9 +148,15 @@ def test_pool_credit_line_explains_the_amount():
     line = ledger.iloc[0]
     # at-risk = 240,000 x 12% = 28,800; P1 allocation 30% -> 8,640
     assert line["amount"] == 8640.0
+    # the level by its name, the limit in words, the pool share of the at-risk amount
     assert line["explanation"] == (
-        "P1-RES 88% < minimum 90%: pool allocation 30% x at-risk £28,800 = £8,640"
+        "Resolution within target (priority 1) 88%, below its 90% minimum: 30% of the "
+        "£28,800 at risk = £8,640"
     )
+    # what the decision list names: the level and its figure against the limit
+    assert line["name"] == "Resolution within target (priority 1)"
+    assert line["reason"] == "Resolution within target (priority 1) 88%, below its 90% minimum"
+    assert line["waived_amount"] == 0.0
     assert (line["line"], line["regime"], line["currency"]) == ("credit", "pool", "GBP")
     assert (line["actual"], line["expected"], line["minimum"]) == (88.0, 95.0, 90.0)
     assert len(ledger) == 1
@@ -160,7 +166,9 @@ def test_explanation_shows_enough_decimals_to_tell_actual_from_the_level():
     c = contract([level(1, 100, pool_allocation_pct=30)])
     ledger = service_credits(card(c, "2026-03", 0.89999), c)
     # 89.999 rounded to two decimals would read "90% < minimum 90%"
-    assert ledger.loc[0, "explanation"].startswith("P1-RES 89.999% < minimum 90%")
+    assert ledger.loc[0, "explanation"].startswith(
+        "Resolution within target (priority 1) 89.999%, below its 90% minimum"
+    )
 
 
 def test_pool_credits_are_capped_at_the_at_risk_amount_with_a_cap_line():
@@ -191,7 +199,9 @@ def test_below_expected_trigger_credits_amber_levels_too():
     ledger = service_credits(card(c, "2026-03", 0.92, 0.97), c)
     # P1 amber: 10,000 x 30% = 3,000; P2 green: nothing
     assert ledger[["service_level", "amount"]].values.tolist() == [["P1-RES", 3000.0]]
-    assert ledger.loc[0, "explanation"].startswith("P1-RES 92% < expected 95%")
+    assert ledger.loc[0, "explanation"].startswith(
+        "Resolution within target (priority 1) 92%, below its 95% expected level"
+    )
 
 
 def test_grey_levels_never_attract_credits():
@@ -219,7 +229,7 @@ def test_lower_is_better_miss_is_explained_with_greater_than_its_maximum():
     # 7.5% > 6%: 10,000 x 10% = 1,000. A reopen rate's limit is a maximum (at most 6%),
     # so the explanation names it so, never "minimum".
     assert ledger.loc[0, "explanation"] == (
-        "REOPEN 7.5% > maximum 6%: pool allocation 10% x at-risk £10,000 = £1,000"
+        "Reopen rate 7.5%, above its 6% maximum: 10% of the £10,000 at risk = £1,000"
     )
 
 
@@ -277,9 +287,8 @@ def test_percentage_regime_credits_the_shortfall_in_points_of_the_charge():
     # 98% - 75% = 23 points x 100,000 = 23,000 (below the 30,000 at-risk amount)
     assert ledger[["line", "amount"]].values.tolist() == [["credit", 23000.0]]
     assert ledger.loc[0, "explanation"] == (
-        "P1-RES 75% < minimum 90%: shortfall 98 - 75 = 23 percentage points x "
-        "monthly charge "
-        "£100,000 = £23,000"
+        "Resolution within target (priority 1) 75%, below its 90% minimum: 98% expected - "
+        "75% = 23 percentage points of the £100,000 monthly charge = £23,000"
     )
 
 
@@ -320,7 +329,15 @@ def test_credit_is_earned_back_after_n_green_periods():
     assert ledger[["line", "amount", "source_period"]].values.tolist() == [
         ["earn_back", -3000.0, "2026-01"]
     ]
-    assert "expected met in each of the 2 following periods" in ledger.loc[0, "explanation"]
+    # the level by name, the one verb the reports use for money back to the supplier
+    assert ledger.loc[0, "explanation"] == (
+        "Resolution within target (priority 1) credit of £3,000 for 2026-01 earned back, "
+        "repaid to the supplier: expected met in each of the 2 following periods "
+        "(2026-02..2026-03)"
+    )
+    assert ledger.loc[0, "reason"] == (
+        "Resolution within target (priority 1) credit of £3,000 for 2026-01 earned back"
+    )
     # over the whole history: credited in January, earned back in March
     full = credit_history(cards, c)
     assert full[["period", "line", "amount"]].values.tolist() == [

@@ -84,10 +84,14 @@ def test_one_cause_keeps_one_credit_per_rule_in_every_regime(regime, rule, expec
         "first_listed": "the first-listed level keeps its credit",
     }
     if rule != "all":
-        assert (
-            waived.explanation.tolist()
-            == [f"waived: same cause as {kept[0]}, outage OUT00228 ({words[rule]})"] * 2
-        )
+        # what each waiver gave up, kept and said (no currency column: a plain number)
+        gave_up = [a for a, w in zip(_REGIMES[regime], out.line == "waived", strict=True) if w]
+        assert waived.waived_amount.tolist() == gave_up
+        assert waived.explanation.tolist() == [
+            f"{a:,.0f} waived: same cause as {kept[0]} (outage OUT00228); one cause, one credit "
+            f"({words[rule]})"
+            for a in gave_up
+        ]
 
 
 def test_cause_not_driving_the_miss_waives_nothing():
@@ -226,7 +230,8 @@ def test_a_credit_linked_to_two_others_gives_way_to_the_largest_total_that_share
             "waived",
             0.0,
             "O1",
-            "waived: same cause as AVAIL, outage O1 (the largest credit stands)",
+            "£5,760 waived: same cause as AVAIL (outage O1); one cause, one credit (the "
+            "largest credit stands)",
         ],
         ["RESPONSE", "credit", 1440.0, "", "x"],
     ]
@@ -305,8 +310,9 @@ def test_a_credit_linking_two_separate_causes_does_not_lower_the_total():
     assert before["amount"].sum() == after["amount"].sum() == 17000.0
     assert after.loc[0, ["line", "cause_id"]].tolist() == ["waived", "O1, C1"]
     assert after.loc[0, "explanation"] == (
-        "waived: same cause as B, outage O1; same cause as C, change C1 "
-        "(together £17,000, at least this credit's £10,000: the largest total stands)"
+        "£10,000 waived: same cause as B (outage O1); same cause as C (change C1); one cause, "
+        "one credit (together £17,000, at least this credit's £10,000: the largest total "
+        "stands)"
     )
 
 
@@ -319,8 +325,8 @@ def test_one_level_failing_every_incident_does_not_make_two_other_levels_one_cre
     out = waive_credits(led, causes, "largest", ["P1", "P2", "RESPONSE"])
     assert out["amount"].tolist() == [8640.0, 5760.0, 0.0]
     assert out.loc[2, "explanation"] == (
-        "waived: one credit per incident: P1 is met without the incidents that failed this "
-        "level, and P1's credit stands (the largest credit stands)"
+        "£2,880 waived: one credit per incident: P1 is met without the incidents that failed "
+        "this level, and its credit stands; one cause, one credit (the largest credit stands)"
     )
 
 
@@ -334,7 +340,8 @@ def test_first_listed_keeps_the_earlier_listed_credit_along_a_chain_in_any_row_o
         out = waive_credits(led, c, "first_listed", order)
         assert out[["line", "amount"]].values.tolist() == want
         assert out.loc[1, "explanation"] == (
-            "waived: same cause as AVAIL, outage O1 (the first-listed level keeps its credit)"
+            "£7,200 waived: same cause as AVAIL (outage O1); one cause, one credit (the "
+            "first-listed level keeps its credit)"
         )
 
 
@@ -475,3 +482,62 @@ def test_first_listed_names_an_earlier_listed_standing_credit(estate):
     for level, names in named.items():
         assert len(names) == 1 and names <= stand
         assert order.index(next(iter(names))) < order.index(level)
+
+
+# --- what a waiver gave up: kept, said, and in no total ------------------------------------
+_NAMES = {"AVAIL": "Service availability", "P2": "Resolution within target (priority 2)"}
+
+
+def test_a_waived_credit_keeps_the_amount_it_gave_up_and_says_it_with_level_names():
+    # Outage OUT00228 drives AVAIL (25% x 28,800 = 7,200) and P2 (20% x 28,800 = 5,760): the
+    # largest stands, P2's 5,760 is waived, and the line says how much and for what.
+    out = waive_credits(
+        _ledger({"P2": 5760.0, "AVAIL": 7200.0}),
+        _rows("outage", "OUT00228", ["P2", "AVAIL"]),
+        "largest",
+        ["P2", "AVAIL"],
+        names=_NAMES,
+    )
+    assert out[["service_level", "line", "amount", "waived_amount"]].values.tolist() == [
+        ["P2", "waived", 0.0, 5760.0],
+        ["AVAIL", "credit", 7200.0, 0.0],
+    ]
+    assert out.loc[0, "explanation"] == (
+        "£5,760 waived: same cause as Service availability (outage OUT00228); one cause, one "
+        "credit (the largest credit stands)"
+    )
+
+
+def test_without_waivers_every_line_has_nothing_waived():
+    out = waive_credits(
+        _ledger({"P2": 5760.0}), _rows("outage", "O1", ["P2"]), "largest", ["P2"], names=_NAMES
+    )
+    assert out["waived_amount"].tolist() == [0.0]
+
+
+def test_the_waived_amount_enters_no_total_of_credits_due():
+    from siamlib import scorecard
+
+    # AVAIL's 7,200 stands, P2's 5,760 is waived: 7,200 is due, 5,760 is said as waived.
+    ledger = waive_credits(
+        _ledger({"P2": 5760.0, "AVAIL": 7200.0}),
+        _rows("outage", "O1", ["P2", "AVAIL"]),
+        "largest",
+        ["P2", "AVAIL"],
+    ).assign(supplier_id="hosting")
+    risk = pd.DataFrame({"supplier_id": ["hosting"], "at_risk_amount": [28800.0]})
+    head = scorecard.board_headline(ledger, risk)
+    assert head["credits_due"] == head["net_credits"] == 7200.0
+    assert head["waived"] == 5760.0
+    assert scorecard.headline(pd.DataFrame(columns=["rag"]), ledger)["net_credits"] == 7200.0
+
+
+def test_a_blocked_suppliers_waived_credit_is_left_out_of_the_boards_waived_total():
+    from siamlib import scorecard
+
+    ledger = pd.DataFrame(
+        {"supplier_id": ["a", "b"], "amount": [0.0, 0.0], "waived_amount": [500.0, 900.0]}
+    )
+    risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [1000.0, 1000.0]})
+    stopped = pd.DataFrame({"supplier_id": ["a", "b"], "stopped": [False, True]})
+    assert scorecard.board_headline(ledger, risk, stopped)["waived"] == 500.0

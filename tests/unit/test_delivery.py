@@ -210,7 +210,7 @@ def test_plain_text_states_the_headline_figures_and_every_level():
     )
     assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
     assert "Service credits, 2026-10: £500 (owed by the supplier, net of earn-back)" in text
-    assert "- FTF First-time fix: actual 80 % (expected at least 85%; minimum 82%) - RED" in text
+    assert "- First-time fix (FTF): 80% (expected at least 85%; minimum 82%) - RED" in text
     assert "Interactive report: https://r.example/x.html" in text
 
 
@@ -226,16 +226,16 @@ def test_plain_text_says_why_a_level_is_grey_and_counts_it_in_the_headline():
     bundle["meta"]["headline"] |= {"red": 0, "grey": 1}
     text = delivery.render_text(bundle)
     assert "Service levels met: 1 of 2 (0 amber, 0 red, 1 not scored)" in text
-    line = "- FTF First-time fix: actual – % (expected at least 85%; minimum 82%) - GREY"
+    line = "- First-time fix (FTF): not scored (expected at least 85%; minimum 82%) - GREY"
     assert f"{line} ({note})" in text
-    assert "- P2-RES Resolution within target (priority 2): actual 97 %" in text
+    assert "- Resolution within target (priority 2) (P2-RES): 97% (expected" in text
     assert "GREEN (" not in text
 
 
 def test_board_text_lists_the_league_table_by_name_with_money():
     text = delivery.render_text(board_bundle())
-    assert "- Meridian: 92.5, credits £0" in text
-    assert "- Harbour: 71, credits £250" in text
+    assert "- Meridian: weighted score 92.5 (out of 100), net credits £0" in text
+    assert "- Harbour: weighted score 71 (out of 100), net credits £250" in text
     assert "- euc:" not in text and "- network:" not in text
 
 

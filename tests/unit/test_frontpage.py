@@ -170,7 +170,7 @@ def test_earn_back_owed_to_one_supplier_is_never_netted_into_the_credits_others_
     assert fp.owing == (("Summit Hosting", 3000.0),) and fp.owed == (("Meridian Networks", 500.0),)
     assert fp.credits_sentence == (
         "Service credits due for 2026-10: £3,000 from 1 supplier (Summit Hosting £3,000), "
-        "27.8% of the £10,800 at risk across the suppliers. Earn-back payable: £500 to "
+        "27.8% of the £10,800 at risk across the suppliers. Earn-back repaid to suppliers: £500 to "
         "Meridian Networks (credits charged in an earlier month and earned back under its "
         "contract); net £2,500 to the customer."
     )
@@ -245,21 +245,6 @@ def test_a_level_scoped_to_a_service_takes_no_driver_from_another_service():
     assert "main driver" not in line.sentence
 
 
-def test_the_credits_sentence_says_how_many_credits_were_waived_and_levels_rest_on_small_samples():
-    from siamlib import frontpage
-
-    ledger = pd.DataFrame(
-        {"supplier_id": ["h", "h", "h", "x"], "line": ["credit", "waived", "waived", "waived"]}
-    )
-    cards = pd.DataFrame({"supplier_id": ["h", "h", "x"], "small_sample": [True, None, True]})
-    # x is blocked: its figures are left out of the page, its waived line is still counted
-    # (the ledger given here is already the unblocked one in front_page).
-    assert frontpage._fairness_note(ledger, cards, {"x"}) == (
-        " Fairness: 3 credits waived (one cause, one credit); 1 level on a small sample."
-    )
-    assert frontpage._fairness_note(ledger.iloc[:1], cards.iloc[1:2], set()) == ""
-
-
 def test_the_board_is_asked_to_approve_each_credit_note_each_earn_back_and_act_on_reds():
     ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, -500.0]})
     at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
@@ -275,7 +260,7 @@ def test_the_board_is_asked_to_approve_each_credit_note_each_earn_back_and_act_o
     # Hosting's one red level is availability (CARDS); its amber P2 asks for nothing.
     assert fp.decisions == (
         "Approve the service credit of £3,000 due from Summit Hosting.",
-        "Note the earn-back of £500 repayable to Meridian Networks.",
+        "Note the earn-back of £500 repaid to Meridian Networks.",
         "Ask Summit Hosting for a recovery plan for Service availability.",
         "Discuss the alert below and the answer it asks for.",
     )

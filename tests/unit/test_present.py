@@ -66,3 +66,56 @@ def test_tidy_numbers_drops_whole_number_decimals_but_not_versions():
     assert present.tidy_numbers("minimum 80.0%, 12.50 GBP, v0.1.0") == (
         "minimum 80%, 12.50 GBP, v0.1.0"
     )
+
+
+# --- what a weighted score is out of, in words ----------------------------------------------
+def test_a_score_on_every_level_is_simply_out_of_100():
+    assert present.score_basis(100.0) == "out of 100"
+
+
+def test_a_score_on_part_of_the_weight_names_the_weighting_points_and_each_level_left_out():
+    # P1 resolution (weight 20) was not scored on a small sample: 80 of the 100 points left.
+    left_out = [("Resolution within target (priority 1)", 20.0, "small sample")]
+    assert present.score_basis(80.0, unscored=left_out) == (
+        "out of 100, scored on 80 of 100 weighting points; Resolution within target "
+        "(priority 1), 20 points, not scored: small sample"
+    )
+    assert present.score_basis(80.0) == "out of 100, scored on 80 of 100 weighting points"
+    # with the points earned on them (a supplier's own tile)
+    assert present.score_basis(80.0, 43.1) == (
+        "out of 100: 43.1 points earned, scored on 80 of 100 weighting points"
+    )
+
+
+def test_the_levels_left_out_of_a_score_are_read_off_the_card_with_why():
+    card = pd.DataFrame(
+        {
+            "name": ["Resolution within target (priority 1)", "Service availability", "Reopen"],
+            "weight": [20.0, 10.0, 10.0],
+            "rag": ["grey", "grey", "green"],
+            "scored_on": ["not scored", "month", "month"],
+        }
+    )
+    assert present.unscored_levels(card) == [
+        ("Resolution within target (priority 1)", 20.0, "small sample"),
+        ("Service availability", 10.0, "no data"),
+    ]
+
+
+# --- a level's figure as a reader says it ---------------------------------------------------
+def test_a_levels_figure_reads_in_its_own_unit():
+    assert present.level_value(76.923077, "%") == "76.92%"
+    assert present.level_value(4.3333, "score 1-5") == "4.33 of 5"
+    assert present.level_value(3.0, "count") == "3"
+    assert present.level_value(0.17, "per ticket") == "0.17 per ticket"
+    # under an hour, in minutes: 0.15 hours is 9 minutes
+    assert present.level_value(0.15, "hours") == "9 minutes"
+    assert present.level_value(1.0, "hours") == "1 hour"
+    assert present.level_value(2.5, "hours") == "2.5 hours"
+    assert present.level_value(float("nan"), "%") == "not scored"
+
+
+def test_the_earn_back_tile_has_a_colour_of_its_own_not_the_grey_of_not_scored():
+    t = present.tiles([{"label": "Earn-back", "value": "£4,500", "rag": "repaid"}])
+    assert 'class="tile rag-repaid"' in t
+    assert present.TILE_BACKGROUND["repaid"] not in present.RAG_BACKGROUND.values()

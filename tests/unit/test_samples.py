@@ -119,3 +119,32 @@ def test_enough_volume_is_scored_on_the_month_with_its_interval():
     ).iloc[0]
     assert not out["small_sample"] and out["value"] == 0.9 and out["scored_on"] == "month"
     assert out["ci_low"] == pytest.approx(0.5958, abs=1e-4)
+
+
+# --- a level the rule left unscored whose month alone fails: the board is told --------------
+def test_an_unscored_level_whose_month_is_worse_than_its_limit_is_flagged_with_its_counts():
+    from siamlib.samples import flag_unscored_failures
+
+    res = "sla_resolution_attainment"
+    card = pd.DataFrame(
+        {
+            "service_level": ["P1-RES", "P2-RES", "REOPEN", "P3-RES", "CSAT"],
+            "measure": [res, res, "reopen_rate", res, "satisfaction"],
+            "direction": ["higher", "higher", "lower", "higher", "higher"],
+            "minimum": [90.0, 88.0, 6.0, 80.0, 3.8],
+            "numerator": [5.0, 9.0, 1.0, 2.0, 10.0],
+            "denominator": [6.0, 9.0, 8.0, 4.0, 3.0],
+            "scored_on": ["not scored", "not scored", "not scored", "month", "not scored"],
+        }
+    )
+    out = flag_unscored_failures(card)
+    # P1: 5 of 6 met = 83.33% < 90% minimum, 1 missed: flagged.
+    # P2: 9 of 9 = 100%: not flagged. REOPEN: 1 of 8 reopened = 12.5% > 6% maximum: flagged,
+    # the 1 reopened ticket counted against it. P3 was scored: no month figure of its own.
+    # CSAT: 10 / 3 = 3.33 of 5 < 3.8: flagged; a mean has no records "missed".
+    assert out["month_actual"].tolist()[:3] == pytest.approx([500 / 6, 100.0, 12.5])
+    assert math.isnan(out.loc[3, "month_actual"])
+    assert out.loc[4, "month_actual"] == pytest.approx(10 / 3)
+    assert out["month_missed"].tolist()[:3] == [1.0, 0.0, 1.0]
+    assert math.isnan(out.loc[3, "month_missed"]) and math.isnan(out.loc[4, "month_missed"])
+    assert out["unscored_fail"].tolist() == [True, False, True, False, True]

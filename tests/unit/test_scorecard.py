@@ -271,6 +271,18 @@ def test_last_month_not_scored_for_a_small_sample_shows_no_change():
     assert math.isnan(row["previous_actual"]) and math.isnan(row["change"])
 
 
+def test_a_small_sample_left_unscored_whose_month_fails_its_minimum_is_flagged_on_the_card():
+    # March alone: 1 of 2 met = 50% < the 90% minimum, 1 missed; 2 counted over the 3 months,
+    # below 5: not scored, no credit. The card says what the month alone shows.
+    c, v = small_p1(), p1_months("2026-03")
+    row = scorecard(v, c, "euc", "2026-03").iloc[0]
+    assert row["rag"] == "grey" and row["scored_on"] == "not scored"
+    assert (row["month_actual"], row["month_missed"], row["unscored_fail"]) == (50.0, 1.0, True)
+    # April (10 records) is scored on its own month: nothing to flag.
+    april = scorecard(p1_months("2026-04"), c, "euc", "2026-04").iloc[0]
+    assert not april["unscored_fail"] and math.isnan(april["month_actual"])
+
+
 def test_trend_defaults_to_twelve_months_ending_at_period():
     t = trend(values(), THREE, "euc", "2026-03")
     months = sorted(t["period"].unique())

@@ -310,6 +310,28 @@ def test_credit_explanations_are_shown_word_for_word_as_the_ledger_wrote_them():
     assert present.esc(text) in html
 
 
+def test_the_credits_table_names_each_level_with_its_code_in_brackets():
+    led = pd.DataFrame(
+        {"supplier_id": ["hosting"], "line": ["credit"], "service_level": ["AVAIL"],
+         "name": ["Service availability"], "amount": [7200.0], "explanation": ["x"]}
+    )  # fmt: skip
+    html = sections.credits_table({"meta": {"currency": "GBP"}, "frames": {"ledger": led}})
+    assert "<td>Service availability (AVAIL)</td>" in html
+
+
+def test_a_supplier_repaid_earn_back_sees_it_said_so_in_a_colour_that_is_no_rag():
+    from siamlib.scorecard import headline
+
+    meta = {"period": "2026-10", "currency": "GBP"}
+    meta["headline"] = headline(
+        pd.DataFrame({"actual": [97.0], "weight": [100.0], "points": [100.0], "rag": ["green"]}),
+        pd.DataFrame({"amount": [-4500.0]}),
+    )
+    tiles = sections.headline({"meta": meta, "frames": {}})
+    assert "Earn-back repaid to the supplier, 2026-10" in tiles
+    assert 'class="tile rag-repaid"' in tiles and "payable" not in tiles
+
+
 def test_rag_grid_prints_the_status_letter_in_every_cell():
     # Red and green print as the same grey: the status must be readable without colour.
     cards = pd.DataFrame(

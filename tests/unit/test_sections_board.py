@@ -170,8 +170,8 @@ def test_each_suppliers_colour_on_the_board_is_its_worst_level_and_says_so():
     assert "amber: no level failed; 1 worse than expected" in email
     text = mailrender.render_text(b)
     assert (
-        "- Lattice Applications: 68.4, credits £0 (amber: no level failed; 1 worse than "
-        "expected)" in text
+        "- Lattice Applications: weighted score 68.4 (out of 100), net credits £0 (amber: no "
+        "level failed; 1 worse than expected)" in text
     )
 
 
@@ -180,12 +180,17 @@ def test_the_board_says_the_weight_a_score_was_computed_on():
 
     b = _four()
     front = sections_board.front_page(b)
-    assert "Beacon Service Desk</b> (weighted score 75 of 100, on the 80 weight scored)" in front
-    assert "Lattice Applications</b> (weighted score 68.4 of 100)" in front
-    assert ">weight scored</th>" in sections_board.league_table(b)
-    assert "- Beacon Service Desk: 75, on the 80 weight scored, credits £1,440" in (
-        mailrender.render_text(b)
+    assert (
+        "Beacon Service Desk</b> (weighted score 75 of 100, scored on 80 of 100 weighting "
+        "points)" in front
     )
+    assert "Lattice Applications</b> (weighted score 68.4 of 100)" in front
+    assert ">weighting points scored (of 100)</th>" in sections_board.league_table(b)
+    assert (
+        "- Beacon Service Desk: weighted score 75 (out of 100, scored on 80 of 100 weighting "
+        "points), net credits £1,440" in mailrender.render_text(b)
+    )
+    assert "on the 80 weight scored" not in front + mailrender.render_text(b)
 
 
 def test_the_front_page_asks_for_decisions_before_the_figures():
@@ -214,3 +219,85 @@ def test_the_board_page_and_email_never_skip_a_heading_level():
         seen = _levels(page)
         assert seen[0] == 1, seen
         assert all(b - a <= 1 for a, b in zip(seen, seen[1:], strict=False)), seen
+
+
+# ------------------------------------------------------------ money: waived, repaid, signs ----
+def _with_earn_back() -> dict:
+    b = _four()
+    ledger = pd.concat(
+        [
+            b["frames"]["ledger"],
+            pd.DataFrame(
+                {"supplier_id": ["euc"], "line": ["earn_back"], "service_level": ["REOPEN"]}
+                | {"amount": [-4500.0], "explanation": ["z"]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    b["frames"]["ledger"] = ledger
+    b["meta"]["board_headline"] = scorecard.board_headline(ledger, pd.DataFrame())
+    return b
+
+
+def test_the_earn_back_tile_says_repaid_and_is_not_the_grey_of_not_scored():
+    front = sections_board.front_page(_with_earn_back())
+    at = front.index("Earn-back repaid to suppliers")
+    tile = front[front.rfind('<div class="tile', 0, at) : at]
+    assert 'class="tile rag-repaid"' in tile and "rag-grey" not in tile
+    assert "payable" not in front and "repayable" not in front
+
+
+def test_the_league_explains_a_negative_net_credit_as_earn_back_repaid():
+    league = sections_board.league_table(_with_earn_back())
+    assert "net credits: + owed by the supplier, - earn-back repaid to it" in league
+
+
+def test_the_credits_chart_draws_earn_back_in_its_own_colour_not_the_grey_of_not_scored():
+    from siamlib import charts
+
+    spec = sections_board.credits_chart(_with_earn_back()).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    repaid = scale["range"][scale["domain"].index("earn-back repaid to the supplier")]
+    assert repaid != charts.RAG_COLOURS["grey"]
+
+
+def test_the_front_page_says_what_was_waived_and_what_was_left_unscored():
+    b = _four()
+    ledger = pd.concat(
+        [
+            b["frames"]["ledger"],
+            pd.DataFrame(
+                {"supplier_id": ["host"], "line": ["waived"], "service_level": ["P2-RES"]}
+                | {"amount": [0.0], "waived_amount": [5760.0], "explanation": ["w"]}
+                | {"name": ["Resolution within target (priority 2)"]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    b["frames"]["ledger"] = ledger
+    b["meta"]["board_headline"] = scorecard.board_headline(ledger, pd.DataFrame())
+    grey = pd.DataFrame(
+        [
+            {
+                "supplier_id": "host",
+                "service_level": "P1-RES",
+                "measure": "sla_resolution_attainment",
+                "name": "Resolution within target (priority 1)",
+                "unit": "%",
+                "direction": "higher",
+                "minimum": 90.0,
+                "rag": "grey",
+                "denominator": 6.0,
+                "month_actual": 500 / 6,
+                "month_missed": 1.0,
+                "unscored_fail": True,
+            }
+        ]
+    )
+    b["frames"]["cards"] = pd.concat([b["frames"]["cards"], grey], ignore_index=True)
+    front = html.unescape(sections_board.front_page(b))
+    assert "£5,760 waived under one cause, one credit" in front
+    assert (
+        "Summit Hosting: Resolution within target (priority 1) not scored: 6 tickets, 1 missed "
+        "(83.33%, below its 90% minimum); no credit under the small-sample rule." in front
+    )

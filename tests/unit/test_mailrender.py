@@ -1,0 +1,134 @@
+"""The emails as a reader reads them: figures in their own units, the worst levels first,
+the league's signs explained, and the board told what it would otherwise miss."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from siamlib import mailrender, scorecard
+from tests.unit.test_sections_board import _four
+
+CARD_COLUMNS = ["supplier_id", "service_level", "name", "measure", "unit", "direction"]
+CARD_COLUMNS += ["expected", "minimum", "actual", "rag", "note"]
+
+
+def _tower(*rows) -> dict:
+    card = pd.DataFrame(list(rows), columns=CARD_COLUMNS)
+    meta = {"period": "2026-10", "role": "tower", "estate": "Demo", "supplier_id": "host"}
+    meta |= {"supplier_name": "Summit Hosting", "report": "host", "currency": "GBP"}
+    meta["headline"] = scorecard.headline(card.assign(weight=10.0, points=5.0), pd.DataFrame())
+    return {"meta": meta, "frames": {"scorecard": card}}
+
+
+RES = "sla_resolution_attainment"
+# In the contract's order: P1 not scored, P2 red, P4 green, reopen amber, availability red.
+HOSTING = _tower(
+    ["host", "P1-RES", "Resolution within target (priority 1)", RES, "%", "higher"]
+    + [95.0, 90.0, float("nan"), "grey", "small sample: 6 counted in the month"],
+    ["host", "P2-RES-2026H2", "Resolution within target (priority 2)", RES, "%", "higher"]
+    + [92.0, 88.0, 76.923077, "red", ""],
+    ["host", "P4-RES", "Resolution within target (priority 4)", RES, "%", "higher"]
+    + [85.0, 75.0, 92.592593, "green", ""],
+    ["host", "REOPEN", "Reopen rate", "reopen_rate", "%", "lower", 3.0, 6.0, 4.78, "amber", ""],
+    ["host", "AVAIL", "Service availability", "availability", "%", "higher"]
+    + [99.5, 99.0, 98.646532, "red", ""],
+)
+
+
+def _scorecard_lines(text: str) -> list[str]:
+    start = text.index("Scorecard for 2026-10, worst first:")
+    return [ln for ln in text[start:].splitlines()[1:] if ln.startswith("- ")]
+
+
+def test_the_text_scorecard_says_each_figure_in_its_unit_without_a_stray_space():
+    lines = _scorecard_lines(mailrender.render_text(HOSTING))
+    assert (
+        "- Resolution within target (priority 2) (P2-RES-2026H2): 76.92% (expected at least "
+        "92%; minimum 88%) - RED" in lines
+    )
+    assert (
+        "- Resolution within target (priority 1) (P1-RES): not scored (expected at least 95%; "
+        "minimum 90%) - GREY (small sample: 6 counted in the month)" in lines
+    )
+    assert not any(" %" in ln or "– %" in ln for ln in lines)
+
+
+def test_hours_counts_and_scores_read_as_a_person_says_them():
+    b = _tower(
+        ["i", "INT-DISPATCH", "Integrator dispatch time", "dispatch_time", "hours", "lower"]
+        + [0.5, 1.0, 0.15, "green", ""],
+        ["i", "INT-CSI", "Improvements delivered", "improvement_delivery", "count", "higher"]
+        + [3.0, 1.0, 3.0, "green", ""],
+        ["i", "INT-COLLAB", "Collaboration (360) score", "collaboration_score", "score 1-5"]
+        + ["higher", 4.0, 3.5, 4.333333, "green", ""],
+    )
+    lines = _scorecard_lines(mailrender.render_text(b))
+    assert lines == [
+        # 0.15 hours is 9 minutes; its target and limit in the same units
+        "- Integrator dispatch time (INT-DISPATCH): 9 minutes (expected at most 30 minutes; "
+        "maximum 1 hour) - GREEN",
+        "- Improvements delivered (INT-CSI): 3 (expected at least 3; minimum 1) - GREEN",
+        "- Collaboration (360) score (INT-COLLAB): 4.33 of 5 (expected at least 4 of 5; "
+        "minimum 3.5 of 5) - GREEN",
+    ]
+
+
+def test_a_suppliers_email_lists_its_worst_levels_first_as_the_board_orders_suppliers():
+    # red, then amber, then not scored, then green (the board's order of colours); levels of
+    # one colour keep the contract's order
+    want = ["P2-RES-2026H2", "AVAIL", "REOPEN", "P1-RES", "P4-RES"]
+    lines = _scorecard_lines(mailrender.render_text(HOSTING))
+    assert [next(c for c in want if f"({c})" in ln) for ln in lines] == want
+    html = mailrender.email_scorecard(HOSTING)
+    at = [html.index(f"({code})") for code in want]
+    assert at == sorted(at)
+
+
+def test_the_html_league_table_explains_its_signs_as_the_text_one_does():
+    html = mailrender.email_league(_four())
+    assert "net credits: + owed by the supplier, - earn-back repaid to it" in html
+
+
+def test_the_board_text_says_the_levels_left_unscored_that_would_have_failed():
+    b = _four()
+    grey = {
+        "supplier_id": "host",
+        "service_level": "P1-RES",
+        "measure": RES,
+        "scope": "priority=1",
+        "name": "Resolution within target (priority 1)",
+        "unit": "%",
+        "direction": "higher",
+        "expected": 95.0,
+        "minimum": 90.0,
+        "actual": float("nan"),
+        "rag": "grey",
+        "previous_actual": float("nan"),
+        "denominator": 6.0,
+        "month_actual": 500 / 6,
+        "month_missed": 1.0,
+        "unscored_fail": True,
+    }
+    b["frames"]["cards"] = pd.concat([b["frames"]["cards"], pd.DataFrame([grey])])
+    text = mailrender.render_text(b)
+    assert (
+        "- Summit Hosting: Resolution within target (priority 1) not scored: 6 tickets, 1 "
+        "missed (83.33%, below its 90% minimum); no credit under the small-sample rule." in text
+    )
+    assert "Not scored, though worse than the limit:" in text
+
+
+def test_a_suppliers_email_says_what_its_unscored_month_alone_shows():
+    b = _tower(
+        ["host", "P1-RES", "Resolution within target (priority 1)", RES, "%", "higher"]
+        + [95.0, 90.0, float("nan"), "grey", "small sample: 6 counted; not scored, no credit"],
+    )
+    b["frames"]["scorecard"] = b["frames"]["scorecard"].assign(
+        denominator=6.0, month_actual=500 / 6, month_missed=1.0, unscored_fail=True
+    )
+    said = (
+        "small sample: 6 counted; not scored, no credit; the month alone: 6 tickets, 1 missed "
+        "(83.33%, below its 90% minimum)"
+    )
+    assert f"- GREY ({said})" in mailrender.render_text(b)
+    assert said in mailrender.email_scorecard(b)

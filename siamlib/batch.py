@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import json
 import os
 import shutil
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import __version__, cache, figures, io, kernels, levels, paths, quality, report
+from siamlib import __version__, cache, figures, index, io, kernels, levels, paths, quality, report
 from siamlib.common import BOARD, FIGURES_NAME
 from siamlib.params import Params, load_params, params_files
 from siamlib.periods import check_period
@@ -47,8 +46,8 @@ NOTEBOOKS = {
     "board": paths.NOTEBOOKS_DIR / "board_summary.ipynb",
 }
 BUNDLES = "bundles"  # bundles/<report>/ in the run folder: what delivery sends
-QUALITY_NAME = "data-quality.json"  # the gate's full results (quality.to_json)
-CHANGES_NAME = "changes.csv"  # a re-issue's changed figures (siamlib.reissue)
+QUALITY_NAME = index.QUALITY_NAME  # the gate's full results (quality.to_json)
+CHANGES_NAME = index.CHANGES_NAME  # a re-issue's changed figures (siamlib.reissue)
 
 
 class ReportsFolderError(ValueError):
@@ -346,43 +345,10 @@ def _previous_run(period_link: Path) -> Path | None:
     return None
 
 
-def render_index(result: RunResult, params: Params) -> str:
-    """The pack's ``index.html``: links to every report and its status (no script)."""
-    rows = []
-    for name, r in sorted(result.reports.items(), key=lambda kv: (kv[0] == BOARD, kv[0])):
-        label = html.escape(r.get("title") or name)
-        if r["status"] == "ok" and r.get("file"):
-            link = f'<a href="{html.escape(r["file"])}">{label}</a>'
-        else:
-            link = label
-        ev = "; ".join(report.evidence_link(e, name, result.period) for e in r.get("evidence", []))
-        status = html.escape(r["status"]) + (
-            f" - {html.escape(r['error'])}" if r.get("error") else ""
-        )
-        rows.append(
-            f"<tr><td>{link}</td><td class='status-{html.escape(r['status'])}'>{status}</td>"
-            f"<td>{ev}</td></tr>"
-        )
-    css = report.report_css()
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(params.estate.name)}: performance pack {result.period}</title>"
-        f"<style>{css} .status-failed,.status-blocked{{color:#c62828;font-weight:bold}}</style>"
-        "</head><body><main class='siam-report'>"
-        f"<h1>{html.escape(params.estate.name)}: performance pack {result.period}</h1>"
-        f"<p class='note'>Run {html.escape(result.run_id)}; status <b>{result.status}</b>. "
-        "Every report is a single self-contained page that works offline.</p>"
-        + _reissue_note(result)
-        + '<table><tr><th scope="col">report</th><th scope="col">status</th>'
-        + '<th scope="col">evidence</th></tr>'
-        + "".join(rows)
-        + "</table><p class='provenance'>Every figure of the pack (one row per supplier and "
-        "service level, plus credit lines and the headline figures: scores, levels met, "
-        f"credits): <a href='{FIGURES_NAME}'>{FIGURES_NAME}</a>. "
-        f"The data-quality gate's full results: <a href='{QUALITY_NAME}'>{QUALITY_NAME}</a>. "
-        "Inputs, versions and timings: "
-        "<a href='manifest.json'>manifest.json</a></p></main></body></html>"
-    )
+def render_index(result: RunResult, params: Params, standings: list[dict] | None = None) -> str:
+    """The pack's ``index.html`` (:func:`siamlib.index.render_index`): the board summary
+    first, then the suppliers worst first with their RAG and credit (``standings``)."""
+    return index.render_index(result, params.estate.name, standings)
 
 
 class _StageLog(dict):
@@ -487,6 +453,7 @@ def run(
 
         t = time.perf_counter()
         blocked = {}
+        standings = None  # the board's standing of each supplier, when the board is built
         cards = [c for c in work.cards.values() if not c.empty]
         if cards:
             rec = levels.reconcile(
@@ -509,7 +476,11 @@ def run(
                 # Every rule and its result; the reports show the failures and link here.
                 io.write_text_atomic(
                     run_folder / quality.APPENDIX_NAME,
-                    quality.render_appendix_html(work.quality, f"Data quality, {period}"),
+                    quality.render_appendix_html(
+                        work.quality,
+                        f"Data quality, {period}",
+                        {s.id: s.name for s in params.estate.suppliers},
+                    ),
                 )
             for job in jobs_list:
                 reason = work.blocking_reason(job.name)
@@ -517,6 +488,8 @@ def run(
                     blocked[job.name] = reason
                     continue
                 bundle = _with_changes(work.bundle(job.name), changes, result.supersedes)
+                if job.name == BOARD:  # the index shows the board's order, RAG and credits
+                    standings = index.standing(bundle)
                 workbook.save_bundle(bundle, Path(job.parameters["bundle_dir"]))
             # Each report's evidence (CSVs and workbook) in a render worker, beside the others.
             evidence = {
@@ -568,7 +541,7 @@ def run(
             _carry_over_bundles(previous, run_folder, result)
         result.status = "failed" if result.failed else "ok"
         stages["total"] = time.perf_counter() - t0
-        io.write_text_atomic(run_folder / "index.html", render_index(result, params))
+        io.write_text_atomic(run_folder / "index.html", render_index(result, params, standings))
         io.write_json_atomic(run_folder / "manifest.json", asdict(result))
         _publish(reports_dir / period, run_folder)
     except OSError as exc:
@@ -620,18 +593,6 @@ def _clean_stale_runs(reports_dir: Path, period: str, keep: Path) -> None:
     for folder in runs.glob(f"{period}-*"):
         if folder.resolve() not in live:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _reissue_note(result: RunResult) -> str:
-    """The index's re-issue line: which pack this replaces and where the changes are."""
-    if not result.supersedes:
-        return ""
-    s = result.supersedes
-    return (
-        f"<p class='note'><b>Re-issue</b> of the pack of {html.escape(s['date'])} (run "
-        f"{html.escape(s['run_id'])}): {int(s['changed_figures'])} figure(s) changed, listed "
-        f"in <a href='{CHANGES_NAME}'>{CHANGES_NAME}</a>.</p>"
-    )
 
 
 def _reissue(previous: Path | None, figures_text: str, result: RunResult):

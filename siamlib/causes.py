@@ -78,9 +78,12 @@ CAUSES_COLUMNS = [
     "minimum",
     "drives_miss",
     "cause_records",
+    "unit",
 ]
 """The ``causes`` table: one row per (level, cause). ``records`` counts the level's tickets
-linked to the cause, ``breached`` those of them that missed; ``actual`` and ``actual_without``
+linked to the cause, ``breached`` those of them that missed, both in ``unit``: ``tickets``,
+or ``minutes`` of downtime for an availability level (:func:`downtime_causes`, where every
+minute counted is missed); ``actual`` and ``actual_without``
 are the level's attainment (%) with and without the cause's tickets. ``cause_records`` lists
 the data's record ids the cause stands for (", "-joined, earliest first): the ``cause_id``
 itself, or every overlapping record of one outage event (:func:`outage_events`)."""
@@ -267,6 +270,7 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
                 "minimum": minimum,
                 "drives_miss": bool(actual < minimum and not missed_without),
                 "cause_records": cid,
+                "unit": "tickets",
             }
         )
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
@@ -516,6 +520,7 @@ def downtime_causes(
                     "minimum": minimum,
                     "drives_miss": bool(without >= minimum),
                     "cause_records": str(event["event_records"].iloc[0]),
+                    "unit": "minutes",
                 }
             )
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)

@@ -26,6 +26,26 @@ REPAID_COLOUR = "#0072B2"
 # Colour-blind-safe palette (Okabe-Ito) for suppliers and series.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000"]
 WIDTH = 640
+# A RAG point's shape, so its status never rests on colour alone (WCAG 1.4.1).
+RAG_SHAPES = {"green": "circle", "amber": "triangle-up", "red": "cross", "grey": "square"}
+RAG_WORDS = {
+    "green": "green: met",
+    "amber": "amber: below expected",
+    "red": "red: limit missed",
+    "grey": "grey: not scored",
+}
+# A RAG legend in words ("grey: not scored"), never a bare colour name.
+RAG_LABEL_EXPR = (
+    " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in RAG_WORDS.items()) + " : datum.label"
+)
+RAG_LEGEND = alt.Legend(labelExpr=RAG_LABEL_EXPR)
+# Axis labels over lines, never rotated: words ("Summit / Hosting"), or a name's bracket
+# ("Resolution within target / (priority 2)").
+WORDS_OVER_LINES = "split(datum.label, ' ')"
+BRACKET_OVER_LINES = (
+    "indexof(datum.label, ' (') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' (')), "
+    "substring(datum.label, indexof(datum.label, ' (') + 1)] : datum.label"
+)
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
@@ -59,9 +79,23 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
 
 
+def _upright(x):
+    """A nominal x axis (supplier names) without an axis of its own: labels upright, words
+    over lines, not rotated to a tiny vertical text.
+
+    >>> _upright(alt.X("supplier:N", title=None)).to_dict()["axis"]["labelAngle"]
+    0
+    >>> _upright("period:O")
+    'period:O'
+    """
+    if isinstance(x, alt.X) and str(x.shorthand).endswith(":N") and x._get("axis") is alt.Undefined:
+        return x.copy().axis(labelAngle=0, labelExpr=WORDS_OVER_LINES, labelFontSize=12)
+    return x
+
+
 def _chart(df, x, y, title, color, tooltip, height) -> alt.Chart:
     """A chart with the report's size, palette and default tooltip; the caller sets the mark."""
-    enc = {"x": x, "y": y, "tooltip": tooltip or [x, y]}
+    enc = {"x": _upright(x), "y": y, "tooltip": tooltip or [x, y]}
     if color:
         enc["color"] = alt.Color(color, scale=alt.Scale(range=PALETTE))
     return alt.Chart(df, title=title).properties(width=WIDTH, height=height).encode(**enc)
@@ -113,7 +147,9 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     ...     "minimum": [90.0] * 2, "rag": ["amber", "red"]})
     >>> spec = level_trends(t, "T").to_dict()
     >>> [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
-    ['line', 'line', 'line', 'circle']
+    ['line', 'line', 'line', 'point']
+    >>> spec["spec"]["layer"][3]["encoding"]["shape"]["field"]
+    'rag'
     """
     lower = trend["direction"].eq("lower") if "direction" in trend else False
     df = trend.assign(
@@ -127,12 +163,16 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     )
     minimum = base.mark_line(color=RAG_COLOURS["red"], strokeDash=[2, 2]).encode(y="minimum:Q")
     actual = base.mark_line(color="#1d2430").encode(y="actual:Q")
-    points = base.mark_circle(size=45, opacity=1).encode(
+    # RAG by shape as well as colour (a colour-blind reader, a grey print), legend in words.
+    rag = {"scale": alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values()))}
+    points = base.mark_point(size=60, opacity=1, filled=True).encode(
         y="actual:Q",
-        color=alt.Color(
+        color=alt.Color("rag:N", title="RAG", legend=RAG_LEGEND, **rag),
+        shape=alt.Shape(
             "rag:N",
-            scale=alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
+            scale=alt.Scale(domain=list(RAG_SHAPES), range=list(RAG_SHAPES.values())),
             title="RAG",
+            legend=RAG_LEGEND,
         ),
         tooltip=[
             "service_level",
@@ -197,9 +237,7 @@ def heatmap(
     """
     top = df[value].max() if len(df) else 0
     data = df.assign(_worst=df[value].eq(top) & (top > 0))
-    base = alt.Chart(data, title=title).encode(
-        x=alt.X(f"{x}:N", title="to"), y=alt.Y(f"{y}:N", title="from")
-    )
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:N", title="to"), y=alt.Y(f"{y}:N", title="from"))
     cells = base.mark_rect().encode(
         color=alt.Color(
             f"{value}:Q", scale=alt.Scale(scheme="orangered", domainMin=0), title=value
@@ -213,4 +251,11 @@ def heatmap(
         text=alt.Text(f"{value}:Q", format=",.0f"),
         color=alt.condition(f"datum.{value} > {top / 2:g}", alt.value("#fff"), alt.value("#000")),
     )
-    return alt.layer(cells, worst, labels).properties(width=360, height=280)
+    # The title and description on the layer itself: the page's figure takes its label
+    # (aria-label) from them, never a bare "chart".
+    rows, cols = y.replace("_", " "), x.replace("_", " ")
+    described = f"{title}: a heat map, one cell per {rows} (row) and {cols} (column), "
+    described += f"labelled with its {value}"
+    return alt.layer(cells, worst, labels, title=title).properties(
+        width=360, height=280, description=described
+    )

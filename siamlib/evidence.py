@@ -15,7 +15,7 @@ Export rules
     - **CSV** files are UTF-8 with a byte-order mark (so Excel reads "£" as "£", not "Â£")
       and CRLF line ends (RFC 4180). Timestamps are ISO 8601 UTC (``2026-03-02T09:00:00Z``;
       fractions of a second only when present; naive timestamps are taken to be UTC
-      already); dates ``YYYY-MM-DD``.
+      already); dates ``YYYY-MM-DD``; numbers to :data:`CSV_DIGITS` significant digits.
     - **XLSX** is written by xlsxwriter in ``constant_memory`` mode (rows streamed to disk).
       Timestamps and dates are real date cells: the wall-clock time in the estate's time zone
       (Excel has no time zones), number format ``yyyy-mm-dd hh:mm:ss`` or ``yyyy-mm-dd``;
@@ -79,7 +79,8 @@ EVIDENCE: dict[str, str] = {
     "excluded": "Tickets removed by an agreed exclusion or upheld dispute, with reason and "
     "approver.",
     "out_of_scope_work": "Work handled by a party not Responsible for it in the RACI.",
-    "causes": "Causes per level: actual with and without the cause's records; drives the miss?",
+    "causes": "Causes per level: actual with and without the cause's records (counted in "
+    "unit: tickets, or downtime minutes); drives the miss?",
     "credits": "Service-credit ledger: one explained line per missed service level.",
     "scorecard": "The report's scorecard: every level's actual, expected, minimum, RAG, points.",
     "scorecards": "Every supplier's scorecard.",
@@ -96,6 +97,11 @@ XLSX_MAX_ROWS = 1_048_576
 """Rows a worksheet can hold in Excel (and LibreOffice), header row included."""
 WORKBOOK_CREATED = dt.datetime(2000, 1, 1)
 """The creation date in every evidence workbook's file properties (see :func:`_write_xlsx`)."""
+CSV_DIGITS = 12
+"""Significant digits of a number in an evidence CSV: float noise (``-15.099999999999994``)
+goes, the scorecard's ten decimals of a percentage stay (``98.6026597067``), so a level's
+rows still add up to its actual to 1e-9."""
+_FLOAT = f"%.{CSV_DIGITS}g"
 XLSX_MAX_TEXT = 32_767
 """Characters a cell can hold in Excel; longer text is cut in the workbook (the CSV keeps it)."""
 
@@ -579,7 +585,10 @@ def write_csvs(frames: Mapping[str, pd.DataFrame], folder: Path | str, basename:
             # utf-8-sig: the BOM is how Excel knows the file is UTF-8 ("£", not "Â£").
             # CRLF as RFC 4180 says; it also makes the csv module quote a text holding a bare
             # CR, which a "\n" line end would leave unquoted and so break the row.
-            prepare(frame).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+            # Numbers to CSV_DIGITS significant digits: no binary noise (-15.099999999999994).
+            prepare(frame).to_csv(
+                tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n", float_format=_FLOAT
+            )
         written.append(target)
     return written
 

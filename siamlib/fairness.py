@@ -8,7 +8,10 @@ computed here from frames the period's single computation already holds (the mon
 - ``small``: scorecard levels whose month counted fewer records than their ``min_volume``,
   with what they were scored on instead (:mod:`siamlib.samples`);
 - ``routes``: the integrator's handoff and ping-pong figures raw and with designed-route
-  moves left out, and the designed share of the raw moves (:mod:`siamlib.measures.routes`);
+  moves left out, and the designed share of the raw moves (:mod:`siamlib.measures.routes`),
+  each row naming whose figure it is (``owner``: the integrator, estate-wide); in a tower's
+  report also the tower's own ping-pong rate, with the watermelon check's red-signal
+  threshold when it is above it (:func:`own_ping_pong`);
 - ``alerts``: the clock-stop gaming and watermelon sentences of :func:`siamlib.frontpage.alerts`.
 
 >>> import pandas as pd
@@ -28,7 +31,8 @@ import pandas as pd
 
 WAIVED_COLUMNS = ["supplier_id", "service_level", "explanation", "cause_id"]
 SMALL_COLUMNS = ["supplier_id", "service_level", "name", "denominator", "scored_on", "note"]
-ROUTE_COLUMNS = ["measure", "name", "raw", "adjusted", "designed_share"]
+ROUTE_COLUMNS = ["measure", "name", "raw", "adjusted", "designed_share", "owner", "note"]
+ESTATE_NOTE = "estate-wide: every supplier's tickets, the integrator's scored level"
 _ROUTE_MEASURES = {
     "cross_supplier_handoffs": "Cross-supplier handoffs per ticket",
     "ping_pong_rate": "Ping-pong rate (%)",
@@ -92,9 +96,54 @@ def route_figures(values: pd.DataFrame | None, integrator_id: str) -> pd.DataFra
                 "raw": round(float(raw["value"]) * scale, 10),
                 "adjusted": round(float(adj["value"]) * scale, 10),
                 "designed_share": float(share),
+                "owner": integrator_id,
+                "note": ESTATE_NOTE,
             }
         )
     return pd.DataFrame(rows, columns=ROUTE_COLUMNS) if rows else _empty(ROUTE_COLUMNS)
+
+
+def own_ping_pong(values: pd.DataFrame | None, supplier_id: str) -> pd.DataFrame:
+    """A tower's own ping-pong rate (shown unit, %) as a ``routes`` row, its red signal said.
+
+    The rate is the share of the tickets the tower touched that bounced back to a supplier
+    they had left (the watermelon check's experience signal); above
+    :data:`siamlib.measures.gaming.WATERMELON_PING_PONG_MAX` the note says it is red. Designed
+    routes adjust the estate's figure only, so ``adjusted`` and ``designed_share`` are empty.
+
+    >>> v = pd.DataFrame({"supplier_id": ["hosting"], "scope": [""],
+    ...     "measure": ["ping_pong_rate"], "value": [60 / 337], "numerator": [60.0],
+    ...     "denominator": [337.0]})
+    >>> r = own_ping_pong(v, "hosting").iloc[0]
+    >>> round(float(r["raw"]), 2), r["owner"], r["note"]
+    (17.8, 'hosting', 'red signal: above the 5% threshold of the watermelon check \
+(60 of the 337 tickets it touched bounced)')
+    """
+    from siamlib.measures.gaming import WATERMELON_PING_PONG_MAX
+
+    if values is None or values.empty:
+        return _empty(ROUTE_COLUMNS)
+    own = values[
+        values["supplier_id"].eq(supplier_id)
+        & values["scope"].eq("")
+        & values["measure"].eq("ping_pong_rate")
+        & values["value"].notna()
+    ]
+    if own.empty:
+        return _empty(ROUTE_COLUMNS)
+    r = own.iloc[0]
+    counts = f"{r['numerator']:.0f} of the {r['denominator']:.0f} tickets it touched bounced"
+    above = float(r["value"]) > WATERMELON_PING_PONG_MAX
+    limit = f"{WATERMELON_PING_PONG_MAX * 100:g}%"
+    note = (
+        f"red signal: above the {limit} threshold of the watermelon check ({counts})"
+        if above
+        else f"at or below the {limit} red-signal threshold ({counts})"
+    )
+    row = {"measure": "ping_pong_rate", "name": _ROUTE_MEASURES["ping_pong_rate"]}
+    row |= {"raw": round(float(r["value"]) * 100, 10), "adjusted": float("nan")}
+    row |= {"designed_share": float("nan"), "owner": supplier_id, "note": note}
+    return pd.DataFrame([row], columns=ROUTE_COLUMNS)
 
 
 def fairness_panel(
@@ -106,12 +155,13 @@ def fairness_panel(
     paused_share: pd.DataFrame | None = None,
     watermelon: pd.DataFrame | None = None,
     supplier_names: dict[str, str] | None = None,
+    own: str | None = None,
 ) -> FairnessPanel:
     """The panel of one report from the period's ledger(s), scorecard(s) and values.
 
     Pass the rows the report may show (a tower's own, or every supplier's for the
     integrator and the board); ``values`` must hold the integrator's route measures for the
-    ``routes`` part.
+    ``routes`` part. ``own``: the tower whose report it is (its own ping-pong row).
     """
     from siamlib import frontpage
 
@@ -132,10 +182,14 @@ def fairness_panel(
             if v is not None
         },
     }
+    routes = route_figures(values, integrator_id)
+    if own is not None:
+        mine = own_ping_pong(values, own)
+        routes = pd.concat([routes, mine], ignore_index=True) if len(mine) else routes
     return FairnessPanel(
         waived=waived,
         small=small,
-        routes=route_figures(values, integrator_id),
+        routes=routes,
         alerts=frontpage.alerts(bundle),
     )
 
@@ -171,9 +225,9 @@ def panel_for(work, name: str) -> FairnessPanel:
 
     signals = work._cached("fairness_signals", signals_of)
     paused, melon = signals
-    ids = list(work.cards)
+    ids, tower = list(work.cards), None
     if name != BOARD and p.estate.supplier(name).role != "integrator":
-        ids = [name]
+        ids, tower = [name], name
         paused = paused[paused["supplier_id"] == name]
         melon = melon[melon["supplier_id"] == name]
     ledgers = [work.ledgers[i] for i in ids if i in work.ledgers]
@@ -186,4 +240,5 @@ def panel_for(work, name: str) -> FairnessPanel:
         paused_share=paused,
         watermelon=melon,
         supplier_names={s.id: s.name for s in p.estate.suppliers},
+        own=tower,
     )

@@ -22,6 +22,11 @@ Columns (``FIGURE_COLUMNS``)
                         note, e.g. "no outages table in the dataset"), else empty
     ``line``, ``amount``, ``currency``, ``explanation``   for ``credit`` rows (``line`` is the
                         ledger's line kind: credit, reward, cap, earn_back, waived)
+    ``limit_kind``      for ``level`` and ``credit`` rows with a limit: what ``minimum`` holds,
+                        ``minimum`` (higher is better: at least) or ``maximum`` (lower is
+                        better: at most, e.g. a reopen rate); the last column, so a reader
+                        that reads the file by column position is not moved (the column
+                        ``minimum`` keeps its name for the same reason)
 
 ``headline`` rows hold the figures the reports and emails show beside the scorecard and the
 ledger, each computed here by the same function the report's bundle uses, so these are rows
@@ -72,6 +77,7 @@ import pandas as pd
 from siamlib import credits, io, scorecard
 from siamlib import report_cuts as cuts
 from siamlib.common import BOARD
+from siamlib.measures.catalogue import limit_kind
 
 FIGURE_COLUMNS = [
     "kind",
@@ -91,6 +97,7 @@ FIGURE_COLUMNS = [
     "amount",
     "currency",
     "explanation",
+    "limit_kind",
 ]
 HEADLINE = "headline"  # the kind of the rows of the figures shown beside the scorecard
 _KIND_ORDER = {"blocked": 0, "level": 1, "credit": 2, "headline": 3}
@@ -134,6 +141,23 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def with_limit_kind(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``limit_kind`` (what ``minimum`` holds) where they have a limit: the
+    figures file's column, and the evidence scorecards' and credit ledgers'.
+
+    >>> rows = pd.DataFrame({"measure": ["reopen_rate", "availability", "availability"],
+    ...                      "minimum": [6.0, 99.0, None]})
+    >>> with_limit_kind(rows)["limit_kind"].tolist()
+    ['maximum', 'minimum', None]
+    """
+    has_limit = rows["minimum"].notna()
+    kinds = [
+        limit_kind(m) if isinstance(m, str) and has else None
+        for m, has in zip(rows["measure"], has_limit, strict=True)
+    ]
+    return rows.assign(limit_kind=pd.Series(kinds, index=rows.index, dtype="object"))
+
+
 def level_rows(card: pd.DataFrame) -> pd.DataFrame:
     """One ``level`` row per scorecard row (pure); a grey level's note is its explanation.
 
@@ -153,14 +177,14 @@ def level_rows(card: pd.DataFrame) -> pd.DataFrame:
     rows.insert(0, "kind", "level")
     if "note" in card.columns:
         rows["explanation"] = card["note"].where(card["note"].fillna("") != "", None)
-    return _typed(rows)
+    return _typed(with_limit_kind(rows))
 
 
 def credit_rows(ledger: pd.DataFrame) -> pd.DataFrame:
     """One ``credit`` row per credit ledger line (pure)."""
     rows = ledger.reindex(columns=_CREDIT_FIELDS).copy()
     rows.insert(0, "kind", "credit")
-    return _typed(rows)
+    return _typed(with_limit_kind(rows))
 
 
 def _headline_frame(supplier_id: str, rows: list[dict]) -> pd.DataFrame:
@@ -330,7 +354,7 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     """The figures as CSV text: numbers to 10 significant digits, empty for missing.
 
     >>> to_csv_text(blocked_row("hosting", "tickets: 3 rows without a priority")).splitlines()[1]
-    'blocked,hosting,,,,,,,,,,,,,,,tickets: 3 rows without a priority'
+    'blocked,hosting,,,,,,,,,,,,,,,tickets: 3 rows without a priority,'
     """
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
 

@@ -6,7 +6,7 @@ charts) all follow :data:`LAYOUT`, so a section moves in one place and a test
 board's ``front_page``) and the closing ``provenance`` frame every report and are not listed.
 
 >>> [s.id for s in LAYOUT["board"]][:2]
-['league_table', 'rag_grid']
+['league_table', 'level_status_chart']
 >>> heading_of("tower", "scorecard_table")
 'Scorecard'
 """
@@ -75,7 +75,9 @@ LAYOUT: dict[str, tuple[Section, ...]] = {
     ),
     "board": (
         S("league_table", "League table"),
-        S("rag_grid", "Service levels", email=True),
+        # A row per measure, a column per supplier: read on a phone (sections_board's wide
+        # rag_grid, a column per measure, was shrunk unreadable in the email).
+        S("level_status_chart", "Service levels", email=True),
         S("credits_chart", "Service credits", email=True),
         S("credits_table"),
         S("fairness_panel", "Fairness"),

@@ -110,12 +110,33 @@ _CSS = (
 )
 
 
+def score_text(score: float) -> str:
+    """A data-quality score as the reports write numbers: one decimal, no trailing ``.0``.
+
+    >>> score_text(100.0), score_text(97.54), score_text(50)
+    ('100', '97.5', '50')
+    """
+    return f"{float(score):.1f}".removesuffix(".0")
+
+
+def supplier_label(supplier_id: str, names: Mapping[str, str] | None = None) -> str:
+    """A supplier as a reader knows it: its name, the id in brackets (``Summit Hosting
+    (hosting)``); the id alone when no name is known.
+
+    >>> supplier_label("hosting", {"hosting": "Summit Hosting"}), supplier_label("x")
+    ('Summit Hosting (hosting)', 'x')
+    """
+    name = (names or {}).get(supplier_id)
+    return f"{name} ({supplier_id})" if name and name != supplier_id else supplier_id
+
+
 def render_html(
     results: pd.DataFrame | QualityResult,
     supplier_id: str | None = None,
     *,
     only_failed: bool = False,
     beside: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """A small self-contained HTML section (no script, no external files) for a report.
 
@@ -123,7 +144,9 @@ def render_html(
     rules); ``None`` shows the estate totals for the board, with a per-supplier score table.
     ``beside`` (the integrator's: :func:`siamlib.quality_policy.estate_quarantine`) adds the
     rows quarantined in other suppliers' data its estate-wide levels read, as a list of its
-    own after the supplier's (see :func:`quarantine_lines`). All text is HTML-escaped.
+    own after the supplier's (see :func:`quarantine_lines`). ``names`` (supplier id -> name)
+    names each supplier of the board's score table (:func:`supplier_label`). All text is
+    HTML-escaped.
 
     >>> df = results_frame([{"rule_id": "A<1>", "supplier_id": "x", "scope": "supplier",
     ...                      "description": "a & b", "passed": False}])
@@ -140,7 +163,7 @@ def render_html(
     n_fail = int((~view["passed"]).sum())
     parts = [f"<section class='dq'><style>{_CSS}</style>"]
     parts.append(
-        f"<p>Data-quality score: <b>{score:.1f}</b> / 100 "
+        f"<p>Data-quality score: <b>{score_text(score)}</b> / 100 "
         f"({len(view) - n_fail} of {len(view)} checks passed).</p>"
     )
     stop = blocking_message(df, supplier_id)
@@ -154,7 +177,8 @@ def render_html(
             parts.append(_head([*head, "rows quarantined", "report"]) + "<tbody>")
             for r in score_table(df, suppliers).itertuples(index=False):
                 parts.append(
-                    f"<tr><td>{e(r.supplier_id)}</td><td class='num'>{r.score:.1f}</td>"
+                    f"<tr><td>{e(supplier_label(r.supplier_id, names))}</td>"
+                    f"<td class='num'>{score_text(r.score)}</td>"
                     f"<td class='num'>{r.blocking_failed}</td>"
                     f"<td class='num'>{r.warnings_failed}</td>"
                     f"<td class='num'>{r.rows_quarantined}</td>"
@@ -395,14 +419,14 @@ def summary_line(
     ...     "severity": "warning", "passed": False}, {"rule_id": "B", "supplier_id": "x",
     ...     "scope": "supplier", "passed": True}])
     >>> summary_line(df, "x")
-    'Data quality 50.0 / 100: 1 of 2 checks failed (0 blocking).'
+    'Data quality 50 / 100: 1 of 2 checks failed (0 blocking).'
     """
     df = _frame(results)
     view = supplier_view(df, supplier_id)
     failed = view[~view["passed"]]
     n_block = int(blocks(failed).sum())
     line = (
-        f"Data quality {supplier_score(df, supplier_id):.1f} / 100: {len(failed)} of "
+        f"Data quality {score_text(supplier_score(df, supplier_id))} / 100: {len(failed)} of "
         f"{len(view)} checks failed ({n_block} blocking)"
     )
     quarantined = quarantine_lines(view)
@@ -417,8 +441,11 @@ def summary_line(
     return line + "."
 
 
-def render_appendix_html(result: QualityResult, title: str) -> str:
-    """The pack's data-quality appendix: a standalone page with every rule and its result.
+def render_appendix_html(
+    result: QualityResult, title: str, names: Mapping[str, str] | None = None
+) -> str:
+    """The pack's data-quality appendix: a standalone page with every rule and its result;
+    ``names`` (supplier id -> name) names each supplier beside its id.
 
     >>> r = QualityResult(results_frame([{"rule_id": "A", "passed": True}]), suppliers=["x"])
     >>> page = render_appendix_html(r, "Data quality, 2026-10")
@@ -433,5 +460,5 @@ def render_appendix_html(result: QualityResult, title: str) -> str:
         "margin:16px}table{display:block;max-width:100%;overflow-x:auto}</style></head><body>"
         f"<h1>{e(title)}</h1><p>{e(summary_line(result))} Every rule the gate ran, with its "
         "result, for the estate and each supplier.</p>"
-        f"{render_html(result)}</body></html>"
+        f"{render_html(result, names=names)}</body></html>"
     )

@@ -74,6 +74,7 @@ _KEYS = {
     "credit": ["supplier_id", "service_level", "line"],
     "headline": ["supplier_id", "measure"],
 }
+_LABELS = ("limit_kind",)  # figures columns that name, not measure (siamlib.figures)
 # What names a row, and the key of a kind without its own (_KEYS).
 _IDENT = ["supplier_id", "service_level", "measure", "scope", "line"]
 
@@ -119,7 +120,11 @@ def changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     any other), service level and line.
     """
     extra = [c for c in (*old.columns, *new.columns) if c not in FIGURE_COLUMNS]
-    columns = [c for c in FIGURE_COLUMNS if c != "kind"] + list(dict.fromkeys(extra))
+    # A label derived from the measure (limit_kind), not a figure: compared only when both
+    # files have it, so a pack published before the column existed is not all "changed".
+    labels = {c for c in _LABELS if c not in old.columns or c not in new.columns}
+    columns = [c for c in FIGURE_COLUMNS if c != "kind" and c not in labels]
+    columns += list(dict.fromkeys(extra))
     kinds = [*_KEYS, *sorted({*map(_text, old["kind"]), *map(_text, new["kind"])} - {*_KEYS})]
     out = []
     for kind in kinds:

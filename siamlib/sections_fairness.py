@@ -14,25 +14,52 @@ from __future__ import annotations
 import pandas as pd
 
 from siamlib import present
+from siamlib.fairness import ESTATE_NOTE
 from siamlib.sections_base import _f, _named
 
 
 def route_table(bundle: dict) -> str:
-    """Raw and adjusted (designed routes left out) handoff and ping-pong figures."""
+    """Raw and adjusted (designed routes left out) handoff and ping-pong figures, each row
+    saying whose figure it is: the integrator's estate-wide level, or (a tower's report) the
+    tower's own ping-pong rate with its red signal.
+
+    >>> routes = pd.DataFrame({"measure": ["ping_pong_rate"] * 2,
+    ...     "name": ["Ping-pong rate (%)"] * 2, "raw": [3.65, 17.8],
+    ...     "adjusted": [3.65, float("nan")], "designed_share": [0.0, float("nan")],
+    ...     "owner": ["integrator", "hosting"], "note": [ESTATE_NOTE, "red signal: above"]})
+    >>> b = {"meta": {"supplier_names": {"integrator": "Keystone", "hosting": "Summit"}},
+    ...      "frames": {"fairness_routes": routes}}
+    >>> html = route_table(b)
+    >>> "<td>Keystone (estate-wide)</td>" in html, "<td>Summit (own tickets)</td>" in html
+    (True, True)
+    """
     r = _f(bundle, "fairness_routes")
     if r.empty:
         return "<p>No designed routes are declared in estate.yaml.</p>"
-    show = r.drop(columns=["measure"]).rename(
-        columns={
-            "raw": "raw (all moves)",
-            "adjusted": "adjusted (scored)",
-            "designed_share": "share along designed routes",
+    names = bundle["meta"].get("supplier_names") or {}
+    if "owner" not in r.columns:  # a bundle written before rows named their owner
+        r = r.assign(owner="", note="")
+    estate = r["note"].fillna("").eq(ESTATE_NOTE) | r["owner"].fillna("").eq("")
+    whose = [
+        f"{names.get(o, o) or 'the integrator'} ({'estate-wide' if e else 'own tickets'})"
+        for o, e in zip(r["owner"].fillna(""), estate, strict=True)
+    ]
+    show = pd.DataFrame(
+        {
+            "whose figure": whose,
+            "name": r["name"],
+            "raw (all moves)": r["raw"],
+            "adjusted (scored)": r["adjusted"],
+            "share along designed routes": r["designed_share"],
+            "what it covers": r["note"].fillna(""),
         }
     )
     return present.table(
         show,
         formats={"share along designed routes": present.fmt_percent},
-        caption="Designed routes: the scored level uses the adjusted figure",
+        caption="Designed routes and ping-pong: estate-wide rows are the integrator's level "
+        "over every supplier's tickets (it is scored on the adjusted figure); an own-tickets "
+        "row is this supplier's",
     )
 
 

@@ -47,6 +47,20 @@ def _frame_hash(df: pd.DataFrame) -> str:
     return hashlib.sha256(canon.encode()).hexdigest()
 
 
+def _limit_named(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """An evidence scorecard or ledger with ``limit_kind`` beside ``minimum``: whether that
+    column holds a minimum or, where lower is better, a maximum (:func:`figures.with_limit_kind`).
+    """
+    if frame is None or "minimum" not in frame.columns or "measure" not in frame.columns:
+        return frame
+    from siamlib.figures import with_limit_kind
+
+    out = with_limit_kind(frame.drop(columns=["limit_kind"], errors="ignore"))
+    cols = [c for c in out.columns if c != "limit_kind"]
+    cols.insert(cols.index("minimum") + 1, "limit_kind")
+    return out[cols]
+
+
 @dataclass
 class Work:
     """Everything computed once for a period (all suppliers)."""
@@ -203,17 +217,15 @@ class Work:
         frames["out_of_scope_work"] = scope[~scope["in_scope"]].reset_index(drop=True)
         frames["causes"] = self.causes_table(name)
         if name == BOARD:
-            frames["credits"] = ledger
-            frames["scorecards"] = pd.concat(self.cards.values(), ignore_index=True)
+            frames["credits"] = _limit_named(ledger)
+            frames["scorecards"] = _limit_named(pd.concat(self.cards.values(), ignore_index=True))
             return {k: v for k, v in frames.items() if v is not None}
+        frames["credits"] = _limit_named(self.ledgers[name])
+        frames["scorecard"] = _limit_named(self.cards[name])  # the integrator's too
         if self.params.estate.supplier(name).role == "integrator":
-            frames["credits"] = self.ledgers[name]
-            frames["scorecard"] = self.cards[name]  # its report's scorecard, as a tower's
             return frames
         from siamlib.evidence import evidence_frames
 
-        frames["credits"] = self.ledgers[name]
-        frames["scorecard"] = self.cards[name]
         frames["out_of_scope_work"] = cuts.mask_foreign_records(
             frames["out_of_scope_work"], self._kept("tickets"), name
         )

@@ -115,3 +115,17 @@ PROPORTIONS = frozenset(
 # numerator / denominator (so a rolling window sums them): the proportions, plus the mean
 # survey scores (score sum / responses) and handoffs per ticket (handoffs / tickets).
 COUNTED = PROPORTIONS | {"satisfaction", "collaboration_score", "cross_supplier_handoffs"}
+
+
+def limit_kind(measure: str) -> str | None:
+    """What a level's contract limit (params ``minimum``) is for ``measure``: ``"minimum"``
+    where higher is better, ``"maximum"`` where lower is better (a reopen rate of at most
+    6 %); ``None`` for an id the catalogue does not know.
+
+    >>> limit_kind("sla_resolution_attainment"), limit_kind("reopen_rate"), limit_kind("x")
+    ('minimum', 'maximum', None)
+    """
+    m = MEASURES.get(measure)
+    if m is None:
+        return None
+    return "maximum" if m.direction == "lower" else "minimum"

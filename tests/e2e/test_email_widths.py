@@ -86,3 +86,13 @@ def test_a_screenshot_per_email_and_width_is_kept(measured, artifacts):
         for width in WIDTHS:
             shot = artifacts / f"email-width-{name}-{width}.png"
             assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+
+
+def test_the_boards_service_level_chart_is_drawn_narrow_enough_to_read_on_a_phone(work):
+    # The RAG grid (a column per measure, 1,400 px at scale 1.5: 933 CSS px) was shrunk to
+    # 375 px and unreadable; the level-status chart (a row per measure) is at most 600 CSS px
+    # wide, so a phone shows it at 60% of its size or more (the grid: 38%).
+    pngs = {name: png for name, _, png in mailrender.chart_pngs(work.bundle(batch.BOARD))}
+    png = pngs["level_status_chart"]
+    width = int.from_bytes(png[16:20], "big") / 1.5  # PNG IHDR width, at the email's scale
+    assert width <= 600, width

@@ -66,3 +66,26 @@ def test_the_check_sees_a_table_wider_than_the_page():
     )
     page = f"<html><body><table><tr>{row}</tr></table></body></html>"
     assert _outside(page)
+
+
+def _pages_of(static_html: str, *texts: str) -> dict[str, set[int]]:
+    """The PDF pages each text's line boxes are on (WeasyPrint's layout)."""
+    doc = weasyprint.HTML(string=static_html).render()
+    found: dict[str, set[int]] = {t: set() for t in texts}
+    for number, page in enumerate(doc.pages, start=1):
+        for top in page._page_box.children:
+            for b in top.descendants():
+                if isinstance(b, boxes.TextBox):
+                    for t in texts:
+                        if b.text.startswith(t):
+                            found[t].add(number)
+    return found
+
+
+def test_the_scorecards_caption_stays_on_the_page_of_its_table(pack):
+    # The hosting scorecard's caption was five lines long and split from its table across
+    # pages 1 and 2; a one-line caption moves with the table (break-inside: avoid).
+    bundle = workbook.load_bundle(pack.folder / "bundles" / "hosting")
+    pages = _pages_of(delivery.render_static_html(bundle, pngs=[]), "Scorecard for", "P1-RES")
+    assert len(pages["Scorecard for"]) == 1, pages
+    assert pages["Scorecard for"] <= pages["P1-RES"], pages

@@ -1,7 +1,9 @@
-"""Every page fits every width: no horizontal overflow at phone (390 px), tablet (800 px) and
+"""Every page fits every width: no horizontal overflow at phone (375 px), tablet (800 px) and
 desktop (1400 px) widths in real Chromium, for the index, the board summary, a tower and the
 integrator report. Wide tables and charts scroll inside their own box instead of widening the
-page. One browser for all pages and widths; a screenshot of each is kept under the artefacts."""
+page, and a table's caption wraps at the screen's edge (never cut mid-word by the table's
+scroll box). One browser for all pages and widths; a screenshot of each is kept under the
+artefacts."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from tests.e2e.helpers import launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
 
-WIDTHS = [390, 800, 1400]
+WIDTHS = [375, 800, 1400]
 PAGES = ["index", batch.BOARD, "hosting", "integrator"]
 
 # The page's own horizontal overflow: a document wider than the viewport scrolls sideways.
@@ -28,6 +30,14 @@ OVERFLOW_JS = """() => {
     .slice(0, 5).map(e => e.tagName + '.' + e.className);
   return {scroll: document.documentElement.scrollWidth, client: w, wide: wide};
 }"""
+
+
+# Captions past the viewport's right edge: a caption as wide as its scrolling table is cut
+# mid-word at a phone's edge ("League table… out of 1…").
+CAPTIONS_JS = """() => { const w = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('caption')]
+    .filter(c => c.getBoundingClientRect().right > w + 1 || c.getBoundingClientRect().left < -1)
+    .slice(0, 5).map(c => c.innerText.slice(0, 40)); }"""
 
 
 # Words of table cells broken over two lines ("Resoluti / on", "a / m / be / r"): a column
@@ -72,6 +82,7 @@ def measured(pack, artifacts) -> dict[tuple[str, int], dict]:
                 page.set_viewport_size({"width": width, "height": 900})
                 out[name, width] = page.evaluate(OVERFLOW_JS)
                 out[name, width]["broken"] = page.evaluate(BROKEN_WORDS_JS)
+                out[name, width]["captions"] = page.evaluate(CAPTIONS_JS)
                 if name == batch.BOARD and width == 1400:  # what a board member sees first
                     out["first screen"] = page.evaluate(FIRST_SCREEN_JS)
                 page.screenshot(path=str(artifacts / f"width-{name}-{width}.png"), full_page=True)
@@ -85,6 +96,12 @@ def test_page_has_no_horizontal_overflow(measured, name, width):
     m = measured[name, width]
     assert m["scroll"] <= m["client"], f"{name} at {width} px: {m}"
     assert m["wide"] == [], f"{name} at {width} px: elements past the right edge {m['wide']}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_table_caption_wraps_inside_the_screen(measured, name, width):
+    assert measured[name, width]["captions"] == [], f"{name} at {width} px"
 
 
 @pytest.mark.parametrize("width", WIDTHS[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 
 from siamlib import charts
@@ -72,3 +73,44 @@ def test_level_trends_show_one_panel_per_level_name_and_date_a_level_reissued_in
         f"{name} (%; P2-RES to 2026-06, P2-RES-2026H2 from 2026-07)",
         "Service availability (%)",
     }
+
+
+def test_the_level_trend_shows_rag_by_shape_as_well_as_colour():
+    t = pd.DataFrame(
+        {
+            "service_level": ["A"] * 4,
+            "unit": ["%"] * 4,
+            "period": ["2026-07", "2026-08", "2026-09", "2026-10"],
+            "actual": [96.0, 91.0, 88.0, None],
+            "expected": [95.0] * 4,
+            "minimum": [90.0] * 4,
+            "rag": ["green", "amber", "red", "grey"],
+        }
+    )
+    points = charts.level_trends(t, "T").to_dict()["spec"]["layer"][3]
+    shape = points["encoding"]["shape"]
+    assert shape["field"] == "rag"
+    assert dict(zip(shape["scale"]["domain"], shape["scale"]["range"], strict=True)) == {
+        "green": "circle",
+        "amber": "triangle-up",
+        "red": "cross",
+        "grey": "square",
+    }
+    assert "'grey: not scored'" in shape["legend"]["labelExpr"]
+
+
+def test_a_heat_map_is_described_for_a_screen_reader_never_as_chart():
+    from siamlib import report
+
+    d = pd.DataFrame({"from_supplier": ["A"], "to_supplier": ["B"], "handoffs": [3]})
+    spec = charts.heatmap(d, "to_supplier", "from_supplier", "handoffs", "Handoffs", []).to_dict()
+    figure = report.chart_figure(spec)
+    assert 'aria-label="chart"' not in figure
+    assert 'aria-label="Handoffs: a heat map, one cell per from supplier (row)' in figure
+
+
+def test_supplier_names_on_a_bar_charts_axis_stand_upright_over_lines():
+    c = charts.bar(pd.DataFrame({"supplier": ["Summit Hosting"], "v": [1]}),
+                   alt.X("supplier:N", title=None), "v:Q", title="T")  # fmt: skip
+    axis = c.to_dict()["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0 and "split" in axis["labelExpr"]

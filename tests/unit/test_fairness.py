@@ -73,3 +73,44 @@ def test_clock_stop_alert_reaches_the_panel():
     )
     panel = fairness_panel(paused_share=ps, supplier_names={"euc": "Harbour"})
     assert panel.alerts and panel.alerts[0].startswith("Clock-stop signal, Harbour")
+
+
+def _route_values() -> pd.DataFrame:
+    # Keystone's estate-wide ping-pong: raw 3.65 %, adjusted 3.65 %; Summit's own rate:
+    # 60 of the 337 tickets it touched bounced = 17.80 %, above the 5 % red-signal threshold.
+    return pd.DataFrame(
+        {
+            "supplier_id": ["integrator", "integrator", "hosting", "euc"],
+            "scope": [""] * 4,
+            "measure": ["ping_pong_rate", "ping_pong_rate_raw", "ping_pong_rate"]
+            + ["ping_pong_rate"],
+            "value": [0.0365, 0.0365, 60 / 337, 4 / 400],
+            "numerator": [73.0, 73.0, 60.0, 4.0],
+            "denominator": [2000.0, 2000.0, 337.0, 400.0],
+        }
+    )
+
+
+def test_estate_wide_route_rows_name_the_integrator_as_their_owner():
+    panel = fairness_panel(values=_route_values(), integrator_id="integrator")
+    assert panel.routes["owner"].tolist() == ["integrator"]
+    names = {"integrator": "Keystone", "hosting": "Summit"}
+    html = render({"meta": {"supplier_names": names}, "frames": panel.frames()})
+    assert "<td>Keystone (estate-wide)</td>" in html
+
+
+def test_a_towers_panel_shows_its_own_ping_pong_rate_and_its_red_signal():
+    panel = fairness_panel(values=_route_values(), integrator_id="integrator", own="hosting")
+    own = panel.routes[panel.routes["owner"] == "hosting"].iloc[0]
+    assert own["raw"] == pytest.approx(100 * 60 / 337)  # 17.80 %
+    assert own["note"].startswith("red signal: above the 5% threshold")
+    names = {"integrator": "Keystone", "hosting": "Summit"}
+    html = render({"meta": {"supplier_names": names}, "frames": panel.frames()})
+    assert "<td>Summit (own tickets)</td>" in html and "17.8" in html
+
+
+def test_an_own_ping_pong_rate_at_or_below_the_threshold_is_not_called_red():
+    panel = fairness_panel(values=_route_values(), integrator_id="integrator", own="euc")
+    own = panel.routes[panel.routes["owner"] == "euc"].iloc[0]
+    assert own["raw"] == pytest.approx(1.0)
+    assert own["note"].startswith("at or below the 5% red-signal threshold")

@@ -137,16 +137,18 @@ def test_csv_text_is_exact_and_missing_values_are_empty(work):
     lines = text.splitlines()
     assert lines[0] == ",".join(figures.FIGURE_COLUMNS)
     # kind,supplier,level,measure,scope,actual,expected,minimum,rag,num,den,weight,points,
-    # line,amount,currency,explanation
+    # line,amount,currency,explanation,limit_kind
     assert lines[1] == (
-        "level,hosting,P1-RES,sla_resolution_attainment,priority=1,88,95,90,red,88,100,50,0,,,,"
+        "level,hosting,P1-RES,sla_resolution_attainment,priority=1,88,95,90,red,88,100,50,0,"
+        ",,,,minimum"
     )
     assert lines[12] == (
-        "level,euc,P1-RES,sla_resolution_attainment,priority=1,92.5,95,90,amber,92.5,100,50,25,,,,"
+        "level,euc,P1-RES,sla_resolution_attainment,priority=1,92.5,95,90,amber,92.5,100,50,25,"
+        ",,,,minimum"
     )
-    assert lines[3].endswith(",credit,1500,GBP,below minimum")
-    assert lines[5] == "headline,hosting,,weighted_score,,50,,,red,,,100,50,,,,"
-    assert lines[11] == "headline,hosting,,net_credits,,1000,,,red,,,,,,,GBP,"
+    assert lines[3].endswith(",credit,1500,GBP,below minimum,minimum")
+    assert lines[5] == "headline,hosting,,weighted_score,,50,,,red,,,100,50,,,,,"
+    assert lines[11] == "headline,hosting,,net_credits,,1000,,,red,,,,,,,GBP,,"
     assert text.endswith("\n") and "\r" not in text
 
 
@@ -270,3 +272,30 @@ def test_a_small_sample_row_carries_the_counts_its_actual_was_computed_from():
     assert scored["actual"].to_numpy() == pytest.approx(
         100 * scored["numerator"] / scored["denominator"]
     )
+
+
+def test_limit_kind_says_the_minimum_column_holds_a_maximum_where_lower_is_better():
+    # A reopen rate of at most 6 %: its "minimum" (params' name) is a maximum.
+    card = _card("hosting", [("REOPEN", 4.78)]).assign(
+        measure="reopen_rate", scope="", expected=3.0, minimum=6.0
+    )
+    ledger = _ledger("hosting", [("REOPEN", "credit", 1440.0)]).assign(
+        measure="reopen_rate", scope="", minimum=6.0
+    )
+    assert figures.level_rows(card)["limit_kind"].tolist() == ["maximum"]
+    assert figures.credit_rows(ledger)["limit_kind"].tolist() == ["maximum"]
+    assert figures.level_rows(_card("euc", [("P1-RES", 92.5)]))["limit_kind"].tolist() == [
+        "minimum"
+    ]
+
+
+def test_limit_kind_is_the_last_column_so_no_existing_column_moves():
+    # Readers that take figures.csv by position (finance imports) keep every column index.
+    assert figures.FIGURE_COLUMNS[-1] == "limit_kind"
+    assert figures.FIGURE_COLUMNS.index("minimum") == 7
+    assert figures.FIGURE_COLUMNS.index("explanation") == 16
+
+
+def test_headline_rows_have_no_limit_kind(work):
+    frame = figures.figures_frame(work)
+    assert frame.loc[frame["kind"] == "headline", "limit_kind"].isna().all()

@@ -1,29 +1,112 @@
-"""The pack's index page: each report's evidence links say what the file holds, and its
-header cells are column headers."""
+"""The pack's index page: the board summary first, then the suppliers worst first with the
+board's RAG and credit; whether a page was built is its own column ("report built"); each
+evidence link says what the file holds; header cells are column headers."""
 
 from __future__ import annotations
 
 import re
 
-from siamlib import batch
+import pandas as pd
+
+from siamlib import batch, index
 from tests.fixtures.fixture_params import fixture_params
 
 
-def _index() -> str:
+def _entry(name: str, title: str, status: str = "ok") -> dict:
+    return {"status": status, "file": f"{name}.html", "title": title, "evidence": []}
+
+
+def _result(**reports) -> batch.RunResult:
     result = batch.RunResult(period="2026-10", run_id="20261101T070000Z-abc123", folder="x")
-    result.reports = {
-        "euc": {
-            "status": "ok",
-            "file": "euc.html",
-            "title": "Harbour End-User Computing",
+    result.reports = reports
+    return result
+
+
+def _index() -> str:
+    result = _result(
+        euc={
+            **_entry("euc", "Harbour End-User Computing"),
             "evidence": [
                 "evidence/euc-2026-10-sla_tickets.csv",
                 "evidence/euc-2026-10-credits.csv",
                 "evidence/euc-2026-10.xlsx",
             ],
         }
-    }
+    )
     return batch.render_index(result, fixture_params())
+
+
+# A board bundle of three suppliers: Summit red (53.9, owes £7,200), Keystone green (earn-back
+# of £4,500 due to it), Harbour amber (75.0, no credit). Worst first: Summit, Harbour, Keystone.
+_LEAGUE = pd.DataFrame(
+    {
+        "supplier_id": ["integrator", "euc", "hosting"],
+        "supplier_name": ["Keystone", "Harbour", "Summit"],
+        "weighted_score": [95.0, 75.0, 53.9],
+        "rag": ["green", "amber", "red"],
+        "credits": [-4500.0, 0.0, 7200.0],
+        "currency": ["GBP"] * 3,
+    }
+)
+_BOARD = {"meta": {"currency": "GBP"}, "frames": {"league": _LEAGUE}}
+_REPORTS = {
+    "euc": _entry("euc", "Harbour report"),
+    "board-summary": _entry("board-summary", "Board summary"),
+    "hosting": _entry("hosting", "Summit report"),
+    "integrator": _entry("integrator", "Keystone report"),
+}
+
+
+def _rows(page: str) -> list[str]:
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr>(.*?)</tr>", body)
+
+
+def test_board_summary_comes_first_then_suppliers_worst_first():
+    page = batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(_BOARD))
+    titles = [re.search(r">([^<]+)</a>", row).group(1) for row in _rows(page)]
+    assert titles == ["Board summary", "Summit report", "Harbour report", "Keystone report"]
+
+
+def test_each_supplier_row_shows_the_boards_rag_and_credit_in_words():
+    page = batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(_BOARD))
+    summit, harbour, keystone = _rows(page)[1:]
+    assert (
+        "red" in summit and "a level failed" in summit and "£7,200 due from the supplier" in summit
+    )
+    assert "amber" in harbour and ">none<" in harbour
+    assert "£4,500 earn-back due to the supplier" in keystone
+
+
+def test_the_build_status_column_is_named_report_built_and_never_reads_as_a_verdict():
+    page = batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(_BOARD))
+    headers = re.findall(r"<th[^>]*>([^<]+)</th>", page)
+    assert "report built" in headers and "status" not in headers
+    assert ">ok<" not in page
+    summit = _rows(page)[1]
+    assert re.search(r"status-ok'>yes<", summit)
+
+
+def test_a_failed_report_says_so_in_the_report_built_column():
+    reports = {**_REPORTS, "hosting": {**_entry("hosting", "Summit"), "status": "failed",
+                                       "error": "boom"}}  # fmt: skip
+    page = batch.render_index(_result(**reports), fixture_params(), index.standing(_BOARD))
+    assert "status-failed'>no (failed: boom)<" in page
+
+
+def test_a_supplier_blocked_by_the_data_gate_has_its_credit_withheld():
+    scores = pd.DataFrame({"supplier_id": ["hosting"], "stopped": [True]})
+    board = {"meta": {}, "frames": {"league": _LEAGUE, "quality_scores": scores}}
+    got = {s["supplier_id"]: s for s in index.standing(board)}
+    assert got["hosting"]["blocked"] and got["hosting"]["rag"] == "grey"
+    page = batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(board))
+    assert "withheld: data blocked" in page
+
+
+def test_without_the_boards_standing_the_index_says_where_the_verdict_is():
+    page = batch.render_index(_result(**_REPORTS), fixture_params())
+    assert "worst level (RAG)" not in page and "was not built in this run" in page
+    assert re.search(r">([^<]+)</a>", _rows(page)[0]).group(1) == "Board summary"
 
 
 def test_evidence_links_say_what_each_file_holds():

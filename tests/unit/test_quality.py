@@ -1146,3 +1146,15 @@ def test_a_few_quarantined_tower_rows_are_listed_for_the_integrator_without_stop
         ["network", 4],
     ]
     assert ": 8 (TKT-017 hosting: 4, TKT-017 network: 4):" in quality.beside_lines(beside)[0]
+
+
+def test_the_appendix_names_each_supplier_beside_its_id_and_writes_scores_plainly():
+    # data-quality.html used to list "hosting | 100.0": a reader knows Summit Hosting and "100".
+    res = quality.validate(bad_tables("TKT-015"), PARAMS, WINDOW)
+    names = {s.id: s.name for s in PARAMS.estate.suppliers}
+    page = quality.render_appendix_html(res, "Data quality, 2026-10", names)
+    for s in PARAMS.estate.suppliers:
+        assert f"<td>{s.name} ({s.id})</td>" in page
+    assert "100.0" not in page
+    clean = quality.render_appendix_html(quality.validate(good_tables(), PARAMS, WINDOW), "t")
+    assert "<b>100</b> / 100" in clean and "Data quality 100 / 100" in clean

@@ -148,3 +148,15 @@ def test_any_one_cell_that_moves_is_listed(row, column, value):
     assert moved == (not out.empty)
     if moved and set(out["change"]) == {"changed"}:
         assert out["field"].tolist() == [column]
+
+
+def test_a_pack_published_before_limit_kind_existed_is_not_all_changed():
+    # The old figures file has no limit_kind column (a label, not a figure): no change rows.
+    new = _figures({(0, "limit_kind"): "minimum", (1, "limit_kind"): "maximum"})
+    old = reissue.read_figures_text(figures.to_csv_text(new.drop(columns=["limit_kind"])))
+    assert reissue.changes(old, new).empty
+    # ...while both files having it, a changed label is listed.
+    moved = reissue.changes(
+        new, new.assign(limit_kind=["maximum", "maximum", *new["limit_kind"][2:]])
+    )
+    assert moved["field"].tolist() == ["limit_kind"]

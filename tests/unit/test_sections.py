@@ -134,7 +134,7 @@ TABLES = {
     + ["trends_table", "watermelon_table", "scope_table", "quality_section", "definitions"],
 }
 CHARTS = {
-    "board": ["rag_grid", "credits_chart"],
+    "board": ["level_status_chart", "credits_chart"],
     "tower": ["score_trend_chart", "level_trend_chart", "sla_priority_chart"]
     + ["attribution_chart", "backlog_chart", "equaliser_chart"],
     "integrator": ["aged_chart", "handoff_chart", "gaming_chart", "improvements_chart"]

@@ -671,3 +671,36 @@ def test_the_integrators_bundle_lists_a_towers_quarantined_tickets_and_the_tower
         frames = work.bundle(tower)["frames"]
         assert "quality_beside" not in frames
         assert not any(i in sections.quality_section(work.bundle(tower)) for i in ids)
+
+
+def test_evidence_ledgers_and_scorecards_say_whether_minimum_holds_a_maximum():
+    # credits.csv listed REOPEN's limit 6 under "minimum"; it is the most reopens allowed.
+    from siamlib.workbook import _limit_named
+
+    ledger = pd.DataFrame(
+        {
+            "service_level": ["REOPEN", "AVAIL"],
+            "measure": ["reopen_rate", "availability"],
+            "expected": [3.0, 99.5],
+            "minimum": [6.0, 99.0],
+            "amount": [1440.0, 7200.0],
+        }
+    )
+    out = _limit_named(ledger)
+    assert list(out.columns) == ["service_level", "measure", "expected", "minimum"] + [
+        "limit_kind",
+        "amount",
+    ]
+    assert out["limit_kind"].tolist() == ["maximum", "minimum"]
+
+
+def test_evidence_csv_numbers_carry_no_float_noise(tmp_path):
+    from siamlib import evidence
+
+    frame = pd.DataFrame({"change": [-15.099999999999994], "actual": [98.6026597067]})
+    (path,) = [
+        p
+        for p in evidence.write_evidence({"levels": frame}, tmp_path, "x-2026-10")
+        if p.suffix == ".csv"
+    ]
+    assert path.read_text(encoding="utf-8-sig").splitlines()[1] == "-15.1,98.6026597067"

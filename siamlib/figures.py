@@ -42,8 +42,9 @@ of this file too (and a re-issue lists them when they move, :mod:`siamlib.reissu
   supplier);
 * for the board summary (``supplier_id`` ``board-summary``, :func:`board_rows`,
   :func:`siamlib.scorecard.board_headline`; none when the board is blocked):
-  ``net_credits``, ``credits_due``, ``earn_back_due``, ``at_risk`` (in ``currency``) and
-  ``share`` (credits due, % of the at-risk pool).
+  ``net_credits``, ``credits_due``, ``earn_back_due``, ``at_risk``, ``waived`` (credits
+  given up under one cause, one credit: said beside the credits, in no total; in
+  ``currency``) and ``share`` (credits due, % of the at-risk pool).
 
 Money in ``headline`` rows is in ``actual``, never ``amount``: the ``amount`` column still
 adds up to the credit ledger lines only. The data-quality tile's score is not a row: it
@@ -242,10 +243,10 @@ def board_rows(
     >>> risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [1000.0, 1000.0]})
     >>> board_rows(ledger, risk, None, "GBP")[["measure", "actual"]].values.tolist()
     [['net_credits', 200.0], ['credits_due', 300.0], ['earn_back_due', 100.0], \
-['at_risk', 2000.0], ['share', 15.0]]
+['at_risk', 2000.0], ['waived', 0.0], ['share', 15.0]]
     """
     h = scorecard.board_headline(ledger, at_risk, quality_scores)
-    money = ("net_credits", "credits_due", "earn_back_due", "at_risk")
+    money = ("net_credits", "credits_due", "earn_back_due", "at_risk", "waived")
     rows = [{"measure": m, "actual": h[m], "currency": currency} for m in money]
     rows[0]["rag"] = h["credits_rag"]
     rows.append({"measure": "share", "actual": h["share"] * 100})

@@ -70,6 +70,7 @@ h3 { font-size: 11pt; margin: 10pt 0 4pt; }
 h1 { font-size: 18pt; margin: 0 0 6pt; string-set: doc-title content(); }
 h2 { font-size: 13pt; margin: 16pt 0 6pt; border-bottom: 1.5pt solid #d8dde6;
      break-after: avoid; page-break-after: avoid; }
+h2 + p.note { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; margin: 6pt 0 10pt; font-size: 8pt; width: 100%;
         break-inside: avoid; page-break-inside: avoid; }
 caption { text-align: left; font-weight: bold; padding: 2pt 0; }

@@ -89,3 +89,32 @@ def test_the_scorecards_caption_stays_on_the_page_of_its_table(pack):
     pages = _pages_of(delivery.render_static_html(bundle, pngs=[]), "Scorecard for", "P1-RES")
     assert len(pages["Scorecard for"]) == 1, pages
     assert pages["Scorecard for"] <= pages["P1-RES"], pages
+
+
+def _heading_and_first_line_pages(filler_mm: int) -> tuple[int, int]:
+    """Pages of an h2 with its one-line note and of the first supplier line after them,
+    pushed down the page by ``filler_mm`` of other content, under the PDF's stylesheet."""
+    from siamlib import mailrender
+
+    lines = "".join(f'<p class="front-line">Supplier {i}: a line.</p>' for i in range(6))
+    page = (
+        f"<html><head><style>{mailrender.PDF_CSS}</style></head><body>"
+        f'<div style="height:{filler_mm}mm"></div><h2>Suppliers</h2>'
+        f'<p class="note">Suppliers in the board\'s order.</p>{lines}</body></html>'
+    )
+    found = {}
+    for number, pg in enumerate(weasyprint.HTML(string=page).render().pages, start=1):
+        for b in pg._page_box.descendants():
+            if isinstance(b, boxes.TextBox):
+                for key, text in (("heading", "Suppliers"), ("line", "Supplier 0")):
+                    if b.text.startswith(text) and key not in found:
+                        found[key] = number
+    return found["heading"], found["line"]
+
+
+def test_a_heading_and_its_note_never_end_a_page_without_the_block_they_introduce():
+    # The board's "Suppliers" heading and its one-line note sat alone at the foot of page 1
+    # of the 20,000-ticket demo's PDF, the supplier lines on page 2. Every push down the page
+    # (A4 landscape: 180 mm of content) keeps the heading on the first line's page.
+    pages = [_heading_and_first_line_pages(mm) for mm in range(150, 181, 2)]
+    assert all(h == line for h, line in pages), pages

@@ -102,7 +102,7 @@ def test_rows_follow_estate_order_then_kind_then_service_level(work):
         ("euc", "level", "P1-RES"),
     ]
     # Each supplier's headline rows follow its credit lines; the board's come last.
-    assert frame["supplier_id"].tolist() == ["hosting"] * 11 + ["euc"] * 8 + ["board-summary"] * 5
+    assert frame["supplier_id"].tolist() == ["hosting"] * 11 + ["euc"] * 8 + ["board-summary"] * 6
     assert frame["kind"].tolist()[4:11] == ["headline"] * 7
     assert list(frame.columns) == figures.FIGURE_COLUMNS
 
@@ -165,7 +165,7 @@ def test_write_figures_chooses_csv_or_json_by_suffix(work, tmp_path):
     csv_path = figures.write_figures(frame, tmp_path / "f.csv")
     assert csv_path.read_text(encoding="utf-8") == figures.to_csv_text(frame)
     records = json.loads(figures.write_figures(frame, tmp_path / "f.JSON").read_text())
-    assert len(records) == 24
+    assert len(records) == 25
     assert records[2]["line"] == "credit" and records[2]["amount"] == 1500.0
     assert records[0]["amount"] is None and records[0]["points"] == 0.0
 
@@ -215,8 +215,26 @@ def test_the_board_credit_figures_are_rows(work):
         "credits_due": 1000.0,
         "earn_back_due": 0.0,
         "at_risk": 20000.0,
+        "waived": 0.0,
         "share": 5.0,
     }
+
+
+def test_the_board_waived_total_is_a_row_beside_the_credits_never_in_them():
+    # Hosting: a £7,200 availability credit stands; a £5,760 P2 credit of the same outage
+    # is waived (amount 0, waived_amount 5,760). Euc: £300 credit. Due 7,500; waived 5,760.
+    ledger = pd.DataFrame(
+        {
+            "supplier_id": ["hosting", "hosting", "euc"],
+            "line": ["credit", "waived", "credit"],
+            "amount": [7200.0, 0.0, 300.0],
+            "waived_amount": [0.0, 5760.0, 0.0],
+        }
+    )
+    risk = pd.DataFrame({"supplier_id": ["hosting", "euc"], "at_risk_amount": [28800.0, 1200.0]})
+    rows = figures.board_rows(ledger, risk, None, "GBP").set_index("measure")["actual"]
+    assert rows["waived"] == 5760.0
+    assert rows["credits_due"] == 7500.0 and rows["net_credits"] == 7500.0
 
 
 def test_a_blocked_supplier_has_no_headline_rows_and_a_blocked_board_none(work):

@@ -509,7 +509,9 @@ def run(
                 # Every rule and its result; the reports show the failures and link here.
                 io.write_text_atomic(
                     run_folder / quality.APPENDIX_NAME,
-                    quality.render_appendix_html(work.quality, f"Data quality, {period}"),
+                    quality.render_appendix_html(
+                        work.quality, f"Data quality, {period}", work.stopped_reports()
+                    ),
                 )
             for job in jobs_list:
                 reason = work.blocking_reason(job.name)

@@ -480,6 +480,7 @@ def run(
                         work.quality,
                         f"Data quality, {period}",
                         {s.id: s.name for s in params.estate.suppliers},
+                        stopped=work.stopped_reports(),
                     ),
                 )
             for job in jobs_list:

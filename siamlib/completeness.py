@@ -19,6 +19,13 @@ the params:
   status event is an extract that lost the month. Zero outages in a month is a real 100 %
   availability; zero changes, problems, surveys or improvement records is a quiet month whose
   ratios are grey (empty denominator) and whose counts are a real 0, so those never block.
+* **Earlier months outside the window** (:func:`window_blocks`): a month's figures also read
+  earlier months (:func:`scored_months`): the earn-back's source month, when the contract's
+  levels were in force then (:func:`earn_back_window`), and a small sample's rolling window
+  (:func:`rolling_window`). Such a month outside the data window would be blanked and the
+  money would change with the extract's first day, so the supplier is blocked, the reason
+  naming the contract, the month and the window. :func:`period_blocks` is both questions, as
+  the run and ``siam validate`` ask them.
 
 >>> import pandas as pd
 >>> window = (pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-01T00:00Z"))
@@ -188,6 +195,133 @@ def empty_table_blocks(
                 f"figure of {s.id} is produced; re-import an extract that covers {period}"
             )
     return blocks
+
+
+def earn_back_window(contract, period: str) -> list[str]:
+    """The months ``period``'s earn-back reads, oldest first, ending with ``period``: its
+    source month (whose credit it gives back) and the months between (each must meet the
+    level); ``[]`` without earn-back, or when no service level of the contract was in force
+    on the source month's first day (no credit was charged then: none is due back).
+
+    >>> from siamlib.params import load_params
+    >>> earn_back_window(load_params().contract("hosting"), "2026-10")  # 3 periods
+    ['2026-07', '2026-08', '2026-09', '2026-10']
+    """
+    eb = contract.credit_regime.earn_back
+    if not eb.enabled:
+        return []
+    months = periods_mod.previous_periods(period, eb.periods + 1)
+    return months if contract.service_levels_on(periods_mod.first_day(months[0])) else []
+
+
+def rolling_window(contract, period: str) -> list[str]:
+    """The months a small sample of ``period`` is scored on (``small_samples: rolling``), when
+    a level in force on its first day sets a ``min_volume``; ``[]`` otherwise.
+
+    >>> from siamlib.params import load_params
+    >>> rolling_window(load_params().contract("hosting"), "2026-10")  # P1-RES: min_volume
+    ['2026-08', '2026-09', '2026-10']
+    """
+    ss = contract.small_samples
+    levels = contract.service_levels_on(periods_mod.first_day(period))
+    if ss.policy != "rolling" or not any(sl.min_volume is not None for sl in levels):
+        return []
+    return periods_mod.previous_periods(period, ss.months)
+
+
+def scored_months(params, supplier_id: str, period: str) -> list[str]:
+    """Every month whose data ``supplier_id``'s figures of ``period`` read, oldest first and
+    ending with ``period``: the month itself, its earn-back's months (:func:`earn_back_window`)
+    and its small samples' rolling window (:func:`rolling_window`). The data window must
+    cover each (:func:`window_blocks`) and the quarantine month limit is applied to each
+    (:func:`siamlib.quarantine.over_month_limit`).
+
+    >>> from siamlib.params import load_params
+    >>> scored_months(load_params(), "hosting", "2026-10")
+    ['2026-07', '2026-08', '2026-09', '2026-10']
+    """
+    contract = params.contract(supplier_id)
+    months = {period, *earn_back_window(contract, period), *rolling_window(contract, period)}
+    return sorted(months)
+
+
+def window_blocks(
+    params, period: str, window: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> dict[str, str]:
+    """Suppliers to block because a month their figures of ``period`` read is not in the data
+    window in full: the source month of an earn-back (:func:`earn_back_window`) or a month of
+    a small sample's rolling window (:func:`rolling_window`).
+
+    Such a month's values are blanked (:func:`coverage_notes`), so its credit could not be
+    earned back and a rolling sum would hold fewer months than the contract says: the money
+    would change with the extract's first day. ``window`` ``None`` (not known): nothing.
+
+    >>> from siamlib.params import load_params
+    >>> w = (pd.Timestamp("2026-08-01T00:00+01:00"), pd.Timestamp("2026-11-01T00:00Z"))
+    >>> blocked = window_blocks(load_params(), "2026-10", w)
+    >>> print(blocked["hosting"])  # doctest: +NORMALIZE_WHITESPACE
+    earn-back: hosting's contract (credit_regime.earn_back, 3 periods) gives back in 2026-10
+    a credit charged in 2026-07, when its service levels were in force, but the data window
+    (2026-08-01 to 2026-11-01) does not cover 2026-07 in full, so whether a credit was
+    charged then, and is due back now, cannot be computed; import an extract that covers
+    2026-07 (or, if the contract started later, set its service levels' effective_from to
+    its start)
+    """
+    if window is None:
+        return {}
+    tz = params.estate.timezone
+    blocks = {}
+    for s in params.estate.suppliers:
+        contract = params.contract(s.id)
+        reasons = []
+        earn = earn_back_window(contract, period)
+        if earn and not periods_mod.covers(window, earn[0], tz):
+            n = contract.credit_regime.earn_back.periods
+            reasons.append(
+                f"earn-back: {s.id}'s contract (credit_regime.earn_back, {n} period"
+                f"{'s' * (n != 1)}) gives back in {period} a credit charged in {earn[0]}, when "
+                f"its service levels were in force, but the data window "
+                f"({window_text(window)}) does not cover {earn[0]} in full, so whether a "
+                f"credit was charged then, and is due back now, cannot be computed; import an "
+                f"extract that covers {earn[0]} (or, if the contract started later, set its "
+                "service levels' effective_from to its start)"
+            )
+        rolling = rolling_window(contract, period)
+        gaps = [m for m in rolling if not periods_mod.covers(window, m, tz)]
+        if gaps:
+            levels = contract.service_levels_on(periods_mod.first_day(period))
+            ids = ", ".join(sl.id for sl in levels if sl.min_volume is not None)
+            reasons.append(
+                f"small samples: {s.id}'s contract scores a level counting fewer records than "
+                f"its min_volume ({ids}) on the {len(rolling)} months {rolling[0]}..{period} "
+                f"(small_samples: rolling), but the data window ({window_text(window)}) does "
+                f"not cover {', '.join(gaps)} in full, so such a level would be scored on fewer "
+                f"months than the contract says; import an extract that covers "
+                f"{', '.join(gaps)} (or set small_samples.policy: grey)"
+            )
+        if reasons:
+            blocks[s.id] = "; ".join(reasons)
+    return blocks
+
+
+def period_blocks(
+    tables: dict[str, pd.DataFrame],
+    params,
+    period: str,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> dict[str, str]:
+    """Every supplier the data's completeness stops for ``period``, ``{supplier_id: reason}``:
+    :func:`empty_table_blocks` and :func:`window_blocks` (reasons joined), in estate order.
+    The run (:func:`siamlib.workbook.compute_period`) and ``siam validate``
+    (:func:`siamlib.gate.check`) both ask this."""
+    empty = empty_table_blocks(tables, params, period, window)
+    months = window_blocks(params, period, window)
+    out = {}
+    for s in params.estate.suppliers:
+        reasons = [r for r in (empty.get(s.id), months.get(s.id)) if r]
+        if reasons:
+            out[s.id] = "; ".join(reasons)
+    return out
 
 
 def estate_tables(params, supplier_id: str, period: str) -> set[str]:

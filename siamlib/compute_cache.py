@@ -55,6 +55,7 @@ import pandas as pd
 
 from siamlib import cache
 from siamlib.params import Params
+from siamlib.quality import read_months
 
 KINDS = {
     "gate": ["results", "quarantined", "meta"],
@@ -66,10 +67,13 @@ SCORING_KEYS = ("monthly_charge", "at_risk_pct", "credit_regime", "small_samples
 CLOCK_KEYS = ("calendars", "clock", "sla_targets")
 LEVEL_KEYS = ("measure", "scope", "effective_from", "effective_to")
 """What a measure value depends on in a service level (its numbers are scoring only)."""
-GATE_FORMAT = 2
+GATE_FORMAT = 3
 """The gate entry's format: 2 since results carry the reported month's quarantine counts (the
-month limit, :func:`siamlib.quarantine.over_month_limit`); an entry of another format is never
-read, so results that never checked the month cannot pass a run."""
+month limit, :func:`siamlib.quarantine.over_month_limit`); 3 since the limit is applied to
+every month the figures read (earn-back, rolling windows: results gained a ``month`` column);
+an entry of another format is never read, so results that never checked those months cannot
+pass a run. The key also holds those months per result row (:func:`siamlib.quality.read_months`:
+they follow the contracts' earn-back, small samples and effective dates)."""
 
 
 def _json(obj) -> str:
@@ -106,7 +110,13 @@ def keys(data_hashes: dict, params: Params, period: str, window) -> dict[str, st
     }
     return {
         "gate": cache.entry_key(
-            {**base, "kind": "gate", "format": GATE_FORMAT, "estate": clocks["estate"]}
+            {
+                **base,
+                "kind": "gate",
+                "format": GATE_FORMAT,
+                "estate": clocks["estate"],
+                "months": _json(read_months(params, period)),
+            }
         ),
         "clocks": cache.entry_key({**base, "kind": "clocks", **clocks}),
         "values": cache.entry_key({**base, "kind": "values", "view": _json(_values_view(params))}),

@@ -27,7 +27,10 @@ Earn-back (``credit_regime.earn_back``)
     A credit from period Q is earned back in period Q + N when the same measure and scope is
     green (meets its expected level) in each of the N periods after Q. The earn-back line is
     the negative of what was actually paid for it (after Q's cap, pro rata). Without a history
-    holding Q and every period between, nothing is earned back.
+    holding Q and every period between, nothing is earned back: the run stops a supplier's
+    report when the data window does not cover Q (:func:`siamlib.completeness.window_blocks`).
+    When none of the contract's service levels was in force in Q, no credit was charged then:
+    an ``earn_back`` line of amount 0 says that none is due back.
 
 Examples
 --------
@@ -54,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from siamlib import periods
+from siamlib.completeness import earn_back_window
 from siamlib.params import Contract, Exclusion, Exclusions
 from siamlib.waivers import waive_credits
 
@@ -382,6 +386,7 @@ def _period_lines(
 
 
 _EMPTY: list[pd.DataFrame] = []
+_NUMBERS = ["actual", "expected", "minimum", "amount", "waived_amount"]
 
 
 def _empty_ledger() -> pd.DataFrame:
@@ -394,7 +399,7 @@ def _empty_ledger() -> pd.DataFrame:
 def _typed(ledger: pd.DataFrame) -> pd.DataFrame:
     text = ["supplier_id", "period", "line", "service_level", "measure", "scope", "regime"]
     text += ["currency", "explanation", "source_period", "cause_id", "name", "reason"]
-    numbers = ["actual", "expected", "minimum", "amount", "waived_amount"]
+    numbers = _NUMBERS
     # lines without a cause (name, reason) carry "" (not "nan"): clean text in evidence;
     # a line waiving nothing, 0
     ledger = ledger.assign(
@@ -420,6 +425,22 @@ def earn_back_source(period: str, contract: Contract) -> str | None:
     return periods.previous_periods(period, eb.periods + 1)[0] if eb.enabled else None
 
 
+def _before_contract(supplier_id: str, period: str, source: str, contract, currency: str):
+    """The ``earn_back`` line (amount 0) saying none is due: no service level of the contract
+    was in force in the source month, so no credit was charged then."""
+    why = (
+        f"No earn-back in {period}: none of {supplier_id}'s service levels was in force in "
+        f"{source}, the month whose credits it would give back, so no credit was charged then "
+        "and none is due back."
+    )
+    line = {**dict.fromkeys(LEDGER_COLUMNS, ""), **dict.fromkeys(_NUMBERS[:3], np.nan)}
+    line |= {"supplier_id": supplier_id, "period": period}
+    line |= {"line": "earn_back", "regime": contract.credit_regime.type, "amount": 0.0}
+    line |= {"waived_amount": 0.0}
+    line |= {"currency": currency, "source_period": source, "explanation": why}
+    return pd.DataFrame([line]).reindex(columns=LEDGER_COLUMNS)
+
+
 def _earn_back_lines(
     card: pd.DataFrame,
     contract: Contract,
@@ -434,6 +455,8 @@ def _earn_back_lines(
     n = contract.credit_regime.earn_back.periods
     window = periods.previous_periods(period, n + 1)
     source, following = window[0], window[1:]
+    if not earn_back_window(contract, period):
+        return _before_contract(supplier_id, period, source, contract, currency)
     past = history[(history["supplier_id"] == supplier_id) & (history["period"] < period)]
     source_card = past[past["period"] == source]
     if source_card.empty:
@@ -621,7 +644,11 @@ def month_ledgers(
     for month in months:
         card = by_month.get(month)
         source = periods.previous_periods(month, n + 1)[0]
-        if card is None or not (month in owing or (regime.earn_back.enabled and source in owing)):
+        # Earn-back before the contract's levels were in force is said (amount 0).
+        said = regime.earn_back.enabled and (
+            source in owing or not earn_back_window(contract, month)
+        )
+        if card is None or not (month in owing or said):
             out[month] = _empty_ledger()
             continue
         parts = [lines_of(month, card)[0]]

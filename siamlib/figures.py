@@ -261,7 +261,7 @@ def _board_inputs(work) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None
     at_risk = credits.at_risk_frame(p)
     scores = None
     if work.quality:
-        scores = cuts.quality_scores(work.quality, p, work.period)
+        scores = cuts.quality_scores(work.quality, p, work.period, work.incomplete)
     return ledger, at_risk, scores
 
 

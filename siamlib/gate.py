@@ -102,9 +102,7 @@ def stop_reason(
     """
     reasons = []
     if quality_result is not None:
-        who = None if name == BOARD else name
-        whole = completeness.estate_tables(params, name, period) if who else ()
-        reasons.append(qp.blocking_message(quality_result, who, whole))
+        reasons.append(qp.blocking_message(quality_result, *_reader(name, params, period)))
     if name == BOARD:
         ids = [s.id for s in params.estate.suppliers]
         if incomplete and all(i in incomplete for i in ids):
@@ -112,6 +110,38 @@ def stop_reason(
     elif name in incomplete:
         reasons.append(f"Report for {name} stopped: {incomplete[name]}")
     return "\n".join(r for r in reasons if r)
+
+
+def _reader(name: str, params: Params, period: str) -> tuple[str | None, set[str]]:
+    """Whose rows stop report ``name``: the supplier (``None``: the board) and the tables its
+    levels read from every supplier's rows (the integrator's)."""
+    if name == BOARD:
+        return None, set()
+    return name, completeness.estate_tables(params, name, period)
+
+
+def stopping_rules(
+    quality_result: qp.QualityResult | pd.DataFrame | None, params: Params, period: str
+) -> set[str]:
+    """The rule ids that stop at least one report (:func:`stop_reason`'s failures): what a
+    "blocking" count counts. A rule whose rows are over a limit only in a total no report
+    reads (the estate's ``all`` row of a table no estate-wide level reads) is not one.
+
+    >>> from siamlib.params import load_params
+    >>> df = qp.results_frame([{"rule_id": "CHG-020", "table": "changes", "scope": "supplier",
+    ...     "severity": "quarantine", "passed": False, "unexpected_count": 12,
+    ...     "unexpected_pct": 57.1}])
+    >>> stopping_rules(df, load_params(), "2026-10")  # the estate's changes: no report reads
+    set()
+    """
+    if quality_result is None:
+        return set()
+    names = [*(s.id for s in params.estate.suppliers), BOARD]
+    return {
+        rule
+        for n in names
+        for rule in qp.blocking_failures(quality_result, *_reader(n, params, period))["rule_id"]
+    }
 
 
 def stopped_reports(
@@ -148,6 +178,7 @@ class GateCheck:
     quality: qp.QualityResult
     incomplete: dict[str, str] = field(default_factory=dict)
     stopped: dict[str, str] = field(default_factory=dict)
+    stopping: set[str] = field(default_factory=set)  # rule ids stopping a report
 
     @property
     def exit_code(self) -> int:
@@ -160,7 +191,8 @@ class GateCheck:
         from siamlib import quality_report
 
         head = f"Period {self.period}: what `siam run --period {self.period}` would stop."
-        return head + "\n" + quality_report.summary_text(self.quality, self.stopped)
+        text = quality_report.summary_text(self.quality, self.stopped, self.stopping)
+        return head + "\n" + text
 
     def to_json(self) -> dict:
         """The gate's results (:func:`siamlib.quality_report.to_json`), the period and the
@@ -190,6 +222,6 @@ def check(data_dir: Path | str, params: Params, period: str | None = None) -> Ga
     check_inputs(tables, params, period, info, str(data_dir))
     result = quality.validate(tables, params, info.window, period=period)
     clean, _ = take_out_quarantined(tables, result)
-    incomplete = completeness.empty_table_blocks(clean, params, period, info.window)
+    incomplete = completeness.period_blocks(clean, params, period, info.window)
     stopped = stopped_reports(result, params, period, incomplete)
-    return GateCheck(period, result, incomplete, stopped)
+    return GateCheck(period, result, incomplete, stopped, stopping_rules(result, params, period))

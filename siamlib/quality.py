@@ -57,6 +57,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from siamlib.completeness import scored_months
 from siamlib.params import Params
 from siamlib.periods import check_period
 from siamlib.quality_policy import (  # noqa: F401 - re-exported: quality.blocks, quality.ALL ...
@@ -140,8 +141,10 @@ def validate(
         carrying a supplier; see the module docstring.
     """
     suppliers = [s.id for s in params.estate.suppliers]
+    months = None
     if period is not None:
         check_period(period)
+        months = read_months(params, period)
     # The params, not only the supplier ids: the service rules read the estate's services.
     return run_rules(
         tables,
@@ -149,6 +152,23 @@ def validate(
         suppliers,
         window=window,
         period=period,
+        months=months,
         tz=params.estate.timezone,
         n_examples=n_examples,
     )
+
+
+def read_months(params: Params, period: str) -> dict[str, list[str]]:
+    """Whose result row reads which months of data for ``period``'s figures: each supplier its
+    :func:`siamlib.completeness.scored_months`; the estate's row (``all``) the integrator's,
+    whose estate-wide levels read it; the ``(unattributed)`` row, which stops every report,
+    all of them. The gate applies the month limit to each (:func:`run_rules`).
+
+    >>> from siamlib.params import load_params
+    >>> read_months(load_params(), "2026-10")["all"]
+    ['2026-07', '2026-08', '2026-09', '2026-10']
+    """
+    out = {s.id: scored_months(params, s.id, period) for s in params.estate.suppliers}
+    out[ALL] = out[params.estate.integrator.id]
+    out[UNATTRIBUTED] = sorted({m for ms in list(out.values()) for m in ms})
+    return out

@@ -34,9 +34,12 @@ RESULT_COLUMNS = [
     "unexpected_pct",
     "examples",
     "error",
-    # The reported month (quarantine rules, when the gate was given one; "" otherwise): the
-    # rows of it (month_elements), how many fail (month_count) and their share (month_pct).
+    # The reported month (quarantine rules, when the gate was given one; "" otherwise), and
+    # the month counted: the reported one, or an earlier month its figures read (earn-back,
+    # rolling window) that is over the limit. Its rows (month_elements), how many fail
+    # (month_count) and their share (month_pct).
     "period",
+    "month",
     "month_elements",
     "month_count",
     "month_pct",
@@ -95,6 +98,7 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         "unexpected_pct": 0.0,
         "error": "",
         "period": "",
+        "month": "",
         "month_elements": 0,
         "month_count": 0,
         "month_pct": 0.0,
@@ -109,7 +113,7 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         df = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
     for c in ("rule_id", "table", "column", "supplier_id", "scope", "severity", "description"):
         df[c] = df[c].astype("str")
-    for c in ("error", "period"):
+    for c in ("error", "period", "month"):
         df[c] = df[c].fillna("").astype("str")
     df["passed"] = df["passed"].astype(bool)
     for c in ("element_count", "unexpected_count", "month_elements", "month_count"):
@@ -170,10 +174,16 @@ def month_text(r) -> str:
     >>> month_text(r)
     "in 2026-10, 12 of 40 tickets (30%) fail TKT-017: more than 5% of the month's, too many \
 to quarantine"
+    >>> month_text(r._replace(month="2026-08"))  # doctest: +ELLIPSIS
+    "in 2026-08, a month whose data 2026-10's figures read (earn-back, rolling window), 12 of ...
     """
     noun = NOUN.get(r.table, f"{r.table} row") + "s" * (r.month_elements != 1)
+    month = getattr(r, "month", "") or r.period
+    where = month
+    if month != r.period:
+        where += f", a month whose data {r.period}'s figures read (earn-back, rolling window)"
     return (
-        f"in {r.period}, {r.month_count} of {r.month_elements} {noun} ({r.month_pct:g}%) fail "
+        f"in {where}, {r.month_count} of {r.month_elements} {noun} ({r.month_pct:g}%) fail "
         f"{r.rule_id}: more than {qr.BLOCK_PCT:g}% of the month's, too many to quarantine"
     )
 
@@ -332,6 +342,11 @@ def blocking_message(
 ) -> str:
     """A plain-English message naming the failures that stop a report; ``""`` when none.
 
+    Each failing rule is named once: for a report whose levels are estate-wide (the
+    integrator's, ``estate_tables``) a rule blocking in the estate's rows (its ``all`` row)
+    is one line with the estate's count, followed by the suppliers whose rows fail it, each
+    with its count; a rule blocking only in some suppliers' rows gets a line per supplier.
+
     >>> df = results_frame([{"rule_id": "TKT-004", "table": "tickets", "column": "opened_at",
     ...     "supplier_id": "x", "scope": "supplier", "severity": "blocking", "passed": False,
     ...     "unexpected_count": 2, "unexpected_pct": 0.5, "examples": ["INC1", "INC2"],
@@ -340,7 +355,8 @@ def blocking_message(
     Report for x stopped by 1 blocking data-quality failure:
     - TKT-004 tickets.opened_at: Every ticket has an opened_at. 2 rows (0.5%), e.g. INC1, INC2
     """
-    bad = blocking_failures(results, supplier_id, estate_tables)
+    df = _frame(results)
+    bad = _one_per_rule(blocking_failures(df, supplier_id, estate_tables))
     if bad.empty:
         return ""
     who = "the board summary" if supplier_id is None else supplier_id
@@ -354,6 +370,8 @@ def blocking_message(
             detail = f"could not be checked ({r.error})"
         else:
             detail = f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
+            if r.supplier_id not in (ALL, UNATTRIBUTED, supplier_id):
+                detail = f"{r.supplier_id}'s rows: {detail}"
             if len(r.examples):
                 detail += ", e.g. " + ", ".join(r.examples)
             if r.supplier_id == UNATTRIBUTED:
@@ -362,8 +380,44 @@ def blocking_message(
                 detail += " (too many rows to quarantine)"
             if r.severity == "quarantine" and in_month:
                 detail += f"; {month_text(r)}"
+            if r.supplier_id == ALL and r.scope == "supplier":
+                detail += _by_supplier(df, r)
         lines.append(f"- {r.rule_id} {r.table}.{r.column}: {r.description} {detail}")
     return "\n".join(lines)
+
+
+def _one_per_rule(bad: pd.DataFrame) -> pd.DataFrame:
+    """The blocking rows to name, one per failing rule and supplier: where a rule's estate row
+    (``all``) blocks, it stands for the rule's per-supplier rows (:func:`_by_supplier` names
+    them), which are not listed again.
+
+    >>> df = results_frame([
+    ...     {"rule_id": "T", "supplier_id": "all", "scope": "supplier"},
+    ...     {"rule_id": "T", "supplier_id": "x", "scope": "supplier"},
+    ...     {"rule_id": "U", "supplier_id": "x", "scope": "supplier"}])
+    >>> _one_per_rule(df)[["rule_id", "supplier_id"]].values.tolist()
+    [['T', 'all'], ['U', 'x']]
+    """
+    key = ["rule_id", "table"]
+    estate = bad.loc[bad["supplier_id"] == ALL, key].drop_duplicates()
+    covered = pd.MultiIndex.from_frame(bad[key]).isin(pd.MultiIndex.from_frame(estate))
+    return bad[~covered | (bad["supplier_id"] == ALL)].reset_index(drop=True)
+
+
+def _by_supplier(df: pd.DataFrame, r) -> str:
+    """``; by supplier: hosting 6, network 6``: the per-supplier counts of an estate row's
+    failing rows (``""`` when the results have none)."""
+    rows = df[
+        (df["rule_id"] == r.rule_id)
+        & (df["table"] == r.table)
+        & ~df["supplier_id"].isin([ALL])
+        & (df["unexpected_count"] > 0)
+    ]
+    if rows.empty:
+        return ""
+    return "; by supplier: " + ", ".join(
+        f"{s} {int(n)}" for s, n in zip(rows["supplier_id"], rows["unexpected_count"], strict=True)
+    )
 
 
 def score_table(

@@ -137,6 +137,7 @@ def render_html(
     only_failed: bool = False,
     beside: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
+    stopped: Mapping[str, str] | None = None,
 ) -> str:
     """A small self-contained HTML section (no script, no external files) for a report.
 
@@ -145,8 +146,10 @@ def render_html(
     ``beside`` (the integrator's: :func:`siamlib.quality_policy.estate_quarantine`) adds the
     rows quarantined in other suppliers' data its estate-wide levels read, as a list of its
     own after the supplier's (see :func:`quarantine_lines`). ``names`` (supplier id -> name)
-    names each supplier of the board's score table (:func:`supplier_label`). All text is
-    HTML-escaped.
+    names each supplier of the board's score table (:func:`supplier_label`). ``stopped`` (the
+    run's decision, ``{report: reason}``, :func:`siamlib.gate.stopped_reports`) is what the
+    per-supplier table's report column says; without it, the gate's results alone. All text
+    is HTML-escaped.
 
     >>> df = results_frame([{"rule_id": "A<1>", "supplier_id": "x", "scope": "supplier",
     ...                      "description": "a & b", "passed": False}])
@@ -175,7 +178,10 @@ def render_html(
         if suppliers:
             head = ["supplier", "score", "blocking failed", "warnings failed"]
             parts.append(_head([*head, "rows quarantined", "report"]) + "<tbody>")
-            for r in score_table(df, suppliers).itertuples(index=False):
+            table = score_table(df, suppliers)
+            if stopped is not None:  # the run's decision, not the gate's results alone
+                table["stopped"] = table["supplier_id"].isin(list(stopped))
+            for r in table.itertuples(index=False):
                 parts.append(
                     f"<tr><td>{e(supplier_label(r.supplier_id, names))}</td>"
                     f"<td class='num'>{score_text(r.score)}</td>"
@@ -340,13 +346,19 @@ def render_markdown_rules(rules: Iterable[Rule]) -> str:
     return "\n".join(lines)
 
 
-def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
+def summary_text(
+    result: QualityResult, stopped: Mapping[str, str], stopping: Iterable[str] | None = None
+) -> str:
     """A plain-text summary for the command line: failed rules, supplier scores, verdict.
 
     ``stopped`` is the run's decision, ``{report: reason}`` (:func:`siamlib.gate.stopped_reports`:
     the gate's blocking failures, the integrator's estate-wide rows and data missing for the
     period): the score table's ``stopped`` column, the reasons and the ``BLOCKED`` line name
-    exactly those reports; ``OK`` when it is empty.
+    exactly those reports; ``OK`` when it is empty. ``stopping`` (the rule ids that stop a
+    report, :func:`siamlib.gate.stopping_rules`) is what the header's ``blocking`` count
+    counts; a failed rule over a limit that stops no report (the estate's total of a table no
+    estate-wide level reads) is then listed on its own, with why. Without it, every result
+    row over a limit counts as blocking.
 
     >>> r = QualityResult(results_frame([{"rule_id": "A", "table": "t", "column": "c",
     ...     "severity": "warning", "passed": False, "unexpected_count": 2}]), suppliers=["x"])
@@ -358,11 +370,12 @@ def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
     res = result.results
     top = res[res["supplier_id"] == ALL]
     failed = top[~top["passed"]]
-    n_block = int(blocks(failed).sum())
+    over = blocks(failed)
+    stops = over if stopping is None else failed["rule_id"].isin(set(stopping))
     n_err = int((failed["error"] != "").sum())
     lines = [
         f"{len(top)} rules checked: {len(top) - len(failed)} passed, {len(failed)} failed "
-        f"({n_block} blocking), {n_err} errors."
+        f"({int(stops.sum())} blocking), {n_err} errors."
     ]
     if not failed.empty:
         lines.append("")
@@ -380,10 +393,14 @@ def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
     quarantined = quarantine_lines(top)
     if quarantined:
         lines += ["", *quarantined]
+    idle = failed[over & ~stops]
+    if not idle.empty:
+        lines += ["", "Over the quarantine limit in the estate's total, but stopping no report:"]
+        lines += [_idle_line(r) for r in idle.itertuples(index=False)]
     # A supplier's month is in its own row, not the estate's: name each one over the limit.
     month = res[(res["supplier_id"] != ALL) & ~res["passed"] & over_month(res)]
     if not month.empty:
-        lines += ["", "Quarantine too concentrated in the reported month (blocked):"]
+        lines += ["", "Quarantine too concentrated in a month the figures read (blocked):"]
         lines += [f"{r.rule_id} {r.supplier_id}: {month_text(r)}" for r in month.itertuples()]
     if result.suppliers:
         table = score_table(res, result.suppliers)
@@ -400,6 +417,31 @@ def summary_text(result: QualityResult, stopped: Mapping[str, str]) -> str:
     names = ["the board summary" if n == BOARD else n for n in stopped]
     lines.append("BLOCKED: reports stopped for " + ", ".join(names))
     return "\n".join(lines)
+
+
+def _idle_line(r) -> str:
+    """Why an estate row over a limit stops no report: its rows are quarantined.
+
+    >>> r = next(results_frame([{"rule_id": "CHG-020", "table": "changes", "column":
+    ...     "planned_end", "severity": "quarantine", "unexpected_count": 12,
+    ...     "unexpected_pct": 57.1}]).itertuples())
+    >>> print(_idle_line(r))  # doctest: +NORMALIZE_WHITESPACE
+    CHG-020 changes.planned_end: over the limit only in the estate's total (12 rows, 57.1%),
+    which only the integrator's estate-wide levels read, and none of its levels in force
+    reads changes; each supplier's own rows are within its limits, so the 12 rows are
+    quarantined (taken out of every measure) and no report is stopped.
+    """
+    n = int(r.unexpected_count)
+    total = f"{n} row{'s' * (n != 1)}, {r.unexpected_pct:g}%"
+    if bool(over_month(results_frame([r._asdict()])).iloc[0]):
+        total += f"; {month_text(r)}"
+    return (
+        f"{r.rule_id} {r.table}.{r.column}: over the limit only in the estate's total "
+        f"({total}), which only the integrator's estate-wide levels read, and none of its "
+        f"levels in force reads {r.table}; each supplier's own rows are within its limits, "
+        f"so the {n} row{'s' * (n != 1)} {'are' if n != 1 else 'is'} quarantined (taken out "
+        "of every measure) and no report is stopped."
+    )
 
 
 APPENDIX_NAME = "data-quality.html"  # the full rule list, one file in the pack
@@ -442,10 +484,14 @@ def summary_line(
 
 
 def render_appendix_html(
-    result: QualityResult, title: str, names: Mapping[str, str] | None = None
+    result: QualityResult,
+    title: str,
+    names: Mapping[str, str] | None = None,
+    stopped: Mapping[str, str] | None = None,
 ) -> str:
     """The pack's data-quality appendix: a standalone page with every rule and its result;
-    ``names`` (supplier id -> name) names each supplier beside its id.
+    ``names`` (supplier id -> name) names each supplier beside its id; ``stopped`` (the run's
+    decision, as :func:`render_html`) marks the reports stopped.
 
     >>> r = QualityResult(results_frame([{"rule_id": "A", "passed": True}]), suppliers=["x"])
     >>> page = render_appendix_html(r, "Data quality, 2026-10")
@@ -460,5 +506,5 @@ def render_appendix_html(
         "margin:16px}table{display:block;max-width:100%;overflow-x:auto}</style></head><body>"
         f"<h1>{e(title)}</h1><p>{e(summary_line(result))} Every rule the gate ran, with its "
         "result, for the estate and each supplier.</p>"
-        f"{render_html(result, names=names)}</body></html>"
+        f"{render_html(result, names=names, stopped=stopped)}</body></html>"
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +22,7 @@ import pandas as pd
 from siamlib import quarantine as qr
 from siamlib import schema
 from siamlib.quality_cross import _event_ticket_rows, _flag, _positions
-from siamlib.quality_policy import UNATTRIBUTED, QualityResult, results_frame
+from siamlib.quality_policy import ALL, UNATTRIBUTED, QualityResult, results_frame
 from siamlib.quality_rules import Rule, _as_utc
 
 N_EXAMPLES = 5
@@ -251,6 +251,7 @@ def run_rules(
     *,
     window: tuple | None = None,
     period: str | None = None,
+    months: Mapping[str, Sequence[str]] | None = None,
     tz: str = "UTC",
     n_examples: int = N_EXAMPLES,
 ) -> QualityResult:
@@ -265,7 +266,11 @@ def run_rules(
     ``period`` (the reported month, ``YYYY-MM`` in time zone ``tz``) fills, for the per-supplier
     rows of quarantine rules, the month's rows (:func:`siamlib.quarantine.month_rows`), how many
     of them fail and their share: the counts :func:`siamlib.quality_policy.over_month` blocks
-    on. ``None`` leaves them 0 (the window's limit only).
+    on. ``None`` leaves them 0 (the window's limit only). ``months`` (result row's supplier,
+    ``all`` or ``(unattributed)`` -> the months whose data its figures of ``period`` read,
+    :func:`siamlib.completeness.scored_months`; absent: ``period`` alone) applies the same
+    limit to each of them: a row's month columns hold the reported month's counts unless an
+    earlier month is over the limit, then that month's (``month`` names it; the latest such).
     """
     t0 = time.perf_counter()
     gx, context = _gx()
@@ -382,13 +387,23 @@ def run_rules(
     records = []
     quarantined = []
     attribution: dict[str, pd.Series] = {}
-    months: dict[str, np.ndarray] = {}  # table -> its rows of the reported month
+    in_month: dict[tuple[str, str], np.ndarray] = {}  # (table, month) -> its rows of the month
+    known_events: list[np.ndarray] = []
 
-    def month_of(table: str) -> np.ndarray:
-        if table not in months:
-            known = _event_ticket_rows(frames) if table == "ticket_events" else None
-            months[table] = qr.month_rows(frames, table, period, tz, ticket_rows=known)
-        return months[table]
+    def month_of(table: str, month: str) -> np.ndarray:
+        if (table, month) not in in_month:
+            known = None
+            if table == "ticket_events":
+                if not known_events:
+                    known_events.append(_event_ticket_rows(frames))
+                known = known_events[0]
+            in_month[table, month] = qr.month_rows(frames, table, month, tz, ticket_rows=known)
+        return in_month[table, month]
+
+    def months_of(who: str) -> list[str]:
+        return list((months or {}).get(who) or [period])
+
+    wanted = sorted({m for w in [ALL, *suppliers, UNATTRIBUTED] for m in months_of(w)})
 
     for rule in rules:
         o = outcomes.get(rule.rule_id) or _Outcome(error="not run")
@@ -425,10 +440,11 @@ def run_rules(
             )
         attr = attribution[rule.table]
         bad_pos = np.unique(np.asarray(d.index if d is not None else [], dtype=np.int64))
-        # The reported month's rows: for quarantine rules (the limit), when a month is given.
-        inm = month_of(rule.table) if period and rule.severity == "quarantine" else None
-        month = period if inm is not None else None
-        in_all = (int(inm.sum()), int(inm[bad_pos].sum())) if inm is not None else (0, 0)
+        # The rows of the reported month and of each month its figures read: for quarantine
+        # rules (the limit), when a month is given.
+        checked = bool(period) and rule.severity == "quarantine"
+        inm = {m: month_of(rule.table, m) for m in wanted} if checked else {}
+        in_all = {m: (int(x.sum()), int(x[bad_pos].sum())) for m, x in inm.items()}
         records.append(
             {
                 **base,
@@ -438,7 +454,7 @@ def run_rules(
                 "unexpected_count": o.count,
                 "unexpected_pct": _pct(o.count, len(df)),
                 "examples": _examples(df, rule.table, o.index, n_examples),
-                **_month_fields(month, *in_all),
+                **_month_fields(period, _worst(period, months_of(ALL), in_all)),
             }
         )
         counts, examples = pd.Series(dtype="int64"), {}
@@ -464,10 +480,12 @@ def run_rules(
             firsts = failing.groupby("who", sort=False).head(4 * n_examples)
             for who, pos in firsts.groupby("who", sort=False)["pos"]:
                 examples[who] = _examples(df, rule.table, pos.tolist(), n_examples)
-        month_rows, month_bad = pd.Series(dtype="int64"), pd.Series(dtype="int64")
-        if inm is not None:
-            month_rows = _rows_per(attr[inm], None if second is None else second[inm])
-            month_bad = failing.loc[inm[failing["pos"].to_numpy()], "who"].value_counts()
+        per_month = {}  # month -> (rows per supplier, failing rows per supplier)
+        for m, x in inm.items():
+            per_month[m] = (
+                _rows_per(attr[x], None if second is None else second[x]),
+                failing.loc[x[failing["pos"].to_numpy()], "who"].value_counts(),
+            )
         who_list = list(suppliers) + ([UNATTRIBUTED] if UNATTRIBUTED in counts.index else [])
         for who in who_list:
             bad = int(counts.get(who, 0))
@@ -482,7 +500,7 @@ def run_rules(
                     "unexpected_count": bad,
                     "unexpected_pct": _pct(bad, total),
                     "examples": examples.get(who, []),
-                    **_month_fields(month, month_rows.get(who, 0), month_bad.get(who, 0)),
+                    **_month_fields(period, _worst(period, months_of(who), per_month, who)),
                 }
             )
     try:
@@ -513,18 +531,51 @@ def _rows_per(attr: pd.Series, second: pd.Series | None) -> pd.Series:
     return rows if second is None else rows.add(second.value_counts(), fill_value=0)
 
 
-def _month_fields(period: str | None, rows: int, bad: int) -> dict:
-    """The month columns of a result row: ``bad`` of the month's ``rows`` fail (``period``
-    ``None``: the rule's month is not checked, the columns keep their defaults).
+def _worst(
+    period: str | None, months: Sequence[str], counts: Mapping, who: str | None = None
+) -> tuple[str, int, int] | None:
+    """The month a result row's month columns show, ``(month, rows, failing)``: ``period``
+    unless an earlier month of ``months`` is over the month limit, then the latest such.
+    ``counts``: month -> ``(rows, failing)``, or (``who`` given) month -> per-supplier
+    ``(rows, failing)`` series. ``None`` when no month was checked.
 
-    >>> _month_fields("2026-10", 12, 9)
-    {'period': '2026-10', 'month_elements': 12, 'month_count': 9, 'month_pct': 75.0}
+    >>> _worst("2026-10", ["2026-08", "2026-09", "2026-10"],
+    ...        {"2026-08": (12, 9), "2026-09": (10, 0), "2026-10": (11, 1)})
+    ('2026-08', 12, 9)
+    >>> _worst("2026-10", ["2026-09", "2026-10"], {"2026-09": (10, 0), "2026-10": (11, 1)})
+    ('2026-10', 11, 1)
     """
-    if period is None:
+    if not period or not counts:
+        return None
+
+    def of(m: str) -> tuple[str, int, int]:
+        got = counts.get(m, (0, 0))
+        if who is not None:
+            got = (got[0].get(who, 0), got[1].get(who, 0)) if m in counts else (0, 0)
+        return m, int(got[0]), int(got[1])
+
+    found = [of(m) for m in months if m in counts]
+    over = [c for c in found if bool(qr.over_month_limit(c[2], _pct(c[2], c[1])))]
+    if any(c[0] == period for c in over) or not over:
+        return of(period)
+    return max(over)
+
+
+def _month_fields(period: str | None, counted: tuple[str, int, int] | None) -> dict:
+    """The month columns of a result row: of ``counted`` (``(month, rows, failing)``, from
+    :func:`_worst`), for the reported ``period``; ``None``: the rule's months are not
+    checked, the columns keep their defaults.
+
+    >>> _month_fields("2026-10", ("2026-10", 12, 9))
+    {'period': '2026-10', 'month': '2026-10', 'month_elements': 12, 'month_count': 9, \
+'month_pct': 75.0}
+    """
+    if not period or counted is None:
         return {}
-    rows, bad = int(rows), int(bad)
+    month, rows, bad = counted
     return {
         "period": period,
+        "month": month,
         "month_elements": rows,
         "month_count": bad,
         "month_pct": _pct(bad, rows),

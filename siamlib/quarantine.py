@@ -31,9 +31,10 @@ and blocking on one or two rows of a quiet month (one row is more than 5 % of an
 
 Limits: up to 4 rows of a month can still be quarantined, and on a level with a very small
 sample 4 rows can move its figure (the gate does not know the levels; the rows are listed by
-id). Only the reported month is checked: a concentration in an earlier month of the window is
-caught by the window's limit only, though rolling small-sample windows and earn-back read those
-months too (``docs/data-quality.md``, *The month limit*).
+id). The limit is applied to every month whose data the reported month's figures read (its
+earn-back's and rolling small-sample windows, :func:`siamlib.completeness.scored_months`),
+not to the reported month alone; a concentration in another month of the window is caught by
+the window's limit only (``docs/data-quality.md``, *The month limit*).
 
 Examples
 --------

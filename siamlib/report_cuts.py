@@ -50,16 +50,20 @@ def quality_frames(result, params, supplier_id: str, period: str) -> dict[str, p
     return frames
 
 
-def quality_scores(result, params, period: str) -> pd.DataFrame:
+def quality_scores(result, params, period: str, incomplete) -> pd.DataFrame:
     """The board's per-supplier data-quality table (:func:`siamlib.quality.score_table`),
-    ``stopped`` as the run decides it: the integrator by every supplier's rows of the
-    tables its estate-wide levels read too."""
-    from siamlib import completeness
+    ``stopped`` being the run's own decision (:func:`siamlib.gate.stopped_reports`, behind
+    :meth:`siamlib.workbook.Work.blocking_reason`): the gate's failures, the integrator's
+    estate-wide rows, and ``incomplete`` (:func:`siamlib.completeness.period_blocks`: data
+    missing for the period, months its figures read outside the data window)."""
+    from siamlib import gate
     from siamlib import quality_policy as qp
 
     ids = [s.id for s in params.estate.suppliers]
-    whole = {s: completeness.estate_tables(params, s, period) for s in ids}
-    return qp.score_table(result, ids, whole)
+    table = qp.score_table(result, ids)
+    stopped = gate.stopped_reports(result, params, period, incomplete)
+    table["stopped"] = table["supplier_id"].isin(list(stopped))
+    return table
 
 
 def own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:

@@ -121,6 +121,13 @@ class Work:
 
         return gate.stop_reason(name, self.quality, self.params, self.period, self.incomplete)
 
+    def stopped_reports(self) -> dict[str, str]:
+        """Every report the run stops, ``{name: reason}`` (:func:`siamlib.gate.stopped_reports`:
+        :meth:`blocking_reason` of each report, in estate order, the board's last)."""
+        from siamlib import gate
+
+        return gate.stopped_reports(self.quality, self.params, self.period, self.incomplete)
+
     # ------------------------------------------------------------------ bundles
     def _own_tickets(self, supplier_id: str) -> pd.Series:
         t = self.tables["tickets"]
@@ -280,7 +287,9 @@ class Work:
             frames["causes"] = self.causes_table(BOARD)
             if self.quality:  # optional frames: none when the run was not validated
                 frames["quality"] = q.supplier_view(self.quality, None)
-                frames["quality_scores"] = cuts.quality_scores(self.quality, p, self.period)
+                frames["quality_scores"] = cuts.quality_scores(
+                    self.quality, p, self.period, self.incomplete
+                )
             frames.update(cuts.front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
             front = scorecard.board_headline(
                 ledger, frames["at_risk"], frames.get("quality_scores")
@@ -512,7 +521,7 @@ def _compute(
     empty = [n for n in present if n not in completeness.REQUIRED_TABLES and tables[n].empty]
     notes = completeness.coverage_notes(present, window, months, tz, empty)
     values = completeness.blank_values(values, notes)
-    incomplete = completeness.empty_table_blocks(tables, params, period, window)
+    incomplete = completeness.period_blocks(tables, params, period, window)
     cards, trends, ledgers = {}, {}, {}
     by_supplier = dict(tuple(values.groupby("supplier_id", sort=False)))
     for s in params.estate.suppliers:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from siamlib import __version__, demo, figures
 from siamlib.cli import app
 from tests.fixtures.fixture_params import FIXTURE_DRAFT_DIR, FIXTURE_PARAMS_DIR
-from tests.unit.test_gate import tower_tickets, write_folder
+from tests.unit.test_gate import OCT_JAN, tower_tickets, write_folder
 from tests.unit.test_quality import good_tables
 
 PERIOD = "2026-10"
@@ -106,8 +106,8 @@ def test_validate_names_the_integrator_stopped_by_the_towers_quarantined_rows_as
 ):
     # 4 of hosting's 10 January tickets and 4 of network's 10 scored 9 of 5: each tower is
     # under every limit (the month's is 5 rows), but the integrator's levels read all 20
-    # tickets, 8 of them (40 %) out.
-    data = write_folder(tmp_path, tower_tickets(4))
+    # tickets, 8 of them (40 %) out. The window holds every month January's figures read.
+    data = write_folder(tmp_path, tower_tickets(4), OCT_JAN)
     checked = _invoke(["validate", "--data", str(data), "--params", str(FIXTURE_PARAMS_DIR)])
     lines = checked.stdout.strip().splitlines()
     assert checked.exit_code == 1, checked.output

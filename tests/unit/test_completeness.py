@@ -170,3 +170,89 @@ def test_a_month_only_partly_inside_the_window_is_noted_for_every_measure():
     assert set(notes["note"]) == {
         "month only partly inside the data window (2026-03-10 to 2026-05-01)"
     }
+
+
+# ------------------------------------------------- months the figures read, outside the window ----
+# Europe/London: August 2026 starts at 2026-07-31 23:00 UTC (BST).
+AUG_TO_OCT = (pd.Timestamp("2026-07-31T23:00Z"), pd.Timestamp("2026-11-01T00:00Z"))
+SEP_TO_OCT = (pd.Timestamp("2026-08-31T23:00Z"), pd.Timestamp("2026-11-01T00:00Z"))
+
+
+def with_contract(supplier_id: str, **update) -> object:
+    """PARAMS with one contract changed (``update``: the contract's fields)."""
+    contract = PARAMS.contract(supplier_id).model_copy(update=update)
+    return PARAMS.model_copy(update={"contracts": {**PARAMS.contracts, supplier_id: contract}})
+
+
+def no_earn_back(supplier_id: str) -> object:
+    regime = PARAMS.contract(supplier_id).credit_regime
+    off = regime.model_copy(
+        update={"earn_back": regime.earn_back.model_copy(update={"enabled": False})}
+    )
+    return with_contract(supplier_id, credit_regime=off)
+
+
+def test_a_supplier_whose_earn_back_source_month_is_outside_the_window_is_blocked_naming_it():
+    # Every fixture contract earns back over 3 periods: October gives back July's credits, and
+    # the data begin in August.
+    blocks = completeness.window_blocks(PARAMS, "2026-10", AUG_TO_OCT)
+    assert list(blocks) == [s.id for s in PARAMS.estate.suppliers]
+    assert blocks["hosting"] == (
+        "earn-back: hosting's contract (credit_regime.earn_back, 3 periods) gives back in "
+        "2026-10 a credit charged in 2026-07, when its service levels were in force, but the "
+        "data window (2026-07-31 to 2026-11-01) does not cover 2026-07 in full, so whether a "
+        "credit was charged then, and is due back now, cannot be computed; import an extract "
+        "that covers 2026-07 (or, if the contract started later, set its service levels' "
+        "effective_from to its start)"
+    )
+    # July in the window: nothing to block.
+    assert (
+        completeness.window_blocks(
+            PARAMS, "2026-10", (AUG_TO_OCT[0] - pd.Timedelta(days=31), AUG_TO_OCT[1])
+        )
+        == {}
+    )
+
+
+def test_an_earn_back_source_month_before_the_contracts_levels_blocks_nothing():
+    # hosting's levels all start on 2026-08-01: no credit can have been charged in July.
+    levels = [
+        sl.model_copy(
+            update={"effective_from": max(sl.effective_from, pd.Timestamp("2026-08-01").date())}
+        )
+        for sl in PARAMS.contract("hosting").service_levels
+        if sl.effective_to is None
+    ]
+    params = with_contract("hosting", service_levels=levels)
+    assert completeness.earn_back_window(params.contract("hosting"), "2026-10") == []
+    assert "hosting" not in completeness.window_blocks(params, "2026-10", AUG_TO_OCT)
+    assert "network" in completeness.window_blocks(params, "2026-10", AUG_TO_OCT)
+
+
+def test_a_small_samples_rolling_window_reaching_outside_the_window_blocks_the_supplier():
+    # hosting without earn-back: its P1-RES (min_volume 10) is scored, when October counts
+    # fewer than 10, on August..October, and the data begin in September.
+    blocks = completeness.window_blocks(no_earn_back("hosting"), "2026-10", SEP_TO_OCT)
+    assert blocks["hosting"] == (
+        "small samples: hosting's contract scores a level counting fewer records than its "
+        "min_volume (P1-RES) on the 3 months 2026-08..2026-10 (small_samples: rolling), but "
+        "the data window (2026-08-31 to 2026-11-01) does not cover 2026-08 in full, so such a "
+        "level would be scored on fewer months than the contract says; import an extract "
+        "that covers 2026-08 (or set small_samples.policy: grey)"
+    )
+    # The integrator sets no min_volume: only its earn-back (July) is outside the window.
+    assert blocks["integrator"].startswith("earn-back: integrator's contract")
+    assert "small samples" not in blocks["integrator"]
+
+
+def test_the_months_a_suppliers_figures_read_are_its_earn_back_and_rolling_windows():
+    assert completeness.scored_months(PARAMS, "hosting", "2026-10") == [
+        "2026-07", "2026-08", "2026-09", "2026-10"
+    ]  # fmt: skip
+    assert completeness.scored_months(no_earn_back("hosting"), "hosting", "2026-10") == [
+        "2026-08", "2026-09", "2026-10"
+    ]  # fmt: skip
+    # the integrator without earn-back reads its own month only (no min_volume level)
+    assert completeness.scored_months(no_earn_back("integrator"), "integrator", "2026-10") == [
+        "2026-10"
+    ]

@@ -431,6 +431,34 @@ def test_no_earn_back_without_history_or_when_disabled():
     assert service_credits(feb, off, history=cards).empty
 
 
+def test_an_earn_back_whose_source_month_is_before_the_contract_says_none_is_due():
+    # Both levels in force from 2026-02-01, earn-back over 2 periods: March would give back
+    # January's credits, but no level was in force in January, so nothing was charged then.
+    start = {"effective_from": "2026-02-01"}
+    c = contract(
+        [
+            level(1, 60, pool_allocation_pct=30, **start),
+            level(2, 40, pool_allocation_pct=20, **start),
+        ],
+        regime={"type": "pool", "earn_back": {"enabled": True, "periods": 2}},
+    )
+    cards = history(c, {"2026-02": (0.96, 0.97), "2026-03": (0.99, 0.97)})
+    march = service_credits(cards[cards["period"] == "2026-03"], c, history=cards)
+    assert march[["line", "service_level", "amount", "source_period"]].values.tolist() == [
+        ["earn_back", "", 0.0, "2026-01"]
+    ]
+    assert march.loc[0, "explanation"] == (
+        "No earn-back in 2026-03: none of euc's service levels was in force in 2026-01, the "
+        "month whose credits it would give back, so no credit was charged then and none is "
+        "due back."
+    )
+    # the same line month by month, and none once the source month is February (in force)
+    out = month_ledgers(cards, c, ["2026-03"])
+    pd.testing.assert_frame_equal(out["2026-03"], march)
+    april = history(c, {"2026-02": (0.96, 0.97), "2026-03": (0.99, 0.97), "2026-04": (0.99, 0.97)})
+    assert service_credits(april[april["period"] == "2026-04"], c, history=april).empty
+
+
 def test_earn_back_repays_what_was_paid_after_the_cap():
     # 2 x 80% allocations = 160% of the 10,000 pool: 16,000 capped to 10,000 (paid share 5/8)
     c = contract(

@@ -689,11 +689,17 @@ def test_docs_list_every_rule_with_its_description():
 
 
 # ------------------------------------------------------------------------------------ cli ----
-def write(tmp_path, tables) -> str:
+# From October 2025 (local midnight, BST): every month January's figures read under the
+# fixture contracts (earn-back gives back October's credits; P1's rolling window starts in
+# November). A window of January alone stops every report (completeness.window_blocks).
+FROM_OCTOBER = (pd.Timestamp("2025-09-30T23:00Z"), WINDOW[1])
+
+
+def write(tmp_path, tables, window=FROM_OCTOBER) -> str:
     folder = tmp_path / "data"
     info = io.DatasetInfo(
-        name="t", source="test", window_start=WINDOW[0].isoformat(),
-        window_end=WINDOW[1].isoformat(),
+        name="t", source="test", window_start=window[0].isoformat(),
+        window_end=window[1].isoformat(),
     )  # fmt: skip
     io.write_dataset(folder, tables, info)
     return str(folder)

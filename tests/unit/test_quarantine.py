@@ -310,3 +310,53 @@ def test_a_run_blocks_a_tower_whose_period_tickets_are_quarantined_in_bulk(tmp_p
     assert work.blocking_reason("network") == ""
     assert work.blocking_reason("board-summary") == ""
     assert work.quality.period == PERIOD
+
+
+# ------------------------------------------------- earlier months the reported figures read ----
+def rule_row(result, supplier: str, rule_id: str = "TKT-017") -> pd.Series:
+    res = result.results
+    return res[(res["supplier_id"] == supplier) & (res["rule_id"] == rule_id)].iloc[0]
+
+
+def test_a_quarantine_concentrated_in_a_month_the_earn_back_reads_blocks_naming_that_month():
+    # 9 of hosting's 12 August tickets fail TKT-017; October is clean. The window's limit is
+    # not reached (9 of 200, 4.5 %), but October's earn-back gives back July's credits if
+    # August and September met their levels (and the P1 rolling window is August..October):
+    # quarantined, the 9 would decide August's levels. August is over the month limit.
+    plan = [(s, m, n, 0) for s, m, n, _ in hosting_200(october_bad=0) if m != "2026-08"]
+    result = quality.validate(
+        tickets([*plan, ("hosting", "2026-08", 12, 9)]), PARAMS, WINDOW, period=PERIOD
+    )
+    r = rule_row(result, "hosting")
+    assert (r["period"], r["month"], r["month_elements"], r["month_count"]) == (
+        PERIOD, "2026-08", 12, 9
+    )  # fmt: skip
+    assert quality.blocking_failures(result, "hosting")["rule_id"].tolist() == ["TKT-017"]
+    assert (
+        "in 2026-08, a month whose data 2026-10's figures read (earn-back, rolling window), "
+        "9 of 12 tickets (75%) fail TKT-017: more than 5% of the month's, too many to quarantine"
+    ) in quality.blocking_message(result, "hosting")
+
+
+def test_the_same_failures_in_a_month_no_figure_of_the_period_reads_are_quarantined():
+    # May is outside October's earn-back (July..October) and rolling (August..October) windows.
+    plan = [(s, m, n, 0) for s, m, n, _ in hosting_200(october_bad=0) if m != "2026-05"]
+    result = quality.validate(
+        tickets([*plan, ("hosting", "2026-05", 12, 9)]), PARAMS, WINDOW, period=PERIOD
+    )
+    r = rule_row(result, "hosting")
+    assert (r["month"], r["month_count"]) == (PERIOD, 0)
+    assert quality.blocking_failures(result, "hosting").empty
+    assert len(result.quarantined[result.quarantined["table"] == "tickets"]) == 9
+
+
+def test_the_gate_cache_key_follows_the_months_the_contracts_read():
+    k = compute_cache.keys({"tickets.parquet": "a"}, PARAMS, PERIOD, None)["gate"]
+    hosting = PARAMS.contract("hosting")
+    eb = hosting.credit_regime.earn_back.model_copy(update={"periods": 6})
+    longer = hosting.model_copy(
+        update={"credit_regime": hosting.credit_regime.model_copy(update={"earn_back": eb})}
+    )
+    other = PARAMS.model_copy(update={"contracts": {**PARAMS.contracts, "hosting": longer}})
+    assert compute_cache.keys({"tickets.parquet": "a"}, other, PERIOD, None)["gate"] != k
+    assert compute_cache.GATE_FORMAT == 3

@@ -1,0 +1,32 @@
+"""siamlib.report_cuts: one report's view of the period's frames (the board's data-quality
+table here: its ``stopped`` column is the run's decision, siamlib.gate.stopped_reports)."""
+
+from __future__ import annotations
+
+from siamlib import quality
+from siamlib import report_cuts as cuts
+from tests.fixtures.fixture_params import fixture_params
+from tests.unit.test_quality import WINDOW, bad_tables, good_tables
+
+PARAMS = fixture_params()
+SUPPLIERS = [s.id for s in PARAMS.estate.suppliers]
+
+
+def test_the_boards_stopped_column_says_stopped_for_a_supplier_whose_month_has_no_data():
+    # Every rule passes; euc's report is stopped by completeness alone (no data for the month).
+    result = quality.validate(good_tables(), PARAMS, WINDOW, period="2026-01")
+    incomplete = {"euc": "no rows in tickets for 2026-01: the data of the month is missing"}
+    scores = cuts.quality_scores(result, PARAMS, "2026-01", incomplete)
+    assert dict(zip(scores["supplier_id"], scores["stopped"], strict=True)) == {
+        s: s == "euc" for s in SUPPLIERS
+    }
+    assert scores.loc[scores["supplier_id"] == "euc", "score"].item() == 100.0
+
+
+def test_the_boards_stopped_column_marks_the_integrator_stopped_by_a_towers_blocking_row():
+    # INC2, network's, has priority 7 (TKT-015, blocking): network's own report, and the
+    # integrator's, whose estate-wide levels read every supplier's tickets.
+    result = quality.validate(bad_tables("TKT-015"), PARAMS, WINDOW, period="2026-01")
+    scores = cuts.quality_scores(result, PARAMS, "2026-01", {})
+    stopped = dict(zip(scores["supplier_id"], scores["stopped"], strict=True))
+    assert stopped == {s: s in ("integrator", "network") for s in SUPPLIERS}

@@ -58,6 +58,11 @@ import pandas as pd
 
 from siamlib import periods
 from siamlib.completeness import earn_back_window
+from siamlib.credit_words import level_text as _level
+from siamlib.credit_words import money as _money
+from siamlib.credit_words import num as _num
+from siamlib.credit_words import pct as _pct
+from siamlib.credit_words import shortfall_text as _shortfall_text
 from siamlib.params import Contract, Exclusion, Exclusions
 from siamlib.waivers import waive_credits
 
@@ -90,8 +95,6 @@ name, ``reason`` the explanation's words before its arithmetic (the level's figu
 limit, or the credit earned back): what the board's decision list names; "" on a cap line."""
 
 EXCLUDED_COLUMNS = ["ticket_id", "supplier_id", "reason", "approver", "approved_on"]
-
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 # ------------------------------------------------------------------------------ exclusions
@@ -150,67 +153,6 @@ def apply_exclusions(
     listed = who.merge(agreed, on="ticket_id", how="left")[EXCLUDED_COLUMNS]
     listed = listed.astype({"ticket_id": "str", "supplier_id": "str"})
     return kept, listed.sort_values("ticket_id").reset_index(drop=True)
-
-
-# ------------------------------------------------------------------------------ formatting
-def _money(amount: float, currency: str) -> str:
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    digits = 0 if abs(amount - round(amount)) < 0.005 else 2
-    symbol = _SYMBOLS.get(currency)
-    body = f"{amount:,.{digits}f}"
-    return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"
-
-
-def _num(value: float, differ_from: float | None = None) -> str:
-    """At most two decimals, no trailing zeros: 88 -> 88, 99.45 -> 99.45, 88.333 -> 88.33.
-
-    The report shows this text word for word (figures.csv and the evidence carry it too), so
-    it is written once, as a reader writes numbers. With ``differ_from``, more decimals (up
-    to six) are shown until the text differs from that level's, so 89.999 is not shown as
-    "90 < minimum 90".
-
-    >>> _num(88.0), _num(99.45), _num(88.333), _num(89.999, differ_from=90.0)
-    ('88', '99.45', '88.33', '89.999')
-    """
-    for digits in range(2, 7):
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-        if differ_from is None or text != _num(differ_from):
-            break
-    return text
-
-
-def _pct(value: float) -> str:
-    return f"{value:g}%"
-
-
-def _level(value: float, unit: str, differ_from: float | None = None) -> str:
-    shown = _num(value, differ_from)
-    return f"{shown}%" if unit == "%" else f"{shown} {unit}"
-
-
-def _shortfall_text(row: Mapping) -> str:
-    """A missed level by its name against the limit it missed: 'Resolution within target
-    (priority 1) 88%, below its 90% minimum'; a lower-is-better measure's limit is a maximum
-    ('Reopen rate 7.5%, above its 6% maximum'); a unit other than per cent is said once.
-
-    >>> _shortfall_text({"service_level": "CSAT", "name": "Customer satisfaction",
-    ...     "direction": "higher", "rag": "red", "actual": 2.98, "expected": 4.2,
-    ...     "minimum": 3.8, "unit": "score 1-5"})
-    'Customer satisfaction 2.98, below its 3.8 minimum (score 1-5)'
-    """
-    worse = "below" if row["direction"] == "higher" else "above"
-    if row["rag"] == "red":
-        limit = "minimum" if row["direction"] == "higher" else "maximum"
-        threshold, level = limit, row["minimum"]
-    else:
-        threshold, level = "expected level", row["expected"]
-    pct = "%" if row["unit"] == "%" else ""
-    unit = f" ({row['unit']})" if row["unit"] and not pct else ""
-    return (
-        f"{row.get('name') or row['service_level']} {_num(row['actual'], level)}{pct}, "
-        f"{worse} its {_num(level)}{pct} {threshold}{unit}"
-    )
 
 
 # ------------------------------------------------------------------------------ one period

@@ -59,6 +59,8 @@ from fractions import Fraction
 
 import pandas as pd
 
+from siamlib import credit_words as words
+
 RULES = ("largest", "first_listed", "all")
 # How a waived line names the rule: the board reads these words, not the params' keys.
 RULE_WORDS = {
@@ -316,8 +318,6 @@ def _currency(ledger: pd.DataFrame) -> str:
 def _money(amount: Fraction, currency: str) -> str:
     """'£17,000' as the ledger writes money; a plain number without a currency."""
     if currency:
-        from siamlib.credits import _money as money  # credits imports this module
-
-        return money(float(amount), currency)
+        return words.money(float(amount), currency)
     value = float(amount)
     return f"{value:,.0f}" if abs(value - round(value)) < 0.005 else f"{value:,.2f}"

@@ -3,6 +3,8 @@ from the cache exactly what the change allows (real computations on a small demo
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -29,6 +31,21 @@ def dirty(tmp_path_factory, data):
 @pytest.fixture(scope="module")
 def cold(data) -> workbook.Work:
     return workbook.compute_period(data, PARAMS, PERIOD)
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, data):
+    """A cache folder as a first run on ``data`` leaves it (copied by each test that starts
+    from it: the runs under test write to it)."""
+    folder = tmp_path_factory.mktemp("filled")
+    workbook.compute_period(data, PARAMS, PERIOD, cache_dir=folder)
+    return folder
+
+
+def _copy(filled, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(filled, cache)
+    return cache
 
 
 def _with_hosting(**update):
@@ -83,17 +100,15 @@ def test_a_rerun_on_the_same_inputs_reads_everything_and_gives_the_cold_figures(
     ids=["targets", "charge", "scope", "clock-rule"],
 )
 def test_a_changed_contract_reads_only_what_it_leaves_valid_and_gives_the_cold_figures(
-    tmp_path, data, draft, hits, misses
+    tmp_path, data, filled, draft, hits, misses
 ):
-    workbook.compute_period(data, PARAMS, PERIOD, cache_dir=tmp_path)
-    cached = workbook.compute_period(data, draft, PERIOD, cache_dir=tmp_path)
+    cached = workbook.compute_period(data, draft, PERIOD, cache_dir=_copy(filled, tmp_path))
     assert cached.cache_use == {"hits": hits, "misses": misses}
     assert_same_work(cached, workbook.compute_period(data, draft, PERIOD))
 
 
-def test_changed_data_reads_nothing(tmp_path, data, dirty):
-    workbook.compute_period(data, PARAMS, PERIOD, cache_dir=tmp_path)
-    other = workbook.compute_period(dirty, PARAMS, PERIOD, cache_dir=tmp_path)
+def test_changed_data_reads_nothing(tmp_path, filled, dirty):
+    other = workbook.compute_period(dirty, PARAMS, PERIOD, cache_dir=_copy(filled, tmp_path))
     assert other.cache_use["hits"] == []
 
 
@@ -116,13 +131,15 @@ def test_a_clean_run_beside_the_gate_caches_its_computation(tmp_path, data, cold
     assert_same_work(again, cold)
 
 
-def test_a_corrupt_entry_is_recomputed_not_trusted(tmp_path, data, cold):
-    workbook.compute_period(data, PARAMS, PERIOD, cache_dir=tmp_path)
-    for path in tmp_path.glob("*.parquet"):
+def test_a_corrupt_entry_is_recomputed_not_trusted(tmp_path, data, filled, cold):
+    cache = _copy(filled, tmp_path)
+    corrupted = list(cache.glob("*.parquet"))
+    assert corrupted  # the first run stored its entries, so the corruption is real
+    for path in corrupted:
         raw = bytearray(path.read_bytes())
         raw[-30] ^= 0xFF
         path.write_bytes(bytes(raw))
-    again = workbook.compute_period(data, PARAMS, PERIOD, cache_dir=tmp_path)
+    again = workbook.compute_period(data, PARAMS, PERIOD, cache_dir=cache)
     assert again.cache_use["hits"] == []
     assert_same_work(again, cold)
 

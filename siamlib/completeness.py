@@ -17,7 +17,7 @@ the params:
   data, not a quiet month, blocks the suppliers whose levels in force need it. That holds for
   :data:`ROWS_EXPECTED`, the ticket log: a month in the data window with no ticket or no
   status event is an extract that lost the month. Zero outages in a month is a real 100 %
-  availability; zero changes, problems, surveys or improvement records is a quiet month whose
+  availability; zero changes, problems or improvement records is a quiet month whose
   ratios are grey (empty denominator) and whose counts are a real 0, so those never block.
 * **Earlier months outside the window** (:func:`window_blocks`): a month's figures also read
   earlier months (:func:`scored_months`): the earn-back's source month, when the contract's
@@ -26,6 +26,11 @@ the params:
   money would change with the extract's first day, so the supplier is blocked, the reason
   naming the contract, the month and the window. :func:`period_blocks` is both questions, as
   the run and ``siam validate`` ask them.
+* **A missing survey return** (:func:`missing_returns`, part of :func:`empty_table_blocks`):
+  survey responses come as monthly returns. A supplier scored on them (a level in force on
+  :data:`RETURN_MEASURES`) whose return came for an earlier month of the data window but not
+  for the period is blocked: its level would be scored on what is left (CSAT on ticket
+  closure surveys alone; a probe took hosting's October return out, CSAT amber to green).
 
 >>> import pandas as pd
 >>> window = (pd.Timestamp("2026-03-10T00:00Z"), pd.Timestamp("2026-05-01T00:00Z"))
@@ -53,6 +58,10 @@ HOW_TO_BUILD = {
     "or `siam import eventlog`",
 }
 NOTE_COLUMNS = ["period", "measure", "note"]
+# Measures read from monthly survey returns: measure -> survey_type of the rows it reads about
+# the supplier scored (satisfaction: the customers' responses the supplier returns;
+# collaboration: the other parties' 360 ratings of it).
+RETURN_MEASURES = {"satisfaction": "satisfaction", "collaboration_score": "collaboration"}
 
 
 def check_required(present: Iterable[str], where: str = "dataset") -> None:
@@ -181,11 +190,9 @@ def empty_table_blocks(
     if window is not None:
         start, end = max(start, window[0]), min(end, window[1])
     empty = [t for t in ROWS_EXPECTED if _rows_in_period(tables, t, start, end) == 0]
-    if not empty:
-        return {}
     blocks = {}
     first = periods_mod.first_day(period)
-    for s in params.estate.suppliers:
+    for s in params.estate.suppliers if empty else ():
         levels = params.contract(s.id).service_levels_on(first)
         needs = sorted({t for sl in levels for t in MEASURES[sl.measure].sources} & set(empty))
         if needs:
@@ -194,6 +201,8 @@ def empty_table_blocks(
                 f"no rows in {names} for {period}: the data of the month is missing, so no "
                 f"figure of {s.id} is produced; re-import an extract that covers {period}"
             )
+    for sid, reason in missing_returns(tables, params, period, window).items():
+        blocks[sid] = f"{blocks[sid]}; {reason}" if sid in blocks else reason
     return blocks
 
 
@@ -321,6 +330,73 @@ def period_blocks(
         reasons = [r for r in (empty.get(s.id), months.get(s.id)) if r]
         if reasons:
             out[s.id] = "; ".join(reasons)
+    return out
+
+
+def missing_returns(
+    tables: dict[str, pd.DataFrame],
+    params,
+    period: str,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> dict[str, str]:
+    """Suppliers whose survey return for ``period`` is missing, with why.
+
+    A return is expected for ``period`` from supplier ``s`` and survey type ``k`` when a level
+    of ``s`` in force on the period's first day measures from ``k`` (:data:`RETURN_MEASURES`)
+    and the surveys hold rows about ``s`` of type ``k`` for an earlier month of the data
+    window (``None``: any earlier month): ``s`` returns them month by month. A supplier
+    whose returns start later, or that has none (its CSAT is its closure surveys), is not
+    expected to have one. Malformed or out-of-window periods are the gate's (SRV-010/017).
+
+    Returns
+    -------
+    dict
+        ``{supplier_id: reason}`` in estate order; empty when no expected return is missing.
+
+    Examples
+    --------
+    >>> from siamlib.params import load_params
+    >>> sv = pd.DataFrame({"supplier_id": "hosting", "period": ["2026-08", "2026-09"],
+    ...     "survey_type": "satisfaction"})
+    >>> missing_returns({"surveys": sv}, load_params(), "2026-10")["hosting"][:58]
+    'no satisfaction survey return from hosting for 2026-10, th'
+    >>> missing_returns({"surveys": sv}, load_params(), "2026-09")
+    {}
+    """
+    sv = tables.get("surveys")
+    if sv is None or sv.empty:
+        return {}
+    tz = params.estate.timezone
+    p = sv["period"].astype("str")
+    earlier = p.str.match(periods_mod.PERIOD_RE.pattern) & p.lt(period)
+    if window is not None:
+        earlier &= p.ge(periods_mod.period_of(pd.Series([window[0]]), tz).iloc[0])
+    first = periods_mod.first_day(period)
+    out = {}
+    for s in params.estate.suppliers:
+        for sl in params.contract(s.id).service_levels_on(first):
+            kind = RETURN_MEASURES.get(sl.measure)
+            if kind is None or s.id in out:
+                continue
+            about = sv["supplier_id"].eq(s.id) & sv["survey_type"].eq(kind)
+            months = sorted(p[about & earlier].unique())
+            if not months or (about & p.eq(period)).any():
+                continue
+            span = f"{months[0]} to {months[-1]}" if len(months) > 1 else months[0]
+            span = (
+                f"{len(months)} earlier month{'s' * (len(months) > 1)} of the data window ({span})"
+            )
+            fix = "import the month's return with `siam import returns FILE --kind surveys`"
+            if kind == "satisfaction":
+                out[s.id] = (
+                    f"no satisfaction survey return from {s.id} for {period}, though it has "
+                    f"returns for {span}: {sl.id} would be scored without it; {fix}"
+                )
+            else:
+                out[s.id] = (
+                    f"no collaboration (360) ratings of {s.id} for {period}, though it was "
+                    f"rated in {span}: {sl.id} would be scored without them; {fix}"
+                )
     return out
 
 

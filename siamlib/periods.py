@@ -17,7 +17,9 @@ import re
 
 import pandas as pd
 
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits only (``\d`` takes any script's), and ``\Z``: ``$`` also matches before a final
+# line break, so '2026-10\n' would pass.
+PERIOD_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
 
 
 def check_period(period: str) -> str:

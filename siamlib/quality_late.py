@@ -1,6 +1,7 @@
 """The data-quality rules added after the bad-input probes, tying a row to the rest of the
 dataset: a ticket's dates and first response against its events, an event's group as the
-estate spells it, who answered a survey.
+estate spells it, the order of events at one instant, who answered a survey and how often,
+a survey's month and an outage's length against the data window and the estate.
 
 They are numbered after the id rules (:func:`late_rules`), so no older rule id moves; each is
 a :data:`siamlib.quality_cross.Derive`: a row passes (True), fails (False) or is not
@@ -13,9 +14,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from siamlib import schema
+from siamlib import periods, schema
 from siamlib.common import fold_text
-from siamlib.quality_cross import _NAT, Derive, _event_ticket_rows, _flag, _history, _us
+from siamlib.params import Estate
+from siamlib.quality_cross import (
+    _NAT,
+    Derive,
+    _event_ticket_rows,
+    _flag,
+    _history,
+    _ticket_order,
+    _us,
+)
+
+Window = tuple[pd.Timestamp, pd.Timestamp]
 
 
 # ------------------------------------------------------------------ who answered a survey ----
@@ -41,6 +53,132 @@ def _collaboration_by_party(estate) -> Derive | None:
         return _flag(ok, collab & sv["respondent"].notna())
 
     return derive
+
+
+def _one_rating_per_party(tables) -> pd.Series:
+    """SRV-016: one collaboration rating per respondent, rated supplier and period. A party's
+    rating sent again under new response ids would outweigh the other parties' (a probe:
+    hosting's rating of the integrator five times, INT-COLLAB green to red, +£1,800). Which
+    copy is the party's word is unknown, so every copy fails. Satisfaction responses are
+    the customers' (respondent 'customer', many a month): not judged."""
+    sv = tables["surveys"]
+    key = ["supplier_id", "period", "respondent"]
+    applies = sv["survey_type"].eq("collaboration").fillna(False).astype(bool)
+    applies &= sv[key].notna().all(axis=1)
+    ok = pd.Series(True, index=sv.index)
+    ok[applies] = ~sv.loc[applies, key].astype("str").duplicated(keep=False)
+    return _flag(ok, applies)
+
+
+def _period_in_window(estate, window: Window | None) -> Derive:
+    """SRV-017: a survey response's period is a month the data window holds (in part or in
+    whole, in the estate's time zone). A response keyed '2027-10' leaves its month unseen (a
+    probe: applications' CSAT amber to red, +£1,260). Periods not written YYYY-MM are
+    SRV-010's; without a window nothing is judged."""
+    tz = estate.timezone if estate is not None else "UTC"
+
+    def derive(tables):
+        period = tables["surveys"]["period"]
+        months = period.dropna().unique()
+        valid = {m: periods.PERIOD_RE.match(str(m)) is not None for m in months}
+        inside = {
+            m: window is None or not ok or periods.overlaps(str(m), window, tz)
+            for m, ok in valid.items()
+        }
+        applies = period.map(valid).fillna(False).astype(bool) & (window is not None)
+        return _flag(period.map(inside).fillna(True).astype(bool), applies)
+
+    return derive
+
+
+# ---------------------------------------------------------------- an outage's length ----
+def max_outage_days(estate) -> int:
+    """The longest outage OUT-015 accepts: the estate's ``max_outage_days`` (default 7)."""
+    default = Estate.model_fields["max_outage_days"].default
+    return default if estate is None else estate.max_outage_days
+
+
+def _outage_not_too_long(estate, window: Window | None) -> Derive:
+    """OUT-015: an outage lasts at most :func:`max_outage_days`; one with no ``end_at`` is
+    still down at the data window's end, as availability counts it (without a window it is
+    not judged). A start keyed a month early took a 22-minute network outage to 30 days
+    (AVAIL 99.98 to 71.74 %, +£4,500) and no other rule saw it; the demo's longest outage is
+    30 hours. Blocking: an outage is never quarantined (``quality_rules.NEVER_QUARANTINED``)."""
+    limit = pd.Timedelta(days=max_outage_days(estate)).value // 1000  # us
+    last = None if window is None else pd.Timestamp(window[1]).value // 1000
+
+    def derive(tables):
+        df = tables["outages"]
+        start, end = _us(df["start_at"]), _us(df["end_at"])  # naive: OUT-002's, an error here
+        if last is not None:
+            end = np.where(end == _NAT, last, end)
+        applies = (start != _NAT) & (end != _NAT)
+        ok = np.where(applies, end - np.where(applies, start, 0), 0) <= limit
+        return _flag(pd.Series(ok, index=df.index), pd.Series(applies, index=df.index))
+
+    return derive
+
+
+# --------------------------------------------------- events at one instant, in an order ----
+def _ties_add_no_handoff(tables) -> pd.Series:
+    """EVT-020: a ticket's events at one instant are in an order that adds no hand-off: no
+    other order of them gives fewer changes of assignment group, from the group holding the
+    ticket before the instant to the one holding it after.
+
+    Events at one instant have no order but ``event_seq``; an export without a tie-breaker
+    may list them either way, and the hand-off, ping-pong, routing and dispatch measures
+    read the order (a probe swapped the service desk's work and the dispatch in one minute on
+    180 tickets: SD > dispatch > SD in no time, INT-ROUTING green to red, +£2,700). No
+    figure can be made independent of that order (who holds the ticket after the instant is
+    the last event's group), so the ticket is quarantined when the order taken is not one of
+    the fewest hand-offs: a return to a group or a second visit in no time. Events without a
+    group are skipped, as those measures skip them. On the public ServiceNow log (ordered by
+    ``sys_mod_count``) 839 tickets (4.0 %) have tied events of two groups; 124 (0.6 %) fail.
+
+    With ``p`` the group before the instant, ``n`` the one after and ``D`` the tied events'
+    groups (at least two), the fewest changes are ``|D - {p}|`` (``|D| - 1`` without ``p``),
+    plus one unless ``n`` can come last (``n`` in ``D`` and not ``p``; without ``p``, in
+    ``D``) or there is no ``n``.
+    """
+    ev = tables["ticket_events"]
+    m = len(ev)
+    ok, applies = np.ones(m, dtype=bool), np.zeros(m, dtype=bool)
+    if not m:
+        return _flag(pd.Series(ok, index=ev.index), pd.Series(applies, index=ev.index))
+    grp = ev["assignment_group"]
+    if not isinstance(grp.dtype, pd.CategoricalDtype):
+        grp = grp.astype("category")
+    code = grp.cat.codes.to_numpy().astype(np.int64)
+    tpos, at = _event_ticket_rows(tables), _us(ev["event_at"])
+    seq = pd.to_numeric(ev["event_seq"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    keep = (tpos >= 0) & (code >= 0) & (at != _NAT) & ~np.isnan(seq)
+    order = _ticket_order(tpos, seq, keep)
+    idx = np.arange(m) if order is None else order
+    t, a, c = tpos[idx], at[idx], code[idx]
+    k = len(idx)
+    same = np.r_[False, t[1:] == t[:-1]] if k else np.zeros(0, dtype=bool)
+    tie = same & np.r_[False, a[1:] == a[:-1]] if k else same
+    if tie.any():
+        start = np.flatnonzero(~tie)
+        end = np.r_[start[1:], k] - 1
+        block = np.cumsum(~tie) - 1
+        width = int(c.max()) + 1
+        distinct = np.bincount(np.unique(block * width + c) // width, minlength=len(start))
+        prev = np.where(same[start], c[np.maximum(start - 1, 0)], -1)
+        after = np.minimum(end + 1, k - 1)
+        nxt = np.where((end + 1 < k) & same[after], c[after], -1)
+        changed = np.r_[False, c[1:] != c[:-1]] & tie
+        seen = np.add.reduceat(changed.astype(np.int64), start)
+        seen += (prev >= 0) & (prev != c[start])
+        seen += (nxt >= 0) & (nxt != c[end])
+        p_in = np.maximum.reduceat((c == prev[block]).astype(np.int8), start) > 0
+        n_in = np.maximum.reduceat((c == nxt[block]).astype(np.int8), start) > 0
+        fewest = np.where(prev >= 0, distinct - p_in, distinct - 1)
+        fewest += ~((nxt < 0) | (n_in & ((prev < 0) | (nxt != prev))))
+        judged = (end > start) & (distinct > 1)
+        ok[idx] = ~(judged & (seen > fewest))[block]
+        applies[idx] = judged[block]
+    return _flag(pd.Series(ok, index=ev.index), pd.Series(applies, index=ev.index))
 
 
 # --------------------------------------------------------------- group names as spelt ----
@@ -144,9 +282,10 @@ def _has_events(tables) -> pd.Series:
     return _flag(pd.Series(has, index=tk.index), pd.Series(len(ev) > 0, index=tk.index))
 
 
-def late_rules(services=None, estate=None) -> dict[str, list]:
+def late_rules(services=None, estate=None, window: Window | None = None) -> dict[str, list]:
     """Cross-table rules added after the id rules (so that no existing rule id moves); the
-    same shape as :func:`_cross_rules`."""
+    same shape as :func:`_cross_rules`. ``window`` (UTC, end exclusive) is the dataset's."""
+    days = max_outage_days(estate)
     return {
         "tickets": [
             ("first_response_at", "quarantine", "A ticket's first response is the time of one "
@@ -164,11 +303,23 @@ def late_rules(services=None, estate=None) -> dict[str, list]:
              "of the estate's groups (params/estate.yaml) but for spaces, invisible "
              "characters, width or case is spelt as the estate spells it (a variant would "
              "count as a hand-off).", _group_spelt(estate)),
+            ("event_at", "quarantine", "A ticket's events at one instant are in an order that "
+             "adds no hand-off (no other order of them changes assignment group fewer times).",
+             _ties_add_no_handoff),
+        ],
+        "outages": [
+            ("end_at", "blocking", f"An outage lasts at most {days} days (params/estate.yaml "
+             "max_outage_days; one with no end_at, to the data window's end).",
+             _outage_not_too_long(estate, window)),
         ],
         "surveys": [
             ("respondent", "quarantine", "A satisfaction response's respondent is 'customer'.",
              _satisfaction_by_customer),
             ("respondent", "quarantine", "A collaboration rating's respondent is 'retained' or "
              "a supplier of the estate (params/estate.yaml).", _collaboration_by_party(estate)),
+            ("respondent", "quarantine", "A collaboration rating is the only one by its "
+             "respondent of its supplier in its period.", _one_rating_per_party),
+            ("period", "blocking", "A survey response's period is a month the dataset window "
+             "holds.", _period_in_window(estate, window)),
         ],
     }  # fmt: skip

@@ -65,7 +65,9 @@ _UNIT_RANGES = {
     "count": (0, None, "quarantine"),
 }
 _RANGE_OVERRIDES = {("ticket_events", "event_seq"): (1, None, "blocking")}
-_PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# ``\Z``, not ``$``: GX searches with ``re`` (``str.contains``), where ``$`` also matches
+# before a final line break ('2026-10\n' passed and left its month unseen).
+_PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])\Z"
 
 
 # ----------------------------------------------------------------------------------- rules ----
@@ -153,7 +155,8 @@ def build_rules(
     if window is not None:
         start, end = (_as_utc(w) for w in window)
     estate = params.estate if isinstance(params, Params) else None
-    cross, late = _cross_rules(services, estate), late_rules(services, estate)
+    cross = _cross_rules(services, estate)
+    late = late_rules(services, estate, None if start is None else (start, end))
     rules: list[Rule] = []
     for name, table in schema.TABLES.items():
         noun = NOUN[name]

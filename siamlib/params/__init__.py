@@ -121,6 +121,9 @@ class Estate(_Strict):
     timezone: TimeZone = DEFAULT_TZ  # reporting months are calendar months in this zone
     # an open ticket older than this is "aged"; more than ten years is a typo, not a policy
     aged_after_days: int = Field(default=30, ge=1, le=3650)
+    # the longest outage the data-quality gate accepts (rule OUT-015): a start or end keyed a
+    # month early or late would count a month of downtime; raise it for a known long outage
+    max_outage_days: int = Field(default=7, ge=1, le=366)
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
     designed_routes: list[DesignedRoute] = Field(default_factory=list)

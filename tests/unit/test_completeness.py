@@ -256,3 +256,85 @@ def test_the_months_a_suppliers_figures_read_are_its_earn_back_and_rolling_windo
     assert completeness.scored_months(no_earn_back("integrator"), "integrator", "2026-10") == [
         "2026-10"
     ]
+
+
+# ------------------------------------------------------------- a month's missing return ----
+def survey(rid: str, supplier: str, period: str, kind: str = "satisfaction") -> dict:
+    respondent = "customer" if kind == "satisfaction" else "retained"
+    return dict(response_id=rid, supplier_id=supplier, period=period, survey_type=kind,
+                respondent=respondent, score=4.0)  # fmt: skip
+
+
+MAR = {
+    "tickets": table("tickets", [ticket("T3", "2026-03-02T09:00Z", "2026-03-03T09:00Z")]),
+    "ticket_events": table(
+        "ticket_events",
+        [
+            event("T3", 1, "2026-03-02T09:00Z", "assigned"),
+            event("T3", 2, "2026-03-03T09:00Z", "resolved"),
+        ],
+    ),
+}
+Q1 = (pd.Timestamp("2026-01-01T00:00Z"), pd.Timestamp("2026-04-01T00:00Z"))
+
+
+def test_a_suppliers_missing_satisfaction_return_blocks_its_report_naming_it():
+    # hosting returned satisfaction surveys for January and February, none for March: its
+    # March CSAT would be scored on ticket closure surveys alone.
+    surveys = [survey("S1", "hosting", "2026-01"), survey("S2", "hosting", "2026-02"),
+               survey("S3", "euc", "2026-02"), survey("S4", "euc", "2026-03")]  # fmt: skip
+    tables = {**MAR, "surveys": table("surveys", surveys)}
+    blocks = completeness.empty_table_blocks(tables, PARAMS, "2026-03", Q1)
+    assert list(blocks) == ["hosting"]
+    assert blocks["hosting"].startswith(
+        "no satisfaction survey return from hosting for 2026-03, though it has returns for "
+        "2 earlier months of the data window (2026-01 to 2026-02): CSAT would be scored "
+        "without it"
+    )
+    assert "siam import returns" in blocks["hosting"] and "\n" not in blocks["hosting"]
+    feb = {**FEB_ONLY, "surveys": tables["surveys"]}
+    assert completeness.empty_table_blocks(feb, PARAMS, "2026-02", Q1) == {}
+
+
+def test_a_return_is_not_expected_before_a_suppliers_first_or_without_any():
+    # euc's returns start in March: February is not missing one; network never returns
+    # surveys (its CSAT is its closure surveys): never blocked for it.
+    tables = {**MAR, "surveys": table("surveys", [survey("S4", "euc", "2026-03")])}
+    assert completeness.empty_table_blocks(tables, PARAMS, "2026-03", Q1) == {}
+    feb = {**FEB_ONLY, "surveys": tables["surveys"]}
+    assert completeness.empty_table_blocks(feb, PARAMS, "2026-02", Q1) == {}
+    # No surveys table at all: no return history (the absent table greys CSAT elsewhere).
+    assert completeness.empty_table_blocks(MAR, PARAMS, "2026-03", Q1) == {}
+
+
+def test_a_return_before_the_data_window_does_not_make_one_expected():
+    tables = {**MAR, "surveys": table("surveys", [survey("S1", "hosting", "2025-12")])}
+    assert completeness.empty_table_blocks(tables, PARAMS, "2026-03", Q1) == {}
+
+
+def test_missing_collaboration_ratings_of_the_integrator_block_it():
+    # INT-COLLAB reads the integrator's 360 ratings; January's and February's came, March's
+    # did not. The satisfaction returns of hosting are all there.
+    surveys = [survey("C1", "integrator", "2026-01", "collaboration"),
+               survey("C2", "integrator", "2026-02", "collaboration"),
+               survey("S1", "hosting", "2026-02"), survey("S2", "hosting", "2026-03")]  # fmt: skip
+    tables = {**MAR, "surveys": table("surveys", surveys)}
+    blocks = completeness.empty_table_blocks(tables, PARAMS, "2026-03", Q1)
+    assert list(blocks) == ["integrator"]
+    assert blocks["integrator"].startswith(
+        "no collaboration (360) ratings of integrator for 2026-03, though it was rated in 2 "
+        "earlier months of the data window (2026-01 to 2026-02): INT-COLLAB would be scored "
+        "without them"
+    )
+
+
+def test_a_missing_return_adds_to_a_missing_ticket_log():
+    tables = {
+        **FEB_ONLY,
+        "surveys": table(
+            "surveys", [survey("S1", "hosting", "2026-01"), survey("S2", "hosting", "2026-02")]
+        ),
+    }
+    blocks = completeness.empty_table_blocks(tables, PARAMS, "2026-03", Q1)
+    assert blocks["hosting"].startswith("no rows in ticket_events and tickets for 2026-03")
+    assert "; no satisfaction survey return from hosting for 2026-03" in blocks["hosting"]

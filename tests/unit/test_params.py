@@ -613,3 +613,16 @@ def test_a_designed_route_repeating_a_party_names_the_step(params_copy):
     )
     msg = _error(params_copy)
     assert "estate.yaml" in msg and "designed_routes[0].path" in msg and "step 1" in msg
+
+
+def test_the_longest_outage_defaults_to_7_days_and_loads_from_the_estate(params_copy):
+    assert fixture_params().estate.max_outage_days == 7
+    _edit(params_copy / "estate.yaml", lambda d: d.update(max_outage_days=30))
+    assert load_params(params_copy).estate.max_outage_days == 30
+
+
+@pytest.mark.parametrize("bad", [0, -1, 367, "a week"])
+def test_a_longest_outage_of_no_days_or_over_a_year_is_refused_naming_the_key(params_copy, bad):
+    _edit(params_copy / "estate.yaml", lambda d: d.update(max_outage_days=bad))
+    msg = _error(params_copy)
+    assert "estate.yaml" in msg and "max_outage_days" in msg

@@ -23,7 +23,9 @@ def test_previous_periods_cross_the_year():
     assert periods.previous_periods("2026-01", 3) == ["2025-11", "2025-12", "2026-01"]
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-1", "26-01", "2026/01", "", None])
+@pytest.mark.parametrize(
+    "bad", ["2026-13", "2026-1", "26-01", "2026/01", "", None, "2026-10\n", "٢٠٢٦-10"]
+)
 def test_a_bad_period_is_refused(bad):
     with pytest.raises(ValueError, match="YYYY-MM"):
         periods.check_period(bad)

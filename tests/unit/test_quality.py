@@ -174,6 +174,17 @@ def add_event(*row):
     return mutate
 
 
+def add_survey(**values):
+    """Append one survey response."""
+
+    def mutate(tables):
+        sv = tables["surveys"]
+        extra = pd.DataFrame([values]).reindex(columns=sv.columns)
+        tables["surveys"] = schema.coerce("surveys", pd.concat([sv, extra], ignore_index=True))
+
+    return mutate
+
+
 def naive(table: str, column: str):
     def mutate(tables):
         tables[table][column] = tables[table][column].dt.tz_localize(None)
@@ -257,6 +268,12 @@ CASES = {
     "EVT-017": (set_cell("ticket_events", 5, "supplier_id", "service-desk"), "INC2#2"),
     "EVT-018": (set_cell("ticket_events", 4, "ticket_id", "INC2\ufeff"), "INC2\ufeff#1"),
     "EVT-019": (set_cell("ticket_events", 5, "assignment_group", "NET-NOC "), "INC2#2"),
+    # Back to the service desk in the minute the network took INC2: SD > NET > SD in no time
+    # (INC2#2 fails with it: PAIRED).
+    "EVT-020": (
+        add_event("INC2", 3, ts("2026-01-10 08:05"), "in_progress", "SD-L1", "service-desk", 1),
+        "INC2#3",
+    ),
     "PRB-001": (drop_column("problems", "ci"), "ci"),
     "PRB-002": (naive("problems", "opened_at"), "opened_at (datetime64[us])"),
     "PRB-003": (set_cell("problems", 1, "problem_id", "PRB1"), "PRB1"),
@@ -317,6 +334,8 @@ CASES = {
     # availability denominator.
     "OUT-013": (set_cell("outages", 1, "service", "email"), "OUT2"),
     "OUT-014": (set_cell("outages", 1, "outage_id", "OUT\u20602"), "OUT\u20602"),
+    # OUT1's start keyed a month early: 2 h 10 min down becomes 31 days.
+    "OUT-015": (set_cell("outages", 0, "start_at", ts("2025-12-05 08:50")), "OUT1"),
     "IMP-001": (drop_column("improvements", "title"), "title"),
     "IMP-002": (naive("improvements", "raised_at"), "raised_at (datetime64[us])"),
     "IMP-003": (set_cell("improvements", 1, "improvement_id", "IMP1"), "IMP1"),
@@ -350,7 +369,23 @@ CASES = {
     # A supplier answering its own satisfaction survey; an outsider's 360 rating.
     "SRV-014": (set_cell("surveys", 0, "respondent", "hosting"), "S1"),
     "SRV-015": (set_cell("surveys", 1, "respondent", "acme"), "S2"),
+    # The integrator's rating of network sent again under a new id (S2 fails with it: PAIRED).
+    "SRV-016": (
+        add_survey(
+            response_id="S2b",
+            supplier_id="network",
+            period="2026-01",
+            survey_type="collaboration",
+            respondent="integrator",
+            score=3.5,
+        ),
+        "S2b",
+    ),  # fmt: skip
+    "SRV-017": (set_cell("surveys", 1, "period", "2027-01"), "S2"),
 }
+# Rules whose crafted case fails two rows (events tied at one instant, a repeated rating):
+# rule id -> the other row's key.
+PAIRED = {"EVT-020": "INC2#2", "SRV-016": "S2"}
 
 
 def bad_tables(rule_id: str) -> dict[str, pd.DataFrame]:
@@ -771,7 +806,9 @@ def test_one_bad_row_is_quarantined_and_blocks_no_report(rule_id):
     result = quality.run_rules(tables, [RULES[rule_id]], SUPPLIERS, window=WINDOW)
     listed = result.quarantined
     table, key = RULES[rule_id].table, CASES[rule_id][1]
-    assert listed[["table", "row_key", "rule_id"]].values.tolist() == [[table, key, rule_id]]
+    keys = sorted({key, PAIRED.get(rule_id, key)})
+    got = sorted(listed[["table", "row_key", "rule_id"]].values.tolist())
+    assert got == [[table, k, rule_id] for k in keys]
     for supplier in [*SUPPLIERS, None]:
         assert quality.blocking_failures(result, supplier).empty
     assert result.ok

@@ -358,3 +358,207 @@ def test_an_outage_without_a_service_blocks_its_supplier_rather_than_dropping_do
 def test_no_rule_quarantines_an_outage():
     severities = {r.severity for r in RULES.values() if r.table == "outages"}
     assert "quarantine" not in severities
+
+
+# ------------------------------------------- OUT-015: an outage is not implausibly long ----
+def run_without_window(tables, *rule_ids) -> quality.QualityResult:
+    """The rules as built for a dataset whose window is not known."""
+    rules = {r.rule_id: r for r in quality.build_rules(PARAMS, None)}
+    return quality.run_rules(tables, [rules[r] for r in rule_ids], SUPPLIERS)
+
+
+def params_with(**estate) -> object:
+    """The fixture params with some estate keys changed (validated as loaded)."""
+    est = type(PARAMS.estate).model_validate({**PARAMS.estate.model_dump(), **estate})
+    return PARAMS.model_copy(update={"estate": est})
+
+
+def test_an_outage_started_a_month_early_blocks_its_supplier_rather_than_counting_a_month_down():
+    # OUT1 (hosting email, 08:50-11:00 on 5 January) with its start keyed a month early: a
+    # 2 h 10 min outage would count 31 days of downtime.
+    tables = good_tables()
+    tables["outages"].loc[0, "start_at"] = ts("2025-12-05 08:50")
+    result = run(tables, "OUT-015")
+    r = row(result, "OUT-015")
+    assert (r["severity"], r["unexpected_count"], r["examples"]) == ("blocking", 1, ["OUT1"])
+    assert not quality.blocking_failures(result, "hosting").empty
+    assert quality.blocking_failures(result, "network").empty
+    assert result.quarantined.empty
+
+
+def test_an_outage_of_exactly_the_limit_passes_and_one_minute_more_fails():
+    tables = good_tables()
+    tables["outages"].loc[0, "end_at"] = ts("2026-01-12 08:50")  # OUT1 from 5 Jan 08:50: 7 days
+    assert row(run(tables, "OUT-015"), "OUT-015")["passed"]
+    tables["outages"].loc[0, "end_at"] = ts("2026-01-12 08:51")
+    assert row(run(tables, "OUT-015"), "OUT-015")["examples"] == ["OUT1"]
+
+
+def test_an_outage_still_open_counts_to_the_windows_end_and_is_not_judged_without_a_window():
+    # OUT2 (network wan, no end_at) from 25 January runs 6 days 23 h to the window's end
+    # (1 February): within 7 days. Started on 20 January, it would run 12 days.
+    tables = good_tables()
+    assert row(run(tables, "OUT-015"), "OUT-015")["passed"]
+    tables["outages"].loc[1, "start_at"] = ts("2026-01-20 01:00")
+    assert row(run(tables, "OUT-015"), "OUT-015")["examples"] == ["OUT2"]
+    assert row(run_without_window(tables, "OUT-015"), "OUT-015")["passed"]
+
+
+def test_the_longest_outage_is_the_estates_max_outage_days():
+    tables = good_tables()
+    tables["outages"].loc[0, "start_at"] = ts("2025-12-05 08:50")  # 31 days
+    rules = {r.rule_id: r for r in quality.build_rules(params_with(max_outage_days=40), WINDOW)}
+    result = quality.run_rules(tables, [rules["OUT-015"]], SUPPLIERS, window=WINDOW)
+    assert row(result, "OUT-015")["passed"]
+    assert "40 days" in rules["OUT-015"].description
+    assert "7 days" in RULES["OUT-015"].description  # the default
+
+
+# ------------------------------------- EVT-020: the order of events at one instant ----
+def dispatched(tied: list[tuple]) -> dict[str, pd.DataFrame]:
+    """INC1 logged by the service desk at 09:00, then ``tied`` events (seq 2, 3) both at 09:10,
+    then hosting working it and resolving it (seq 4, 5)."""
+    return with_events(good_tables(), "INC1", [
+        (1, ts("2026-01-05 09:00"), "new", "SD-L1", "service-desk", 1),
+        *[(2 + i, ts("2026-01-05 09:10"), *e) for i, e in enumerate(tied)],
+        (4, ts("2026-01-05 09:30"), "in_progress", "HOST-Ops", "hosting", 2),
+        (5, ts("2026-01-05 12:00"), "resolved", "HOST-Ops", "hosting", 2),
+    ])  # fmt: skip
+
+
+SD = ("SD-L1", "service-desk", 1)
+DISPATCH = ("SIAM-Dispatch", "integrator", 1)
+HOST = ("HOST-Ops", "hosting", 2)
+
+
+def test_tied_events_exported_in_an_order_that_bounces_the_ticket_fail():
+    # The service desk works INC1 and dispatches it in the same minute. Listed dispatch first,
+    # the ticket goes SD > dispatch > SD > hosting in no time: 3 hand-offs where the events
+    # allow 2, and a ping-pong. Both tied events fail; the ticket is quarantined whole.
+    tables = dispatched([("assigned", *DISPATCH), ("in_progress", *SD)])
+    result = run(tables, "EVT-020")
+    r = row(result, "EVT-020")
+    assert (r["severity"], r["unexpected_count"]) == ("quarantine", 2)
+    assert sorted(r["examples"]) == ["INC1#2", "INC1#3"]
+    clean, _ = quarantine(tables, result)
+    assert "INC1" not in set(clean["ticket_events"]["ticket_id"])
+
+
+def test_tied_events_in_an_order_that_adds_no_hand_off_pass():
+    # SD works it, then dispatch takes it: SD > dispatch > hosting, the fewest hand-offs.
+    assert row(run(dispatched([("in_progress", *SD), ("assigned", *DISPATCH)]), "EVT-020"),
+               "EVT-020")["passed"]  # fmt: skip
+    # Two events of one group at one instant: no order changes anything.
+    assert row(run(dispatched([("assigned", *HOST), ("in_progress", *HOST)]), "EVT-020"),
+               "EVT-020")["passed"]  # fmt: skip
+
+
+def test_tied_events_visiting_the_next_holder_before_another_group_fail():
+    # Dispatch and hosting at 09:10, hosting again at 09:30: listed hosting first, the ticket
+    # goes SD > hosting > dispatch > hosting (3 hand-offs, a ping-pong) where 2 will do.
+    tables = dispatched([("assigned", *HOST), ("assigned", *DISPATCH)])
+    assert sorted(row(run(tables, "EVT-020"), "EVT-020")["examples"]) == ["INC1#2", "INC1#3"]
+
+
+def test_tied_events_whose_every_order_gives_as_many_hand_offs_pass_and_missing_groups_skip():
+    # The last two events of a ticket tied: SD > dispatch > hosting or SD > hosting > dispatch,
+    # 2 hand-offs either way (who held it last is TKT-032's question).
+    tables = with_events(good_tables(), "INC1", [
+        (1, ts("2026-01-05 09:00"), "new", "SD-L1", "service-desk", 1),
+        (2, ts("2026-01-05 09:10"), "assigned", "HOST-Ops", "hosting", 2),
+        (3, ts("2026-01-05 09:10"), "assigned", "SIAM-Dispatch", "integrator", 1),
+    ])  # fmt: skip
+    assert row(run(tables, "EVT-020"), "EVT-020")["passed"]
+    # An event without a group is skipped, as the hand-off measures skip it.
+    tables = dispatched([("in_progress", None, None, None), ("in_progress", *SD)])
+    assert row(run(tables, "EVT-020"), "EVT-020")["passed"]
+
+
+def test_events_of_different_tickets_at_one_instant_are_not_a_tie():
+    # INC2's two events (SD, then network) at the times of INC1's first two (SD, then
+    # hosting), the log interleaved: rows of two tickets side by side at one instant.
+    tables = good_tables()
+    ev = tables["ticket_events"]
+    inc1, inc2 = ev.index[ev["ticket_id"] == "INC1"], ev.index[ev["ticket_id"] == "INC2"]
+    ev.loc[inc2, "event_at"] = ev.loc[inc1[:2], "event_at"].to_numpy()
+    tables["ticket_events"] = ev.loc[[inc1[0], inc2[0], inc1[1], inc2[1], *inc1[2:], *ev.index[6:]]]
+    assert row(run(tables, "EVT-020"), "EVT-020")["passed"]
+
+
+# --------------------------------------------- SRV-016: one rating per party and month ----
+def with_surveys(tables, rows: list[dict]) -> dict[str, pd.DataFrame]:
+    sv = tables["surveys"]
+    extra = pd.DataFrame(rows).reindex(columns=sv.columns)
+    both = pd.concat([sv, extra], ignore_index=True)
+    return {**tables, "surveys": schema.coerce("surveys", both)}
+
+
+def test_a_partys_rating_repeated_under_new_response_ids_is_quarantined_every_copy():
+    # S2: the integrator's January rating of network (3.5), sent four times more (one at 1.0).
+    copies = [dict(response_id=f"S2-{i}", supplier_id="network", period="2026-01",
+                   survey_type="collaboration", respondent="integrator",
+                   score=1.0 if i == 4 else 3.5) for i in range(1, 5)]  # fmt: skip
+    others = [
+        dict(response_id="S6", supplier_id="network", period="2026-01",
+             survey_type="collaboration", respondent="hosting", score=4.0),  # another party
+        dict(response_id="S7", supplier_id="euc", period="2026-01",
+             survey_type="collaboration", respondent="integrator", score=4.0),  # another rated
+        dict(response_id="S8", supplier_id="hosting", period="2026-01",
+             survey_type="satisfaction", respondent="customer", score=2.0),  # many customers
+    ]  # fmt: skip
+    tables = with_surveys(good_tables(), copies + others)
+    result = run(tables, "SRV-016")
+    r = row(result, "SRV-016")
+    assert (r["severity"], r["unexpected_count"]) == ("quarantine", 5)
+    assert sorted(r["examples"]) == ["S2", "S2-1", "S2-2", "S2-3", "S2-4"]
+    assert row(result, "SRV-016", "network")["unexpected_count"] == 5
+    assert row(result, "SRV-016", "euc")["passed"] and row(result, "SRV-016", "hosting")["passed"]
+
+
+def test_one_rating_per_party_per_month_passes_and_two_copies_are_taken_out():
+    next_month = dict(
+        response_id="S9",
+        supplier_id="network",
+        period="2026-02",
+        survey_type="collaboration",
+        respondent="integrator",
+        score=2.0,
+    )
+    assert row(run(with_surveys(good_tables(), [next_month]), "SRV-016"), "SRV-016")["passed"]
+    twice = with_surveys(good_tables(), [{**next_month, "period": "2026-01"}])
+    result = run(twice, "SRV-016")
+    clean, _ = quarantine(twice, result)
+    assert set(clean["surveys"]["response_id"]) == {"S1"}
+    assert quality.blocking_failures(result, "network").empty  # 2 rows: under the limit
+
+
+# ------------------------------- SRV-010 / SRV-017: a survey's period, as written and when ----
+def test_a_period_with_a_trailing_line_break_is_not_a_month():
+    tables = good_tables()
+    tables["surveys"].loc[1, "period"] = "2026-01\n"
+    tables["surveys"].loc[0, "period"] = "٢٠٢٦-01"  # Arabic-Indic digits
+    r = row(run(tables, "SRV-010"), "SRV-010")
+    assert (r["severity"], sorted(r["examples"])) == ("blocking", ["S1", "S2"])
+
+
+def test_a_survey_period_outside_the_data_window_blocks_its_supplier():
+    tables = good_tables()
+    tables["surveys"].loc[0, "period"] = "2027-01"  # hosting's response, a year late
+    result = run(tables, "SRV-017")
+    r = row(result, "SRV-017")
+    assert (r["severity"], r["unexpected_count"], r["examples"]) == ("blocking", 1, ["S1"])
+    assert not quality.blocking_failures(result, "hosting").empty
+    assert quality.blocking_failures(result, "network").empty
+    tables["surveys"].loc[0, "period"] = "2025-12"  # the month before the window
+    assert row(run(tables, "SRV-017"), "SRV-017")["examples"] == ["S1"]
+    assert row(run_without_window(tables, "SRV-017"), "SRV-017")["passed"]  # no window known
+
+
+def test_a_survey_period_in_a_month_the_window_holds_in_part_passes():
+    # A window from 10 January to 10 February holds part of February: its returns are data.
+    tables = good_tables()
+    tables["surveys"].loc[0, "period"] = "2026-02"
+    window = (ts("2026-01-10"), ts("2026-02-10"))
+    rules = {r.rule_id: r for r in quality.build_rules(PARAMS, window)}
+    result = quality.run_rules(tables, [rules["SRV-017"]], SUPPLIERS, window=window)
+    assert row(result, "SRV-017")["passed"]

@@ -162,15 +162,12 @@ def test_data_missing_for_the_month_stops_the_supplier_and_the_board_only_when_a
 
 
 def test_check_without_a_period_checks_the_last_month_the_window_covers_in_full(tmp_path):
-    folder = write_folder(tmp_path, good_tables(), (DEC_JAN[0], pd.Timestamp("2026-02-10T00:00Z")))
-    checked = gate.check(folder, MONTH_PARAMS)
-
     tables = good_tables()
     # OUT2 (planned, from 25 January) ends: still open, it would be down 16 days at the
     # window's end, over the longest outage the gate accepts (OUT-015, 7 days).
     tables["outages"].loc[1, "end_at"] = pd.Timestamp("2026-01-25T05:00Z")
     folder = write_folder(tmp_path, tables, (DEC_JAN[0], pd.Timestamp("2026-02-10T00:00Z")))
-    checked = gate.check(folder, PARAMS)
+    checked = gate.check(folder, MONTH_PARAMS)
     assert checked.period == "2026-01"
     assert checked.stopped == {} and checked.exit_code == 0
     assert checked.summary_text().splitlines()[-1] == "OK: no report stopped."

@@ -112,23 +112,7 @@ def test_changed_data_reads_nothing(tmp_path, filled, dirty):
     assert other.cache_use["hits"] == []
 
 
-def test_frames_computed_beside_the_gate_before_quarantine_are_never_cached(tmp_path, dirty):
-    # The speculative computation read the two bad rows; the gate quarantines them, so the
-    # run computes again without them, and only that is stored.
-    first = workbook.compute_period(dirty, PARAMS, PERIOD, cache_dir=tmp_path, beside=True)
-    again = workbook.compute_period(dirty, PARAMS, PERIOD, cache_dir=tmp_path, beside=False)
-    assert len(first.quarantined) > 0 and again.cache_use["misses"] == []
-    plain = workbook.compute_period(dirty, PARAMS, PERIOD, beside=False)
-    assert_same_work(first, plain)
-    assert_same_work(again, plain)
-
-
-def test_a_clean_run_beside_the_gate_caches_its_computation(tmp_path, data, cold):
-    first = workbook.compute_period(data, PARAMS, PERIOD, cache_dir=tmp_path, beside=True)
-    again = workbook.compute_period(data, PARAMS, PERIOD, cache_dir=tmp_path)
-    assert again.cache_use["misses"] == []
-    assert_same_work(first, cold)
-    assert_same_work(again, cold)
+# A run beside the gate caches only what it keeps: tests/unit/test_quality_beside.py.
 
 
 def test_a_corrupt_entry_is_recomputed_not_trusted(tmp_path, data, filled, cold):

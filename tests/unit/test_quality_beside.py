@@ -1,14 +1,16 @@
 """siamlib.quality_beside: the gate in a worker process while the driver computes gives the
-figures, gate results and quarantine list of the sequential run (real spawned processes)."""
+figures, frames, gate results, quarantine list and evidence of the sequential run, and caches
+only what it keeps (real spawned processes)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from siamlib import figures, io, quality, quality_beside, workbook
+from siamlib import io, quality, quality_beside, workbook
 from tests.fixtures import datasets
 from tests.fixtures.fixture_params import fixture_params
+from tests.unit.test_compute_cache import assert_same_work
 
 PARAMS = fixture_params()
 PERIOD = "2026-10"
@@ -25,21 +27,26 @@ def dirty_data(tmp_path_factory, clean_data):
     return datasets.with_quarantined_rows(clean_data, tmp_path_factory.mktemp("dirty_data"))
 
 
-def _same(a: workbook.Work, b: workbook.Work) -> None:
-    pd.testing.assert_frame_equal(figures.figures_frame(a), figures.figures_frame(b))
-    pd.testing.assert_frame_equal(a.quality.results, b.quality.results)
-    pd.testing.assert_frame_equal(a.quarantined, b.quarantined)
-
-
 @pytest.mark.parametrize("data", ["clean_data", "dirty_data"])
-def test_validating_beside_gives_the_sequential_runs_figures_gate_and_quarantine(data, request):
+def test_validating_beside_gives_the_sequential_runs_work_and_caches_only_what_it_keeps(
+    data, request, tmp_path
+):
+    # Beside the gate the driver computes on every row; on the dirty estate the gate then
+    # quarantines two rows, so that speculative computation is redone without them and only
+    # the redone one is stored: a second run reads everything from the cache, and both equal
+    # the sequential run (figures, frames, gate results, quarantine list, evidence).
     folder = request.getfixturevalue(data)
     stages: dict = {}
-    beside = workbook.compute_period(folder, PARAMS, PERIOD, beside=True, stages=stages)
+    beside = workbook.compute_period(
+        folder, PARAMS, PERIOD, beside=True, stages=stages, cache_dir=tmp_path
+    )
     alone = workbook.compute_period(folder, PARAMS, PERIOD, beside=False)
-    _same(beside, alone)
+    assert_same_work(beside, alone)
     assert stages["validate"] > 0 and "waiting_for_validate" in stages
     assert (len(beside.quarantined) > 0) == (data == "dirty_data")
+    again = workbook.compute_period(folder, PARAMS, PERIOD, beside=False, cache_dir=tmp_path)
+    assert again.cache_use["misses"] == []
+    assert_same_work(again, alone)
 
 
 def test_a_computation_that_fails_is_handed_back_with_the_gates_result(clean_data):

@@ -206,6 +206,19 @@ def empty_table_blocks(
     return blocks
 
 
+def earn_back_months(contract, period: str) -> list[str]:
+    """The months of ``period``'s earn-back, oldest first: its source month (whose credit it
+    gives back), the months between and ``period``; ``[]`` without earn-back. The one
+    definition the ledger (:mod:`siamlib.credits`) and the window check share.
+
+    >>> from siamlib.params import load_params
+    >>> earn_back_months(load_params().contract("hosting"), "2026-10")[0]
+    '2026-07'
+    """
+    eb = contract.credit_regime.earn_back
+    return periods_mod.previous_periods(period, eb.periods + 1) if eb.enabled else []
+
+
 def earn_back_window(contract, period: str) -> list[str]:
     """The months ``period``'s earn-back reads, oldest first, ending with ``period``: its
     source month (whose credit it gives back) and the months between (each must meet the
@@ -216,11 +229,8 @@ def earn_back_window(contract, period: str) -> list[str]:
     >>> earn_back_window(load_params().contract("hosting"), "2026-10")  # 3 periods
     ['2026-07', '2026-08', '2026-09', '2026-10']
     """
-    eb = contract.credit_regime.earn_back
-    if not eb.enabled:
-        return []
-    months = periods_mod.previous_periods(period, eb.periods + 1)
-    return months if contract.service_levels_on(periods_mod.first_day(months[0])) else []
+    months = earn_back_months(contract, period)
+    return months if months and contract.service_levels_on(periods_mod.first_day(months[0])) else []
 
 
 def rolling_window(contract, period: str) -> list[str]:

@@ -56,8 +56,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from siamlib import periods
-from siamlib.completeness import earn_back_window
+from siamlib.completeness import earn_back_months, earn_back_window
 from siamlib.credit_words import level_text as _level
 from siamlib.credit_words import money as _money
 from siamlib.credit_words import num as _num
@@ -363,8 +362,8 @@ def earn_back_source(period: str, contract: Contract) -> str | None:
     >>> earn_back_source("2026-10", c)
     '2026-07'
     """
-    eb = contract.credit_regime.earn_back
-    return periods.previous_periods(period, eb.periods + 1)[0] if eb.enabled else None
+    months = earn_back_months(contract, period)
+    return months[0] if months else None
 
 
 def _before_contract(supplier_id: str, period: str, source: str, contract, currency: str):
@@ -394,9 +393,9 @@ def _earn_back_lines(
     """Earn-back lines of ``card``'s period; ``source_lines(source, source_card)``, when
     given, returns the source period's ``_period_lines`` already computed (same result)."""
     supplier_id, period = _check_card(card)
-    n = contract.credit_regime.earn_back.periods
-    window = periods.previous_periods(period, n + 1)
+    window = earn_back_months(contract, period)
     source, following = window[0], window[1:]
+    n = len(following)
     if not earn_back_window(contract, period):
         return _before_contract(supplier_id, period, source, contract, currency)
     past = history[(history["supplier_id"] == supplier_id) & (history["period"] < period)]
@@ -581,11 +580,10 @@ def month_ledgers(
             memo[period] = _period_lines(card, contract, currency, (causes or {}).get(period))
         return memo[period]
 
-    n = regime.earn_back.periods
     out = {}
     for month in months:
         card = by_month.get(month)
-        source = periods.previous_periods(month, n + 1)[0]
+        source = earn_back_source(month, contract)
         # Earn-back before the contract's levels were in force is said (amount 0).
         said = regime.earn_back.enabled and (
             source in owing or not earn_back_window(contract, month)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from siamlib import quarantine as qr
-from siamlib.quality_rules import NOUN, SEVERITY_WEIGHT
+from siamlib.quality_rules import NOUN, SEVERITY_WEIGHT, _a
 
 ALL = "all"
 UNATTRIBUTED = "(unattributed)"
@@ -37,12 +37,15 @@ RESULT_COLUMNS = [
     # The reported month (quarantine rules, when the gate was given one; "" otherwise), and
     # the month counted: the reported one, or an earlier month its figures read (earn-back,
     # rolling window) that is over the limit. Its rows (month_elements), how many fail
-    # (month_count) and their share (month_pct).
+    # (month_count) and their share (month_pct), counted in rows of the table month_unit:
+    # the row's own, but tickets for a ticket-event rule (a failing event takes its whole
+    # ticket out); "" where no month was counted (and in results from before the column).
     "period",
     "month",
     "month_elements",
     "month_count",
     "month_pct",
+    "month_unit",
 ]
 
 
@@ -102,6 +105,7 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         "month_elements": 0,
         "month_count": 0,
         "month_pct": 0.0,
+        "month_unit": "",
     }
     rows = []
     for rec in records:
@@ -113,7 +117,7 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         df = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
     for c in ("rule_id", "table", "column", "supplier_id", "scope", "severity", "description"):
         df[c] = df[c].astype("str")
-    for c in ("error", "period", "month"):
+    for c in ("error", "period", "month", "month_unit"):
         df[c] = df[c].fillna("").astype("str")
     df["passed"] = df["passed"].astype(bool)
     for c in ("element_count", "unexpected_count", "month_elements", "month_count"):
@@ -176,15 +180,25 @@ def month_text(r) -> str:
 to quarantine"
     >>> month_text(r._replace(month="2026-08"))  # doctest: +ELLIPSIS
     "in 2026-08, a month whose data 2026-10's figures read (earn-back, rolling window), 12 of ...
+    >>> month_text(r._replace(table="ticket_events", rule_id="EVT-020", month_unit="tickets"))
+    "in 2026-10, 12 of 40 tickets (30%) have a ticket event failing EVT-020 (which takes its \
+whole ticket out): more than 5% of the month's, too many to quarantine"
     """
-    noun = NOUN.get(r.table, f"{r.table} row") + "s" * (r.month_elements != 1)
+    # The month's counts are in rows of month_unit (tickets for a ticket-event rule); results
+    # without it counted the rule's own rows.
+    unit = getattr(r, "month_unit", "") or r.table
+    noun = NOUN.get(unit, f"{unit} row") + "s" * (r.month_elements != 1)
+    fail = f"fail {r.rule_id}"
+    if unit != r.table:
+        fail = f"have {_a(NOUN.get(r.table, r.table))} failing {r.rule_id} (which takes its whole "
+        fail += f"{NOUN.get(unit, unit)} out)"
     month = getattr(r, "month", "") or r.period
     where = month
     if month != r.period:
         where += f", a month whose data {r.period}'s figures read (earn-back, rolling window)"
     return (
-        f"in {where}, {r.month_count} of {r.month_elements} {noun} ({r.month_pct:g}%) fail "
-        f"{r.rule_id}: more than {qr.BLOCK_PCT:g}% of the month's, too many to quarantine"
+        f"in {where}, {r.month_count} of {r.month_elements} {noun} ({r.month_pct:g}%) {fail}: "
+        f"more than {qr.BLOCK_PCT:g}% of the month's, too many to quarantine"
     )
 
 

@@ -266,11 +266,13 @@ def run_rules(
     ``period`` (the reported month, ``YYYY-MM`` in time zone ``tz``) fills, for the per-supplier
     rows of quarantine rules, the month's rows (:func:`siamlib.quarantine.month_rows`), how many
     of them fail and their share: the counts :func:`siamlib.quality_policy.over_month` blocks
-    on. ``None`` leaves them 0 (the window's limit only). ``months`` (result row's supplier,
-    ``all`` or ``(unattributed)`` -> the months whose data its figures of ``period`` read,
-    :func:`siamlib.completeness.scored_months`; absent: ``period`` alone) applies the same
-    limit to each of them: a row's month columns hold the reported month's counts unless an
-    earlier month is over the limit, then that month's (``month`` names it; the latest such).
+    on; for a ticket-event rule, in tickets (``month_unit``: a failing event takes its whole
+    ticket out, :func:`_tickets_all`). ``None`` leaves them 0 (the window's limit only).
+    ``months`` (result row's supplier, ``all`` or ``(unattributed)`` -> the months whose data
+    its figures of ``period`` read, :func:`siamlib.completeness.scored_months`; absent:
+    ``period`` alone) applies the same limit to each of them: a row's month columns hold the
+    reported month's counts unless an earlier month is over the limit, then that month's
+    (``month`` names it; the latest such).
     """
     t0 = time.perf_counter()
     gx, context = _gx()
@@ -400,6 +402,15 @@ def run_rules(
             in_month[table, month] = qr.month_rows(frames, table, month, tz, ticket_rows=known)
         return in_month[table, month]
 
+    units: list[np.ndarray] = []  # each event's ticket (_event_units), each ticket's supplier
+
+    def event_units() -> list[np.ndarray]:
+        if not units:
+            tk, tpos = frames["tickets"], _event_ticket_rows(frames)  # cached for these frames
+            units.append(_event_units(frames["ticket_events"]["ticket_id"], tpos, len(tk)))
+            units.append(_attribution(tk, suppliers).to_numpy())
+        return units
+
     def months_of(who: str) -> list[str]:
         return list((months or {}).get(who) or [period])
 
@@ -444,7 +455,20 @@ def run_rules(
         # rules (the limit), when a month is given.
         checked = bool(period) and rule.severity == "quarantine"
         inm = {m: month_of(rule.table, m) for m in wanted} if checked else {}
-        in_all = {m: (int(x.sum()), int(x[bad_pos].sum())) for m, x in inm.items()}
+        # A failing ticket event takes its whole ticket out (quarantine.quarantine): the month
+        # limit counts tickets, the share of the month's tickets the rule removes (in events,
+        # one bad event of a ticket with ten weighed a tenth of what it takes out).
+        by_ticket = rule.table == "ticket_events" and bool(inm)
+        if by_ticket:
+            unit, owner = event_units()
+            tk_in = {m: month_of("tickets", m) for m in inm}
+        in_all = {
+            m: _tickets_all(unit, len(owner), tk_in[m], x, bad_pos)
+            if by_ticket
+            else (int(x.sum()), int(x[bad_pos].sum()))
+            for m, x in inm.items()
+        }
+        unit_of = "tickets" if by_ticket else rule.table
         records.append(
             {
                 **base,
@@ -454,7 +478,7 @@ def run_rules(
                 "unexpected_count": o.count,
                 "unexpected_pct": _pct(o.count, len(df)),
                 "examples": _examples(df, rule.table, o.index, n_examples),
-                **_month_fields(period, _worst(period, months_of(ALL), in_all)),
+                **_month_fields(period, _worst(period, months_of(ALL), in_all), unit_of),
             }
         )
         counts, examples = pd.Series(dtype="int64"), {}
@@ -482,6 +506,9 @@ def run_rules(
                 examples[who] = _examples(df, rule.table, pos.tolist(), n_examples)
         per_month = {}  # month -> (rows per supplier, failing rows per supplier)
         for m, x in inm.items():
+            if by_ticket:
+                per_month[m] = _tickets_per(unit, owner, tk_in[m], x, attr, second, failing)
+                continue
             per_month[m] = (
                 _rows_per(attr[x], None if second is None else second[x]),
                 failing.loc[x[failing["pos"].to_numpy()], "who"].value_counts(),
@@ -500,7 +527,9 @@ def run_rules(
                     "unexpected_count": bad,
                     "unexpected_pct": _pct(bad, total),
                     "examples": examples.get(who, []),
-                    **_month_fields(period, _worst(period, months_of(who), per_month, who)),
+                    **_month_fields(
+                        period, _worst(period, months_of(who), per_month, who), unit_of
+                    ),
                 }
             )
     try:
@@ -561,14 +590,14 @@ def _worst(
     return max(over)
 
 
-def _month_fields(period: str | None, counted: tuple[str, int, int] | None) -> dict:
+def _month_fields(period: str | None, counted: tuple[str, int, int] | None, unit: str = "") -> dict:
     """The month columns of a result row: of ``counted`` (``(month, rows, failing)``, from
-    :func:`_worst`), for the reported ``period``; ``None``: the rule's months are not
-    checked, the columns keep their defaults.
+    :func:`_worst`), for the reported ``period``, counted in rows of the table ``unit``;
+    ``None``: the rule's months are not checked, the columns keep their defaults.
 
-    >>> _month_fields("2026-10", ("2026-10", 12, 9))
+    >>> _month_fields("2026-10", ("2026-10", 12, 9), "tickets")
     {'period': '2026-10', 'month': '2026-10', 'month_elements': 12, 'month_count': 9, \
-'month_pct': 75.0}
+'month_pct': 75.0, 'month_unit': 'tickets'}
     """
     if not period or counted is None:
         return {}
@@ -579,7 +608,79 @@ def _month_fields(period: str | None, counted: tuple[str, int, int] | None) -> d
         "month_elements": rows,
         "month_count": bad,
         "month_pct": _pct(bad, rows),
+        "month_unit": unit,
     }
+
+
+def _event_units(ticket_id: pd.Series, tpos: np.ndarray, n_tickets: int) -> np.ndarray:
+    """The ticket each event takes out when it fails, as a number: its row in ``tickets``
+    (``tpos``, :func:`~siamlib.quality_cross._event_ticket_rows`); for an event of no known
+    ticket, one number per ticket id after those (its events go together), and one per event
+    whose id is missing (it goes alone).
+
+    >>> _event_units(pd.Series(["A", "Z", "Z", None]), np.array([0, -1, -1, -1]), 2).tolist()
+    [0, 2, 2, 3]
+    """
+    unit = np.asarray(tpos, dtype=np.int64).copy()
+    away = np.flatnonzero(unit < 0)
+    if len(away):
+        codes, _ = pd.factorize(ticket_id.iloc[away])  # a missing id: -1
+        codes = np.asarray(codes, dtype=np.int64)
+        lone = codes < 0
+        codes[lone] = codes.max(initial=-1) + 1 + np.arange(int(lone.sum()))
+        unit[away] = n_tickets + codes
+    return unit
+
+
+def _tickets_all(
+    unit: np.ndarray, n_tickets: int, tk_in: np.ndarray, x: np.ndarray, bad_pos: np.ndarray
+) -> tuple[int, int]:
+    """The estate's month of a ticket-event rule in tickets, ``(tickets, taken out)``: the
+    month's tickets (``tk_in``) and ticket ids of its events (``x``) not in ``tickets``, and
+    those with a failing event (``bad_pos``). ``unit``: :func:`_event_units`.
+
+    >>> _tickets_all(np.array([0, 0, 1, 2]), 2, np.array([True, True]),
+    ...              np.array([True, True, True, True]), np.array([0, 1, 3]))
+    (3, 2)
+    """
+    away = x & (unit >= n_tickets)
+    rows = int(tk_in.sum()) + len(np.unique(unit[away]))
+    return rows, len(np.unique(unit[bad_pos[x[bad_pos]]]))
+
+
+def _tickets_per(
+    unit: np.ndarray,
+    owner: np.ndarray,
+    tk_in: np.ndarray,
+    x: np.ndarray,
+    attr: pd.Series,
+    second: pd.Series | None,
+    failing: pd.DataFrame,
+) -> tuple[pd.Series, pd.Series]:
+    """:func:`_tickets_all` per supplier, ``(tickets, taken out)`` series: its own tickets of
+    the month (``owner``: each ticket's supplier), the month's events' tickets counted against
+    it otherwise (``attr`` for those of no known ticket, ``second``: Rule.also_counts), each
+    once, and those of them with a failing event of the month (``failing``: who, pos).
+
+    >>> rows, bad = _tickets_per(np.array([0, 0, 1]), np.array(["x", "y"]),
+    ...     np.array([True, True]), np.array([True, True, True]), pd.Series(["x", "x", "y"]),
+    ...     None, pd.DataFrame({"who": ["x", "x"], "pos": [0, 1]}))
+    >>> rows.to_dict(), bad.to_dict()
+    ({'x': 1, 'y': 1}, {'x': 1})
+    """
+    pairs = [pd.DataFrame({"who": owner[tk_in], "unit": np.flatnonzero(tk_in)})]
+    away = x & (unit >= len(owner))
+    also = x & (second.notna().to_numpy() if second is not None else False)
+    if away.any():
+        pairs.append(pd.DataFrame({"who": attr.to_numpy()[away], "unit": unit[away]}))
+    if also.any():
+        pairs.append(
+            pd.DataFrame({"who": second[also].astype("str").to_numpy(), "unit": unit[also]})
+        )
+    rows = pd.concat(pairs, ignore_index=True).drop_duplicates() if len(pairs) > 1 else pairs[0]
+    pos = failing["pos"].to_numpy()
+    hit = pd.DataFrame({"who": failing["who"].to_numpy()[x[pos]], "unit": unit[pos[x[pos]]]})
+    return rows["who"].value_counts(), hit.drop_duplicates()["who"].value_counts()
 
 
 def _quarantine_rows(df: pd.DataFrame, rule: Rule, pos: np.ndarray, attr: pd.Series):

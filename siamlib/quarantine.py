@@ -22,7 +22,10 @@ may be every breach of its October P2 level, and taking them out would turn the 
 and drop its service credit. So a supplier is also blocked when at least
 :data:`MONTH_BLOCK_MIN_ROWS` of its rows *of the month* and more than :data:`BLOCK_PCT` percent
 of them fail one quarantine rule. A row belongs to the month when its life overlaps it
-(:func:`month_rows`): the rows any measure of the month can read.
+(:func:`month_rows`): the rows any measure of the month can read. A ticket-event rule's month
+is counted in tickets (:func:`siamlib.quality_runner.run_rules`): a failing event takes its
+whole ticket out, so the limit weighs the month's tickets with a failing event against the
+month's tickets (180 of 1,800 tickets are 10 %, though their 360 events are 2 % of 18,000).
 
 Why 5 rows: a month holds about a thirteenth of the window's rows, so the window's 10 would let
 9 of 12 tickets through; below 5, failures are isolated keying errors the report lists by id,

@@ -365,4 +365,124 @@ def test_the_gate_cache_key_follows_the_months_the_contracts_read():
     )
     other = PARAMS.model_copy(update={"contracts": {**PARAMS.contracts, "hosting": longer}})
     assert compute_cache.keys({"tickets.parquet": "a"}, other, PERIOD, None)["gate"] != k
-    assert compute_cache.GATE_FORMAT == 3
+    assert compute_cache.GATE_FORMAT == 4
+
+
+# ------------------------------------------- ticket events: counted in the tickets taken out ----
+# A failing ticket event takes its whole ticket out (quarantine.quarantine), so the month limit
+# counts tickets: a supplier's month tickets with a failing event, of its month tickets. Each
+# ticket of tickets() has 4 events (copies of INC1's).
+def bad_events(tables, ids, **change) -> dict[str, pd.DataFrame]:
+    """``tables`` with event 2 of each ticket of ``ids`` changed (``column=value``)."""
+    ev = tables["ticket_events"].astype({c: "object" for c in change})
+    hit = ev["ticket_id"].isin(ids) & (ev["event_seq"] == 2)
+    for column, value in change.items():
+        ev.loc[hit, column] = value
+    return {**tables, "ticket_events": schema.coerce("ticket_events", ev)}
+
+
+def ids(month: str, n: int, supplier: str = "hosting") -> list[str]:
+    return [f"{supplier[:1].upper()}{month.replace('-', '')}-{i}" for i in range(n)]
+
+
+def gate_rule(tables, rule_id: str) -> quality.QualityResult:
+    return quality.run_rules(tables, [RULES[rule_id]], SUPPLIERS, window=WINDOW, period=PERIOD,
+                             tz=TZ)  # fmt: skip
+
+
+def test_a_failing_ticket_event_counts_its_whole_ticket_against_the_months_tickets():
+    # 10 October tickets (40 events): one event of October's ticket 0 and three of ticket 1
+    # fail EVT-011 (support level 9). The limit counts 2 of 10 tickets (20%), not 4 of 40
+    # events (10%); the window's counts stay in events (4 of hosting's 800).
+    tables = bad_events(tickets(hosting_200(october_bad=0, october=10)), ids(PERIOD, 2),
+                        support_level=9)  # fmt: skip
+    ev = tables["ticket_events"]
+    ev.loc[
+        (ev["ticket_id"] == ids(PERIOD, 2)[1]) & ev["event_seq"].isin([3, 4]), "support_level"
+    ] = 9
+    result = gate_rule(tables, "EVT-011")
+    r = row(result, "hosting")
+    assert (r["element_count"], r["unexpected_count"]) == (800, 4)
+    assert (r["month_elements"], r["month_count"], r["month_pct"]) == (10, 2, 20.0)
+    assert r["month_unit"] == "tickets"
+    whole = row(result, quality.ALL)
+    assert (whole["month_elements"], whole["month_count"]) == (10, 2)
+    assert whole["month_unit"] == "tickets"
+    assert result.ok  # 2 tickets: under the month's minimum of 5, quarantined
+
+
+@pytest.mark.parametrize("rule_id", ["EVT-011", "EVT-014"])
+def test_five_of_fifty_october_tickets_with_a_bad_event_block_though_only_2_5_pct_of_events_fail(
+    rule_id,
+):
+    # 5 of hosting's 50 October tickets (10%) each have one failing event: 5 of the month's
+    # 200 events (2.5%), under 5%, so counting events let the quarantine take 10% of the
+    # month's tickets out of hosting's figures unblocked. EVT-014: event 2 after event 3.
+    change = (
+        {"support_level": 9}
+        if rule_id == "EVT-011"
+        else {"event_at": pd.Timestamp(f"{PERIOD}-10 15:00", tz="UTC")}
+    )
+    result = gate_rule(
+        bad_events(tickets(hosting_200(october_bad=0, october=50)), ids(PERIOD, 5), **change),
+        rule_id,
+    )
+    r = row(result, "hosting")
+    assert (r["month_elements"], r["month_count"], r["month_pct"]) == (50, 5, 10.0)
+    assert r["unexpected_count"] >= 5  # events
+    assert quality.blocking_failures(result, "hosting")["rule_id"].tolist() == [rule_id]
+    assert not quality.blocking_failures(result, "integrator", ["ticket_events"]).empty
+    assert quality.blocking_failures(result, "network").empty
+    assert (
+        f"in 2026-10, 5 of 50 tickets (10%) have a ticket event failing {rule_id} (which takes "
+        "its whole ticket out): more than 5% of the month's, too many to quarantine"
+    ) in quality.blocking_message(result, "hosting")
+
+
+def test_events_of_tickets_of_another_month_count_in_neither_the_months_tickets_nor_its_failures():
+    # September: 10 of 40 tickets with a failing event; October: 4 of 50. October counts its
+    # own 50 tickets and 4 failures (under 5): quarantined, not blocked.
+    plan = [p for p in hosting_200(october_bad=0, october=50) if p[1] != "2026-09"]
+    tables = tickets([*plan, ("hosting", "2026-09", 40, 0)])
+    tables = bad_events(tables, ids("2026-09", 10) + ids(PERIOD, 4), support_level=9)
+    result = gate_rule(tables, "EVT-011")
+    r = row(result, "hosting")
+    assert (r["unexpected_count"], r["month_elements"], r["month_count"]) == (14, 50, 4)
+    assert result.ok
+    # A September ticket resolved in October is October's too (its figures read it).
+    tk = tables["tickets"].copy()
+    late = tk["ticket_id"] == ids("2026-09", 1)[0]
+    tk.loc[late, ["resolved_at", "closed_at"]] = [pd.Timestamp("2026-10-02", tz="UTC")] * 2
+    r = row(gate_rule({**tables, "tickets": tk}, "EVT-011"), "hosting")
+    assert (r["month_elements"], r["month_count"]) == (51, 5)
+
+
+def test_ticket_event_failures_concentrated_in_an_earn_back_month_block_naming_it_in_tickets():
+    # 5 of hosting's 40 August tickets (12.5%) have a failing event: 5 of 160 events (3.1%).
+    plan = [p for p in hosting_200(october_bad=0) if p[1] != "2026-08"]
+    tables = bad_events(tickets([*plan, ("hosting", "2026-08", 40, 0)]), ids("2026-08", 5),
+                        support_level=9)  # fmt: skip
+    result = quality.validate(tables, PARAMS, WINDOW, period=PERIOD)
+    assert quality.blocking_failures(result, "hosting")["rule_id"].tolist() == ["EVT-011"]
+    r = rule_row(result, "hosting", "EVT-011")
+    assert (r["month"], r["month_elements"], r["month_count"], r["month_unit"]) == (
+        "2026-08", 40, 5, "tickets"
+    )  # fmt: skip
+
+
+def test_a_second_supplier_counts_the_tickets_it_held_a_failing_event_of():
+    # EVT-017: event 2 of 5 of hosting's 50 October tickets is in network's group NET-NOC but
+    # labelled hosting. It counts against hosting (5 of its 50 tickets) and against network,
+    # whose figures lose the event: the 5 tickets it held an event of (it has none of its own).
+    tables = bad_events(tickets(hosting_200(october_bad=0, october=50)), ids(PERIOD, 5),
+                        assignment_group="NET-NOC")  # fmt: skip
+    result = gate_rule(tables, "EVT-017")
+    got = {s: tuple(row(result, s)[["month_elements", "month_count"]]) for s in SUPPLIERS}
+    assert (got["hosting"], got["network"], got["euc"]) == ((50, 5), (5, 5), (0, 0))
+    assert row(result, quality.ALL)["month_elements"] == 50
+
+
+def test_results_from_before_the_month_unit_say_their_month_counts_in_the_rules_rows():
+    old = quality.results_frame([{"rule_id": "EVT-011", "table": "ticket_events",
+        "period": PERIOD, "month_elements": 200, "month_count": 12, "month_pct": 6.0}])  # fmt: skip
+    assert "12 of 200 ticket events (6%) fail EVT-011" in quality.month_text(next(old.itertuples()))

@@ -143,7 +143,9 @@ SPECS: dict[str, Spec] = {
             *FAIRNESS_FRAMES,
         ),
         (*COMMON_META, "board_headline"),
-        ("quality", "quality_scores", "changes"),
+        # exclusions and scope_conformance: optional, so a pack written before the front
+        # page named them still reads (without them)
+        ("quality", "quality_scores", "changes", "exclusions", "scope_conformance"),
     ),
 }
 

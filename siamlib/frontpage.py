@@ -6,9 +6,11 @@ one sentence per supplier, in the board's one order (:func:`board_order`, stated
 target, its trend against last month and its main driver where the supplier's own report
 names one (the cause :mod:`siamlib.causes` proves drove the miss, with the period's counts,
 never another event of the period); the alerts a board must not miss (clock-stop gaming
-signals, watermelons, data the quality gate blocked); and the money lines of
-:mod:`siamlib.frontpage_money` (decisions naming each credit's levels, credits against the
-at-risk pool, what was waived, levels left unscored that would have failed).
+signals, watermelons, towers' own ping-pong rates, data the quality gate blocked); the
+suppliers whose scope conformance is a finding or cannot be judged (:func:`scope_lines`); and
+the money lines of :mod:`siamlib.frontpage_money` (decisions naming each credit's levels, what
+the credit tiles do not say: the agreed exclusions, what was waived, small samples; levels
+left unscored that would have failed).
 :func:`siamlib.sections.front_page` renders it.
 
 Amber levels are named as well as red ones: amber is below the expected level, the board's
@@ -27,16 +29,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from siamlib import fairness, present
 from siamlib import frontpage_money as money_lines
-from siamlib import present
 from siamlib.bundles import board_headline
-from siamlib.common import ALL
+from siamlib.raci import CONFORMS
 
-# Clock-stop gaming signal: a quarter of the clock time stopped, or a quarter of the tickets
-# paused right before resolution, is far above what waiting-for-customer explains in the
-# estates we measure; the board should ask why.
-GAMING_PAUSED_SHARE = 0.25
-GAMING_PAUSE_BEFORE_RESOLUTION = 0.25
 # At most this many levels named per supplier sentence; the rest are counted (the scorecard
 # lists them all).
 MAX_LEVELS = 4
@@ -94,7 +91,9 @@ class FrontPage:
     suppliers: tuple[SupplierLine, ...]
     net_credits: float
     at_risk: float
-    credits_sentence: str
+    # What the credit tiles do not say: the agreed exclusions removed before any figure,
+    # blocked suppliers left out, credits waived and levels on small samples ("" if none).
+    figures_note: str
     alerts: tuple[str, ...]
     share: float = float("nan")  # credits due, of the at-risk pool
     credits_rag: str = "grey"
@@ -110,6 +109,8 @@ class FrontPage:
     # the small-sample rule left unscored whose month alone fails (information, not money).
     waived: float = 0.0
     unscored: tuple[str, ...] = ()
+    # Suppliers whose scope conformance is not "conforms", each with its verdict and why.
+    scope: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ drivers ----
@@ -494,43 +495,33 @@ def _drivers(levels: list[LevelLine]) -> str:
 
 
 def alerts(bundle: dict) -> tuple[str, ...]:
-    """Gaming signals, watermelons and blocked data, one sentence each.
+    """The alerts of the period (:func:`siamlib.fairness.alert_rows`: clock-stop signals,
+    watermelons, towers' own ping-pong rates above the red-signal threshold), then blocked
+    data, one sentence each.
+
+    The sentences are the bundle's computed ``fairness_alerts`` rows, the ones each supplier's
+    report and email carry; a bundle without that frame (built by hand) has them computed
+    from its ``paused_share`` and ``watermelon`` frames by the same function.
 
     >>> b = {"meta": {}, "frames": {"paused_share": pd.DataFrame({"supplier_id": ["euc"],
     ...     "paused_share": [0.34], "pause_before_resolution_share": [0.64]})}}
     >>> alerts(b)[0]
     'Clock-stop signal, euc: 34% of clock time paused and 64% of tickets paused just before \
-resolution; ask why.'
+resolution (a signal at 25% or more of either); ask why.'
     """
     names = bundle["meta"].get("supplier_names") or {}
     league = _f(bundle, "league")
     if not league.empty and "supplier_name" in league.columns:
         names = {**dict(zip(league["supplier_id"], league["supplier_name"], strict=True)), **names}
-    out = []
-    ps = _f(bundle, "paused_share")
-    if not ps.empty:
-        ps = ps[ps["supplier_id"] != ALL]  # the estate row is not a supplier
-        hit = ps[
-            ps["paused_share"].ge(GAMING_PAUSED_SHARE)
-            | ps["pause_before_resolution_share"].ge(GAMING_PAUSE_BEFORE_RESOLUTION)
-        ]
-        for _, r in hit.iterrows():
-            out.append(
-                f"Clock-stop signal, {names.get(r['supplier_id'], r['supplier_id'])}: "
-                f"{present.fmt_percent(r['paused_share'], 0)} of clock time paused and "
-                f"{present.fmt_percent(r['pause_before_resolution_share'], 0)} of tickets "
-                "paused just before resolution; ask why."
-            )
-    wm = _f(bundle, "watermelon")
-    if not wm.empty:
-        for _, r in wm[wm["watermelon"].fillna(False).astype(bool)].iterrows():
-            signals = str(r.get("red_signals") or "").replace("_", " ")
-            out.append(
-                f"Watermelon, {names.get(r['supplier_id'], r['supplier_id'])}: tickets "
-                f"within their time targets overall ({present.fmt_percent(r['sla_attainment'], 1)}"
-                f", all priorities) but experience red ({signals}); ask what the time targets "
-                "miss."
-            )
+    if "fairness_alerts" in bundle["frames"]:
+        out = list(fairness.alert_sentences(_f(bundle, "fairness_alerts")))
+    else:
+        rows = fairness.alert_rows(
+            paused_share=_f(bundle, "paused_share"),
+            watermelon=_f(bundle, "watermelon"),
+            supplier_names=names,
+        )
+        out = list(fairness.alert_sentences(rows))
     q = _f(bundle, "quality_scores")
     for sid in sorted(_blocked(bundle)):
         n = q.loc[q["supplier_id"] == sid, "blocking_failed"]
@@ -567,9 +558,12 @@ def front_page(bundle: dict) -> FrontPage:
     if not ledger.empty:
         ledger = ledger[~ledger["supplier_id"].isin(blocked)]
     waived = float(head.get("waived", 0.0))
-    credits_sentence = money_lines.credits_sentence(meta["period"], currency, head, owing, owed)
-    credits_sentence += " Blocked suppliers are left out of these figures." if blocked else ""
-    credits_sentence += money_lines.fairness_note(ledger, cards, blocked, waived, names, currency)
+    # The credit figures are the tiles'; this says only what they do not.
+    note = [
+        money_lines.exclusions_note(_f(bundle, "exclusions"), names),
+        "Blocked suppliers are left out of these figures." if blocked else "",
+        money_lines.fairness_note(ledger, cards, blocked, waived, names, currency).strip(),
+    ]
     unblocked = cards[~cards["supplier_id"].isin(blocked)] if not cards.empty else cards
     found_alerts = alerts(bundle)
     return FrontPage(
@@ -580,7 +574,7 @@ def front_page(bundle: dict) -> FrontPage:
         at_risk=head["at_risk"],
         share=head["share"],
         credits_rag=head["credits_rag"],
-        credits_sentence=credits_sentence,
+        figures_note=" ".join(n for n in note if n),
         alerts=found_alerts,
         credits_due=head.get("credits_due", 0.0),
         earn_back_due=head.get("earn_back_due", 0.0),
@@ -596,6 +590,30 @@ def front_page(bundle: dict) -> FrontPage:
         ),
         waived=waived,
         unscored=money_lines.unscored_notes(unblocked, names),
+        scope=scope_lines(bundle, names),
+    )
+
+
+def scope_lines(bundle: dict, names: dict[str, str]) -> tuple[str, ...]:
+    """Suppliers whose scope conformance the board should hear of, in the board's order: work
+    outside their Responsible scope (a finding), or conformance that cannot be judged because
+    the RACI and the graphic equaliser disagree; the verdicts are the computed ones
+    (:func:`siamlib.raci.conformance_status`). Blocked suppliers are left out.
+
+    >>> sc = pd.DataFrame({"supplier_id": ["h", "e"], "status": ["outside scope", "conforms"],
+    ...     "reason": ["79 of its 342 work items (23.1%) outside its Responsible scope", "x"]})
+    >>> scope_lines({"meta": {}, "frames": {"scope_conformance": sc}}, {"h": "Summit"})
+    ('Summit (outside scope): 79 of its 342 work items (23.1%) outside its Responsible scope.',)
+    """
+    sc = _f(bundle, "scope_conformance")
+    if sc.empty or "status" not in sc.columns:
+        return ()
+    order = {sid: i for i, sid in enumerate(board_order(bundle))}
+    sc = sc[sc["status"].ne(CONFORMS) & ~sc["supplier_id"].isin(_blocked(bundle))]
+    rows = sorted(sc.to_dict("records"), key=lambda r: order.get(r["supplier_id"], len(order)))
+    return tuple(
+        f"{names.get(r['supplier_id'], r['supplier_id'])} ({r['status']}): {r['reason']}."
+        for r in rows
     )
 
 

@@ -1,5 +1,5 @@
-"""The board front page's money lines: what the board decides, who pays whom, what was waived,
-and the levels left unscored that would have failed.
+"""The board front page's money lines: what the board decides, the agreed exclusions, what was
+waived, and the levels left unscored that would have failed.
 
 Pure formatting of figures the board bundle already holds (the ledgers' lines with their
 ``reason``, ``waived_amount`` and the :func:`siamlib.scorecard.board_headline` figures; the
@@ -143,46 +143,27 @@ def decisions(lines, owing, owed, found_alerts, currency: str, why=None) -> tupl
     return tuple(out)
 
 
-def credits_sentence(period: str, currency: str, head, owing, owed) -> str:
-    """Who pays whom this month, in one or two sentences.
+def exclusions_note(exclusions: pd.DataFrame | None, names: Mapping[str, str]) -> str:
+    """The agreed exclusions, per supplier: how many tickets and which, removed before any
+    figure (and so before any credit); ``""`` when there are none.
 
-    >>> head = {"credits_due": 9360.0, "earn_back_due": 4500.0, "net_credits": 4860.0,
-    ...         "at_risk": 115800.0, "share": 9360 / 115800}
-    >>> credits_sentence("2026-10", "GBP", head, (("Summit", 7200.0), ("Beacon", 2160.0)),
-    ...                  (("Keystone", 4500.0),))
-    'Service credits due for 2026-10: £9,360 from 2 suppliers (Summit £7,200, Beacon £2,160), \
-8.1% of the £115,800 at risk across the suppliers. Earn-back repaid to suppliers: £4,500 to \
-Keystone (credits charged in an earlier month and earned back under its contract); net £4,860 \
-to the customer.'
+    ``exclusions`` is the board's per-supplier count and ids
+    (:func:`siamlib.report_cuts.exclusions_by_supplier`).
+
+    >>> ex = pd.DataFrame({"supplier_id": ["h", "n"], "tickets": [1, 2],
+    ...     "ticket_ids": ["INC0000042", "INC0000777, INC0000801"]})
+    >>> print(exclusions_note(ex, {"h": "Summit", "n": "Meridian"}))
+    Agreed exclusions, removed before any figure or credit: Summit 1 ticket (INC0000042); \
+Meridian 2 tickets (INC0000777, INC0000801).
     """
-    money = functools.partial(present.fmt_money, currency=currency)
-    pool = head["at_risk"]
-    of_pool = (
-        f", {present.fmt_percent(head['share'], 1)} of the {money(pool)} at risk across the "
-        "suppliers"
-        if pool
-        else ""
+    if exclusions is None or exclusions.empty:
+        return ""
+    said = "; ".join(
+        f"{names.get(r['supplier_id'], r['supplier_id'])} {present.fmt_number(r['tickets'], '', 0)}"
+        f" ticket{'s' * (int(r['tickets']) != 1)} ({r['ticket_ids']})"
+        for r in exclusions.to_dict("records")
     )
-    if owing:
-        who = ", ".join(f"{n} {money(v)}" for n, v in owing)
-        plural = "s" * (len(owing) != 1)
-        text = (
-            f"Service credits due for {period}: {money(head['credits_due'])} from "
-            f"{len(owing)} supplier{plural} ({who}){of_pool}."
-        )
-    else:
-        at_risk = f" ({money(pool)} at risk across the suppliers)" if pool else ""
-        text = f"No service credits are due for {period}{at_risk}."
-    if owed:
-        who = ", ".join(f"{money(v)} to {n}" for n, v in owed)
-        net = head["net_credits"]
-        direction = "to the customer" if net >= 0 else "to the suppliers"
-        text += (
-            f" Earn-back {REPAID} suppliers: {who} (credits charged in an earlier month and "
-            f"earned back under {'its contract' if len(owed) == 1 else 'their contracts'}); "
-            f"net {money(abs(net))} {direction}."
-        )
-    return text
+    return f"Agreed exclusions, removed before any figure or credit: {said}."
 
 
 def fairness_note(

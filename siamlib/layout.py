@@ -29,7 +29,7 @@ class Section:
     @property
     def is_chart(self) -> bool:
         """True when the section renders as a chart (PNG in the PDF and email)."""
-        return self.id.endswith("_chart") or self.id == "rag_grid"
+        return self.id.endswith("_chart")
 
 
 S = Section
@@ -75,8 +75,8 @@ LAYOUT: dict[str, tuple[Section, ...]] = {
     ),
     "board": (
         S("league_table", "League table"),
-        # A row per measure, a column per supplier: read on a phone (sections_board's wide
-        # rag_grid, a column per measure, was shrunk unreadable in the email).
+        # A row per measure, a column per supplier: read on a phone (a wide grid, a column
+        # per measure, was shrunk unreadable in the email).
         S("level_status_chart", "Service levels", email=True),
         S("credits_chart", "Service credits", email=True),
         S("credits_table"),

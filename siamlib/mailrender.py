@@ -15,8 +15,9 @@ import html
 import re
 from collections.abc import Mapping
 
-from siamlib import layout, present, sections
+from siamlib import layout, present, sections, sections_board
 from siamlib.common import BOARD
+from siamlib.fairness import alert_sentences
 
 # Which charts go into the email body and which sections make the full PDF: both follow the
 # one layout per report kind (siamlib.layout), like the notebooks. The board's front page opens
@@ -32,6 +33,8 @@ FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
 # conditional comment) holds the column there. Every table inside is 100 % wide with few
 # columns (:func:`email_scorecard`, :func:`email_league`), so it fits 375 px.
 EMAIL_WIDTH = 640
+# A supplier's email: the alerts the board reads about it, with the figures behind them.
+ALERTS_INTRO = "The board reads these alerts this month and asks about them"
 EMAIL_CSS = """
 body { margin: 0; padding: 0; background: #ffffff; color: #1d2430;
        font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; }
@@ -114,7 +117,7 @@ def chart_pngs(bundle: Mapping, which: str = "email", scale: float = 1.5) -> lis
     names = (
         EMAIL_CHARTS[kind]
         if which == "email"
-        else [f for _, f in FULL_SECTIONS[kind] if f.endswith("_chart") or f == "rag_grid"]
+        else [f for _, f in FULL_SECTIONS[kind] if f.endswith("_chart")]
     )
     out = []
     for name in names:
@@ -376,8 +379,8 @@ def _tile_lines(tiles_html: str) -> list[str]:
 
 def _front_page_lines(bundle: Mapping, tiles: list[str]) -> list[str]:
     """The board's front page as text, in the page's order: what is for decision first, then
-    the tiles, credits against the pool, alerts, the levels left unscored that would have
-    failed, and one line a supplier (the board's order, said)."""
+    the tiles and what they do not say, alerts, the levels left unscored that would have
+    failed, scope conformance to hear of, and one line a supplier (the board's order, said)."""
     from siamlib import frontpage, frontpage_money
 
     try:
@@ -387,12 +390,14 @@ def _front_page_lines(bundle: Mapping, tiles: list[str]) -> list[str]:
     asks = [f"{i}. {d}" for i, d in enumerate(fp.decisions, 1)]
     lines = ["For decision:", *(asks or ["Nothing for decision: no credit due, no red level, "
                                          "no alert."])]  # fmt: skip
-    lines += ["", *tiles, fp.credits_sentence]
+    lines += ["", *tiles, *([fp.figures_note] if fp.figures_note else [])]
     if fp.alerts:
         lines += ["", "Alerts:", *[f"- {a}" for a in fp.alerts]]
     if fp.unscored:
         heading = frontpage_money.UNSCORED_HEADING
         lines += ["", f"{heading}:", *[f"- {u}" for u in fp.unscored]]
+    if fp.scope:
+        lines += ["", f"{sections_board.SCOPE_HEADING}:", *[f"- {x}" for x in fp.scope]]
     said = f"Suppliers ({frontpage.ORDER_CAPTION}):"
     return [*lines, "", said, *[f"- {s.sentence}" for s in fp.suppliers]]
 
@@ -447,6 +452,60 @@ def _scorecard_lines(bundle: Mapping) -> list[str]:
     return lines
 
 
+def _alert_lines(bundle: Mapping) -> list[str]:
+    """A supplier's alerts as text, as its email's table (:func:`email_alerts`) shows them."""
+    rows = bundle["frames"].get("fairness_alerts")
+    said = alert_sentences(rows)
+    if not said:
+        return []
+    lines = ["", f"{ALERTS_INTRO}:"]
+    for alert in said:
+        lines.append(f"- {alert}")
+        if "figure" in rows.columns:
+            for r in rows[rows["alert"] == alert].to_dict("records"):
+                lines.append(f"  {r['figure']}: {r['shown']} ({_figure_note(r)})")
+    return lines
+
+
+def _figure_note(row: Mapping) -> str:
+    """What an alert's figure counts and when it raises the alert: ``1,310 of 2,945 business
+    hours on the clock; signal at 25% or more`` (the signal as the alert rows word it)."""
+    counted = row.get("counted")
+    counted = "" if present.is_missing(counted) else str(counted)
+    return "; ".join(x for x in (counted, str(row["signal"])) if x)
+
+
+def email_alerts(bundle: Mapping) -> str:
+    """A supplier's alerts (the board's words, :func:`siamlib.fairness.alert_rows`), each
+    with the figures behind it in a two-column table that fits a phone; ``""`` when none.
+
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"supplier_id": ["euc"], "alert": ["Clock-stop signal, Harbour: "
+    ...     "44% of clock time paused; ask why."], "figure": ["clock time paused"],
+    ...     "shown": ["44%"], "counted": ["1,310 of 2,945 business hours on the clock"],
+    ...     "signal": ["signal at 25% or more"]})
+    >>> html = email_alerts({"meta": {}, "frames": {"fairness_alerts": rows}})
+    >>> "<h2>Alerts</h2>" in html, "signal at 25% or more" in html
+    (True, True)
+    """
+    rows = bundle["frames"].get("fairness_alerts")
+    said = alert_sentences(rows)
+    if not said:
+        return ""
+    out = [f"<h2>Alerts</h2><p>{present.esc(ALERTS_INTRO)}.</p>"]
+    for alert in said:
+        out.append(f"<p><b>{present.esc(alert)}</b></p>")
+        if "figure" not in rows.columns:  # a pack written before the alerts carried figures
+            continue
+        figures = [
+            (None, [present.esc(r["figure"]) + _sub(_figure_note(r)), present.esc(r["shown"])])
+            for r in rows[rows["alert"] == alert].to_dict("records")
+        ]
+        head = [("figure", False), ("value", True)]
+        out.append(_email_rows(head, figures, "The figures behind it"))
+    return "".join(out)
+
+
 def _why_grey(row: Mapping) -> str:
     """Why a level has no figure (its note) and, when the small-sample rule left it unscored
     though its month alone fails, what the month shows
@@ -475,7 +534,7 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
         lines += _front_page_lines(bundle, tiles)
         lines += _league_lines(bundle)
     else:
-        lines += tiles + _scorecard_lines(bundle)
+        lines += tiles + _alert_lines(bundle) + _scorecard_lines(bundle)
     lines += ["", "The full report is attached as PDF."]
     if link:
         lines.append(f"Interactive report: {link}")
@@ -528,6 +587,7 @@ def render_email_html(
         '<table class="wrap" role="presentation" width="100%" align="center" '
         'cellpadding="0" cellspacing="0"><tr><td>'
         f"{sections.intro(bundle, email_changes)}{_fluid(table_tiles(_headline(bundle)))}"
+        f"{'' if report_kind(bundle) == 'board' else email_alerts(bundle)}"
         f"<h2>{'League table' if report_kind(bundle) == 'board' else 'Scorecard'}</h2>"
         f"{_summary_table(bundle)}"
         f"<h2>Key charts</h2>{imgs}"
@@ -560,7 +620,7 @@ def render_static_html(bundle: Mapping, pngs: list[tuple] | None = None) -> str:
                 f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
                 f'alt="{html.escape(title)}"></figure>'
             )
-        elif func.endswith("_chart") or func == "rag_grid":
+        elif func.endswith("_chart"):
             continue
         else:
             try:

@@ -170,13 +170,22 @@ def fmt_number(value: object, unit: str = "", digits: int = 1, locale: str = LOC
 def interval_text(low: pd.Series, high: pd.Series, digits: int = 1) -> pd.Series:
     """A 95% interval as ``low–high`` (shown unit, per cent); ``""`` where there is none.
 
+    Both ends, and every row, keep ``digits`` decimals (``2.8–8.0%``, not ``2.8–8%``), so the
+    column's intervals read alike beside each other.
+
     >>> import pandas as pd
-    >>> interval_text(pd.Series([59.58, float("nan")]), pd.Series([98.21, float("nan")])).tolist()
-    ['59.6–98.2%', '']
+    >>> interval_text(pd.Series([59.58, 2.8, float("nan")]),
+    ...               pd.Series([98.21, 8.0, float("nan")])).tolist()
+    ['59.6–98.2%', '2.8–8.0%', '']
     """
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+
+    def fixed(v: object) -> str:
+        return format_decimal(_half_up(v, digits), format=pattern, locale=LOCALE)
+
     return pd.Series(
         [
-            "" if is_missing(lo) else f"{fmt_number(lo, '', digits)}–{fmt_number(hi, '%', digits)}"
+            "" if is_missing(lo) else f"{fixed(lo)}–{fixed(hi)}%"
             for lo, hi in zip(low, high, strict=True)
         ],
         index=low.index,

@@ -16,6 +16,16 @@ Scope conformance
     problems: ``opened_at``) in the estate's time zone. Kinds of work missing from
     ``work_mapping`` and events of tickets not in ``tickets`` are left out.
 
+Verdict (:func:`conformance_status`)
+    The figure alone misleads where the RACI and the graphic equaliser disagree: a party the
+    equaliser contracts a share of a capability's work but the RACI does not make Responsible
+    (the integrator, Accountable for incidents, contracted 15 % of them for dispatch) scores
+    its contracted work as out of scope. Such items are *not assessable*: there is no
+    Responsible scope to conform to. Each supplier gets a ``status``: ``conforms`` (no
+    assessable item outside its R scope), ``outside scope`` (a finding: work where it is
+    neither Responsible nor contracted a share) or ``not assessable`` (every item lies where
+    the two disagree), and a ``reason`` that names the capabilities, letters and shares.
+
 Examples
 --------
 >>> from siamlib.params import load_params
@@ -66,6 +76,9 @@ CONFORMANCE_COLUMNS = [
     "out_of_scope_share",
     "conformance",
 ]
+STATUS_COLUMNS = [*CONFORMANCE_COLUMNS, "outside", "not_assessable", "status", "reason"]
+CONFORMS, OUTSIDE, NOT_ASSESSABLE = "conforms", "outside scope", "not assessable"
+LETTER_WORDS = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 
 
 def raci_table(raci: Raci) -> pd.DataFrame:
@@ -339,3 +352,122 @@ def scope_conformance_values(summary: pd.DataFrame) -> pd.DataFrame:
             "denominator": summary["work_items"].astype(float),
         }
     ).reset_index(drop=True)
+
+
+def _letter_words(letter: str) -> str:
+    """``Accountable (A)``; ``given no RACI letter`` for a party the RACI does not name."""
+    said = " and ".join(LETTER_WORDS.get(x, x) for x in letter)
+    return f"{said} ({letter})" if letter else "given no RACI letter"
+
+
+def conformance_status(items: pd.DataFrame, raci: Raci) -> pd.DataFrame:
+    """:func:`conformance_summary` with a verdict per supplier: what the figure means.
+
+    An out-of-scope item is *outside* when the party has neither R nor a contracted share
+    (``share`` in ``raci.yaml``) of the capability, and *not assessable* when the equaliser
+    contracts it a share the RACI gives no R for (see the module docstring).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Work items (``WORK_ITEM_COLUMNS``) of :func:`scope_conformance_items`.
+    raci : Raci
+        The RACI: capability names and the equaliser's shares.
+
+    Returns
+    -------
+    DataFrame
+        ``STATUS_COLUMNS``: the summary's, ``outside`` and ``not_assessable`` (item counts),
+        ``status`` (:data:`CONFORMS`, :data:`OUTSIDE` or :data:`NOT_ASSESSABLE`) and
+        ``reason`` (a clause about the supplier, "its ...": the report and the board name it).
+
+    Examples
+    --------
+    >>> from siamlib.params import load_params
+    >>> raci = load_params().raci
+    >>> items = pd.DataFrame({"supplier_id": ["integrator"] * 2 + ["hosting"] * 4,
+    ...     "period": "2026-10", "capability": ["incident-management"] * 2
+    ...     + ["incident-management"] * 3 + ["request-fulfilment"],
+    ...     "letter": ["A", "A", "R", "R", "R", "C"], "in_scope": [False] * 2 + [True] * 3
+    ...     + [False]})
+    >>> s = conformance_status(items, raci).set_index("supplier_id")
+    >>> s.loc["hosting", "status"], s.loc["integrator", "status"]
+    ('outside scope', 'not assessable')
+    >>> print(s.loc["hosting", "reason"])
+    1 of its 4 work items (25%) outside its Responsible scope in Request fulfilment, where it \
+is Consulted (C) and contracted no share of the work
+    >>> print(s.loc["integrator", "reason"])
+    its 2 work items lie where the RACI and the graphic equaliser disagree in Incident \
+management, where it is Accountable (A), not Responsible, yet contracted 15% of the work; \
+there is no Responsible scope to conform to (align the two to assess it)
+    """
+    summary = conformance_summary(items)
+    caps = {c.id: c for c in raci.capabilities}
+    shares = {(c.id, party): float(v) for c in raci.capabilities for party, v in c.share.items()}
+    keys = zip(items["capability"], items["supplier_id"], strict=True)
+    share = pd.Series([shares.get(k, 0.0) for k in keys], index=items.index, dtype="float64")
+    out_items = items.assign(share=share)[~items["in_scope"].astype(bool)]
+    rows = []
+    for _, r in summary.iterrows():
+        mine = out_items[
+            out_items["supplier_id"].eq(r["supplier_id"]) & out_items["period"].eq(r["period"])
+        ]
+        outside, unclear = mine[mine["share"].le(0)], mine[mine["share"].gt(0)]
+        rows.append(
+            {
+                **r.to_dict(),
+                "outside": len(outside),
+                "not_assessable": len(unclear),
+                **_verdict(int(r["work_items"]), outside, unclear, caps),
+            }
+        )
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in STATUS_COLUMNS})
+    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
+def _where(items: pd.DataFrame, caps: dict, contracted: bool) -> str:
+    """Where out-of-scope items lie: `` in Request fulfilment, where it is Consulted (C) and
+    contracted no share of the work``; with several capabilities, ``: 50 in ...; 29 in ...``."""
+    parts = []
+    groups = items.groupby(["capability", "letter"], sort=True).size()
+    for (cap, letter), n in groups.items():
+        c = caps.get(cap)
+        name = c.name if c is not None else cap
+        if contracted:
+            pct = float(items.loc[items["capability"] == cap, "share"].iloc[0])
+            what = (
+                f"where it is {_letter_words(letter)}, not Responsible, yet contracted "
+                f"{pct:g}% of the work"
+            )
+        else:
+            what = f"where it is {_letter_words(letter)} and contracted no share of the work"
+        parts.append(f"{n:,} in {name}, {what}")
+    if len(parts) == 1:
+        return " " + parts[0].split(" ", 1)[1]  # one capability: its count is the total
+    return ": " + "; ".join(parts)
+
+
+def _verdict(work: int, outside: pd.DataFrame, unclear: pd.DataFrame, caps: dict) -> dict:
+    """The status and reason of one supplier's conformance (:func:`conformance_status`)."""
+    plural = "s" * (work != 1)
+    unsure = f"; {len(unclear):,} more not assessable{_where(unclear, caps, True)}"
+    unsure = unsure if len(unclear) else ""
+    if len(outside):
+        pct = f"{len(outside) / work * 100:.1f}".removesuffix(".0")
+        return {
+            "status": OUTSIDE,
+            "reason": f"{len(outside):,} of its {work:,} work item{plural} ({pct}%) outside "
+            f"its Responsible scope{_where(outside, caps, False)}{unsure}",
+        }
+    if len(unclear) == work:
+        return {
+            "status": NOT_ASSESSABLE,
+            "reason": f"its {work:,} work item{plural} {'lie' if plural else 'lies'} where the "
+            f"RACI and the graphic equaliser disagree{_where(unclear, caps, True)}; there is "
+            "no Responsible scope to conform to (align the two to assess it)",
+        }
+    judged = work - len(unclear)
+    which = "assessable " if len(unclear) else ""
+    reason = f"all {judged:,} {which}work item{'s' * (judged != 1)} inside its Responsible scope"
+    return {"status": CONFORMS, "reason": reason + unsure}

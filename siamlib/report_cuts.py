@@ -133,15 +133,38 @@ def attribution(
     return out
 
 
+def exclusions_by_supplier(excluded: pd.DataFrame | None, order: list[str]) -> pd.DataFrame:
+    """The agreed exclusions per supplier, as the board names them: how many tickets, which.
+
+    >>> ex = pd.DataFrame({"ticket_id": ["INC9", "INC1", "INC2"], "supplier_id": ["b", "a", "b"]})
+    >>> exclusions_by_supplier(ex, ["b", "a"]).values.tolist()
+    [['b', 2, 'INC2, INC9'], ['a', 1, 'INC1']]
+    """
+    columns = ["supplier_id", "tickets", "ticket_ids"]
+    if excluded is None or excluded.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    by = excluded.groupby("supplier_id")["ticket_id"].agg(lambda ids: sorted(map(str, ids)))
+    rank = {sid: i for i, sid in enumerate(order)}
+    ids = sorted(by.index, key=lambda sid: (rank.get(sid, len(rank)), sid))
+    rows = [(sid, len(by[sid]), ", ".join(by[sid])) for sid in ids]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def front_page_frames(work) -> dict[str, pd.DataFrame]:
     """What the board's front page needs besides the scorecards (:mod:`siamlib.frontpage`):
-    each supplier's at-risk amount, the period's drivers, clock-stop signals and watermelons."""
+    each supplier's at-risk amount, the period's drivers, clock-stop signals and watermelons,
+    the agreed exclusions per supplier and every supplier's scope conformance with its
+    verdict (:func:`siamlib.raci.conformance_status`)."""
     from siamlib import credits, frontpage
+    from siamlib.common import BOARD
     from siamlib.measures import integrator
 
     p = work.params
     t = work.tables
+    order = [s.id for s in p.estate.suppliers]
     return {
+        "exclusions": exclusions_by_supplier(work.excluded, order),
+        "scope_conformance": work.scope_conformance(BOARD),
         "at_risk": credits.at_risk_frame(p),
         "drivers": frontpage.drivers(
             t.get("outages"), t.get("problems"), t.get("changes"), work.bounds

@@ -27,7 +27,6 @@ from siamlib.sections_board import (  # noqa: F401 (re-exported)
     front_page,
     league_table,
     quality_scores_table,
-    rag_grid,
 )
 from siamlib.sections_causes import causes_section  # noqa: F401 (re-exported)
 from siamlib.sections_fairness import (  # noqa: F401 (re-exported)
@@ -607,7 +606,9 @@ def trends_table(bundle: dict) -> str:
 
 
 def scope_table(bundle: dict) -> str:
-    """Scope conformance (RACI) of the period: work handled inside each party's R scope."""
+    """Scope conformance (RACI) of the period: work handled inside each party's R scope, and
+    the verdict on it with why (:func:`siamlib.raci.conformance_status`): a figure where the
+    RACI and the equaliser disagree is not assessable, not a 0% to act on."""
     sc = _f(bundle, "scope_conformance")
     if sc.empty:
         return "<p>No work items were recorded for this period.</p>"
@@ -621,13 +622,15 @@ def scope_table(bundle: dict) -> str:
             "conformance %": (sc["conformance"] * 100).round(1),
         }
     )
+    if "status" in sc.columns:  # a pack written before the verdict shows the figures alone
+        show["status"], show["why"] = sc["status"], sc["reason"]
     return present.table(
         show,
         numeric=["work items", "in scope", "out of scope", "conformance %"],
         caption=f"Scope conformance, {bundle['meta']['period']}: work items (tickets held, "
-        "changes, problems) handled by a party Responsible (R) for them in the RACI (%). A party "
-        "only Accountable (A) for a capability scores its handling there as out of scope, even "
-        "where the equaliser gives it a share of the work",
+        "changes, problems) handled by a party Responsible (R) for them in the RACI (%), and "
+        "the verdict: work where the equaliser contracts a party a share the RACI gives it no R "
+        "for is not assessable",
     )
 
 
@@ -672,9 +675,13 @@ def watermelon_table(bundle: dict) -> str:
     ).rename(
         columns={
             "sla_attainment": "within target, all priorities (lower of response and resolution)",
+            "sla_measure": "which one that is",
             "sla_green": f"at least {sla}",
         }
     )
+    if "which one that is" in show.columns:  # the lower figure named: response or resolution
+        which = show["which one that is"].str.removeprefix("sla_").str.removesuffix("_attainment")
+        show["which one that is"] = which.fillna("")
     caption = (
         f"Watermelon check: response and resolution within target at least {sla} over all "
         f"priorities, yet reopen rate over "

@@ -1,4 +1,4 @@
-"""Report sections of the board summary: the front page, league table, RAG grid, credits.
+"""Report sections of the board summary: the front page, league table, credits.
 
 Kept apart from :mod:`siamlib.sections` (which re-exports them) so that module stays under
 the size rule. Nothing is computed here: the figures come with the board bundle.
@@ -13,18 +13,13 @@ True
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 
 from siamlib import charts, present
-from siamlib.sections_base import (
-    RAG_LETTERS,
-    RAG_SCALE,
-    _f,
-    _in_board_order,
-    _money,
-    _named,
-    _names,
-)
+from siamlib.sections_base import _f, _in_board_order, _money, _named, _names
+
+# What the Alerts tile says when there is none: every kind of alert the page can show.
+NO_ALERTS = "no clock-stop signal, watermelon, ping-pong signal or blocked data"
+SCOPE_HEADING = "Scope conformance"  # the front page's, and the board email's, heading
 
 
 def front_page(bundle: dict) -> str:
@@ -32,8 +27,10 @@ def front_page(bundle: dict) -> str:
     first, then the tiles, the credits against the at-risk pool, the alerts and one sentence
     per supplier in the board's one order (:func:`siamlib.frontpage.board_order`, stated in a
     caption), coloured by its worst level. Headings are ``h2``: the page's ``h1`` is the
-    report title (:func:`siamlib.sections.intro`), and no level is skipped. The levels the
-    small-sample rule left unscored though their month alone fails follow the alerts."""
+    report title (:func:`siamlib.sections.intro`), and no level is skipped. Under the tiles,
+    only what they do not say (the agreed exclusions, what was waived); after the alerts, the
+    levels the small-sample rule left unscored though their month alone fails, and the
+    suppliers whose scope conformance is a finding or cannot be judged."""
     from siamlib import frontpage, frontpage_money
 
     fp = frontpage.front_page(bundle)
@@ -71,8 +68,7 @@ def front_page(bundle: dict) -> str:
         {
             "label": "Alerts",
             "value": str(len(fp.alerts)),
-            "sub": "; ".join(dict.fromkeys(a.split(",")[0] for a in fp.alerts))
-            or "no clock-stop signal, watermelon or blocked data",
+            "sub": "; ".join(dict.fromkeys(a.split(",")[0] for a in fp.alerts)) or NO_ALERTS,
             "rag": "amber" if fp.alerts else "green",
         },
     ]
@@ -86,7 +82,7 @@ def front_page(bundle: dict) -> str:
     alert_html = (
         f'<h2>Alerts</h2><ul class="alerts" style="margin:4px 0 12px">{alerts}</ul>'
         if alerts
-        else "<p>No alerts: no clock-stop signal, watermelon or blocked data this month.</p>"
+        else f"<p>No alerts: {NO_ALERTS} this month.</p>"
     )
     # Levels the small-sample rule left unscored whose month alone fails: told, not charged.
     unscored = "".join(f"<li>{present.esc(u)}</li>" for u in fp.unscored)
@@ -94,6 +90,13 @@ def front_page(bundle: dict) -> str:
         alert_html += (
             f"<h2>{frontpage_money.UNSCORED_HEADING}</h2>"
             f'<ul class="unscored" style="margin:4px 0 12px">{unscored}</ul>'
+        )
+    # Scope conformance that is a finding (work outside a supplier's Responsible scope) or
+    # cannot be judged (the RACI and the equaliser disagree): the supplier reports say why.
+    scope = "".join(f"<li>{present.esc(x)}</li>" for x in fp.scope)
+    if scope:
+        alert_html += (
+            f'<h2>{SCOPE_HEADING}</h2><ul class="scope" style="margin:4px 0 12px">{scope}</ul>'
         )
     lines = "".join(
         f'<p class="front-line rag-{s.rag}" style="border-left:6px solid '
@@ -107,7 +110,7 @@ def front_page(bundle: dict) -> str:
         + decisions
         + "<h2>This month at a glance</h2>"
         + present.tiles(items)
-        + f"<p>{present.esc(fp.credits_sentence)}</p>"
+        + (f'<p class="note">{present.esc(fp.figures_note)}</p>' if fp.figures_note else "")
         + alert_html
         + "<h2>Suppliers</h2>"
         + f'<p class="note">Suppliers {present.esc(frontpage.ORDER_CAPTION)}.</p>'
@@ -144,56 +147,6 @@ def league_table(bundle: dict) -> str:
         caption=f"League table, {bundle['meta']['period']}: weighted score out of 100, on the "
         "weighting points of the levels scored (100 when every level was; the front page names "
         f"the levels not scored); {present.CREDIT_SIGNS}; suppliers {frontpage.ORDER_CAPTION}",
-    )
-
-
-def rag_grid(bundle: dict) -> alt.Chart:
-    """Every supplier's service levels and their RAG status."""
-    from siamlib import frontpage
-
-    order = [_names(bundle).get(i, i) for i in frontpage.board_order(bundle)]
-    c = _named(bundle, _f(bundle, "cards"))
-    c = c.rename(columns={"service_level": "service level"})
-    # A letter in every cell: red and green print as the same grey, and some readers do not
-    # tell them apart at all.
-    c = c.assign(letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]))
-    # Expected and the limit in the measure's direction: at least (minimum) or at most (maximum).
-    direction = c["direction"] if "direction" in c else pd.Series("higher", index=c.index)
-    for col in ("expected", "minimum"):
-        if col in c:
-            bounds = zip(c[col], direction, strict=True)
-            c[col] = [present.bound_text(v, d) for v, d in bounds]
-    # Columns are measures in scope, not level ids: a level re-issued under a new id
-    # (P2-RES-2026H2 for one supplier, P2-RES for the others) is still one column.
-    c = c.drop(columns=["measure"], errors="ignore").rename(columns={"name": "measure"})
-    base = alt.Chart(c).encode(
-        x=alt.X(
-            "measure:N",
-            title=None,
-            sort=list(dict.fromkeys(c["measure"])),
-            axis=alt.Axis(labelAngle=-40, labelLimit=260),
-        ),
-        y=alt.Y("supplier:N", title=None, sort=order or None),
-    )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG (letter in each cell)"),
-        tooltip=[
-            "supplier",
-            "service level",
-            "measure",
-            alt.Tooltip("actual:Q", format=",.2f"),
-            "expected",
-            alt.Tooltip("minimum:N", title="minimum or maximum"),
-            "rag",
-        ],
-    )
-    dark = "datum.rag == 'red' || datum.rag == 'green'"  # white reads on the dark fills
-    letters = base.mark_text(fontSize=11, fontWeight="bold").encode(
-        text="letter:N", color=alt.condition(dark, alt.value("white"), alt.value("#1d2430"))
-    )
-    title = f"RAG status of every service level, {bundle['meta']['period']} (worst first)"
-    return alt.layer(cells, letters, title=title).properties(
-        width=charts.WIDTH, height=alt.Step(28)
     )
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 import pandas as pd
 
 from siamlib import present
-from siamlib.fairness import ESTATE_NOTE
+from siamlib.fairness import ESTATE_NOTE, alert_sentences
 from siamlib.sections_base import _f, _named
+
+NO_ALERT = "No clock-stop, watermelon or ping-pong signal this month."
 
 
 def route_table(bundle: dict) -> str:
@@ -82,13 +84,47 @@ def fairness_panel(bundle: dict) -> str:
             present.table(show, caption="Small-sample levels (below the contract's minimum volume)")
         )
     parts.append(route_table(bundle))
-    alerts = _f(bundle, "fairness_alerts")
-    if alerts.empty:
-        parts.append("<p>No clock-stop gaming or watermelon signal this month.</p>")
-    else:
-        items = "".join(f"<li>{present.esc(a)}</li>" for a in alerts["alert"])
-        parts.append(f"<p>Clock-stop and watermelon alerts:</p><ul>{items}</ul>")
+    parts.append(alerts_section(bundle))
     return "\n".join(parts)
+
+
+def alerts_section(bundle: dict) -> str:
+    """The alerts about this report's suppliers, worded as the board's front page words them,
+    each with the figures behind it (:func:`siamlib.fairness.alert_rows`: the value, what it
+    is counted over and when it raises the alert).
+
+    >>> rows = pd.DataFrame({"supplier_id": ["euc"], "kind": ["Clock-stop signal"],
+    ...     "alert": ["Clock-stop signal, Harbour: 44% of clock time paused; ask why."],
+    ...     "figure": ["clock time paused"], "value": [44.5], "shown": ["44%"],
+    ...     "counted": ["1,310 of 2,945 business hours on the clock"],
+    ...     "signal": ["signal at 25% or more"]})
+    >>> html = alerts_section({"meta": {}, "frames": {"fairness_alerts": rows}})
+    >>> "<li>Clock-stop signal, Harbour" in html, "<td>1,310 of 2,945 business hours" in html
+    (True, True)
+    """
+    rows = _f(bundle, "fairness_alerts")
+    said = alert_sentences(rows)
+    if not said:
+        return f"<p>{NO_ALERT}</p>"
+    items = "".join(f"<li>{present.esc(a)}</li>" for a in said)
+    out = f"<p>Alerts the board reads this month, and asks about:</p><ul>{items}</ul>"
+    if "figure" not in rows.columns:  # a pack written before the alerts carried figures
+        return out
+    show = pd.DataFrame(
+        {
+            "alert": rows["kind"] + ", " + _named(bundle, rows)["supplier"],
+            "figure": rows["figure"],
+            "value": rows["shown"],
+            "counted": rows["counted"].fillna(""),
+            "threshold": rows["signal"],
+        }
+    )
+    return out + present.table(
+        show,
+        numeric=["value"],
+        caption="The figures behind the alerts: each value, what it counts and the check's "
+        "threshold for it (fixed thresholds, not the contract's levels)",
+    )
 
 
 def scope_lived_table(bundle: dict) -> str:

@@ -202,14 +202,14 @@ class Work:
         return self._cached("scope_items", make)
 
     def scope_conformance(self, name: str) -> pd.DataFrame:
-        """Scope conformance of the period: this supplier's row, or every supplier's for the
-        integrator and the board (``siamlib.raci.CONFORMANCE_COLUMNS``)."""
+        """Scope conformance of the period with its verdict: this supplier's row, or every
+        supplier's for the integrator and the board (``siamlib.raci.STATUS_COLUMNS``)."""
         from siamlib import raci
 
         items = self._scope_items()
         if name != BOARD and self.params.estate.supplier(name).role != "integrator":
             items = items[items["supplier_id"] == name]
-        return raci.conformance_summary(items)
+        return raci.conformance_status(items, self.params.raci)
 
     def evidence(self, name: str) -> dict[str, pd.DataFrame]:
         """Ticket-level rows behind the figures of one report (CSV/XLSX evidence)."""

@@ -211,7 +211,10 @@ ENTRIES = (
         "change's planned_start, the problem's opened_at; capability via work_mapping.",
         edge_cases="Kinds missing from work_mapping are left out; a party absent from "
         "the RACI counts as out of scope; the integrator holding tickets for dispatch "
-        "is out of scope unless A is accepted (in_scope_letters='RA').",
+        "is out of scope unless A is accepted (in_scope_letters='RA'). The reports give a "
+        "verdict beside the figure (siamlib.raci.conformance_status): out-of-scope items "
+        "where the equaliser contracts the party a share the RACI gives it no R for are not "
+        "assessable; only items where it has neither are a finding (outside scope).",
     ),
     _M(
         id="attainment_interval",

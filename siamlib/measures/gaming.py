@@ -134,9 +134,11 @@ def watermelon(
     Returns
     -------
     DataFrame
-        ``supplier_id``, ``period``, ``sla_attainment`` (worst), ``reopen_rate``,
-        ``satisfaction``, ``ping_pong_rate``, ``sla_green``, ``red_signals`` (names joined by
-        ``", "``), ``watermelon`` (nullable boolean, ``<NA>`` without SLA values).
+        ``supplier_id``, ``period``, ``sla_attainment`` (worst), ``sla_measure`` (the measure
+        that worst value is, so a reader is told whether it is response or resolution),
+        ``reopen_rate``, ``satisfaction``, ``ping_pong_rate``, ``sla_green``, ``red_signals``
+        (names joined by ``", "``), ``watermelon`` (nullable boolean, ``<NA>`` without SLA
+        values).
 
     Examples
     --------
@@ -154,10 +156,15 @@ def watermelon(
     if sla_scope is not None:
         sla_rows = sla_rows[sla_rows["scope"] == sla_scope]
     sla = sla_rows.groupby(keys)["value"].min()
+    # Which measure the worst value is (ties: the first in ``sla_measures``' order).
+    ranked = sla_rows.assign(_order=sla_rows["measure"].map(list(sla_measures).index))
+    worst = ranked.sort_values([*keys, "value", "_order"]).drop_duplicates(keys)
+    which = worst.set_index(keys)["measure"]
     overall = v[v["scope"] == ""]
     signals = overall.groupby([*keys, "measure"])["value"].first().unstack("measure")
     out = pd.DataFrame(index=sla.index.union(signals.index))
     out["sla_attainment"] = sla
+    out["sla_measure"] = which.reindex(out.index).astype("object")
     for name in ("reopen_rate", "satisfaction", "ping_pong_rate"):
         out[name] = signals.get(name, np.nan)
     out = out.reset_index()

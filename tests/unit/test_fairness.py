@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siamlib.fairness import fairness_panel, route_figures
+from siamlib.fairness import (
+    ALERT_COLUMNS,
+    alert_rows,
+    alert_sentences,
+    fairness_panel,
+    route_figures,
+)
 from siamlib.sections_fairness import fairness_panel as render
 
 
@@ -114,3 +120,104 @@ def test_an_own_ping_pong_rate_at_or_below_the_threshold_is_not_called_red():
     own = panel.routes[panel.routes["owner"] == "euc"].iloc[0]
     assert own["raw"] == pytest.approx(1.0)
     assert own["note"].startswith("at or below the 5% red-signal threshold")
+
+
+# ------------------------------------------------------------ alerts and their figures ----
+def _beacon_values() -> pd.DataFrame:
+    # Beacon, October: 395 of 405 tickets responded to within target (97.53 %), 410 of 410
+    # resolved within target (100 %); 62 of 410 resolved tickets reopened (15.12 %, over the
+    # check's 10 %), satisfaction 2.98 over 88 responses (under 3.5).
+    rows = [
+        ("sla_response_attainment", 395 / 405, 395.0, 405.0),
+        ("sla_resolution_attainment", 1.0, 410.0, 410.0),
+        ("reopen_rate", 62 / 410, 62.0, 410.0),
+        ("satisfaction", 262 / 88, 262.0, 88.0),
+    ]
+    return pd.DataFrame(
+        [
+            {"supplier_id": "desk", "period": "2026-10", "measure": m, "scope": ""}
+            | {"value": v, "numerator": n, "denominator": d}
+            for m, v, n, d in rows
+        ]
+    )
+
+
+def test_a_watermelon_alert_says_which_time_target_figure_it_reads():
+    from siamlib.measures.gaming import watermelon
+
+    v = _beacon_values()
+    rows = alert_rows(watermelon=watermelon(v), values=v, supplier_names={"desk": "Beacon"})
+    assert alert_sentences(rows) == (
+        "Watermelon, Beacon: 97.53% of tickets responded to within target and 100% of tickets "
+        "resolved within target (all priorities; green at 95% or more), but experience red "
+        "(reopen rate 15.12%, above 10%; satisfaction 2.98 of 5, below 3.5); ask what the time "
+        "targets miss.",
+    )
+    figures = rows[["figure", "shown", "counted", "signal"]].values.tolist()
+    assert figures == [
+        ["tickets responded to within target", "97.53%", "395 of 405 tickets",
+         "green at 95% or more"],
+        ["tickets resolved within target", "100%", "410 of 410 tickets", "green at 95% or more"],
+        ["reopen rate", "15.12%", "62 of 410 resolved tickets", "red above 10%"],
+        ["satisfaction", "2.98 of 5", "88 responses", "red below 3.5"],
+    ]  # fmt: skip
+
+
+def test_a_clock_stop_alert_carries_the_hours_and_tickets_behind_each_share():
+    ps = pd.DataFrame(
+        {"supplier_id": ["euc", "(all)"], "tickets": [420, 1808], "paused_h": [1310.0, 1400.0]}
+        | {"clock_h": [2945.4, 5800.0], "paused_share": [1310 / 2945.4, 0.24]}
+        | {"paused_before_resolution": [261, 300]}
+        | {"pause_before_resolution_share": [261 / 420, 0.17]}
+    )
+    rows = alert_rows(paused_share=ps, supplier_names={"euc": "Harbour"})
+    assert alert_sentences(rows) == (
+        "Clock-stop signal, Harbour: 44% of clock time paused and 62% of tickets paused just "
+        "before resolution (a signal at 25% or more of either); ask why.",
+    )  # the estate row raises no alert of its own
+    assert rows["counted"].tolist() == [
+        "1,310 of 2,945 business hours on the clock",
+        "261 of 420 resolved tickets",
+    ]
+    assert rows["signal"].tolist() == ["signal at 25% or more"] * 2
+
+
+def test_a_towers_own_ping_pong_rate_above_the_red_signal_threshold_is_an_alert():
+    # Summit: 60 of the 337 tickets it touched bounced (17.8 %, over 5 %); Harbour 1 %.
+    rows = alert_rows(
+        values=_route_values(), towers=["hosting", "euc"], supplier_names={"hosting": "Summit"}
+    )
+    assert alert_sentences(rows) == (
+        "Ping-pong, Summit: 17.8% of the tickets it touched bounced back to a supplier they had "
+        "left (60 of 337), above the 5% red-signal threshold of the watermelon check; ask why "
+        "its tickets bounce.",
+    )
+    assert rows[["supplier_id", "shown", "signal"]].values.tolist() == [
+        ["hosting", "17.8%", "red above 5%"]
+    ]
+
+
+def test_a_ping_pong_rate_a_watermelon_alert_already_names_is_not_alerted_twice():
+    v = pd.concat(
+        [
+            _route_values(),
+            pd.DataFrame(
+                {"supplier_id": ["hosting"], "scope": [""], "period": ["2026-10"]}
+                | {"measure": ["sla_resolution_attainment"], "value": [0.97]}
+                | {"numerator": [97.0], "denominator": [100.0]}
+            ),
+        ],
+        ignore_index=True,
+    ).assign(period="2026-10")
+    from siamlib.measures.gaming import watermelon
+
+    rows = alert_rows(watermelon=watermelon(v), values=v, towers=["hosting"])
+    assert [a.split(",")[0] for a in alert_sentences(rows)] == ["Watermelon"]
+    assert "ping-pong rate 17.8%, above 5%" in alert_sentences(rows)[0]
+
+
+def test_a_towers_panel_carries_its_alert_rows_as_one_frame_with_each_sentence_once():
+    panel = fairness_panel(values=_route_values(), own="hosting")
+    frame = panel.frames()["fairness_alerts"]
+    assert list(frame.columns) == ALERT_COLUMNS and len(frame) == 1
+    assert panel.alerts == alert_sentences(frame) and panel.alerts[0].startswith("Ping-pong")

@@ -154,10 +154,7 @@ def test_credits_due_are_set_against_the_at_risk_pool():
     # Hosting owes 3,000 - 300 = 2,700 of a 10,800 pool = 25 %; network owes nothing.
     assert fp.net_credits == 2700 and fp.credits_due == 2700 and fp.at_risk == 10800
     assert fp.earn_back_due == 0 and fp.owed == ()
-    assert fp.credits_sentence == (
-        "Service credits due for 2026-10: £2,700 from 1 supplier (Summit Hosting £2,700), "
-        "25% of the £10,800 at risk across the suppliers."
-    )
+    assert fp.owing == (("Summit Hosting", 2700.0),) and fp.share == 0.25
 
 
 def test_earn_back_owed_to_one_supplier_is_never_netted_into_the_credits_others_owe():
@@ -168,21 +165,28 @@ def test_earn_back_owed_to_one_supplier_is_never_netted_into_the_credits_others_
     fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
     assert (fp.credits_due, fp.earn_back_due, fp.net_credits) == (3000, 500, 2500)
     assert fp.owing == (("Summit Hosting", 3000.0),) and fp.owed == (("Meridian Networks", 500.0),)
-    assert fp.credits_sentence == (
-        "Service credits due for 2026-10: £3,000 from 1 supplier (Summit Hosting £3,000), "
-        "27.8% of the £10,800 at risk across the suppliers. Earn-back repaid to suppliers: £500 to "
-        "Meridian Networks (credits charged in an earlier month and earned back under its "
-        "contract); net £2,500 to the customer."
-    )
+    assert round(fp.share, 3) == 0.278
 
 
-def test_no_credit_due_says_so_with_the_pool():
-    ledger = pd.DataFrame({"supplier_id": ["host"], "amount": [0.0]})
+def test_the_note_under_the_credit_tiles_never_repeats_their_figures():
+    # The tiles say the credits due, whom from, the share of the pool and the earn-back; the
+    # note under them says only what they do not (here: nothing).
+    ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, -500.0]})
     at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
-    fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
-    assert fp.credits_rag == "green"
-    assert fp.credits_sentence == (
-        "No service credits are due for 2026-10 (£10,800 at risk across the suppliers)."
+    assert frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk)).figures_note == ""
+    nothing = pd.DataFrame({"supplier_id": ["host"], "amount": [0.0]})
+    fp = frontpage.front_page(_bundle(ledger=nothing, at_risk=at_risk))
+    assert fp.credits_rag == "green" and fp.credits_due == 0 and fp.figures_note == ""
+
+
+def test_the_note_under_the_credit_tiles_names_the_agreed_exclusions_per_supplier():
+    exclusions = pd.DataFrame(
+        {"supplier_id": ["host", "net"], "tickets": [1, 1], "ticket_ids": ["INC42", "INC777"]}
+    )
+    fp = frontpage.front_page(_bundle(exclusions=exclusions))
+    assert fp.figures_note == (
+        "Agreed exclusions, removed before any figure or credit: Summit Hosting 1 ticket "
+        "(INC42); Meridian Networks 1 ticket (INC777)."
     )
 
 
@@ -229,9 +233,10 @@ def test_gaming_and_watermelon_alerts_name_the_supplier_and_the_signal():
     fp = frontpage.front_page(_bundle(paused_share=paused, watermelon=melon))
     assert fp.alerts == (
         "Clock-stop signal, Meridian Networks: 30% of clock time paused and 10% of tickets "
-        "paused just before resolution; ask why.",
-        "Watermelon, Summit Hosting: tickets within their time targets overall (96.4%, all "
-        "priorities) but experience red (reopen rate); ask what the time targets miss.",
+        "paused just before resolution (a signal at 25% or more of either); ask why.",
+        "Watermelon, Summit Hosting: 96.4% of tickets within target, the lower of response and "
+        "resolution (all priorities; green at 95% or more), but experience red (reopen rate); "
+        "ask what the time targets miss.",
     )
 
 
@@ -417,3 +422,44 @@ def test_a_supplier_with_no_level_scored_is_grey_and_listed_after_amber_before_g
     assert fp.suppliers[1].sentence == (
         "Meridian Networks (weighted score – of 100) had no service level scored (1 in force)."
     )
+
+
+# ------------------------------------------------------------- alerts, scope, ping-pong ----
+def test_the_front_page_alerts_are_the_computed_rows_each_suppliers_report_carries():
+    from siamlib import fairness
+
+    # The bundle's computed alert rows (as Work.bundle writes them for every report): the page
+    # states those, never a second computation from the frames beside them.
+    pp = pd.DataFrame(
+        {"supplier_id": ["host"], "scope": [""], "measure": ["ping_pong_rate"]}
+        | {"value": [60 / 337], "numerator": [60.0], "denominator": [337.0]}
+    )
+    rows = fairness.alert_rows(values=pp, towers=["host"], supplier_names={"host": "Summit"})
+    paused = pd.DataFrame(
+        {"supplier_id": ["net"], "paused_share": [0.9], "pause_before_resolution_share": [0.9]}
+    )
+    fp = frontpage.front_page(_bundle(fairness_alerts=rows, paused_share=paused))
+    assert fp.alerts == fairness.alert_sentences(rows)
+    assert fp.alerts[0].startswith("Ping-pong, Summit: 17.8% of the tickets it touched bounced")
+    assert fp.decisions[-1] == "Discuss the alert below and the answer it asks for."
+
+
+def test_scope_findings_and_unassessable_conformance_are_named_on_the_front_page():
+    scope = pd.DataFrame(
+        {
+            "supplier_id": ["net", "host"],
+            "status": ["not assessable", "outside scope"],
+            "reason": ["its 9 work items lie where the RACI and the graphic equaliser disagree"]
+            + ["79 of its 342 work items (23.1%) outside its Responsible scope"],
+        }
+    )
+    fp = frontpage.front_page(_bundle(scope_conformance=scope))
+    # in the board's order: hosting (red) before network
+    assert fp.scope == (
+        "Summit Hosting (outside scope): 79 of its 342 work items (23.1%) outside its "
+        "Responsible scope.",
+        "Meridian Networks (not assessable): its 9 work items lie where the RACI and the "
+        "graphic equaliser disagree.",
+    )
+    conforming = scope.assign(status="conforms")
+    assert frontpage.front_page(_bundle(scope_conformance=conforming)).scope == ()

@@ -87,8 +87,8 @@ def test_the_waived_amount_is_said_on_the_front_page_and_kept_out_of_the_credits
     at_risk = pd.DataFrame({"supplier_id": ["host"], "at_risk_amount": [28800.0]})
     fp = frontpage.front_page(_bundle(ledger=LEDGER.iloc[:2], at_risk=at_risk))
     assert fp.credits_due == 7200.0 and fp.waived == 5760.0
-    assert fp.credits_sentence.endswith(
-        " Fairness: £5,760 waived under one cause, one credit (Summit Hosting: Resolution "
+    assert fp.figures_note == (
+        "Fairness: £5,760 waived under one cause, one credit (Summit Hosting: Resolution "
         "within target (priority 2))."
     )
 
@@ -181,7 +181,6 @@ def test_money_back_to_a_supplier_is_repaid_to_it_in_every_line():
     ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, -500.0]})
     at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
     fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
-    assert "Earn-back repaid to suppliers: £500 to Meridian Networks" in fp.credits_sentence
     assert fp.decisions[1] == "Note the earn-back of £500 repaid to Meridian Networks."
     assert not any("payable" in d or "repayable" in d for d in fp.decisions)
-    assert "payable" not in fp.credits_sentence
+    assert "payable" not in fp.figures_note

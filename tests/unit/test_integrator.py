@@ -557,6 +557,22 @@ def test_watermelon_is_green_sla_with_a_red_experience_signal():
     assert not strict.loc["a", "sla_green"]
 
 
+def test_watermelon_names_which_time_target_figure_is_the_lower_one():
+    # Beacon: response 97.5 %, resolution 100 %; the check reads the lower, and says which.
+    v = values(
+        [
+            ("desk", "sla_response_attainment", "", 0.975),
+            ("desk", "sla_resolution_attainment", "", 1.0),
+            ("euc", "sla_resolution_attainment", "", 0.93),
+            ("euc", "sla_response_attainment", "", 0.99),
+        ]
+    )
+    w = watermelon(v).set_index("supplier_id")
+    assert w.loc["desk", "sla_measure"] == "sla_response_attainment"
+    assert w.loc["euc", "sla_measure"] == "sla_resolution_attainment"
+    assert w.loc["desk", "sla_attainment"] == pytest.approx(0.975)
+
+
 def test_watermelon_values_are_measure_values_of_one_zero_or_nan():
     v = values(
         [

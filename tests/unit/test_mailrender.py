@@ -132,3 +132,68 @@ def test_a_suppliers_email_says_what_its_unscored_month_alone_shows():
     )
     assert f"- GREY ({said})" in mailrender.render_text(b)
     assert said in mailrender.email_scorecard(b)
+
+
+# ------------------------------------------------ the board's alerts reach the supplier ----
+def _alerted(bundle: dict) -> dict:
+    from siamlib import fairness
+
+    ps = pd.DataFrame(
+        {"supplier_id": ["host"], "tickets": [420], "paused_h": [1310.0], "clock_h": [2945.4]}
+        | {"paused_share": [1310 / 2945.4], "paused_before_resolution": [261]}
+        | {"pause_before_resolution_share": [261 / 420]}
+    )
+    rows = fairness.alert_rows(paused_share=ps, supplier_names={"host": "Summit Hosting"})
+    bundle["frames"] = {**bundle["frames"], "fairness_alerts": rows}
+    return bundle
+
+
+def test_a_suppliers_email_carries_the_boards_alert_about_it_with_its_figures():
+    from siamlib import fairness
+
+    b = _alerted(_tower(*HOSTING["frames"]["scorecard"].values.tolist()))
+    said = fairness.alert_sentences(b["frames"]["fairness_alerts"])[0]
+    assert said.startswith("Clock-stop signal, Summit Hosting: 44% of clock time paused")
+    body = mailrender.render_email_html(b, [])  # CSS inlined: headings carry a style
+    assert ">Alerts</h2>" in body and said in body
+    assert "1,310 of 2,945 business hours on the clock; signal at 25% or more" in body
+    assert body.index(">Alerts</h2>") < body.index(">Scorecard</h2>")
+    assert "<script" not in body
+    text = mailrender.render_text(b)
+    assert f"- {said}" in text
+    assert (
+        "  tickets paused just before resolution: 62% (261 of 420 resolved tickets; signal at "
+        "25% or more)" in text
+    )
+
+
+def test_the_board_reads_the_same_alert_sentence_as_the_suppliers_email():
+    from siamlib import frontpage
+    from tests.unit.test_sections_board import _four
+
+    b = _alerted(_four())
+    supplier = _alerted(_tower(*HOSTING["frames"]["scorecard"].values.tolist()))
+    assert frontpage.front_page(b).alerts[0] in mailrender.render_text(supplier)
+
+
+def test_a_suppliers_email_without_an_alert_has_no_alerts_heading():
+    assert ">Alerts</h2>" not in mailrender.render_email_html(HOSTING, [])
+
+
+def test_the_board_text_names_the_exclusions_and_the_scope_findings():
+    from siamlib import sections_board
+    from tests.unit.test_sections_board import _four
+
+    b = _four()
+    b["frames"]["exclusions"] = pd.DataFrame(
+        {"supplier_id": ["host"], "tickets": [1], "ticket_ids": ["INC0000042"]}
+    )
+    b["frames"]["scope_conformance"] = pd.DataFrame(
+        {"supplier_id": ["host"], "status": ["outside scope"], "reason": ["79 of its 342"]}
+    )
+    text = mailrender.render_text(b)
+    assert "Summit Hosting 1 ticket (INC0000042)" in text
+    assert f"{sections_board.SCOPE_HEADING}:\n- Summit Hosting (outside scope): 79 of its 342." in (
+        text
+    )
+    assert "Service credits due for 2026-10" not in text  # the tiles say it, once

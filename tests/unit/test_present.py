@@ -119,3 +119,8 @@ def test_the_earn_back_tile_has_a_colour_of_its_own_not_the_grey_of_not_scored()
     t = present.tiles([{"label": "Earn-back", "value": "£4,500", "rag": "repaid"}])
     assert 'class="tile rag-repaid"' in t
     assert present.TILE_BACKGROUND["repaid"] not in present.RAG_BACKGROUND.values()
+
+
+def test_an_interval_keeps_the_same_decimals_at_both_ends_and_in_every_row():
+    low, high = pd.Series([2.8, 61.66, 92.4]), pd.Series([8.0, 87.43, 100.0])
+    assert present.interval_text(low, high).tolist() == ["2.8–8.0%", "61.7–87.4%", "92.4–100.0%"]

@@ -8,7 +8,12 @@ import pytest
 from siamlib.params import ParamsError, Raci, load_model
 from siamlib.raci import (
     CONFORMANCE_COLUMNS,
+    CONFORMS,
+    NOT_ASSESSABLE,
+    OUTSIDE,
+    STATUS_COLUMNS,
     WORK_ITEM_COLUMNS,
+    conformance_status,
     equaliser,
     raci_matrix,
     raci_table,
@@ -251,3 +256,61 @@ def test_scope_conformance_values_fit_the_measure_values_table():
 def test_missing_columns_are_reported():
     with pytest.raises(ValueError, match="missing columns opened_at"):
         scope_conformance(TICKETS.drop(columns="opened_at"), None, None, None, SMALL, PARAMS.estate)
+
+
+# ------------------------------------------------------------------ the verdict ----
+def _items(*rows) -> pd.DataFrame:
+    cols = ["supplier_id", "capability", "letter", "in_scope"]
+    return pd.DataFrame(list(rows), columns=cols).assign(period="2026-10")
+
+
+def test_conformance_is_not_assessable_where_the_raci_and_the_equaliser_disagree():
+    # The integrator is Accountable, not Responsible, for incidents, yet the equaliser
+    # contracts it 20 % of them (dispatch): its 0 % is no finding, there is no R scope.
+    items = _items(*[["integrator", "incidents", "A", False]] * 3)
+    s = conformance_status(items, SMALL).iloc[0]
+    assert (s["conformance"], s["status"], s["not_assessable"], s["outside"]) == (
+        0.0,
+        NOT_ASSESSABLE,
+        3,
+        0,
+    )
+    assert s["reason"] == (
+        "its 3 work items lie where the RACI and the graphic equaliser disagree in Incident "
+        "management, where it is Accountable (A), not Responsible, yet contracted 20% of the "
+        "work; there is no Responsible scope to conform to (align the two to assess it)"
+    )
+
+
+def test_work_where_a_party_is_neither_responsible_nor_contracted_is_a_finding():
+    # Hosting is Consulted on incidents and contracted no share of them.
+    items = _items(
+        ["hosting", "changes", "R", True],
+        ["hosting", "changes", "R", True],
+        ["hosting", "changes", "R", True],
+        ["hosting", "incidents", "C", False],
+    )
+    s = conformance_status(items, SMALL).iloc[0]
+    assert (s["status"], s["outside"]) == (OUTSIDE, 1)
+    assert s["reason"] == (
+        "1 of its 4 work items (25%) outside its Responsible scope in Incident management, "
+        "where it is Consulted (C) and contracted no share of the work"
+    )
+
+
+def test_conformance_with_every_assessable_item_in_scope_conforms_and_says_the_rest():
+    items = _items(
+        ["service-desk", "incidents", "R", True],
+        ["service-desk", "incidents", "R", True],
+        ["integrator", "incidents", "A", False],
+        ["integrator", "problems", "RA", True],
+    )
+    s = conformance_status(items, SMALL).set_index("supplier_id")
+    assert s.loc["service-desk", "status"] == CONFORMS
+    assert s.loc["service-desk", "reason"] == "all 2 work items inside its Responsible scope"
+    assert s.loc["integrator", "status"] == CONFORMS
+    assert s.loc["integrator", "reason"].startswith(
+        "all 1 assessable work item inside its Responsible scope; 1 more not assessable in "
+        "Incident management"
+    )
+    assert list(s.reset_index().columns) == STATUS_COLUMNS

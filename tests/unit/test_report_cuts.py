@@ -30,3 +30,18 @@ def test_the_boards_stopped_column_marks_the_integrator_stopped_by_a_towers_bloc
     scores = cuts.quality_scores(result, PARAMS, "2026-01", {})
     stopped = dict(zip(scores["supplier_id"], scores["stopped"], strict=True))
     assert stopped == {s: s in ("integrator", "network") for s in SUPPLIERS}
+
+
+def test_the_boards_exclusions_are_counted_and_named_per_supplier_in_estate_order():
+    import pandas as pd
+
+    excluded = pd.DataFrame(
+        {"ticket_id": ["INC0000777", "INC0000042", "INC0000043"]}
+        | {"supplier_id": ["network", "hosting", "hosting"]}
+    )
+    got = cuts.exclusions_by_supplier(excluded, SUPPLIERS)
+    assert got.values.tolist() == [
+        ["hosting", 2, "INC0000042, INC0000043"],
+        ["network", 1, "INC0000777"],
+    ]
+    assert cuts.exclusions_by_supplier(excluded.iloc[:0], SUPPLIERS).empty

@@ -88,6 +88,30 @@ def test_scope_table_shows_each_suppliers_conformance_in_per_cent():
     assert "No work items" in sections.scope_table(_bundle({}))
 
 
+def test_scope_table_gives_each_supplier_a_verdict_and_why():
+    # Keystone's 0 % is not assessable (the RACI and the equaliser disagree), not a failure.
+    sc = pd.DataFrame(
+        {"supplier_id": ["integrator"], "period": ["2026-10"], "work_items": [1335]}
+        | {"in_scope": [0], "out_of_scope": [1335], "out_of_scope_share": [1.0]}
+        | {"conformance": [0.0], "outside": [0], "not_assessable": [1335]}
+        | {"status": ["not assessable"], "reason": ["its 1,335 work items lie where the RACI"]}
+    )
+    html = sections.scope_table(_bundle({"scope_conformance": sc}))
+    assert '<th scope="col">status</th><th scope="col">why</th>' in html
+    assert "<td>not assessable</td><td>its 1,335 work items lie where the RACI</td>" in html
+
+
+def test_watermelon_table_names_which_time_target_figure_is_the_lower():
+    w = pd.DataFrame(
+        {"supplier_id": ["desk"], "period": ["2026-10"], "sla_attainment": [0.975]}
+        | {"sla_measure": ["sla_response_attainment"], "reopen_rate": [0.15]}
+        | {"satisfaction": [2.98], "ping_pong_rate": [0.0], "sla_green": [True]}
+        | {"red_signals": ["reopen_rate"], "watermelon": pd.array([True], dtype="boolean")}
+    )
+    html = sections.watermelon_table({"meta": {}, "frames": {"watermelon": w}})
+    assert ">which one that is</th>" in html and "<td>response</td>" in html
+
+
 PARAMS = fixture_params()
 
 
@@ -123,8 +147,9 @@ def test_a_scorecard_from_an_older_bundle_without_notes_still_renders():
 
 # ------------------------------------------------- every section of a small demo estate ----
 STORED = {"supplier_id", "weighted_score", "service_level", "aged_end", "held_business_h"}
-# A whole number written as a float ("21600.0", "88.0"), not a version such as 0.1.0.
-RAW_FLOAT = re.compile(r"(?<![\w.])\d[\d,]*\.0(?![\w.])")
+# A whole number written as a float ("21600.0", "88.0"), not a version such as 0.1.0, nor
+# an end of an interval, whose two ends keep the same decimals ("2.8–8.0%").
+RAW_FLOAT = re.compile(r"(?<![\w.–])\d[\d,]*\.0(?![\w.–])")
 TABLES = {
     "board": ["intro", "front_page", "league_table", "credits_table", "quality_scores_table"]
     + ["quality_section", "definitions"],
@@ -179,6 +204,30 @@ def test_no_chart_axis_or_legend_is_titled_with_a_stored_column_name(demo_bundle
                 if channel in enc:
                     shown = enc[channel].get("title", enc[channel].get("field"))
                     assert shown not in STORED, (bundle["meta"]["report"], name, channel)
+
+
+def test_each_report_carries_the_boards_alerts_about_its_supplier_word_for_word(demo_bundles):
+    from siamlib import frontpage
+
+    board = demo_bundles[0]
+    rows = board["frames"]["fairness_alerts"]
+    assert frontpage.front_page(board).alerts[: len(set(rows["alert"]))] == tuple(
+        dict.fromkeys(rows["alert"])
+    )
+    for bundle in demo_bundles[1:]:
+        if bundle["meta"]["role"] != "tower":
+            continue
+        own = bundle["frames"]["fairness_alerts"].reset_index(drop=True)
+        boards = rows[rows["supplier_id"] == bundle["meta"]["supplier_id"]]
+        pd.testing.assert_frame_equal(own, boards.reset_index(drop=True), check_dtype=False)
+
+
+def test_the_board_bundle_carries_every_suppliers_scope_verdict_and_exclusions(demo_bundles):
+    board = demo_bundles[0]
+    sc = board["frames"]["scope_conformance"]
+    assert set(sc["status"]) <= {"conforms", "outside scope", "not assessable"}
+    assert sc["reason"].str.len().gt(0).all()
+    assert list(board["frames"]["exclusions"].columns) == ["supplier_id", "tickets", "ticket_ids"]
 
 
 def test_the_board_front_page_names_every_supplier_and_the_at_risk_pool(demo_bundles):
@@ -332,14 +381,15 @@ def test_a_supplier_repaid_earn_back_sees_it_said_so_in_a_colour_that_is_no_rag(
     assert 'class="tile rag-repaid"' in tiles and "payable" not in tiles
 
 
-def test_rag_grid_prints_the_status_letter_in_every_cell():
+def test_level_status_chart_prints_the_status_letter_in_every_cell():
     # Red and green print as the same grey: the status must be readable without colour.
     cards = pd.DataFrame(
         {"supplier_id": ["a", "a", "b", "b"], "service_level": ["X", "Y", "X", "Y"],
          "name": ["x", "y", "x", "y"], "actual": [1.0, 2.0, 3.0, None],
          "expected": [1.0] * 4, "minimum": [1.0] * 4, "rag": ["red", "green", "amber", "grey"]}
     )  # fmt: skip
-    spec = sections.rag_grid({"meta": {"period": "2026-10"}, "frames": {"cards": cards}}).to_dict()
+    b = {"meta": {"period": "2026-10"}, "frames": {"cards": cards}}
+    spec = sections.level_status_chart(b).to_dict()
     text = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
     assert text and text[0]["encoding"]["text"]["field"] == "letter"
     rows = next(iter(spec["datasets"].values()))
@@ -348,20 +398,29 @@ def test_rag_grid_prints_the_status_letter_in_every_cell():
     ]  # fmt: skip
 
 
-def test_rag_grid_shows_a_reissued_level_in_the_column_of_its_measure():
+def test_level_status_chart_shows_a_reissued_level_in_the_row_of_its_measure():
     # Hosting's P2 resolution level was re-issued as P2-RES-2026H2; the others keep P2-RES.
-    # A board member sees one column "Resolution (P2)", not two half-empty ones.
+    # A board member sees one row "Resolution (P2)", not two half-empty ones.
     cards = pd.DataFrame(
         {"supplier_id": ["a", "b"], "service_level": ["P2-RES", "P2-RES-2026H2"],
          "name": ["Resolution (P2)", "Resolution (P2)"], "actual": [90.0, 80.0],
          "expected": [92.0] * 2, "minimum": [85.0] * 2, "rag": ["amber", "red"]}
     )  # fmt: skip
-    spec = sections.rag_grid({"meta": {"period": "2026-10"}, "frames": {"cards": cards}}).to_dict()
+    b = {"meta": {"period": "2026-10"}, "frames": {"cards": cards}}
+    spec = sections.level_status_chart(b).to_dict()
     rect = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
-    assert rect["encoding"]["x"]["field"] == "measure"
+    assert rect["encoding"]["y"]["field"] == "measure"
     rows = next(iter(spec["datasets"].values()))
     assert {r["measure"] for r in rows} == {"Resolution (P2)"}
     assert [r["service level"] for r in rows] == ["P2-RES", "P2-RES-2026H2"]  # in the tooltip
+
+
+def test_the_old_wide_rag_grid_is_gone_from_the_sections():
+    # The board shows level_status_chart (a row per measure, readable on a phone); the wide
+    # grid it replaced is no longer rendered anywhere.
+    from siamlib import sections_board
+
+    assert not hasattr(sections, "rag_grid") and not hasattr(sections_board, "rag_grid")
 
 
 def test_credits_chart_tells_earn_back_from_credits_owed():

@@ -153,7 +153,9 @@ def test_the_board_lists_suppliers_in_one_order_everywhere_and_says_which():
     table = text[text.index("League table (") :]
     assert _order_in(table) == WORST_FIRST and frontpage.ORDER_CAPTION in table
     # the charts list the suppliers in the same order
-    grid = sections_board.rag_grid(b).to_dict()["layer"][0]["encoding"]["y"]["sort"]
+    from siamlib import sections
+
+    grid = sections.level_status_chart(b).to_dict()["layer"][0]["encoding"]["x"]["sort"]
     bars = sections_board.credits_chart(b).to_dict()["encoding"]["x"]["sort"]
     assert grid == WORST_FIRST and bars == WORST_FIRST
 
@@ -196,7 +198,7 @@ def test_the_board_says_the_weight_a_score_was_computed_on():
 def test_the_front_page_asks_for_decisions_before_the_figures():
     html = sections_board.front_page(_four())
     asks = html.index("<h2>For decision</h2>")
-    assert asks < html.index('class="tiles') and asks < html.index("Service credits due for")
+    assert asks < html.index('class="tiles') and asks < html.index("Service credits due, 2026")
     from siamlib import mailrender
 
     text = mailrender.render_text(_four())
@@ -301,3 +303,40 @@ def test_the_front_page_says_what_was_waived_and_what_was_left_unscored():
         "Summit Hosting: Resolution within target (priority 1) not scored: 6 tickets, 1 missed "
         "(83.33%, below its 90% minimum); no credit under the small-sample rule." in front
     )
+
+
+# ------------------------------------------------- what the tiles do not say; scope ----
+def test_under_the_credit_tiles_the_page_says_only_what_they_do_not():
+    b = _four()
+    b["frames"]["exclusions"] = pd.DataFrame(
+        {"supplier_id": ["host"], "tickets": [1], "ticket_ids": ["INC0000042"]}
+    )
+    front = html.unescape(sections_board.front_page(b))
+    tiles_end = front.index("</div></div></div>", front.index('class="tiles'))
+    under = front[tiles_end : front.index("<h2>", tiles_end)]
+    assert (
+        "Agreed exclusions, removed before any figure or credit: Summit Hosting 1 ticket "
+        "(INC0000042)." in under
+    )
+    # the credits due, whom from and the pool are the tiles': not said again beneath them
+    assert "£8,640" not in under and "at risk" not in under and "from 2 suppliers" not in under
+
+
+def test_the_front_page_names_the_scope_findings_under_their_own_heading():
+    b = _four()
+    b["frames"]["scope_conformance"] = pd.DataFrame(
+        {"supplier_id": ["host"], "status": ["outside scope"]}
+        | {"reason": ["79 of its 342 work items (23.1%) outside its Responsible scope"]}
+    )
+    front = sections_board.front_page(b)
+    at = front.index(f"<h2>{sections_board.SCOPE_HEADING}</h2>")
+    assert at < front.index("<h2>Suppliers</h2>")
+    assert (
+        "<li>Summit Hosting (outside scope): 79 of its 342 work items (23.1%) outside its "
+        "Responsible scope.</li>" in front[at:]
+    )
+
+
+def test_with_no_alert_the_tile_says_every_kind_it_looked_for_including_ping_pong():
+    front = sections_board.front_page(_four())
+    assert "ping-pong signal" in front and sections_board.NO_ALERTS in front

@@ -333,7 +333,8 @@ def test_the_excluded_tickets_appear_only_in_the_exclusions_evidence(small_work)
         }
         for kind, frames in outputs.items():
             for frame_name, frame in frames.items():
-                if frame_name == "excluded":
+                # the exclusions themselves: a supplier's rows, the board's per-supplier list
+                if frame_name in ("excluded", "exclusions"):
                     continue
                 for col in frame.columns:
                     hit = frame[col].astype("str").isin(excluded)
@@ -396,6 +397,23 @@ def test_scope_conformance_is_in_every_supplier_bundle_and_counts_the_out_of_sco
         assert set(own["supplier_id"]) <= {s.id}
         listed = small_work.evidence(s.id)["out_of_scope_work"]
         assert len(listed) == own["out_of_scope"].sum(), s.id
+
+
+def test_the_board_bundle_carries_each_suppliers_scope_verdict_and_the_exclusions(small_work):
+    board = small_work.bundle("board-summary")["frames"]
+    verdicts = board["scope_conformance"].set_index("supplier_id")
+    # The integrator is Accountable, not Responsible, for the tickets it dispatches, yet the
+    # equaliser contracts it a share of them: its 0 % cannot be judged.
+    assert verdicts.loc["integrator", "status"] == "not assessable"
+    own = small_work.bundle("hosting")["frames"]["scope_conformance"].set_index("supplier_id")
+    assert own.loc["hosting", ["status", "reason"]].tolist() == (
+        verdicts.loc["hosting", ["status", "reason"]].tolist()
+    )
+    # params/exclusions.yaml's two tickets, each under the supplier of record it has here
+    ex = board["exclusions"]
+    owner = small_work.excluded.set_index("ticket_id")["supplier_id"]
+    assert sorted(zip(ex["ticket_ids"], ex["supplier_id"], strict=True)) == sorted(owner.items())
+    assert ex["tickets"].tolist() == [1, 1]
 
 
 # ---------------------------------------------------------------- trends on the demo estate ----

@@ -1,0 +1,47 @@
+"""The fairness panel as a supplier reads it: the alerts the board reads about it, worded as
+the board words them, with the figures behind each."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from siamlib import sections_fairness
+from siamlib.fairness import alert_rows
+
+
+def _harbour() -> dict:
+    ps = pd.DataFrame(
+        {"supplier_id": ["euc"], "tickets": [420], "paused_h": [1310.0], "clock_h": [2945.4]}
+        | {"paused_share": [1310 / 2945.4], "paused_before_resolution": [261]}
+        | {"pause_before_resolution_share": [261 / 420]}
+    )
+    names = {"euc": "Harbour End-User Computing"}
+    rows = alert_rows(paused_share=ps, supplier_names=names)
+    return {"meta": {"supplier_names": names}, "frames": {"fairness_alerts": rows}}
+
+
+def test_a_suppliers_report_shows_its_alert_with_the_figures_behind_it():
+    page = html.unescape(sections_fairness.alerts_section(_harbour()))
+    assert (
+        "<li>Clock-stop signal, Harbour End-User Computing: 44% of clock time paused and 62% of "
+        "tickets paused just before resolution (a signal at 25% or more of either); ask why.</li>"
+        in page
+    )
+    # the figures: value, what it counts, when it raises the alert
+    assert "<td>clock time paused</td>" in page and "1,310 of 2,945 business hours" in page
+    assert (
+        "<td>261 of 420 resolved tickets</td>" in page and "<td>signal at 25% or more</td>" in page
+    )
+
+
+def test_a_pack_written_before_alerts_carried_figures_still_shows_its_sentences():
+    old = {"meta": {}, "frames": {"fairness_alerts": pd.DataFrame({"alert": ["A; ask why."]})}}
+    page = sections_fairness.alerts_section(old)
+    assert "<li>A; ask why.</li>" in page and "<table" not in page
+
+
+def test_no_alert_says_so():
+    empty = {"meta": {}, "frames": {"fairness_alerts": alert_rows()}}
+    assert sections_fairness.alerts_section(empty) == f"<p>{sections_fairness.NO_ALERT}</p>"

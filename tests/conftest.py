@@ -8,6 +8,8 @@ import os
 import pytest
 from hypothesis import settings
 
+import siamlib  # noqa: F401 - first: defers an unused parser build (siamlib.lazy_imports)
+
 # Tests never assert wall times. Hypothesis' default 200 ms deadline per example would, and it
 # fails by chance on a loaded 2-core machine (a 17 ms example once took 550 ms in the suite).
 settings.register_profile("siam", deadline=None)

@@ -44,7 +44,6 @@ def test_iri_format_checks_give_the_real_packages_verdicts():
 
 def test_nothing_is_deferred_when_the_package_was_already_imported():
     code = (
-        "import sys, rfc3987_syntax, siamlib; "
-        "print(type(sys.modules['rfc3987_syntax']).__name__)"
+        "import sys, rfc3987_syntax, siamlib; print(type(sys.modules['rfc3987_syntax']).__name__)"
     )
     assert _fresh(code) == "module"

@@ -279,7 +279,7 @@ def window_blocks(
     >>> w = (pd.Timestamp("2026-08-01T00:00+01:00"), pd.Timestamp("2026-11-01T00:00Z"))
     >>> blocked = window_blocks(load_params(), "2026-10", w)
     >>> print(blocked["hosting"])  # doctest: +NORMALIZE_WHITESPACE
-    earn-back: hosting's contract (credit_regime.earn_back, 3 periods) gives back in 2026-10
+    earn-back: the hosting contract (credit_regime.earn_back, 3 periods) gives back in 2026-10
     a credit charged in 2026-07, when its service levels were in force, but the data window
     (2026-08-01 to 2026-11-01) does not cover 2026-07 in full, so whether a credit was
     charged then, and is due back now, cannot be computed; import an extract that covers
@@ -297,7 +297,7 @@ def window_blocks(
         if earn and not periods_mod.covers(window, earn[0], tz):
             n = contract.credit_regime.earn_back.periods
             reasons.append(
-                f"earn-back: {s.id}'s contract (credit_regime.earn_back, {n} period"
+                f"earn-back: the {s.id} contract (credit_regime.earn_back, {n} period"
                 f"{'s' * (n != 1)}) gives back in {period} a credit charged in {earn[0]}, when "
                 f"its service levels were in force, but the data window "
                 f"({window_text(window)}) does not cover {earn[0]} in full, so whether a "
@@ -311,7 +311,7 @@ def window_blocks(
             levels = contract.service_levels_on(periods_mod.first_day(period))
             ids = ", ".join(sl.id for sl in levels if sl.min_volume is not None)
             reasons.append(
-                f"small samples: {s.id}'s contract scores a level counting fewer records than "
+                f"small samples: the {s.id} contract scores a level counting fewer records than "
                 f"its min_volume ({ids}) on the {len(rolling)} months {rolling[0]}..{period} "
                 f"(small_samples: rolling), but the data window ({window_text(window)}) does "
                 f"not cover {', '.join(gaps)} in full, so such a level would be scored on fewer "

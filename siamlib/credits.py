@@ -370,7 +370,8 @@ def _before_contract(supplier_id: str, period: str, source: str, contract, curre
     """The ``earn_back`` line (amount 0) saying none is due: no service level of the contract
     was in force in the source month, so no credit was charged then."""
     why = (
-        f"No earn-back in {period}: none of {supplier_id}'s service levels was in force in "
+        f"No earn-back in {period}: none of the {supplier_id} contract's service levels was in "
+        f"force in "
         f"{source}, the month whose credits it would give back, so no credit was charged then "
         "and none is due back."
     )

@@ -385,7 +385,7 @@ def blocking_message(
         else:
             detail = f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
             if r.supplier_id not in (ALL, UNATTRIBUTED, supplier_id):
-                detail = f"{r.supplier_id}'s rows: {detail}"
+                detail = f"rows of {r.supplier_id}: {detail}"
             if len(r.examples):
                 detail += ", e.g. " + ", ".join(r.examples)
             if r.supplier_id == UNATTRIBUTED:

@@ -198,7 +198,7 @@ def test_a_supplier_whose_earn_back_source_month_is_outside_the_window_is_blocke
     blocks = completeness.window_blocks(PARAMS, "2026-10", AUG_TO_OCT)
     assert list(blocks) == [s.id for s in PARAMS.estate.suppliers]
     assert blocks["hosting"] == (
-        "earn-back: hosting's contract (credit_regime.earn_back, 3 periods) gives back in "
+        "earn-back: the hosting contract (credit_regime.earn_back, 3 periods) gives back in "
         "2026-10 a credit charged in 2026-07, when its service levels were in force, but the "
         "data window (2026-07-31 to 2026-11-01) does not cover 2026-07 in full, so whether a "
         "credit was charged then, and is due back now, cannot be computed; import an extract "
@@ -234,14 +234,14 @@ def test_a_small_samples_rolling_window_reaching_outside_the_window_blocks_the_s
     # fewer than 10, on August..October, and the data begin in September.
     blocks = completeness.window_blocks(no_earn_back("hosting"), "2026-10", SEP_TO_OCT)
     assert blocks["hosting"] == (
-        "small samples: hosting's contract scores a level counting fewer records than its "
+        "small samples: the hosting contract scores a level counting fewer records than its "
         "min_volume (P1-RES) on the 3 months 2026-08..2026-10 (small_samples: rolling), but "
         "the data window (2026-08-31 to 2026-11-01) does not cover 2026-08 in full, so such a "
         "level would be scored on fewer months than the contract says; import an extract "
         "that covers 2026-08 (or set small_samples.policy: grey)"
     )
     # The integrator sets no min_volume: only its earn-back (July) is outside the window.
-    assert blocks["integrator"].startswith("earn-back: integrator's contract")
+    assert blocks["integrator"].startswith("earn-back: the integrator contract")
     assert "small samples" not in blocks["integrator"]
 
 

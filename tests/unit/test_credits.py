@@ -448,9 +448,9 @@ def test_an_earn_back_whose_source_month_is_before_the_contract_says_none_is_due
         ["earn_back", "", 0.0, "2026-01"]
     ]
     assert march.loc[0, "explanation"] == (
-        "No earn-back in 2026-03: none of euc's service levels was in force in 2026-01, the "
-        "month whose credits it would give back, so no credit was charged then and none is "
-        "due back."
+        "No earn-back in 2026-03: none of the euc contract's service levels was in force in "
+        "2026-01, the month whose credits it would give back, so no credit was charged then "
+        "and none is due back."
     )
     # the same line month by month, and none once the source month is February (in force)
     out = month_ledgers(cards, c, ["2026-03"])

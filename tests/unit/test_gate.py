@@ -284,7 +284,7 @@ def test_a_month_whose_earn_back_source_is_outside_the_window_stops_every_report
     assert list(checked.stopped) == [*SUPPLIERS, BOARD]
     assert checked.stopped == run_decision(folder, "2026-01", PARAMS)
     assert checked.stopped["hosting"].startswith(
-        "Report for hosting stopped: earn-back: hosting's contract (credit_regime.earn_back, "
+        "Report for hosting stopped: earn-back: the hosting contract (credit_regime.earn_back, "
         "3 periods) gives back in 2026-01 a credit charged in 2025-10, when its service "
         "levels were in force, but the data window (2026-01-01 to 2026-02-01) does not "
         "cover 2025-10 in full"

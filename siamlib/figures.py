@@ -259,9 +259,10 @@ def _board_inputs(work) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None
     ledgers = [lg for lg in work.ledgers.values() if not lg.empty]
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame()
     at_risk = credits.at_risk_frame(p)
-    scores = None
     if work.quality:
         scores = cuts.quality_scores(work.quality, p, work.period, work.incomplete)
+    else:  # not validated: the run's other stops (missing data) as Work.bundle leaves out
+        scores = cuts.stopped_table(p, work.stopped_reports())
     return ledger, at_risk, scores
 
 

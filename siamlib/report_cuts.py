@@ -12,6 +12,8 @@ estate-wide computation down to what one supplier's report may show.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from siamlib import periods, schema
@@ -64,6 +66,21 @@ def quality_scores(result, params, period: str, incomplete) -> pd.DataFrame:
     stopped = gate.stopped_reports(result, params, period, incomplete)
     table["stopped"] = table["supplier_id"].isin(list(stopped))
     return table
+
+
+def stopped_table(params, stopped: Mapping[str, str]) -> pd.DataFrame:
+    """``supplier_id, stopped`` for every supplier, from the run's stopped reports
+    (:func:`siamlib.gate.stopped_reports`): what :func:`siamlib.scorecard.board_headline` leaves
+    out of the board's totals when the run was not validated (no :func:`quality_scores`), so a
+    supplier stopped for missing data is left out either way.
+
+    >>> from siamlib.params import load_params
+    >>> t = stopped_table(load_params(), {"hosting": "Report for hosting stopped: ..."})
+    >>> t[t["stopped"]]["supplier_id"].tolist()
+    ['hosting']
+    """
+    ids = [s.id for s in params.estate.suppliers]
+    return pd.DataFrame({"supplier_id": ids, "stopped": [i in stopped for i in ids]})
 
 
 def own_raci(table: pd.DataFrame, supplier_id: str, integrator_id: str) -> pd.DataFrame:

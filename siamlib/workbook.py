@@ -291,9 +291,11 @@ class Work:
                     self.quality, p, self.period, self.incomplete
                 )
             frames.update(cuts.front_page_frames(self), **fairness.panel_for(self, BOARD).frames())
-            front = scorecard.board_headline(
-                ledger, frames["at_risk"], frames.get("quality_scores")
-            )
+            # Not validated: the run's other stops (missing data) still leave the totals.
+            stops = frames.get("quality_scores")
+            if stops is None:
+                stops = cuts.stopped_table(p, self.stopped_reports())
+            front = scorecard.board_headline(ledger, frames["at_risk"], stops)
             meta.update(role="board", board_headline=front)
             return bundles.check({"meta": meta, "frames": frames})
 

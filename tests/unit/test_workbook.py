@@ -560,6 +560,25 @@ def test_a_dataset_folder_without_ticket_events_is_rejected_naming_the_table(tmp
         compute_period(tmp_path, PARAMS, PERIOD, validate=False)
 
 
+def test_an_unvalidated_run_leaves_suppliers_stopped_for_missing_data_out_of_the_boards_totals():
+    # March alone: every contract's earn-back reads December, outside the data window, so
+    # the run stops every supplier; without the gate's scores the board's totals must still
+    # leave them out (the at-risk pool was counted in full), in the bundle and figures alike.
+    from siamlib import figures
+
+    work = _compute(_ticket_log("2026-03-02T09:00Z", "2026-03-03T09:00Z"))
+    assert work.quality is None
+    stopped = set(work.stopped_reports()) - {"board-summary"}
+    assert stopped == {s.id for s in PARAMS.estate.suppliers}
+    head = work.bundle("board-summary")["meta"]["board_headline"]
+    assert sorted(head["blocked"]) == sorted(stopped)
+    assert head["at_risk"] == 0.0 and head["net_credits"] == 0.0
+    # The board is stopped too (the integrator's earn-back): its figures rows, were they
+    # written, come from the same inputs.
+    rows = figures.board_rows(*figures._board_inputs(work), "GBP").set_index("measure")
+    assert rows.loc["at_risk", "actual"] == 0.0
+
+
 def test_a_period_outside_the_data_window_is_an_error_naming_the_window():
     tables = _ticket_log("2026-03-02T09:00Z", "2026-03-03T09:00Z")
     with pytest.raises(periods.PeriodOutsideWindow, match="2026-03-01 to 2026-03-31"):

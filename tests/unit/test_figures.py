@@ -63,6 +63,9 @@ class _Work(SimpleNamespace):
     def blocking_reason(self, name: str) -> str:
         return self.blocked.get(name, "")
 
+    def stopped_reports(self) -> dict[str, str]:
+        return {n: r for n, r in self.blocked.items() if r}
+
 
 @pytest.fixture
 def work() -> _Work:

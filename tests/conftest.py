@@ -18,5 +18,12 @@ settings.load_profile("siam")
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_compute_cache(tmp_path_factory):
-    # Set in the environment so subprocesses (siam run, report workers) use it too.
-    os.environ["SIAM_CACHE_DIR"] = str(tmp_path_factory.mktemp("siam-cache"))
+    # Set in the environment so subprocesses (siam run, report workers) use it too. One folder
+    # for the session's xdist workers (their base folders are siblings): entries are keyed by
+    # content and written atomically (siamlib.cache), so a run on the same inputs in the other
+    # worker reads what this one computed, as a user's second run would.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "siam-cache"
+    folder.mkdir(exist_ok=True)
+    os.environ["SIAM_CACHE_DIR"] = str(folder)

@@ -848,6 +848,21 @@ def test_nine_bad_rows_of_twenty_are_still_quarantined():
     assert len(res.quarantined) == 9
 
 
+def test_a_passing_rule_counts_every_row_and_a_failing_one_names_its_first_rows_in_order():
+    # The gate's first pass asks GX for pass or fail only; the counts and examples of a
+    # failing rule come from a second pass. 4 of 10 hosting tickets (H1..H4) out of scale.
+    rules = [RULES["TKT-017"], RULES["TKT-003"]]  # per supplier; estate-wide (unique ids)
+    res = quality.run_rules(many_tickets(10, 4), rules, SUPPLIERS, window=WINDOW, n_examples=3)
+    bad = all_row(res.results, "TKT-017")
+    assert (bad["passed"], bad["element_count"], bad["unexpected_count"]) == (False, 10, 4)
+    assert list(bad["examples"]) == ["H1", "H2", "H3"]
+    hosting = res.results.query("rule_id == 'TKT-017' and supplier_id == 'hosting'").iloc[0]
+    assert (hosting["unexpected_count"], list(hosting["examples"])) == (4, ["H1", "H2", "H3"])
+    good = all_row(res.results, "TKT-003")
+    assert (good["passed"], good["element_count"], good["unexpected_count"]) == (True, 10, 0)
+    assert list(good["examples"]) == []
+
+
 def test_a_quarantined_ticket_takes_its_events_out():
     tables = bad_tables("TKT-017")  # INC1 satisfaction 6 of 5
     clean, listed = quarantine(tables, quality.validate(tables, PARAMS, WINDOW))

@@ -315,6 +315,31 @@ def overlapping(items: list[T], key, label: str) -> None:
                 )
 
 
+def no_gaps(items: list[T], key, label: str, why: str) -> None:
+    """Refuse a day on which no item with some ``key(item)`` is in force between two that are
+    (``effective_to`` is exclusive: an entry ending 2026-10-01 is not in force that day).
+
+    Run after :func:`overlapping`, so a key's items are in force one after another.
+
+    >>> a = EffectiveDated(effective_to=dt.date(2026, 7, 1))
+    >>> no_gaps([a, EffectiveDated(effective_from=dt.date(2026, 7, 1))], lambda i: "x", "t", "")
+    >>> no_gaps([a, EffectiveDated(effective_from=dt.date(2026, 7, 2))], lambda i: "x", "t", "")
+    Traceback (most recent call last):
+    ...
+    ValueError: t[0] (2000-01-01..2026-07-01) and t[1] (2026-07-02..open) leave x without ...
+    """
+    order = sorted(range(len(items)), key=lambda i: (str(key(items[i])), items[i].effective_from))
+    for i, j in zip(order, order[1:], strict=False):
+        a, b = items[i], items[j]
+        if key(a) == key(b) and a.effective_to is not None and a.effective_to < b.effective_from:
+            last = b.effective_from - dt.timedelta(days=1)
+            raise ValueError(
+                f"{label}[{i}] ({a.span()}) and {label}[{j}] ({b.span()}) leave {key(a)} "
+                f"without an entry from {a.effective_to} to {last}{why}; effective_to is "
+                "exclusive: end the first on the day the second starts"
+            )
+
+
 def first_repeat(keys: Iterable) -> tuple[int, int, object] | None:
     """The first key seen twice, as ``(first index, second index, key)``; ``None`` if none.
 

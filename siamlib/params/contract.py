@@ -35,6 +35,7 @@ from siamlib.params.base import (
     check_pausable,
     fraction_hint,
     in_force,
+    no_gaps,
     overlapping,
 )
 
@@ -309,6 +310,12 @@ class Contract(_Strict):
                     f"defined: {', '.join(self.calendars)}"
                 )
         overlapping(self.sla_targets, lambda t: f"priority {t.priority} {t.clock}", "sla_targets")
+        no_gaps(
+            self.sla_targets,
+            lambda t: f"priority {t.priority} {t.clock}",
+            "sla_targets",
+            " (tickets opened then would have no target and fall out of the levels)",
+        )
         ids = [s.id for s in self.service_levels]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

@@ -416,6 +416,22 @@ def test_overlapping_sla_targets_name_both(params_copy):
     assert "overlap for priority 1 response" in msg
 
 
+def test_a_gap_between_sla_targets_is_rejected_naming_both(params_copy):
+    # effective_to read as inclusive and a week mistyped: P1 resolution had no target from
+    # 2026-10-01 to 10-07; those tickets fell out of P1-RES (applications amber to grey).
+    def gap(d):
+        d["sla_targets"][1]["effective_to"] = dt.date(2026, 10, 1)
+        d["sla_targets"].append(
+            {"priority": 1, "clock": "resolution", "target_hours": 4, "calendar": "always",
+             "effective_from": "2026-10-08"}
+        )  # fmt: skip
+
+    _edit(_hosting(params_copy), gap)
+    msg = _error(params_copy)
+    assert "sla_targets[1] (2000-01-01..2026-10-01) and sla_targets[8] (2026-10-08..open)" in msg
+    assert "leave priority 1 resolution without an entry from 2026-10-01 to 2026-10-07" in msg
+
+
 def test_consecutive_sla_targets_load(params_copy):
     def split(d):
         d["sla_targets"][0]["effective_to"] = dt.date(2026, 7, 1)

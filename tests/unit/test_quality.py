@@ -244,6 +244,11 @@ CASES = {
     "TKT-037": (set_cell("tickets", 0, "first_response_at", ts("2026-01-05 09:05")), "INC1"),
     "TKT-038": (set_cell("tickets", 1, "opened_at", ts("2026-01-08 08:00")), "INC2"),
     "TKT-039": (drop_events("INC2"), "INC2"),
+    # An id written again in another letter case (the copy and INC1 both fail).
+    "TKT-040": (set_cell("tickets", 1, "ticket_id", "inc1"), "inc1"),
+    # INC1 closed by network's queue after hosting resolved it: the last holder (the supplier
+    # of record) would be one that never worked it.
+    "TKT-041": (set_cell("ticket_events", 3, "assignment_group", "NET-NOC"), "INC1"),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -293,6 +298,7 @@ CASES = {
     "PRB-017": (set_cell("problems", 0, "closed_at", ts("2026-01-06 08:00")), "PRB1"),
     "PRB-018": (set_cell("problems", 1, "service", "VPN"), "PRB2"),
     "PRB-019": (set_cell("problems", 1, "problem_id", "PRB\u200e2"), "PRB\u200e2"),
+    "PRB-020": (set_cell("problems", 1, "problem_id", "prb1"), "prb1"),
     "CHG-001": (drop_column("changes", "outcome"), "outcome"),
     "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
     "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
@@ -318,6 +324,9 @@ CASES = {
     # CHG1 failed: a completed change, counted in change success by its actual_end.
     "CHG-023": (set_cell("changes", 0, "actual_end", pd.NaT), "CHG1"),
     "CHG-024": (set_cell("changes", 1, "change_id", "CHG2\t"), "CHG2\t"),
+    # CHG1's actual_end keyed 16 days after its window: it would count in another month.
+    "CHG-025": (set_cell("changes", 0, "actual_end", ts("2026-01-25 21:30")), "CHG1"),
+    "CHG-026": (set_cell("changes", 1, "change_id", "chg1"), "chg1"),
     "OUT-001": (drop_column("outages", "planned"), "planned"),
     "OUT-002": (naive("outages", "end_at"), "end_at (datetime64[us])"),
     "OUT-003": (set_cell("outages", 1, "outage_id", "OUT1"), "OUT1"),
@@ -336,6 +345,8 @@ CASES = {
     "OUT-014": (set_cell("outages", 1, "outage_id", "OUT\u20602"), "OUT\u20602"),
     # OUT1's start keyed a month early: 2 h 10 min down becomes 31 days.
     "OUT-015": (set_cell("outages", 0, "start_at", ts("2025-12-05 08:50")), "OUT1"),
+    # OUT1 again in full-width letters (folded by NFKC).
+    "OUT-016": (set_cell("outages", 1, "outage_id", "\uff2f\uff35\uff341"), "\uff2f\uff35\uff341"),
     "IMP-001": (drop_column("improvements", "title"), "title"),
     "IMP-002": (naive("improvements", "raised_at"), "raised_at (datetime64[us])"),
     "IMP-003": (set_cell("improvements", 1, "improvement_id", "IMP1"), "IMP1"),
@@ -353,6 +364,7 @@ CASES = {
     # Delivered without a delivery date: the delivered count (by delivered_at) misses it.
     "IMP-015": (set_cell("improvements", 1, "delivered_at", pd.NaT), "IMP2"),
     "IMP-016": (set_cell("improvements", 1, "improvement_id", "IMP2 "), "IMP2 "),
+    "IMP-017": (set_cell("improvements", 1, "improvement_id", "IMP 1"), "IMP 1"),
     "SRV-001": (drop_column("surveys", "respondent"), "respondent"),
     "SRV-002": (set_cell("surveys", 1, "response_id", "S1"), "S1"),
     "SRV-003": (set_cell("surveys", 1, "response_id", NA), "(row 2)"),
@@ -382,6 +394,7 @@ CASES = {
         "S2b",
     ),  # fmt: skip
     "SRV-017": (set_cell("surveys", 1, "period", "2027-01"), "S2"),
+    "SRV-018": (set_cell("surveys", 1, "response_id", "s1"), "s1"),
 }
 # Rules whose crafted case fails two rows (events tied at one instant, a repeated rating):
 # rule id -> the other row's key.

@@ -51,10 +51,34 @@ def level_text(value: float, unit: str, differ_from: float | None = None) -> str
     return f"{shown}%" if unit == "%" else f"{shown} {unit}"
 
 
+def window_text(row: Mapping) -> str:
+    """`` (3 months rolling: 22 of 25)`` when the small-sample rule scored the level on a
+    rolling window (the card's ``scored_on``, ``scored_numerator``, ``scored_denominator``,
+    :func:`siamlib.samples.apply_small_samples`), else ``""``: the figure is not the month's.
+
+    >>> window_text({"scored_on": "rolling 3 months (2026-08..2026-10)", "unit": "%",
+    ...     "scored_numerator": 22.0, "scored_denominator": 25.0})
+    ' (3 months rolling: 22 of 25)'
+    >>> window_text({"scored_on": "month"}), window_text({})
+    ('', '')
+    """
+    on = str(row.get("scored_on") or "")
+    if not on.startswith("rolling "):
+        return ""
+    window = f"{on.removeprefix('rolling ').split(' (')[0]} rolling"
+    n, d = row.get("scored_numerator"), row.get("scored_denominator")
+    if d is None or d != d:  # no counts: NaN
+        return f" ({window})"
+    if row.get("unit") == "%" and n is not None and n == n:
+        return f" ({window}: {num(n)} of {num(d)})"
+    return f" ({window}: {num(d)} counted)"
+
+
 def shortfall_text(row: Mapping) -> str:
     """A missed level by its name against the limit it missed: 'Resolution within target
     (priority 1) 88%, below its 90% minimum'; a lower-is-better measure's limit is a maximum
-    ('Reopen rate 7.5%, above its 6% maximum'); a unit other than per cent is said once.
+    ('Reopen rate 7.5%, above its 6% maximum'); a unit other than per cent is said once; a
+    figure scored on a rolling window says so (:func:`window_text`).
 
     >>> shortfall_text({"service_level": "CSAT", "name": "Customer satisfaction",
     ...     "direction": "higher", "rag": "red", "actual": 2.98, "expected": 4.2,
@@ -70,6 +94,7 @@ def shortfall_text(row: Mapping) -> str:
     pct = "%" if row["unit"] == "%" else ""
     unit = f" ({row['unit']})" if row["unit"] and not pct else ""
     return (
-        f"{row.get('name') or row['service_level']} {num(row['actual'], level)}{pct}, "
+        f"{row.get('name') or row['service_level']} {num(row['actual'], level)}{pct}"
+        f"{window_text(row)}, "
         f"{worse} its {num(level)}{pct} {threshold}{unit}"
     )

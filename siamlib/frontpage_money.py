@@ -4,7 +4,8 @@ waived, and the levels left unscored that would have failed.
 Pure formatting of figures the board bundle already holds (the ledgers' lines with their
 ``reason``, ``waived_amount`` and the :func:`siamlib.scorecard.board_headline` figures; the
 scorecards' :func:`siamlib.samples.flag_unscored_failures` columns): nothing here adds up a
-credit or decides one. Money back to a supplier is "repaid to" it, in every line.
+credit or decides one. Money the customer owes a supplier this month (earn-back) is "due back
+to" it, in every line.
 
 >>> print(decisions([], (("Summit", 7200.0),), (), (), "GBP",
 ...                 {"Summit": (1, "Service availability 98.65%, below its 99% minimum")})[0])
@@ -23,7 +24,7 @@ from siamlib import present
 from siamlib.measures.catalogue import MEASURES
 
 ONE_CAUSE = "one cause, one credit"  # the rule's name, as the waived lines say it
-REPAID = "repaid to"  # the one verb for money back to a supplier
+DUE_BACK = "due back to"  # the one phrase for money the customer owes a supplier this month
 # The heading of the levels the small-sample rule left unscored though their month alone fails
 # (:func:`unscored_notes`), on the front page and in the board's email.
 UNSCORED_HEADING = "Not scored, though worse than the limit"
@@ -101,7 +102,7 @@ def decisions(lines, owing, owed, found_alerts, currency: str, why=None) -> tupl
     """What the board is asked to do this month, from the front page's own figures.
 
     Approve each credit due (largest first) naming the level(s) it is for and their figures
-    (``why``: :func:`credit_reasons`), note each earn-back repaid, ask each supplier with a
+    (``why``: :func:`credit_reasons`), note each earn-back due back, ask each supplier with a
     red level for a recovery plan, and discuss the alerts. Nothing here is a new figure:
     every amount and level is one the front page states.
 
@@ -112,7 +113,7 @@ def decisions(lines, owing, owed, found_alerts, currency: str, why=None) -> tupl
     >>> for d in decisions([red], (("Summit", 7200.0),), (("Keystone", 4500.0),), ("x",), "GBP"):
     ...     print(d)
     Approve the service credit of £7,200 due from Summit.
-    Note the earn-back of £4,500 repaid to Keystone.
+    Note the earn-back of £4,500 due back to Keystone.
     Ask Summit for a recovery plan for Service availability.
     Discuss the alert below and the answer it asks for.
     """
@@ -127,7 +128,7 @@ def decisions(lines, owing, owed, found_alerts, currency: str, why=None) -> tupl
     for n, v in owed:
         text = why.get(n, (0, ""))[1]
         out.append(
-            f"Note the earn-back of {present.fmt_money(v, currency)} {REPAID} {n}"
+            f"Note the earn-back of {present.fmt_money(v, currency)} {DUE_BACK} {n}"
             f"{f': {text}' if text else ''}."
         )
     for line in lines:

@@ -20,6 +20,7 @@ so "ok" never stands beside a red supplier as if it were a judgement.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -50,7 +51,9 @@ def standing(bundle: dict) -> list[dict]:
     list of dict
         ``supplier_id``, ``name``, ``rag`` (:func:`siamlib.frontpage.supplier_rags`),
         ``credits`` (the league's net ledger total, the figures file's ``net_credits``),
-        ``currency`` and ``blocked`` (the data-quality gate withheld its figures), worst first.
+        ``currency`` and ``blocked`` (the data-quality gate withheld its figures), worst first;
+        first, when the bundle has its headline, the board's own row (``supplier_id`` is
+        :data:`siamlib.common.BOARD`, ``credits`` the headline's ``net_credits``).
 
     Examples
     --------
@@ -71,6 +74,18 @@ def standing(bundle: dict) -> list[dict]:
     rags = frontpage.supplier_rags(bundle)
     rows = league.set_index("supplier_id", drop=False)
     out = []
+    head = bundle["meta"].get("board_headline")
+    if isinstance(head, Mapping) and "net_credits" in head:  # the board row: its headline total
+        out.append(
+            {
+                "supplier_id": BOARD,
+                "name": BOARD,
+                "rag": "grey",
+                "credits": float(head["net_credits"]),
+                "currency": str(bundle["meta"].get("currency", "GBP")),
+                "blocked": False,
+            }
+        )
     for sid in frontpage.board_order(bundle):
         row = rows.loc[sid]
         out.append(
@@ -86,20 +101,23 @@ def standing(bundle: dict) -> list[dict]:
     return out
 
 
-def credit_text(amount: float, currency: str, blocked: bool = False) -> str:
-    """A supplier's net credit for the month in words: who pays whom.
+def credit_text(
+    amount: float, currency: str, blocked: bool = False, who: str = "the supplier"
+) -> str:
+    """A net credit for the month in words: who pays whom (``who``: the supplier, or the
+    suppliers for the board's net total).
 
     >>> credit_text(7200.0, "GBP"), credit_text(-4500.0, "GBP"), credit_text(0.0, "GBP")
-    ('£7,200 due from the supplier', '£4,500 earn-back due to the supplier', 'none')
+    ('£7,200 due from the supplier', '£4,500 earn-back due back to the supplier', 'none')
     >>> credit_text(100.0, "GBP", blocked=True)
     'withheld: data blocked'
     """
     if blocked:
         return "withheld: data blocked"
     if amount > 0:
-        return f"{present.fmt_money(amount, currency)} due from the supplier"
+        return f"{present.fmt_money(amount, currency)} due from {who}"
     if amount < 0:
-        return f"{present.fmt_money(-amount, currency)} earn-back due to the supplier"
+        return f"{present.fmt_money(-amount, currency)} earn-back due back to {who}"
     return "none"
 
 
@@ -127,16 +145,25 @@ def _rag_cell(rag: str) -> str:
 
 def _standing_cells(name: str, s: dict | None) -> str:
     """The RAG and credit cells of a report's row (the board's row points down the list)."""
+    if name == BOARD:
+        what = "<td>every supplier, worst first below</td>"
+        if s is None:
+            return f"{what}<td>–</td>"
+        credit = credit_text(s["credits"], s["currency"], who="the suppliers (net)")
+        return f"{what}<td>{html.escape(credit)}</td>"
     if s is None:
-        what = "every supplier, worst first below" if name == BOARD else "see the board summary"
-        return f"<td>{what}</td><td>–</td>"
+        return "<td>see the board summary</td><td>–</td>"
     credit = credit_text(s["credits"], s["currency"], s["blocked"])
     return _rag_cell(s["rag"]) + f"<td>{html.escape(credit)}</td>"
 
 
 def _order(reports: dict, standings: list[dict] | None) -> list[str]:
     """Board summary first, then the suppliers worst first, then any other report by name."""
-    ranked = [s["supplier_id"] for s in standings or [] if s["supplier_id"] in reports]
+    ranked = [
+        s["supplier_id"]
+        for s in standings or []
+        if s["supplier_id"] in reports and s["supplier_id"] != BOARD
+    ]
     rest = sorted(n for n in reports if n != BOARD and n not in ranked)
     return ([BOARD] if BOARD in reports else []) + ranked + rest
 

@@ -196,22 +196,40 @@ def _sub(text: str) -> str:
     return f'<br><span class="sub">{present.esc(text)}</span>' if text else ""
 
 
-def level_bounds(row: Mapping, with_unit: bool = True) -> str:
-    """A level's expected value and contract limit in its direction: ``expected at most 3%;
-    maximum 6%`` for a lower-is-better level; a unit other than per cent leads when
-    ``with_unit`` (where no actual beside it says it).
+def level_bounds(row: Mapping) -> str:
+    """A level's expected value and contract limit in its direction and its own unit
+    (:func:`siamlib.present.level_value`, as the level's actual beside it): ``expected at most
+    3%; maximum 6%`` for a lower-is-better level. The email's HTML and plain-text parts both
+    say it so, so a figure never reads in two units.
 
-    >>> r = {"expected": 4.2, "minimum": 3.8, "direction": "higher", "unit": "score 1-5"}
-    >>> level_bounds(r), level_bounds(r, with_unit=False)
-    ('score 1-5: expected at least 4.2; minimum 3.8', 'expected at least 4.2; minimum 3.8')
+    >>> level_bounds({"expected": 4.2, "minimum": 3.8, "direction": "higher",
+    ...     "unit": "score 1-5"})
+    'expected at least 4.2 of 5; minimum 3.8 of 5'
+    >>> level_bounds({"expected": 0.5, "minimum": 1.0, "direction": "lower", "unit": "hours"})
+    'expected at most 30 minutes; maximum 1 hour'
     """
     d, unit = str(row.get("direction", "higher")), str(row.get("unit", ""))
-    pct = "%" if unit == "%" else ""
-    text = (
-        f"expected {present.bound_text(row['expected'], d, pct)}; {present.limit_name(d)} "
-        f"{present.fmt_number(row['minimum'], pct, 2)}"
+    return (
+        f"expected {'at most' if d == 'lower' else 'at least'} "
+        f"{present.level_value(row['expected'], unit)}; {present.limit_name(d)} "
+        f"{present.level_value(row['minimum'], unit)}"
     )
-    return f"{unit}: {text}" if with_unit and unit and not pct else text
+
+
+def level_label(row: Mapping, names) -> str:
+    """A level's name, with its code in brackets only when another level of the card has the
+    same name (``names``: every level name of the card, one per level).
+
+    >>> level_label({"name": "Reopen rate", "service_level": "P2-RES-2026H2"}, ["Reopen rate"])
+    'Reopen rate'
+    >>> level_label({"name": "A", "service_level": "A-1"}, ["A", "A"])
+    'A (A-1)'
+    """
+    name = row.get("name")
+    if present.is_missing(name) or not name:
+        return str(row["service_level"])
+    shared = list(names).count(name) > 1
+    return f"{name} ({row['service_level']})" if shared else str(name)
 
 
 def email_scorecard(bundle: Mapping) -> str:
@@ -226,27 +244,28 @@ def email_scorecard(bundle: Mapping) -> str:
     -------
     str
         A 100 %-wide table, worst levels first (:func:`siamlib.frontpage.worst_first`): the
-        level (its expected value and limit in the measure's direction under its name,
-        :func:`level_bounds`, and why a grey level has no figure), the actual and the RAG
-        word; the attached PDF has every column.
+        level (:func:`level_label`; its expected value and limit in the measure's direction
+        under its name, :func:`level_bounds`, and why a grey level has no figure), the actual
+        in the level's own unit (labelled when scored on a rolling window,
+        :func:`siamlib.present.scored_value`) and the RAG word; the attached PDF has every
+        column.
     """
     from siamlib import frontpage
 
     card = bundle["frames"].get("scorecard")
     if card is None or card.empty:
         return "<p>No service levels are in force for this period.</p>"
-    rows = []
+    rows, names = [], card["name"].tolist() if "name" in card else []
     for r in frontpage.worst_first(card).to_dict("records"):
         rag = r["rag"] if r["rag"] in present.RAGS else "grey"
         why = _why_grey(r) if rag == "grey" else ""
-        level = f"<b>{present.esc(r['name'])}</b> ({present.esc(r['service_level'])})"
-        pct = "%" if r["unit"] == "%" else ""
+        level = f"<b>{present.esc(level_label(r, names))}</b>"
         rows.append(
             (
                 rag,
                 [
                     level + _sub(level_bounds(r)) + _sub(str(why or "")),
-                    present.esc(present.fmt_number(r["actual"], pct, 2)),
+                    present.esc(present.scored_value(r)),
                     present.rag_word(rag),
                 ],
             )
@@ -428,24 +447,20 @@ def _league_lines(bundle: Mapping) -> list[str]:
 
 def _scorecard_lines(bundle: Mapping) -> list[str]:
     """A supplier's scorecard as text, worst levels first (as its email table): each level by
-    name (code in brackets), its figure and bounds in the level's own unit
-    (:func:`siamlib.present.level_value`), its RAG, and why a grey level has no figure."""
+    name (:func:`level_label`), its figure (labelled when scored on a rolling window,
+    :func:`siamlib.present.scored_value`) and bounds (:func:`level_bounds`) in the level's own
+    unit, as the HTML part says them, its RAG, and why a grey level has no figure."""
     from siamlib import frontpage
 
     card = bundle["frames"].get("scorecard")
     if card is None or card.empty:
         return []
     lines = ["", f"Scorecard for {bundle['meta']['period']}, worst first:"]
+    names = card["name"].tolist() if "name" in card else []
     for r in frontpage.worst_first(card).to_dict("records"):
-        unit, d = str(r["unit"]), str(r.get("direction", "higher"))
-        bounds = (
-            f"expected {'at most' if d == 'lower' else 'at least'} "
-            f"{present.level_value(r['expected'], unit)}; {present.limit_name(d)} "
-            f"{present.level_value(r['minimum'], unit)}"
-        )
         lines.append(
-            f"- {r['name']} ({r['service_level']}): {present.level_value(r['actual'], unit)} "
-            f"({bounds}) - {str(r['rag']).upper()}"
+            f"- {level_label(r, names)}: {present.scored_value(r)} ({level_bounds(r)}) - "
+            f"{str(r['rag']).upper()}"
             # a grey level says why it has no figure, as the HTML scorecard does
             + (f" ({_why_grey(r)})" if r["rag"] == "grey" and r.get("note") else "")
         )

@@ -34,12 +34,12 @@ NO_DATA = "–"
 # Background of a RAG row or tile, and the colour of a RAG word (inline: survives JupyterLab).
 RAG_BACKGROUND = {"green": "#d7f0dd", "amber": "#ffe8b3", "red": "#f8d0d0", "grey": "#e5e7eb"}
 RAG_INK = {"green": "#1b5e20", "amber": "#8a5a00", "red": "#b71c1c", "grey": "#4b5563"}
-# Tiles may also show money repaid to a supplier (earn-back): no RAG, and never the grey that
+# Tiles may also show money due back to a supplier (earn-back): no RAG, and never the grey that
 # means "not scored", so a colour of its own.
 REPAID = "repaid"
 TILE_BACKGROUND = {**RAG_BACKGROUND, REPAID: "#dbe7f5"}
 # What the sign of a league's net credits means, in every league table the board reads.
-CREDIT_SIGNS = "net credits: + owed by the supplier, - earn-back repaid to it"
+CREDIT_SIGNS = "net credits: + owed by the supplier, - earn-back due back to it"
 
 # Stored column name -> what a reader sees. Every table a report shows maps its headers here.
 LABELS: dict[str, str] = {
@@ -386,6 +386,48 @@ def unscored_levels(card: pd.DataFrame) -> list[tuple[str, float, str]]:
     why = on.eq("not scored").map({True: "small sample", False: "no data"})
     names = grey["name"] if "name" in grey else grey.get("service_level", grey.index)
     return [(str(n), float(w), str(y)) for n, w, y in zip(names, grey["weight"], why, strict=True)]
+
+
+ROLLING = "rolling "  # how a scorecard's ``scored_on`` starts on a window (siamlib.samples)
+_WINDOW = re.compile(r"rolling (\d+) months?")
+
+
+def rolling_text(row: Mapping) -> str:
+    """What a level's figure was scored on when not the month alone: ``3 months rolling: 9 of
+    10`` (the scorecard's ``scored_on``, ``scored_numerator`` and ``scored_denominator``, as
+    :func:`siamlib.samples.apply_small_samples` computed them; a unit other than per cent says
+    only how many were counted); ``""`` for a level scored on its month.
+
+    >>> rolling_text({"scored_on": "rolling 3 months (2026-08..2026-10)", "unit": "%",
+    ...     "scored_numerator": 9.0, "scored_denominator": 10.0})
+    '3 months rolling: 9 of 10'
+    >>> rolling_text({"scored_on": "month", "unit": "%"}), rolling_text({"unit": "%"})
+    ('', '')
+    """
+    on = row.get("scored_on")
+    if is_missing(on) or not str(on).startswith(ROLLING):
+        return ""
+    found = _WINDOW.match(str(on))
+    window = f"{found.group(1)} months rolling" if found else str(on)
+    num, den = row.get("scored_numerator"), row.get("scored_denominator")
+    if is_missing(den):
+        return window
+    if row.get("unit") == "%" and not is_missing(num):
+        return f"{window}: {fmt_number(num, '', 2)} of {fmt_number(den, '', 2)}"
+    return f"{window}: {fmt_number(den, '', 2)} counted"
+
+
+def scored_value(row: Mapping) -> str:
+    """A level's actual in its own unit (:func:`level_value`), labelled with the rolling window
+    it was scored on (:func:`rolling_text`) when not its month alone.
+
+    >>> scored_value({"actual": 90.0, "unit": "%", "scored_on": "rolling 3 months (a..b)",
+    ...     "scored_numerator": 9.0, "scored_denominator": 10.0})
+    '90% (3 months rolling: 9 of 10)'
+    """
+    shown = level_value(row.get("actual"), str(row.get("unit", "")))
+    window = rolling_text(row)
+    return f"{shown} ({window})" if window else shown
 
 
 def level_value(value: object, unit: str) -> str:

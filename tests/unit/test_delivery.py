@@ -210,7 +210,7 @@ def test_plain_text_states_the_headline_figures_and_every_level():
     )
     assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
     assert "Service credits, 2026-10: £500 (owed by the supplier, net of earn-back)" in text
-    assert "- First-time fix (FTF): 80% (expected at least 85%; minimum 82%) - RED" in text
+    assert "- First-time fix: 80% (expected at least 85%; minimum 82%) - RED" in text
     assert "Interactive report: https://r.example/x.html" in text
 
 
@@ -226,9 +226,9 @@ def test_plain_text_says_why_a_level_is_grey_and_counts_it_in_the_headline():
     bundle["meta"]["headline"] |= {"red": 0, "grey": 1}
     text = delivery.render_text(bundle)
     assert "Service levels met: 1 of 2 (0 amber, 0 red, 1 not scored)" in text
-    line = "- First-time fix (FTF): not scored (expected at least 85%; minimum 82%) - GREY"
+    line = "- First-time fix: not scored (expected at least 85%; minimum 82%) - GREY"
     assert f"{line} ({note})" in text
-    assert "- Resolution within target (priority 2) (P2-RES): 97% (expected" in text
+    assert "- Resolution within target (priority 2): 97% (expected" in text
     assert "GREEN (" not in text
 
 

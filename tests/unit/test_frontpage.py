@@ -265,7 +265,7 @@ def test_the_board_is_asked_to_approve_each_credit_note_each_earn_back_and_act_o
     # Hosting's one red level is availability (CARDS); its amber P2 asks for nothing.
     assert fp.decisions == (
         "Approve the service credit of £3,000 due from Summit Hosting.",
-        "Note the earn-back of £500 repaid to Meridian Networks.",
+        "Note the earn-back of £500 due back to Meridian Networks.",
         "Ask Summit Hosting for a recovery plan for Service availability.",
         "Discuss the alert below and the answer it asks for.",
     )

@@ -1,6 +1,6 @@
 """The board front page's money lines: each decision names its levels and figures, what was
 waived is said with its amount, levels left unscored that would have failed are said in words,
-and money back to a supplier is "repaid to" it everywhere. Exact sentences from hand-made
+and money back to a supplier is "due back to" it everywhere. Exact sentences from hand-made
 frames."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_each_credit_decision_names_the_level_it_is_for_and_its_figure():
         "Approve the service credits of £2,160 due from Beacon Service Desk: £1,440 for "
         "Reopen rate 15.12%, above its 6% maximum; £720 for Customer satisfaction 2.98, below "
         "its 3.8 minimum (score 1-5).",
-        "Note the earn-back of £4,500 repaid to Keystone Service Integration: Aged ticket "
+        "Note the earn-back of £4,500 due back to Keystone Service Integration: Aged ticket "
         "reduction credit of £4,500 for 2026-07 earned back.",
     )
 
@@ -177,10 +177,11 @@ def test_levels_beyond_the_few_named_are_listed_briefly_not_sent_to_a_scorecard(
     assert host.sentence.endswith("; and 1 more below expected: Level 1 amber at 5%.")
 
 
-def test_money_back_to_a_supplier_is_repaid_to_it_in_every_line():
+def test_money_back_to_a_supplier_is_due_back_to_it_in_every_line():
     ledger = pd.DataFrame({"supplier_id": ["host", "net"], "amount": [3000.0, -500.0]})
     at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})
     fp = frontpage.front_page(_bundle(ledger=ledger, at_risk=at_risk))
-    assert fp.decisions[1] == "Note the earn-back of £500 repaid to Meridian Networks."
+    assert fp.decisions[1] == "Note the earn-back of £500 due back to Meridian Networks."
+    assert not any("repaid" in d for d in fp.decisions)
     assert not any("payable" in d or "repayable" in d for d in fp.decisions)
     assert "payable" not in fp.figures_note

@@ -75,7 +75,7 @@ def test_each_supplier_row_shows_the_boards_rag_and_credit_in_words():
         "red" in summit and "a level failed" in summit and "£7,200 due from the supplier" in summit
     )
     assert "amber" in harbour and ">none<" in harbour
-    assert "£4,500 earn-back due to the supplier" in keystone
+    assert "£4,500 earn-back due back to the supplier" in keystone
 
 
 def test_the_build_status_column_is_named_report_built_and_never_reads_as_a_verdict():
@@ -122,3 +122,13 @@ def test_evidence_links_say_what_each_file_holds():
 def test_the_index_tables_header_cells_are_column_headers():
     cells = re.findall(r"<th\b[^>]*>", _index())
     assert cells and all('scope="col"' in c for c in cells)
+
+
+def test_the_board_row_shows_the_boards_headline_net_credit():
+    board = {
+        "meta": {"currency": "GBP", "board_headline": {"net_credits": 4860.0}},
+        "frames": {"league": _LEAGUE},
+    }
+    rows = _rows(batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(board)))
+    assert "£4,860 due from the suppliers (net)" in rows[0] and "<td>–</td>" not in rows[0]
+    assert len(rows) == 4  # the board's figure adds no row of its own

@@ -124,3 +124,12 @@ def test_the_earn_back_tile_has_a_colour_of_its_own_not_the_grey_of_not_scored()
 def test_an_interval_keeps_the_same_decimals_at_both_ends_and_in_every_row():
     low, high = pd.Series([2.8, 61.66, 92.4]), pd.Series([8.0, 87.43, 100.0])
     assert present.interval_text(low, high).tolist() == ["2.8–8.0%", "61.7–87.4%", "92.4–100.0%"]
+
+
+def test_a_figure_scored_on_a_rolling_window_says_the_window_and_its_counts():
+    row = {"actual": 90.0, "unit": "%", "scored_on": "rolling 3 months (2026-08..2026-10)",
+           "scored_numerator": 9.0, "scored_denominator": 10.0}  # fmt: skip
+    assert present.scored_value(row) == "90% (3 months rolling: 9 of 10)"
+    assert present.scored_value({**row, "scored_on": "month"}) == "90%"
+    csat = {**row, "actual": 4.16, "unit": "score 1-5", "scored_numerator": 41.6}
+    assert present.scored_value(csat) == "4.16 of 5 (3 months rolling: 10 counted)"

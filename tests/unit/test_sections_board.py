@@ -251,7 +251,7 @@ def test_the_earn_back_tile_says_repaid_and_is_not_the_grey_of_not_scored():
 
 def test_the_league_explains_a_negative_net_credit_as_earn_back_repaid():
     league = sections_board.league_table(_with_earn_back())
-    assert "net credits: + owed by the supplier, - earn-back repaid to it" in league
+    assert "net credits: + owed by the supplier, - earn-back due back to it" in league
 
 
 def test_the_credits_chart_draws_earn_back_in_its_own_colour_not_the_grey_of_not_scored():

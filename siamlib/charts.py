@@ -21,7 +21,7 @@ import pandas as pd
 
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#f0a500", "red": "#c62828", "grey": "#9e9e9e"}
-# Money repaid to a supplier (earn-back): no RAG, never the grey that means "not scored".
+# Money due back to a supplier (earn-back): no RAG, never the grey that means "not scored".
 REPAID_COLOUR = "#0072B2"
 # Colour-blind-safe palette (Okabe-Ito) for suppliers and series.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000"]

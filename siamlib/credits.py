@@ -425,7 +425,7 @@ def _earn_back_lines(
         return _empty_ledger()
     paid = (earned["amount"] * paid_share).round(2)
     span = f"{following[0]}..{following[-1]}" if n > 1 else following[0]
-    # the level by its name, the one verb the reports use for money back to the supplier
+    # the level by its name, the one phrase the reports use for money owed back to a supplier
     names = (
         earned["name"].fillna("").where(earned["name"].fillna("") != "", earned["service_level"])
     )
@@ -434,7 +434,7 @@ def _earn_back_lines(
         for name, p in zip(names, paid, strict=True)
     ]
     earned["explanation"] = [
-        f"{why}, repaid to the supplier: expected met in "
+        f"{why}, due back to the supplier: expected met in "
         + (f"each of the {n} following periods" if n > 1 else "the following period")
         + f" ({span})"
         + (" (amount as paid after the cap)" if paid_share < 1 else "")

@@ -332,7 +332,7 @@ def test_credit_is_earned_back_after_n_green_periods():
     # the level by name, the one verb the reports use for money back to the supplier
     assert ledger.loc[0, "explanation"] == (
         "Resolution within target (priority 1) credit of £3,000 for 2026-01 earned back, "
-        "repaid to the supplier: expected met in each of the 2 following periods "
+        "due back to the supplier: expected met in each of the 2 following periods "
         "(2026-02..2026-03)"
     )
     assert ledger.loc[0, "reason"] == (

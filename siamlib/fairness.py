@@ -10,8 +10,8 @@ computed here from frames the period's single computation already holds (the mon
 - ``routes``: the integrator's handoff and ping-pong figures raw and with designed-route
   moves left out, and the designed share of the raw moves (:mod:`siamlib.measures.routes`),
   each row naming whose figure it is (``owner``: the integrator, estate-wide); in a tower's
-  report also the tower's own ping-pong rate, with the watermelon check's red-signal
-  threshold when it is above it (:func:`own_ping_pong`);
+  report also the tower's own ping-pong rate, with the ping-pong red-signal threshold
+  when it is above it (:func:`own_ping_pong`);
 - ``alerts``: the signals a board must not miss, one sentence each, and the figures behind
   them (:func:`alert_rows`): clock-stop gaming, watermelons and a tower's own ping-pong rate
   above the red-signal threshold. The board's front page, the supplier's report and its email
@@ -40,6 +40,19 @@ WAIVED_COLUMNS = ["supplier_id", "service_level", "explanation", "cause_id"]
 SMALL_COLUMNS = ["supplier_id", "service_level", "name", "denominator", "scored_on", "note"]
 ROUTE_COLUMNS = ["measure", "name", "raw", "adjusted", "designed_share", "owner", "note"]
 ESTATE_NOTE = "estate-wide: every supplier's tickets, the integrator's scored level"
+# The estate-wide ping-pong row's note adds what sets it apart from a supplier's own rate.
+ESTATE_PING_PONG_NOTE = (
+    f"{ESTATE_NOTE}; each bounced ticket counted once over all tickets (a supplier's own rate "
+    "is its share of the tickets it touched, not comparable with it)"
+)
+# Where the ping-pong red signal comes from: a fixed threshold of the workbook
+# (:data:`siamlib.measures.gaming.WATERMELON_PING_PONG_MAX`, the one the watermelon check also
+# reads), not a contract's level; and what a supplier's own rate counts.
+PING_PONG_THRESHOLD = "ping-pong red-signal threshold (fixed in the workbook, not a contract level)"
+PING_PONG_BOTH_SIDES = (
+    "a bounce counts against both suppliers in it, so the other supplier's rate counts the "
+    "same tickets (who bounced whom: the integrator report's ping-pong by supplier pair table)"
+)
 # Clock-stop gaming signal: a quarter of the clock time stopped, or a quarter of the tickets
 # paused right before resolution, is far above what waiting-for-customer explains in the
 # estates we measure; the board should ask why.
@@ -216,12 +229,18 @@ def _watermelon(r: pd.Series, name: str, values: pd.DataFrame | None) -> list[di
     return _said(
         rows,
         f"{WATERMELON}, {name}: {head} (all priorities; green at {green}), but experience red "
+        "against the watermelon check's own fixed thresholds, not the contract's "
         f"({'; '.join(reds)}); ask what the time targets miss.",
     )
 
 
 def _ping_pong(row: pd.Series, name: str) -> list[dict]:
-    """A tower's own ping-pong rate above the watermelon check's red-signal threshold."""
+    """A tower's own ping-pong rate above the ping-pong red-signal threshold
+    (:data:`siamlib.measures.gaming.WATERMELON_PING_PONG_MAX`, :data:`PING_PONG_THRESHOLD`).
+
+    The rate counts a bounce against both suppliers in it (the one bounced back to and the
+    one bouncing), so two suppliers' rates largely count the same tickets: the sentence says
+    so and points to the integrator report's pair table for who bounced whom."""
     limit = present.fmt_percent(gaming.WATERMELON_PING_PONG_MAX, 0)
     shown, counted = present.fmt_percent(row["value"], 1), _of(row, "tickets it touched")
     figure = "ping-pong rate, own tickets"
@@ -229,9 +248,9 @@ def _ping_pong(row: pd.Series, name: str) -> list[dict]:
                f"red above {limit}")  # fmt: skip
     return _said(
         [fig],
-        f"{PING_PONG}, {name}: {shown} of the tickets it touched bounced back to a supplier they "
-        f"had left ({_of(row, '').strip()}), above the {limit} red-signal threshold of the "
-        "watermelon check; ask why its tickets bounce.",
+        f"{PING_PONG}, {name}: {shown} of the tickets it touched had a bounce it was party to, "
+        f"as sender or receiver ({_of(row, '').strip()}), above the {limit} "
+        f"{PING_PONG_THRESHOLD}; {PING_PONG_BOTH_SIDES}; ask why its tickets bounce.",
     )
 
 
@@ -258,7 +277,7 @@ def alert_rows(
         The period's measure values: the counts behind the figures, the other time-target
         figure of a watermelon, and each tower's own ping-pong rate.
     towers : sequence of str
-        Suppliers whose own ping-pong rate above the watermelon check's red-signal threshold
+        Suppliers whose own ping-pong rate above the ping-pong red-signal threshold
         (:data:`siamlib.measures.gaming.WATERMELON_PING_PONG_MAX`) is an alert, unless their
         watermelon alert already names it.
     supplier_names : dict, optional
@@ -343,7 +362,7 @@ def route_figures(values: pd.DataFrame | None, integrator_id: str) -> pd.DataFra
                 "adjusted": round(float(adj["value"]) * scale, 10),
                 "designed_share": float(share),
                 "owner": integrator_id,
-                "note": ESTATE_NOTE,
+                "note": ESTATE_PING_PONG_NOTE if m == "ping_pong_rate" else ESTATE_NOTE,
             }
         )
     return pd.DataFrame(rows, columns=ROUTE_COLUMNS) if rows else _empty(ROUTE_COLUMNS)
@@ -352,8 +371,8 @@ def route_figures(values: pd.DataFrame | None, integrator_id: str) -> pd.DataFra
 def own_ping_pong(values: pd.DataFrame | None, supplier_id: str) -> pd.DataFrame:
     """A tower's own ping-pong rate (shown unit, %) as a ``routes`` row, its red signal said.
 
-    The rate is the share of the tickets the tower touched that bounced back to a supplier
-    they had left (the watermelon check's experience signal); above
+    The rate is the share of the tickets the tower touched with a bounce (A -> B -> A) it was
+    party to, as sender or receiver (a bounce counts against both suppliers in it); above
     :data:`siamlib.measures.gaming.WATERMELON_PING_PONG_MAX` the note says it is red. Designed
     routes adjust the estate's figure only, so ``adjusted`` and ``designed_share`` are empty.
 
@@ -361,9 +380,12 @@ def own_ping_pong(values: pd.DataFrame | None, supplier_id: str) -> pd.DataFrame
     ...     "measure": ["ping_pong_rate"], "value": [60 / 337], "numerator": [60.0],
     ...     "denominator": [337.0]})
     >>> r = own_ping_pong(v, "hosting").iloc[0]
-    >>> round(float(r["raw"]), 2), r["owner"], r["note"]
-    (17.8, 'hosting', 'red signal: above the 5% threshold of the watermelon check \
-(60 of the 337 tickets it touched bounced)')
+    >>> round(float(r["raw"]), 2), r["owner"]
+    (17.8, 'hosting')
+    >>> print(r["note"])
+    red signal: above the 5% ping-pong red-signal threshold (fixed in the workbook, not a \
+contract level); this supplier's own share: tickets it touched with a bounce it was party to, \
+as sender or receiver (60 of 337), not the estate-wide rate
     """
     from siamlib.measures.gaming import WATERMELON_PING_PONG_MAX
 
@@ -378,13 +400,17 @@ def own_ping_pong(values: pd.DataFrame | None, supplier_id: str) -> pd.DataFrame
     if own.empty:
         return _empty(ROUTE_COLUMNS)
     r = own.iloc[0]
-    counts = f"{r['numerator']:.0f} of the {r['denominator']:.0f} tickets it touched bounced"
+    counts = f"{r['numerator']:.0f} of {r['denominator']:.0f}"
     above = float(r["value"]) > WATERMELON_PING_PONG_MAX
     limit = f"{WATERMELON_PING_PONG_MAX * 100:g}%"
+    own_share = (
+        "this supplier's own share: tickets it touched with a bounce it was party to, as "
+        f"sender or receiver ({counts}), not the estate-wide rate"
+    )
     note = (
-        f"red signal: above the {limit} threshold of the watermelon check ({counts})"
+        f"red signal: above the {limit} {PING_PONG_THRESHOLD}; {own_share}"
         if above
-        else f"at or below the {limit} red-signal threshold ({counts})"
+        else f"at or below the {limit} {PING_PONG_THRESHOLD}; {own_share}"
     )
     row = {"measure": "ping_pong_rate", "name": _ROUTE_MEASURES["ping_pong_rate"]}
     row |= {"raw": round(float(r["value"]) * 100, 10), "adjusted": float("nan")}

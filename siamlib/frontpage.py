@@ -596,14 +596,19 @@ def front_page(bundle: dict) -> FrontPage:
 
 def scope_lines(bundle: dict, names: dict[str, str]) -> tuple[str, ...]:
     """Suppliers whose scope conformance the board should hear of, in the board's order: work
-    outside their Responsible scope (a finding), or conformance that cannot be judged because
-    the RACI and the graphic equaliser disagree; the verdicts are the computed ones
-    (:func:`siamlib.raci.conformance_status`). Blocked suppliers are left out.
+    outside the work its contract makes it responsible for (a finding), or conformance that
+    cannot be judged because its contract's responsibility chart and its agreed share of the
+    work disagree; the verdicts are the computed ones (:func:`siamlib.raci.conformance_status`),
+    in their plain words (``plain_reason``; a pack written before it: ``reason``). Blocked
+    suppliers are left out.
 
     >>> sc = pd.DataFrame({"supplier_id": ["h", "e"], "status": ["outside scope", "conforms"],
-    ...     "reason": ["79 of its 342 work items (23.1%) outside its Responsible scope", "x"]})
-    >>> scope_lines({"meta": {}, "frames": {"scope_conformance": sc}}, {"h": "Summit"})
-    ('Summit (outside scope): 79 of its 342 work items (23.1%) outside its Responsible scope.',)
+    ...     "reason": ["79 of its 342 work items (23.1%) outside its Responsible scope", "x"],
+    ...     "plain_reason": ["79 of its 342 work items (23.1%) outside the work its contract "
+    ...     "makes it responsible for", "x"]})
+    >>> print(scope_lines({"meta": {}, "frames": {"scope_conformance": sc}}, {"h": "Summit"})[0])
+    Summit (outside scope): 79 of its 342 work items (23.1%) outside the work its contract makes \
+it responsible for.
     """
     sc = _f(bundle, "scope_conformance")
     if sc.empty or "status" not in sc.columns:
@@ -611,10 +616,12 @@ def scope_lines(bundle: dict, names: dict[str, str]) -> tuple[str, ...]:
     order = {sid: i for i, sid in enumerate(board_order(bundle))}
     sc = sc[sc["status"].ne(CONFORMS) & ~sc["supplier_id"].isin(_blocked(bundle))]
     rows = sorted(sc.to_dict("records"), key=lambda r: order.get(r["supplier_id"], len(order)))
-    return tuple(
-        f"{names.get(r['supplier_id'], r['supplier_id'])} ({r['status']}): {r['reason']}."
-        for r in rows
-    )
+    out = []
+    for r in rows:
+        said = r.get("plain_reason")  # the board's plain words; an older pack: its reason
+        said = r["reason"] if present.is_missing(said) else said
+        out.append(f"{names.get(r['supplier_id'], r['supplier_id'])} ({r['status']}): {said}.")
+    return tuple(out)
 
 
 _RAG_RANK = {"red": 0, "amber": 1, "grey": 2, "green": 3}

@@ -76,9 +76,19 @@ CONFORMANCE_COLUMNS = [
     "out_of_scope_share",
     "conformance",
 ]
-STATUS_COLUMNS = [*CONFORMANCE_COLUMNS, "outside", "not_assessable", "status", "reason"]
+STATUS_COLUMNS = [
+    *CONFORMANCE_COLUMNS,
+    *["outside", "not_assessable", "status", "reason", "plain_reason"],
+]
 CONFORMS, OUTSIDE, NOT_ASSESSABLE = "conforms", "outside scope", "not assessable"
 LETTER_WORDS = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
+# The same letters in plain words, for the board's front page (``plain_reason``).
+PLAIN_LETTER_WORDS = {
+    "R": "to do the work",
+    "A": "to answer for the outcome",
+    "C": "to be consulted",
+    "I": "to be kept informed",
+}
 
 
 def raci_table(raci: Raci) -> pd.DataFrame:
@@ -378,8 +388,10 @@ def conformance_status(items: pd.DataFrame, raci: Raci) -> pd.DataFrame:
     -------
     DataFrame
         ``STATUS_COLUMNS``: the summary's, ``outside`` and ``not_assessable`` (item counts),
-        ``status`` (:data:`CONFORMS`, :data:`OUTSIDE` or :data:`NOT_ASSESSABLE`) and
-        ``reason`` (a clause about the supplier, "its ...": the report and the board name it).
+        ``status`` (:data:`CONFORMS`, :data:`OUTSIDE` or :data:`NOT_ASSESSABLE`),
+        ``reason`` (a clause about the supplier, "its ...", in RACI terms: the integrator
+        report names it) and ``plain_reason`` (the same clause without RACI jargon: the
+        board's front page).
 
     Examples
     --------
@@ -400,6 +412,10 @@ is Consulted (C) and contracted no share of the work
     its 2 work items lie where the RACI and the graphic equaliser disagree in Incident \
 management, where it is Accountable (A), not Responsible, yet contracted 15% of the work; \
 there is no Responsible scope to conform to (align the two to assess it)
+    >>> print(s.loc["integrator", "plain_reason"])
+    its 2 work items cannot be judged: its contract's responsibility chart and its agreed share \
+of the work disagree in Incident management, where the chart has it to answer for the outcome, \
+not to do the work, yet it is agreed 15% of the work (align the two to judge it)
     """
     summary = conformance_summary(items)
     caps = {c.id: c for c in raci.capabilities}
@@ -426,16 +442,30 @@ there is no Responsible scope to conform to (align the two to assess it)
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-def _where(items: pd.DataFrame, caps: dict, contracted: bool) -> str:
+def _plain_letter(letter: str) -> str:
+    """``to answer for the outcome``; ``given no part`` for a party the chart does not name."""
+    said = " and ".join(PLAIN_LETTER_WORDS.get(x, x) for x in letter)
+    return said or "given no part"
+
+
+def _where(items: pd.DataFrame, caps: dict, contracted: bool, plain: bool = False) -> str:
     """Where out-of-scope items lie: `` in Request fulfilment, where it is Consulted (C) and
-    contracted no share of the work``; with several capabilities, ``: 50 in ...; 29 in ...``."""
+    contracted no share of the work``; with several capabilities, ``: 50 in ...; 29 in ...``.
+    ``plain``: the same without RACI terms (the board's wording)."""
     parts = []
     groups = items.groupby(["capability", "letter"], sort=True).size()
     for (cap, letter), n in groups.items():
         c = caps.get(cap)
         name = c.name if c is not None else cap
-        if contracted:
-            pct = float(items.loc[items["capability"] == cap, "share"].iloc[0])
+        pct = float(items.loc[items["capability"] == cap, "share"].iloc[0]) if contracted else 0
+        if plain and contracted:
+            what = (
+                f"where the chart has it {_plain_letter(letter)}, not to do the work, yet it is "
+                f"agreed {pct:g}% of the work"
+            )
+        elif plain:
+            what = f"where the chart has it {_plain_letter(letter)} and it is agreed no share"
+        elif contracted:
             what = (
                 f"where it is {_letter_words(letter)}, not Responsible, yet contracted "
                 f"{pct:g}% of the work"
@@ -449,16 +479,21 @@ def _where(items: pd.DataFrame, caps: dict, contracted: bool) -> str:
 
 
 def _verdict(work: int, outside: pd.DataFrame, unclear: pd.DataFrame, caps: dict) -> dict:
-    """The status and reason of one supplier's conformance (:func:`conformance_status`)."""
+    """The status, reason and plain reason of one supplier's conformance
+    (:func:`conformance_status`)."""
     plural = "s" * (work != 1)
     unsure = f"; {len(unclear):,} more not assessable{_where(unclear, caps, True)}"
     unsure = unsure if len(unclear) else ""
+    plain_unsure = f"; {len(unclear):,} more cannot be judged{_where(unclear, caps, True, True)}"
+    plain_unsure = plain_unsure if len(unclear) else ""
     if len(outside):
         pct = f"{len(outside) / work * 100:.1f}".removesuffix(".0")
+        head = f"{len(outside):,} of its {work:,} work item{plural} ({pct}%) outside"
         return {
             "status": OUTSIDE,
-            "reason": f"{len(outside):,} of its {work:,} work item{plural} ({pct}%) outside "
-            f"its Responsible scope{_where(outside, caps, False)}{unsure}",
+            "reason": f"{head} its Responsible scope{_where(outside, caps, False)}{unsure}",
+            "plain_reason": f"{head} the work its contract makes it responsible for"
+            f"{_where(outside, caps, False, True)}{plain_unsure}",
         }
     if len(unclear) == work:
         return {
@@ -466,8 +501,16 @@ def _verdict(work: int, outside: pd.DataFrame, unclear: pd.DataFrame, caps: dict
             "reason": f"its {work:,} work item{plural} {'lie' if plural else 'lies'} where the "
             f"RACI and the graphic equaliser disagree{_where(unclear, caps, True)}; there is "
             "no Responsible scope to conform to (align the two to assess it)",
+            "plain_reason": f"its {work:,} work item{plural} cannot be judged: its contract's "
+            "responsibility chart and its agreed share of the work disagree"
+            f"{_where(unclear, caps, True, True)} (align the two to judge it)",
         }
     judged = work - len(unclear)
     which = "assessable " if len(unclear) else ""
-    reason = f"all {judged:,} {which}work item{'s' * (judged != 1)} inside its Responsible scope"
-    return {"status": CONFORMS, "reason": reason + unsure}
+    items = f"all {judged:,} {which}work item{'s' * (judged != 1)}"
+    return {
+        "status": CONFORMS,
+        "reason": f"{items} inside its Responsible scope{unsure}",
+        "plain_reason": f"{items} inside the work its contract makes it responsible for"
+        f"{plain_unsure}",
+    }

@@ -21,6 +21,7 @@ from siamlib.common import ALL
 from siamlib.measures import gaming
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.tower import bucket_labels
+from siamlib.raci import NOT_ASSESSABLE
 from siamlib.sections_base import _f, _in_board_order, _money, _named, _names
 from siamlib.sections_board import (  # noqa: F401 (re-exported)
     credits_chart,
@@ -622,6 +623,8 @@ def scope_table(bundle: dict) -> str:
             "conformance %": (sc["conformance"] * 100).round(1),
         }
     )
+    if "status" in sc.columns:  # not assessable: no figure to read, "–" (not a 0% to act on)
+        show["conformance %"] = show["conformance %"].where(sc["status"].ne(NOT_ASSESSABLE))
     if "status" in sc.columns:  # a pack written before the verdict shows the figures alone
         show["status"], show["why"] = sc["status"], sc["reason"]
     return present.table(
@@ -655,6 +658,16 @@ def improvements_chart(bundle: dict) -> alt.Chart:
     ).encode(xOffset="stage:N")
 
 
+def _signal_names(signals: object) -> str:
+    """A watermelon's ``red_signals`` (measure ids) by the catalogue's display names.
+
+    >>> _signal_names("reopen_rate, ping_pong_rate"), _signal_names(None)
+    ('Reopen rate, Ping-pong rate', '')
+    """
+    ids = [x.strip() for x in str(signals or "").split(",") if x.strip()]
+    return ", ".join(MEASURES[i].name if i in MEASURES else i for i in ids)
+
+
 def watermelon_table(bundle: dict) -> str:
     """Suppliers meeting their ticket time targets overall but red on experience.
 
@@ -671,7 +684,7 @@ def watermelon_table(bundle: dict) -> str:
     show = show.assign(
         sla_green=show["sla_green"].map(yes_no),
         watermelon=show["watermelon"].map(lambda v: "–" if pd.isna(v) else yes_no[bool(v)]),
-        red_signals=show["red_signals"].fillna("").str.replace("_", " "),
+        red_signals=show["red_signals"].map(_signal_names),
     ).rename(
         columns={
             "sla_attainment": "within target, all priorities (lower of response and resolution)",

@@ -92,7 +92,8 @@ def front_page(bundle: dict) -> str:
             f'<ul class="unscored" style="margin:4px 0 12px">{unscored}</ul>'
         )
     # Scope conformance that is a finding (work outside a supplier's Responsible scope) or
-    # cannot be judged (the RACI and the equaliser disagree): the supplier reports say why.
+    # cannot be judged (the RACI and the equaliser disagree), in plain words (no RACI terms):
+    # the supplier and integrator reports say it in RACI terms.
     scope = "".join(f"<li>{present.esc(x)}</li>" for x in fp.scope)
     if scope:
         alert_html += (

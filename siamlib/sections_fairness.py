@@ -34,6 +34,8 @@ def route_table(bundle: dict) -> str:
     >>> html = route_table(b)
     >>> "<td>Keystone (estate-wide)</td>" in html, "<td>Summit (own tickets)</td>" in html
     (True, True)
+    >>> ">0%<" in html  # the designed share does not apply to ping-pong rows
+    False
     """
     r = _f(bundle, "fairness_routes")
     if r.empty:
@@ -41,7 +43,7 @@ def route_table(bundle: dict) -> str:
     names = bundle["meta"].get("supplier_names") or {}
     if "owner" not in r.columns:  # a bundle written before rows named their owner
         r = r.assign(owner="", note="")
-    estate = r["note"].fillna("").eq(ESTATE_NOTE) | r["owner"].fillna("").eq("")
+    estate = r["note"].fillna("").str.startswith(ESTATE_NOTE) | r["owner"].fillna("").eq("")
     whose = [
         f"{names.get(o, o) or 'the integrator'} ({'estate-wide' if e else 'own tickets'})"
         for o, e in zip(r["owner"].fillna(""), estate, strict=True)
@@ -52,7 +54,10 @@ def route_table(bundle: dict) -> str:
             "name": r["name"],
             "raw (all moves)": r["raw"],
             "adjusted (scored)": r["adjusted"],
-            "share along designed routes": r["designed_share"],
+            # The designed share applies to the handoff rows only: a ping-pong row shows "–".
+            "share along designed routes": r["designed_share"].where(
+                r["measure"].ne("ping_pong_rate")
+            ),
             "what it covers": r["note"].fillna(""),
         }
     )
@@ -60,8 +65,10 @@ def route_table(bundle: dict) -> str:
         show,
         formats={"share along designed routes": present.fmt_percent},
         caption="Designed routes and ping-pong: estate-wide rows are the integrator's level "
-        "over every supplier's tickets (it is scored on the adjusted figure); an own-tickets "
-        "row is this supplier's",
+        "over every supplier's tickets, each bounced ticket counted once (it is scored on the "
+        "adjusted figure); an own-tickets row is this supplier's own share of the tickets it "
+        "touched, a bounce counted against both suppliers in it, so the two rates differ in "
+        "what they count; the designed-route share applies to handoffs only (–)",
     )
 
 

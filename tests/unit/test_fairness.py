@@ -97,6 +97,15 @@ def _route_values() -> pd.DataFrame:
     )
 
 
+def test_the_designed_route_share_is_not_shown_for_the_ping_pong_row():
+    # Keystone's ping-pong: raw 3.65 %, adjusted 3.65 %: its designed share (0) is no
+    # handoff share; the column shows "–" there, the figure itself is kept in the frame.
+    panel = fairness_panel(values=_route_values(), integrator_id="integrator")
+    assert panel.routes["designed_share"].tolist() == [0.0]
+    html = render({"meta": {}, "frames": panel.frames()})
+    assert ">0%</td>" not in html and ">–</td>" in html
+
+
 def test_estate_wide_route_rows_name_the_integrator_as_their_owner():
     panel = fairness_panel(values=_route_values(), integrator_id="integrator")
     assert panel.routes["owner"].tolist() == ["integrator"]
@@ -109,17 +118,22 @@ def test_a_towers_panel_shows_its_own_ping_pong_rate_and_its_red_signal():
     panel = fairness_panel(values=_route_values(), integrator_id="integrator", own="hosting")
     own = panel.routes[panel.routes["owner"] == "hosting"].iloc[0]
     assert own["raw"] == pytest.approx(100 * 60 / 337)  # 17.80 %
-    assert own["note"].startswith("red signal: above the 5% threshold")
+    assert own["note"].startswith("red signal: above the 5% ping-pong red-signal threshold")
+    assert "own share" in own["note"] and "not the estate-wide rate" in own["note"]
+    assert "watermelon" not in own["note"]
+    estate = panel.routes[panel.routes["owner"] == "integrator"].iloc[0]
+    assert "counted once over all tickets" in estate["note"]  # estate-wide vs own share
     names = {"integrator": "Keystone", "hosting": "Summit"}
     html = render({"meta": {"supplier_names": names}, "frames": panel.frames()})
     assert "<td>Summit (own tickets)</td>" in html and "17.8" in html
+    assert "<td>Keystone (estate-wide)</td>" in html  # the longer estate note still reads so
 
 
 def test_an_own_ping_pong_rate_at_or_below_the_threshold_is_not_called_red():
     panel = fairness_panel(values=_route_values(), integrator_id="integrator", own="euc")
     own = panel.routes[panel.routes["owner"] == "euc"].iloc[0]
     assert own["raw"] == pytest.approx(1.0)
-    assert own["note"].startswith("at or below the 5% red-signal threshold")
+    assert own["note"].startswith("at or below the 5% ping-pong red-signal threshold")
 
 
 # ------------------------------------------------------------ alerts and their figures ----
@@ -150,9 +164,9 @@ def test_a_watermelon_alert_says_which_time_target_figure_it_reads():
     assert alert_sentences(rows) == (
         "Watermelon, Beacon: 97.53% of tickets responded to within target and 100% of tickets "
         "resolved within target (all priorities; green at 95% or more), but experience red "
-        "(reopen rate 15.12%, above 10%; satisfaction 2.98 of 5, below 3.5); ask what the time "
-        "targets miss.",
-    )
+        "against the watermelon check's own fixed thresholds, not the contract's (reopen rate "
+        "15.12%, above 10%; satisfaction 2.98 of 5, below 3.5); ask what the time targets miss.",
+    )  # the check's 10 % and 3.5, not the contract's limits: the sentence says whose they are
     figures = rows[["figure", "shown", "counted", "signal"]].values.tolist()
     assert figures == [
         ["tickets responded to within target", "97.53%", "395 of 405 tickets",
@@ -188,10 +202,13 @@ def test_a_towers_own_ping_pong_rate_above_the_red_signal_threshold_is_an_alert(
         values=_route_values(), towers=["hosting", "euc"], supplier_names={"hosting": "Summit"}
     )
     assert alert_sentences(rows) == (
-        "Ping-pong, Summit: 17.8% of the tickets it touched bounced back to a supplier they had "
-        "left (60 of 337), above the 5% red-signal threshold of the watermelon check; ask why "
-        "its tickets bounce.",
+        "Ping-pong, Summit: 17.8% of the tickets it touched had a bounce it was party to, as "
+        "sender or receiver (60 of 337), above the 5% ping-pong red-signal threshold (fixed in "
+        "the workbook, not a contract level); a bounce counts against both suppliers in it, so "
+        "the other supplier's rate counts the same tickets (who bounced whom: the integrator "
+        "report's ping-pong by supplier pair table); ask why its tickets bounce.",
     )
+    assert "watermelon" not in alert_sentences(rows)[0]  # not a watermelon: its own threshold
     assert rows[["supplier_id", "shown", "signal"]].values.tolist() == [
         ["hosting", "17.8%", "red above 5%"]
     ]

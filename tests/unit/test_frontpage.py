@@ -235,8 +235,9 @@ def test_gaming_and_watermelon_alerts_name_the_supplier_and_the_signal():
         "Clock-stop signal, Meridian Networks: 30% of clock time paused and 10% of tickets "
         "paused just before resolution (a signal at 25% or more of either); ask why.",
         "Watermelon, Summit Hosting: 96.4% of tickets within target, the lower of response and "
-        "resolution (all priorities; green at 95% or more), but experience red (reopen rate); "
-        "ask what the time targets miss.",
+        "resolution (all priorities; green at 95% or more), but experience red against the "
+        "watermelon check's own fixed thresholds, not the contract's (reopen rate); ask what "
+        "the time targets miss.",
     )
 
 
@@ -440,7 +441,9 @@ def test_the_front_page_alerts_are_the_computed_rows_each_suppliers_report_carri
     )
     fp = frontpage.front_page(_bundle(fairness_alerts=rows, paused_share=paused))
     assert fp.alerts == fairness.alert_sentences(rows)
-    assert fp.alerts[0].startswith("Ping-pong, Summit: 17.8% of the tickets it touched bounced")
+    assert fp.alerts[0].startswith(
+        "Ping-pong, Summit: 17.8% of the tickets it touched had a bounce it was party to"
+    )
     assert fp.decisions[-1] == "Discuss the alert below and the answer it asks for."
 
 
@@ -463,3 +466,22 @@ def test_scope_findings_and_unassessable_conformance_are_named_on_the_front_page
     )
     conforming = scope.assign(status="conforms")
     assert frontpage.front_page(_bundle(scope_conformance=conforming)).scope == ()
+
+
+def test_the_front_page_states_scope_verdicts_in_plain_words_not_raci_terms():
+    from siamlib.params import load_params
+    from siamlib.raci import conformance_status
+
+    # Keystone: Accountable, not Responsible, for incidents yet contracted 15 % of them; Summit
+    # Consulted on requests and contracted none: the board reads both without RACI letters.
+    items = pd.DataFrame(
+        {"supplier_id": ["integrator"] * 2 + ["hosting"] * 4, "period": "2026-10"}
+        | {"capability": ["incident-management"] * 5 + ["request-fulfilment"]}
+        | {"letter": ["A", "A", "R", "R", "R", "C"], "in_scope": [False] * 2 + [True] * 3}
+        | {"in_scope": [False, False, True, True, True, False]}
+    )
+    scope = conformance_status(items, load_params().raci)
+    said = " ".join(frontpage.front_page(_bundle(scope_conformance=scope)).scope)
+    assert "responsibility chart and its agreed share of the work disagree" in said
+    for jargon in ("equaliser", "Accountable (A)", "Responsible scope", "Consulted (C)"):
+        assert jargon not in said

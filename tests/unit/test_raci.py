@@ -280,6 +280,13 @@ def test_conformance_is_not_assessable_where_the_raci_and_the_equaliser_disagree
         "management, where it is Accountable (A), not Responsible, yet contracted 20% of the "
         "work; there is no Responsible scope to conform to (align the two to assess it)"
     )
+    # The board's front page reads the same verdict without RACI jargon.
+    assert s["plain_reason"] == (
+        "its 3 work items cannot be judged: its contract's responsibility chart and its agreed "
+        "share of the work disagree in Incident management, where the chart has it to answer "
+        "for the outcome, not to do the work, yet it is agreed 20% of the work (align the two "
+        "to judge it)"
+    )
 
 
 def test_work_where_a_party_is_neither_responsible_nor_contracted_is_a_finding():
@@ -295,6 +302,10 @@ def test_work_where_a_party_is_neither_responsible_nor_contracted_is_a_finding()
     assert s["reason"] == (
         "1 of its 4 work items (25%) outside its Responsible scope in Incident management, "
         "where it is Consulted (C) and contracted no share of the work"
+    )
+    assert s["plain_reason"] == (
+        "1 of its 4 work items (25%) outside the work its contract makes it responsible for in "
+        "Incident management, where the chart has it to be consulted and it is agreed no share"
     )
 
 
@@ -314,3 +325,16 @@ def test_conformance_with_every_assessable_item_in_scope_conforms_and_says_the_r
         "Incident management"
     )
     assert list(s.reset_index().columns) == STATUS_COLUMNS
+
+
+@pytest.mark.parametrize("jargon", ["equaliser", "Responsible", "Accountable", "Consulted", "(A)"])
+def test_the_plain_reason_the_board_reads_carries_no_raci_jargon(jargon):
+    items = _items(
+        ["integrator", "incidents", "A", False],
+        ["hosting", "changes", "R", True],
+        ["hosting", "incidents", "C", False],
+        ["service-desk", "incidents", "R", True],
+    )
+    s = conformance_status(items, SMALL)
+    assert not s["plain_reason"].str.contains(jargon, regex=False).any()
+    assert s["reason"].str.contains("Responsible").all()  # the report keeps the RACI terms

@@ -99,6 +99,8 @@ def test_scope_table_gives_each_supplier_a_verdict_and_why():
     html = sections.scope_table(_bundle({"scope_conformance": sc}))
     assert '<th scope="col">status</th><th scope="col">why</th>' in html
     assert "<td>not assessable</td><td>its 1,335 work items lie where the RACI</td>" in html
+    # no conformance figure to read: "–", never a "0" beside the verdict
+    assert ">–</td><td>not assessable</td>" in html and ">0</td><td>not assessable" not in html
 
 
 def test_watermelon_table_names_which_time_target_figure_is_the_lower():
@@ -341,7 +343,8 @@ def test_watermelon_table_states_its_own_thresholds_in_words_not_flags():
         {"meta": {"supplier_names": {"harbour": "Harbour Apps"}}, "frames": {"watermelon": w}}
     )
     assert "at least 95%" in html and "not the contract&#x27;s levels" in html
-    assert ">no<" in html and "ping pong rate" in html and "Harbour Apps" in html
+    assert ">no<" in html and "<td>Ping-pong rate</td>" in html and "Harbour Apps" in html
+    assert "ping pong rate" not in html  # the catalogue's display name, not the id spaced
     assert "True" not in html and "False" not in html and "ping_pong_rate" not in html
     # Rates at the scorecard's two decimals: 3.05 %, not a "3%" that reads as on target.
     assert "3.05%" in html and "93%" in html

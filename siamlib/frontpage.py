@@ -330,7 +330,7 @@ def _value(value: float, unit: str) -> str:
 def _gap(gap: float, unit: str) -> str:
     digits = _digits(gap, 0.0)
     if unit == "%":
-        return present.fmt_number(gap, "points", digits)
+        return present.fmt_number(gap, "percentage points", digits)
     plain = unit in ("count", "per ticket", "score 1-5")
     return present.fmt_number(gap, "" if plain else unit, digits)
 
@@ -342,8 +342,8 @@ def level_text(row: pd.Series, driver: str = "") -> str:
     ...     "direction": "higher", "expected": 99.5, "actual": 98.646532, "rag": "red",
     ...     "previous_actual": 99.980736})
     >>> level_text(r, "an unplanned outage of erp on 14 Oct (O1)")
-    'Service availability red at 98.65% against 99.5% expected (0.85 points short; worse than \
-last month, 99.98%), main driver an unplanned outage of erp on 14 Oct (O1)'
+    'Service availability red at 98.65% against 99.5% expected (0.85 percentage points short; \
+worse than last month, 99.98%), main driver an unplanned outage of erp on 14 Oct (O1)'
     """
     unit = str(row["unit"])
     higher = row["direction"] == "higher"

@@ -130,7 +130,7 @@ def headline(bundle: dict) -> str:
         if h.net_credits >= 0
         else {  # the customer repays: said in words, not as a negative credit, and in a
             # colour of its own (no RAG, never the grey of "not scored")
-            "label": f"Earn-back repaid to the supplier, {m['period']}",
+            "label": f"Earn-back due back to the supplier, {m['period']}",
             "value": present.fmt_number(-h.net_credits, m.get("currency", "GBP"), 0),
             "sub": "credits of an earlier month earned back",
             "rag": present.REPAID,
@@ -385,7 +385,7 @@ def credits_table(bundle: dict) -> str:
         _named(bundle, show),
         numeric=["amount"],
         formats={"amount": _money(bundle)},
-        caption=f"Service credits ({cur}; negative amounts are earn-back repaid to the "
+        caption=f"Service credits ({cur}; negative amounts are earn-back due back to the "
         "supplier, or rewards; a waived line's amount is 0 and its explanation says what it gave "
         "up)",
     )

@@ -51,7 +51,8 @@ def front_page(bundle: dict) -> str:
         # in a colour of its own: no RAG, and not the grey that means "not scored".
         items.append(
             {
-                "label": "Earn-back repaid to suppliers",
+                "label": "Earn-back due back to "
+                + ("the supplier" if len(fp.owed) == 1 else f"{len(fp.owed)} suppliers"),
                 "value": present.fmt_money(fp.earn_back_due, cur),
                 "sub": f"to {', '.join(name for name, _ in fp.owed)}; net "
                 f"{present.fmt_money(fp.net_credits, cur)} to the customer",
@@ -158,9 +159,9 @@ def credits_chart(bundle: dict) -> alt.Chart:
     order = [_names(bundle).get(i, i) for i in frontpage.board_order(bundle)]
     led = _f(bundle, "ledger")
     by = _named(bundle, led.groupby("supplier_id", as_index=False)["amount"].sum())
-    # Who pays whom, in the legend: a bar below zero is money repaid to the supplier.
+    # Who pays whom, in the legend: a bar below zero is money due back to the supplier.
     by["direction"] = by["amount"].map(
-        lambda v: "earn-back repaid to the supplier" if v < 0 else "owed by the supplier"
+        lambda v: "earn-back due back to the supplier" if v < 0 else "owed by the supplier"
     )
     cur = bundle["meta"].get("currency", "")
     return charts.bar(
@@ -176,7 +177,7 @@ def credits_chart(bundle: dict) -> alt.Chart:
             title=None,
             # earn-back in a colour of its own, not the grey that means "not scored"
             scale=alt.Scale(
-                domain=["owed by the supplier", "earn-back repaid to the supplier"],
+                domain=["owed by the supplier", "earn-back due back to the supplier"],
                 range=[charts.RAG_COLOURS["red"], charts.REPAID_COLOUR],
             ),
             legend=alt.Legend(orient="top"),

@@ -123,9 +123,11 @@ def test_each_supplier_gets_one_sentence_worst_first_with_gap_trend_and_driver()
     assert fp.suppliers[0].sentence == (
         "Summit Hosting (weighted score 40 of 100) is below expected on 2 of 3 levels "
         "(1 red, 1 amber): "
-        "Service availability red at 98.6% against 99.5% expected (0.9 points short; worse "
+        "Service availability red at 98.6% against 99.5% expected (0.9 percentage points "
+        "short; worse "
         "than last month, 99.8%); Resolution within target, P2 amber at 85% against 90% "
-        "expected (5 points short; same as last month, 85%); main driver: an unplanned "
+        "expected (5 percentage points short; same as last month, 85%); main driver: an "
+        "unplanned "
         "outage of email on 14 Oct (O1): 390 minutes of downtime for Service availability."
     )
     assert fp.suppliers[0].rag == "red"
@@ -142,7 +144,8 @@ def test_a_lower_is_better_level_reports_how_far_over_target_it_is():
     fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
     line = next(s for s in fp.suppliers if s.supplier_id == "net")
     assert line.levels[0].text == (
-        "Reopen rate red at 7.25% against 3% expected (4.25 points over; better than last month, "
+        "Reopen rate red at 7.25% against 3% expected (4.25 percentage points over; better "
+        "than last month, "
         "8%)"
     )
 
@@ -325,9 +328,11 @@ def test_the_main_driver_is_the_cause_of_the_miss_with_the_periods_counts():
     assert host.sentence == (
         "Summit Hosting (weighted score 40 of 100) is below expected on 3 of 3 levels "
         "(2 red, 1 amber): Resolution within target, P2 red at 76.92% against 92% expected "
-        "(15.08 points short; worse than last month, 100%); Service availability red at "
-        "98.65% against 99.5% expected (0.85 points short; worse than last month, 99.98%); "
-        "Reopen rate amber at 4.78% against 3% expected (1.78 points over; worse than last "
+        "(15.08 percentage points short; worse than last month, 100%); Service availability red at "
+        "98.65% against 99.5% expected (0.85 percentage points short; worse than last "
+        "month, 99.98%); "
+        "Reopen rate amber at 4.78% against 3% expected (1.78 percentage points over; "
+        "worse than last "
         "month, 4.29%); main driver: an unplanned outage of email on 13 Oct (O1): 16 linked "
         "tickets (9 missed) for Resolution within target, P2 and 1,815 minutes of downtime "
         "for Service availability."
@@ -344,7 +349,7 @@ def test_a_supplier_whose_report_names_no_cause_of_a_miss_gets_no_main_driver():
     assert net.sentence == (
         "Meridian Networks (weighted score 100 of 100) is below expected on 1 of 1 levels "
         "(1 amber): Resolution within target, P2 amber at 86.96% against 90% expected (3.04 "
-        "points short; worse than last month, 95.83%)."
+        "percentage points short; worse than last month, 95.83%)."
     )
     assert net.levels[0].driver == ""
     # With no causes frame at all, no level has a driver either.
@@ -386,12 +391,12 @@ def test_levels_use_the_scorecards_two_decimals_and_never_round_up_to_100():
     fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
     texts = {s.supplier_id: s.levels[0].text for s in fp.suppliers}
     assert texts["host"] == (
-        "Service availability red at 98.65% against 99.5% expected (0.85 points short; "
+        "Service availability red at 98.65% against 99.5% expected (0.85 percentage points short; "
         "worse than last month, 99.98%)"
     )
     # 99.996 rounds to 100.00 at two decimals; it is not 100, so it keeps its third decimal.
     assert texts["net"] == (
-        "Service availability amber at 99.2% against 99.5% expected (0.3 points short; "
+        "Service availability amber at 99.2% against 99.5% expected (0.3 percentage points short; "
         "worse than last month, 99.996%)"
     )
 

@@ -380,7 +380,7 @@ def test_a_supplier_repaid_earn_back_sees_it_said_so_in_a_colour_that_is_no_rag(
         pd.DataFrame({"amount": [-4500.0]}),
     )
     tiles = sections.headline({"meta": meta, "frames": {}})
-    assert "Earn-back repaid to the supplier, 2026-10" in tiles
+    assert "Earn-back due back to the supplier, 2026-10" in tiles
     assert 'class="tile rag-repaid"' in tiles and "payable" not in tiles
 
 
@@ -434,7 +434,7 @@ def test_credits_chart_tells_earn_back_from_credits_owed():
     rows = next(iter(spec["datasets"].values()))
     assert {r["supplier"]: r["direction"] for r in rows} == {
         "a": "owed by the supplier",
-        "b": "earn-back repaid to the supplier",
+        "b": "earn-back due back to the supplier",
     }
 
 

@@ -62,13 +62,14 @@ def _board() -> dict:
 def test_the_rendered_front_page_shows_the_reports_precision_and_only_period_causes():
     html = sections_board.front_page(_board())
     assert (
-        "Service availability red at 98.65% against 99.5% expected (0.85 points short; worse "
+        "Service availability red at 98.65% against 99.5% expected (0.85 percentage points "
+        "short; worse "
         "than last month, 99.98%); main driver: an unplanned outage of email on 13 Oct (O1): "
         "1,815 minutes of downtime for Service availability." in html
     )
     assert (
-        "Resolution within target, P2 amber at 86.96% against 90% expected (3.04 points "
-        "short; worse than last month, 95.8%).</p>" in html
+        "Resolution within target, P2 amber at 86.96% against 90% expected (3.04 percentage "
+        "points short; worse than last month, 95.8%).</p>" in html
     )
     assert html.count("main driver") == 1
     assert "PRB49" not in html and "334" not in html
@@ -243,7 +244,7 @@ def _with_earn_back() -> dict:
 
 def test_the_earn_back_tile_says_repaid_and_is_not_the_grey_of_not_scored():
     front = sections_board.front_page(_with_earn_back())
-    at = front.index("Earn-back repaid to suppliers")
+    at = front.index("Earn-back due back to the supplier")
     tile = front[front.rfind('<div class="tile', 0, at) : at]
     assert 'class="tile rag-repaid"' in tile and "rag-grey" not in tile
     assert "payable" not in front and "repayable" not in front
@@ -259,7 +260,7 @@ def test_the_credits_chart_draws_earn_back_in_its_own_colour_not_the_grey_of_not
 
     spec = sections_board.credits_chart(_with_earn_back()).to_dict()
     scale = spec["encoding"]["color"]["scale"]
-    repaid = scale["range"][scale["domain"].index("earn-back repaid to the supplier")]
+    repaid = scale["range"][scale["domain"].index("earn-back due back to the supplier")]
     assert repaid != charts.RAG_COLOURS["grey"]
 
 

@@ -357,8 +357,11 @@ worse than last month, 99.98%), main driver an unplanned outage of erp on 14 Oct
     else:
         better = (row["actual"] > prev) == higher
         trend = f"{'better' if better else 'worse'} than last month, {_value(prev, unit)}"
+    # A level scored on a rolling window (small samples) says so: not the month's own figure.
+    window = present.rolling_text(row)
+    actual = _value(row["actual"], unit) + (f" ({window})" if window else "")
     text = (
-        f"{level_label(row['name'], row['scope'])} {row['rag']} at {_value(row['actual'], unit)} "
+        f"{level_label(row['name'], row['scope'])} {row['rag']} at {actual} "
         f"against {_value(row['expected'], unit)} expected ({_gap(gap, unit)} {short}; {trend})"
     )
     return f"{text}, main driver {driver}" if driver else text

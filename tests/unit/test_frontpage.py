@@ -150,6 +150,18 @@ def test_a_lower_is_better_level_reports_how_far_over_target_it_is():
     )
 
 
+def test_a_level_scored_on_a_rolling_window_says_so_in_the_boards_sentence():
+    # 3 of 4 in the month alone; scored on 9 of 10 over three months (small samples, rolling).
+    row = pd.Series({"name": "Resolution within target", "scope": "", "unit": "%",
+                     "direction": "higher", "expected": 95.0, "actual": 90.0, "rag": "amber",
+                     "previous_actual": 100.0, "scored_on": "rolling 3 months (2026-08..2026-10)",
+                     "scored_numerator": 9.0, "scored_denominator": 10.0})  # fmt: skip
+    assert frontpage.level_text(row) == (
+        "Resolution within target amber at 90% (3 months rolling: 9 of 10) against 95% "
+        "expected (5 percentage points short; worse than last month, 100%)"
+    )
+
+
 def test_credits_due_are_set_against_the_at_risk_pool():
     ledger = pd.DataFrame({"supplier_id": ["host", "host", "net"], "amount": [3000.0, -300.0, 0]})
     at_risk = pd.DataFrame({"supplier_id": ["host", "net"], "at_risk_amount": [9000.0, 1800.0]})

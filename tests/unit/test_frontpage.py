@@ -486,8 +486,8 @@ def test_scope_findings_and_unassessable_conformance_are_named_on_the_front_page
 
 
 def test_the_front_page_states_scope_verdicts_in_plain_words_not_raci_terms():
-    from siamlib.params import load_params
     from siamlib.raci import conformance_status
+    from tests.fixtures.fixture_params import fixture_params
 
     # Keystone: Accountable, not Responsible, for incidents yet contracted 15 % of them; Summit
     # Consulted on requests and contracted none: the board reads both without RACI letters.
@@ -497,7 +497,7 @@ def test_the_front_page_states_scope_verdicts_in_plain_words_not_raci_terms():
         | {"letter": ["A", "A", "R", "R", "R", "C"], "in_scope": [False] * 2 + [True] * 3}
         | {"in_scope": [False, False, True, True, True, False]}
     )
-    scope = conformance_status(items, load_params().raci)
+    scope = conformance_status(items, fixture_params().raci)
     said = " ".join(frontpage.front_page(_bundle(scope_conformance=scope)).scope)
     assert "responsibility chart and its agreed share of the work disagree" in said
     for jargon in ("equaliser", "Accountable (A)", "Responsible scope", "Consulted (C)"):

@@ -345,10 +345,13 @@ def _previous_run(period_link: Path) -> Path | None:
     return None
 
 
-def render_index(result: RunResult, params: Params, standings: list[dict] | None = None) -> str:
+def render_index(
+    result: RunResult, params: Params, standings: list[dict] | None = None, quality: bool = True
+) -> str:
     """The pack's ``index.html`` (:func:`siamlib.index.render_index`): the board summary
-    first, then the suppliers worst first with their RAG and credit (``standings``)."""
-    return index.render_index(result, params.estate.name, standings)
+    first, then the suppliers worst first with their RAG and credit (``standings``); what the
+    run checked, with a link to the data-quality gate's report when it ran (``quality``)."""
+    return index.render_index(result, params.estate.name, standings, quality)
 
 
 class _StageLog(dict):
@@ -542,7 +545,8 @@ def run(
             _carry_over_bundles(previous, run_folder, result)
         result.status = "failed" if result.failed else "ok"
         stages["total"] = time.perf_counter() - t0
-        io.write_text_atomic(run_folder / "index.html", render_index(result, params, standings))
+        page = render_index(result, params, standings, quality=work.quality is not None)
+        io.write_text_atomic(run_folder / "index.html", page)
         io.write_json_atomic(run_folder / "manifest.json", asdict(result))
         _publish(reports_dir / period, run_folder)
     except OSError as exc:

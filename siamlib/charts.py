@@ -48,6 +48,21 @@ BRACKET_OVER_LINES = (
 )
 
 
+# A chart's metadata asking the report page to keep it at its own size and let it scroll
+# sideways in its box on a narrow screen (its labels stay readable), never shrink it.
+SCROLL = {"siam": {"scroll": True}}
+
+
+def keeps_size(spec: dict) -> bool:
+    """True when a chart asks to keep its size and scroll on a narrow screen (:data:`SCROLL`).
+
+    >>> keeps_size({"usermeta": SCROLL}), keeps_size({"mark": "bar"})
+    (True, False)
+    """
+    meta = spec.get("usermeta")
+    return isinstance(meta, dict) and bool((meta.get("siam") or {}).get("scroll"))
+
+
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec as a plain dict (data inlined)."""
     return chart.to_dict()
@@ -237,7 +252,12 @@ def heatmap(
     """
     top = df[value].max() if len(df) else 0
     data = df.assign(_worst=df[value].eq(top) & (top > 0))
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:N", title="to"), y=alt.Y(f"{y}:N", title="from"))
+    # Column names upright, word over word (a rotated name needed a tall, unreadable strip).
+    upright = alt.Axis(labelAngle=0, labelExpr=WORDS_OVER_LINES, labelFontSize=11)
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x}:N", title="to", axis=upright),
+        y=alt.Y(f"{y}:N", title="from", axis=alt.Axis(labelFontSize=11, labelLimit=220)),
+    )
     cells = base.mark_rect().encode(
         color=alt.Color(
             f"{value}:Q", scale=alt.Scale(scheme="orangered", domainMin=0), title=value
@@ -256,6 +276,9 @@ def heatmap(
     rows, cols = y.replace("_", " "), x.replace("_", " ")
     described = f"{title}: a heat map, one cell per {rows} (row) and {cols} (column), "
     described += f"labelled with its {value}"
+    # A cell wide enough for its count and its column's longest word; on a phone the chart
+    # keeps this size and scrolls sideways in its own box (SCROLL, read by
+    # siamlib.report.chart_figure) rather than shrinking to unreadable 5-pixel labels.
     return alt.layer(cells, worst, labels, title=title).properties(
-        width=360, height=280, description=described
+        width=alt.Step(78), height=alt.Step(34), description=described, usermeta=SCROLL
     )

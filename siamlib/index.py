@@ -28,6 +28,7 @@ from siamlib import frontpage, present, report
 from siamlib.common import BOARD, FIGURES_NAME
 
 QUALITY_NAME = "data-quality.json"  # the gate's full results (siamlib.batch writes it)
+QUALITY_PAGE = "data-quality.html"  # the same results as a page (quality.APPENDIX_NAME)
 CHANGES_NAME = "changes.csv"  # a re-issue's changed figures (siamlib.reissue)
 RAG_TEXT = {
     "red": "red: a level failed",
@@ -168,7 +169,9 @@ def _order(reports: dict, standings: list[dict] | None) -> list[str]:
     return ([BOARD] if BOARD in reports else []) + ranked + rest
 
 
-def render_index(result, estate_name: str, standings: list[dict] | None = None) -> str:
+def render_index(
+    result, estate_name: str, standings: list[dict] | None = None, quality: bool = True
+) -> str:
     """The pack's ``index.html`` (no script): a row per report, the board summary first.
 
     Parameters
@@ -180,6 +183,9 @@ def render_index(result, estate_name: str, standings: list[dict] | None = None) 
     standings : list of dict, optional
         :func:`standing` of the run's board bundle; without it (the board was not built
         in this run) the RAG and credit columns are left out and the page says why.
+    quality : bool, default True
+        Whether the data-quality gate ran and its report (:data:`QUALITY_PAGE`) is in the
+        pack (:func:`status_text`).
     """
     by_sid = {s["supplier_id"]: s for s in standings or []}
     rows = []
@@ -217,7 +223,8 @@ def render_index(result, estate_name: str, standings: list[dict] | None = None) 
         f"<style>{report.report_css()} .status-failed,.status-blocked{{color:#c62828;"
         "font-weight:bold}</style></head><body><main class='siam-report'>"
         f"<h1>{name}: performance pack {result.period}</h1>"
-        f"<p class='note'>Run {html.escape(result.run_id)}; run {html.escape(result.status)}. "
+        f"<p class='run-status'>{status_text(result, quality)}</p>"
+        f"<p class='note'>Run {html.escape(result.run_id)}. "
         "Every report is a single self-contained page that works offline. "
         f'{order_note}"Report built" says only whether the page was made.</p>'
         + reissue_note(result)
@@ -227,7 +234,13 @@ def render_index(result, estate_name: str, standings: list[dict] | None = None) 
         + "</tbody></table><p class='provenance'>Every figure of the pack (one row per "
         "supplier and service level, plus credit lines and the headline figures: scores, "
         f"levels met, credits): <a href='{FIGURES_NAME}'>{FIGURES_NAME}</a>. "
-        f"The data-quality gate's full results: <a href='{QUALITY_NAME}'>{QUALITY_NAME}</a>. "
+        "The data-quality gate's full results: "
+        + (
+            f"<a href='{QUALITY_PAGE}'>{QUALITY_PAGE}</a> (every rule, readable), "
+            if quality
+            else ""
+        )
+        + f"<a href='{QUALITY_NAME}'>{QUALITY_NAME}</a>. "
         "Inputs, versions and timings: "
         "<a href='manifest.json'>manifest.json</a></p></main></body></html>"
     )
@@ -242,4 +255,71 @@ def reissue_note(result) -> str:
         f"<p class='note'><b>Re-issue</b> of the pack of {html.escape(s['date'])} (run "
         f"{html.escape(s['run_id'])}): {int(s['changed_figures'])} figure(s) changed, listed "
         f"in <a href='{CHANGES_NAME}'>{CHANGES_NAME}</a>.</p>"
+    )
+
+
+def status_text(result, quality: bool = True) -> str:
+    """What the run's status means, in words, as HTML: which checks the run made and what they
+    found; never a judgement of a supplier (that is each row's worst level).
+
+    Parameters
+    ----------
+    result : siamlib.batch.RunResult
+        The run (``status``, ``reports``, ``reconciliation``).
+    quality : bool, default True
+        Whether the data-quality gate ran (its report, :data:`QUALITY_PAGE`, is linked).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> run = SimpleNamespace(status="ok", reports={"h": {"status": "ok"}},
+    ...     reconciliation={"levels_checked": 52, "levels_reconciled": 52, "mismatches": []})
+    >>> print(status_text(run))  # doctest: +NORMALIZE_WHITESPACE
+    <b>Run status: ok.</b> Checked: the data-quality gate ran on the month's data and stopped no
+    report (every rule and its result: <a href='data-quality.html'>data-quality.html</a>); all 1
+    reports were built; 52 of 52 service levels counted from records match the evidence rows
+    behind them. This says the pack is complete and its figures trace to their records; it is
+    not a verdict on any supplier (that is each row's worst level).
+    """
+    reports = result.reports
+    blocked = sorted(n for n, r in reports.items() if r.get("status") == "blocked")
+    failed = sorted(n for n, r in reports.items() if r.get("status") not in ("ok", "blocked"))
+    built = len(reports) - len(blocked) - len(failed)
+    said = []
+    if quality:
+        link = f"<a href='{QUALITY_PAGE}'>{QUALITY_PAGE}</a>"
+        stopped = (
+            f"stopped {len(blocked)} report{'s' * (len(blocked) != 1)} "
+            f"({html.escape(', '.join(blocked))})"
+            if blocked
+            else "stopped no report"
+        )
+        said.append(
+            f"the data-quality gate ran on the month's data and {stopped} (every rule and its "
+            f"result: {link})"
+        )
+    else:
+        said.append("the data-quality gate did not run: no rule was checked")
+    whole = f"all {built}" if built == len(reports) else f"{built} of {len(reports)}"
+    said.append(
+        f"{whole} reports were built"
+        + (f"; {len(failed)} failed ({html.escape(', '.join(failed))})" if failed else "")
+    )
+    rec = getattr(result, "reconciliation", None) or {}
+    if rec.get("levels_checked"):
+        bad = len(rec.get("mismatches") or [])
+        said.append(
+            f"{rec['levels_reconciled']} of {rec['levels_checked']} service levels counted from "
+            "records match the evidence rows behind them"
+            + (f"; {bad} do not (listed in manifest.json)" if bad else "")
+        )
+    whole_pack = not (blocked or failed or rec.get("mismatches"))
+    meaning = (
+        "This says the pack is complete and its figures trace to their records"
+        if whole_pack
+        else 'The pack is not complete: see the "report built" column'
+    )
+    return (
+        f"<b>Run status: {html.escape(result.status)}.</b> Checked: {'; '.join(said)}. "
+        f"{meaning}; it is not a verdict on any supplier (that is each row's worst level)."
     )

@@ -17,7 +17,14 @@ from collections.abc import Mapping
 
 from siamlib import layout, present, sections, sections_board
 from siamlib.common import BOARD
-from siamlib.fairness import alert_sentences
+from siamlib.mail_findings import (  # noqa: F401 - ALERTS_INTRO, email_alerts re-exported
+    ALERTS_INTRO,
+    email_alerts,
+    email_findings,
+    findings_lines,
+)
+from siamlib.mail_findings import email_rows as _email_rows
+from siamlib.mail_findings import sub as _sub
 
 # Which charts go into the email body and which sections make the full PDF: both follow the
 # one layout per report kind (siamlib.layout), like the notebooks. The board's front page opens
@@ -33,8 +40,6 @@ FULL_SECTIONS: dict[str, list[tuple[str, str]]] = {
 # conditional comment) holds the column there. Every table inside is 100 % wide with few
 # columns (:func:`email_scorecard`, :func:`email_league`), so it fits 375 px.
 EMAIL_WIDTH = 640
-# A supplier's email: the alerts the board reads about it, with the figures behind them.
-ALERTS_INTRO = "The board reads these alerts this month and asks about them"
 EMAIL_CSS = """
 body { margin: 0; padding: 0; background: #ffffff; color: #1d2430;
        font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.4; }
@@ -139,26 +144,6 @@ def _summary_table(bundle: Mapping) -> str:
     return email_scorecard(bundle)
 
 
-def _email_rows(head: list[tuple[str, bool]], rows: list[tuple], caption: str) -> str:
-    """A 100 %-wide email table: ``head`` is (label, numeric) per column, each row its RAG
-    (None: no colour) and cells (HTML, already escaped); header cells carry ``scope="col"``."""
-    num = ' class="num"'
-    ths = "".join(
-        f'<th scope="col"{num if right else ""}>{present.esc(lab)}</th>' for lab, right in head
-    )
-    body = []
-    for rag, cells in rows:
-        colour = present.RAG_BACKGROUND.get(rag, "#e5e7eb")
-        tr = f'<tr class="rag-{rag}" bgcolor="{colour}">' if rag else "<tr>"
-        tds = (f"<td{num if r else ''}>{c}</td>" for (_, r), c in zip(head, cells, strict=True))
-        body.append(tr + "".join(tds) + "</tr>")
-    return (
-        '<table class="data" width="100%" cellpadding="0" cellspacing="0">'
-        f"<caption>{present.esc(caption)}</caption><thead><tr>{ths}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
-
-
 def email_changes(changes) -> str:
     """A re-issue's changed figures in three columns that fit a phone.
 
@@ -190,10 +175,6 @@ def email_changes(changes) -> str:
         )
     head = [("figure", False), ("before", False), ("after", False)]
     return _email_rows(head, rows, "Figures changed since the pack re-issued")
-
-
-def _sub(text: str) -> str:
-    return f'<br><span class="sub">{present.esc(text)}</span>' if text else ""
 
 
 def level_bounds(row: Mapping) -> str:
@@ -467,60 +448,6 @@ def _scorecard_lines(bundle: Mapping) -> list[str]:
     return lines
 
 
-def _alert_lines(bundle: Mapping) -> list[str]:
-    """A supplier's alerts as text, as its email's table (:func:`email_alerts`) shows them."""
-    rows = bundle["frames"].get("fairness_alerts")
-    said = alert_sentences(rows)
-    if not said:
-        return []
-    lines = ["", f"{ALERTS_INTRO}:"]
-    for alert in said:
-        lines.append(f"- {alert}")
-        if "figure" in rows.columns:
-            for r in rows[rows["alert"] == alert].to_dict("records"):
-                lines.append(f"  {r['figure']}: {r['shown']} ({_figure_note(r)})")
-    return lines
-
-
-def _figure_note(row: Mapping) -> str:
-    """What an alert's figure counts and when it raises the alert: ``1,310 of 2,945 business
-    hours on the clock; signal at 25% or more`` (the signal as the alert rows word it)."""
-    counted = row.get("counted")
-    counted = "" if present.is_missing(counted) else str(counted)
-    return "; ".join(x for x in (counted, str(row["signal"])) if x)
-
-
-def email_alerts(bundle: Mapping) -> str:
-    """A supplier's alerts (the board's words, :func:`siamlib.fairness.alert_rows`), each
-    with the figures behind it in a two-column table that fits a phone; ``""`` when none.
-
-    >>> import pandas as pd
-    >>> rows = pd.DataFrame({"supplier_id": ["euc"], "alert": ["Clock-stop signal, Harbour: "
-    ...     "44% of clock time paused; ask why."], "figure": ["clock time paused"],
-    ...     "shown": ["44%"], "counted": ["1,310 of 2,945 business hours on the clock"],
-    ...     "signal": ["signal at 25% or more"]})
-    >>> html = email_alerts({"meta": {}, "frames": {"fairness_alerts": rows}})
-    >>> "<h2>Alerts</h2>" in html, "signal at 25% or more" in html
-    (True, True)
-    """
-    rows = bundle["frames"].get("fairness_alerts")
-    said = alert_sentences(rows)
-    if not said:
-        return ""
-    out = [f"<h2>Alerts</h2><p>{present.esc(ALERTS_INTRO)}.</p>"]
-    for alert in said:
-        out.append(f"<p><b>{present.esc(alert)}</b></p>")
-        if "figure" not in rows.columns:  # a pack written before the alerts carried figures
-            continue
-        figures = [
-            (None, [present.esc(r["figure"]) + _sub(_figure_note(r)), present.esc(r["shown"])])
-            for r in rows[rows["alert"] == alert].to_dict("records")
-        ]
-        head = [("figure", False), ("value", True)]
-        out.append(_email_rows(head, figures, "The figures behind it"))
-    return "".join(out)
-
-
 def _why_grey(row: Mapping) -> str:
     """Why a level has no figure (its note) and, when the small-sample rule left it unscored
     though its month alone fails, what the month shows
@@ -549,7 +476,7 @@ def render_text(bundle: Mapping, link: str | None = None) -> str:
         lines += _front_page_lines(bundle, tiles)
         lines += _league_lines(bundle)
     else:
-        lines += tiles + _alert_lines(bundle) + _scorecard_lines(bundle)
+        lines += tiles + findings_lines(bundle) + _scorecard_lines(bundle)
     lines += ["", "The full report is attached as PDF."]
     if link:
         lines.append(f"Interactive report: {link}")
@@ -602,7 +529,7 @@ def render_email_html(
         '<table class="wrap" role="presentation" width="100%" align="center" '
         'cellpadding="0" cellspacing="0"><tr><td>'
         f"{sections.intro(bundle, email_changes)}{_fluid(table_tiles(_headline(bundle)))}"
-        f"{'' if report_kind(bundle) == 'board' else email_alerts(bundle)}"
+        f"{'' if report_kind(bundle) == 'board' else email_findings(bundle)}"
         f"<h2>{'League table' if report_kind(bundle) == 'board' else 'Scorecard'}</h2>"
         f"{_summary_table(bundle)}"
         f"<h2>Key charts</h2>{imgs}"

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from siamlib import io, kernels, paths
-from siamlib.charts import VEGALITE_MIMETYPE
+from siamlib.charts import VEGALITE_MIMETYPE, keeps_size
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "siam_report"
@@ -103,8 +103,10 @@ def has_charts(nb: nbformat.NotebookNode) -> bool:
 def chart_figure(spec: dict) -> str:
     """The page markup for one chart: its spec as inert JSON, drawn by the page's script."""
     label = html.escape(str(spec.get("description") or _title(spec) or "chart"))
+    # A dense chart (a heat map) keeps its size on a phone and scrolls in its own box.
+    kind = "siam-chart siam-scroll" if keeps_size(spec) else "siam-chart"
     return (
-        f'<figure class="siam-chart" role="img" aria-label="{label}">'
+        f'<figure class="{kind}" role="img" aria-label="{label}">'
         f'<script type="application/json" class="siam-chart-spec">{_json_for_script(spec)}'
         "</script></figure>"
     )

@@ -27,6 +27,7 @@ from siamlib.sections_board import (  # noqa: F401 (re-exported)
     credits_chart,
     front_page,
     league_table,
+    level_status_chart,
     quality_scores_table,
 )
 from siamlib.sections_causes import causes_section  # noqa: F401 (re-exported)
@@ -148,6 +149,17 @@ def headline(bundle: dict) -> str:
     return present.tiles(items)
 
 
+# How a level's points are earned (docs/assumptions.md, "Weighted score"), said beside them:
+# a level exactly at its limit is amber yet earns no points, as a red one past it does.
+POINTS_NOTE = (
+    "Points: a level's full weight at or better than expected, none at its limit (the "
+    "minimum, or the maximum where lower is better), in proportion between; a level worse "
+    "than its limit earns none either. So a level exactly at its limit (amber: it met the "
+    "contract, no credit) and one past it (red: a credit may be due) both show 0 points; the "
+    "RAG tells them apart."
+)
+
+
 def scorecard_table(bundle: dict) -> str:
     """Every contracted service level: expected, minimum, actual, RAG, points, change.
 
@@ -196,66 +208,7 @@ def scorecard_table(bundle: dict) -> str:
         "minutes for availability; the tickets a median is taken over; the records a count "
         "counts. Change on last month: against last month's figure as computed on this "
         "month's data, which can differ from last month's report where tickets were reopened "
-        "or corrected since.</p>"
-    )
-
-
-def level_status_chart(bundle: dict) -> alt.LayerChart:
-    """Every supplier's service levels and their RAG, narrow enough to read on a phone: a row
-    per measure (its name read across, never rotated), a column per supplier in the board's
-    order (names upright, word over word), the RAG's letter in every cell and a legend in
-    words ("grey: not scored"). The board's "Service levels" section and its email's key chart.
-
-    >>> import pandas as pd
-    >>> cards = pd.DataFrame({"supplier_id": ["h", "h"], "service_level": ["P2", "AV"],
-    ...     "name": ["Resolution (priority 2)", "Availability"], "rag": ["red", "grey"],
-    ...     "actual": [76.9, None]})
-    >>> spec = level_status_chart({"meta": {"period": "2026-10"}, "frames": {"cards": cards}}
-    ...                           ).to_dict()
-    >>> spec["layer"][0]["encoding"]["y"]["field"], spec["layer"][1]["mark"]["type"]
-    ('measure', 'text')
-    >>> "not scored" in spec["layer"][0]["encoding"]["color"]["legend"]["labelExpr"]
-    True
-    """
-    from siamlib import frontpage
-    from siamlib.sections_base import RAG_LETTERS, RAG_SCALE
-
-    names = _names(bundle)
-    order = [names.get(i, i) for i in frontpage.board_order(bundle)]
-    c = _named(bundle, _f(bundle, "cards")).rename(columns={"service_level": "service level"})
-    c = c.assign(
-        letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]),
-        status=c["rag"].map(charts.RAG_WORDS).fillna(charts.RAG_WORDS["grey"]),
-    )
-    # Rows are measures in scope, not level ids: a level re-issued under a new id is one row.
-    c = c.drop(columns=["measure"], errors="ignore").rename(columns={"name": "measure"})
-    # Names under the grid, word over word (lines run downwards: over the grid they overlap).
-    names_axis = alt.Axis(labelAngle=0, labelExpr=charts.WORDS_OVER_LINES, labelFontSize=11)
-    base = alt.Chart(c).encode(
-        x=alt.X("supplier:N", title=None, sort=order or None, axis=names_axis),
-        y=alt.Y(
-            "measure:N",
-            title=None,
-            sort=list(dict.fromkeys(c["measure"])),
-            axis=alt.Axis(labelExpr=charts.BRACKET_OVER_LINES, labelFontSize=12, labelLimit=200),
-        ),
-    )
-    legend = alt.Legend(orient="bottom", columns=2, labelExpr=charts.RAG_LABEL_EXPR)
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG (letter in each cell)", legend=legend),
-        tooltip=["supplier", "service level", "measure", alt.Tooltip("actual:Q", format=",.2f")]
-        + ["status"],
-    )
-    dark = "datum.rag == 'red' || datum.rag == 'green'"  # white reads on the dark fills
-    letters = base.mark_text(fontSize=13, fontWeight="bold").encode(
-        text="letter:N", color=alt.condition(dark, alt.value("white"), alt.value("#1d2430"))
-    )
-    title = f"RAG status of every service level, {bundle['meta']['period']}"
-    described = f"{title}: one row per measure, one column per supplier (worst first), each "
-    described += "cell's letter its status: R red (limit missed), A amber (below expected), "
-    described += "G green (met), – grey (not scored)"
-    return alt.layer(cells, letters, title=title).properties(
-        width=alt.Step(64), height=alt.Step(34), description=described
+        f"or corrected since. {POINTS_NOTE}</p>"
     )
 
 
@@ -290,8 +243,23 @@ def level_trend_chart(bundle: dict) -> alt.FacetChart:
     )
 
 
-def sla_priority_chart(bundle: dict) -> alt.Chart:
-    """Resolution and response attainment by priority for the period (per cent)."""
+def sla_priority_chart(bundle: dict) -> alt.LayerChart:
+    """Resolution and response attainment by priority for the period (per cent).
+
+    A contracted level the scorecard left unscored (grey: a small sample, no data) has no
+    bar, which would read as its score, but the words ``not scored`` in its place; a
+    priority with no ticket completed reads ``no data``.
+
+    >>> import pandas as pd
+    >>> v = pd.DataFrame({"period": "2026-10", "measure": ["sla_resolution_attainment"] * 2,
+    ...     "scope": ["priority=1", "priority=2"], "value": [5 / 6, 0.77], "denominator": [6, 13]})
+    >>> card = pd.DataFrame({"measure": ["sla_resolution_attainment"] * 2,
+    ...     "scope": ["priority=1", "priority=2"], "rag": ["grey", "red"]})
+    >>> spec = sla_priority_chart({"meta": {"period": "2026-10"},
+    ...     "frames": {"values": v, "scorecard": card}}).to_dict()
+    >>> [r["status"] for r in spec["datasets"][spec["data"]["name"]]]
+    ['not scored', '']
+    """
     v = _f(bundle, "values")
     period = bundle["meta"]["period"]
     sel = v[
@@ -304,7 +272,20 @@ def sla_priority_chart(bundle: dict) -> alt.Chart:
     sel["clock"] = sel["measure"].map(
         {"sla_resolution_attainment": "resolution", "sla_response_attainment": "response"}
     )
-    return charts.bar(
+    # The scorecard's verdict, not the month's raw value: a grey level was not scored.
+    card = _f(bundle, "scorecard")
+    grey = set()
+    if not card.empty and {"measure", "scope", "rag"} <= set(card.columns):
+        off = card[card["rag"].eq("grey")]
+        grey = set(zip(off["measure"], off["scope"], strict=True))
+    unscored = pd.Series(
+        [k in grey for k in zip(sel["measure"], sel["scope"], strict=True)], index=sel.index
+    )
+    sel["status"] = ""
+    sel.loc[sel["attainment %"].isna(), "status"] = "no data"
+    sel.loc[unscored, "status"] = "not scored"
+    sel.loc[sel["status"].ne(""), "attainment %"] = None
+    bars = charts.bar(
         sel,
         "priority:N",
         alt.Y("attainment %:Q", scale=alt.Scale(domain=[0, 100])),
@@ -312,6 +293,19 @@ def sla_priority_chart(bundle: dict) -> alt.Chart:
         color="clock:N",
         tooltip=["priority", "clock", alt.Tooltip("attainment %:Q", format=".1f"), "denominator"],
     ).encode(xOffset="clock:N")
+    words = (
+        alt.Chart(sel)
+        .transform_filter("datum.status != ''")
+        .mark_text(baseline="bottom", dy=-3, fontSize=12, fontStyle="italic", color="#3c4757")
+        .encode(
+            x="priority:N",
+            xOffset="clock:N",
+            y=alt.datum(0),
+            text="status:N",
+            tooltip=["priority", "clock", "status", "denominator"],
+        )
+    )
+    return alt.layer(bars, words)
 
 
 def clock_table(bundle: dict) -> str:

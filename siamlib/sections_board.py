@@ -121,6 +121,65 @@ def front_page(bundle: dict) -> str:
     )
 
 
+def level_status_chart(bundle: dict) -> alt.LayerChart:
+    """Every supplier's service levels and their RAG, narrow enough to read on a phone: a row
+    per measure (its name read across, never rotated), a column per supplier in the board's
+    order (names upright, word over word), the RAG's letter in every cell and a legend in
+    words ("grey: not scored"). The board's "Service levels" section and its email's key chart.
+
+    >>> import pandas as pd
+    >>> cards = pd.DataFrame({"supplier_id": ["h", "h"], "service_level": ["P2", "AV"],
+    ...     "name": ["Resolution (priority 2)", "Availability"], "rag": ["red", "grey"],
+    ...     "actual": [76.9, None]})
+    >>> spec = level_status_chart({"meta": {"period": "2026-10"}, "frames": {"cards": cards}}
+    ...                           ).to_dict()
+    >>> spec["layer"][0]["encoding"]["y"]["field"], spec["layer"][1]["mark"]["type"]
+    ('measure', 'text')
+    >>> "not scored" in spec["layer"][0]["encoding"]["color"]["legend"]["labelExpr"]
+    True
+    """
+    from siamlib import frontpage
+    from siamlib.sections_base import RAG_LETTERS, RAG_SCALE
+
+    names = _names(bundle)
+    order = [names.get(i, i) for i in frontpage.board_order(bundle)]
+    c = _named(bundle, _f(bundle, "cards")).rename(columns={"service_level": "service level"})
+    c = c.assign(
+        letter=c["rag"].map(RAG_LETTERS).fillna(RAG_LETTERS["grey"]),
+        status=c["rag"].map(charts.RAG_WORDS).fillna(charts.RAG_WORDS["grey"]),
+    )
+    # Rows are measures in scope, not level ids: a level re-issued under a new id is one row.
+    c = c.drop(columns=["measure"], errors="ignore").rename(columns={"name": "measure"})
+    # Names under the grid, word over word (lines run downwards: over the grid they overlap).
+    names_axis = alt.Axis(labelAngle=0, labelExpr=charts.WORDS_OVER_LINES, labelFontSize=11)
+    base = alt.Chart(c).encode(
+        x=alt.X("supplier:N", title=None, sort=order or None, axis=names_axis),
+        y=alt.Y(
+            "measure:N",
+            title=None,
+            sort=list(dict.fromkeys(c["measure"])),
+            axis=alt.Axis(labelExpr=charts.BRACKET_OVER_LINES, labelFontSize=12, labelLimit=200),
+        ),
+    )
+    legend = alt.Legend(orient="bottom", columns=2, labelExpr=charts.RAG_LABEL_EXPR)
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("rag:N", scale=RAG_SCALE, title="RAG (letter in each cell)", legend=legend),
+        tooltip=["supplier", "service level", "measure", alt.Tooltip("actual:Q", format=",.2f")]
+        + ["status"],
+    )
+    dark = "datum.rag == 'red' || datum.rag == 'green'"  # white reads on the dark fills
+    letters = base.mark_text(fontSize=13, fontWeight="bold").encode(
+        text="letter:N", color=alt.condition(dark, alt.value("white"), alt.value("#1d2430"))
+    )
+    title = f"RAG status of every service level, {bundle['meta']['period']}"
+    described = f"{title}: one row per measure, one column per supplier (worst first), each "
+    described += "cell's letter its status: R red (limit missed), A amber (below expected), "
+    described += "G green (met), – grey (not scored)"
+    return alt.layer(cells, letters, title=title).properties(
+        width=alt.Step(64), height=alt.Step(34), description=described
+    )
+
+
 def league_table(bundle: dict) -> str:
     """All suppliers in the board's one order (:func:`siamlib.frontpage.board_order`, said in
     the caption), each row coloured by its worst level as the supplier's score tile is; the

@@ -18,6 +18,8 @@ from siamlib.fairness import ESTATE_NOTE, alert_sentences
 from siamlib.sections_base import _f, _named
 
 NO_ALERT = "No clock-stop, watermelon or ping-pong signal this month."
+# The board report's pointer to its front page, where each alert is stated once in full.
+BOARD_POINTER = "The month's {n} alert{s} {are} stated in full on the front page (Alerts)"
 
 
 def route_table(bundle: dict) -> str:
@@ -113,8 +115,15 @@ def alerts_section(bundle: dict) -> str:
     said = alert_sentences(rows)
     if not said:
         return f"<p>{NO_ALERT}</p>"
-    items = "".join(f"<li>{present.esc(a)}</li>" for a in said)
-    out = f"<p>Alerts the board reads this month, and asks about:</p><ul>{items}</ul>"
+    if bundle["meta"].get("role") == "board":
+        # The board's front page states each alert in full; a second full statement here had
+        # a board member read every alert twice more (this list and the table's alert column).
+        n = len(said)
+        out = f"<p>{BOARD_POINTER.format(n=n, s='s' * (n != 1), are='is' if n == 1 else 'are')}"
+        out += "; the figures behind them:</p>" if "figure" in rows.columns else ".</p>"
+    else:
+        items = "".join(f"<li>{present.esc(a)}</li>" for a in said)
+        out = f"<p>Alerts the board reads this month, and asks about:</p><ul>{items}</ul>"
     if "figure" not in rows.columns:  # a pack written before the alerts carried figures
         return out
     show = pd.DataFrame(

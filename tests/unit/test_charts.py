@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import altair as alt
+import nbformat
 import pandas as pd
+import pytest
 
 from siamlib import charts
 
@@ -114,3 +116,75 @@ def test_supplier_names_on_a_bar_charts_axis_stand_upright_over_lines():
                    alt.X("supplier:N", title=None), "v:Q", title="T")  # fmt: skip
     axis = c.to_dict()["encoding"]["x"]["axis"]
     assert axis["labelAngle"] == 0 and "split" in axis["labelExpr"]
+
+
+# ------------------------------------------- the heat map on a phone (375 px), in Chromium ----
+# Six suppliers handing tickets to each other, as the integrator's Collaboration section.
+_NAMES = ["Beacon Service Desk", "Harbour End-User Computing", "Keystone Service Integration"]
+_NAMES += ["Lattice Applications", "Meridian Networks", "Summit Hosting"]
+
+
+def _handoffs() -> pd.DataFrame:
+    pairs = [(a, b) for a in _NAMES for b in _NAMES if a != b]
+    return pd.DataFrame(
+        {
+            "from_supplier": [a for a, _ in pairs],
+            "to_supplier": [b for _, b in pairs],
+            "handoffs": [10 * (i % 7) + 3 for i in range(len(pairs))],
+        }
+    )
+
+
+def _heatmap_spec() -> dict:
+    return charts.heatmap(
+        _handoffs(), "to_supplier", "from_supplier", "handoffs", "Handoffs", []
+    ).to_dict()
+
+
+def test_a_heat_map_asks_the_page_to_keep_its_size_and_scroll():
+    from siamlib import report
+
+    assert charts.keeps_size(_heatmap_spec())
+    assert '<figure class="siam-chart siam-scroll"' in report.chart_figure(_heatmap_spec())
+    bars = charts.bar(pd.DataFrame({"a": ["x"], "n": [1]}), "a:N", "n:Q", "T").to_dict()
+    assert '<figure class="siam-chart" ' in report.chart_figure(bars)  # others fit the screen
+
+
+# The drawn heat map at a phone's width: its labels' font size as drawn on screen, the
+# figure's scroll box, and whether the page itself scrolls sideways.
+_MEASURE_JS = """() => {
+  const fig = document.querySelector('figure.siam-chart'), svg = fig.querySelector('svg');
+  const drawn = svg.getBoundingClientRect().width / Number(svg.getAttribute('width'));
+  const label = [...svg.querySelectorAll('text')].find(t => t.textContent === 'Summit Hosting');
+  return {scale: drawn, label_px: label ? label.getBoundingClientRect().height : 0,
+          scrolls: fig.scrollWidth > fig.clientWidth,
+          page: document.documentElement.scrollWidth, client: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.browser
+def test_a_heat_map_stays_readable_on_a_phone_and_scrolls_in_its_own_box(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from siamlib import report
+    from tests.e2e.helpers import launch_chromium
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={charts.VEGALITE_MIMETYPE: _heatmap_spec()})
+    ]
+    nb.cells = [cell]
+    page_file = tmp_path / "heat.html"
+    page_file.write_text(report.to_html(nb, "Heat map"), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_context(offline=True, viewport={"width": 375, "height": 900}).new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("figure.siam-chart[data-drawn]", timeout=60_000)
+        seen = page.evaluate(_MEASURE_JS)
+        browser.close()
+    assert seen["scale"] > 0.99, seen  # drawn at its own size, not shrunk to the screen
+    assert seen["label_px"] >= 10, seen  # a name is as tall as the chart's 11 px font
+    assert seen["scrolls"], seen  # wider than the phone: it scrolls in its figure...
+    assert seen["page"] <= seen["client"], seen  # ...and the page never scrolls sideways

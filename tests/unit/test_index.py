@@ -132,3 +132,47 @@ def test_the_board_row_shows_the_boards_headline_net_credit():
     rows = _rows(batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(board)))
     assert "£4,860 due from the suppliers (net)" in rows[0] and "<td>–</td>" not in rows[0]
     assert len(rows) == 4  # the board's figure adds no row of its own
+
+
+# ------------------------------------------------ what "run ok" means, and the gate's page ----
+def _said(page: str) -> str:
+    """The page's text, tags removed (what a reader reads)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+
+
+def test_the_run_status_says_what_was_checked_and_that_it_is_no_verdict():
+    result = _result(**_REPORTS)
+    result.reconciliation = {"levels_checked": 52, "levels_reconciled": 52, "mismatches": []}
+    text = _said(batch.render_index(result, fixture_params(), index.standing(_BOARD)))
+    assert (
+        "Run status: ok. Checked: the data-quality gate ran on the month's data and stopped no "
+        "report (every rule and its result: data-quality.html); all 4 reports were built; 52 of "
+        "52 service levels counted from records match the evidence rows behind them. This says "
+        "the pack is complete and its figures trace to their records; it is not a verdict on "
+        "any supplier" in text
+    )
+    assert "run ok" not in text
+
+
+def test_the_index_links_the_data_quality_gates_report():
+    page = batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(_BOARD))
+    assert page.count("<a href='data-quality.html'>data-quality.html</a>") == 2  # status, footer
+    assert "<a href='data-quality.json'>" in page
+
+
+def test_a_run_without_the_gate_says_no_rule_was_checked_and_links_no_missing_page():
+    page = batch.render_index(_result(**_REPORTS), fixture_params(), quality=False)
+    assert "the data-quality gate did not run: no rule was checked" in _said(page)
+    assert "data-quality.html" not in page
+
+
+def test_a_blocked_or_unreconciled_run_says_the_pack_is_not_complete():
+    reports = {**_REPORTS, "hosting": {**_entry("hosting", "Summit"), "status": "blocked"}}
+    result = _result(**reports)
+    result.status = "failed"
+    result.reconciliation = {"levels_checked": 9, "levels_reconciled": 8, "mismatches": ["x"]}
+    text = _said(batch.render_index(result, fixture_params()))
+    assert "Run status: failed." in text
+    assert "stopped 1 report (hosting)" in text and "3 of 4 reports were built" in text
+    assert "8 of 9 service levels" in text and "1 do not (listed in manifest.json)" in text
+    assert 'The pack is not complete: see the "report built" column' in text

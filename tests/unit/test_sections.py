@@ -521,3 +521,70 @@ def test_no_rendering_of_a_report_skips_a_heading_level(demo_bundles):
             seen = [int(h) for h in re.findall(r"<h([1-6])[\s>]", page)]
             skips = [(a, b) for a, b in zip(seen, seen[1:], strict=False) if b > a + 1]
             assert seen[0] == 1 and not skips, (bundle["meta"]["report"], kind, seen)
+
+
+# ------------------------------------------- a level not scored never reads as a bar ----
+def _priority_bundle() -> dict:
+    res, resp = "sla_resolution_attainment", "sla_response_attainment"
+    values = pd.DataFrame(
+        {
+            "period": "2026-10",
+            "measure": [res, res, res, resp],
+            "scope": ["priority=1", "priority=2", "priority=3", "priority=1"],
+            # P1: 5 of 6 in the month (83.3%), but the level is grey (small sample);
+            # P3: no ticket completed, no value.
+            "value": [5 / 6, 10 / 13, float("nan"), 1.0],
+            "denominator": [6, 13, 0, 6],
+        }
+    )
+    card = pd.DataFrame(
+        {
+            "measure": [res, res, res],
+            "scope": ["priority=1", "priority=2", "priority=3"],
+            "rag": ["grey", "red", "grey"],
+        }
+    )
+    return {"meta": {"period": "2026-10"}, "frames": {"values": values, "scorecard": card}}
+
+
+def test_the_priority_chart_says_not_scored_instead_of_a_bar_for_a_grey_level():
+    spec = sections.sla_priority_chart(_priority_bundle()).to_dict()
+    rows = {(r["priority"], r["clock"]): r for r in spec["datasets"][spec["data"]["name"]]}
+    p1 = rows["P1", "resolution"]
+    assert p1["attainment %"] is None and p1["status"] == "not scored"  # no 83.3% bar
+    assert round(rows["P2", "resolution"]["attainment %"], 2) == 76.92  # a scored level stays
+    assert rows["P2", "resolution"]["status"] == ""
+    assert rows["P1", "response"]["attainment %"] == 100.0  # no level: the measured value
+    assert rows["P3", "resolution"]["status"] == "not scored"
+    words = spec["layer"][1]
+    assert words["mark"]["type"] == "text" and words["encoding"]["text"]["field"] == "status"
+
+
+def test_the_priority_chart_draws_not_scored_in_words_where_the_bar_would_be():
+    import vl_convert
+
+    # The drawn chart, as the email's PNG and the PDF show it: the words, once per level.
+    svg = vl_convert.vegalite_to_svg(sections.sla_priority_chart(_priority_bundle()).to_dict())
+    assert svg.count(">not scored<") == 2
+
+
+def test_the_scorecard_says_why_a_level_at_its_limit_shows_the_same_0_points_as_a_red_one():
+    from siamlib.scorecard import rag_status, score_points
+
+    # Expected 95, minimum 90, weight 20: 90 is exactly at the limit, 85 past it, 92.5 between.
+    actual = pd.Series([90.0, 85.0, 92.5])
+    expected, minimum = pd.Series([95.0] * 3), pd.Series([90.0] * 3)
+    higher, weight = pd.Series(["higher"] * 3), pd.Series([20.0] * 3)
+    rag = rag_status(actual, expected, minimum, higher)
+    points = score_points(actual, expected, minimum, weight, higher)
+    assert rag.tolist() == ["amber", "red", "amber"] and points.tolist() == [0.0, 0.0, 10.0]
+    card = pd.DataFrame(
+        {"service_level": ["AT", "PAST", "MID"], "name": ["At", "Past", "Mid"], "unit": "%"}
+        | {"direction": higher, "expected": expected, "minimum": minimum, "actual": actual}
+        | {"rag": rag, "weight": weight, "points": points, "change": 0.0, "denominator": 10.0}
+    )
+    text = re.sub(r"\s+", " ", sections.scorecard_table(_card_bundle(card)))
+    assert (
+        "So a level exactly at its limit (amber: it met the contract, no credit) and one past "
+        "it (red: a credit may be due) both show 0 points; the RAG tells them apart." in text
+    )

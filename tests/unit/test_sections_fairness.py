@@ -45,3 +45,24 @@ def test_a_pack_written_before_alerts_carried_figures_still_shows_its_sentences(
 def test_no_alert_says_so():
     empty = {"meta": {}, "frames": {"fairness_alerts": alert_rows()}}
     assert sections_fairness.alerts_section(empty) == f"<p>{sections_fairness.NO_ALERT}</p>"
+
+
+def test_the_board_pdf_states_each_alert_once_and_points_to_it_elsewhere():
+    from siamlib import mailrender
+    from tests.unit.test_mailrender import _alerted
+    from tests.unit.test_sections_board import _four
+
+    board = _alerted(_four())
+    (said,) = board["frames"]["fairness_alerts"]["alert"].unique()
+    pdf_html = html.unescape(mailrender.render_static_html(board, pngs=[]))
+    assert pdf_html.count(said) == 1  # the front page's Alerts list, nowhere else
+    assert pdf_html.index(said) < pdf_html.index("<h2>Fairness</h2>")
+    fairness = pdf_html[pdf_html.index("<h2>Fairness</h2>") :]
+    assert "The month's 1 alert is stated in full on the front page (Alerts)" in fairness
+    assert "44%" in fairness and "signal at 25% or more" in fairness  # its figures stay
+
+
+def test_a_suppliers_report_still_states_its_alert_in_full():
+    page = html.unescape(sections_fairness.alerts_section(_harbour()))
+    assert "stated in full on the front page" not in page
+    assert page.count("Clock-stop signal, Harbour End-User Computing: 44%") == 1

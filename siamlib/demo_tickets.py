@@ -34,6 +34,7 @@ from siamlib.demo_plan import (
     VPN_TREND,
     WATERMELON,
 )
+from siamlib.resolution import after_stop
 
 _ST = {s: i for i, s in enumerate(schema.TICKET_STATUSES)}
 NEW, ASSIGNED, IN_PROGRESS = _ST["new"], _ST["assigned"], _ST["in_progress"]
@@ -553,7 +554,12 @@ def _build_chunk(rng, e: _Estate, tg: _Targets, grid: _Grid, t: _Tickets, w: dic
     starts = np.concatenate([[0], np.cumsum(kept)[:-1]])
     last = starts + kept - 1
     status = ev_status[last]
-    supplier = ev_supplier[last]
+    # the supplier of record: the one holding the ticket at its last resolution (in April the
+    # Messaging group moves supplier, so a March ticket closed in April keeps its resolver)
+    is_open = np.isin(ev_status, [_ST[s] for s in schema.OPEN_STATUSES])
+    after = after_stop(np.isin(np.arange(len(ev_ticket)), starts), is_open)
+    work = np.maximum.reduceat(np.where(after, -1, np.arange(len(ev_ticket))), starts)
+    supplier = ev_supplier[work]
     first_response = np.where(kept >= 2, ev_time[np.minimum(starts + 1, len(ev_time) - 1)], -1)
     res_time = np.maximum.reduceat(np.where(ev_status == RESOLVED, ev_time, -1), starts)
     resolved = np.where(np.isin(status, [RESOLVED, CLOSED]), res_time, -1)

@@ -186,8 +186,9 @@ class _History:
     events), the last event's status code, the reopens (an open status right after resolved,
     closed or cancelled, as the clocks and importers count them), when the final stop came
     (``stop_at``, the first event after the last open one; ``stop_resolved`` when that event
-    is a ``resolved``), when the last open event came, and the supplier of the last event
-    naming one (``""`` when none does)."""
+    is a ``resolved``), when the last open event came, and the supplier of record the events
+    give, ``last_supplier``: the last event naming a supplier up to the final stop (the
+    resolver; for a ticket still open, the last naming one; ``""`` when none does)."""
 
     has: np.ndarray
     last_status: np.ndarray
@@ -268,7 +269,11 @@ def _reduce_history(tables) -> _History:
         stop = np.where(last_open >= 0, last_open + 1, start)
         stopped = stop <= last
         stop_c = np.minimum(stop, last)
-        named = np.maximum.reduceat(np.where(sup >= 0, rows, -1), start)
+        # The supplier of record holds the ticket at its last resolution (siamlib.resolution):
+        # the last event naming a supplier up to the one stopping the clock.
+        seg = np.cumsum(first) - 1
+        upto = np.where(stopped, stop_c, last)[seg]
+        named = np.maximum.reduceat(np.where((sup >= 0) & (rows <= upto), rows, -1), start)
         out.has[t] = True
         out.last_status[t] = st[last]
         out.reopens[t] = np.add.reduceat(reopen.astype(np.int64), start)
@@ -325,7 +330,7 @@ def _supplier_matches_events(tables) -> pd.Series:
 
 
 def _events_holder(tables) -> pd.Series:
-    """TKT-032's second supplier: the one the events say held the ticket last, where the
+    """TKT-032's second supplier: the one the events say resolved the ticket, where the
     ticket row names another. Its figures lose the ticket too (the ticket is quarantined),
     so its report must show the finding, not only the relabelled supplier's."""
     tk = tables["tickets"]
@@ -546,8 +551,10 @@ def _cross_rules(
             ("reopen_count", "quarantine", "A ticket's reopen_count is the number of reopens in "
              "its events (an open status right after resolved, closed or cancelled).",
              _reopens_match_events),
-            ("supplier_id", "quarantine", "A ticket's supplier of record is the supplier of its "
-             "last event naming one (the supplier holding it last).", _supplier_matches_events,
+            ("supplier_id", "quarantine", "A ticket's supplier of record is the supplier holding "
+             "it at its last resolution (the last event naming one up to the first event after "
+             "its last open one; for a ticket still open, the last naming one).",
+             _supplier_matches_events,
              {"also_counts": _events_holder}),
             ("first_response_at", "quarantine", "A ticket's first response is not after it was "
              "resolved (the resolution answers the caller: a later response is a wrong date).",

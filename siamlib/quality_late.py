@@ -21,9 +21,7 @@ from siamlib.common import fold_text
 from siamlib.params import Estate
 from siamlib.quality_cross import (
     _NAT,
-    _OPEN,
     Derive,
-    _codes,
     _event_ticket_rows,
     _flag,
     _history,
@@ -346,44 +344,6 @@ def _opened_near_first_event(tables) -> pd.Series:
     return _flag(pd.Series(first - opened <= gap, index=tk.index), pd.Series(has, index=tk.index))
 
 
-def _kept_after_resolution(tables) -> pd.Series:
-    """TKT-041: a ticket stays with the group that resolved it: its events from the last
-    resolution (the first done event after its last open one) on name that event's
-    assignment group (an event without a group: its supplier). The supplier of record is the
-    last holder (TKT-032), so a resolved ticket handed to another queue without a reopen
-    moved its clocks to a supplier that never worked it (a probe: one breached applications P1
-    passed to NET-NOC a minute after resolution, network's P1-RES 93.3 to 87.5 %, +£5,400;
-    applications' P1-RES amber to grey). A reopen starts a new stretch. Tickets without
-    events are TKT-039's."""
-    tk, ev = tables["tickets"], tables["ticket_events"]
-    ok_t = np.ones(len(tk), dtype=bool)
-    tpos = _event_ticket_rows(tables)
-    seq = pd.to_numeric(ev["event_seq"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    rows = _ticket_order(tpos, seq, (tpos >= 0) & ~np.isnan(seq))
-    idx = np.arange(len(ev)) if rows is None else rows
-    if len(idx):
-        tp = tpos[idx]
-        st = _codes(ev["status"], schema.TICKET_STATUSES)[idx]
-        grp = pd.factorize(ev["assignment_group"])[0][idx]
-        sup = pd.factorize(ev["supplier_id"])[0][idx]
-        r = np.arange(len(tp))
-        first = np.r_[True, tp[1:] != tp[:-1]]
-        start = np.flatnonzero(first)
-        last = np.r_[start[1:], len(tp)] - 1
-        seg = np.cumsum(first) - 1
-        last_open = np.maximum.reduceat(np.where(_OPEN[st], r, -1), start)
-        stop = np.where(last_open >= 0, last_open + 1, start)
-        tail = (r >= stop[seg]) & (stop <= last)[seg]
-        at = np.minimum(stop, last)[seg]
-        g0, s0 = grp[at], sup[at]
-        moved = tail & np.where(
-            grp >= 0, (g0 >= 0) & (grp != g0), (sup >= 0) & (s0 >= 0) & (sup != s0)
-        )
-        ok_t[tp[start][np.logical_or.reduceat(moved, start)]] = False
-    has = _history(tables).has
-    return _flag(pd.Series(ok_t, index=tk.index), pd.Series(has, index=tk.index))
-
-
 def _has_events(tables) -> pd.Series:
     """TKT-039: a ticket has at least one event, when the dataset has ticket events. The
     clocks and hand-offs of a ticket without events are read from its own dates alone: a
@@ -410,9 +370,10 @@ def late_rules(services=None, estate=None, window: Window | None = None) -> dict
             ("ticket_id", "quarantine", "A ticket has at least one event, when the dataset "
              "has ticket events (a partial log would move its clocks unseen).", _has_events),
             _id_rule("tickets", "ticket_id"),
-            ("supplier_id", "quarantine", "A resolved ticket stays with the assignment group "
-             "that resolved it until it is reopened (its later events name that group).",
-             _kept_after_resolution),
+            # TKT-041, retired (its id stays taken): a ticket handed on after its resolution
+            # was quarantined; it is now its resolver's, and the measures hold its later
+            # events by the resolver (siamlib.resolution), so such a hand-on moves no figure.
+            ("supplier_id", "quarantine", "Retired (TKT-041).", None),
         ],
         "ticket_events": [
             ("assignment_group", "quarantine", "A ticket event's assignment_group that is one "

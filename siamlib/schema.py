@@ -149,7 +149,7 @@ TABLES: dict[str, Table] = {
                 C(
                     "supplier_id",
                     "str",
-                    "Supplier holding the ticket last (resolver of record).",
+                    "Supplier holding the ticket at its last resolution (resolver of record).",
                     references="estate.suppliers.id",
                 ),
                 C("service", "str", "Business service affected or requested."),

@@ -491,9 +491,13 @@ def _compute(
     ``store`` (:class:`siamlib.compute_cache.Store`) gives the clocks and measure values
     when a run with the same inputs computed them already.
     """
-    from siamlib import completeness, compute_cache, credits, scorecard
+    from siamlib import completeness, compute_cache, credits, resolution, scorecard
     from siamlib.measures import integrator
 
+    # A ticket passed on for closure after its last resolution stays its resolver's: no
+    # hand-off, bounce or scope finding for the closer (siamlib.resolution).
+    events = resolution.held_by_resolver(tables["ticket_events"])
+    tables = {**tables, "ticket_events": events}
     window = info.window if info is not None else None
     t = time.perf_counter()
     start, end = periods.period_bounds(period, params.estate.timezone)

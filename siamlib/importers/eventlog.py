@@ -81,6 +81,7 @@ from siamlib.importers.result import (
 from siamlib.importers.timestamps import parse_timestamps
 from siamlib.importers.window import log_window, month_window  # noqa: F401 - month_window: still importable from here
 from siamlib.params import Estate, load_model
+from siamlib.resolution import after_stop
 from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, TIMESTAMP_DTYPE
 
 # Keys of the rows that make an event: a row repeating all of them is collapsed.
@@ -439,7 +440,14 @@ def eventlog_to_model(
     if mapping.default_priority is not None:
         prio = prio.fillna(mapping.default_priority)
     case_reason = case_reason.mask(case_reason.isna() & prio.isna(), "no priority")
-    last_supplier = g["supplier_id"].transform("last")
+    # The supplier of record is the one holding the ticket at its last resolution
+    # (siamlib.resolution), not whoever closed it; rows are in ticket and time order here.
+    after = after_stop(
+        k["code"].ne(k["code"].shift()).to_numpy(),
+        k["status"].isin(OPEN_STATUSES).to_numpy(dtype=bool),
+    )
+    last_supplier = k["supplier_id"].where(~after).groupby(k["code"]).transform("last")
+    last_supplier = last_supplier.fillna(g["supplier_id"].transform("last"))
     service = g["service"].transform("last")
     if mapping.default_service == FROM_SUPPLIER:
         first_service = {s.id: s.services[0] for s in estate.suppliers if s.services}
@@ -552,7 +560,9 @@ def _reason_columns(mapping: EventLogMapping) -> dict[str, str]:
 def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMapping):
     """One ticket per case from its events (time-ordered) and all its kept rows.
 
-    - ``status`` / ``supplier_id``: of the last event (last known supplier);
+    - ``status``: of the last event;
+    - ``supplier_id``: the supplier holding the ticket at its last resolution (the first
+      event after its last open one; :mod:`siamlib.resolution`), failing that the last known;
     - ``opened_at``: the source's opened time if given, never after the first event;
     - ``first_response_at``: first event in one of the mapping's ``response_statuses``;
     - ``reopen_count``: events moving from resolved/closed/cancelled to an open status;
@@ -604,7 +614,11 @@ def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMa
         {
             "ticket_id": last["case"],
             "ticket_type": mapping.ticket_type,
-            "supplier_id": g["supplier_id"].last(),
+            "supplier_id": e["supplier_id"]
+            .where(~after_stop(code.ne(code.shift()).to_numpy(), is_open.to_numpy()))
+            .groupby(code)
+            .last()
+            .fillna(g["supplier_id"].last()),
             "service": r["ticket_service"].last(),
             "category": r["category"].last(),
             "ci": r["ci"].last(),

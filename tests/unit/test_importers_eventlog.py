@@ -334,3 +334,31 @@ def test_extracted_at_in_the_future_is_refused():
     with pytest.raises(ImporterError, match="--extracted-at 2062-11-01: is in the future"):
         declare_extracted_at(r, "2062-11-01", "Europe/London")
     assert r.window == (ts("2012-05-11 11:00"), ts("2012-08-09 14:00:01"))
+
+
+def test_a_ticket_is_the_suppliers_that_resolved_it_not_the_one_that_closed_it():
+    # T1: network resolves, the desk takes it back and closes it (the public ServiceNow
+    # log's pattern). T2: network resolves, the caller reopens, the desk resolves it. T3: open.
+    df = frame(
+        [
+            ("T1", "2026-02-02 09:00", "Open", "Desk"),
+            ("T1", "2026-02-02 10:00", "Open", "Net"),
+            ("T1", "2026-02-02 11:00", "Done", "Net"),
+            ("T1", "2026-02-03 09:00", "Done", "Desk"),
+            ("T1", "2026-02-03 10:00", "Closed", "Desk"),
+            ("T2", "2026-02-02 09:00", "Open", "Net"),
+            ("T2", "2026-02-02 10:00", "Done", "Net"),
+            ("T2", "2026-02-02 11:00", "Open", "Desk"),
+            ("T2", "2026-02-02 12:00", "Done", "Desk"),
+            ("T3", "2026-02-02 09:00", "Open", "Desk"),
+            ("T3", "2026-02-02 10:00", "Open", "Net"),
+        ]
+    )
+    status_map = {"Open": "in_progress", "Done": "resolved", "Closed": "closed"}
+    out = eventlog_to_model(df, tiny_mapping(status_map=status_map))
+    t = out.tables["tickets"].set_index("ticket_id")
+    assert t["supplier_id"].to_dict() == {"T1": "network", "T2": "service-desk", "T3": "network"}
+    assert t.loc["T1", "status"] == "closed"
+    # The events keep who held them: the desk's closure is in the log as it happened.
+    ev = out.tables["ticket_events"]
+    assert ev.loc[ev["ticket_id"] == "T1", "supplier_id"].tolist()[-1] == "service-desk"

@@ -246,9 +246,6 @@ CASES = {
     "TKT-039": (drop_events("INC2"), "INC2"),
     # An id written again in another letter case (the copy and INC1 both fail).
     "TKT-040": (set_cell("tickets", 1, "ticket_id", "inc1"), "inc1"),
-    # INC1 closed by network's queue after hosting resolved it: the last holder (the supplier
-    # of record) would be one that never worked it.
-    "TKT-041": (set_cell("ticket_events", 3, "assignment_group", "NET-NOC"), "INC1"),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -966,7 +963,10 @@ def test_a_ticket_events_finding_counts_against_the_tickets_supplier_of_record()
     assert set(result.quarantined.loc[result.quarantined["table"] == "ticket_events",
                                       "supplier_id"]) == {"hosting"}  # fmt: skip
     assert quality.supplier_score(rows, "hosting") < 100
-    assert quality.supplier_score(rows, "service-desk") == 100
+    # The service desk's only finding is on the ticket row: its event is the resolution, so
+    # the events name it as the resolver, not hosting (TKT-032 counts against both).
+    sd = rows[~rows["passed"] & (rows["supplier_id"] == "service-desk")]
+    assert set(sd["rule_id"]) == {"TKT-032"}
 
 
 # ------------------------------------------------- tickets against their event history ----
@@ -1037,6 +1037,30 @@ def test_tickets_without_events_are_not_judged_by_their_history():
     tables["ticket_events"] = ev[ev["ticket_id"] != "REQ3"].reset_index(drop=True)
     tables["tickets"].loc[2, "reopen_count"] = 3
     assert run_history(tables)["passed"].all()
+
+
+def test_a_ticket_closed_by_another_supplier_after_its_resolution_passes_as_its_resolvers():
+    # INC1 resolved by hosting (HOST-Ops), then closed from network's queue: hosting is the
+    # supplier of record, as the ticket row says; nothing fails (TKT-041 is retired).
+    tables = good_tables()
+    set_cell("ticket_events", 3, "assignment_group", "NET-NOC")(tables)
+    set_cell("ticket_events", 3, "supplier_id", "network")(tables)
+    rows = validate_all(tables).results
+    assert rows.loc[~rows["passed"], "rule_id"].tolist() == []
+    assert "TKT-041" not in set(rows["rule_id"])
+
+
+def test_a_ticket_row_naming_the_supplier_that_only_closed_it_fails_tkt_032_for_both():
+    # The same log, but the ticket row names network (who closed it), not hosting (who
+    # resolved it): the supplier of record is the resolver, so TKT-032 fails for both.
+    tables = good_tables()
+    set_cell("ticket_events", 3, "assignment_group", "NET-NOC")(tables)
+    set_cell("ticket_events", 3, "supplier_id", "network")(tables)
+    set_cell("tickets", 0, "supplier_id", "network")(tables)
+    rows = validate_all(tables).results
+    failed = rows[~rows["passed"] & (rows["supplier_id"] != quality.ALL)]
+    assert set(failed["rule_id"]) == {"TKT-032"}
+    assert set(failed["supplier_id"]) == {"network", "hosting"}
 
 
 def test_an_event_after_closure_counts_against_the_tickets_supplier_of_record():

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from siamlib import schema
+from siamlib import resolution, schema
 from tests.hardening.corpus.outcome import Case
 
 VICTIM = "hosting"  # the tower whose rows row-level mutations damage
@@ -175,6 +175,20 @@ def _dispatch_relabelled(folder: Path):
     e.loc[m, "supplier_id"] = "service-desk"
     _write(folder, "ticket_events", e)
     return frozenset({VICTIM, "integrator"})
+
+
+def _handed_on_after_resolution(folder: Path):
+    """The victim's tickets resolved in the month passed, after their last resolution, to
+    network's queue (group and supplier), which closes them: the resolver stays the supplier
+    of record and the measures hold those events by it, so no figure may move."""
+    t = pd.read_parquet(_path(folder, "tickets"))
+    e = pd.read_parquet(_path(folder, "ticket_events"))
+    e = e.astype({c: object for c in ("assignment_group", "supplier_id")})
+    ids = t.loc[(t["supplier_id"] == VICTIM) & _resolved_in_month(t), "ticket_id"]
+    m = e["ticket_id"].isin(ids) & resolution.after_resolution(e)
+    e.loc[m, ["assignment_group", "supplier_id"]] = ["NET-NOC", "network"]
+    _write(folder, "ticket_events", e)
+    return frozenset({VICTIM, "network"})
 
 
 def _twin_with_zero_width_space(folder: Path):
@@ -368,6 +382,8 @@ def data_cases() -> list[Case]:
     add("tickets/responded-after-resolution", _responded_after_resolution,
         (*ts, "first_response_at"))  # fmt: skip
     add("ticket_events/supplier-not-its-groups", _dispatch_relabelled, (*ev, "supplier_id"))
+    add("ticket_events/handed-on-after-resolution", _handed_on_after_resolution,
+        (*ev, "assignment_group"))  # fmt: skip
     add("tickets/twin-id-with-zero-width-space", _twin_with_zero_width_space, (*ts, "ticket_id"))
     sv = "surveys", "surveys.parquet"
     add("surveys/score-11", _row_edit("surveys", _set_value("score", 11.0)), (*sv, "score"))

@@ -1,0 +1,177 @@
+"""Where a ticket's work ends: its last resolution, and who held it then.
+
+A ticket's *resolution* is its first event after its last event in an open status (for a
+ticket never open, its first event): the event that stopped its clocks for the last time.
+Everything after it is administration of a finished ticket: the service desk confirming with
+the user and closing it, a queue tidy-up, a relabelled group. The workbook therefore
+
+- attributes a ticket to the supplier holding it at that resolution (its *resolver*), not to
+  whoever closed it (the importers set ``tickets.supplier_id`` so, and gate rule TKT-032
+  checks it), and
+- measures the holder of its later events as that resolver (:func:`held_by_resolver`): a
+  ticket passed to the service desk for closure is no hand-off, no bounce and no
+  out-of-scope work.
+
+Before this, a resolved ticket reassigned for closure moved its resolution clock to the
+closing supplier. In the public ServiceNow log 395 of 24,918 incidents were resolved by one
+supplier and closed by another (for example INC0006460: resolved by Group 5, closed by Group
+70 of another supplier).
+
+>>> ev = pd.DataFrame({"ticket_id": ["T1"] * 4, "event_seq": [1, 2, 3, 4],
+...     "status": ["assigned", "resolved", "resolved", "closed"],
+...     "supplier_id": ["desk", "euc", "desk", "desk"]})
+>>> after_resolution(ev).tolist()
+[False, False, True, True]
+>>> resolvers(ev).to_dict()
+{'T1': 'euc'}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from siamlib.schema import OPEN_STATUSES
+from siamlib.schema import isin as schema_isin
+
+HOLDER_COLUMNS = ("assignment_group", "supplier_id", "support_level")
+
+
+def after_stop(first: np.ndarray, is_open: np.ndarray) -> np.ndarray:
+    """Which events come after their ticket's last resolution (arrays in ticket, event order).
+
+    Parameters
+    ----------
+    first : numpy.ndarray of bool
+        True on the first event of each ticket (events grouped by ticket, in event order).
+    is_open : numpy.ndarray of bool
+        True where the event's status is an open one (``siamlib.schema.OPEN_STATUSES``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for every event after the first event that follows the ticket's last open one
+        (after its first event, for a ticket never open). A ticket open at its end has none.
+
+    Examples
+    --------
+    >>> after_stop(np.array([1, 0, 0, 1, 0], bool), np.array([1, 0, 0, 0, 0], bool)).tolist()
+    [False, False, True, False, True]
+    """
+    return _stops(first, is_open)[0]
+
+
+def _stops(first: np.ndarray, is_open: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(:func:`after_stop`, the position of each event's ticket's resolution event)."""
+    m = len(first)
+    if not m:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+    rows = np.arange(m)
+    start = np.flatnonzero(first)
+    seg = np.cumsum(first) - 1
+    last_open = np.maximum.reduceat(np.where(is_open, rows, -1), start)
+    stop = np.where(last_open >= 0, last_open + 1, start)[seg]
+    return rows > stop, stop
+
+
+def _order(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(rows in ticket, event_seq, event_at order; ticket code of each of those rows).
+
+    Rows without a ticket id or an event_seq are left out: they cannot be placed in a
+    ticket's history (the gate quarantines them, EVT-002/EVT-004 and the like).
+    """
+    code = pd.factorize(events["ticket_id"])[0]
+    seq = pd.to_numeric(events["event_seq"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    ok = (code >= 0) & ~np.isnan(seq)
+    keys = [seq, code]  # np.lexsort: the last key sorts first
+    if "event_at" in events.columns:
+        at = events["event_at"]
+        if isinstance(at.dtype, pd.DatetimeTZDtype):
+            at = at.dt.tz_convert("UTC").dt.tz_localize(None)
+        at = at.to_numpy(dtype="datetime64[us]").astype("int64")  # NaT sorts first: harmless
+        keys.insert(0, at)
+    rows = np.flatnonzero(ok)
+    order = rows[np.lexsort(tuple(k[rows] for k in keys))]
+    return order, code[order]
+
+
+def _resolution_rows(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(rows after their ticket's last resolution, each one's resolution row), as rows of
+    ``events`` (``iloc`` positions)."""
+    order, code = _order(events)
+    if not len(order):
+        return order, order
+    first = np.r_[True, code[1:] != code[:-1]]
+    is_open = np.asarray(schema_isin(events["status"], OPEN_STATUSES), dtype=bool)[order]
+    after, stop = _stops(first, is_open)
+    return order[after], order[stop[after]]
+
+
+def after_resolution(events: pd.DataFrame) -> np.ndarray:
+    """Per event row (in ``events``' own order): whether it comes after its ticket's last
+    resolution (see :func:`after_stop`). Events are ordered per ticket by ``event_seq`` then
+    ``event_at``, as the measures read them; rows without a ticket id or ``event_seq`` are
+    never after.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"ticket_id": ["T1", "T2", "T1"], "event_seq": [2, 1, 1],
+    ...                    "status": ["resolved", "resolved", "assigned"]})
+    >>> after_resolution(ev).tolist()
+    [False, False, False]
+    """
+    out = np.zeros(len(events), dtype=bool)
+    out[_resolution_rows(events)[0]] = True
+    return out
+
+
+def held_by_resolver(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with every event after its ticket's last resolution held by the resolver:
+    its ``assignment_group``, ``supplier_id`` and ``support_level`` are the resolution
+    event's (statuses and times untouched, so clocks, reopens, cancellations and the
+    open-at-an-instant history read the same).
+
+    The measures read these: a ticket passed on for closure after its resolution is no
+    hand-off, no bounce, no routing step and no out-of-scope work of the closing supplier.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"ticket_id": ["T1"] * 3, "event_seq": [1, 2, 3],
+    ...     "status": ["assigned", "resolved", "closed"], "supplier_id": ["a", "a", "b"]})
+    >>> held_by_resolver(ev)[["status", "supplier_id"]].values.tolist()
+    [['assigned', 'a'], ['resolved', 'a'], ['closed', 'a']]
+    """
+    rows, src = _resolution_rows(events)
+    cols = [c for c in HOLDER_COLUMNS if c in events.columns]
+    if not len(rows) or not cols:
+        return events
+    take = np.arange(len(events))
+    take[rows] = src
+    out = events.copy(deep=False)
+    for c in cols:
+        out[c] = pd.Series(events[c].array.take(take), index=events.index, name=c)
+    return out
+
+
+def resolvers(events: pd.DataFrame) -> pd.Series:
+    """Per ticket id: the supplier holding it at its last resolution (the last event up to
+    it naming a supplier; for a ticket still open, the last naming one). Tickets whose
+    events name no supplier are absent.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"ticket_id": ["T1", "T1", "T1", "T2"], "event_seq": [1, 2, 3, 1],
+    ...     "status": ["in_progress", "resolved", "closed", "assigned"],
+    ...     "supplier_id": ["euc", None, "desk", "net"]})
+    >>> resolvers(ev).to_dict()
+    {'T1': 'euc', 'T2': 'net'}
+    """
+    order, code = _order(events)
+    after = after_resolution(events)[order]
+    sup = events["supplier_id"].to_numpy(dtype=object, na_value=None)[order]
+    keep = ~after & pd.notna(sup)
+    ids = events["ticket_id"].to_numpy(dtype=object)[order][keep]
+    out = pd.Series(sup[keep], index=ids, dtype=object)
+    return out[~out.index.duplicated(keep="last")]

@@ -85,6 +85,13 @@ def _order(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         dtype="float64", na_value=np.nan
     )
     ok = (code >= 0) & ~np.isnan(seq)
+    if ok.all() and len(code) > 1:
+        # Extracts usually come grouped by ticket in event_seq order: then no sort is needed
+        # (each ticket one run of codes, seq strictly rising within it, so no tie to break).
+        same = code[1:] == code[:-1]
+        runs = len(code) - int(same.sum())
+        if runs == int(code.max()) + 1 and (seq[1:][same] > seq[:-1][same]).all():
+            return np.arange(len(code)), code
     keys = [seq, code]  # np.lexsort: the last key sorts first
     if "event_at" in events.columns:
         at = events["event_at"]

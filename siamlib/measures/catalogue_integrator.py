@@ -65,7 +65,9 @@ ENTRIES = (
         "Moves along the estate's designed_routes (estate.yaml, e.g. service desk -> "
         "dispatch -> tower) are left out (siamlib.measures.routes); the raw figure is "
         "cross_supplier_handoffs_raw. Worked example: desk > integrator > a > b with the "
-        "route [desk, integrator, towers] has 3 handoffs, 2 designed, so 1 counts.",
+        "route [desk, integrator, towers] has 3 handoffs, 2 designed, so 1 counts. Events "
+        "after a ticket's last resolution are held by its resolver (siamlib.resolution): "
+        "a ticket passed back to the desk for closure is no handoff.",
         edge_cases="The first assignment is not a handoff; group changes within one "
         "supplier are reassignments, not handoffs. No resolved tickets with events: NaN. "
         "Agreed exclusions are removed first.",
@@ -85,7 +87,9 @@ ENTRIES = (
         "a bounce it took part in / tickets it touched)",
         counted="Tickets with resolved_at in the month that have events. Supplier sequence "
         "in event_seq order, missing suppliers skipped, consecutive repeats collapsed; a "
-        "bounce is A > B > A anywhere in it. Estate value on the integrator (scope ''); "
+        "bounce is A > B > A anywhere in it; events after the last resolution are held by "
+        "the resolver (desk > tower, resolved, > desk to close is no bounce). Estate value "
+        "on the integrator (scope ''); "
         "each tower's own value on the tower.",
         edge_cases="A > B > C and A > A > B are not ping-pong; A > B > C > A is a revisit "
         "(flagged in the evidence, not counted). The process-mining variant, at least 3 "
@@ -191,7 +195,9 @@ ENTRIES = (
         formula="started-high tickets + support-level drops",
         counted="Tickets with resolved_at in the month; support_level of consecutive "
         "events in event_seq order, skipping events without a level and the integrator's "
-        "dispatch events. Started high (first level > 1): counted against the supplier "
+        "dispatch events, and read events after the last resolution as the resolver's (a "
+        "first-line closure is no drop). Started high (first level > 1): counted against "
+        "the supplier "
         "receiving it; a drop: against the supplier handing it down. Estate total on the "
         "integrator, each tower's own count on the tower.",
         edge_cases="A ticket can have several violations; escalating straight from L1 to "

@@ -60,6 +60,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # the waiver reads the causes table; re-exported here, where the causes are
@@ -89,13 +90,20 @@ the data's record ids the cause stands for (", "-joined, earliest first): the ``
 itself, or every overlapping record of one outage event (:func:`outage_events`)."""
 
 
-def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> pd.DataFrame:
+def link_causes(
+    tickets: pd.DataFrame,
+    outages: pd.DataFrame | None = None,
+    *,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Link tickets to causes: outages (service + time), changes and problems (ids).
 
     Planned outages are not causes (agreed maintenance). Unplanned records whose downtime
     overlaps on one service are one outage (:func:`outage_events`): a ticket opened during any
     of them links to the event, named by its earliest record. A ticket may link to several
     causes.
+
+    ``events``: :func:`outage_events` of ``outages`` when the caller already has it.
 
     Returns
     -------
@@ -125,7 +133,7 @@ def link_causes(tickets: pd.DataFrame, outages: pd.DataFrame | None = None) -> p
             )
     if outages is not None and not outages.empty:
         # overlapping records of one outage are one cause, named by the event's id
-        unplanned = outage_events(outages)
+        unplanned = outage_events(outages) if events is None else events
         unplanned = unplanned[unplanned["event"].notna()]
         pairs = tickets[["ticket_id", "service", "opened_at"]].merge(
             unplanned[["event", "service", "start_at", "end_at"]], on="service"
@@ -244,15 +252,18 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
     )
     totals = lt.groupby("service_level")[["den", "num"]].sum()
     merged = lt.merge(links.astype({"ticket_id": "str"}), on="ticket_id")
+    keys = ["service_level", "cause_kind", "cause_id"]
+    # a ticket linked twice to the same cause counts once; each cause's counts in one pass
+    # (whole counts, so the sums are exact in any order)
+    merged = merged.drop_duplicates([*keys, "ticket_id"])
+    sums = merged.groupby(keys, sort=True)[["den", "num"]].sum()
     rows = []
-    for (level, kind, cid), grp in merged.groupby(
-        ["service_level", "cause_kind", "cause_id"], sort=True
+    for (level, kind, cid), den_cause, num_cause in zip(
+        sums.index, sums["den"].to_numpy(), sums["num"].to_numpy(), strict=True
     ):
-        # a ticket linked twice to the same cause counts once
-        grp = grp.drop_duplicates("ticket_id")
         den_all, num_all = totals.loc[level, "den"], totals.loc[level, "num"]
-        den_rest = den_all - grp["den"].sum()
-        num_rest = num_all - grp["num"].sum()
+        den_rest = den_all - den_cause
+        num_rest = num_all - num_cause
         actual = float(100.0 * num_all / den_all) if den_all else float("nan")
         without = float(100.0 * num_rest / den_rest) if den_rest else float("nan")
         minimum = float(minimums.get(level, float("nan")))
@@ -263,8 +274,8 @@ def level_causes(level_tickets: pd.DataFrame, links: pd.DataFrame, minimums: dic
                 "service_level": level,
                 "cause_kind": kind,
                 "cause_id": cid,
-                "records": int(grp["den"].sum()),
-                "breached": int((grp["den"] - grp["num"]).sum()),
+                "records": int(den_cause),
+                "breached": int(den_cause - num_cause),
                 "actual": actual,
                 "actual_without": without,
                 "minimum": minimum,
@@ -354,6 +365,7 @@ def cause_tables(
     links: pd.DataFrame | None = None,
     memo: dict | None = None,
     notes: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per supplier, the causes table of its count-based levels, from the level evidence.
 
@@ -364,7 +376,8 @@ def cause_tables(
     depends on the data only). ``memo``: a dict the caller keeps for the same ``tickets``
     and ``clocks``; the level evidence of a period and set of levels is worked out once (it
     does not depend on the levels' targets, only on the levels and the window each was scored
-    on), as a what-if replay re-scoring drafts needs.
+    on), as a what-if replay re-scoring drafts needs. ``events``: :func:`outage_events` of
+    ``outages`` when the caller already has it (it depends on the data only).
     A level scored on its rolling window (small sample) is tested over the window's records,
     the rows its actual was computed from, less the months ``notes`` blank (as the scoring).
     """
@@ -373,11 +386,13 @@ def cause_tables(
         return {s.id: level_causes(_NO_ROWS, _NO_LINKS, {}) for s in params.estate.suppliers}
     all_cards = pd.concat(stacked, ignore_index=True)
     evidence = level_evidence(clocks, all_cards, params, period, memo=memo, notes=notes)
-    links = link_causes(tickets, outages) if links is None else links
-    events = {}  # outage event id -> its records, for the ticket levels' rows
+    if outages is not None and len(outages) and events is None:
+        events = outage_events(outages)  # once, for the links and the records below
+    links = link_causes(tickets, outages, events=events) if links is None else links
+    records = {}  # outage event id -> its records, for the ticket levels' rows
     if outages is not None and len(outages):
-        ev = outage_events(outages).dropna(subset=["event"])
-        events = dict(zip(ev["event"], ev["event_records"], strict=True))
+        ev = events.dropna(subset=["event"])
+        records = dict(zip(ev["event"], ev["event_records"], strict=True))
     out = {}
     for s in params.estate.suppliers:
         card = cards[s.id]
@@ -390,10 +405,10 @@ def cause_tables(
         bars = dict(zip(card.get("service_level", []), card.get(bar, []), strict=False))
         mine = evidence[evidence["supplier_id"] == s.id]
         ticket_causes = level_causes(mine, links, bars)
-        if events and len(ticket_causes):
+        if records and len(ticket_causes):
             is_outage = ticket_causes["cause_kind"] == "outage"
             ticket_causes.loc[is_outage, "cause_records"] = [
-                events.get(c, c) for c in ticket_causes.loc[is_outage, "cause_id"]
+                records.get(c, c) for c in ticket_causes.loc[is_outage, "cause_id"]
             ]
         parts = [ticket_causes, downtime_causes(outages, card, params, period, bar)]
         if params.contract(s.id).credit_regime.one_credit_per_incident:
@@ -413,10 +428,21 @@ def cause_tables_by_month(
     params,
     months,
     notes: pd.DataFrame | None = None,
+    *,
+    links: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> dict[str, dict[str, pd.DataFrame]]:
     """:func:`cause_tables` of several months, each from that month's rows of the suppliers'
     stacked scorecards ``trends`` (:func:`siamlib.scorecard.trend`): ``{month: {supplier:
-    causes}}``. Earn-back and the what-if replay read earlier months' causes this way."""
+    causes}}``. Earn-back and the what-if replay read earlier months' causes this way.
+    ``links`` and ``events`` as :func:`cause_tables` takes them (worked out once if not
+    given)."""
+    if not months:
+        return {}
+    if outages is not None and len(outages) and events is None:
+        events = outage_events(outages)
+    if links is None:
+        links = link_causes(tickets, outages, events=events)
     return {
         month: cause_tables(
             tickets,
@@ -426,6 +452,8 @@ def cause_tables_by_month(
             params,
             month,
             notes=notes,
+            links=links,
+            events=events,
         )
         for month in sorted(months)
     }
@@ -488,9 +516,21 @@ def downtime_causes(
     events = outage_events(mine) if len(mine) else mine.assign(event=None)
     # An event without an id cannot be named as a cause (the gate blocks such rows).
     events = events[events["event"].notna()]
+    # An event none of whose records reaches into the period counts no minute of it (the
+    # measure clips every merged interval to the period), so it is no cause and recomputing
+    # availability without it is skipped.
+    if len(events):
+        events = events[_in_period(events, period, params)]
+    by_event = {}  # availability without an event, worked out once for every missed level
 
-    def value(frame: pd.DataFrame, scope: str) -> tuple[float, float]:
-        a = availability(frame, period, params) if len(frame) else None
+    def measured(eid) -> pd.DataFrame | None:
+        if eid not in by_event:
+            frame = mine if eid is None else mine.drop(index=event_rows[eid])
+            by_event[eid] = availability(frame, period, params) if len(frame) else None
+        return by_event[eid]
+
+    def value(eid, scope: str) -> tuple[float, float]:
+        a = measured(eid)
         if a is None or a.empty:
             return 100.0, 0.0
         a = a[a["supplier_id"] == supplier]
@@ -501,10 +541,12 @@ def downtime_causes(
             a["unplanned_minutes"].sum()
         )
 
+    grouped = list(events.groupby("event", sort=True))
+    event_rows = {eid: event.index for eid, event in grouped}
     for level in missed.itertuples(index=False):
-        _, base_minutes = value(mine, level.scope)
-        for eid, event in events.groupby("event", sort=True):
-            without, minutes = value(mine.drop(index=event.index), level.scope)
+        _, base_minutes = value(None, level.scope)
+        for eid, event in grouped:
+            without, minutes = value(eid, level.scope)
             if base_minutes - minutes <= 0:
                 continue  # no minute counted in the period on the level's service
             minimum = float(getattr(level, bar))
@@ -524,6 +566,20 @@ def downtime_causes(
                 }
             )
     return pd.DataFrame(rows, columns=CAUSES_COLUMNS)
+
+
+def _in_period(records: pd.DataFrame, period: str, params) -> pd.Series:
+    """Per outage record: whether its downtime reaches into ``period``, with the bounds and
+    the clipping of :func:`siamlib.measures.tower.availability` (a record with no end runs
+    on; one with no start counts nothing). True for every record of an event any of whose
+    records reaches in, so an event is kept or dropped whole."""
+    from siamlib.measures._base import _bounds_us, _tz, _us
+
+    starts, ends = _bounds_us([period], _tz(None, params))
+    start = np.maximum(_us(records["start_at"]), starts[0])
+    end = np.minimum(_us(records["end_at"]), ends[0])
+    reaches = pd.Series(end > start, index=records.index)
+    return reaches.groupby(records["event"]).transform("any").astype(bool)
 
 
 def stack(tables: dict) -> pd.DataFrame:

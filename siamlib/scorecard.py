@@ -344,29 +344,28 @@ def _previous_as_scored(card, contract: Contract, mine, raw, notes) -> np.ndarra
     if not need:
         return prev
     months = sorted(set(card["prev"]))
-    last = _levels_by_month(contract, months)
+    # A previous month the card itself scores (all but the first of a trend) was scored
+    # there, on the same values and window: its rows are read, not scored again.
+    on, todo = ["period", "measure", "scope"], [p for p in months if p not in set(card["period"])]
+    done = card.loc[card["period"].isin(months) & card["service_level"].isin(need)]
+    last = _levels_by_month(contract, todo)
     last = last[last["service_level"].isin(need)]
-    if last.empty:
+    if not last.empty:
+        last = last.merge(mine[[*on, "value", "numerator", "denominator"]], on=on, how="left")
+        prev_of = {p: periods.previous_periods(p, 2)[0] for p in todo}
+        windows = {p: periods.previous_periods(p, contract.small_samples.months) for p in todo}
+        last = apply_small_samples(
+            last, _window_values(raw, notes, prev_of), need, contract.small_samples.policy, windows
+        )
+    parts = [x[[*on, "value", "small_sample"]] for x in (done, last) if len(x)]
+    if not parts:
         return prev
-    last = last.merge(
-        mine[["period", "measure", "scope", "value", "numerator", "denominator"]],
-        on=["period", "measure", "scope"],
-        how="left",
-    )
-    prev_of = {p: periods.previous_periods(p, 2)[0] for p in months}
-    small = contract.small_samples
-    windows = {p: periods.previous_periods(p, small.months) for p in months}
-    scored = apply_small_samples(
-        last, _window_values(raw, notes, prev_of), need, small.policy, windows
-    )
-    scored = scored.loc[scored["small_sample"], ["period", "measure", "scope", "value"]]
-    scored = scored.drop_duplicates(["period", "measure", "scope"]).rename(
-        columns={"period": "prev", "value": "scored"}
-    )
+    scored = pd.concat(parts)
+    scored = scored.loc[scored["small_sample"], [*on, "value"]]
+    scored = scored.drop_duplicates(on).rename(columns={"period": "prev", "value": "scored"})
     scored["was_small"] = True
-    hit = card[["prev", "measure", "scope"]].merge(
-        scored, on=["prev", "measure", "scope"], how="left"
-    )
+    keys = ["prev", "measure", "scope"]
+    hit = card[keys].merge(scored, on=keys, how="left")
     was_small = hit["was_small"].eq(True).to_numpy()
     return np.where(was_small, hit["scored"].astype(float).to_numpy(), prev)
 

@@ -539,22 +539,37 @@ def _compute(
     # Causes read the level evidence (the tickets each level counted), so a level's actual
     # with its cause is the scorecard's actual, and without it is recomputed from the same rows.
     level_memo: dict = {}  # the level evidence: computed here once, the evidence files read it
+    # The outage events and the ticket-to-cause links depend on the data only: worked out
+    # once for this month's causes and the earn-back months'.
+    outages = tables.get("outages")
+    events = causes.outage_events(outages) if outages is not None and len(outages) else None
+    links = causes.link_causes(kept, outages, events=events)
     cause_tables = causes.cause_tables(
         kept,
         kept_clocks,
-        tables.get("outages"),
+        outages,
         cards,
         params,
         period,
+        links=links,
         memo=level_memo,
         notes=notes,
+        events=events,
     )
     # Earn-back gives back what an earlier period charged: that period's own waivers apply.
     sources = {
         credits.earn_back_source(period, params.contract(s.id)) for s in params.estate.suppliers
     }
     source_causes = causes.cause_tables_by_month(
-        kept, kept_clocks, tables.get("outages"), trends, params, sources - {None}, notes
+        kept,
+        kept_clocks,
+        outages,
+        trends,
+        params,
+        sources - {None},
+        notes,
+        links=links,
+        events=events,
     )
     del kept_clocks
     for s in params.estate.suppliers:

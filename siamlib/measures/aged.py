@@ -316,11 +316,13 @@ def aged_ticket_reduction(
     >>> r.loc[r.supplier_id == ALL, ["aged_start", "aged_end", "reduction"]].to_dict("records")
     [{'aged_start': 10, 'aged_end': 6, 'reduction': 0.4}]
     """
-    start, end = period_bounds(period, tz)
-    if isinstance(events, pd.DataFrame) and len(events):
-        events = EventTimeline(tickets, events)  # sorted once for both instants
-    a = aged_tickets(tickets, start, aged_after_days, events=events, suppliers=suppliers)
-    b = aged_tickets(tickets, end, aged_after_days, events=events, suppliers=suppliers)
+    return aged_ticket_trend(
+        tickets, [period], aged_after_days, events=events, tz=tz, suppliers=suppliers
+    )
+
+
+def _reduction(a: pd.DataFrame, b: pd.DataFrame, period: str) -> pd.DataFrame:
+    """:func:`aged_ticket_reduction`'s rows from :func:`aged_tickets` at its two instants."""
     out = a.merge(b, on="supplier_id", how="outer", suffixes=("_start", "_end"))
     for c in ("open_start", "aged_start", "open_end", "aged_end"):
         out[c] = out[c].fillna(0).astype("int64")
@@ -359,10 +361,18 @@ def aged_ticket_trend(
     """
     if isinstance(events, pd.DataFrame) and len(events):
         events = EventTimeline(tickets, events)  # sorted once for every period
-    frames = [
-        aged_ticket_reduction(
-            tickets, p, aged_after_days, events=events, tz=tz, suppliers=suppliers
-        )
-        for p in periods
-    ]
+    at: dict[pd.Timestamp, pd.DataFrame] = {}
+
+    def aged(instant: pd.Timestamp) -> pd.DataFrame:
+        # A month's end is the next month's start: each instant is counted once.
+        if instant not in at:
+            at[instant] = aged_tickets(
+                tickets, instant, aged_after_days, events=events, suppliers=suppliers
+            )
+        return at[instant]
+
+    frames = []
+    for p in periods:
+        start, end = period_bounds(p, tz)
+        frames.append(_reduction(aged(start), aged(end), p))
     return pd.concat(frames, ignore_index=True)

@@ -30,7 +30,7 @@ from siamlib.measures.integrator import (
     EventTimeline,
     _coded_ids,
     _split_by_resolution,
-    aged_ticket_reduction,
+    aged_ticket_trend,
     collaboration_score,
     dispatch_stats,
     dispatch_time,
@@ -106,6 +106,25 @@ class IntegratorRun:
                 EventTimeline(self.tickets, self.events) if len(self.events) else None
             )
         self.parts = _split_by_resolution(self.tickets, self.events, periods, self.tz)
+        self.periods = list(periods)
+
+    @cached_property
+    def throughput(self) -> pd.DataFrame:
+        """:func:`siamlib.measures.improvement.register_throughput` of every month."""
+        return _improvement.register_throughput(self.improvements, self.periods, tz=self.tz)
+
+    @cached_property
+    def aged(self) -> pd.DataFrame:
+        """:func:`aged_ticket_reduction` of every month, each instant counted once (a
+        month's end is the next month's start)."""
+        return aged_ticket_trend(
+            self.aged_in,
+            self.periods,
+            self.aged_days,
+            events=self.aged_events,
+            tz=self.tz,
+            suppliers=self.suppliers,
+        )
 
 
 def dispatch_clock(params):
@@ -142,15 +161,8 @@ class Period:
     # ---- summaries shared by several entries, each computed once a month ----
     @cached_property
     def aged(self) -> pd.DataFrame:
-        r = self.run
-        red = aged_ticket_reduction(
-            r.aged_in,
-            self.period,
-            r.aged_days,
-            events=r.aged_events,
-            tz=r.tz,
-            suppliers=r.suppliers,
-        ).set_index("supplier_id")
+        trend = self.run.aged
+        red = trend[trend["period"] == self.period].set_index("supplier_id")
         return red.assign(fell=red["aged_start"] - red["aged_end"])
 
     @cached_property
@@ -169,6 +181,10 @@ class Period:
     @cached_property
     def route_ping_pong(self) -> pd.DataFrame:
         return _routes.route_ping_pong(self.ev_p, self.run.designed, self.per_p, **self.in_scope)
+
+    @cached_property
+    def ping_pong_rates(self) -> pd.DataFrame:
+        return _ping_pong_rates(self)
 
     @cached_property
     def ratings(self) -> pd.DataFrame:
@@ -216,6 +232,11 @@ def _handoffs(column: str):
 
 
 def _ping_pong_rate(c: Period) -> pd.DataFrame:
+    # Two entries read these rows (the rate and its count): worked out once a month.
+    return c.ping_pong_rates
+
+
+def _ping_pong_rates(c: Period) -> pd.DataFrame:
     # The integrator's is the scored (route-adjusted) estate rate, the towers' their own share
     # of the tickets they touched; the estate's raw rate is ping_pong_rate_raw.
     rp = c.route_ping_pong
@@ -275,8 +296,9 @@ def _trend_to_problem(c: Period) -> pd.DataFrame:
 def _improvement_delivery(c: Period) -> pd.DataFrame:
     """The improvements delivered; the denominator is the register entries counted (the same
     number: a count is computed from the records it counts)."""
-    thr = _improvement.register_throughput(c.run.improvements, [c.period], tz=c.run.tz)
-    delivered = thr.loc[thr["supplier_id"] == ALL, "delivered"].sum()
+    thr = c.run.throughput  # every month's counts at once: each month's are its own
+    delivered = thr.loc[(thr["supplier_id"] == ALL) & (thr["period"] == c.period), "delivered"]
+    delivered = delivered.sum()
     return c.one(delivered, denominator=delivered)
 
 

@@ -430,3 +430,92 @@ def test_a_small_samples_causes_are_tested_over_its_rolling_window():
     assert row["actual"] == pytest.approx(1200 / 14)
     assert row["actual"] == pytest.approx(card.set_index("service_level").loc["P1-RES", "actual"])
     assert row["actual_without"] == pytest.approx(100.0) and row["drives_miss"]
+
+
+def _count_availability(monkeypatch):
+    """Count the availability recomputations ``downtime_causes`` makes."""
+    from siamlib.measures import tower
+
+    calls = []
+    real = tower.availability
+
+    def counted(frame, *args, **kwargs):
+        calls.append(sorted(frame["outage_id"]))
+        return real(frame, *args, **kwargs)
+
+    monkeypatch.setattr(tower, "availability", counted)
+    return calls
+
+
+def test_an_outage_outside_the_period_is_not_recomputed_and_is_no_cause(monkeypatch):
+    # O1 3 Jun 09:00-21:00: 720 min -> 98.3333% < 99, without it 100% -> drives. M1 (May)
+    # and J1 (July) count no June minute: availability is recomputed with all records and
+    # without each event that reaches into June only (3 calls, not 5). E1 crosses the
+    # period's start (31 May 22:00 - 1 Jun 00:00 UTC; June starts at London midnight, 23:00
+    # UTC): its 60 June minutes make it a cause.
+    out = _downtime([("O1", "03 09:00", "03 21:00", False)])
+    others = _downtime([("E1", "01 00:00", "01 01:00", False), ("M1", "01 00:00", "01 00:00", 0)])
+    others["start_at"] = _ts("2026-05-31 22:00", "2026-05-10 09:00")
+    others["end_at"] = _ts("2026-06-01 00:00", "2026-05-10 21:00")
+    july = _downtime([("J1", "01 00:00", "01 00:00", False)])
+    july["start_at"], july["end_at"] = _ts("2026-07-02 09:00"), _ts("2026-07-02 21:00")
+    out = pd.concat([out, others, july], ignore_index=True).astype({"planned": bool})
+    from siamlib.causes import downtime_causes
+    from tests.fixtures.fixture_params import fixture_params
+
+    card = _avail_card(_measured(out))
+    calls = _count_availability(monkeypatch)
+    table = downtime_causes(out, card, fixture_params(), "2026-06")
+    assert table[["cause_id", "records"]].values.tolist() == [["E1", 60], ["O1", 720]]
+    # all records; without E1; without O1 (not without M1 nor without J1)
+    assert calls == [["E1", "J1", "M1", "O1"], ["J1", "M1", "O1"], ["E1", "J1", "M1"]]
+
+
+def test_two_missed_levels_recompute_availability_once_per_outage(monkeypatch):
+    # Two missed availability levels of hosting (email, and all its services) and two June
+    # outages on email: with all records, without O1, without O2 -> 3 recomputations, each
+    # read by both levels (not 3 per level). Both levels' rows as each level alone gives.
+    from siamlib.causes import downtime_causes
+    from tests.fixtures.fixture_params import fixture_params
+
+    out = _downtime([("O1", "03 09:00", "03 17:20", False), ("O2", "20 09:00", "20 17:20", False)])
+    email = _avail_card(_measured(out))
+    card = pd.concat([email, email.assign(service_level="ALLSVC", scope="")], ignore_index=True)
+    p = fixture_params()
+    one_by_one = [downtime_causes(out, card.iloc[[i]], p, "2026-06") for i in range(2)]
+    calls = _count_availability(monkeypatch)
+    table = downtime_causes(out, card, p, "2026-06")
+    assert len(calls) == 3
+    pd.testing.assert_frame_equal(table, pd.concat(one_by_one, ignore_index=True))
+    assert table[["service_level", "cause_id"]].values.tolist() == [
+        ["AVAIL", "O1"],
+        ["AVAIL", "O2"],
+        ["ALLSVC", "O1"],
+        ["ALLSVC", "O2"],
+    ]
+
+
+def test_causes_of_several_months_reuse_the_links_and_events_given(monkeypatch):
+    # The run works out the outage events and the ticket links once and passes them to this
+    # month's causes and the earn-back months'; neither is worked out again here.
+    from siamlib import causes
+
+    outages = _outages().assign(supplier_id="hosting")
+    events = causes.outage_events(outages)
+    links = causes.link_causes(_tickets(), outages, events=events)
+    assert links.values.tolist() == link_causes(_tickets(), outages).values.tolist()
+
+    def again(*args, **kwargs):
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(causes, "outage_events", again)
+    monkeypatch.setattr(causes, "link_causes", again)
+    from tests.fixtures.fixture_params import fixture_params
+
+    p = fixture_params()
+    trends = {s.id: pd.DataFrame({"period": []}) for s in p.estate.suppliers}
+    out = causes.cause_tables_by_month(
+        _tickets(), None, outages, trends, p, {"2026-10"}, links=links, events=events
+    )
+    assert set(out) == {"2026-10"}
+    assert all(t.empty for t in out["2026-10"].values())

@@ -218,3 +218,51 @@ def test_the_integrator_loop_emits_each_entry_every_month_in_entry_order(params)
     assert own == 1.0  # the first supplier's own row
     assert (integ, "collaboration_score", "") in get.index  # its own ratings too
     assert str(mv["value"].dtype) == "float64" and str(mv["scope"].dtype) == "str"
+
+
+def test_the_integrator_loop_counts_each_instant_and_register_once(params, monkeypatch):
+    # Three months: the aged tickets are counted at the 4 month bounds (a month's end is the
+    # next month's start), not twice per month (6); the improvement register is counted once
+    # for all months, each month reading its own count; the ping-pong rows that the rate and
+    # the count both read are worked out once a month.
+    from siamlib import schema
+    from siamlib.measures import aged, improvement
+
+    calls = Counter()
+
+    def counting(module, name):
+        real = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(aged, "aged_tickets")
+    counting(improvement, "register_throughput")
+    counting(registry_integrator, "_ping_pong_rates")
+    at = lambda s: pd.Timestamp(s, tz="UTC")  # noqa: E731
+    improvements = schema.coerce(
+        "improvements",
+        pd.DataFrame(
+            {
+                "improvement_id": ["I1", "I2"],
+                "supplier_id": ["hosting", "network"],
+                "title": ["a", "b"],
+                "raised_at": [at("2026-01-05"), at("2026-01-06")],
+                "approved_at": [at("2026-02-01"), at("2026-02-01")],
+                "delivered_at": [at("2026-04-10"), at("2026-04-20")],
+                "estimated_benefit": [100.0, 100.0],
+                "realised_benefit": [50.0, None],
+                "status": ["delivered", "delivered"],
+            }
+        ),
+    )
+    months = ["2026-03", "2026-04", "2026-05"]
+    mv = registry_integrator.values(None, {"improvements": improvements}, params, months)
+    assert calls == {"aged_tickets": 4, "register_throughput": 1, "_ping_pong_rates": 3}
+    delivered = mv[mv["measure"] == "improvement_delivery"].set_index("period")["value"]
+    assert delivered.to_dict() == {"2026-03": 0.0, "2026-04": 2.0, "2026-05": 0.0}
+    count = mv[(mv["measure"] == "ping_pong_count")]
+    assert len(count) == 3 * len([s for s in params.estate.suppliers])

@@ -263,6 +263,30 @@ def test_change_on_last_month_compares_with_last_months_scored_figure():
     assert t.loc["2026-03", "previous_actual"] == pytest.approx(600 / 7)
 
 
+def test_the_trend_rescores_only_the_month_before_its_first(monkeypatch):
+    # Feb..Apr: the previous months are Jan..Mar; Feb and Mar are the trend's own months,
+    # already scored on their windows, so only January is scored again for "previous"
+    # (4 / 4 in the month, small: 2025-11..2026-01 gives 4 / 4 = 100 %, below 5 -> unscored).
+    # February's previous is then none, March's February's 6 / 7, April's March's 7 / 9.
+    from siamlib import scorecard as sc
+
+    scored = []
+    real = sc.apply_small_samples
+
+    def counted(card, *args, **kwargs):
+        scored.append(sorted(set(card["period"])))
+        return real(card, *args, **kwargs)
+
+    monkeypatch.setattr(sc, "apply_small_samples", counted)
+    c, v = small_p1(), p1_months("2026-01", "2026-02", "2026-03", "2026-04")
+    t = trend(v, c, "euc", "2026-04", months=3).set_index("period")
+    assert scored == [["2026-02", "2026-03", "2026-04"], ["2026-01"]]
+    assert math.isnan(t.loc["2026-02", "previous_actual"])
+    assert t.loc[["2026-03", "2026-04"], "previous_actual"].tolist() == pytest.approx(
+        [600 / 7, 700 / 9]
+    )
+
+
 def test_last_month_not_scored_for_a_small_sample_shows_no_change():
     # March: 2 records and nothing before it: 2 counted over the 3 months, below 5, so March
     # was not scored (grey); April then has no previous figure to compare with.

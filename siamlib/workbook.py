@@ -496,8 +496,7 @@ def _compute(
 
     # A ticket passed on for closure after its last resolution stays its resolver's: no
     # hand-off, bounce or scope finding for the closer (siamlib.resolution).
-    events = resolution.held_by_resolver(tables["ticket_events"])
-    tables = {**tables, "ticket_events": events}
+    tables = {**tables, "ticket_events": resolution.held_by_resolver(tables["ticket_events"])}
     window = info.window if info is not None else None
     t = time.perf_counter()
     start, end = periods.period_bounds(period, params.estate.timezone)

@@ -85,6 +85,11 @@ def standing(bundle: dict) -> list[dict]:
                 "credits": float(head["net_credits"]),
                 "currency": str(bundle["meta"].get("currency", "GBP")),
                 "blocked": False,
+                # Who pays whom, as the board's tiles say it: never only the net.
+                "credits_due": head.get("credits_due"),
+                "earn_back_due": head.get("earn_back_due"),
+                "owing": len(head.get("owing") or {}),
+                "owed": len(head.get("owed") or {}),
             }
         )
     for sid in frontpage.board_order(bundle):
@@ -122,6 +127,45 @@ def credit_text(
     return "none"
 
 
+def _suppliers(n: int) -> str:
+    return f"{n} supplier{'' if n == 1 else 's'}"
+
+
+def board_credit_text(s: Mapping) -> str:
+    """The board's row: who pays whom, as its tiles say it (the headline's ``credits_due``
+    from the suppliers that owe, the ``earn_back_due`` to those owed, then the net), never
+    only a net "due from the suppliers" that no supplier owes; a headline without the split
+    (an older pack) says its net as such.
+
+    >>> board_credit_text({"credits": 4860.0, "currency": "GBP", "credits_due": 9360.0,
+    ...     "earn_back_due": 4500.0, "owing": 2, "owed": 1})
+    '£9,360 due from 2 suppliers; £4,500 earn-back due back to 1 supplier; net £4,860 to the \
+customer'
+    >>> board_credit_text({"credits": 7200.0, "currency": "GBP", "credits_due": 7200.0,
+    ...     "earn_back_due": 0.0, "owing": 1, "owed": 0})
+    '£7,200 due from 1 supplier'
+    >>> board_credit_text({"credits": 4860.0, "currency": "GBP"})
+    'net £4,860 due to the customer'
+    """
+    money = lambda x: present.fmt_money(x, s["currency"])  # noqa: E731 - one currency
+    due, back = s.get("credits_due"), s.get("earn_back_due")
+    if present.is_missing(due) or present.is_missing(back):
+        net = float(s["credits"])
+        if net == 0:
+            return "none"
+        return f"net {money(abs(net))} due {'to the customer' if net > 0 else 'to suppliers'}"
+    said = []
+    if due:
+        said.append(f"{money(due)} due from {_suppliers(int(s.get('owing') or 0))}")
+    if back:
+        said.append(f"{money(back)} earn-back due back to {_suppliers(int(s.get('owed') or 0))}")
+    if due and back:
+        net = float(s["credits"])
+        to = "to the customer" if net >= 0 else "to the suppliers"
+        said.append(f"net {money(abs(net))} {to}")
+    return "; ".join(said) or "none"
+
+
 def built_text(entry: dict) -> str:
     """Whether the report's page was built (not a verdict on the supplier).
 
@@ -150,7 +194,7 @@ def _standing_cells(name: str, s: dict | None) -> str:
         what = "<td>every supplier, worst first below</td>"
         if s is None:
             return f"{what}<td>–</td>"
-        credit = credit_text(s["credits"], s["currency"], who="the suppliers (net)")
+        credit = board_credit_text(s)
         return f"{what}<td>{html.escape(credit)}</td>"
     if s is None:
         return "<td>see the board summary</td><td>–</td>"

@@ -1,6 +1,8 @@
 """What a supplier's email says beside its scorecard: the board's findings about it.
 
-The board's page says three things about a supplier that its scorecard does not: the alerts
+A supplier's email first says why its headline credit is what it is: each ledger line that
+moves money, in the ledger's own words (:func:`credit_lines`). The board's page says three
+things about a supplier that its scorecard does not: the alerts
 about it (:func:`siamlib.fairness.alert_rows`), the credits waived under one cause, one credit
 (its ledger's ``waived`` lines, :mod:`siamlib.credits`) and a scope conformance that is a
 finding or cannot be judged (:func:`siamlib.frontpage.scope_lines`, the board's own sentence).
@@ -26,6 +28,14 @@ from collections.abc import Mapping
 from siamlib import present
 from siamlib.fairness import alert_sentences
 
+# A supplier's email: the credit ledger's lines behind its headline credit, in the ledger's
+# own words (the board's credits table says the same), so the email says why money is due.
+CREDITS_HEADING = "Service credits"
+CREDITS_INTRO = (
+    "Why the service credits are what they are: each line of the credit ledger with its "
+    "arithmetic, as the board's page states it"
+)
+CHARGED = ("credit", "earn_back", "reward")  # ledger lines that move money (not ``waived``)
 # A supplier's email: the alerts the board reads about it, with the figures behind them.
 ALERTS_INTRO = "The board reads these alerts this month and asks about them"
 WAIVED_HEADING = "Credits waived"
@@ -136,6 +146,27 @@ def waived_lines(bundle: Mapping) -> tuple[str, ...]:
     return tuple(out)
 
 
+def credit_lines(bundle: Mapping) -> tuple[str, ...]:
+    """The report's credit ledger lines that move money (a credit, an earn-back, a reward),
+    one sentence each: the ledger's own explanation, which names the level, its figure, the
+    limit and the arithmetic (the words of the board's credits table for the same line).
+
+    >>> import pandas as pd
+    >>> led = pd.DataFrame({"line": ["credit", "waived"], "amount": [7200.0, 0.0],
+    ...     "explanation": ["Service availability 98.65%, below its 99% minimum: 25% of the "
+    ...     "£28,800 at risk = £7,200", "£5,760 waived"]})
+    >>> credit_lines({"meta": {}, "frames": {"ledger": led}})
+    ('Service availability 98.65%, below its 99% minimum: 25% of the £28,800 at risk = £7,200.',)
+    """
+    ledger = bundle["frames"].get("ledger")
+    if ledger is None or ledger.empty or not {"line", "explanation"} <= set(ledger.columns):
+        return ()
+    moved = ledger[ledger["line"].isin(CHARGED)]
+    if "amount" in moved.columns:  # a zero line moves nothing (the headline says none due)
+        moved = moved[moved["amount"].fillna(0).ne(0)]
+    return tuple(f"{str(e).rstrip('.')}." for e in moved["explanation"])
+
+
 def scope_findings(bundle: Mapping) -> tuple[str, ...]:
     """The report's scope conformance as the board's page says it
     (:func:`siamlib.frontpage.scope_lines`: a finding, or conformance that cannot be judged;
@@ -157,11 +188,12 @@ def _listed(heading: str, intro: str, items: tuple[str, ...]) -> str:
 
 
 def email_findings(bundle: Mapping) -> str:
-    """A supplier's email: its alerts (:func:`email_alerts`), credits waived
-    (:func:`waived_lines`) and scope finding (:func:`scope_findings`), each only when the
-    board's page says one; ``""`` when it says none."""
+    """A supplier's email: its credits due and why (:func:`credit_lines`), its alerts
+    (:func:`email_alerts`), credits waived (:func:`waived_lines`) and scope finding
+    (:func:`scope_findings`), each only when there is one; ``""`` when there is none."""
     return (
-        email_alerts(bundle)
+        _listed(CREDITS_HEADING, CREDITS_INTRO, credit_lines(bundle))
+        + email_alerts(bundle)
         + _listed(WAIVED_HEADING, WAIVED_INTRO, waived_lines(bundle))
         + _listed(SCOPE_HEADING, SCOPE_INTRO, scope_findings(bundle))
     )
@@ -169,7 +201,10 @@ def email_findings(bundle: Mapping) -> str:
 
 def findings_lines(bundle: Mapping) -> list[str]:
     """:func:`email_findings` as plain text, in the same order and words."""
-    lines = alert_lines(bundle)
+    lines = []
+    if said := credit_lines(bundle):
+        lines += ["", f"{CREDITS_HEADING}:", *(f"- {x}" for x in said)]
+    lines += alert_lines(bundle)
     for heading, items in (
         (WAIVED_HEADING, waived_lines(bundle)),
         (SCOPE_HEADING, scope_findings(bundle)),

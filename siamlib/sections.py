@@ -36,6 +36,7 @@ from siamlib.sections_fairness import (  # noqa: F401 (re-exported)
     route_table,
     scope_lived_table,
 )
+from siamlib.sections_priority import sla_priority_chart  # noqa: F401 (re-exported)
 
 
 def title(bundle: dict) -> str:
@@ -243,71 +244,6 @@ def level_trend_chart(bundle: dict) -> alt.FacetChart:
     )
 
 
-def sla_priority_chart(bundle: dict) -> alt.LayerChart:
-    """Resolution and response attainment by priority for the period (per cent).
-
-    A contracted level the scorecard left unscored (grey: a small sample, no data) has no
-    bar, which would read as its score, but the words ``not scored`` in its place; a
-    priority with no ticket completed reads ``no data``.
-
-    >>> import pandas as pd
-    >>> v = pd.DataFrame({"period": "2026-10", "measure": ["sla_resolution_attainment"] * 2,
-    ...     "scope": ["priority=1", "priority=2"], "value": [5 / 6, 0.77], "denominator": [6, 13]})
-    >>> card = pd.DataFrame({"measure": ["sla_resolution_attainment"] * 2,
-    ...     "scope": ["priority=1", "priority=2"], "rag": ["grey", "red"]})
-    >>> spec = sla_priority_chart({"meta": {"period": "2026-10"},
-    ...     "frames": {"values": v, "scorecard": card}}).to_dict()
-    >>> [r["status"] for r in spec["datasets"][spec["data"]["name"]]]
-    ['not scored', '']
-    """
-    v = _f(bundle, "values")
-    period = bundle["meta"]["period"]
-    sel = v[
-        (v["period"] == period)
-        & v["measure"].isin(["sla_resolution_attainment", "sla_response_attainment"])
-        & v["scope"].str.startswith("priority=")
-    ].copy()
-    sel["priority"] = "P" + sel["scope"].str.removeprefix("priority=")
-    sel["attainment %"] = sel["value"] * 100
-    sel["clock"] = sel["measure"].map(
-        {"sla_resolution_attainment": "resolution", "sla_response_attainment": "response"}
-    )
-    # The scorecard's verdict, not the month's raw value: a grey level was not scored.
-    card = _f(bundle, "scorecard")
-    grey = set()
-    if not card.empty and {"measure", "scope", "rag"} <= set(card.columns):
-        off = card[card["rag"].eq("grey")]
-        grey = set(zip(off["measure"], off["scope"], strict=True))
-    unscored = pd.Series(
-        [k in grey for k in zip(sel["measure"], sel["scope"], strict=True)], index=sel.index
-    )
-    sel["status"] = ""
-    sel.loc[sel["attainment %"].isna(), "status"] = "no data"
-    sel.loc[unscored, "status"] = "not scored"
-    sel.loc[sel["status"].ne(""), "attainment %"] = None
-    bars = charts.bar(
-        sel,
-        "priority:N",
-        alt.Y("attainment %:Q", scale=alt.Scale(domain=[0, 100])),
-        title=f"Within target by priority, {period} (% of tickets completed)",
-        color="clock:N",
-        tooltip=["priority", "clock", alt.Tooltip("attainment %:Q", format=".1f"), "denominator"],
-    ).encode(xOffset="clock:N")
-    words = (
-        alt.Chart(sel)
-        .transform_filter("datum.status != ''")
-        .mark_text(baseline="bottom", dy=-3, fontSize=12, fontStyle="italic", color="#3c4757")
-        .encode(
-            x="priority:N",
-            xOffset="clock:N",
-            y=alt.datum(0),
-            text="status:N",
-            tooltip=["priority", "clock", "status", "denominator"],
-        )
-    )
-    return alt.layer(bars, words)
-
-
 def clock_table(bundle: dict) -> str:
     """Tickets resolved in the period by priority, breaches and mean times (hours)."""
     cs = _f(bundle, "clocks_summary").copy()
@@ -511,7 +447,13 @@ def aged_chart(bundle: dict) -> alt.Chart:
 
 
 def handoff_chart(bundle: dict) -> alt.Chart:
-    """Cross-supplier handoffs in the period: from -> to (count)."""
+    """Cross-supplier handoffs in the period: from -> to (count of every move).
+
+    The matrix counts every move, designed routes included (the service desk's dispatch to
+    the integrator, the integrator's to the towers), so its largest cell is usually a designed
+    route, not a problem: the title says "largest", never "worst", and says the scored level
+    leaves designed routes out (the fairness panel's designed-routes table has both figures).
+    """
     h = _f(bundle, "handoff_matrix").copy()
     names = _names(bundle)
     for col in ("from_supplier", "to_supplier"):
@@ -521,8 +463,8 @@ def handoff_chart(bundle: dict) -> alt.Chart:
         "to_supplier",
         "from_supplier",
         "handoffs",
-        title=f"Handoffs between suppliers, {bundle['meta']['period']} (count; worst pair "
-        "outlined)",
+        title=f"Handoffs between suppliers, {bundle['meta']['period']} (every move, designed "
+        "routes included; largest pair outlined)",
         tooltip=["from_supplier", "to_supplier", "handoffs", "tickets"],
     )
 

@@ -124,13 +124,23 @@ def test_the_index_tables_header_cells_are_column_headers():
     assert cells and all('scope="col"' in c for c in cells)
 
 
-def test_the_board_row_shows_the_boards_headline_net_credit():
-    board = {
-        "meta": {"currency": "GBP", "board_headline": {"net_credits": 4860.0}},
-        "frames": {"league": _LEAGUE},
+def test_the_board_row_says_who_pays_whom_as_the_boards_tiles_never_only_the_net():
+    # The board's headline: £9,360 due from Summit and Beacon, £4,500 earn-back due back to
+    # Keystone; the net £4,860 is nobody's bill, so it never stands alone as "due from".
+    head = {
+        "net_credits": 4860.0,
+        "credits_due": 9360.0,
+        "earn_back_due": 4500.0,
+        "owing": {"hosting": 7200.0, "service-desk": 2160.0},
+        "owed": {"integrator": 4500.0},
     }
+    board = {"meta": {"currency": "GBP", "board_headline": head}, "frames": {"league": _LEAGUE}}
     rows = _rows(batch.render_index(_result(**_REPORTS), fixture_params(), index.standing(board)))
-    assert "£4,860 due from the suppliers (net)" in rows[0] and "<td>–</td>" not in rows[0]
+    assert (
+        "£9,360 due from 2 suppliers; £4,500 earn-back due back to 1 supplier; net £4,860 to "
+        "the customer" in rows[0]
+    )
+    assert "due from the suppliers (net)" not in rows[0] and "<td>–</td>" not in rows[0]
     assert len(rows) == 4  # the board's figure adds no row of its own
 
 

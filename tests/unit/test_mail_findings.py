@@ -87,3 +87,37 @@ def test_a_supplier_that_conforms_and_waived_nothing_gets_neither_heading():
     }
     body = mailrender.render_email_html(desk, [])
     assert ">Credits waived</h2>" not in body and ">Scope conformance</h2>" not in body
+
+
+# ------------------------------------------- the email says why its credit is what it is ----
+def test_a_suppliers_email_says_what_its_credit_due_is_for_in_the_ledgers_words():
+    _, summit = _board_and_summit()
+    body, text = mailrender.render_email_html(summit, []), mailrender.render_text(summit)
+    said = "Service availability 98.65%, below its 99% minimum."
+    assert ">Service credits</h2>" in body and said in body
+    assert f"Service credits:\n- {said}" in text
+    # Only its own money lines: the waived line is said under its own heading, and another
+    # supplier's credit (Beacon's reopen rate) is not Summit's.
+    assert "Reopen rate 15.12%" not in body and "Reopen rate 15.12%" not in text
+    assert body.index(">Service credits</h2>") < body.index(">Credits waived</h2>")
+
+
+def test_an_earn_back_line_is_said_and_a_zero_line_is_not():
+    earn = pd.DataFrame(
+        {
+            "supplier_id": ["ksi", "ksi"],
+            "line": ["earn_back", "credit"],
+            "amount": [-4500.0, 0.0],
+            "explanation": [
+                "Aged ticket reduction credit of £4,500 for 2026-07 earned back, due back to "
+                "the supplier",
+                "nothing due",
+            ],
+        }
+    )
+    from siamlib import mail_findings
+
+    got = mail_findings.credit_lines({"meta": {}, "frames": {"ledger": earn}})
+    assert got == (
+        "Aged ticket reduction credit of £4,500 for 2026-07 earned back, due back to the supplier.",
+    )

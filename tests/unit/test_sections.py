@@ -588,3 +588,26 @@ def test_the_scorecard_says_why_a_level_at_its_limit_shows_the_same_0_points_as_
         "So a level exactly at its limit (amber: it met the contract, no credit) and one past "
         "it (red: a credit may be due) both show 0 points; the RAG tells them apart." in text
     )
+
+
+# ------------------------------------- the handoff heat map's largest cell is not 'worst' ----
+
+
+def test_the_handoff_heat_map_never_calls_a_designed_route_the_worst_pair():
+    # The demo's largest cell is the service desk's dispatch to the integrator (1,398), a
+    # designed route the scored handoff level leaves out: "worst pair" pointed the board at it.
+    matrix = pd.DataFrame(
+        {
+            "from_supplier": ["service-desk", "hosting"],
+            "to_supplier": ["integrator", "applications"],
+            "handoffs": [1398, 91],
+            "tickets": [1398, 65],
+        }
+    )
+    bundle = {"meta": {"period": "2026-10"}, "frames": {"handoff_matrix": matrix}}
+    title = sections.handoff_chart(bundle).to_dict()["title"]
+    assert "worst" not in title
+    assert title == (
+        "Handoffs between suppliers, 2026-10 (every move, designed routes included; largest "
+        "pair outlined)"
+    )

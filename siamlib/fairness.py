@@ -51,7 +51,8 @@ ESTATE_PING_PONG_NOTE = (
 PING_PONG_THRESHOLD = "ping-pong red-signal threshold (fixed in the workbook, not a contract level)"
 PING_PONG_BOTH_SIDES = (
     "a bounce counts against both suppliers in it, so the other supplier's rate counts the "
-    "same tickets (who bounced whom: the integrator report's ping-pong by supplier pair table)"
+    "same tickets (who bounced whom: the ping-pong by supplier pair table of the integrator's "
+    "report to the board; a supplier asks the integrator for its rows)"
 )
 # Clock-stop gaming signal: a quarter of the clock time stopped, or a quarter of the tickets
 # paused right before resolution, is far above what waiting-for-customer explains in the

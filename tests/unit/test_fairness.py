@@ -205,8 +205,9 @@ def test_a_towers_own_ping_pong_rate_above_the_red_signal_threshold_is_an_alert(
         "Ping-pong, Summit: 17.8% of the tickets it touched had a bounce it was party to, as "
         "sender or receiver (60 of 337), above the 5% ping-pong red-signal threshold (fixed in "
         "the workbook, not a contract level); a bounce counts against both suppliers in it, so "
-        "the other supplier's rate counts the same tickets (who bounced whom: the integrator "
-        "report's ping-pong by supplier pair table); ask why its tickets bounce.",
+        "the other supplier's rate counts the same tickets (who bounced whom: the ping-pong by "
+        "supplier pair table of the integrator's report to the board; a supplier asks the "
+        "integrator for its rows); ask why its tickets bounce.",
     )
     assert "watermelon" not in alert_sentences(rows)[0]  # not a watermelon: its own threshold
     assert rows[["supplier_id", "shown", "signal"]].values.tolist() == [

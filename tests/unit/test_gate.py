@@ -84,6 +84,10 @@ def tower_changes(bad_each: int) -> dict[str, pd.DataFrame]:
     copies = pd.concat([changes.iloc[[1]]] * 20, ignore_index=True)
     copies["change_id"] = [f"C{i}" for i in range(1, 21)]
     copies.loc[10:, ["supplier_id", "service"]] = ["network", "wan"]
+    # A minute apart: twenty changes, not one change copied under twenty ids (CHG-028).
+    later = pd.to_timedelta(range(20), unit="min")
+    copies["planned_start"] += later
+    copies["planned_end"] += later
     bad = [*range(bad_each), *range(10, 10 + bad_each)]
     copies.loc[bad, "planned_end"] = copies.loc[bad, "planned_start"] - pd.Timedelta(hours=1)
     both = pd.concat([changes.iloc[[0]], copies], ignore_index=True)

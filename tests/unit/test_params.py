@@ -465,6 +465,25 @@ def test_a_service_listed_by_two_suppliers_is_rejected(params_copy):
     assert "suppliers[3].services[0]: service 'email' is already listed by supplier 'euc'" in msg
 
 
+def test_a_service_spelt_another_way_by_a_second_supplier_is_rejected(params_copy):
+    # 'Email' beside 'email': two services compared exactly, one as read. Probe 7 listed it
+    # under network and network's availability counted a service it never ran.
+    _edit(params_copy / "estate.yaml", lambda d: d["suppliers"][2]["services"].append("Email"))
+    msg = _error(params_copy)
+    assert "estate.yaml" in msg
+    assert "service 'email' is 'Email'" in msg and "spell each service one way" in msg
+
+
+def test_an_assignment_group_spelt_another_way_is_rejected(params_copy):
+    # 'sd-l1' of another supplier beside 'SD-L1': every service-desk event failed EVT-019.
+    _edit(
+        params_copy / "estate.yaml",
+        lambda d: d["assignment_groups"].append({"group": "sd-l1", "supplier_id": "euc"}),
+    )
+    msg = _error(params_copy)
+    assert "assignment_groups[12].group: assignment group 'sd-l1' is 'SD-L1'" in msg
+
+
 def test_an_exclusion_naming_the_same_ticket_twice_is_rejected(params_copy):
     def twice(d):
         d["exclusions"].append({**d["exclusions"][0], "reason": "again, other reason"})

@@ -185,6 +185,18 @@ def add_survey(**values):
     return mutate
 
 
+def copy_row(table: str, row: int, new_id: str):
+    """Append a copy of one row under a new id (every other column the same)."""
+
+    def mutate(tables):
+        df = tables[table]
+        extra = df.iloc[[row]].copy()
+        extra[schema.TABLES[table].key[0]] = new_id
+        tables[table] = pd.concat([df, extra], ignore_index=True)
+
+    return mutate
+
+
 def naive(table: str, column: str):
     def mutate(tables):
         tables[table][column] = tables[table][column].dt.tz_localize(None)
@@ -246,6 +258,8 @@ CASES = {
     "TKT-039": (drop_events("INC2"), "INC2"),
     # An id written again in another letter case (the copy and INC1 both fail).
     "TKT-040": (set_cell("tickets", 1, "ticket_id", "inc1"), "inc1"),
+    # REQ3 (resolved) relabelled cancelled: its events show the resolution.
+    "TKT-042": (set_cell("tickets", 2, "status", "cancelled"), "REQ3"),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -276,6 +290,8 @@ CASES = {
         add_event("INC2", 3, ts("2026-01-10 08:05"), "in_progress", "SD-L1", "service-desk", 1),
         "INC2#3",
     ),
+    # INC2's network event with no supplier written, where its other event names one.
+    "EVT-021": (set_cell("ticket_events", 5, "supplier_id", NA), "INC2#2"),
     "PRB-001": (drop_column("problems", "ci"), "ci"),
     "PRB-002": (naive("problems", "opened_at"), "opened_at (datetime64[us])"),
     "PRB-003": (set_cell("problems", 1, "problem_id", "PRB1"), "PRB1"),
@@ -296,6 +312,7 @@ CASES = {
     "PRB-018": (set_cell("problems", 1, "service", "VPN"), "PRB2"),
     "PRB-019": (set_cell("problems", 1, "problem_id", "PRB\u200e2"), "PRB\u200e2"),
     "PRB-020": (set_cell("problems", 1, "problem_id", "prb1"), "prb1"),
+    "PRB-021": (copy_row("problems", 1, "PRB2-B"), "PRB2-B"),
     "CHG-001": (drop_column("changes", "outcome"), "outcome"),
     "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
     "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
@@ -324,6 +341,10 @@ CASES = {
     # CHG1's actual_end keyed 16 days after its window: it would count in another month.
     "CHG-025": (set_cell("changes", 0, "actual_end", ts("2026-01-25 21:30")), "CHG1"),
     "CHG-026": (set_cell("changes", 1, "change_id", "chg1"), "chg1"),
+    # CHG2 (pending) with an actual end: a change that ended is not pending.
+    "CHG-027": (set_cell("changes", 1, "actual_end", ts("2026-01-20 21:00")), "CHG2"),
+    # A record exported twice under two numberings (the original fails with its copy).
+    "CHG-028": (copy_row("changes", 0, "CHG1-B"), "CHG1-B"),
     "OUT-001": (drop_column("outages", "planned"), "planned"),
     "OUT-002": (naive("outages", "end_at"), "end_at (datetime64[us])"),
     "OUT-003": (set_cell("outages", 1, "outage_id", "OUT1"), "OUT1"),
@@ -362,6 +383,7 @@ CASES = {
     "IMP-015": (set_cell("improvements", 1, "delivered_at", pd.NaT), "IMP2"),
     "IMP-016": (set_cell("improvements", 1, "improvement_id", "IMP2 "), "IMP2 "),
     "IMP-017": (set_cell("improvements", 1, "improvement_id", "IMP 1"), "IMP 1"),
+    "IMP-018": (copy_row("improvements", 1, "IMP2-B"), "IMP2-B"),
     "SRV-001": (drop_column("surveys", "respondent"), "respondent"),
     "SRV-002": (set_cell("surveys", 1, "response_id", "S1"), "S1"),
     "SRV-003": (set_cell("surveys", 1, "response_id", NA), "(row 2)"),

@@ -185,6 +185,34 @@ def add_survey(**values):
     return mutate
 
 
+def copy_row(table: str, row: int, new_id: str):
+    """Append a copy of one row under a new id (a ticket with a copy of its events)."""
+
+    def mutate(tables):
+        df = tables[table]
+        key = schema.TABLES[table].key[0]
+        extra = df.iloc[[row]].assign(**{key: new_id})
+        tables[table] = schema.coerce(table, pd.concat([df, extra], ignore_index=True))
+        if table == "tickets":
+            ev = tables["ticket_events"]
+            mine = ev[ev["ticket_id"].astype("str") == df[key].iloc[row]]
+            both = pd.concat([ev.astype(object), mine.astype(object).assign(ticket_id=new_id)],
+                             ignore_index=True)  # fmt: skip
+            tables["ticket_events"] = schema.coerce("ticket_events", both)
+
+    return mutate
+
+
+def then(*mutations):
+    """The mutations one after another."""
+
+    def mutate(tables):
+        for m in mutations:
+            m(tables)
+
+    return mutate
+
+
 def naive(table: str, column: str):
     def mutate(tables):
         tables[table][column] = tables[table][column].dt.tz_localize(None)
@@ -249,6 +277,15 @@ CASES = {
     # INC1 closed by network's queue after hosting resolved it: the last holder (the supplier
     # of record) would be one that never worked it.
     "TKT-041": (set_cell("ticket_events", 3, "assignment_group", "NET-NOC"), "INC1"),
+    # INC1 and its four events written again as INC9: it would count twice.
+    # (Timed to the second: the rule does not judge records timed to the minute.)
+    "TKT-050": (
+        then(
+            set_cell("tickets", 0, "closed_at", ts("2026-01-08 12:00:07")),
+            copy_row("tickets", 0, "INC9"),
+        ),
+        "INC9",
+    ),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -299,6 +336,15 @@ CASES = {
     "PRB-018": (set_cell("problems", 1, "service", "VPN"), "PRB2"),
     "PRB-019": (set_cell("problems", 1, "problem_id", "PRB\u200e2"), "PRB\u200e2"),
     "PRB-020": (set_cell("problems", 1, "problem_id", "prb1"), "prb1"),
+    # PRB1 (reactive, INC1 opened 5 January) opened a month early, before any incident.
+    "PRB-030": (set_cell("problems", 0, "opened_at", ts("2025-12-06 09:00")), "PRB1"),
+    "PRB-031": (
+        then(
+            set_cell("problems", 1, "opened_at", ts("2026-01-15 09:00:30")),
+            copy_row("problems", 1, "PRB9"),
+        ),
+        "PRB9",
+    ),
     "CHG-001": (drop_column("changes", "outcome"), "outcome"),
     "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
     "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
@@ -327,6 +373,14 @@ CASES = {
     # CHG1's actual_end keyed 16 days after its window: it would count in another month.
     "CHG-025": (set_cell("changes", 0, "actual_end", ts("2026-01-25 21:30")), "CHG1"),
     "CHG-026": (set_cell("changes", 1, "change_id", "chg1"), "chg1"),
+    # CHG1 (failed) written again as CHG9: it would count twice in change success.
+    "CHG-030": (
+        then(
+            set_cell("changes", 0, "actual_end", ts("2026-01-09 21:30:15")),
+            copy_row("changes", 0, "CHG9"),
+        ),
+        "CHG9",
+    ),
     "OUT-001": (drop_column("outages", "planned"), "planned"),
     "OUT-002": (naive("outages", "end_at"), "end_at (datetime64[us])"),
     "OUT-003": (set_cell("outages", 1, "outage_id", "OUT1"), "OUT1"),
@@ -365,6 +419,15 @@ CASES = {
     "IMP-015": (set_cell("improvements", 1, "delivered_at", pd.NaT), "IMP2"),
     "IMP-016": (set_cell("improvements", 1, "improvement_id", "IMP2 "), "IMP2 "),
     "IMP-017": (set_cell("improvements", 1, "improvement_id", "IMP 1"), "IMP 1"),
+    # IMP2 (approved 6 January) delivered on the 5th: after it was raised, before approval.
+    "IMP-030": (set_cell("improvements", 1, "delivered_at", ts("2026-01-05 10:00")), "IMP2"),
+    "IMP-031": (
+        then(
+            set_cell("improvements", 1, "raised_at", ts("2026-01-04 10:00:20")),
+            copy_row("improvements", 1, "IMP9"),
+        ),
+        "IMP9",
+    ),
     "SRV-001": (drop_column("surveys", "respondent"), "respondent"),
     "SRV-002": (set_cell("surveys", 1, "response_id", "S1"), "S1"),
     "SRV-003": (set_cell("surveys", 1, "response_id", NA), "(row 2)"),

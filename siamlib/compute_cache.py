@@ -67,12 +67,14 @@ SCORING_KEYS = ("monthly_charge", "at_risk_pct", "credit_regime", "small_samples
 CLOCK_KEYS = ("calendars", "clock", "sla_targets")
 LEVEL_KEYS = ("measure", "scope", "effective_from", "effective_to")
 """What a measure value depends on in a service level (its numbers are scoring only)."""
-GATE_FORMAT = 4
+GATE_FORMAT = 5
 """The gate entry's format: 2 since results carry the reported month's quarantine counts (the
 month limit, :func:`siamlib.quarantine.over_month_limit`); 3 since the limit is applied to
 every month the figures read (earn-back, rolling windows: results gained a ``month`` column);
 4 since a ticket-event rule's month counts the tickets its failing events take out (results
-gained ``month_unit``; event counts let 10% of a month's tickets out unblocked);
+gained ``month_unit``; event counts let 10% of a month's tickets out unblocked); 5 since the
+window's limit counts them too (results gained ``window_elements``, ``window_count``,
+``window_pct``, ``window_unit``);
 an entry of another format is never read, so results that never checked those months cannot
 pass a run. The key also holds those months per result row (:func:`siamlib.quality.read_months`:
 they follow the contracts' earn-back, small samples and effective dates)."""

@@ -71,10 +71,12 @@ from siamlib.quality_policy import (  # noqa: F401 - re-exported: quality.blocks
     estate_quarantine,
     month_text,
     over_month,
+    over_window,
     results_frame,
     score_table,
     supplier_score,
     supplier_view,
+    window_text,
 )
 from siamlib.quality_report import (  # noqa: F401 - re-exported: quality.render_html ...
     APPENDIX_NAME,

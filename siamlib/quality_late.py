@@ -127,19 +127,26 @@ def _outage_not_too_long(estate, window: Window | None) -> Derive:
 # counted in October (a probe: hosting's CHANGE 100 to 83.3 %, +£2,880), and no other rule
 # saw it (CHG-021 orders actual start and end, CHG-019 only bounds the date to the window).
 # The demo's changes end within 6 hours of their planned start.
-CHANGE_SLACK = pd.Timedelta(days=7)
+def change_slack_days(estate) -> int:
+    """The slack CHG-025 allows: the estate's ``change_end_slack_days`` (default 7)."""
+    default = Estate.model_fields["change_end_slack_days"].default
+    return default if estate is None else estate.change_end_slack_days
 
 
-def _change_ends_near_window(tables) -> pd.Series:
-    """CHG-025: a change's actual_end is within :data:`CHANGE_SLACK` of its approved window
-    (no earlier than that before ``planned_start``, no later than that after
+def _change_ends_near_window(estate) -> Derive:
+    """CHG-025: a change's actual_end is within :func:`change_slack_days` of its approved
+    window (no earlier than that before ``planned_start``, no later than that after
     ``planned_end``). Changes without the three dates are not judged (CHG-008/009/023's)."""
-    df = tables["changes"]
-    ps, pe, ae = _us(df["planned_start"]), _us(df["planned_end"]), _us(df["actual_end"])
-    applies = (ps != _NAT) & (pe != _NAT) & (ae != _NAT)
-    slack = CHANGE_SLACK.value // 1000  # us
-    ok = ~applies | ((ae >= ps - slack) & (ae <= np.maximum(pe, ps) + slack))
-    return _flag(pd.Series(ok, index=df.index), pd.Series(applies, index=df.index))
+    slack = pd.Timedelta(days=change_slack_days(estate)).value // 1000  # us
+
+    def derive(tables):
+        df = tables["changes"]
+        ps, pe, ae = _us(df["planned_start"]), _us(df["planned_end"]), _us(df["actual_end"])
+        applies = (ps != _NAT) & (pe != _NAT) & (ae != _NAT)
+        ok = ~applies | ((ae >= ps - slack) & (ae <= np.maximum(pe, ps) + slack))
+        return _flag(pd.Series(ok, index=df.index), pd.Series(applies, index=df.index))
+
+    return derive
 
 
 # ----------------------------------------- ids the same but for case, width or spaces ----
@@ -393,8 +400,9 @@ def late_rules(services=None, estate=None, window: Window | None = None) -> dict
         "problems": [_id_rule("problems", "problem_id")],
         "changes": [
             ("actual_end", "quarantine", f"A change's actual_end is within "
-             f"{CHANGE_SLACK.days} days of its planned window (not earlier before "
-             "planned_start, not later after planned_end).", _change_ends_near_window),
+             f"{change_slack_days(estate)} days of its planned window (not earlier before "
+             "planned_start, not later after planned_end; params/estate.yaml "
+             "change_end_slack_days).", _change_ends_near_window(estate)),
             _id_rule("changes", "change_id"),
         ],
         "improvements": [_id_rule("improvements", "improvement_id")],

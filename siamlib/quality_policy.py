@@ -46,6 +46,15 @@ RESULT_COLUMNS = [
     "month_count",
     "month_pct",
     "month_unit",
+    # What the window's quarantine limit counts: the rows of the data window the quarantine
+    # takes out (window_elements), how many fail (window_count) and their share (window_pct),
+    # in rows of the table window_unit: the rule's own rows (the element and unexpected
+    # counts), but tickets for a ticket-event quarantine rule (a failing event takes its whole
+    # ticket out). Results from before these columns: the element and unexpected counts.
+    "window_elements",
+    "window_count",
+    "window_pct",
+    "window_unit",
 ]
 
 
@@ -107,9 +116,18 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         "month_pct": 0.0,
         "month_unit": "",
     }
+    # The window's limit counts the rule's own rows unless told otherwise (ticket events).
+    same = {
+        "window_elements": "element_count",
+        "window_count": "unexpected_count",
+        "window_pct": "unexpected_pct",
+    }
     rows = []
     for rec in records:
         row = {k: rec.get(k, v) for k, v in defaults.items()}
+        for k, v in same.items():
+            row[k] = rec[k] if rec.get(k) is not None else row[v]
+        row["window_unit"] = rec.get("window_unit") or ""
         row["examples"] = [str(x) for x in (rec.get("examples") or [])]
         rows.append(row)
     df = pd.DataFrame(rows, columns=RESULT_COLUMNS)
@@ -117,12 +135,14 @@ def results_frame(records: Iterable[Mapping] = ()) -> pd.DataFrame:
         df = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
     for c in ("rule_id", "table", "column", "supplier_id", "scope", "severity", "description"):
         df[c] = df[c].astype("str")
-    for c in ("error", "period", "month", "month_unit"):
+    for c in ("error", "period", "month", "month_unit", "window_unit"):
         df[c] = df[c].fillna("").astype("str")
     df["passed"] = df["passed"].astype(bool)
     for c in ("element_count", "unexpected_count", "month_elements", "month_count"):
         df[c] = df[c].astype("int64")
-    for c in ("unexpected_pct", "month_pct"):
+    for c in ("window_elements", "window_count"):
+        df[c] = df[c].astype("int64")
+    for c in ("unexpected_pct", "month_pct", "window_pct"):
         df[c] = df[c].astype("float64")
     df["examples"] = df["examples"].astype(object)
     return df
@@ -148,11 +168,47 @@ def blocks(results: pd.DataFrame) -> pd.Series:
     """
     sev = results["severity"]
     quar = (sev == "quarantine") & (
-        (results["error"] != "")
-        | qr.over_limit(results["unexpected_count"], results["unexpected_pct"])
-        | over_month(results)
+        (results["error"] != "") | over_window(results) | over_month(results)
     )
     return ((sev == "blocking") | quar) & ~results["passed"]
+
+
+def over_window(results: pd.DataFrame) -> pd.Series:
+    """Result rows whose failing rows are too many to quarantine over the data window
+    (:func:`siamlib.quarantine.over_limit`), counted in what the quarantine takes out: the
+    window columns (tickets for a ticket-event rule), or, in results from before them, the
+    rule's rows.
+
+    >>> df = results_frame([{"rule_id": "EVT-011", "table": "ticket_events",
+    ...     "unexpected_count": 12, "unexpected_pct": 3.0, "window_elements": 100,
+    ...     "window_count": 12, "window_pct": 12.0, "window_unit": "tickets"}])
+    >>> over_window(df).tolist()  # 12 events, 3% of events; 12% of the tickets
+    [True]
+    """
+    if "window_count" not in results.columns:
+        return qr.over_limit(results["unexpected_count"], results["unexpected_pct"])
+    return qr.over_limit(results["window_count"], results["window_pct"])
+
+
+def window_text(r) -> str:
+    """What the window's limit counted, when not the rule's own rows: ``""`` otherwise.
+
+    >>> r = next(results_frame([{"rule_id": "EVT-011", "table": "ticket_events",
+    ...     "window_elements": 100, "window_count": 12, "window_pct": 12.0,
+    ...     "window_unit": "tickets"}]).itertuples())
+    >>> window_text(r)
+    '12 of 100 tickets (12%) have a ticket event failing EVT-011 (which takes its whole \
+ticket out)'
+    """
+    unit = getattr(r, "window_unit", "") or r.table
+    if unit == r.table:
+        return ""
+    noun = NOUN.get(unit, f"{unit} row") + "s" * (r.window_elements != 1)
+    return (
+        f"{r.window_count} of {r.window_elements} {noun} ({r.window_pct:g}%) have "
+        f"{_a(NOUN.get(r.table, r.table))} failing {r.rule_id} (which takes its whole "
+        f"{NOUN.get(unit, unit)} out)"
+    )
 
 
 def over_month(results: pd.DataFrame) -> pd.Series:
@@ -376,8 +432,8 @@ def blocking_message(
     who = "the board summary" if supplier_id is None else supplier_id
     n = len(bad)
     lines = [f"Report for {who} stopped by {n} blocking data-quality failure{'s' * (n != 1)}:"]
-    window = qr.over_limit(bad["unexpected_count"], bad["unexpected_pct"])
-    for r, over_window, in_month in zip(
+    window = over_window(bad)
+    for r, over_win, in_month in zip(
         bad.itertuples(index=False), window, over_month(bad), strict=True
     ):
         if r.error:
@@ -390,8 +446,9 @@ def blocking_message(
                 detail += ", e.g. " + ", ".join(r.examples)
             if r.supplier_id == UNATTRIBUTED:
                 detail += " with no known supplier"
-            if r.severity == "quarantine" and over_window:
-                detail += " (too many rows to quarantine)"
+            if r.severity == "quarantine" and over_win:
+                counted = window_text(r)
+                detail += f" (too many rows to quarantine{': ' + counted if counted else ''})"
             if r.severity == "quarantine" and in_month:
                 detail += f"; {month_text(r)}"
             if r.supplier_id == ALL and r.scope == "supplier":

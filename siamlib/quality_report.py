@@ -27,10 +27,12 @@ from siamlib.quality_policy import (
     blocks,
     month_text,
     over_month,
+    over_window,
     results_frame,
     score_table,
     supplier_score,
     supplier_view,
+    window_text,
 )
 from siamlib.quality_rules import (
     Rule,
@@ -193,8 +195,10 @@ def render_html(
             parts.append("</tbody></table>")
     head = ["rule", "table.column", "severity", "result", "rows failing", "%", "examples"]
     parts.append(_head([*head, "check"]) + "<tbody>")
-    rows = zip(view.itertuples(index=False), blocks(view), over_month(view), strict=True)
-    for r, blocked, in_month in rows:
+    rows = zip(
+        view.itertuples(index=False), blocks(view), over_month(view), over_window(view), strict=True
+    )
+    for r, blocked, in_month, in_window in rows:
         if r.error:
             status = "<span class='fail'>error</span>"
         elif r.passed:
@@ -207,6 +211,8 @@ def render_html(
         desc = e(r.description) + (f"<br><i>{e(r.error)}</i>" if r.error else "")
         if in_month and not r.passed:
             desc += f"<br><i>{e(month_text(r))}</i>"
+        if in_window and not r.passed and r.severity == "quarantine" and window_text(r):
+            desc += f"<br><i>{e(window_text(r))}: too many to quarantine</i>"
         parts.append(
             f"<tr><td>{e(r.rule_id)}</td><td>{e(r.table)}.{e(r.column)}</td>"
             f"<td>{e(r.severity)}</td><td>{status}</td>"
@@ -379,12 +385,15 @@ def summary_text(
     ]
     if not failed.empty:
         lines.append("")
-        for r, in_month in zip(failed.itertuples(index=False), over_month(failed), strict=True):
+        marks = zip(over_month(failed), over_window(failed), strict=True)
+        for r, (in_month, in_window) in zip(failed.itertuples(index=False), marks, strict=True):
+            counted = window_text(r) if in_window and r.severity == "quarantine" else ""
             what = (
                 f"error: {r.error}"
                 if r.error
                 else f"{r.unexpected_count} rows ({r.unexpected_pct:g}%)"
                 + (f", e.g. {', '.join(r.examples)}" if len(r.examples) else "")
+                + (f"; {counted}: too many to quarantine" if counted else "")
                 + (f"; {month_text(r)}" if in_month else "")
             )
             lines.append(
@@ -433,6 +442,8 @@ def _idle_line(r) -> str:
     """
     n = int(r.unexpected_count)
     total = f"{n} row{'s' * (n != 1)}, {r.unexpected_pct:g}%"
+    if window_text(r):
+        total += f"; {window_text(r)}"
     if bool(over_month(results_frame([r._asdict()])).iloc[0]):
         total += f"; {month_text(r)}"
     return (

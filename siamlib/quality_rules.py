@@ -17,6 +17,7 @@ from siamlib.params import Params
 from siamlib.quality_cross import Derive, _clean_id, _cross_rules
 from siamlib.quality_late import late_rules
 from siamlib.quality_probe import probe_rules
+from siamlib.quality_strict import fixed_numbers, strict_rules
 
 # blocking: a failure blocks the suppliers it touches. quarantine: failing rows are taken out of
 # every measure (siamlib.quarantine), unless too many, then it blocks. warning: kept only where
@@ -159,6 +160,7 @@ def build_rules(
     cross = _cross_rules(services, estate)
     late = late_rules(services, estate, None if start is None else (start, end))
     probe = probe_rules(services, estate, None if start is None else (start, end))
+    fixed = strict_rules()
     rules: list[Rule] = []
     for name, table in schema.TABLES.items():
         noun = NOUN[name]
@@ -280,7 +282,11 @@ def build_rules(
             )  # fmt: skip
         specs += _derived(late.get(name, []))  # newer cross-table rules: after the id rules
         specs += _derived(probe.get(name, []))  # the seventh probe's: after those
-        for i, spec in enumerate(specs, start=1):
+        # Rules with a fixed number (quality_strict), above the numbered ones: neither moves.
+        numbers = list(range(1, len(specs) + 1))
+        numbers += fixed_numbers(PREFIX[name], [n for n, _ in fixed.get(name, [])], len(specs))
+        specs += _derived([entry for _, entry in fixed.get(name, [])])
+        for i, spec in zip(numbers, specs, strict=True):
             rule_id = f"{PREFIX[name]}-{i:03d}"
             if spec.pop("skip", False):
                 continue

@@ -24,6 +24,17 @@ from siamlib import schema
 from siamlib.quality_cross import _event_ticket_rows, _flag, _positions
 from siamlib.quality_policy import ALL, UNATTRIBUTED, QualityResult, results_frame
 from siamlib.quality_rules import Rule, _as_utc
+from siamlib.quality_units import (
+    _event_units,
+    _month_fields,
+    _pct,
+    _rows_per,
+    _tickets_all,
+    _tickets_per,
+    _worst,
+    window_fields,
+    window_tickets,
+)
 
 N_EXAMPLES = 5
 # Tables without which no figure can be computed: absent or empty, every rule on them fails
@@ -65,10 +76,6 @@ def _exception_message(info) -> str:
         msgs = [_exception_message(v) for v in info.values()]
         return "; ".join(dict.fromkeys(m for m in msgs if m))
     return str(info)
-
-
-def _pct(count: int, total: int) -> float:
-    return round(100.0 * count / total, 4) if total else 0.0
 
 
 def _examples(df: pd.DataFrame, table: str, positions: list[int], n: int) -> list[str]:
@@ -272,7 +279,10 @@ def run_rules(
     its figures of ``period`` read, :func:`siamlib.completeness.scored_months`; absent:
     ``period`` alone) applies the same limit to each of them: a row's month columns hold the
     reported month's counts unless an earlier month is over the limit, then that month's
-    (``month`` names it; the latest such).
+    (``month`` names it; the latest such). A ticket-event quarantine rule's window columns
+    (``window_elements`` ...) count tickets the same way over the whole window
+    (:func:`siamlib.quality_units.window_tickets`), with or without ``period``; other rules'
+    are their element and unexpected counts.
     """
     t0 = time.perf_counter()
     gx, context = _gx()
@@ -420,6 +430,7 @@ def run_rules(
         return in_month[table, month]
 
     units: list[np.ndarray] = []  # each event's ticket (_event_units), each ticket's supplier
+    win: dict = {}  # each supplier's tickets of the window (window_tickets)
 
     def event_units() -> list[np.ndarray]:
         if not units:
@@ -475,8 +486,11 @@ def run_rules(
         # A failing ticket event takes its whole ticket out (quarantine.quarantine): the month
         # limit counts tickets, the share of the month's tickets the rule removes (in events,
         # one bad event of a ticket with ten weighed a tenth of what it takes out).
-        by_ticket = rule.table == "ticket_events" and bool(inm)
-        if by_ticket:
+        # The window's limit likewise counts the tickets taken out (window_tickets), with or
+        # without a month.
+        in_tickets = rule.table == "ticket_events" and rule.severity == "quarantine"
+        by_ticket = in_tickets and bool(inm)
+        if in_tickets:
             unit, owner = event_units()
             tk_in = {m: month_of("tickets", m) for m in inm}
         in_all = {
@@ -486,18 +500,17 @@ def run_rules(
             for m, x in inm.items()
         }
         unit_of = "tickets" if by_ticket else rule.table
-        records.append(
-            {
-                **base,
-                "scope": "supplier",
-                "passed": o.success,
-                "element_count": len(df),
-                "unexpected_count": o.count,
-                "unexpected_pct": _pct(o.count, len(df)),
-                "examples": _examples(df, rule.table, o.index, n_examples),
-                **_month_fields(period, _worst(period, months_of(ALL), in_all), unit_of),
-            }
-        )
+        estate_row = {
+            **base,
+            "scope": "supplier",
+            "passed": o.success,
+            "element_count": len(df),
+            "unexpected_count": o.count,
+            "unexpected_pct": _pct(o.count, len(df)),
+            "examples": _examples(df, rule.table, o.index, n_examples),
+            **_month_fields(period, _worst(period, months_of(ALL), in_all), unit_of),
+        }
+        records.append(estate_row)
         counts, examples = pd.Series(dtype="int64"), {}
         second = also.get(rule.rule_id)
         # Rows also counted against a second supplier (Rule.also_counts, <NA> where it is the
@@ -530,6 +543,12 @@ def run_rules(
                 _rows_per(attr[x], None if second is None else second[x]),
                 failing.loc[x[failing["pos"].to_numpy()], "who"].value_counts(),
             )
+        in_window = {}  # supplier -> the window columns, in tickets (ticket-event rules)
+        if in_tickets:
+            whole, win_rows, win_bad = window_tickets(unit, owner, attr, second, failing, win)
+            estate_row.update(window_fields(*whole, "tickets"))
+            for who in {*win_rows.index, *win_bad.index}:
+                in_window[who] = window_fields(win_rows.get(who, 0), win_bad.get(who, 0), "tickets")
         who_list = list(suppliers) + ([UNATTRIBUTED] if UNATTRIBUTED in counts.index else [])
         for who in who_list:
             bad = int(counts.get(who, 0))
@@ -547,6 +566,7 @@ def run_rules(
                     **_month_fields(
                         period, _worst(period, months_of(who), per_month, who), unit_of
                     ),
+                    **in_window.get(who, window_fields(0, 0, "tickets") if in_tickets else {}),
                 }
             )
     try:
@@ -565,139 +585,6 @@ def run_rules(
         ),
         period=period or "",
     )
-
-
-def _rows_per(attr: pd.Series, second: pd.Series | None) -> pd.Series:
-    """Rows per supplier: each row's own, plus a second supplier's (Rule.also_counts).
-
-    >>> _rows_per(pd.Series(["x", "x", "y"]), pd.Series(["y", None, None])).to_dict()
-    {'x': 2.0, 'y': 2.0}
-    """
-    rows = attr.value_counts()
-    return rows if second is None else rows.add(second.value_counts(), fill_value=0)
-
-
-def _worst(
-    period: str | None, months: Sequence[str], counts: Mapping, who: str | None = None
-) -> tuple[str, int, int] | None:
-    """The month a result row's month columns show, ``(month, rows, failing)``: ``period``
-    unless an earlier month of ``months`` is over the month limit, then the latest such.
-    ``counts``: month -> ``(rows, failing)``, or (``who`` given) month -> per-supplier
-    ``(rows, failing)`` series. ``None`` when no month was checked.
-
-    >>> _worst("2026-10", ["2026-08", "2026-09", "2026-10"],
-    ...        {"2026-08": (12, 9), "2026-09": (10, 0), "2026-10": (11, 1)})
-    ('2026-08', 12, 9)
-    >>> _worst("2026-10", ["2026-09", "2026-10"], {"2026-09": (10, 0), "2026-10": (11, 1)})
-    ('2026-10', 11, 1)
-    """
-    if not period or not counts:
-        return None
-
-    def of(m: str) -> tuple[str, int, int]:
-        got = counts.get(m, (0, 0))
-        if who is not None:
-            got = (got[0].get(who, 0), got[1].get(who, 0)) if m in counts else (0, 0)
-        return m, int(got[0]), int(got[1])
-
-    found = [of(m) for m in months if m in counts]
-    over = [c for c in found if bool(qr.over_month_limit(c[2], _pct(c[2], c[1])))]
-    if any(c[0] == period for c in over) or not over:
-        return of(period)
-    return max(over)
-
-
-def _month_fields(period: str | None, counted: tuple[str, int, int] | None, unit: str = "") -> dict:
-    """The month columns of a result row: of ``counted`` (``(month, rows, failing)``, from
-    :func:`_worst`), for the reported ``period``, counted in rows of the table ``unit``;
-    ``None``: the rule's months are not checked, the columns keep their defaults.
-
-    >>> _month_fields("2026-10", ("2026-10", 12, 9), "tickets")
-    {'period': '2026-10', 'month': '2026-10', 'month_elements': 12, 'month_count': 9, \
-'month_pct': 75.0, 'month_unit': 'tickets'}
-    """
-    if not period or counted is None:
-        return {}
-    month, rows, bad = counted
-    return {
-        "period": period,
-        "month": month,
-        "month_elements": rows,
-        "month_count": bad,
-        "month_pct": _pct(bad, rows),
-        "month_unit": unit,
-    }
-
-
-def _event_units(ticket_id: pd.Series, tpos: np.ndarray, n_tickets: int) -> np.ndarray:
-    """The ticket each event takes out when it fails, as a number: its row in ``tickets``
-    (``tpos``, :func:`~siamlib.quality_cross._event_ticket_rows`); for an event of no known
-    ticket, one number per ticket id after those (its events go together), and one per event
-    whose id is missing (it goes alone).
-
-    >>> _event_units(pd.Series(["A", "Z", "Z", None]), np.array([0, -1, -1, -1]), 2).tolist()
-    [0, 2, 2, 3]
-    """
-    unit = np.asarray(tpos, dtype=np.int64).copy()
-    away = np.flatnonzero(unit < 0)
-    if len(away):
-        codes, _ = pd.factorize(ticket_id.iloc[away])  # a missing id: -1
-        codes = np.asarray(codes, dtype=np.int64)
-        lone = codes < 0
-        codes[lone] = codes.max(initial=-1) + 1 + np.arange(int(lone.sum()))
-        unit[away] = n_tickets + codes
-    return unit
-
-
-def _tickets_all(
-    unit: np.ndarray, n_tickets: int, tk_in: np.ndarray, x: np.ndarray, bad_pos: np.ndarray
-) -> tuple[int, int]:
-    """The estate's month of a ticket-event rule in tickets, ``(tickets, taken out)``: the
-    month's tickets (``tk_in``) and ticket ids of its events (``x``) not in ``tickets``, and
-    those with a failing event (``bad_pos``). ``unit``: :func:`_event_units`.
-
-    >>> _tickets_all(np.array([0, 0, 1, 2]), 2, np.array([True, True]),
-    ...              np.array([True, True, True, True]), np.array([0, 1, 3]))
-    (3, 2)
-    """
-    away = x & (unit >= n_tickets)
-    rows = int(tk_in.sum()) + len(np.unique(unit[away]))
-    return rows, len(np.unique(unit[bad_pos[x[bad_pos]]]))
-
-
-def _tickets_per(
-    unit: np.ndarray,
-    owner: np.ndarray,
-    tk_in: np.ndarray,
-    x: np.ndarray,
-    attr: pd.Series,
-    second: pd.Series | None,
-    failing: pd.DataFrame,
-) -> tuple[pd.Series, pd.Series]:
-    """:func:`_tickets_all` per supplier, ``(tickets, taken out)`` series: its own tickets of
-    the month (``owner``: each ticket's supplier), the month's events' tickets counted against
-    it otherwise (``attr`` for those of no known ticket, ``second``: Rule.also_counts), each
-    once, and those of them with a failing event of the month (``failing``: who, pos).
-
-    >>> rows, bad = _tickets_per(np.array([0, 0, 1]), np.array(["x", "y"]),
-    ...     np.array([True, True]), np.array([True, True, True]), pd.Series(["x", "x", "y"]),
-    ...     None, pd.DataFrame({"who": ["x", "x"], "pos": [0, 1]}))
-    >>> rows.to_dict(), bad.to_dict()
-    ({'x': 1, 'y': 1}, {'x': 1})
-    """
-    pairs = [pd.DataFrame({"who": owner[tk_in], "unit": np.flatnonzero(tk_in)})]
-    away = x & (unit >= len(owner))
-    also = x & (second.notna().to_numpy() if second is not None else False)
-    if away.any():
-        pairs.append(pd.DataFrame({"who": attr.to_numpy()[away], "unit": unit[away]}))
-    if also.any():
-        pairs.append(
-            pd.DataFrame({"who": second[also].astype("str").to_numpy(), "unit": unit[also]})
-        )
-    rows = pd.concat(pairs, ignore_index=True).drop_duplicates() if len(pairs) > 1 else pairs[0]
-    pos = failing["pos"].to_numpy()
-    hit = pd.DataFrame({"who": failing["who"].to_numpy()[x[pos]], "unit": unit[pos[x[pos]]]})
-    return rows["who"].value_counts(), hit.drop_duplicates()["who"].value_counts()
 
 
 def _quarantine_rows(df: pd.DataFrame, rule: Rule, pos: np.ndarray, attr: pd.Series):

@@ -14,6 +14,9 @@ that depend on a quarantined row:
 Too many bad rows is not a quarantine but a block: a supplier with at least
 :data:`BLOCK_MIN_ROWS` rows *and* more than :data:`BLOCK_PCT` percent of a table's rows failing
 one quarantine rule is blocked (see :func:`over_limit`), as the data is then not trustworthy.
+For a ticket-event rule both counts are in tickets (:mod:`siamlib.quality_units`): a failing
+event takes its whole ticket out, so 156 of a tower's 2,459 tickets with one bad event each
+are 6.3 % of what it loses, though only 0.5 % of its events.
 
 The same limit is applied a second time to the reported month alone (:func:`over_month_limit`),
 since the window's 13 months can hide a month whose figures the quarantine empties: 9 of a
@@ -23,7 +26,7 @@ and drop its service credit. So a supplier is also blocked when at least
 :data:`MONTH_BLOCK_MIN_ROWS` of its rows *of the month* and more than :data:`BLOCK_PCT` percent
 of them fail one quarantine rule. A row belongs to the month when its life overlaps it
 (:func:`month_rows`): the rows any measure of the month can read. A ticket-event rule's month
-is counted in tickets (:func:`siamlib.quality_runner.run_rules`): a failing event takes its
+is counted in tickets (:func:`siamlib.quality_units._tickets_all`): a failing event takes its
 whole ticket out, so the limit weighs the month's tickets with a failing event against the
 month's tickets (180 of 1,800 tickets are 10 %, though their 360 events are 2 % of 18,000).
 

@@ -145,6 +145,10 @@ class Estate(_Strict):
     # the longest outage the data-quality gate accepts (rule OUT-015): a start or end keyed a
     # month early or late would count a month of downtime; raise it for a known long outage
     max_outage_days: int = Field(default=7, ge=1, le=366)
+    # how far outside its planned window a change may end (rule CHG-025): changes count in the
+    # month of their actual_end, so an end keyed a month late would move it to another month;
+    # over 31 days a month typo would pass, so the slack stays under a month
+    change_end_slack_days: int = Field(default=7, ge=1, le=31)
     suppliers: list[Supplier] = Field(min_length=1)
     assignment_groups: list[AssignmentGroup] = Field(default_factory=list)
     designed_routes: list[DesignedRoute] = Field(default_factory=list)

@@ -661,3 +661,17 @@ def test_a_longest_outage_of_no_days_or_over_a_year_is_refused_naming_the_key(pa
     _edit(params_copy / "estate.yaml", lambda d: d.update(max_outage_days=bad))
     msg = _error(params_copy)
     assert "estate.yaml" in msg and "max_outage_days" in msg
+
+
+def test_the_change_end_slack_defaults_to_7_days_and_loads_from_the_estate(params_copy):
+    assert fixture_params().estate.change_end_slack_days == 7
+    _edit(params_copy / "estate.yaml", lambda d: d.update(change_end_slack_days=3))
+    assert load_params(params_copy).estate.change_end_slack_days == 3
+
+
+@pytest.mark.parametrize("bad", [0, -2, 32, 7.5, "a week"])
+def test_a_change_end_slack_of_no_days_or_over_a_month_is_refused_naming_the_key(params_copy, bad):
+    # Over 31 days a change's end keyed a month late (CHG-025's case) would pass.
+    _edit(params_copy / "estate.yaml", lambda d: d.update(change_end_slack_days=bad))
+    msg = _error(params_copy)
+    assert "estate.yaml" in msg and "change_end_slack_days" in msg

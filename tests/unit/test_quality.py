@@ -186,13 +186,29 @@ def add_survey(**values):
 
 
 def copy_row(table: str, row: int, new_id: str):
-    """Append a copy of one row under a new id (every other column the same)."""
+    """Append a copy of one row under a new id (a ticket with a copy of its events)."""
 
     def mutate(tables):
         df = tables[table]
-        extra = df.iloc[[row]].copy()
-        extra[schema.TABLES[table].key[0]] = new_id
-        tables[table] = pd.concat([df, extra], ignore_index=True)
+        key = schema.TABLES[table].key[0]
+        extra = df.iloc[[row]].assign(**{key: new_id})
+        tables[table] = schema.coerce(table, pd.concat([df, extra], ignore_index=True))
+        if table == "tickets":
+            ev = tables["ticket_events"]
+            mine = ev[ev["ticket_id"].astype("str") == df[key].iloc[row]]
+            both = pd.concat([ev.astype(object), mine.astype(object).assign(ticket_id=new_id)],
+                             ignore_index=True)  # fmt: skip
+            tables["ticket_events"] = schema.coerce("ticket_events", both)
+
+    return mutate
+
+
+def then(*mutations):
+    """The mutations one after another."""
+
+    def mutate(tables):
+        for m in mutations:
+            m(tables)
 
     return mutate
 
@@ -260,6 +276,15 @@ CASES = {
     "TKT-040": (set_cell("tickets", 1, "ticket_id", "inc1"), "inc1"),
     # REQ3 (resolved) relabelled cancelled: its events show the resolution.
     "TKT-042": (set_cell("tickets", 2, "status", "cancelled"), "REQ3"),
+    # INC1 and its four events written again as INC9: it would count twice.
+    # (Timed to the second: the rule does not judge records timed to the minute.)
+    "TKT-050": (
+        then(
+            set_cell("tickets", 0, "closed_at", ts("2026-01-08 12:00:07")),
+            copy_row("tickets", 0, "INC9"),
+        ),
+        "INC9",
+    ),
     "EVT-001": (drop_column("ticket_events", "support_level"), "support_level"),
     "EVT-002": (naive("ticket_events", "event_at"), "event_at (datetime64[us])"),
     "EVT-003": (set_cell("ticket_events", 1, "event_seq", 1), "INC1#1"),
@@ -313,6 +338,8 @@ CASES = {
     "PRB-019": (set_cell("problems", 1, "problem_id", "PRB\u200e2"), "PRB\u200e2"),
     "PRB-020": (set_cell("problems", 1, "problem_id", "prb1"), "prb1"),
     "PRB-021": (copy_row("problems", 1, "PRB2-B"), "PRB2-B"),
+    # PRB1 (reactive, INC1 opened 5 January) opened a month early, before any incident.
+    "PRB-030": (set_cell("problems", 0, "opened_at", ts("2025-12-06 09:00")), "PRB1"),
     "CHG-001": (drop_column("changes", "outcome"), "outcome"),
     "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
     "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
@@ -384,6 +411,8 @@ CASES = {
     "IMP-016": (set_cell("improvements", 1, "improvement_id", "IMP2 "), "IMP2 "),
     "IMP-017": (set_cell("improvements", 1, "improvement_id", "IMP 1"), "IMP 1"),
     "IMP-018": (copy_row("improvements", 1, "IMP2-B"), "IMP2-B"),
+    # IMP2 (approved 6 January) delivered on the 5th: after it was raised, before approval.
+    "IMP-030": (set_cell("improvements", 1, "delivered_at", ts("2026-01-05 10:00")), "IMP2"),
     "SRV-001": (drop_column("surveys", "respondent"), "respondent"),
     "SRV-002": (set_cell("surveys", 1, "response_id", "S1"), "S1"),
     "SRV-003": (set_cell("surveys", 1, "response_id", NA), "(row 2)"),

@@ -365,7 +365,7 @@ def test_the_gate_cache_key_follows_the_months_the_contracts_read():
     )
     other = PARAMS.model_copy(update={"contracts": {**PARAMS.contracts, "hosting": longer}})
     assert compute_cache.keys({"tickets.parquet": "a"}, other, PERIOD, None)["gate"] != k
-    assert compute_cache.GATE_FORMAT == 4
+    assert compute_cache.GATE_FORMAT == 5
 
 
 # ------------------------------------------- ticket events: counted in the tickets taken out ----
@@ -440,14 +440,15 @@ def test_five_of_fifty_october_tickets_with_a_bad_event_block_though_only_2_5_pc
 
 
 def test_events_of_tickets_of_another_month_count_in_neither_the_months_tickets_nor_its_failures():
-    # September: 10 of 40 tickets with a failing event; October: 4 of 50. October counts its
-    # own 50 tickets and 4 failures (under 5): quarantined, not blocked.
+    # September: 5 of 40 tickets with a failing event; October: 4 of 50. October counts its
+    # own 50 tickets and 4 failures (under 5): quarantined, not blocked (9 tickets in all,
+    # under the window's minimum of 10).
     plan = [p for p in hosting_200(october_bad=0, october=50) if p[1] != "2026-09"]
     tables = tickets([*plan, ("hosting", "2026-09", 40, 0)])
-    tables = bad_events(tables, ids("2026-09", 10) + ids(PERIOD, 4), support_level=9)
+    tables = bad_events(tables, ids("2026-09", 5) + ids(PERIOD, 4), support_level=9)
     result = gate_rule(tables, "EVT-011")
     r = row(result, "hosting")
-    assert (r["unexpected_count"], r["month_elements"], r["month_count"]) == (14, 50, 4)
+    assert (r["unexpected_count"], r["month_elements"], r["month_count"]) == (9, 50, 4)
     assert result.ok
     # A September ticket resolved in October is October's too (its figures read it).
     tk = tables["tickets"].copy()
@@ -486,3 +487,63 @@ def test_results_from_before_the_month_unit_say_their_month_counts_in_the_rules_
     old = quality.results_frame([{"rule_id": "EVT-011", "table": "ticket_events",
         "period": PERIOD, "month_elements": 200, "month_count": 12, "month_pct": 6.0}])  # fmt: skip
     assert "12 of 200 ticket events (6%) fail EVT-011" in quality.month_text(next(old.itertuples()))
+
+
+# ------------------------------------ ticket events: the window's limit counts tickets too ----
+# The window's limit (10 rows and more than 5 %) counted events: 12 of hosting's 200 tickets
+# with one failing event are 12 of its 800 events (1.5 %), and the quarantine took 6 % of its
+# tickets out unblocked. One failing ticket a month spread over the window (the month limit's
+# minimum is 5 a month) was invisible to both limits.
+SPREAD = [ids(m, 1)[0] for m in EARLIER]  # one hosting ticket in each of 12 earlier months
+
+
+@pytest.mark.parametrize("period", [PERIOD, None])
+def test_twelve_of_200_tickets_with_one_bad_event_each_block_by_the_windows_limit_in_tickets(
+    period,
+):
+    tables = bad_events(tickets(hosting_200(october_bad=0)), SPREAD, support_level=9)
+    result = quality.run_rules(tables, [RULES["EVT-011"]], SUPPLIERS, window=WINDOW,
+                               period=period, tz=TZ)  # fmt: skip
+    r = row(result, "hosting")
+    assert (r["element_count"], r["unexpected_count"]) == (800, 12)  # events, as checked
+    assert (r["window_elements"], r["window_count"], r["window_pct"], r["window_unit"]) == (
+        200, 12, 6.0, "tickets"
+    )  # fmt: skip
+    assert r["month_count"] == 0  # no month holds 5
+    assert quality.blocking_failures(result, "hosting")["rule_id"].tolist() == ["EVT-011"]
+    assert quality.blocking_failures(result, "network").empty
+    assert not quality.blocking_failures(result, "integrator", ["ticket_events"]).empty
+    whole = row(result, quality.ALL)
+    assert (whole["window_elements"], whole["window_count"]) == (200, 12)
+    assert (
+        "(too many rows to quarantine: 12 of 200 tickets (6%) have a ticket event failing "
+        "EVT-011 (which takes its whole ticket out))"
+    ) in quality.blocking_message(result, "hosting")
+
+
+def test_nine_spread_tickets_with_bad_events_stay_quarantined_under_the_windows_minimum():
+    # 9 tickets (4.5 %, under 10): quarantined, listed, not blocked.
+    tables = bad_events(tickets(hosting_200(october_bad=0)), SPREAD[:9], support_level=9)
+    result = gate_rule(tables, "EVT-011")
+    assert tuple(row(result, "hosting")[["window_elements", "window_count"]]) == (200, 9)
+    assert result.ok
+    assert set(result.quarantined["ticket_id"]) == set(SPREAD[:9])
+
+
+def test_a_second_supplier_counts_its_held_tickets_over_the_window():
+    # EVT-017, as the month test: network holds an event of 5 hosting tickets, over the window.
+    tables = bad_events(tickets(hosting_200(october_bad=0)), SPREAD[:5],
+                        assignment_group="NET-NOC")  # fmt: skip
+    result = gate_rule(tables, "EVT-017")
+    got = {s: tuple(row(result, s)[["window_elements", "window_count"]]) for s in SUPPLIERS}
+    assert (got["hosting"], got["network"], got["euc"]) == ((200, 5), (5, 5), (0, 0))
+
+
+def test_results_from_before_the_window_columns_count_the_rules_rows():
+    old = quality.results_frame([{"rule_id": "EVT-011", "table": "ticket_events",
+        "severity": "quarantine", "passed": False, "element_count": 800,
+        "unexpected_count": 12, "unexpected_pct": 1.5}])  # fmt: skip
+    r = old.iloc[0]
+    assert (r["window_elements"], r["window_count"], r["window_unit"]) == (800, 12, "")
+    assert not quality.blocks(old).any()
+    assert quality.window_text(next(old.itertuples())) == ""

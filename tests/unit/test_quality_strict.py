@@ -1,0 +1,120 @@
+"""siamlib.quality_strict: dates against the rest of a record (PRB-030, IMP-030) and the same
+record under another id (TKT-050, CHG-030, PRB-031, IMP-031), on the hand-written good
+dataset of tests/unit/test_quality.py (January 2026)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from siamlib import quality, quality_strict
+from tests.unit.test_quality import (
+    RULES,
+    SUPPLIERS,
+    WINDOW,
+    copy_row,
+    good_tables,
+    set_cell,
+    then,
+    ts,
+)
+
+
+def gate(tables, rule_id: str) -> quality.QualityResult:
+    return quality.run_rules(tables, [RULES[rule_id]], SUPPLIERS, window=WINDOW)
+
+
+def row(result, who: str = quality.ALL) -> pd.Series:
+    res = result.results
+    return res[res["supplier_id"] == who].iloc[0]
+
+
+def mutated(*mutations) -> dict[str, pd.DataFrame]:
+    tables = good_tables()
+    then(*mutations)(tables)
+    return tables
+
+
+# INC1 (hosting, 4 events) timed to the second: its closure at 12:00:07.
+TIMED = set_cell("tickets", 0, "closed_at", ts("2026-01-08 12:00:07"))
+
+
+# ------------------------------------------------------------------------------ TKT-050 ----
+def test_a_ticket_copied_with_its_events_under_a_new_id_blocks_its_supplier_naming_both():
+    result = gate(mutated(TIMED, copy_row("tickets", 0, "INC9")), "TKT-050")
+    assert RULES["TKT-050"].severity == "blocking"
+    assert sorted(row(result)["examples"]) == ["INC1", "INC9"]
+    assert row(result, "hosting")["unexpected_count"] == 2
+    assert quality.blocking_failures(result, "hosting")["rule_id"].tolist() == ["TKT-050"]
+    assert quality.blocking_failures(result, "network").empty
+
+
+def test_twins_timed_to_the_minute_are_not_judged():
+    # As the ServiceNow log's 43 twins: every time on a whole minute, two calls of one minute.
+    result = gate(mutated(copy_row("tickets", 0, "INC9")), "TKT-050")
+    assert row(result)["passed"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # one event of the copy a second later
+        set_cell("ticket_events", 9, "event_at", ts("2026-01-05 09:10:01")),
+        # the copy's category differs
+        set_cell("tickets", 3, "category", "spam"),
+    ],
+)
+def test_a_copy_differing_in_one_event_or_one_column_is_another_ticket(change):
+    # the copy's events are appended after the good log's 9 (rows 9-12 are INC9's)
+    result = gate(mutated(TIMED, copy_row("tickets", 0, "INC9"), change), "TKT-050")
+    assert row(result)["passed"]
+
+
+# ------------------------------------------------------------------------------ PRB-030 ----
+@pytest.mark.parametrize(
+    ("opened", "passes"),
+    [
+        ("2025-12-30 09:00", True),
+        ("2025-12-29 09:00", True),
+        ("2025-12-29 08:59", False),
+        ("2025-12-06 09:00", False),
+    ],
+)
+def test_a_reactive_problem_is_raised_at_most_7_days_before_its_first_incident(opened, passes):
+    # PRB1 (reactive) is linked from INC1, opened 2026-01-05 09:00: 7 days before passes, a
+    # minute more fails, and so does its opening keyed a month early.
+    tables = mutated(set_cell("problems", 0, "opened_at", ts(opened)))
+    r = row(gate(tables, "PRB-030"))
+    assert bool(r["passed"]) == passes
+    assert r["examples"] == ([] if passes else ["PRB1"])
+
+
+def test_proactive_and_unlinked_problems_are_not_judged_by_their_incidents():
+    proactive = mutated(set_cell("problems", 0, "opened_at", ts("2025-12-06 09:00")),
+                        set_cell("problems", 0, "origin", "proactive"))  # fmt: skip
+    assert row(gate(proactive, "PRB-030"))["passed"]
+    unlinked = mutated(set_cell("problems", 0, "opened_at", ts("2025-12-06 09:00")),
+                       set_cell("tickets", 0, "problem_id", None))  # fmt: skip
+    r = row(gate(unlinked, "PRB-030"))
+    assert r["passed"] and r["unexpected_count"] == 0
+
+
+# ------------------------------------------------------------------------------ IMP-030 ----
+@pytest.mark.parametrize(
+    ("delivered", "passes"), [("2026-01-05 10:00", False), ("2026-01-06 10:00", True)]
+)
+def test_an_improvement_is_not_delivered_before_it_was_approved(delivered, passes):
+    # IMP2: raised 4 January, approved 6 January 10:00 (IMP-014 passes both: after raising).
+    tables = mutated(set_cell("improvements", 1, "delivered_at", ts(delivered)))
+    assert bool(row(gate(tables, "IMP-030"))["passed"]) == passes
+    assert bool(row(gate(tables, "IMP-014"))["passed"])
+
+
+# ---------------------------------------------------------------------- fixed numbers ----
+def test_fixed_numbers_sit_above_the_numbered_rules_and_move_none():
+    ids = [r.rule_id for r in quality.build_rules(SUPPLIERS)]
+    for fixed in ("TKT-050", "CHG-030", "PRB-030", "PRB-031", "IMP-030", "IMP-031"):
+        assert fixed in ids
+    assert "TKT-041" in ids and "TKT-042" not in ids  # the numbered ones end where they did
+    with pytest.raises(ValueError, match="TKT-041 is both a fixed rule number"):
+        quality_strict.fixed_numbers("TKT", [41], 41)

@@ -62,6 +62,7 @@ class LevelLine:
     cause: str = ""  # the cause alone, as named once per supplier sentence
     counts: str = ""  # the cause's counts for this level (linked tickets, downtime minutes)
     value: str = ""  # its figure as the scorecard states it (98.65%), for a brief mention
+    expected: str = ""  # the contract's expected figure, stated the same way (99.5%)
 
     @property
     def driver(self) -> str:
@@ -451,6 +452,7 @@ def supplier_line(
                 cause,
                 counts,
                 _value(lv["actual"], str(lv["unit"])),
+                _value(lv["expected"], str(lv["unit"])),
             )
         )
     own = cards[cards["supplier_id"] == sid]
@@ -466,7 +468,10 @@ def supplier_line(
     shown = "; ".join(lv.text for lv in levels[:MAX_LEVELS])
     more = len(levels) - MAX_LEVELS
     # the rest named briefly: the board's email has no scorecard to send a reader to
-    brief = "; ".join(f"{lv.label} {lv.rag} at {lv.value}" for lv in levels[MAX_LEVELS:])
+    brief = "; ".join(
+        f"{lv.label} {lv.rag} at {lv.value} against {lv.expected} expected"
+        for lv in levels[MAX_LEVELS:]
+    )
     tail = f"; and {more} more below expected: {brief}" if more > 0 else ""
     reds = sum(lv.rag == "red" for lv in levels)
     ambers = len(levels) - reds

@@ -494,6 +494,9 @@ def tiles(items: Iterable[Mapping]) -> str:
     )
 
 
+PROSE_CHARS = 40  # a text column holding a longer value is prose (class "prose")
+
+
 def table(
     df: pd.DataFrame,
     rag_column: str | None = None,
@@ -532,15 +535,24 @@ def table(
     head = "".join(
         f'<th scope="col"{head_right if c in numeric else ""}>{esc(label(c))}</th>' for c in cols
     )
+    shown_df = df.head(max_rows)
+    # Prose columns (a note, "what it covers") keep a readable width on a phone: squeezed
+    # beside other columns they wrapped word by word into cells hundreds of pixels tall.
+    prose = {
+        c
+        for c in cols
+        if c not in numeric and shown_df[c].astype("str").str.len().max(skipna=True) > PROSE_CHARS
+    }
+    wide = ' class="prose"'
     rows = []
-    for rec in df.head(max_rows).itertuples(index=False):
+    for rec in shown_df.itertuples(index=False):
         values = dict(zip(cols, rec, strict=True))
         style = ""
         if rag_column and rag_column in values:
             rag = values[rag_column] if values[rag_column] in RAGS else "grey"
             style = f' class="rag-{rag}" style="background:{RAG_BACKGROUND[rag]}"'
         cells = "".join(
-            f"<td{right if c in numeric else ''}>"
+            f"<td{right if c in numeric else (wide if c in prose else '')}>"
             f"{esc(formats[c](values[c]) if c in formats else fmt_cell(values[c], tz))}</td>"
             for c in cols
         )

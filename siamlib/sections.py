@@ -244,6 +244,14 @@ def level_trend_chart(bundle: dict) -> alt.FacetChart:
     )
 
 
+# What the clock table's three hour columns count (the contract measures business hours).
+CLOCK_NOTE = (
+    "Business hours: the contract's working hours with the clock running (what the targets "
+    "judge). Paused hours: working hours on hold in a pause status. Elapsed hours: calendar "
+    "time from opening to resolution, nights, weekends and pauses included."
+)
+
+
 def clock_table(bundle: dict) -> str:
     """Tickets resolved in the period by priority, breaches and mean times (hours)."""
     cs = _f(bundle, "clocks_summary").copy()
@@ -256,9 +264,10 @@ def clock_table(bundle: dict) -> str:
         "breached",
         "mean business hours",
         "mean paused hours",
-        "mean actual hours",
+        "mean elapsed hours",
     ]
-    return present.table(cs, numeric=cs.columns[1:], caption="Resolution clocks (hours)")
+    table = present.table(cs, numeric=cs.columns[1:], caption="Resolution clocks (hours)")
+    return table + f"<p class='note'>{CLOCK_NOTE}</p>"
 
 
 def attribution_chart(bundle: dict) -> alt.Chart:

@@ -98,10 +98,12 @@ def _check_paths(
         )
 
 
-def _finish(result, out: Path, name: str | None, replace: bool = False) -> None:
+def _finish(
+    result, out: Path, name: str | None, replace: bool = False, shrink: bool = False
+) -> None:
     from siamlib.importers.files import write_import
 
-    written = write_import(result, out, name=name, replace=replace)
+    written = write_import(result, out, name=name, replace=replace, shrink=shrink)
     typer.echo(result.summary.to_text())
     what = "dataset and rejects" if result.window is not None else "rejects only (nothing imported)"
     typer.echo(f"  wrote {what} to {out} ({written['rejects'].name})")
@@ -197,11 +199,19 @@ def returns_cmd(
         str | None, typer.Option("--tz", help="Time zone of the dates (default: the estate's).")
     ] = None,
     params: ParamsOpt = None,
+    shrink: Annotated[
+        bool,
+        typer.Option(
+            "--shrink",
+            help="Replace a held month even with fewer than half its rows (refused otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Import a supplier return (improvement register or survey results).
 
     Into a folder that already holds a dataset the return merges: the submitting supplier's
-    rows of the periods the file covers are replaced, everything else is kept.
+    rows of the periods the file covers are replaced, everything else is kept. A return that
+    would leave fewer than half of a held month's rows is refused unless --shrink.
     """
     from siamlib.importers.returns import KINDS, import_returns
 
@@ -209,4 +219,4 @@ def returns_cmd(
         _fail(f"--kind must be one of {', '.join(KINDS)}")
     _check_paths(file, out, params=params)
     result = _run(import_returns, file, kind, supplier_id=supplier, tz=tz, params_root=params)
-    _run(_finish, result, out, None)
+    _run(_finish, result, out, None, shrink=shrink)

@@ -350,7 +350,12 @@ def _old_part(out: Path, name: str, read):
 
 
 def write_import(
-    result: ImportResult, out: Path | str, name: str | None = None, *, replace: bool = False
+    result: ImportResult,
+    out: Path | str,
+    name: str | None = None,
+    *,
+    replace: bool = False,
+    shrink: bool = False,
 ) -> dict[str, Path]:
     """Write an import into folder ``out``: dataset tables, rejects CSV and summary JSON.
 
@@ -368,6 +373,9 @@ def write_import(
       A row whose id the dataset holds for another supplier is rejected, never merged.
       A rejected row removes nothing: the held rows of a (supplier, period) it may belong to
       are kept unless a valid row has their id. ``summary.replaced`` says what was replaced.
+      A return that would replace a held (supplier, period) with fewer than half its rows
+      raises :class:`ImporterError` unless ``shrink`` (``--shrink``): a truncated file
+      would move that month's figures with nothing said (:func:`check_shrink`).
     - An event log into a folder that already holds a dataset raises :class:`ImporterError`
       unless ``replace``, which swaps in a folder holding only the new import.
 
@@ -405,6 +413,8 @@ def write_import(
             # First: rows whose id the dataset holds for another supplier are rejected, which
             # may leave no row (then the dataset stays as it is) and narrows the window.
             merged = merge_into(result, old_rows)
+            if not shrink:
+                check_shrink(result)
         window = result.window
         tables = result.tables
         if window is not None:
@@ -442,3 +452,39 @@ def write_import(
         )
         written["summary"] = out / summary_path.name
     return written
+
+
+SHRINK_SHARE = 0.5  # a return keeping fewer than this share of a held month's rows is refused
+
+
+def check_shrink(result: ImportResult) -> None:
+    """Refuse a return that replaces a held (supplier, period) with fewer than half its rows.
+
+    A return replaces its supplier's rows of the periods it covers, by design (a corrected
+    resubmission). A file cut short (one row of a month's 36 survey responses) would then
+    move that month's figures (a probe: CSAT 4.16 amber to 4.46 green) and only the import
+    summary would say so. Replacing with fewer rows stays possible, deliberately, with
+    ``--shrink``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> r = SimpleNamespace(summary=SimpleNamespace(source="s.csv", kind="surveys", replaced=[
+    ...     {"table": "surveys", "supplier_id": "hosting", "periods": ["2026-10"],
+    ...      "rows_removed": 36, "rows_added": 1}]))
+    >>> try:
+    ...     check_shrink(r)
+    ... except ImporterError as e:
+    ...     print(str(e)[:71])
+    s.csv: would replace hosting's 36 surveys rows of 2026-10 with 1 (fewer
+    """
+    s = result.summary
+    for r in s.replaced:
+        removed, added = int(r["rows_removed"]), int(r["rows_added"])
+        if removed and added < removed * SHRINK_SHARE:
+            raise ImporterError(
+                f"{s.source}: would replace {r['supplier_id']}'s {removed} {r['table']} rows "
+                f"of {', '.join(r['periods'])} with {added} (fewer than half): a return cut "
+                "short would move that month's figures; check the file, or pass --shrink to "
+                "replace them anyway"
+            )

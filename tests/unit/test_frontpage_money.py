@@ -174,7 +174,9 @@ def test_levels_beyond_the_few_named_are_listed_briefly_not_sent_to_a_scorecard(
     cards = pd.DataFrame(rows, columns=list(CARDS.columns))
     host = frontpage.front_page(_bundle(cards=cards)).suppliers[0]
     assert "see the scorecard" not in host.sentence
-    assert host.sentence.endswith("; and 1 more below expected: Level 1 amber at 5%.")
+    assert host.sentence.endswith(
+        "; and 1 more below expected: Level 1 amber at 5% against 3% expected."
+    )
 
 
 def test_money_back_to_a_supplier_is_due_back_to_it_in_every_line():

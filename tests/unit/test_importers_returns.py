@@ -572,3 +572,28 @@ def test_a_partly_rejected_return_written_into_a_dataset_loses_no_row(tmp_path):
     summary = json.loads((out / "import_summary_surveys.json").read_text())
     assert summary["counts"] == {"rows_kept_for_rejects": 3}
     assert summary["notes"][0].startswith("kept 3 surveys row(s) of hosting for 2026-10")
+
+
+def test_a_return_cut_short_is_refused_unless_shrink_and_the_dataset_is_kept(tmp_path):
+    # Hosting's October: 4 rows held (H-S1..3, H-C1); a file with 1 row would replace them.
+    out = tmp_path / "ds"
+    base = tmp_path / "base.csv"
+    pd.DataFrame(FULL, columns=SURVEY_HEADER).to_csv(base, index=False)
+    write_import(import_returns(base, "surveys"), out)
+    before = io.read_table(out, "surveys")
+    short = tmp_path / "short.csv"
+    short.write_text(
+        ",".join(SURVEY_HEADER) + "\nH-S7,hosting,2026-10,satisfaction,customer,5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImporterError) as err:
+        write_import(import_returns(short, "surveys", supplier_id="hosting"), out)
+    assert str(err.value) == (
+        f"{short}: would replace hosting's 4 surveys rows of 2026-10 with 1 (fewer than "
+        "half): a return cut short would move that month's figures; check the file, or pass "
+        "--shrink to replace them anyway"
+    )
+    pd.testing.assert_frame_equal(io.read_table(out, "surveys"), before)
+    write_import(import_returns(short, "surveys", supplier_id="hosting"), out, shrink=True)
+    after = io.read_table(out, "surveys")
+    assert sorted(after.loc[after["supplier_id"] == "hosting", "response_id"]) == ["H-S7", "H-S9"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from siamlib import present
+from siamlib import present, report
 
 
 def test_negative_money_puts_the_minus_before_the_currency_sign():
@@ -133,3 +133,14 @@ def test_a_figure_scored_on_a_rolling_window_says_the_window_and_its_counts():
     assert present.scored_value({**row, "scored_on": "month"}) == "90%"
     csat = {**row, "actual": 4.16, "unit": "score 1-5", "scored_numerator": 41.6}
     assert present.scored_value(csat) == "4.16 of 5 (3 months rolling: 10 counted)"
+
+
+def test_a_column_of_long_text_is_marked_prose_so_a_phone_keeps_it_readable():
+    df = pd.DataFrame({"measure": ["handoffs", "ping_pong"],
+                       "what it covers": ["every move between suppliers, designed routes left out",
+                                          "short"],
+                       "raw": [0.5, 0.1]})  # fmt: skip
+    t = present.table(df)
+    assert t.count('<td class="prose">') == 2  # the whole column, short cells too
+    assert '<td class="prose">handoffs' not in t and "<td>handoffs</td>" in t
+    assert "td.prose" in report.report_css()

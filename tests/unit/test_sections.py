@@ -611,3 +611,12 @@ def test_the_handoff_heat_map_never_calls_a_designed_route_the_worst_pair():
         "Handoffs between suppliers, 2026-10 (every move, designed routes included; largest "
         "pair outlined)"
     )
+
+
+def test_the_clock_table_says_what_each_hours_column_counts():
+    cs = pd.DataFrame({"priority": [1], "resolved": [4], "breached": [1],
+                       "mean_business_h": [6.5], "mean_paused_h": [1.0],
+                       "mean_actual_h": [30.25]})  # fmt: skip
+    page = sections.clock_table({"frames": {"clocks_summary": cs}, "meta": {"period": "2026-10"}})
+    assert "mean elapsed hours" in page.lower() and "actual hours" not in page.lower()
+    assert sections.CLOCK_NOTE in page

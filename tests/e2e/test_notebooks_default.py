@@ -4,10 +4,9 @@ at the session's small dataset, from a working directory outside the project."""
 
 from __future__ import annotations
 
-import re
-
 import ast
 import multiprocessing as mp
+import re
 from concurrent.futures import ProcessPoolExecutor
 
 import nbformat

@@ -108,7 +108,7 @@ def alerts_section(bundle: dict) -> str:
     ...     "counted": ["1,310 of 2,945 business hours on the clock"],
     ...     "signal": ["signal at 25% or more"]})
     >>> html = alerts_section({"meta": {}, "frames": {"fairness_alerts": rows}})
-    >>> "<li>Clock-stop signal, Harbour" in html, "<td>1,310 of 2,945 business hours" in html
+    >>> "<li>Clock-stop signal, Harbour" in html, ">1,310 of 2,945 business hours" in html
     (True, True)
     """
     rows = _f(bundle, "fairness_alerts")

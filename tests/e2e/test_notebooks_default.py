@@ -97,4 +97,4 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(executed, pack, params, k
     name = batch.BOARD if kind == "board" else defaults["supplier_id"]
     page = pack.report_html(name).read_text(encoding="utf-8")
     # A dense chart's figure is "siam-chart siam-scroll" (it scrolls on a phone).
-    assert _charts(nb) == len(re.findall(r'<figure class="siam-chart[" ]', page)) > 0
+    assert _charts(nb) == len(re.findall(r'class="siam-chart(?: [^"]*)?"', page)) > 0

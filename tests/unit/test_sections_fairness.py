@@ -31,9 +31,7 @@ def test_a_suppliers_report_shows_its_alert_with_the_figures_behind_it():
     )
     # the figures: value, what it counts, when it raises the alert
     assert "<td>clock time paused</td>" in page and "1,310 of 2,945 business hours" in page
-    assert (
-        "<td>261 of 420 resolved tickets</td>" in page and "<td>signal at 25% or more</td>" in page
-    )
+    assert ">261 of 420 resolved tickets</td>" in page and "<td>signal at 25% or more</td>" in page
 
 
 def test_a_pack_written_before_alerts_carried_figures_still_shows_its_sentences():

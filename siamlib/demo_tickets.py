@@ -557,7 +557,9 @@ def _build_chunk(rng, e: _Estate, tg: _Targets, grid: _Grid, t: _Tickets, w: dic
     # the supplier of record: the one holding the ticket at its last resolution (in April the
     # Messaging group moves supplier, so a March ticket closed in April keeps its resolver)
     is_open = np.isin(ev_status, [_ST[s] for s in schema.OPEN_STATUSES])
-    after = after_stop(np.isin(np.arange(len(ev_ticket)), starts), is_open)
+    first = np.zeros(len(ev_ticket), dtype=bool)
+    first[starts] = True
+    after = after_stop(first, is_open)
     work = np.maximum.reduceat(np.where(after, -1, np.arange(len(ev_ticket))), starts)
     supplier = ev_supplier[work]
     first_response = np.where(kept >= 2, ev_time[np.minimum(starts + 1, len(ev_time) - 1)], -1)

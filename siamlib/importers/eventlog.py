@@ -456,6 +456,7 @@ def eventlog_to_model(
         service = service.fillna(mapping.default_service)
     case_reason = case_reason.mask(case_reason.isna() & service.isna(), "no service")
     k["ticket_priority"], k["ticket_service"] = prio, service
+    k["ticket_supplier"] = last_supplier
     if case_reason.notna().any():
         reason.iloc[k.loc[case_reason.notna(), "pos"].to_numpy()] = case_reason.dropna().values
         k = k[case_reason.isna()].reset_index(drop=True)
@@ -562,7 +563,8 @@ def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMa
 
     - ``status``: of the last event;
     - ``supplier_id``: the supplier holding the ticket at its last resolution (the first
-      event after its last open one; :mod:`siamlib.resolution`), failing that the last known;
+      event after its last open one; :mod:`siamlib.resolution`), failing that the last known
+      (worked out with the case-level checks, as the default service);
     - ``opened_at``: the source's opened time if given, never after the first event;
     - ``first_response_at``: first event in one of the mapping's ``response_statuses``;
     - ``reopen_count``: events moving from resolved/closed/cancelled to an open status;
@@ -614,11 +616,7 @@ def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMa
         {
             "ticket_id": last["case"],
             "ticket_type": mapping.ticket_type,
-            "supplier_id": e["supplier_id"]
-            .where(~after_stop(code.ne(code.shift()).to_numpy(), is_open.to_numpy()))
-            .groupby(code)
-            .last()
-            .fillna(g["supplier_id"].last()),
+            "supplier_id": r["ticket_supplier"].last(),
             "service": r["ticket_service"].last(),
             "category": r["category"].last(),
             "ci": r["ci"].last(),

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siamlib import schema
+from siamlib import resolution, schema
 from siamlib.common import fold_text
 
 Derive = Callable[[Mapping[str, pd.DataFrame]], pd.Series]
@@ -265,8 +265,7 @@ def _reduce_history(tables) -> _History:
         t = tp[start]
         is_open = _OPEN[st]
         reopen = is_open & np.r_[False, _DONE[st[:-1]]] & ~first
-        last_open = np.maximum.reduceat(np.where(is_open, rows, -1), start)
-        stop = np.where(last_open >= 0, last_open + 1, start)
+        last_open, stop = resolution.resolution_rows(first, is_open)
         stopped = stop <= last
         stop_c = np.minimum(stop, last)
         # The supplier of record holds the ticket at its last resolution (siamlib.resolution):

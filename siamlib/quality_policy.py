@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from siamlib import quarantine as qr
-from siamlib.quality_rules import NOUN, SEVERITY_WEIGHT, _a
+from siamlib.quality_rules import NOUN, SEVERITY_WEIGHT, with_article
 
 ALL = "all"
 UNATTRIBUTED = "(unattributed)"
@@ -206,7 +206,7 @@ ticket out)'
     noun = NOUN.get(unit, f"{unit} row") + "s" * (r.window_elements != 1)
     return (
         f"{r.window_count} of {r.window_elements} {noun} ({r.window_pct:g}%) have "
-        f"{_a(NOUN.get(r.table, r.table))} failing {r.rule_id} (which takes its whole "
+        f"{with_article(NOUN.get(r.table, r.table))} failing {r.rule_id} (which takes its whole "
         f"{NOUN.get(unit, unit)} out)"
     )
 
@@ -246,8 +246,8 @@ whole ticket out): more than 5% of the month's, too many to quarantine"
     noun = NOUN.get(unit, f"{unit} row") + "s" * (r.month_elements != 1)
     fail = f"fail {r.rule_id}"
     if unit != r.table:
-        fail = f"have {_a(NOUN.get(r.table, r.table))} failing {r.rule_id} (which takes its whole "
-        fail += f"{NOUN.get(unit, unit)} out)"
+        row = with_article(NOUN.get(r.table, r.table))
+        fail = f"have {row} failing {r.rule_id} (which takes its whole {NOUN.get(unit, unit)} out)"
     month = getattr(r, "month", "") or r.period
     where = month
     if month != r.period:

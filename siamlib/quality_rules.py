@@ -108,7 +108,12 @@ class Rule:
         return f"__{self.rule_id}" if self.derive is not None or self.frame == "dtypes" else ""
 
 
-def _a(word: str) -> str:
+def with_article(word: str) -> str:
+    """``word`` with its indefinite article: "an event", "a ticket".
+
+    >>> with_article("improvement")
+    'an improvement'
+    """
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
@@ -164,7 +169,7 @@ def build_rules(
     rules: list[Rule] = []
     for name, table in schema.TABLES.items():
         noun = NOUN[name]
-        a_noun = _a(noun).capitalize()
+        a_noun = with_article(noun).capitalize()
         specs: list[dict] = []
         specs.append(
             dict(column="(all columns)", severity="blocking", per_supplier=False,
@@ -183,7 +188,7 @@ def build_rules(
         if len(table.key) == 1:
             specs.append(
                 dict(column=table.key[0], severity="blocking",
-                     description=f"No two {noun}s share {_a(table.key[0])}.",
+                     description=f"No two {noun}s share {with_article(table.key[0])}.",
                      expectation="ExpectColumnValuesToBeUnique",
                      kwargs={"column": table.key[0]})
             )  # fmt: skip
@@ -204,7 +209,7 @@ def build_rules(
                     sev = "quarantine"
                 specs.append(
                     dict(column=c.name, severity=sev,
-                         description=f"Every {noun} has {_a(c.name)}.",
+                         description=f"Every {noun} has {with_article(c.name)}.",
                          expectation="ExpectColumnValuesToNotBeNull", kwargs={"column": c.name})
                 )  # fmt: skip
         for c in table.columns:

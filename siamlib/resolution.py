@@ -61,17 +61,34 @@ def after_stop(first: np.ndarray, is_open: np.ndarray) -> np.ndarray:
     return _stops(first, is_open)[0]
 
 
+def resolution_rows(first: np.ndarray, is_open: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per ticket: (position of its last open event or -1, position of its resolution event).
+
+    The one definition of a ticket's resolution, shared by the compute stage
+    (:func:`held_by_resolver`) and the gate (``quality_cross``, rule TKT-032). Arrays are in
+    ticket, event order and not empty; a ticket open at its end gets the position one past
+    its last event, so callers test ``stop <= last`` for "stopped".
+
+    Examples
+    --------
+    >>> last_open, stop = resolution_rows(np.array([1, 0, 0, 1, 0], bool),
+    ...                                   np.array([1, 0, 0, 0, 0], bool))
+    >>> last_open.tolist(), stop.tolist()
+    ([0, -1], [1, 3])
+    """
+    rows = np.arange(len(first))
+    start = np.flatnonzero(first)
+    last_open = np.maximum.reduceat(np.where(is_open, rows, -1), start)
+    return last_open, np.where(last_open >= 0, last_open + 1, start)
+
+
 def _stops(first: np.ndarray, is_open: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(:func:`after_stop`, the position of each event's ticket's resolution event)."""
     m = len(first)
     if not m:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
-    rows = np.arange(m)
-    start = np.flatnonzero(first)
-    seg = np.cumsum(first) - 1
-    last_open = np.maximum.reduceat(np.where(is_open, rows, -1), start)
-    stop = np.where(last_open >= 0, last_open + 1, start)[seg]
-    return rows > stop, stop
+    stop = resolution_rows(first, is_open)[1][np.cumsum(first) - 1]
+    return np.arange(m) > stop, stop
 
 
 def _order(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,8 @@ kind      frames                                      params in the key
 ========  ==========================================  =========================================
 gate      the gate's results, quarantine list, meta   estate (the rule catalogue reads its
                                                       suppliers, services and groups; the
-                                                      month limit its time zone);
+                                                      month limit its time zone); each
+                                                      contract's maintenance window (OUT-030);
                                                       :data:`GATE_FORMAT`
 clocks    clocks, time held, aged-ticket frames       estate; every contract's calendars, clock
                                                       rules and SLA targets; exclusions, disputes
@@ -56,6 +57,7 @@ import pandas as pd
 from siamlib import cache
 from siamlib.params import Params
 from siamlib.quality import read_months
+from siamlib.quality_strict import maintenance_windows
 
 KINDS = {
     "gate": ["results", "quarantined", "meta"],
@@ -119,6 +121,10 @@ def keys(data_hashes: dict, params: Params, period: str, window) -> dict[str, st
                 "kind": "gate",
                 "format": GATE_FORMAT,
                 "estate": clocks["estate"],
+                # OUT-030 judges planned outages against each contract's maintenance window
+                "maintenance": _json(
+                    {k: c.model_dump(mode="json") for k, c in maintenance_windows(params).items()}
+                ),
                 "months": _json(read_months(params, period)),
             }
         ),

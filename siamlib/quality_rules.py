@@ -17,7 +17,7 @@ from siamlib.params import Params
 from siamlib.quality_cross import Derive, _clean_id, _cross_rules
 from siamlib.quality_late import late_rules
 from siamlib.quality_probe import probe_rules
-from siamlib.quality_strict import fixed_numbers, strict_rules
+from siamlib.quality_strict import fixed_numbers, maintenance_windows, strict_rules
 
 # blocking: a failure blocks the suppliers it touches. quarantine: failing rows are taken out of
 # every measure (siamlib.quarantine), unless too many, then it blocks. warning: kept only where
@@ -165,7 +165,7 @@ def build_rules(
     cross = _cross_rules(services, estate)
     late = late_rules(services, estate, None if start is None else (start, end))
     probe = probe_rules(services, estate, None if start is None else (start, end))
-    fixed = strict_rules()
+    fixed = strict_rules(maintenance_windows(params) if isinstance(params, Params) else None)
     rules: list[Rule] = []
     for name, table in schema.TABLES.items():
         noun = NOUN[name]

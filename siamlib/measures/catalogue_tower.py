@@ -90,7 +90,9 @@ ENTRIES = (
             "Overlapping outages of one service are merged, so no minute counts twice; outages "
             "are clipped to the month; an outage without end_at runs to the month end. Planned "
             "outages do not count, nor unplanned downtime inside a planned window (an overrun "
-            "past the window does). A service without outages is 100 %. Off a 24x7 calendar, "
+            "past the window does); a planned outage outside the contract's maintenance "
+            "window is blocked by the gate (OUT-030), not measured. A service without outages "
+            "is 100 %. Off a 24x7 calendar, "
             "agreed time and downtime are both counted in business time."
         ),
     ),

@@ -300,9 +300,17 @@ class Contract(_Strict):
     credit_regime: CreditRegime = CreditRegime()
     small_samples: SmallSamples = SmallSamples()
     recipients: list[EmailStr] = Field(default_factory=list)
+    # The agreed maintenance window: a planned outage outside it is blocked by the gate
+    # (OUT-030), so relabelling an outage "planned" cannot take its minutes out of availability.
+    maintenance_window: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
+        if self.maintenance_window is not None and self.maintenance_window not in self.calendars:
+            raise ValueError(
+                f"maintenance_window: unknown calendar {self.maintenance_window!r}; "
+                f"defined: {', '.join(self.calendars)}"
+            )
         for i, t in enumerate(self.sla_targets):
             if t.calendar not in self.calendars:
                 raise ValueError(

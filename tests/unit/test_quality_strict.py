@@ -7,7 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siamlib import quality, quality_strict
+from siamlib import io, quality, quality_strict
+from siamlib.params import Contract
+from tests.fixtures import datasets
+from tests.fixtures.fixture_params import fixture_params
 from tests.unit.test_quality import (
     RULES,
     SUPPLIERS,
@@ -18,6 +21,8 @@ from tests.unit.test_quality import (
     then,
     ts,
 )
+
+PARAMS = fixture_params()
 
 
 def gate(tables, rule_id: str) -> quality.QualityResult:
@@ -110,10 +115,90 @@ def test_an_improvement_is_not_delivered_before_it_was_approved(delivered, passe
     assert bool(row(gate(tables, "IMP-014"))["passed"])
 
 
+# ------------------------------------------------------------------------------ OUT-030 ----
+# The fixture contracts' maintenance window: Saturday 22:00-24:00, Sunday 00:00-03:00 and
+# 22:00-24:00, Monday 00:00-03:00, Europe/London (GMT in January, BST in July).
+def planned(start: str, end: str | None, supplier: str = "network", service: str = "wan"):
+    return then(
+        set_cell("outages", 1, "start_at", ts(start)),
+        set_cell("outages", 1, "end_at", ts(end) if end else None),
+        set_cell("outages", 1, "supplier_id", supplier),
+        set_cell("outages", 1, "service", service),
+    )
+
+
+@pytest.mark.parametrize(
+    "start, end, passes",
+    [
+        (None, None, True),  # the good dataset's OUT2: Sunday 01:00 GMT, still running
+        ("2026-01-24 22:30", "2026-01-25 02:30", True),  # Saturday night into Sunday
+        ("2026-01-25 22:00", "2026-01-26 03:00", True),  # Sunday night to the window's end
+        ("2026-01-24 21:30", "2026-01-24 23:00", False),  # starts half an hour early
+        ("2026-01-26 02:00", "2026-01-26 03:01", False),  # overruns by a minute
+        ("2026-01-13 05:10", "2026-01-14 11:25", False),  # a Tuesday (probe 7's OUT00228)
+        ("2026-01-06 10:00", None, False),  # still running, started on a Tuesday
+        ("2026-07-04 21:30", "2026-07-04 23:30", True),  # 22:30-00:30 BST: inside
+        ("2026-07-05 01:30", "2026-07-05 02:30", False),  # 02:30-03:30 BST: half outside
+        ("2026-03-28 22:00", "2026-03-29 02:00", True),  # 4 h over the spring-forward night
+    ],
+)
+def test_a_planned_outage_lies_inside_its_suppliers_maintenance_window(start, end, passes):
+    tables = mutated(planned(start, end)) if start else good_tables()
+    result = gate(tables, "OUT-030")
+    assert RULES["OUT-030"].severity == "blocking"
+    assert bool(row(result)["passed"]) is passes
+    if not passes:
+        assert row(result)["examples"] == ["OUT2"]
+        assert quality.blocking_failures(result, "network")["rule_id"].tolist() == ["OUT-030"]
+        assert quality.blocking_failures(result, "hosting").empty
+
+
+def test_an_unplanned_outage_is_not_judged_by_the_maintenance_window():
+    # OUT1: hosting, a Monday morning, unplanned.
+    windows = quality_strict.maintenance_windows(PARAMS)
+    judged = quality_strict.strict_rules(windows)["outages"][0][1][3](good_tables())
+    assert judged.tolist() == [pd.NA, True]
+
+
+def test_a_supplier_whose_contract_names_no_window_is_not_judged():
+    tables = mutated(planned("2026-01-13 05:10", "2026-01-14 11:25"))
+
+    def judged(windows) -> pd.Series:
+        return quality_strict.strict_rules(windows)["outages"][0][1][3](tables)
+
+    windows = quality_strict.maintenance_windows(PARAMS)
+    assert judged(windows).tolist() == [pd.NA, False]
+    assert judged({k: v for k, v in windows.items() if k != "network"}).isna().all()
+
+
+def test_a_window_naming_no_calendar_of_the_contract_is_refused():
+    c = PARAMS.contracts["network"].model_dump()
+    with pytest.raises(ValueError, match="maintenance_window: unknown calendar 'nights'"):
+        Contract.model_validate({**c, "maintenance_window": "nights"})
+
+
+def test_an_unplanned_demo_outage_relabelled_planned_blocks_its_supplier(demo_folder):
+    # Probe 7: the demo's one long unplanned outage relabelled planned took its minutes out
+    # of availability (AVAIL red to green) and passed the gate.
+    tables = io.read_dataset(demo_folder)
+    o = tables["outages"]
+    assert quality.blocking_failures(gate(tables, "OUT-030"), quality.ALL).empty
+    longest = (o["end_at"] - o["start_at"])[~o["planned"].astype(bool)].idxmax()
+    tables["outages"] = o.assign(planned=o["planned"].astype(bool).where(o.index != longest, True))
+    result = gate(tables, "OUT-030")
+    assert row(result)["examples"] == [o.loc[longest, "outage_id"]]
+    assert not quality.blocking_failures(result, o.loc[longest, "supplier_id"]).empty
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    return datasets.small_demo(tmp_path_factory.mktemp("data"), seed=5)
+
+
 # ---------------------------------------------------------------------- fixed numbers ----
 def test_fixed_numbers_sit_above_the_numbered_rules_and_move_none():
     ids = [r.rule_id for r in quality.build_rules(SUPPLIERS)]
-    for fixed in ("TKT-050", "PRB-030", "IMP-030"):
+    for fixed in ("TKT-050", "PRB-030", "IMP-030", "OUT-030"):
         assert fixed in ids
     # the numbered ones end where they did (TKT-041 is retired: its number stays taken)
     assert "TKT-042" in ids and "TKT-043" not in ids and "TKT-041" not in ids

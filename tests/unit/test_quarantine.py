@@ -39,7 +39,7 @@ def tickets(plan: list[tuple[str, str, int, int]]) -> dict[str, pd.DataFrame]:
     base = good_tables()
     # OUT2 (planned, from 25 January) ends: still open, it would be down nine months at this
     # window's end, over the longest outage the gate accepts (OUT-015).
-    base["outages"].loc[1, "end_at"] = pd.Timestamp("2026-01-25 05:00", tz="UTC")
+    base["outages"].loc[1, "end_at"] = pd.Timestamp("2026-01-25 03:00", tz="UTC")
     # hosting's one satisfaction return (S1, January) left out: over 13 months every later
     # month would miss its return and stop hosting's report (completeness.missing_returns).
     base["surveys"] = base["surveys"].iloc[[1]].reset_index(drop=True)

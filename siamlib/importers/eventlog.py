@@ -16,7 +16,9 @@ How rows become events (``docs/importing.md`` has the full rules):
    ``unknown status``, ``unmapped group`` (a team/organisation no rule maps, unless the mapping
    sets ``unmapped_group_supplier``). A case with a rejected row is rejected whole (``case
    rejected: another row of this case was rejected (<reason>)``).
-2. Rows of a case are put in time order (ties: the ``sequence`` column, then file order).
+2. Rows of a case are put in time order (ties: the ``sequence`` column, then file order,
+   bottom to top in a log listed newest first); a ``carry_statuses`` row takes the status
+   of the row before it.
 3. A row with no team and no organisation keeps the assignment of the row before it; before the
    first assignment the ticket is held by ``unassigned_supplier``.
 4. Case checks: ``ticket never assigned to a group`` (when there is no
@@ -49,7 +51,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,7 @@ from siamlib.importers.result import (
     row_offsets,
 )
 from siamlib.importers.timestamps import parse_timestamps
+from siamlib.importers.vocabulary import priorities, priority_lookup, support_levels  # noqa: F401 - priority_lookup: still importable from here
 from siamlib.importers.window import log_window, month_window  # noqa: F401 - month_window: still importable from here
 from siamlib.params import Estate, load_model
 from siamlib.resolution import after_stop
@@ -86,6 +88,7 @@ from siamlib.schema import DONE_STATUSES, OPEN_STATUSES, TIMESTAMP_DTYPE
 
 # Keys of the rows that make an event: a row repeating all of them is collapsed.
 EVENT_KEYS = ("status", "assignment_group", "supplier_id", "support_level")
+ROW_PER_TICKET_REPEATED = "more than one row for the ticket in a list export (row_per_ticket)"
 
 
 def load_estate(params_root: Path | str | None = None) -> Estate:
@@ -208,42 +211,6 @@ def map_suppliers(
     return supplier, level, matched
 
 
-def _support_levels(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series, pd.Series]:
-    """Support level from the source column: the map first, else a digit 1-3 in the value."""
-    mapped = pd.to_numeric(raw.map(mapping.support_level_map), errors="coerce")
-    digit = pd.to_numeric(raw.str.extract(r"([1-3])", expand=False), errors="coerce")
-    out = mapped.fillna(digit).astype("Int64")
-    unknown = raw.notna() & out.isna()
-    return out, unknown
-
-
-def priority_lookup(priority_map: dict[str, int]) -> dict[str, int]:
-    """``priority_map`` plus each ``"N - Label"`` key's raw value ``"N"`` (ServiceNow style).
-
-    An export made without display values writes ``5`` where the display export writes
-    ``5 - Planning``; both must map alike. A key given in the map wins; a raw value two labels
-    disagree about is left out (it stays unknown).
-
-    >>> priority_lookup({"4 - Low": 4, "5 - Planning": 4})
-    {'4': 4, '5': 4, '4 - Low': 4, '5 - Planning': 4}
-    """
-    raw: dict[str, set[int]] = {}
-    for key, p in priority_map.items():
-        m = re.fullmatch(r"\s*(\d+)\s+-\s+\S.*", key)
-        if m:
-            raw.setdefault(m.group(1), set()).add(p)
-    derived = {k: next(iter(v)) for k, v in raw.items() if len(v) == 1}
-    return {**derived, **priority_map}
-
-
-def _priorities(raw: pd.Series, mapping: EventLogMapping) -> tuple[pd.Series, pd.Series]:
-    mapped = pd.to_numeric(raw.map(priority_lookup(mapping.priority_map)), errors="coerce")
-    direct = pd.to_numeric(raw.where(raw.isin(["1", "2", "3", "4"])), errors="coerce")
-    out = mapped.fillna(direct).astype("Int64")
-    unknown = raw.notna() & out.isna()
-    return out, unknown
-
-
 def eventlog_to_model(
     df: pd.DataFrame,
     mapping: EventLogMapping,
@@ -338,7 +305,7 @@ def eventlog_to_model(
     if mapping.unmapped_group_supplier:
         supplier = supplier.mask(unmapped, mapping.unmapped_group_supplier)
     if c.support_level:
-        col_level, level_unknown = _support_levels(text(c.support_level), mapping)
+        col_level, level_unknown = support_levels(text(c.support_level), mapping)
         level = col_level.fillna(level)
     else:
         level_unknown = pd.Series(False, index=df.index)
@@ -361,9 +328,18 @@ def eventlog_to_model(
         reason = reason.mask(reason.isna() & cond, why)
     reason = reason.mask(reason.isna() & reject_status.notna(), reject_status)
     reason = reason.mask(reason.isna() & status_raw.isna(), "missing status")
-    reason = reason.mask(reason.isna() & status.isna(), "unknown status")
+    # Activities that change no status (notes, updates) keep the status of the row before.
+    carry = status.isna() & (
+        status_key.isin(mapping.carry_statuses) | status_raw.isin(mapping.carry_statuses)
+    )
+    reason = reason.mask(reason.isna() & status.isna() & ~carry, "unknown status")
     if not mapping.unmapped_group_supplier:
         reason = reason.mask(reason.isna() & unmapped, "unmapped group")
+    if mapping.row_per_ticket:
+        # Two rows of one ticket in a list export are two versions of it: neither is known
+        # to be the current one.
+        repeated = case.notna() & case.duplicated(keep=False)
+        reason = reason.mask(reason.isna() & repeated, ROW_PER_TICKET_REPEATED)
     # A ticket rebuilt from some of its rows is a different ticket: reject the whole case.
     reason = reject_whole_cases(reason, case)
 
@@ -391,7 +367,7 @@ def eventlog_to_model(
         k[name] = text(col) if col else pd.Series(pd.NA, index=df.index, dtype="str")
     prio_raw = text(c.priority)
     if prio_raw is not None:
-        k["priority"], prio_unknown = _priorities(prio_raw, mapping)
+        k["priority"], prio_unknown = priorities(prio_raw, mapping)
     else:
         k["priority"], prio_unknown = pd.NA, pd.Series(False, index=df.index)
     k["priority"] = k["priority"].astype("Int64")
@@ -400,7 +376,7 @@ def eventlog_to_model(
         k["service"] = service_raw.map(mapping.service_map).astype("str").fillna(service_raw)
     else:
         k["service"] = pd.Series(pd.NA, index=df.index, dtype="str")
-    for name in ("opened_at", "resolved_at"):
+    for name in ("opened_at", "resolved_at", "closed_at"):
         col = getattr(c, name)
         k[f"src_{name}"] = (
             _source_dates(text(col), mapping, tz, rows, source, col)
@@ -411,12 +387,23 @@ def eventlog_to_model(
     # Out-of-order rows: a row earlier in time than the row before it in the file (same case).
     file_order = k[reason.isna()].sort_values(["case", "pos"], kind="stable")
     same = file_order["case"].eq(file_order["case"].shift())
-    out_of_order = int((same & (file_order["event_at"] < file_order["event_at"].shift())).sum())
+    back = int((same & (file_order["event_at"] < file_order["event_at"].shift())).sum())
+    ahead = int((same & (file_order["event_at"] > file_order["event_at"].shift())).sum())
+    # A log listed newest first (more of a case's rows step back in time than forward): rows
+    # with the same time are in reverse order too, so file order breaks ties backwards.
+    # Read forwards, 'Assign seriousness' and 'Take in charge ticket' in the same second came
+    # out in_progress -> new.
+    newest_first = back > ahead
+    out_of_order = ahead if newest_first else back
+    k["tie"] = -k["pos"] if newest_first else k["pos"]
 
-    k = k[reason.isna()].sort_values(["case", "event_at", "seq", "pos"], kind="stable")
+    k = k[reason.isna()].sort_values(["case", "event_at", "seq", "tie"], kind="stable")
     k = k.reset_index(drop=True)
     code = pd.factorize(k["case"])[0]
     k["code"] = code
+    if mapping.carry_statuses:
+        # A carried activity keeps the status before it; before any status the ticket is new.
+        k["status"] = k["status"].groupby(code).ffill().fillna("new")
 
     # -- carry the assignment over rows that have none -------------------------------------
     idx = pd.Series(np.where(k["has_assignment"], np.arange(len(k)), np.nan))
@@ -486,7 +473,9 @@ def eventlog_to_model(
     rej_pos = np.flatnonzero(rejected.to_numpy())
     rejects = make_rejects(df, rej_pos, reason.to_numpy()[rej_pos], first_row, offsets)
     unmapped_report = {
-        "status": _counts(status_key[status_raw.notna() & status.isna() & reject_status.isna()]),
+        "status": _counts(
+            status_key[status_raw.notna() & status.isna() & reject_status.isna() & ~carry]
+        ),
         "team": _counts(team[unmapped]) if team is not None else {},
         "organisation": _counts(org[unmapped]) if org is not None else {},
         "priority": _counts(prio_raw[prio_unknown]) if prio_raw is not None else {},
@@ -508,6 +497,7 @@ def eventlog_to_model(
             "dst_nonexistent_shifted": int(stamps.nonexistent.sum()),
             "dst_ambiguous_resolved": int(stamps.ambiguous.sum()),
             "rows_out_of_time_order": out_of_order,
+            "file_newest_first": int(newest_first),
             "duplicate_rows": int(df.duplicated().sum()),
             "rows_before_first_assignment": before_first_assignment,
             "rows_mapped_to_unmapped_group_supplier": int(unmapped.sum())
@@ -518,6 +508,11 @@ def eventlog_to_model(
         window=(window[0].isoformat(), window[1].isoformat()) if window else None,
     )
     summary.check()
+    if newest_first:
+        summary.notes.append(
+            "each case's rows are listed newest first: rows with the same time were put in "
+            "bottom-to-top order"
+        )
     tickets.attrs = {}
     return ImportResult(
         tables={"tickets": tickets, "ticket_events": ticket_events},
@@ -553,6 +548,7 @@ def _reason_columns(mapping: EventLogMapping) -> dict[str, str]:
         "ticket never assigned to a group": group,
         "no priority": c.priority,
         "no service": c.service,
+        ROW_PER_TICKET_REPEATED: c.case_id,
     }
     out.update({why: c.status for why in mapping.reject_statuses.values()})
     return {k: v for k, v in out.items() if v is not None}
@@ -609,8 +605,18 @@ def _build_tickets(events: pd.DataFrame, rows: pd.DataFrame, mapping: EventLogMa
     need = done & resolved_at.isna()
     from_src = need & usable_src.notna()
     resolved_at = resolved_at.mask(from_src, usable_src)
+    if mapping.row_per_ticket:
+        # A list export's one row is the ticket's last update, not its resolution or close:
+        # the tool's own resolved / closed fields say when those happened.
+        src_closed = r["src_closed_at"].max()
+        from_src = done & src_resolved.notna()
+        resolved_at = resolved_at.mask(from_src, src_resolved)
+        closed_at = closed_at.mask(closed_at.notna() & src_closed.notna(), src_closed)
     from_close = done & resolved_at.isna()
     resolved_at = resolved_at.mask(from_close, closed_at)
+    # A first response is never after the resolution (only a list export, whose one row may
+    # postdate its resolution, or a resolution taken from the source column can put it after).
+    response = response.mask(response > resolved_at, resolved_at)
 
     tickets = pd.DataFrame(
         {

@@ -104,6 +104,7 @@ class Columns(_Strict):
     ci: str | None = None
     opened_at: str | None = None
     resolved_at: str | None = None  # used only when the events show no resolution
+    closed_at: str | None = None  # used only with row_per_ticket (a list export)
     problem_id: str | None = None
     change_id: str | None = None
 
@@ -192,6 +193,9 @@ class EventLogMapping(_Strict):
     status_map: dict[str, Status] = Field(min_length=1)
     # Source statuses that mark a broken row: the row is rejected with the given reason.
     reject_statuses: dict[str, str] = Field(default_factory=dict)
+    # Activities that record work without changing the status (an activity log's notes and
+    # updates): the row keeps the status of the row before it ("new" before any status).
+    carry_statuses: list[str] = Field(default_factory=list)
     # Informative only: the contract (params/contracts/*.yaml clock.pause_statuses) decides.
     suggested_pause_statuses: list[Status] = Field(default_factory=list)
     # Statuses that count as the first response by a resolver (tickets.first_response_at).
@@ -200,6 +204,9 @@ class EventLogMapping(_Strict):
     priority_map: dict[str, int] = Field(default_factory=dict)
     default_priority: int | None = Field(default=None, ge=1, le=4)
     support_level_map: dict[str, int] = Field(default_factory=dict)
+    # Level of a support_level value that names none (BPI 2013: "G97" is first line, "N15 2nd"
+    # second); null leaves it to the supplier rule's level.
+    default_support_level: int | None = Field(default=None, ge=1, le=3)
     # Look teams up in estate.yaml assignment_groups (effective-dated) before supplier_rules.
     use_estate_groups: bool = True
     supplier_rules: list[SupplierRule] = Field(default_factory=list)
@@ -210,6 +217,10 @@ class EventLogMapping(_Strict):
     unassigned_supplier: Slug | None = None
     service_map: dict[str, str] = Field(default_factory=dict)
     default_service: str | None = None  # a service name, or "from_supplier"
+    # A list export (one row per ticket, its current state; e.g. a ServiceNow incident list)
+    # rather than a log of changes: resolved_at / closed_at come from the source columns, not
+    # from the row's update time, and a ticket with more than one row is rejected.
+    row_per_ticket: bool = False
 
     _keys_as_text = field_validator(
         "status_map", "reject_statuses", "priority_map", "support_level_map", "service_map",
@@ -255,6 +266,13 @@ class EventLogMapping(_Strict):
         both = sorted(set(self.status_map) & set(self.reject_statuses))
         if both:
             raise ValueError(f"statuses both mapped and rejected: {', '.join(both)}")
+        twice = sorted(
+            set(self.carry_statuses) & (set(self.status_map) | set(self.reject_statuses))
+        )
+        if twice:
+            raise ValueError(
+                f"carry_statuses also in status_map or reject_statuses: {', '.join(twice)}"
+            )
         if self.supplier_rules and not (self.columns.team or self.columns.organisation):
             raise ValueError("supplier_rules need columns.team or columns.organisation")
         for i, r in enumerate(self.supplier_rules):

@@ -75,6 +75,7 @@ def _renderer(spec: dict, **_: object) -> dict:
     spec["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
     title = spec.get("title")
     text = title.get("text") if isinstance(title, dict) else title
+    text = " ".join(text) if isinstance(text, list) else text
     return {VEGALITE_MIMETYPE: spec, "text/plain": f"<chart: {text or 'untitled'}>"}
 
 
@@ -142,7 +143,11 @@ def line(
     return _chart(df, x, y, title, color, tooltip, height).mark_line(point=True)
 
 
-def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.FacetChart:
+# A level-trend panel's height in pixels (the foot of a panel marks a month not scored).
+PANEL_HEIGHT = 90
+
+
+def level_trends(trend: pd.DataFrame, title: str | list[str], columns: int = 3) -> alt.FacetChart:
     """A small trend per service level: its actual each month (points coloured by RAG), with
     the target (``expected``, dashed green) and the ``minimum`` (dotted red) as lines, so a
     reader sees how far from target a level is and which way it moves.
@@ -162,9 +167,16 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     ...     "minimum": [90.0] * 2, "rag": ["amber", "red"]})
     >>> spec = level_trends(t, "T").to_dict()
     >>> [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
-    ['line', 'line', 'line', 'point']
+    ['line', 'line', 'line', 'point', 'point']
     >>> spec["spec"]["layer"][3]["encoding"]["shape"]["field"]
     'rag'
+
+    A month not scored (grey: small sample, nothing counted) has no actual to plot, so it
+    would be a silent gap; it gets the legend's grey square at the foot of its panel instead
+    (a fixed pixel height, never a y value that was not measured), with why in its tooltip.
+
+    >>> spec["spec"]["layer"][4]["encoding"]["y"], spec["spec"]["layer"][4]["transform"]
+    ({'value': 87}, [{'filter': "datum.rag == 'grey'"}])
     """
     lower = trend["direction"].eq("lower") if "direction" in trend else False
     df = trend.assign(
@@ -174,7 +186,8 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
     x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45))
     base = alt.Chart().encode(x=x)
     target = base.mark_line(color=RAG_COLOURS["green"], strokeDash=[6, 3]).encode(
-        y=alt.Y("expected:Q", title=None, scale=alt.Scale(zero=False))
+        # 10 px of room under the lowest line: the not-scored squares sit there, on no value.
+        y=alt.Y("expected:Q", title=None, scale=alt.Scale(zero=False, padding=10))
     )
     minimum = base.mark_line(color=RAG_COLOURS["red"], strokeDash=[2, 2]).encode(y="minimum:Q")
     actual = base.mark_line(color="#1d2430").encode(y="actual:Q")
@@ -199,9 +212,26 @@ def level_trends(trend: pd.DataFrame, title: str, columns: int = 3) -> alt.Facet
             "rag",
         ],
     )
+    # Hover says why a month was not scored: the scorecard's note, as the scorecard says it.
+    why = [alt.Tooltip("note:N", title="not scored")] if "note" in df else []
+    unscored = (
+        base.transform_filter("datum.rag == 'grey'")
+        .mark_point(size=60, opacity=1, filled=True)
+        .encode(
+            y=alt.value(PANEL_HEIGHT - 3),
+            color=alt.Color("rag:N", title="RAG", legend=RAG_LEGEND, **rag),
+            shape=alt.Shape(
+                "rag:N",
+                scale=alt.Scale(domain=list(RAG_SHAPES), range=list(RAG_SHAPES.values())),
+                title="RAG",
+                legend=RAG_LEGEND,
+            ),
+            tooltip=["service_level", "period", *why],
+        )
+    )
     return (
-        alt.layer(target, minimum, actual, points, data=df)
-        .properties(width=180, height=90)
+        alt.layer(target, minimum, actual, points, unscored, data=df)
+        .properties(width=180, height=PANEL_HEIGHT)
         .facet(facet=alt.Facet("level:N", title=None), columns=columns, title=title)
         .resolve_scale(y="independent")
     )

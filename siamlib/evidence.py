@@ -66,6 +66,7 @@ import pandas as pd
 from siamlib import cache
 from siamlib.common import DEFAULT_TZ  # the estate default (Estate.timezone)
 from siamlib.io import atomic_path, write_bytes_atomic
+from siamlib.report_cuts import FOREIGN_RECORD
 from siamlib.schema import FORMULA_TRIGGERS
 
 EVIDENCE: dict[str, str] = {
@@ -78,7 +79,10 @@ EVIDENCE: dict[str, str] = {
     "aged_tickets": "Open tickets older than the ageing threshold at period end.",
     "excluded": "Tickets removed by an agreed exclusion or upheld dispute, with reason and "
     "approver.",
-    "out_of_scope_work": "Work handled by a party not Responsible for it in the RACI.",
+    "out_of_scope_work": "Work handled by a party not Responsible for it in the RACI. In a "
+    f'tower\'s list, a ticket of another supplier it worked on reads "{FOREIGN_RECORD}": a '
+    "supplier's outputs never carry another "
+    "supplier's ticket ids, yet the row counts, so the list adds up to the out-of-scope figure.",
     "causes": "Causes per level: actual with and without the cause's records (counted in "
     "unit: tickets, or downtime minutes); drives the miss?",
     "credits": "Service-credit ledger: one explained line per missed service level.",

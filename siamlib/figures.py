@@ -31,7 +31,9 @@ Columns (``FIGURE_COLUMNS``)
 ``headline`` rows hold the figures the reports and emails show beside the scorecard and the
 ledger, each computed here by the same function the report's bundle uses, so these are rows
 of this file too (and a re-issue lists them when they move, :mod:`siamlib.reissue`).
-``measure`` names the figure, ``actual`` is its value as shown, ``rag`` its tile's RAG:
+``measure`` names the figure, ``actual`` is its value as shown, ``rag`` its tile's RAG
+(what that RAG means is in the row's ``explanation``: a level's for the score and the levels,
+the credits tile's own rule for ``net_credits``):
 
 * per supplier (:func:`headline_rows`, :func:`siamlib.scorecard.headline`: the report's
   tiles, the board's league table and narrative, the emails): ``weighted_score`` (with the
@@ -188,6 +190,28 @@ def credit_rows(ledger: pd.DataFrame) -> pd.DataFrame:
     return _typed(with_limit_kind(rows))
 
 
+# What a headline row's RAG means, in the row (``explanation``): a reader of the file sees a
+# colour on a score or on money and would otherwise take it for a band of that figure.
+WORST_LEVEL_RAG = "RAG: the worst level's (red: a level failed), not a band of this figure"
+SUPPLIER_CREDITS_RAG = (
+    "RAG of the credits tile, not a level's: red when the supplier owes credits (net above 0), "
+    "green when it owes none or is owed earn-back"
+)
+
+
+def board_credits_rag_text(red_share: float = scorecard.CREDITS_RED_SHARE) -> str:
+    """What the board's ``net_credits`` RAG means (:func:`siamlib.scorecard.board_headline`).
+
+    >>> board_credits_rag_text(0.5)
+    "RAG of the credits tile, not a level's: green when no supplier owes credits, amber when \
+the credits due are below 50% of the amount at risk, red from it"
+    """
+    return (
+        "RAG of the credits tile, not a level's: green when no supplier owes credits, amber "
+        f"when the credits due are below {red_share:.0%} of the amount at risk, red from it"
+    )
+
+
 def _headline_frame(supplier_id: str, rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame.insert(0, "kind", HEADLINE)
@@ -217,14 +241,21 @@ def headline_rows(
             "rag": h["score_rag"],
             "points": h["scored_points"] if scored else None,
             "weight": h["scored_weight"] if scored else None,
+            "explanation": WORST_LEVEL_RAG,
         },
-        {"measure": "levels", "actual": h["levels"], "rag": h["levels_rag"]},
+        {
+            "measure": "levels",
+            "actual": h["levels"],
+            "rag": h["levels_rag"],
+            "explanation": WORST_LEVEL_RAG,
+        },
         *({"measure": f"levels_{r}", "actual": h[r]} for r in scorecard.RAG_ORDER),
         {
             "measure": "net_credits",
             "actual": h["net_credits"],
             "rag": h["credits_rag"],
             "currency": currency,
+            "explanation": SUPPLIER_CREDITS_RAG,
         },
     ]
     return _headline_frame(supplier_id, rows)
@@ -249,6 +280,7 @@ def board_rows(
     money = ("net_credits", "credits_due", "earn_back_due", "at_risk", "waived")
     rows = [{"measure": m, "actual": h[m], "currency": currency} for m in money]
     rows[0]["rag"] = h["credits_rag"]
+    rows[0]["explanation"] = board_credits_rag_text()
     rows.append({"measure": "share", "actual": h["share"] * 100})
     return _headline_frame(BOARD, rows)
 

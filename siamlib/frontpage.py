@@ -337,14 +337,16 @@ def _gap(gap: float, unit: str) -> str:
 
 
 def level_text(row: pd.Series, driver: str = "") -> str:
-    """One level's clause: value against expected, gap, trend and driver.
+    """One level's clause: value against expected, gap, trend and driver; a red level also
+    names the contract limit it missed (what makes it red, not amber, and may cost a credit).
 
     >>> r = pd.Series({"name": "Service availability", "scope": "", "unit": "%",
-    ...     "direction": "higher", "expected": 99.5, "actual": 98.646532, "rag": "red",
-    ...     "previous_actual": 99.980736})
+    ...     "direction": "higher", "expected": 99.5, "minimum": 99.0, "actual": 98.646532,
+    ...     "rag": "red", "previous_actual": 99.980736})
     >>> level_text(r, "an unplanned outage of erp on 14 Oct (O1)")
-    'Service availability red at 98.65% against 99.5% expected (0.85 percentage points short; \
-worse than last month, 99.98%), main driver an unplanned outage of erp on 14 Oct (O1)'
+    'Service availability red at 98.65% against 99.5% expected and its 99% minimum (0.85 \
+percentage points short; worse than last month, 99.98%), main driver an unplanned outage of erp \
+on 14 Oct (O1)'
     """
     unit = str(row["unit"])
     higher = row["direction"] == "higher"
@@ -361,11 +363,23 @@ worse than last month, 99.98%), main driver an unplanned outage of erp on 14 Oct
     # A level scored on a rolling window (small samples) says so: not the month's own figure.
     window = present.rolling_text(row)
     actual = _value(row["actual"], unit) + (f" ({window})" if window else "")
+    limit = _red_limit(row)
     text = (
         f"{level_label(row['name'], row['scope'])} {row['rag']} at {actual} "
-        f"against {_value(row['expected'], unit)} expected ({_gap(gap, unit)} {short}; {trend})"
+        f"against {_value(row['expected'], unit)} expected{limit} ({_gap(gap, unit)} {short}; "
+        f"{trend})"
     )
     return f"{text}, main driver {driver}" if driver else text
+
+
+def _red_limit(row: pd.Series) -> str:
+    """`` and its 88% minimum`` for a red level (the limit it missed), else ``""``: a board
+    member reading "red against 92% expected" would not see why it is red, not amber."""
+    limit = row.get("minimum")
+    if row.get("rag") != "red" or present.is_missing(limit):
+        return ""
+    name = present.limit_name(str(row.get("direction", "higher")))
+    return f" and its {_value(limit, str(row['unit']))} {name}"
 
 
 def _past_expected(own: pd.DataFrame) -> pd.Series:
@@ -458,7 +472,7 @@ def supplier_line(
     own = cards[cards["supplier_id"] == sid]
     left_out = present.unscored_levels(own)
     basis = present.score_basis(weight, unscored=left_out).removeprefix("out of 100")
-    head = f"{name} (weighted score {present.fmt_number(score, '', 1)} of 100{basis})"
+    head = f"{name} (weighted score {present.fmt_score(score)} of 100{basis})"
     if not levels:
         if own.empty or own["rag"].eq("grey").all():
             sentence = f"{head} had no service level scored ({len(own)} in force)."

@@ -78,7 +78,7 @@ h3 { font-size: 11pt; margin: 10pt 0 4pt; }
 h1 { font-size: 18pt; margin: 0 0 6pt; string-set: doc-title content(); }
 h2 { font-size: 13pt; margin: 16pt 0 6pt; border-bottom: 1.5pt solid #d8dde6;
      break-after: avoid; page-break-after: avoid; }
-h2 + p.note { break-after: avoid; page-break-after: avoid; }
+h2 + p.note, p.lead-in { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; margin: 6pt 0 10pt; font-size: 8pt; width: 100%;
         break-inside: avoid; page-break-inside: avoid; }
 caption { text-align: left; font-weight: bold; padding: 2pt 0; }
@@ -134,6 +134,7 @@ def chart_pngs(bundle: Mapping, which: str = "email", scale: float = 1.5) -> lis
             continue
         title = spec.get("title")
         title = title.get("text") if isinstance(title, dict) else title
+        title = " ".join(title) if isinstance(title, list) else title  # a title on two lines
         out.append((name, str(title or name), png))
     return out
 
@@ -306,7 +307,7 @@ def email_league(bundle: Mapping) -> str:
                 rag,
                 [
                     f"<b>{present.esc(r.get('supplier_name') or sid)}</b>" + _sub(what),
-                    present.esc(present.fmt_number(r["weighted_score"], "", 1)) + _sub(basis),
+                    present.esc(present.fmt_score(r["weighted_score"])) + _sub(basis),
                     present.esc(present.fmt_money(r.get("credits"), cur)),
                 ],
             )
@@ -418,7 +419,7 @@ def _league_lines(bundle: Mapping) -> list[str]:
     for sid in frontpage.board_order(dict(bundle)):
         r = by.loc[sid]
         basis, what = _league_words(r, rags.get(sid, "grey"), cards)
-        score = present.fmt_number(r.get("weighted_score"), "", 1)
+        score = present.fmt_score(r.get("weighted_score"))
         lines.append(
             f"- {r.get('supplier_name') or sid}: weighted score {score} ({basis}), net credits "
             f"{present.fmt_money(r.get('credits'), currency)} ({what})"

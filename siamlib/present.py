@@ -167,6 +167,20 @@ def fmt_number(value: object, unit: str = "", digits: int = 1, locale: str = LOC
     return f"{text} {unit}".strip()
 
 
+def fmt_score(value: object) -> str:
+    """A weighted score (0-100) with exactly one decimal, so scores read alike side by side.
+
+    :func:`fmt_number` drops a trailing ``.0``, which put "75" beside "75.1" in the league
+    table and made a whole score look rounded more coarsely than its neighbours.
+
+    >>> fmt_score(75.0), fmt_score(75.06), fmt_score(100), fmt_score(float("nan"))
+    ('75.0', '75.1', '100.0', '–')
+    """
+    if is_missing(value):
+        return NO_DATA
+    return format_decimal(_half_up(value, 1), format="#,##0.0", locale=LOCALE)
+
+
 def interval_text(low: pd.Series, high: pd.Series, digits: int = 1) -> pd.Series:
     """A 95% interval as ``low–high`` (shown unit, per cent); ``""`` where there is none.
 

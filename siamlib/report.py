@@ -168,7 +168,8 @@ SLA tickets (CSV)</a>'
 
 def _title(spec: dict) -> str:
     title = spec.get("title")
-    return title.get("text", "") if isinstance(title, dict) else (title or "")
+    title = title.get("text", "") if isinstance(title, dict) else (title or "")
+    return " ".join(title) if isinstance(title, list) else title  # a title on two lines
 
 
 def strip_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -112,7 +112,7 @@ def headline(bundle: dict) -> str:
     items = [
         {
             "label": f"Weighted score, {m['period']}",
-            "value": present.fmt_number(h.weighted_score, "", 1),
+            "value": present.fmt_score(h.weighted_score),
             "sub": f"{basis}; {present.worst_level_text(h.score_rag, h.red, h.amber)}",
             "rag": h.score_rag,
         },
@@ -239,8 +239,12 @@ def level_trend_chart(bundle: dict) -> alt.FacetChart:
     contract's minimum, a maximum where lower is better) as lines."""
     return charts.level_trends(
         _f(bundle, "trend"),
-        title=f"Service levels, 12 months to {bundle['meta']['period']} (dashed: target; "
-        "dotted: minimum, or maximum where lower is better)",
+        # Two lines: one would be wider than the panels (and cut on a phone).
+        title=[
+            f"Service levels, 12 months to {bundle['meta']['period']} (dashed: target; "
+            "dotted: minimum, or maximum where lower is better;",
+            "grey square at a panel's foot: a month not scored, small sample or nothing counted)",
+        ],
     )
 
 
@@ -510,15 +514,43 @@ def gaming_chart(bundle: dict) -> alt.Chart:
     ).encode(xOffset="signal:N")
 
 
+def _proactive_lead(bundle: dict) -> str:
+    """The scored problem level, said above the trends table: its figure and counts from the
+    scorecard row (the trends table alone showed one June trend beside a level scored on the
+    month's 8 problems), or ``""`` when the contract has no such level."""
+    card = _f(bundle, "scorecard")
+    if card.empty or "measure" not in card:
+        return ""
+    rows = card[card["measure"] == "proactive_problem_share"]
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    unit, n, d = str(r["unit"]), r.get("scored_numerator"), r.get("scored_denominator")
+    counts = (
+        f" ({present.fmt_number(n, '', 0)} of {present.fmt_number(d, '', 0)} problems raised in "
+        f"{bundle['meta']['period']} were raised proactively, not after incidents)"
+        if not (present.is_missing(n) or present.is_missing(d))
+        else ""
+    )
+    return (
+        f"<p>Scored level: {present.esc(r['name'])} {present.level_value(r['actual'], unit)}"
+        f"{counts}, against {present.level_value(r['expected'], unit)} expected and a "
+        f"{present.level_value(r['minimum'], unit)} minimum: {present.rag_word(str(r['rag']))}. "
+        "Each problem is listed in the evidence (records behind each level); the table "
+        "below lists the incident trends detected and the problem records that followed.</p>"
+    )
+
+
 def trends_table(bundle: dict) -> str:
     """Incident trends (per service, category and CI) and whether a problem record followed.
 
     The rows are those the ``trend_to_problem_days`` measure counts
     (:func:`siamlib.measures.problems.incident_trends`).
     """
+    lead = _proactive_lead(bundle)
     tr = _f(bundle, "trend_response")
     if tr.empty:
-        return (
+        return lead + (
             "<p>No incident trends were detected on any service, category or configuration "
             "item in the data.</p>"
         )
@@ -542,7 +574,7 @@ def trends_table(bundle: dict) -> str:
             "response": tr["response"],
         }
     )
-    return present.table(
+    return lead + present.table(
         show,
         numeric=["weeks over threshold", "peak incidents in a week", "baseline per week"]
         + ["days to problem"],

@@ -201,7 +201,7 @@ def league_table(bundle: dict) -> str:
         rag_column="worst level",
         numeric=["weighted_score", points, "credits", "green", "amber", "red", "grey"],
         formats={
-            "weighted_score": lambda v: present.fmt_number(v, "", 1),
+            "weighted_score": present.fmt_score,
             points: lambda v: present.fmt_number(v, "", 1),
             "credits": _money(bundle),
         },

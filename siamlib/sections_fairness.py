@@ -119,7 +119,9 @@ def alerts_section(bundle: dict) -> str:
         # The board's front page states each alert in full; a second full statement here had
         # a board member read every alert twice more (this list and the table's alert column).
         n = len(said)
-        out = f"<p>{BOARD_POINTER.format(n=n, s='s' * (n != 1), are='is' if n == 1 else 'are')}"
+        # "lead-in": the PDF keeps this sentence on the page of the table it introduces.
+        pointer = BOARD_POINTER.format(n=n, s="s" * (n != 1), are="is" if n == 1 else "are")
+        out = f'<p class="lead-in">{pointer}'
         out += "; the figures behind them:</p>" if "figure" in rows.columns else ".</p>"
     else:
         items = "".join(f"<li>{present.esc(a)}</li>" for a in said)

@@ -327,7 +327,7 @@ def test_a_score_on_part_of_the_weight_says_the_weight_it_was_computed_on():
     b["meta"]["headline"] = scorecard.headline(card, LEDGER.iloc[:0])
     tiles = sections.headline(b)
     assert (
-        '<div class="value">75</div><div class="sub">out of 100: 60 points earned, scored on '
+        '<div class="value">75.0</div><div class="sub">out of 100: 60 points earned, scored on '
         "80 of 100 weighting points; red: 1 level failed, worse than its minimum or "
         "maximum</div>" in tiles
     )

@@ -28,8 +28,9 @@ def _trend() -> pd.DataFrame:
 def test_level_trends_draw_target_and_minimum_lines_in_one_panel_per_level():
     spec = charts.level_trends(_trend(), "T").to_dict()
     layers = spec["spec"]["layer"]
-    fields = [layer["encoding"]["y"]["field"] for layer in layers]
-    assert fields == ["expected", "minimum", "actual", "actual"]
+    fields = [layer["encoding"]["y"].get("field") for layer in layers]
+    # the fifth layer: months not scored, at the panel's foot (no field, a pixel place)
+    assert fields == ["expected", "minimum", "actual", "actual", None]
     assert spec["facet"]["field"] == "level"
     assert spec["resolve"]["scale"]["y"] == "independent"  # levels have different units
     levels = {row["level"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
@@ -241,3 +242,64 @@ def test_every_chart_keeps_its_size_on_a_phone_and_fits_a_wider_screen_without_b
     assert phone["page"] <= phone["client"], phone  # the page never scrolls sideways
     assert tablet["scale"] < 0.95, tablet  # wider than a tablet's page: fitted to it...
     assert abs(tablet["box_h"] - tablet["drawn_h"]) < 2, tablet  # ...as tall as it is drawn
+
+
+def _unscored_trend() -> pd.DataFrame:
+    # A is not scored in 2026-09 (small sample: no actual, grey), red in 2026-10.
+    return _trend().assign(
+        actual=[float("nan"), 88.0, 3.0, 2.5],
+        rag=["grey", "red", "green", "green"],
+        note=["small sample: 4 counted in the month; not scored, no credit", "", "", ""],
+    )
+
+
+def test_a_month_not_scored_is_a_grey_square_at_the_panels_foot_with_why_not_a_gap():
+    # Before: a grey month had no actual, so no point: a silent gap in the line although the
+    # legend promises "grey: not scored".
+    spec = charts.level_trends(_unscored_trend(), "T").to_dict()
+    foot = spec["spec"]["layer"][4]
+    assert foot["transform"] == [{"filter": "datum.rag == 'grey'"}]
+    assert foot["encoding"]["y"] == {"value": charts.PANEL_HEIGHT - 3}  # a place, no value
+    assert foot["encoding"]["shape"]["field"] == "rag"  # the legend's grey square
+    assert {"field": "note", "title": "not scored", "type": "nominal"} in foot["encoding"][
+        "tooltip"
+    ]
+    # the y scale leaves room under the lowest line, so the square sits on no value
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["scale"]["padding"] == 10
+
+
+# The drawn grey marks of the panels (not the legend's), and the lowest red limit line.
+_GREY_FOOT_JS = """() => {
+  const marks = [...document.querySelectorAll('g.mark-symbol.role-mark path')]
+    .filter(p => (p.getAttribute('fill') || '').toLowerCase() === '#9e9e9e')
+    .map(p => p.getBoundingClientRect());
+  const lines = [...document.querySelectorAll('g.mark-line.role-mark path')]
+    .filter(p => (p.getAttribute('stroke') || '').toLowerCase() === '#c62828')
+    .map(p => p.getBoundingClientRect());
+  return {grey: marks.map(r => r.top), limit: Math.max(...lines.map(r => r.bottom))};
+}"""
+
+
+@pytest.mark.browser
+def test_a_reader_sees_the_month_not_scored_below_the_limit_line_in_chromium(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from siamlib import report
+    from tests.e2e.helpers import launch_chromium
+
+    spec = charts.chart_spec(charts.level_trends(_unscored_trend(), "T"))
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={charts.VEGALITE_MIMETYPE: spec})]
+    nb.cells = [cell]
+    page_file = tmp_path / "trend.html"
+    page_file.write_text(report.to_html(nb, "Trend"), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_context(offline=True, viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("figure.siam-chart[data-drawn]", timeout=60_000)
+        seen = page.evaluate(_GREY_FOOT_JS)
+        browser.close()
+    assert len(seen["grey"]) == 1, seen  # A's 2026-09, drawn
+    assert seen["grey"][0] >= seen["limit"] - 1, seen  # under the dotted limit, on no value

@@ -205,7 +205,7 @@ def test_plain_text_states_the_headline_figures_and_every_level():
     # weighted score: points 60 + 0 over weights 60 + 40 with data -> 60 / 100 x 100 = 60
     # its colour is the worst level's, and the text says what that means
     assert (
-        "Weighted score, 2026-10: 60 (out of 100; red: 1 level failed, worse than its minimum "
+        "Weighted score, 2026-10: 60.0 (out of 100; red: 1 level failed, worse than its minimum "
         "or maximum)" in text
     )
     assert "Service levels met: 1 of 2 (0 amber, 1 red)" in text
@@ -235,7 +235,7 @@ def test_plain_text_says_why_a_level_is_grey_and_counts_it_in_the_headline():
 def test_board_text_lists_the_league_table_by_name_with_money():
     text = delivery.render_text(board_bundle())
     assert "- Meridian: weighted score 92.5 (out of 100), net credits £0" in text
-    assert "- Harbour: weighted score 71 (out of 100), net credits £250" in text
+    assert "- Harbour: weighted score 71.0 (out of 100), net credits £250" in text
     assert "- euc:" not in text and "- network:" not in text
 
 

@@ -150,8 +150,10 @@ def test_csv_text_is_exact_and_missing_values_are_empty(work):
         ",,,,minimum"
     )
     assert lines[3].endswith(",credit,1500,GBP,below minimum,minimum")
-    assert lines[5] == "headline,hosting,,weighted_score,,50,,,red,,,100,50,,,,,"
-    assert lines[11] == "headline,hosting,,net_credits,,1000,,,red,,,,,,,GBP,,"
+    worst, owes = figures.WORST_LEVEL_RAG, figures.SUPPLIER_CREDITS_RAG
+    assert lines[5] == f'headline,hosting,,weighted_score,,50,,,red,,,100,50,,,,"{worst}",'
+    assert lines[11] == f'headline,hosting,,net_credits,,1000,,,red,,,,,,,GBP,"{owes}",'
+
     assert text.endswith("\n") and "\r" not in text
 
 
@@ -238,6 +240,31 @@ def test_the_board_waived_total_is_a_row_beside_the_credits_never_in_them():
     rows = figures.board_rows(ledger, risk, None, "GBP").set_index("measure")["actual"]
     assert rows["waived"] == 5760.0
     assert rows["credits_due"] == 7500.0 and rows["net_credits"] == 7500.0
+
+
+def test_a_headline_rows_rag_says_in_the_row_what_it_is_the_rag_of():
+    # A reader of figures.csv saw "red" on a money row and took it for the worst level's
+    # RAG: a supplier's net_credits RAG is the credits tile's (red: it owes), the board's
+    # is by the share of the pool (9,360 of 115,800 = 8.1%, below 50%: amber).
+    card = pd.DataFrame(
+        {"actual": [92.0, 97.0], "weight": [50.0, 50.0], "points": [20.0, 50.0]}
+        | {"rag": ["amber", "green"]}
+    )
+    owes = figures.headline_rows("h", card, pd.DataFrame({"amount": [720.0]}), "GBP")
+    why = owes.set_index("measure")["explanation"]
+    assert why["net_credits"].startswith("RAG of the credits tile, not a level's: red when")
+    assert why["weighted_score"] == why["levels"] == figures.WORST_LEVEL_RAG
+    assert owes.set_index("measure").loc["net_credits", "rag"] == "red"  # owes: red
+    assert "levels_green" not in why.dropna()  # a count with no RAG needs no words
+    ledger = pd.DataFrame({"supplier_id": ["a", "b"], "amount": [9360.0, -4500.0]})
+    risk = pd.DataFrame({"supplier_id": ["a", "b"], "at_risk_amount": [100000.0, 15800.0]})
+    board = figures.board_rows(ledger, risk, None, "GBP").set_index("measure")
+    assert board.loc["net_credits", "rag"] == "amber"
+    assert (
+        "amber when the credits due are below 50% of the amount at risk"
+        in board.loc["net_credits", "explanation"]
+    )
+    assert board["explanation"].drop("net_credits").isna().all()  # no RAG, no words
 
 
 def test_a_blocked_supplier_has_no_headline_rows_and_a_blocked_board_none(work):

@@ -121,9 +121,10 @@ def test_each_supplier_gets_one_sentence_worst_first_with_gap_trend_and_driver()
     fp = frontpage.front_page(_bundle(causes=causes))
     assert [s.supplier_id for s in fp.suppliers] == ["host", "net"]
     assert fp.suppliers[0].sentence == (
-        "Summit Hosting (weighted score 40 of 100) is below expected on 2 of 3 levels "
+        "Summit Hosting (weighted score 40.0 of 100) is below expected on 2 of 3 levels "
         "(1 red, 1 amber): "
-        "Service availability red at 98.6% against 99.5% expected (0.9 percentage points "
+        "Service availability red at 98.6% against 99.5% expected and its 99% minimum (0.9 "
+        "percentage points "
         "short; worse "
         "than last month, 99.8%); Resolution within target, P2 amber at 85% against 90% "
         "expected (5 percentage points short; same as last month, 85%); main driver: an "
@@ -132,7 +133,7 @@ def test_each_supplier_gets_one_sentence_worst_first_with_gap_trend_and_driver()
     )
     assert fp.suppliers[0].rag == "red"
     assert fp.suppliers[1].sentence == (
-        "Meridian Networks (weighted score 100 of 100) met all 1 of its service levels."
+        "Meridian Networks (weighted score 100.0 of 100) met all 1 of its service levels."
     )
 
 
@@ -144,7 +145,8 @@ def test_a_lower_is_better_level_reports_how_far_over_target_it_is():
     fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
     line = next(s for s in fp.suppliers if s.supplier_id == "net")
     assert line.levels[0].text == (
-        "Reopen rate red at 7.25% against 3% expected (4.25 percentage points over; better "
+        "Reopen rate red at 7.25% against 3% expected and its 6% maximum (4.25 percentage "
+        "points over; better "
         "than last month, "
         "8%)"
     )
@@ -338,10 +340,11 @@ def _period_page(causes: pd.DataFrame = PERIOD_CAUSES) -> frontpage.FrontPage:
 def test_the_main_driver_is_the_cause_of_the_miss_with_the_periods_counts():
     host = _period_page().suppliers[0]
     assert host.sentence == (
-        "Summit Hosting (weighted score 40 of 100) is below expected on 3 of 3 levels "
+        "Summit Hosting (weighted score 40.0 of 100) is below expected on 3 of 3 levels "
         "(2 red, 1 amber): Resolution within target, P2 red at 76.92% against 92% expected "
-        "(15.08 percentage points short; worse than last month, 100%); Service availability red at "
-        "98.65% against 99.5% expected (0.85 percentage points short; worse than last "
+        "and its 88% minimum (15.08 percentage points short; worse than last month, 100%); "
+        "Service availability red at 98.65% against 99.5% expected and its 99% minimum (0.85 "
+        "percentage points short; worse than last "
         "month, 99.98%); "
         "Reopen rate amber at 4.78% against 3% expected (1.78 percentage points over; "
         "worse than last "
@@ -359,7 +362,7 @@ def test_a_supplier_whose_report_names_no_cause_of_a_miss_gets_no_main_driver():
     # holds an open problem with 334 lifetime links on its service. The board names none.
     net = next(s for s in _period_page().suppliers if s.supplier_id == "net")
     assert net.sentence == (
-        "Meridian Networks (weighted score 100 of 100) is below expected on 1 of 1 levels "
+        "Meridian Networks (weighted score 100.0 of 100) is below expected on 1 of 1 levels "
         "(1 amber): Resolution within target, P2 amber at 86.96% against 90% expected (3.04 "
         "percentage points short; worse than last month, 95.83%)."
     )
@@ -403,8 +406,8 @@ def test_levels_use_the_scorecards_two_decimals_and_never_round_up_to_100():
     fp = frontpage.front_page(_bundle(cards=cards, drivers=None))
     texts = {s.supplier_id: s.levels[0].text for s in fp.suppliers}
     assert texts["host"] == (
-        "Service availability red at 98.65% against 99.5% expected (0.85 percentage points short; "
-        "worse than last month, 99.98%)"
+        "Service availability red at 98.65% against 99.5% expected and its 99% minimum (0.85 "
+        "percentage points short; worse than last month, 99.98%)"
     )
     # 99.996 rounds to 100.00 at two decimals; it is not 100, so it keeps its third decimal.
     assert texts["net"] == (
@@ -502,3 +505,11 @@ def test_the_front_page_states_scope_verdicts_in_plain_words_not_raci_terms():
     assert "responsibility chart and its agreed share of the work disagree" in said
     for jargon in ("equaliser", "Accountable (A)", "Responsible scope", "Consulted (C)"):
         assert jargon not in said
+
+
+def test_a_red_level_names_the_limit_that_makes_it_red_and_an_amber_one_does_not():
+    # Red "at 76.92% against 92% expected" did not say why red, not amber: 88% is the minimum.
+    texts = {lv.service_level: lv.text for lv in _period_page().suppliers[0].levels}
+    assert "red at 76.92% against 92% expected and its 88% minimum (" in texts["P2-RES"]
+    assert "amber at 4.78% against 3% expected (1.78" in texts["REOPEN"]  # no limit: amber
+    assert "maximum" not in texts["REOPEN"]

@@ -159,7 +159,7 @@ def test_a_supplier_line_names_the_levels_left_out_of_its_score():
     league = LEAGUE.assign(scored_weight=[100.0, 80.0])
     host = frontpage.front_page(_bundle(cards=cards, league=league)).suppliers[0]
     assert host.sentence.startswith(
-        "Summit Hosting (weighted score 40 of 100, scored on 80 of 100 weighting points; "
+        "Summit Hosting (weighted score 40.0 of 100, scored on 80 of 100 weighting points; "
         "Resolution within target (priority 1), 20 points, not scored: small sample) is "
         "below expected"
     )

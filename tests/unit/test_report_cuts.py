@@ -3,7 +3,9 @@ table here: its ``stopped`` column is the run's decision, siamlib.gate.stopped_r
 
 from __future__ import annotations
 
-from siamlib import quality
+import pandas as pd
+
+from siamlib import evidence, quality
 from siamlib import report_cuts as cuts
 from tests.fixtures.fixture_params import fixture_params
 from tests.unit.test_quality import WINDOW, bad_tables, good_tables
@@ -45,3 +47,23 @@ def test_the_boards_exclusions_are_counted_and_named_per_supplier_in_estate_orde
         ["network", 1, "INC0000777"],
     ]
     assert cuts.exclusions_by_supplier(excluded.iloc[:0], SUPPLIERS).empty
+
+
+def test_another_suppliers_ticket_in_a_towers_out_of_scope_list_says_why_its_id_is_missing():
+    # Hosting worked on INC2 (network's ticket) out of scope: the row counts (2 rows, as the
+    # conformance figure), its id is withheld, and the cell says both; its own INC1 keeps its
+    # id, and a change is its own record whatever the ticket table says.
+    items = pd.DataFrame(
+        {"kind": ["incident", "incident", "change"], "record_id": ["INC1", "INC2", "CHG9"]}
+    )
+    tickets = pd.DataFrame({"ticket_id": ["INC1", "INC2"], "supplier_id": ["hosting", "network"]})
+    out = cuts.mask_foreign_records(items, tickets, "hosting")
+    assert out["record_id"].tolist() == [
+        "INC1",
+        "(another supplier's ticket: id withheld, row still counted)",
+        "CHG9",
+    ]
+    # the workbook's contents sheet says the same, and why
+    about = evidence.EVIDENCE["out_of_scope_work"]
+    assert cuts.FOREIGN_RECORD in about
+    assert "never carry another supplier's ticket ids" in about and "counts" in about

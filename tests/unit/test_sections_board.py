@@ -62,8 +62,8 @@ def _board() -> dict:
 def test_the_rendered_front_page_shows_the_reports_precision_and_only_period_causes():
     html = sections_board.front_page(_board())
     assert (
-        "Service availability red at 98.65% against 99.5% expected (0.85 percentage points "
-        "short; worse "
+        "Service availability red at 98.65% against 99.5% expected and its 99% minimum (0.85 "
+        "percentage points short; worse "
         "than last month, 99.98%); main driver: an unplanned outage of email on 13 Oct (O1): "
         "1,815 minutes of downtime for Service availability." in html
     )
@@ -184,16 +184,30 @@ def test_the_board_says_the_weight_a_score_was_computed_on():
     b = _four()
     front = sections_board.front_page(b)
     assert (
-        "Beacon Service Desk</b> (weighted score 75 of 100, scored on 80 of 100 weighting "
+        "Beacon Service Desk</b> (weighted score 75.0 of 100, scored on 80 of 100 weighting "
         "points)" in front
     )
     assert "Lattice Applications</b> (weighted score 68.4 of 100)" in front
     assert ">weighting points scored (of 100)</th>" in sections_board.league_table(b)
     assert (
-        "- Beacon Service Desk: weighted score 75 (out of 100, scored on 80 of 100 weighting "
+        "- Beacon Service Desk: weighted score 75.0 (out of 100, scored on 80 of 100 weighting "
         "points), net credits £1,440" in mailrender.render_text(b)
     )
     assert "on the 80 weight scored" not in front + mailrender.render_text(b)
+
+
+def test_every_weighted_score_keeps_one_decimal_so_75_never_sits_beside_75_1():
+    # Beacon's whole score was "75" beside Lattice's "68.4" on the front page, the league
+    # table, the email's league and its text: read as rounded more coarsely than the others.
+    from siamlib import mailrender
+
+    b = _four()
+    front, league = sections_board.front_page(b), sections_board.league_table(b)
+    assert "(weighted score 75.0 of 100" in front
+    assert re.search(r">75\.0</td>", league) and not re.search(r">75</td>", league)
+    assert ">75.0<" in mailrender.email_league(b)
+    assert "- Beacon Service Desk: weighted score 75.0 (" in mailrender.render_text(b)
+    assert "(weighted score 68.4 of 100)" in front  # one decimal already: unchanged
 
 
 def test_the_front_page_asks_for_decisions_before_the_figures():

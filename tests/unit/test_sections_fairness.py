@@ -64,3 +64,37 @@ def test_a_suppliers_report_still_states_its_alert_in_full():
     page = html.unescape(sections_fairness.alerts_section(_harbour()))
     assert "stated in full on the front page" not in page
     assert page.count("Clock-stop signal, Harbour End-User Computing: 44%") == 1
+
+
+def _pages_of(static_html: str, *texts: str) -> list[int]:
+    """The PDF page (WeasyPrint's layout, as the email's PDF) each text first lies on."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, int] = {}
+    for number, page in enumerate(weasyprint.HTML(string=static_html).render().pages, 1):
+        for b in page._page_box.descendants():
+            if isinstance(b, boxes.TextBox):
+                for t in texts:
+                    if t in b.text:
+                        found.setdefault(t, number)
+    return [found.get(t, 0) for t in texts]
+
+
+def test_the_board_pdf_keeps_the_alerts_lead_in_on_the_page_of_its_table():
+    # The demo board PDF ended page 6 with "The month's 4 alerts are stated in full on the
+    # front page (Alerts); the figures behind them:" and began the table on page 7.
+    from siamlib import mailrender
+    from tests.unit.test_mailrender import _alerted
+    from tests.unit.test_sections_board import _four
+
+    board = _alerted(_four())
+    board["meta"]["role"] = "board"
+    section = sections_fairness.alerts_section(board)
+    # a block that leaves room for the lead-in's line at the page's foot, not for the table
+    page = (
+        f"<html><head><style>{mailrender.PDF_CSS}</style></head><body>"
+        f'<div style="height:160mm"></div>{section}</body></html>'
+    )
+    lead, head = _pages_of(page, "stated in full on the front page", "threshold")
+    assert lead and head and lead == head, (lead, head)

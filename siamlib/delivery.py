@@ -434,6 +434,14 @@ def messages_for_pack(
             log(f"{name}: not sent, {entry.get('status')} in the pack ({why})")
             continue
         if not recipients_for(params, name):
+            # Said, not skipped in silence (probe 8: a contract with ``recipients: []`` left
+            # its supplier without the pack and the log did not name it).
+            where = (
+                "params/delivery.yaml board_recipients"
+                if name == BOARD
+                else f"params/contracts/{name}.yaml recipients"
+            )
+            log(f"{name}: not sent, no recipients ({where} is empty)")
             continue
         bundle_dir = pack.folder / batch.BUNDLES / name
         if not (bundle_dir / "meta.json").is_file():

@@ -17,6 +17,9 @@ entries; a number the catalogue already uses is refused (:func:`fixed_numbers`).
   proactive problem's opening) cannot be told from a real date; docs/data-quality.md says so.
   Blocking, as IMP-015: the date decides the month a count level counts the row in (three
   deliveries a month, eight problems), and quarantining the row would move that count too.
+- **The origin against the incidents** (PRB-031): a reactive problem relabelled proactive
+  moves INT-PROACTIVE's share; a problem raised within days after the incident it links
+  answers that incident, so it cannot be proactive. Blocking, as PRB-030.
 - **The same ticket under another id** (TKT-050): an extract merged from two sources, or a
   record re-keyed, counts twice. The id rules (TKT-003, TKT-040 ...) compare ids; this
   compares content: every copy fails and blocks its supplier, as a repeated id does (which
@@ -65,6 +68,44 @@ def _reactive_not_before_incidents(tables) -> pd.Series:
     applies = reactive & ~np.isnan(inc) & (opened != _NAT)
     lead = REACTIVE_LEAD.value // 1000  # us
     ok = ~applies | (opened >= np.where(applies, inc, 0) - lead)
+    return _flag(pd.Series(ok, index=pr.index), pd.Series(applies, index=pr.index))
+
+
+def _proactive_not_after_fresh_incident(tables) -> pd.Series:
+    """PRB-031: a problem recorded as proactive does not answer one fresh incident: it is not
+    raised within :data:`REACTIVE_LEAD` after the only incident linked to it that was opened
+    by then (``tickets.problem_id``).
+
+    A reactive problem answers an incident; a proactive one comes from a trend, which takes
+    more than one incident (or from none: raised ahead of the incidents it prevents). So a
+    "proactive" problem raised days after a single linked incident, with no other incident
+    of it before, answers that incident. INT-PROACTIVE counts problems by ``origin``: probe 8
+    relabelled the demo's reactive problems ``proactive`` (41 of its 43 are raised 11 to 65
+    hours after their one earlier incident) and INT-PROACTIVE went from 0 % red to 100 %
+    green, the integrator's £2,700 credit gone, exit 0.
+
+    Not judged, so a genuine proactive problem is never blocked for being quick: one with two
+    or more incidents before it (a trend, however new), with none, or raised more than 7 days
+    after its one incident. A reactive problem relabelled proactive in those shapes (the
+    demo's one raised after a burst of 30 incidents) is not caught (docs/data-quality.md).
+    """
+    pr, tk = tables["problems"], tables["tickets"]
+    linked = tk[["problem_id", "opened_at"]].dropna()
+    key = pr["problem_id"].astype("str").where(pr["problem_id"].notna(), None)
+    opened = _us(pr["opened_at"])
+    proactive = pr["origin"].eq("proactive").fillna(False).to_numpy(dtype=bool)
+    # Each linked incident beside the opening of its problem (one row per incident).
+    inc = pd.DataFrame({"problem": linked["problem_id"].astype("str").to_numpy(),
+                        "at": _us(linked["opened_at"])})  # fmt: skip
+    raised = pd.Series(opened, index=key.to_numpy()).groupby(level=0).min()
+    inc["raised"] = inc["problem"].map(raised)
+    before = inc[inc["raised"].notna() & (inc["at"] <= inc["raised"])]
+    per = before.groupby("problem")["at"].agg(["count", "max"])
+    n = key.map(per["count"]).fillna(0).to_numpy(dtype="int64")
+    last = key.map(per["max"]).to_numpy(dtype="float64", na_value=np.nan)
+    applies = proactive & (n == 1) & (opened != _NAT)
+    lead = REACTIVE_LEAD.value // 1000  # us
+    ok = ~applies | (opened - np.where(applies, last, 0) > lead)
     return _flag(pd.Series(ok, index=pr.index), pd.Series(applies, index=pr.index))
 
 
@@ -262,6 +303,11 @@ def strict_rules(
             (30, ("opened_at", "blocking", "A reactive problem is raised no more than "
                   f"{REACTIVE_LEAD.days} days before the first incident linked to it "
                   "(tickets.problem_id).", _reactive_not_before_incidents)),
+            (31, ("origin", "blocking", "A proactive problem is not raised within "
+                  f"{REACTIVE_LEAD.days} days after the only incident linked to it opened by "
+                  "then (a problem answering one fresh incident is reactive; a trend takes "
+                  "more than one).",
+                  _proactive_not_after_fresh_incident)),
         ],
         "improvements": [
             (30, ("delivered_at", "blocking", "An improvement is not delivered before it was "

@@ -259,6 +259,18 @@ def returns_to_model(
               "period: not between 2000 and 2100")  # fmt: skip
         score = _numbers(t["score"], p, "score")
         p.add(score.notna() & ~score.between(1, 5), "score: not between 1 and 5")
+        # A score above 5 says the rows beside it may be on another scale too (probe 8: a
+        # 1-10 return of hosting's October satisfaction merged its 2s and 4s, read on 1-5,
+        # and CSAT moved 3.56 to 3.78). None of that supplier's period and survey type is
+        # used; the held rows stay (rejected rows replace nothing).
+        group = t["supplier_id"].astype("str") + "|" + t["period"].astype("str") + "|"
+        group += t["survey_type"].astype("str")
+        over = score.gt(5).fillna(False)
+        p.add(
+            group.isin(group[over]) & ~over,
+            "score: another score of this supplier, period and survey type is above 5 (a "
+            "return on another scale?)",
+        )
         t["score"] = score
         collab = t["survey_type"] == "collaboration"
         parties = suppliers | {"retained"}

@@ -34,6 +34,8 @@ from siamlib.yamlload import WrittenFloat
 SLUG_RE = r"^[a-z][a-z0-9-]{1,31}$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 Status = Literal[TICKET_STATUSES]  # type: ignore[valid-type]
+# Open statuses in which a ticket waits for or is worked by its own resolver: never a pause.
+RESOLVER_STATUSES = ("new", "assigned", "in_progress")
 
 
 def _check_tz(v: str) -> str:
@@ -42,6 +44,21 @@ def _check_tz(v: str) -> str:
         zoneinfo.ZoneInfo(v)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown IANA time zone {v!r}") from exc
+    if v not in ("UTC", "Etc/UTC") and ("/" not in v or v.startswith("Etc/")):
+        # Probe 8: hosting's business calendar written 'EST' (meant: Europe/London) loaded as
+        # fixed UTC-5, its RESPONSE level went green to red, +2,880 credit, exit 0. Legacy
+        # names (EST, GMT, GB, CET...) and Etc/GMT+N (POSIX sign: Etc/GMT+1 is UTC-1) are
+        # where such slips hide; a region's Area/Location zone says what is meant.
+        jan, jul = (dt.datetime(2026, m, 1, tzinfo=zoneinfo.ZoneInfo(v)) for m in (1, 7))
+        what = (
+            f"a fixed UTC{jan.strftime('%z')[:3]}:{jan.strftime('%z')[3:]} with no summer time"
+            if jan.utcoffset() == jul.utcoffset()
+            else "a legacy alias"
+        )
+        raise ValueError(
+            f"{v!r} is {what}; write the region's IANA zone as Area/Location (e.g. "
+            "Europe/London, America/New_York), or UTC"
+        )
     return v
 
 
@@ -362,12 +379,32 @@ def in_force(items: Iterable[T], on: dt.date) -> list[T]:
 
 
 def check_pausable(statuses: list[str]) -> list[str]:
-    """Refuse done statuses (resolved, closed, cancelled) as clock-stop statuses.
+    """Refuse statuses that cannot stop an SLA clock: done ones (resolved, closed,
+    cancelled) and the ones where the ticket waits for or is worked by its own resolver
+    (new, assigned, in_progress).
+
+    Only an ``awaiting_*`` status waits on someone other than the resolver. Probe 8:
+    ``pause_statuses: [in_progress, ...]`` loaded, stopped hosting's clocks while its staff
+    worked, and P3-RES went from red to green (its 2,880 credit gone) with exit 0.
 
     >>> check_pausable(["awaiting_user"])
     ['awaiting_user']
+    >>> check_pausable(["in_progress", "awaiting_user"])
+    Traceback (most recent call last):
+    ...
+    ValueError: in_progress cannot be a pause status: the ticket waits for or is worked by \
+its resolver there, so the clock would stop on the resolver's own time; pause statuses are \
+awaiting_user, awaiting_supplier, awaiting_change, awaiting_problem
     """
     bad = [s for s in statuses if s in DONE_STATUSES]
     if bad:
         raise ValueError(f"{', '.join(bad)} cannot be a pause status")
+    own = [s for s in statuses if s in RESOLVER_STATUSES]
+    if own:
+        allowed = ", ".join(s for s in TICKET_STATUSES if s.startswith("awaiting_"))
+        raise ValueError(
+            f"{', '.join(own)} cannot be a pause status: the ticket waits for or is worked by "
+            "its resolver there, so the clock would stop on the resolver's own time; pause "
+            f"statuses are {allowed}"
+        )
     return statuses

@@ -203,6 +203,7 @@ class ServiceLevel(EffectiveDated):
             )
         self._check_scope_keys(m)
         self._check_bands(lo, hi)
+        self._check_band_gaps(lo, hi, higher)
         return self
 
     def _check_not_fractions(self) -> None:
@@ -246,6 +247,37 @@ class ServiceLevel(EffectiveDated):
                     f"bands[{i}] ({self.bands[i].from_level:g}-{self.bands[i].to_level:g}) and "
                     f"bands[{j}] ({self.bands[j].from_level:g}-{self.bands[j].to_level:g}) "
                     "overlap; a level must fall in one band"
+                )
+
+    def _check_band_gaps(self, lo: float, hi: float, higher: bool) -> None:
+        """Refuse a level range no band covers, worse than a band that pays a credit.
+
+        A level in no band pays nothing (:func:`siamlib.credits._band_amounts`), so a gap
+        between two bands, or below the lowest band of a higher-is-better measure, paid less
+        than the better band beside it (probe 8: bands [0, 85) 5,000 and [90, 95) 2,000 paid
+        nothing at 87 %, exit 0). The neutral zone between a credit band and a reward band,
+        and levels better than every band, are not judged: paying nothing there is meant. The
+        worse end of a measure without an upper bound (hours, counts) cannot be covered by a
+        band, so it is not judged either (docs/params.md).
+        """
+        spans = sorted((b.from_level, b.to_level, b.amount) for b in self.bands)
+        if not spans:
+            return
+        holes = [(lo, spans[0][0])] if spans[0][0] > lo else []
+        holes += [(t, f) for (_, t, _), (f, _, _) in zip(spans, spans[1:], strict=False) if f > t]
+        if spans[-1][1] < hi:
+            holes.append((spans[-1][1], hi))
+        for a, b in holes:
+            if math.isinf(b):
+                continue
+            better = [s for s in spans if (s[0] >= b if higher else s[1] <= a)]
+            paying = [s for s in better if s[2] > 0]
+            if paying:
+                f, t, amount = paying[0] if higher else paying[-1]
+                raise ValueError(
+                    f"bands leave {a:g}-{b:g} without a band, so a level there would pay "
+                    f"nothing though the better band {f:g}-{t:g} pays {amount:g}; add a band "
+                    f"for {a:g}-{b:g} (amount 0 if no credit is meant)"
                 )
 
 

@@ -533,6 +533,22 @@ def test_messages_for_a_pack_carry_its_run_and_figures_hash(params, tmp_path):
     assert "euc: not sent, blocked in the pack (tickets: 2 rows without a priority)" in said
 
 
+def test_a_report_whose_supplier_has_no_recipients_is_said_not_sent(params, tmp_path):
+    from siamlib import pack
+
+    contracts = {**params.contracts}
+    contracts["service-desk"] = contracts["service-desk"].model_copy(update={"recipients": []})
+    nobody = params.model_copy(update={"contracts": contracts})
+    _published(tmp_path, {"service-desk": {"status": "ok"}}, {"service-desk": tower_bundle()})
+    said = []
+    messages = delivery.messages_for_pack(pack.read_pack(tmp_path, PERIOD), nobody, log=said.append)
+    assert messages == []
+    assert said == [
+        "service-desk: not sent, no recipients "
+        "(params/contracts/service-desk.yaml recipients is empty)"
+    ]
+
+
 def test_a_report_without_its_bundle_in_the_pack_is_refused(params, tmp_path):
     from siamlib import pack
 

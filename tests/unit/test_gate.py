@@ -169,7 +169,7 @@ def test_check_without_a_period_checks_the_last_month_the_window_covers_in_full(
     tables = good_tables()
     # OUT2 (planned, from 25 January) ends: still open, it would be down 16 days at the
     # window's end, over the longest outage the gate accepts (OUT-015, 7 days).
-    tables["outages"].loc[1, "end_at"] = pd.Timestamp("2026-01-25T05:00Z")
+    tables["outages"].loc[1, "end_at"] = pd.Timestamp("2026-01-25T03:00Z")
     folder = write_folder(tmp_path, tables, (DEC_JAN[0], pd.Timestamp("2026-02-10T00:00Z")))
     checked = gate.check(folder, MONTH_PARAMS)
     assert checked.period == "2026-01"

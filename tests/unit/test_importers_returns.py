@@ -504,6 +504,28 @@ def test_scores_with_a_decimal_comma_are_rejected_and_their_originals_kept():
     pd.testing.assert_frame_equal(outside_hosting_october(merged), outside_hosting_october(old))
 
 
+def test_a_return_on_a_1_to_10_scale_uses_none_of_its_scores_and_keeps_the_originals():
+    # Probe 8: hosting's October satisfaction sent on 1-10 (originals 2, 1, 2 doubled): the 2
+    # (a 1) used to be merged as 2 on 1-5 while the 4s were rejected, moving CSAT.
+    old = full_return(FULL).tables["surveys"]
+    r = full_return(
+        [["H-S1", "hosting", "2026-10", "satisfaction", "customer", "4"],
+         ["H-S2", "hosting", "2026-10", "satisfaction", "customer", "2"],
+         ["H-S3", "hosting", "2026-10", "satisfaction", "customer", "8"],
+         ["H-C1", "hosting", "2026-10", "collaboration", "retained", "4"]],
+        supplier_id="hosting",
+    )  # fmt: skip
+    merged = merge_into(r, old)
+    assert r.rejects["reason"].tolist() == [
+        "score: another score of this supplier, period and survey type is above 5 (a return "
+        "on another scale?)",
+    ] * 2 + ["score: not between 1 and 5"]
+    scores = merged.set_index("response_id")["score"]
+    # the satisfaction originals stay; the collaboration rating (another type) is merged
+    assert scores[["H-S1", "H-S2", "H-S3", "H-C1"]].tolist() == [2.0, 1.0, 2.0, 4.0]
+    pd.testing.assert_frame_equal(outside_hosting_october(merged), outside_hosting_october(old))
+
+
 def test_a_rejected_row_whose_period_cannot_be_read_keeps_every_covered_period():
     old = full_return(FULL).tables["surveys"]
     r = full_return(

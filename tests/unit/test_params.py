@@ -377,6 +377,39 @@ def test_a_band_outside_the_unit_is_rejected(params_copy):
     assert "bands[0]: 90-110 is outside 0..100" in _error(params_copy)
 
 
+@pytest.mark.parametrize(
+    ("bands", "problem"),
+    [
+        # 87 % fell between the bands and paid nothing, 2,000 less than 92 % (probe 8)
+        (
+            [(0, 85, 5000), (90, 95, 2000), (95, 100, 0)],
+            "bands leave 85-90 without a band, so a level there would pay nothing though "
+            "the better band 90-95 pays 2000",
+        ),
+        # below the lowest band: 70 % paid nothing, 80 % paid 5,000
+        (
+            [(80, 90, 5000), (90, 100, 0)],
+            "bands leave 0-80 without a band, so a level there would pay nothing though "
+            "the better band 80-90 pays 5000",
+        ),
+    ],
+)
+def test_a_level_range_without_a_band_worse_than_a_paying_band_is_refused(
+    params_copy, bands, problem
+):
+    written = [{"from": f, "to": t, "amount": a} for f, t, a in bands]
+    _edit(_hosting(params_copy), lambda d: _banded(d, written))
+    msg = _error(params_copy)
+    assert "contracts/hosting.yaml" in msg and "service_levels[0]" in msg and problem in msg
+
+
+def test_a_neutral_gap_between_credit_and_reward_bands_and_a_tail_above_them_load(params_copy):
+    # [90, 98) pays neither credit nor reward, and above 99 nothing: both are meant
+    written = [{"from": 0, "to": 90, "amount": 5000}, {"from": 98, "to": 99, "amount": -1000}]
+    _edit(_hosting(params_copy), lambda d: _banded(d, written))
+    assert len(load_params(params_copy).contract("hosting").service_levels[0].bands) == 2
+
+
 def test_bands_the_pool_regime_would_ignore_are_rejected(params_copy):
     _edit(
         _hosting(params_copy),

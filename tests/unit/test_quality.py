@@ -340,6 +340,7 @@ CASES = {
     "PRB-021": (copy_row("problems", 1, "PRB2-B"), "PRB2-B"),
     # PRB1 (reactive, INC1 opened 5 January) opened a month early, before any incident.
     "PRB-030": (set_cell("problems", 0, "opened_at", ts("2025-12-06 09:00")), "PRB1"),
+    "PRB-031": (set_cell("problems", 0, "origin", "proactive"), "PRB1"),
     "CHG-001": (drop_column("changes", "outcome"), "outcome"),
     "CHG-002": (naive("changes", "planned_start"), "planned_start (datetime64[us])"),
     "CHG-003": (set_cell("changes", 1, "change_id", "CHG1"), "CHG1"),
@@ -392,6 +393,9 @@ CASES = {
     "OUT-015": (set_cell("outages", 0, "start_at", ts("2025-12-05 08:50")), "OUT1"),
     # OUT1 again in full-width letters (folded by NFKC).
     "OUT-016": (set_cell("outages", 1, "outage_id", "\uff2f\uff35\uff341"), "\uff2f\uff35\uff341"),
+    # OUT2 (network, planned, still running) started on a Tuesday morning, outside the
+    # contract's maintenance window (weekend nights 22:00-03:00).
+    "OUT-030": (set_cell("outages", 1, "start_at", ts("2026-01-13 05:10")), "OUT2"),
     "IMP-001": (drop_column("improvements", "title"), "title"),
     "IMP-002": (naive("improvements", "raised_at"), "raised_at (datetime64[us])"),
     "IMP-003": (set_cell("improvements", 1, "improvement_id", "IMP1"), "IMP1"),

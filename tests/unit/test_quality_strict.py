@@ -1,6 +1,6 @@
-"""siamlib.quality_strict: dates against the rest of a record (PRB-030, IMP-030) and the same
-record under another id (TKT-050, CHG-030, PRB-031, IMP-031), on the hand-written good
-dataset of tests/unit/test_quality.py (January 2026)."""
+"""siamlib.quality_strict: dates against the rest of a record (PRB-030, IMP-030), a problem's
+origin against its incidents (PRB-031) and the same ticket under another id (TKT-050), on the
+hand-written good dataset of tests/unit/test_quality.py (January 2026)."""
 
 from __future__ import annotations
 
@@ -104,6 +104,53 @@ def test_proactive_and_unlinked_problems_are_not_judged_by_their_incidents():
     assert r["passed"] and r["unexpected_count"] == 0
 
 
+# ------------------------------------------------------------------------------ PRB-031 ----
+def test_a_proactive_problem_raised_days_after_its_first_incident_blocks():
+    # PRB1 (hosting), raised 2026-01-06 09:00, a day after INC1 links to it, relabelled
+    # proactive: the relabel probe 8 made on the demo (INT-PROACTIVE 0 % to 100 %, -2,700).
+    result = gate(mutated(set_cell("problems", 0, "origin", "proactive")), "PRB-031")
+    assert RULES["PRB-031"].severity == "blocking"
+    assert row(result)["examples"] == ["PRB1"]
+    assert quality.blocking_failures(result, "hosting")["rule_id"].tolist() == ["PRB-031"]
+    assert quality.blocking_failures(result, "network").empty
+
+
+@pytest.mark.parametrize(
+    "opened",
+    [
+        "2026-01-05 08:59",  # before INC1 (2026-01-05 09:00): raised ahead of its incidents
+        "2026-01-12 09:01",  # 7 days and a minute after: a longer history, as trend analysis
+    ],
+)
+def test_a_proactive_problem_before_its_incidents_or_weeks_after_passes(opened):
+    tables = mutated(
+        set_cell("problems", 0, "origin", "proactive"),
+        set_cell("problems", 0, "opened_at", ts(opened)),
+        # keep the root cause and closure after the opening (PRB-016/017 are not under test)
+        set_cell("problems", 0, "root_cause_at", ts("2026-01-13 09:00")),
+        set_cell("problems", 0, "closed_at", ts("2026-01-20 09:00")),
+    )
+    r = row(gate(tables, "PRB-031"))
+    assert r["passed"] and r["unexpected_count"] == 0
+
+
+def test_a_proactive_problem_raised_days_after_a_new_trend_of_two_incidents_passes():
+    # INC2 linked to PRB1 too and opened the day before INC1: two incidents before PRB1 is
+    # raised, a trend however new; a quick proactive response is what the integrator is for.
+    tables = mutated(
+        set_cell("problems", 0, "origin", "proactive"),
+        set_cell("tickets", 1, "problem_id", "PRB1"),
+        set_cell("tickets", 1, "opened_at", ts("2026-01-04 08:00")),
+    )
+    r = row(gate(tables, "PRB-031"))
+    assert r["passed"] and r["unexpected_count"] == 0
+
+
+def test_the_good_datasets_reactive_and_unlinked_proactive_problems_pass_prb_031():
+    r = row(gate(good_tables(), "PRB-031"))
+    assert r["passed"] and r["unexpected_count"] == 0
+
+
 # ------------------------------------------------------------------------------ IMP-030 ----
 @pytest.mark.parametrize(
     ("delivered", "passes"), [("2026-01-05 10:00", False), ("2026-01-06 10:00", True)]
@@ -198,7 +245,7 @@ def demo_folder(tmp_path_factory):
 # ---------------------------------------------------------------------- fixed numbers ----
 def test_fixed_numbers_sit_above_the_numbered_rules_and_move_none():
     ids = [r.rule_id for r in quality.build_rules(SUPPLIERS)]
-    for fixed in ("TKT-050", "PRB-030", "IMP-030", "OUT-030"):
+    for fixed in ("TKT-050", "PRB-030", "PRB-031", "IMP-030", "OUT-030"):
         assert fixed in ids
     # the numbered ones end where they did (TKT-041 is retired: its number stays taken)
     assert "TKT-042" in ids and "TKT-043" not in ids and "TKT-041" not in ids

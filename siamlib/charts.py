@@ -17,6 +17,7 @@ per page. For email, :func:`to_png` renders charts to PNG with vl-convert (no br
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
@@ -27,6 +28,8 @@ REPAID_COLOUR = "#0072B2"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000"]
 WIDTH = 640
 # A RAG point's shape, so its status never rests on colour alone (WCAG 1.4.1).
+# What a level trend panel with no figure in any month says (charts.level_trends).
+NO_FIGURE = "no figure in these months"
 RAG_SHAPES = {"green": "circle", "amber": "triangle-up", "red": "cross", "grey": "square"}
 RAG_WORDS = {
     "green": "green: met",
@@ -212,6 +215,17 @@ def level_trends(trend: pd.DataFrame, title: str | list[str], columns: int = 3) 
             "rag",
         ],
     )
+    # A level with no figure in any month shown (no changes, surveys or outages in the data)
+    # would be a panel of bare target lines, read as a chart that failed to draw: say so, once
+    # per panel (the scorecard says why).
+    empty = df["actual"].isna().groupby(df["level"]).transform("all")
+    df["panel_note"] = np.where(empty & ~df["level"].duplicated(), NO_FIGURE, None)
+    note = (
+        alt.Chart()
+        .transform_filter("isValid(datum.panel_note)")
+        .mark_text(fontSize=11, fontStyle="italic", color="#3c4757")
+        .encode(text="panel_note:N", x=alt.value(90), y=alt.value(45))
+    )
     # Hover says why a month was not scored: the scorecard's note, as the scorecard says it.
     why = [alt.Tooltip("note:N", title="not scored")] if "note" in df else []
     unscored = (
@@ -230,7 +244,7 @@ def level_trends(trend: pd.DataFrame, title: str | list[str], columns: int = 3) 
         )
     )
     return (
-        alt.layer(target, minimum, actual, points, unscored, data=df)
+        alt.layer(target, minimum, actual, points, unscored, note, data=df)
         .properties(width=180, height=PANEL_HEIGHT)
         .facet(facet=alt.Facet("level:N", title=None), columns=columns, title=title)
         .resolve_scale(y="independent")

@@ -260,7 +260,7 @@ def measure_values(store: Store, kept_clocks, kept_tables, params: Params, month
     args = (kept_clocks, kept_tables, params, months)
     values = pd.concat(
         [
-            tower.measure_values(*args, apply_exclusions=False),
+            tower.measure_values(*args, apply_exclusions=False, timeline=timeline()),
             integrator.measure_values(*args, apply_exclusions=False, timeline=timeline()),
         ],
         ignore_index=True,

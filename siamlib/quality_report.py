@@ -161,15 +161,17 @@ def render_html(
     """
     df = _frame(results)
     view = supplier_view(df, supplier_id)
+    # the counts are of every check run, before only_failed trims the table: "0 of 1 checks
+    # passed" beside "1 of 167 checks failed" read as if a single check had been run
+    n_all, n_fail = len(view), int((~view["passed"]).sum())
     if only_failed:
         view = view[~view["passed"]]
     e = html.escape
     score = supplier_score(df, supplier_id)
-    n_fail = int((~view["passed"]).sum())
     parts = [f"<section class='dq'><style>{_CSS}</style>"]
     parts.append(
         f"<p>Data-quality score: <b>{score_text(score)}</b> / 100 "
-        f"({len(view) - n_fail} of {len(view)} checks passed).</p>"
+        f"({n_all - n_fail} of {n_all} checks passed).</p>"
     )
     stop = blocking_message(df, supplier_id)
     if stop:

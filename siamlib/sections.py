@@ -589,7 +589,12 @@ def scope_table(bundle: dict) -> str:
     RACI and the equaliser disagree is not assessable, not a 0% to act on."""
     sc = _f(bundle, "scope_conformance")
     if sc.empty:
-        return "<p>No work items were recorded for this period.</p>"
+        # say what a work item is: a month that only resolved older tickets (the real
+        # ServiceNow log's 2016-10) has none, beside held hours in the scope-as-lived table
+        return (
+            "<p>No work items this period: no ticket opened, change planned or problem opened "
+            "in the month.</p>"
+        )
     names = _names(bundle)
     show = pd.DataFrame(
         {

@@ -165,5 +165,8 @@ def scope_lived_table(bundle: dict) -> str:
     return present.table(
         show,
         caption="Scope as lived: the equaliser's contracted split beside the split the data "
-        "shows (operations capabilities, this month); drift beyond the agreed tolerance",
+        "shows (operations capabilities, this month); drift beyond the agreed tolerance. Work "
+        "items are the tickets opened, changes planned and problems opened in the month; held "
+        "hours are those of the tickets resolved in it, so a month resolving older tickets "
+        "shows held hours beside few or no work items",
     )

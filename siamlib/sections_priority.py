@@ -46,7 +46,8 @@ def sla_priority_chart(bundle: dict) -> alt.LayerChart:
 
     A contracted level the scorecard left unscored (grey: a small sample, no data) has no
     bar, which would read as its score, but the words ``not scored`` in its place; a
-    priority with no ticket completed reads ``no data``. A level scored on a rolling window
+    priority with no ticket completed reads ``no data``, and a scored 0 % (no bar to see)
+    reads ``0%``. A level scored on a rolling window
     (the scorecard's ``scored_on``) is drawn at the scorecard's actual, labelled with its
     window and counts inside the bar, and the chart's subtitle says so.
 
@@ -88,6 +89,9 @@ def sla_priority_chart(bundle: dict) -> alt.LayerChart:
     sel.loc[sel["attainment %"].isna(), "status"] = "no data"
     sel.loc[grey, "status"] = "not scored"
     sel.loc[sel["status"].ne(""), "attainment %"] = None
+    # A scored 0 % has no bar to see, which reads as no figure (the real log's 0 of 11
+    # responses beside its 2.6 % resolution bar): the figure is written in its place.
+    sel.loc[sel["status"].eq("") & sel["attainment %"].eq(0), "status"] = "0%"
     title = alt.Title(
         f"Within target by priority, {period} (% of tickets completed)",
         subtitle=(

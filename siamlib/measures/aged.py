@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from siamlib.common import ALL
+from siamlib.common import ALL, DEFAULT_AGE_BUCKETS, bucket_labels
 from siamlib.measures.events import (
     _example_events,  # noqa: F401  (the doctests' events)
     _with_all,
@@ -229,6 +229,58 @@ def aged_at(
     """
     o = open_at(tickets, at, events=events)
     return o[is_aged(o["age_days"], aged_after_days)].reset_index(drop=True)
+
+
+def backlog_held(
+    tickets: pd.DataFrame,
+    events: pd.DataFrame | EventTimeline,
+    at: Iterable[pd.Timestamp],
+    *,
+    buckets: Sequence[int] = DEFAULT_AGE_BUCKETS,
+) -> pd.DataFrame:
+    """The backlog at each instant of ``at`` by age bucket, per supplier holding the tickets.
+
+    The tower reports' backlog chart, from :func:`open_at` (the one definition of "open at an
+    instant" and of who held a ticket then, which the aged-ticket measures and their evidence
+    use): a ticket counts for the supplier holding it at the instant, not the one that
+    resolved it later, and a reopened ticket is not open between its resolution and its
+    reopening. A bucket holds the tickets open *more* than the edge below it and at most its
+    own edge, so the last bucket is :func:`is_aged` with the last edge as threshold: the
+    tickets of the aged-ticket evidence (5.5 days is in 6-10; 30.5 in >30).
+
+    Returns
+    -------
+    DataFrame
+        ``supplier_id``, ``at``, ``bucket`` (:func:`siamlib.common.bucket_labels`), ``count``;
+        every bucket for every supplier holding or of record and every instant (0 when empty).
+
+    Examples
+    --------
+    >>> ev = _example_events({"T1": ["sd", "net", "sd"]})  # net holds it 10:00-11:00
+    >>> t = pd.DataFrame({"ticket_id": ["T1"], "supplier_id": ["sd"], "status": "resolved",
+    ...     "opened_at": pd.Timestamp("2026-03-02 09:00Z"),
+    ...     "resolved_at": pd.Timestamp("2026-03-02 11:00Z"), "closed_at": pd.NaT})
+    >>> b = backlog_held(t, ev, [pd.Timestamp("2026-03-02 10:30Z")])
+    >>> b[b["count"] > 0][["supplier_id", "bucket", "count"]].to_dict("records")
+    [{'supplier_id': 'net', 'bucket': '0-5', 'count': 1}]
+    """
+    labels = np.asarray(bucket_labels(buckets), dtype=object)
+    moments = sorted({pd.Timestamp(a) for a in at})
+    timeline = events if isinstance(events, EventTimeline) else EventTimeline(tickets, events)
+    parts = []
+    for moment in moments:
+        o = open_at(tickets, moment, events=timeline)
+        o["at"] = moment
+        o["bucket"] = labels[np.searchsorted(np.asarray(buckets), o["age_days"], side="left")]
+        parts.append(o[["supplier_id", "at", "bucket"]])
+    rows = pd.concat(parts, ignore_index=True)
+    counts = rows.groupby(["supplier_id", "at", "bucket"]).size().rename("count")
+    who = pd.Index(tickets["supplier_id"]).union(pd.Index(rows["supplier_id"])).dropna().unique()
+    grid = pd.MultiIndex.from_product(
+        [who, pd.Index(moments), labels], names=["supplier_id", "at", "bucket"]
+    )
+    out = counts.reindex(grid, fill_value=0).reset_index()
+    return out.astype({"count": "int64"})
 
 
 def aged_tickets(

@@ -57,8 +57,13 @@ ENTRIES = (
         ),
         edge_cases=(
             "Cancelled tickets never count. A reopened ticket counts when resolved again "
-            "(latest "
-            "resolved_at), breached if any cycle breached. Whether an open ticket had breached "
+            "(latest resolved_at), breached if any cycle breached. resolved_at is the clocks' "
+            "(siamlib.clocks), as at the reporting month's end: run on an extract reaching "
+            "past that month, a ticket reopened after it still counts in the month of its "
+            "earlier resolution (real ServiceNow log, 2016-06: INC0010074, resolved 8 June, "
+            "reopened 11 July), whereas reopen rate and first-time fix count it by its latest "
+            "resolution in the extract (July); they agree when the extract ends with the "
+            "month. Whether an open ticket had breached "
             "by a past month end comes from the clocks' breach time when given, else from the "
             "breach flag at extract time, no earlier than opened_at + target hours. Tickets "
             "without a target are not counted. Nothing counted: NaN. Agreed exclusions are "
@@ -143,9 +148,11 @@ ENTRIES = (
         ),
         edge_cases=(
             "Cancelled tickets are excluded. A reopened ticket that is not yet resolved again "
-            "is "
-            "not counted until it is. Nothing resolved: NaN. Agreed exclusions are removed "
-            "first."
+            "is not counted until it is. resolved_at and reopen_count are the tickets "
+            "table's, as at the extract: a past month run on a later extract leaves out a "
+            "ticket reopened after the month (resolution attainment, measured as at the "
+            "month's end, still counts it there). Nothing resolved: NaN. Agreed exclusions "
+            "are removed first."
         ),
     ),
     _M(
@@ -227,17 +234,23 @@ ENTRIES = (
         "siamlib.measures.tower.backlog",
         1,
         formula=(
-            "count of tickets open at the month end; scope age=<bucket> splits it by whole "
-            "days since opened"
+            "count of tickets open at the month end; scope age=<bucket> splits it by days "
+            "since opened, a bucket holding ages above the edge below it up to its own (5.5 "
+            "days is in 6-10, 30.5 in >30: the aged tickets' 'more than 30 days')"
         ),
         counted=(
-            "Tickets opened before the month end and not resolved by then (resolved_at later "
-            "or empty), per supplier of record, at the month end in the reporting time zone."
+            "Tickets open at the local midnight ending the month (reporting time zone), per "
+            "supplier holding them then: as aged_tickets, the status and supplier of each "
+            "ticket's last event before that instant (open: opened before it and not "
+            "resolved, closed or cancelled; without such an event: resolved_at, else "
+            "closed_at, missing or not before it), so a tower's backlog is the tickets of its "
+            "aged-ticket evidence, not those another supplier resolved later."
         ),
         edge_cases=(
-            "Cancelled tickets count until their closed_at, then drop out. A reopened ticket "
-            "(resolved_at empty again) counts as open since it was opened. Empty backlog: 0, "
-            "not NaN."
+            "A reopened ticket is not open between its resolution and its reopening; a "
+            "cancelled ticket stops being open when cancelled. Without a ticket_events table: "
+            "open from the tickets table (resolved_at later or empty; cancelled tickets until "
+            "closed_at), per supplier of record, by whole days. Empty backlog: 0, not NaN."
         ),
     ),
     _M(

@@ -23,6 +23,7 @@ from siamlib import schema
 from siamlib.common import bucket_labels
 from siamlib.measures import scope_key
 from siamlib.measures._base import PRIORITIES, _periods, _ratio
+from siamlib.measures.aged import EventTimeline, backlog_held
 from siamlib.measures.availability import availability
 from siamlib.measures.changes import change_caused_incidents, change_success, emergency_change_ratio
 from siamlib.measures.registry import Entry, long_columns, stack, typed
@@ -47,6 +48,9 @@ class TowerRun:
     params: Params
     periods: list[str]
     first_time_fix_after: Literal["first_group", "supplier_first_group"]
+    # The compute stage's event timeline of these tickets (siamlib.measures.aged), shared with
+    # the aged-ticket measures so the backlog reuses its answers at the month ends; None: built.
+    timeline: EventTimeline | None = None
 
     @property
     def tz(self) -> str:
@@ -101,7 +105,14 @@ def _first_time_fix(r: TowerRun) -> pd.DataFrame | None:
 
 def _backlog(r: TowerRun) -> pd.DataFrame:
     ends = {p: period_bounds(p, r.tz)[1] for p in r.periods}
-    b = backlog(r.tickets, list(ends.values()))
+    events = r.tables.get("ticket_events")
+    # the aged tickets' definition (who held a ticket at the month end, open by its events),
+    # so a tower's backlog chart and its aged-ticket evidence list the same tickets
+    if events is not None and len(events) and {"event_at", "status"} <= set(events.columns):
+        source = r.timeline if r.timeline is not None else events
+        b = backlog_held(r.tickets, source, list(ends.values()))
+    else:  # no event log: open from the tickets table, held by the supplier of record
+        b = backlog(r.tickets, list(ends.values()))
     b["period"] = b["at"].map({v: k for k, v in ends.items()})
     b["scope"] = [scope_key({"age": x}) for x in b["bucket"]]
     return _with_totals(b[["supplier_id", "period", "scope", "count"]], ["count"])
@@ -194,15 +205,23 @@ def values(
     apply_exclusions: bool = True,
     first_time_fix_after: Literal["first_group", "supplier_first_group"] = "supplier_first_group",
     entries: tuple[Entry, ...] = ENTRIES,
+    timeline: EventTimeline | None = None,
 ) -> pd.DataFrame:
-    """Every entry's rows for every tower supplier and period (see ``tower.measure_values``)."""
+    """Every entry's rows for every tower supplier and period (see ``tower.measure_values``).
+
+    ``timeline``: an :class:`~siamlib.measures.aged.EventTimeline` of ``tables``' tickets
+    (after exclusions) and events, when the caller has one; only with
+    ``apply_exclusions=False``, as it must hold the same tickets.
+    """
+    if timeline is not None and apply_exclusions:
+        raise ValueError("a timeline is of the tickets after exclusions: apply_exclusions=False")
     periods = _periods(periods)
     tickets = tables["tickets"] if "tickets" in tables else schema.empty("tickets")
     if apply_exclusions:
         excluded = {e.ticket_id for e in params.exclusions.exclusions}
         clocks = clocks[~clocks["ticket_id"].isin(excluded)]
         tickets = tickets[~tickets["ticket_id"].isin(excluded)]
-    run = TowerRun(clocks, tickets, tables, params, periods, first_time_fix_after)
+    run = TowerRun(clocks, tickets, tables, params, periods, first_time_fix_after, timeline)
 
     parts, computed = [], set()
     for e in entries:

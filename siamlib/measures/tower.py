@@ -102,6 +102,7 @@ def measure_values(
     *,
     apply_exclusions: bool = True,
     first_time_fix_after: Literal["first_group", "supplier_first_group"] = "supplier_first_group",
+    timeline=None,
 ) -> pd.DataFrame:
     """All tower measures of every tower supplier and period, in the measure-values table.
 
@@ -138,6 +139,9 @@ def measure_values(
     apply_exclusions : bool
     first_time_fix_after : {"supplier_first_group", "first_group"}
         See :func:`first_time_fix`.
+    timeline : EventTimeline, optional
+        The compute stage's timeline of ``tables``' tickets and events (only with
+        ``apply_exclusions=False``): the backlog reuses its answers at the month ends.
 
     Returns
     -------
@@ -169,4 +173,5 @@ def measure_values(
         periods,
         apply_exclusions=apply_exclusions,
         first_time_fix_after=first_time_fix_after,
+        timeline=timeline,
     )

@@ -28,9 +28,10 @@ def _trend() -> pd.DataFrame:
 def test_level_trends_draw_target_and_minimum_lines_in_one_panel_per_level():
     spec = charts.level_trends(_trend(), "T").to_dict()
     layers = spec["spec"]["layer"]
-    fields = [layer["encoding"]["y"].get("field") for layer in layers]
+    fields = [layer["encoding"]["y"].get("field") for layer in layers[:5]]
     # the fifth layer: months not scored, at the panel's foot (no field, a pixel place)
     assert fields == ["expected", "minimum", "actual", "actual", None]
+    assert layers[5]["encoding"]["text"]["field"] == "panel_note"  # words for an empty panel
     assert spec["facet"]["field"] == "level"
     assert spec["resolve"]["scale"]["y"] == "independent"  # levels have different units
     levels = {row["level"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
@@ -303,3 +304,18 @@ def test_a_reader_sees_the_month_not_scored_below_the_limit_line_in_chromium(tmp
         browser.close()
     assert len(seen["grey"]) == 1, seen  # A's 2026-09, drawn
     assert seen["grey"][0] >= seen["limit"] - 1, seen  # under the dotted limit, on no value
+
+
+def test_a_level_with_no_figure_in_any_month_says_so_in_its_panel():
+    # The real ServiceNow log has no changes table: CHANGE's panel had the target lines alone,
+    # which read as a chart that failed to draw. B has no actual in either month: its panel
+    # carries the words once; A (with figures) has none.
+    t = _trend()
+    t.loc[t["service_level"] == "B", ["actual", "rag"]] = [None, "grey"]
+    spec = charts.level_trends(t, "T").to_dict()
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    notes = [(r["level"], r["panel_note"]) for r in rows if r["panel_note"]]
+    assert notes == [("B (h)", charts.NO_FIGURE)]
+    import vl_convert
+
+    assert vl_convert.vegalite_to_svg(spec).count(f">{charts.NO_FIGURE}<") == 1

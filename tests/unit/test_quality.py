@@ -774,6 +774,21 @@ def test_render_html_is_offline_and_escaped():
     assert "http" not in page and "src=" not in page
 
 
+def test_render_html_only_failed_still_counts_every_check_run():
+    # The reports list only the failed checks, but the count says how many were run: three
+    # checks, one failed, reads "2 of 3 checks passed" (it read "0 of 1", the table's rows).
+    df = quality.results_frame(
+        [
+            {"rule_id": "A", "supplier_id": "x", "scope": "supplier"},
+            {"rule_id": "B", "supplier_id": "x", "scope": "supplier", "passed": False},
+            {"rule_id": "C", "supplier_id": "all", "scope": "estate"},
+        ]
+    )
+    page = quality.render_html(df, "x", only_failed=True)
+    assert "(2 of 3 checks passed)" in page
+    assert "<td>B</td>" in page and "<td>A</td>" not in page
+
+
 def test_board_html_lists_every_supplier_score():
     res = quality.validate(bad_tables("TKT-015"), PARAMS, WINDOW).results
     page = quality.render_html(res)

@@ -11,6 +11,7 @@ import pytest
 
 from siamlib.common import ALL
 from siamlib.measures import MEASURE_VALUE_COLUMNS, registry_integrator, registry_tower
+from siamlib.measures.aged import aged_tickets
 from siamlib.measures.catalogue import MEASURES
 from siamlib.measures.integrator import ESTATE_SCOPE, watermelon_values
 from siamlib.measures.registry import COMBINED, Entry, entries, long_rows
@@ -266,3 +267,50 @@ def test_the_integrator_loop_counts_each_instant_and_register_once(params, monke
     assert delivered.to_dict() == {"2026-03": 0.0, "2026-04": 2.0, "2026-05": 0.0}
     count = mv[(mv["measure"] == "ping_pong_count")]
     assert len(count) == 3 * len([s for s in params.estate.suppliers])
+
+
+def test_the_tower_backlog_counts_who_held_a_ticket_at_the_month_end_as_the_aged_tickets_do(
+    params,
+):
+    # T0: euc held it all April; hosting resolved it on 10 May (hosting is its supplier of
+    # record). T1: hosting resolved it on 5 March, it was reopened on 5 May (resolved_at is the
+    # latest resolution, 6 May): at the end of April it was resolved, so open for nobody.
+    # The backlog at the end of April is euc's T0 (>30 days), as in the aged-ticket evidence;
+    # it counted T0 and T1 for hosting (who resolved them later) and nothing for euc.
+    utc = lambda s: pd.Timestamp(s, tz="UTC")  # noqa: E731
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["T0", "T1"],
+            "supplier_id": "hosting",
+            "status": "closed",
+            "opened_at": [utc("2026-02-02 09:00"), utc("2026-03-02 09:00")],
+            "resolved_at": [utc("2026-05-10 09:00"), utc("2026-05-06 09:00")],
+            "closed_at": [utc("2026-05-12 09:00"), utc("2026-05-08 09:00")],
+        }
+    )
+    events = pd.DataFrame(
+        [
+            ("T0", 1, "2026-02-02 09:00", "in_progress", "euc"),
+            ("T0", 2, "2026-05-10 09:00", "resolved", "hosting"),
+            ("T1", 1, "2026-03-02 09:00", "in_progress", "hosting"),
+            ("T1", 2, "2026-03-05 09:00", "resolved", "hosting"),
+            ("T1", 3, "2026-05-05 09:00", "in_progress", "hosting"),
+            ("T1", 4, "2026-05-06 09:00", "resolved", "hosting"),
+        ],
+        columns=["ticket_id", "event_seq", "event_at", "status", "supplier_id"],
+    )
+    events["event_at"] = pd.to_datetime(events["event_at"], utc=True)
+    only_backlog = tuple(e for e in registry_tower.ENTRIES if e.measure == "backlog")
+    mv = registry_tower.values(
+        pd.DataFrame({"ticket_id": []}),
+        {"tickets": tickets, "ticket_events": events},
+        params,
+        ["2026-04"],
+        entries=only_backlog,
+    )
+    got = mv.set_index(["supplier_id", "scope"])["value"]
+    assert got[("euc", "")] == 1 and got[("euc", "age=>30")] == 1
+    assert got[("hosting", "")] == 0
+    end = pd.Timestamp("2026-05-01", tz=params.estate.timezone)
+    held = aged_tickets(tickets, end, 30, events=events)
+    assert held.set_index("supplier_id")["aged"].get("euc") == 1

@@ -108,6 +108,26 @@ def test_scope_table_shows_each_suppliers_conformance_in_per_cent():
     assert "No work items" in sections.scope_table(_bundle({}))
 
 
+def test_scope_tables_say_what_a_work_item_is_and_which_tickets_held_hours_count():
+    # The real ServiceNow log's 2016-10: no ticket opened in the month, 39 old ones resolved
+    # by euc. The scope tables showed "No work items were recorded" and 0 work items beside
+    # 88.9 % of held hours, with nothing saying the two count different tickets.
+    assert "no ticket opened, change planned or problem opened" in sections.scope_table(_bundle({}))
+    lived = pd.DataFrame(
+        {
+            "name": ["Incident management"],
+            "party": ["euc"],
+            "contracted_share": [15.0],
+            "actual_share": [float("nan")],
+            "work_items": [0],
+            "held_share": [88.9],
+            "drift": [False],
+        }
+    )
+    html = sections.scope_lived_table(_bundle({"scope_lived": lived}))
+    assert "held hours are those of the tickets resolved in it" in html
+
+
 def test_scope_table_gives_each_supplier_a_verdict_and_why():
     # Keystone's 0 % is not assessable (the RACI and the equaliser disagree), not a failure.
     sc = pd.DataFrame(

@@ -76,3 +76,15 @@ def test_the_emails_image_of_the_chart_is_named_by_its_title_not_its_function():
     assert names["sla_priority_chart"] == (
         "Within target by priority, 2026-10 (% of tickets completed)"
     )
+
+
+def test_a_scored_zero_is_written_where_its_invisible_bar_would_be():
+    # The real log's euc in 2016-10: response 0 of 11 within target (red, scored), beside a
+    # 2.56 % resolution bar. A 0 % bar has no height, so the chart read as if response had no
+    # figure; it now says "0%" in the bar's place, and a grey level still says "not scored".
+    b = _bundle()
+    b["frames"]["values"].loc[2, "value"] = 0.0  # P1 response: 0 of 2
+    rows = _rows(sections.sla_priority_chart(b).to_dict())
+    assert rows["P1", "response"]["status"] == "0%"
+    assert rows["P1", "response"]["attainment %"] == 0.0
+    assert rows["P2", "resolution"]["status"] == ""  # a visible bar has no words

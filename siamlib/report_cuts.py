@@ -202,8 +202,10 @@ def integrator_frames(work, trend_months: int) -> dict[str, pd.DataFrame]:
 
     p = work.params
     tz = p.estate.timezone
-    # The tickets the figures count: agreed exclusions out of every frame.
-    t, e = work._kept("tickets"), work._kept("ticket_events")
+    # The tickets the figures count: agreed exclusions out of every frame. The handoff and
+    # ping-pong frames read only the events of ``t``'s tickets resolved in the period, so
+    # the whole event log is given: no copy of it without the excluded tickets' rows.
+    t, e = work._kept("tickets"), work.tables["ticket_events"]
     months = periods.previous_periods(work.period, trend_months)
     trends = problems.incident_trends(t, work.tables["problems"], tz=tz)
     return {

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from siamlib import causes, io, paths, periods, provenance, schema
+from siamlib import causes, heap, io, paths, periods, provenance, schema
 from siamlib import report_cuts as cuts
 from siamlib.common import BOARD
 from siamlib.params import Params, load_params
@@ -155,15 +155,21 @@ class Work:
         trends, scope conformance): an excluded ticket shows only in the exclusions evidence.
         """
 
-        def make():
-            frame = getattr(self, name) if name in ("clocks", "attribution") else None
-            if frame is None:
-                frame = self.tables.get(name)
-            if frame is None or self.excluded.empty or "ticket_id" not in frame.columns:
-                return frame
-            return frame.loc[~schema.isin(frame["ticket_id"], self.excluded["ticket_id"])]
+        frame = getattr(self, name) if name in ("clocks", "attribution") else None
+        if frame is None:
+            frame = self.tables.get(name)
+        if frame is None or self.excluded.empty or "ticket_id" not in frame.columns:
+            return frame
 
-        return self._cached(f"kept_{name}", make)
+        def keep():
+            return ~schema.isin(frame["ticket_id"], self.excluded["ticket_id"])
+
+        if name == "ticket_events":
+            # The event log's copy (all but the excluded tickets' rows: 460 MB at 1M
+            # tickets) lives only as long as its caller, whose results are cached; the mask
+            # is kept, so each copy costs a take, not the id look-up again.
+            return frame.loc[self._cached("kept_mask_ticket_events", keep)]
+        return self._cached(f"kept_{name}", lambda: frame.loc[keep()])
 
     def _resolved_clocks(self) -> pd.DataFrame:
         """Clocks of the tickets resolved in the period (all suppliers), cut once."""
@@ -189,9 +195,11 @@ class Work:
         from siamlib import raci
 
         def make():
+            # The whole log, not a copy without the excluded tickets' rows: the items read
+            # only the events of the (kept) tickets opened in the period.
             return raci.scope_conformance_items(
                 self._kept("tickets"),
-                self._kept("ticket_events"),
+                self.tables.get("ticket_events"),
                 self.tables.get("changes"),
                 self.tables.get("problems"),
                 self.params.raci,
@@ -261,8 +269,10 @@ class Work:
         breached = causes.level_evidence(
             clocks, cards, self.params, self.period, memo=self.level_memo, notes=self.notes
         )
+        # The whole event log: every level's rows read only the events of tickets of
+        # ``tables["tickets"]`` (the kept ones) resolved in the period, so no copy of the log
+        # without the excluded tickets is made (460 MB at 1M tickets).
         tables = {**self.tables, "tickets": self._kept("tickets")}
-        tables["ticket_events"] = self._kept("ticket_events")
         rolling |= {"sla": breached, "aged": (self.aged_start, self.aged_open)}
         records = levels.record_rows(clocks, tables, cards, self.params, self.period, **rolling)
         # The aged-ticket measures' own tickets: open (by the event history) and aged at the
@@ -471,6 +481,7 @@ def _load_and_compute(
     store.flush()
     work.quality, work.quarantined = quality_result, quarantined
     work.cache_use = {"hits": sorted(set(store.hits)), "misses": sorted(set(store.misses))}
+    heap.release_freed()  # the load's and the gate's temporaries: the reports' steps follow
     return work
 
 
@@ -521,6 +532,7 @@ def _compute(
     kept_tables = {**tables, "tickets": kept}
     values = compute_cache.measure_values(store, kept_clocks, kept_tables, params, months, timeline)
     del kept_tables, timeline
+    heap.release_freed()  # the measures' temporaries and the event timeline
     # Months outside the data window and measures whose source table is absent are never
     # scored: blank their values so no card, credit, earn-back or watermelon reads them.
     empty = [n for n in present if n not in completeness.REQUIRED_TABLES and tables[n].empty]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -339,6 +340,30 @@ def test_the_excluded_tickets_appear_only_in_the_exclusions_evidence(small_work)
                 for col in frame.columns:
                     hit = frame[col].astype("str").isin(excluded)
                     assert not hit.any(), f"{name} {kind} {frame_name}.{col}"
+
+
+def test_the_event_log_without_exclusions_is_cut_for_each_caller_and_not_held(small_work):
+    # Every report's evidence and bundle is built; then the Work holds no copy of the event
+    # log (the largest table), only the row mask, and a new cut is the log without the
+    # excluded tickets.
+    for name in _report_names(small_work):
+        small_work.evidence(name)
+        small_work.bundle(name)
+    small_work._kept("ticket_events")  # asked for directly too (no report reads it now)
+    events = small_work.tables["ticket_events"]
+    # (the excluded tickets' rows are a few of the log's: a copy is nearly its length)
+    copies = [
+        k
+        for k, f in small_work._cache.items()
+        if isinstance(f, pd.DataFrame) and len(f) > len(events) // 2
+    ]
+    assert copies == []
+    mask = small_work._cache["kept_mask_ticket_events"]
+    assert isinstance(mask, np.ndarray) and mask.dtype == bool and len(mask) == len(events)
+    kept = small_work._kept("ticket_events")
+    expected = events[~events["ticket_id"].isin(["INC0000042", "INC0000777"])]
+    pd.testing.assert_frame_equal(kept, expected)
+    assert len(kept) < len(events)  # the excluded tickets have events: a real cut
 
 
 def test_the_excluded_tickets_count_in_no_clock_table_attribution_or_clock_stop_signal(

@@ -170,7 +170,7 @@ def level_trends(trend: pd.DataFrame, title: str | list[str], columns: int = 3) 
     ...     "minimum": [90.0] * 2, "rag": ["amber", "red"]})
     >>> spec = level_trends(t, "T").to_dict()
     >>> [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
-    ['line', 'line', 'line', 'point', 'point']
+    ['line', 'line', 'line', 'point', 'point', 'text']
     >>> spec["spec"]["layer"][3]["encoding"]["shape"]["field"]
     'rag'
 

@@ -66,8 +66,12 @@ import pandas as pd
 from siamlib import cache
 from siamlib.common import DEFAULT_TZ  # the estate default (Estate.timezone)
 from siamlib.io import atomic_path, write_bytes_atomic
-from siamlib.report_cuts import FOREIGN_RECORD
 from siamlib.schema import FORMULA_TRIGGERS
+
+# What a tower's out-of-scope list shows for another supplier's ticket (siamlib.report_cuts
+# masks it): said in the cell itself, so a reader of the CSV, with no contents sheet, sees why
+# the id is missing and that the row still counts in the out-of-scope figure.
+FOREIGN_RECORD = "(another supplier's ticket: id withheld, row still counted)"
 
 EVIDENCE: dict[str, str] = {
     # the frames of every report's evidence (siamlib.workbook.Work.evidence)

@@ -17,10 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from siamlib import periods, schema
-
-# Said in the cell itself: a reader of the CSV, with no contents sheet, sees why the id is
-# missing and that the row still counts in the out-of-scope figure.
-FOREIGN_RECORD = "(another supplier's ticket: id withheld, row still counted)"
+from siamlib.evidence import FOREIGN_RECORD
 
 
 def mask_foreign_records(items: pd.DataFrame, tickets: pd.DataFrame, supplier_id: str):

@@ -101,7 +101,7 @@ def test_text_that_yaml_does_not_read_as_a_number_stays_text():
         (
             "target_hours: 24, calendar: business}",
             "target_hours: 24:00, calendar: business}",
-            "target_hours: 24:00 at line 52 is read by YAML 1.1 as the base-60 number 1440; "
+            "target_hours: 24:00 at line 65 is read by YAML 1.1 as the base-60 number 1440; "
             "write 24 if hours:minutes were meant, or quote it",
         ),
     ],

@@ -196,15 +196,18 @@ def level_trends(trend: pd.DataFrame, title: str | list[str], columns: int = 3) 
     actual = base.mark_line(color="#1d2430").encode(y="actual:Q")
     # RAG by shape as well as colour (a colour-blind reader, a grey print), legend in words.
     rag = {"scale": alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values()))}
-    points = base.mark_point(size=60, opacity=1, filled=True).encode(
-        y="actual:Q",
-        color=alt.Color("rag:N", title="RAG", legend=RAG_LEGEND, **rag),
-        shape=alt.Shape(
+    rag_marks = {
+        "color": alt.Color("rag:N", title="RAG", legend=RAG_LEGEND, **rag),
+        "shape": alt.Shape(
             "rag:N",
             scale=alt.Scale(domain=list(RAG_SHAPES), range=list(RAG_SHAPES.values())),
             title="RAG",
             legend=RAG_LEGEND,
         ),
+    }
+    points = base.mark_point(size=60, opacity=1, filled=True).encode(
+        y="actual:Q",
+        **rag_marks,
         tooltip=[
             "service_level",
             "period",
@@ -233,13 +236,7 @@ def level_trends(trend: pd.DataFrame, title: str | list[str], columns: int = 3) 
         .mark_point(size=60, opacity=1, filled=True)
         .encode(
             y=alt.value(PANEL_HEIGHT - 3),
-            color=alt.Color("rag:N", title="RAG", legend=RAG_LEGEND, **rag),
-            shape=alt.Shape(
-                "rag:N",
-                scale=alt.Scale(domain=list(RAG_SHAPES), range=list(RAG_SHAPES.values())),
-                title="RAG",
-                legend=RAG_LEGEND,
-            ),
+            **rag_marks,
             tooltip=["service_level", "period", *why],
         )
     )

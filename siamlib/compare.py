@@ -71,7 +71,9 @@ LEVEL_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["supplier_id", "period", "weighted_score", "credits", "green", "amber", "red"]
 
-_NO_FIGURE_KEYS = ("recipients",)
+# The maintenance window decides which planned outages the gate blocks (OUT-030), never a
+# figure: the replay runs no gate, so a draft changing it alone changes nothing here.
+_NO_FIGURE_KEYS = ("recipients", "maintenance_window")
 # Every other contract key is scoring at least: a key added to the contract later (as
 # small_samples was) is re-scored, never silently taken to change nothing.
 
@@ -115,7 +117,7 @@ def change_scope(current: Params, draft: Params) -> str:
     and any level measuring a measure/scope the current params never compute), which win
     over those used only when scoring (every other contract key: ``monthly_charge``,
     ``at_risk_pct``, ``service_levels``, ``credit_regime``, ``small_samples``...). RACI,
-    delivery and recipients change no figure.
+    delivery, recipients and the maintenance window (the gate's OUT-030) change no figure.
 
     >>> from siamlib.params import load_params
     >>> p = load_params()

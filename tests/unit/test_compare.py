@@ -58,6 +58,8 @@ def test_a_contract_key_only_scoring_reads_is_scoring_and_recipients_change_noth
     grey = c.small_samples.model_copy(update={"policy": "grey"})
     assert compare.change_scope(P, with_euc(small_samples=grey)) == "scoring"
     assert compare.change_scope(P, with_euc(recipients=["other@example.org"])) == "none"
+    # the window only says which planned outages the gate blocks (OUT-030): no figure moves
+    assert compare.change_scope(P, with_euc(maintenance_window="always")) == "none"
 
 
 def test_lowered_minimum_turns_red_amber_and_removes_the_pool_credit():

@@ -3,33 +3,14 @@ the resolver's own time, and a time zone written as a legacy or fixed-offset nam
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-import yaml
 
-from siamlib.params import ParamsError, load_params
-from tests.fixtures.fixture_params import FIXTURE_PARAMS_DIR
+from siamlib.params import load_params
+from tests.unit import test_params
+from tests.unit.test_params import _edit, _error
 
-
-@pytest.fixture
-def params_copy(tmp_path) -> Path:
-    dst = tmp_path / "params"
-    shutil.copytree(FIXTURE_PARAMS_DIR, dst)
-    return dst
-
-
-def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-
-
-def _error(root: Path) -> str:
-    with pytest.raises(ParamsError) as exc:
-        load_params(root)
-    return str(exc.value)
+# The params tests' fixture (a copy of the fixture params), not a copy of it.
+params_copy = test_params.params_copy
 
 
 @pytest.mark.parametrize("own", ["new", "assigned", "in_progress"])
